@@ -1,0 +1,5 @@
+import sys
+
+from gkassist.cli import main
+
+sys.exit(main())

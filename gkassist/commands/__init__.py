@@ -1,0 +1,1 @@
+"""One module per ``gkassist`` subcommand: ``register(subparsers)`` and ``run(args) -> int``."""

@@ -1,0 +1,42 @@
+"""gkassist render SESSION --format txt|md|html|docx|pdf [-o OUT]"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+FORMATS = ("txt", "md", "html", "docx", "pdf")
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "render",
+        help="把报告生成为 txt / md / html / docx / pdf",
+        description="把一份报告（会话编号或会话 JSON 文件）生成为完整的年度报告。未填写的内容标为【待填写】。",
+    )
+    p.add_argument("session", metavar="SESSION", help="会话编号（见 gkassist sessions）或会话 JSON 文件路径")
+    p.add_argument("--format", "-f", choices=FORMATS, default="txt", help="输出格式（默认 txt）")
+    p.add_argument("-o", "--output", metavar="OUT", help="输出文件；省略时 txt/md/html 打印到屏幕")
+
+
+def run(args: argparse.Namespace) -> int:
+    from gkassist.errors import UserError
+    from gkassist.render import render_to_bytes
+    from gkassist.session import load_session
+
+    session = load_session(args.session)
+    data = render_to_bytes(session, args.format)
+    if args.output:
+        out = Path(args.output)
+        try:
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(data)
+        except OSError as err:
+            raise UserError(f"无法写入文件 {out}：{err.strerror or err}。请检查路径和写入权限。") from err
+        print(f"已生成：{out}")
+    elif args.format in ("docx", "pdf"):
+        raise UserError(f"{args.format} 是二进制格式，请用 -o 指定输出文件，例如：-o 报告.{args.format}")
+    else:
+        sys.stdout.write(data.decode("utf-8"))
+    return 0
