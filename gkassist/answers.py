@@ -1,0 +1,542 @@
+"""Typed input: what a person types → a typed value, or an ``InputError`` saying what is expected.
+
+One entry point per use: ``parse_answer`` for a single field (dispatching on the field's kind in
+``FORM``), ``parse_counts`` for a table row typed on one line. ``format_value`` renders a value back
+so that parsing it again gives the same value (the property tests hold us to that), and
+``to_json`` / ``from_json`` are the session document's encoding (money as a string, to stay exact).
+
+Values (docs/internals.md): count → int ≥ 0; money (万元) → Decimal with at most 4 decimals;
+text/prose → str; year → int; choice → the choice's key; date → "YYYY-MM-DD".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from gkassist.errors import UserError
+from gkassist.form import FORM, Field
+
+MAX_NUMBER = 10_000_000
+MAX_MONEY_DECIMALS = 4
+FIRST_YEAR = 2008  # the first reporting year under the 2008 条例
+# A number cell longer than this is not a number anyone meant; it also keeps cn2an away from
+# pathological strings.
+MAX_NUMBER_TEXT = 40
+
+COUNT_UNITS = ("件", "条", "个", "项")
+COUNT_EXPECTED = "件数只能填 0 或正整数，例如 3"
+MONEY_EXPECTED = "金额以万元为单位，填 0 或正数，最多 4 位小数，例如 1.25"
+
+# Typed for "nothing": plain zero, silently.
+_ZERO_WORDS = {"0", "零", "〇"}
+# Typed for "nothing" but not a digit: zero, with a note, because the officer may have meant
+# "does not apply" rather than "none" and should see what we made of it.
+_NONE_WORDS = {"无", "没有"}
+_DASHES = {"/", "-", "--", "—", "——", "―", "–", "－", "\\"}
+
+_CN_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "○": 0,
+    "一": 1,
+    "壹": 1,
+    "二": 2,
+    "贰": 2,
+    "两": 2,
+    "三": 3,
+    "叁": 3,
+    "四": 4,
+    "肆": 4,
+    "五": 5,
+    "伍": 5,
+    "六": 6,
+    "陆": 6,
+    "七": 7,
+    "柒": 7,
+    "八": 8,
+    "捌": 8,
+    "九": 9,
+    "玖": 9,
+}
+_CN_NUMERAL_CHARS = set(_CN_DIGITS) | set("十拾百佰千仟万亿廿点")
+
+_PLAIN = re.compile(r"[0-9]+", re.ASCII)
+_GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+", re.ASCII)
+_DECIMAL = re.compile(r"([0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)\.([0-9]+)", re.ASCII)
+
+
+class InputError(UserError):
+    """What was typed cannot be used; ``message`` says what was typed and what is expected."""
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: int | Decimal | str
+    note: str | None = None  # e.g. "「无」按 0 计"
+
+
+# --- helpers ------------------------------------------------------------------------------------
+
+
+def _nfkc(text: str) -> str:
+    """Full-width digits, letters, spaces and punctuation → their plain forms (「１２，３」→ "12,3")."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def _shown(text: str) -> str:
+    """The typed text as quoted back in a message (trimmed so a pasted paragraph stays readable)."""
+    t = " ".join(text.split())
+    return t if len(t) <= 30 else t[:30] + "…"
+
+
+def _strip_unit(s: str, units: tuple[str, ...]) -> tuple[str, str | None]:
+    for unit in units:
+        if s.endswith(unit) and len(s) > len(unit):
+            return s[: -len(unit)].strip(), unit
+    return s, None
+
+
+def _zero_token(s: str, typed: str | None = None) -> Parsed | None:
+    """0 for the words and marks people type for "none"; a note unless it was a plain zero.
+
+    ``typed`` is the token as the person typed it (「－」 rather than its normalised "-"), for the note.
+    """
+    shown = typed if typed and len(typed) <= 4 else s
+    if s in _ZERO_WORDS:
+        return Parsed(0)
+    if s in _NONE_WORDS:
+        return Parsed(0, f"「{shown}」按 0 计")
+    if s in _DASHES:
+        return Parsed(0, f"「{shown}」按 0 计（「{shown}」有时表示“不适用”，报告表格中一律写 0）")
+    return None
+
+
+def _cn_integer(s: str) -> int | None:
+    """A Chinese numeral without a decimal point (「十二」「一百零五」「两千」「二〇二四」), else None."""
+    if not s or any(ch not in _CN_NUMERAL_CHARS for ch in s) or "点" in s:
+        return None
+    import cn2an  # imported late: it takes a fifth of a second and most answers are digits
+
+    try:
+        value = cn2an.cn2an(s, "normal")
+    except Exception:  # cn2an signals "not a numeral" with assorted exception types
+        return None
+    if isinstance(value, float):
+        if not value.is_integer():
+            return None
+        value = int(value)
+    return value if isinstance(value, int) else None
+
+
+def _cn_number(s: str) -> Decimal | None:
+    """A Chinese numeral, possibly with 点 (「三点五」), as an exact Decimal, else None.
+
+    cn2an returns a float for 点; the fraction's digits are mapped here one by one instead so that
+    a long fraction stays exact.
+    """
+    if not s or any(ch not in _CN_NUMERAL_CHARS for ch in s):
+        return None
+    if "点" not in s:
+        n = _cn_integer(s)
+        return None if n is None else Decimal(n)
+    whole, _, frac = s.partition("点")
+    if not whole or not frac or "点" in frac or any(ch not in _CN_DIGITS for ch in frac):
+        return None
+    n = _cn_integer(whole)
+    if n is None:
+        return None
+    return Decimal(f"{n}.{''.join(str(_CN_DIGITS[ch]) for ch in frac)}")
+
+
+def _arabic(s: str) -> Decimal | None:
+    """Digits with optional thousands separators and decimal point, else None.
+
+    Commas are thousands separators only when the groups really are groups of three: 「12，13」 is
+    two numbers (or a typo), never 1213.
+    """
+    if _PLAIN.fullmatch(s) or _GROUPED.fullmatch(s):
+        return Decimal(s.replace(",", ""))
+    m = _DECIMAL.fullmatch(s)
+    if m:
+        return Decimal(f"{m.group(1).replace(',', '')}.{m.group(2)}")
+    return None
+
+
+def _is_negative(s: str) -> bool:
+    return len(s) > 1 and (s[0] in "-－—–−" or s[0] == "负")
+
+
+def _prepare_number(text: str) -> tuple[str, str]:
+    """(normalised text, text as typed for messages); rejects empty and overlong input."""
+    if not isinstance(text, str):
+        raise InputError("没有输入内容：请填写一个数字。")
+    raw = text.strip()
+    s = _nfkc(raw).strip()
+    if not s:
+        raise InputError("没有输入内容：请填写一个数字；没有就填 0。")
+    if len(s) > MAX_NUMBER_TEXT:
+        raise InputError(f'"{_shown(raw)}" 太长了，不像一个数字：请只填一个数。')
+    return s, raw
+
+
+def _too_big(shown: str, what: str) -> InputError:
+    return InputError(f'"{shown}" 超出合理范围（最大 {MAX_NUMBER}{what}）：请核对是否多打了几位数。')
+
+
+def _not_single(s: str, shown: str, expected: str) -> InputError | None:
+    """A message for input that looks like several numbers in one cell, else None."""
+    parts = [p for p in re.split(r"[\s,、;；]+", s) if p]
+    if len(parts) > 1 and all(_arabic(p) is not None or _cn_number(p) is not None for p in parts):
+        return InputError(f'"{shown}" 看起来是 {len(parts)} 个数：这一格只能填一个数。{expected}。')
+    return None
+
+
+# --- counts and money ---------------------------------------------------------------------------
+
+
+def parse_count(text: str) -> Parsed:
+    """A count (件): a whole number ≥ 0."""
+    s, raw = _prepare_number(text)
+    shown = _shown(raw)
+    zero = _zero_token(s, raw)
+    if zero:
+        return zero
+    if _is_negative(s):
+        raise InputError(f'"{shown}" 是负数：{COUNT_EXPECTED}。')
+    s, _unit = _strip_unit(s, COUNT_UNITS)
+    zero = _zero_token(s)
+    if zero:
+        return zero
+    if s.endswith("元"):
+        raise InputError(f'"{shown}" 是金额：这一格填的是件数，不带单位。{COUNT_EXPECTED}。')
+    value = _arabic(s)
+    if value is None:
+        value = _cn_number(s)
+    if value is None:
+        several = _not_single(s, shown, COUNT_EXPECTED)
+        if several:
+            raise several
+        raise InputError(f'"{shown}" 不是数字：{COUNT_EXPECTED}；没有就填 0。')
+    if value != value.to_integral_value() or "." in s or "点" in s:
+        raise InputError(f'"{shown}" 不是整数：{COUNT_EXPECTED}。')
+    if value > MAX_NUMBER:
+        raise _too_big(shown, " 件")
+    return Parsed(int(value))
+
+
+def _tidy_money(value: Decimal) -> Decimal:
+    """Drop trailing zeros a conversion introduced, without switching to exponent notation."""
+    value = value.normalize()
+    if value.as_tuple().exponent > 0:  # type: ignore[operator]
+        value = value.quantize(Decimal(1))
+    return value
+
+
+def _decimals(value: Decimal) -> int:
+    exp = value.as_tuple().exponent
+    return -exp if isinstance(exp, int) and exp < 0 else 0
+
+
+def parse_money(text: str) -> Parsed:
+    """An amount in 万元: Decimal ≥ 0 with at most 4 decimals.
+
+    An amount typed in 元 (「2500元」) is converted to 万元 with a note rather than rejected: the
+    officer has the figure in 元 from the finance office and the conversion is exact. Only when
+    it would need more than 4 decimals (角 and 分) is it refused.
+    """
+    s, raw = _prepare_number(text)
+    shown = _shown(raw)
+    zero = _zero_token(s, raw)
+    if zero:
+        return Parsed(Decimal(0), zero.note)
+    if _is_negative(s):
+        raise InputError(f'"{shown}" 是负数：{MONEY_EXPECTED}。')
+    s, unit = _strip_unit(s, ("万元", "万", "元"))
+    zero = _zero_token(s)
+    if zero:
+        return Parsed(Decimal(0), zero.note)
+    if s.endswith(COUNT_UNITS):
+        raise InputError(f'"{shown}" 是件数：这一格填的是金额。{MONEY_EXPECTED}。')
+    value = _arabic(s)
+    if value is None:
+        value = _cn_number(s)
+    if value is None:
+        several = _not_single(s, shown, MONEY_EXPECTED)
+        if several:
+            raise several
+        raise InputError(f'"{shown}" 不是数字：{MONEY_EXPECTED}；没有收费就填 0。')
+    note = None
+    if unit == "元":
+        yuan = value
+        value = _tidy_money(value.scaleb(-4))
+        if _decimals(value) > MAX_MONEY_DECIMALS:
+            raise InputError(
+                f'"{shown}" 换算成万元是 {format(value, "f")}，超过 4 位小数：本栏单位为万元，'
+                f"最多精确到元，请填写以万元为单位的金额，例如 {format(value.quantize(Decimal('0.0001')), 'f')}。"
+            )
+        note = f"按 {format(yuan, 'f')} 元 = {format(value, 'f')} 万元 计（本栏单位为万元）"
+    elif _decimals(value) > MAX_MONEY_DECIMALS and value == value.quantize(Decimal("0.0001")):
+        value = value.quantize(Decimal("0.0001"))  # 「1.23450」: only zeros beyond the 4th decimal
+    elif _decimals(value) > MAX_MONEY_DECIMALS:
+        raise InputError(
+            f'"{shown}" 有 {_decimals(value)} 位小数：金额以万元为单位，最多保留 4 位小数（即精确到元），'
+            f"例如 {format(value.quantize(Decimal('0.0001')), 'f')}。"
+        )
+    if value > MAX_NUMBER:
+        raise _too_big(shown, " 万元")
+    return Parsed(value, note)
+
+
+# --- the other kinds ----------------------------------------------------------------------------
+
+
+def _year_range() -> tuple[int, int]:
+    return FIRST_YEAR, dt.date.today().year + 1
+
+
+def parse_year(text: str) -> Parsed:
+    raw = text.strip() if isinstance(text, str) else ""
+    s = _nfkc(raw).strip()
+    first, last = _year_range()
+    expected = f"请填写四位数的年度，{first} 至 {last} 之间，例如 {last - 1}"
+    if not s:
+        raise InputError(f"没有输入内容：{expected}。")
+    s = s.removesuffix("年度").removesuffix("年").strip()
+    if s and all(ch in _CN_DIGITS for ch in s):
+        # 「二〇二四」 is read digit by digit, as years are written
+        s = "".join(str(_CN_DIGITS[ch]) for ch in s)
+    if not re.fullmatch(r"[0-9]{4}", s, re.ASCII):
+        if re.fullmatch(r"[0-9]{2}", s, re.ASCII):
+            raise InputError(f'"{_shown(raw)}" 只有两位：年度要写四位数，例如 20{s}。')
+        raise InputError(f'"{_shown(raw)}" 不是年度：{expected}。')
+    year = int(s)
+    if not first <= year <= last:
+        raise InputError(f'"{_shown(raw)}" 不在 {first}–{last} 之间：{expected}。')
+    return Parsed(year)
+
+
+_DATE_PATTERNS = (
+    re.compile(r"(\d{4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})", re.ASCII),
+    re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日?", re.ASCII),
+    re.compile(r"(\d{4})(\d{2})(\d{2})", re.ASCII),
+)
+
+
+def parse_date(text: str) -> Parsed:
+    raw = text.strip() if isinstance(text, str) else ""
+    s = _nfkc(raw).strip()
+    expected = "请按 年-月-日 填写日期，例如 2025-01-20 或 2025年1月20日"
+    if not s:
+        raise InputError(f"没有输入内容：{expected}。")
+    cn = re.fullmatch(r"(.+?)年(.+?)月(.+?)日?", s)
+    if cn and not s.isascii():
+        # 「二〇二五年一月二十日」: the year read digit by digit, month and day as numerals
+        parts = [p.strip() for p in cn.groups()]
+        if not parts[0].isascii() and all(ch in _CN_DIGITS for ch in parts[0]):
+            parts[0] = "".join(str(_CN_DIGITS[ch]) for ch in parts[0])
+        for i in (1, 2):
+            n = None if parts[i].isascii() else _cn_integer(parts[i])
+            if n is not None:
+                parts[i] = str(n)
+        s = f"{parts[0]}年{parts[1]}月{parts[2]}日"
+    for pattern in _DATE_PATTERNS:
+        m = pattern.fullmatch(s)
+        if m:
+            try:
+                day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+            except ValueError:
+                raise InputError(f'"{_shown(raw)}" 不是存在的日期：{expected}。') from None
+            first, last = _year_range()
+            if not first <= day.year <= last:
+                raise InputError(f'"{_shown(raw)}" 的年份不在 {first}–{last} 之间：{expected}。')
+            return Parsed(day.isoformat())
+    raise InputError(f'"{_shown(raw)}" 不是日期：{expected}。')
+
+
+def _choice_key(text: str) -> str:
+    return "".join(_nfkc(text).split()).lower()
+
+
+def parse_choice(field: Field, text: str) -> Parsed:
+    """The key of one of ``field.choices``: typed as its key, label, number, or a unique part of its label."""
+    choices = list(field.choices.items())
+    listing = "；".join(f"{i}. {label}" for i, (_key, label) in enumerate(choices, 1))
+    raw = text.strip() if isinstance(text, str) else ""
+    s = _choice_key(raw)
+    if not s:
+        raise InputError(f"没有输入内容：请从以下选项中选择一项（填序号或名称）：{listing}。")
+    labels = {key: _choice_key(label) for key, label in choices}
+    for key, label in labels.items():
+        if s == label:
+            return Parsed(key)
+    for key, _label in choices:
+        if s == key.lower():
+            return Parsed(key)
+    if re.fullmatch(r"[0-9]+", s, re.ASCII) or _cn_integer(s) is not None:
+        n = int(s) if s.isascii() else _cn_integer(s)
+        if n is not None and 1 <= n <= len(choices):
+            return Parsed(choices[n - 1][0])
+        raise InputError(f'"{_shown(raw)}" 不是有效的序号：请填 1 至 {len(choices)}，或选项名称：{listing}。')
+    for match in (
+        # a prefix is a substring too: 「政府」 must stay ambiguous even though one label starts with it
+        lambda lab: s in lab,
+        # 「县级人民政府」 for 县级: the label inside what was typed
+        lambda lab: lab in s,
+    ):
+        hits = [key for key, lab in labels.items() if match(lab)]
+        if len(hits) == 1:
+            return Parsed(hits[0])
+        if len(hits) > 1:
+            names = "、".join(f"「{field.choices[k]}」" for k in hits)
+            raise InputError(f'"{_shown(raw)}" 可以指 {names}：请写得更具体一些，或填序号：{listing}。')
+    raise InputError(f'"{_shown(raw)}" 不是可选的一项：请从以下选项中选择（填序号或名称）：{listing}。')
+
+
+def parse_text(field: Field, text: str) -> Parsed:
+    """One line of text: surrounding space removed, line breaks joined."""
+    raw = text if isinstance(text, str) else ""
+    value = "".join(line.strip() for line in raw.splitlines())
+    if not value and field.required:
+        raise InputError(f"没有输入内容：请填写{field.label}。")
+    return Parsed(value)
+
+
+def parse_prose(field: Field, text: str) -> Parsed:
+    """Several paragraphs: line endings normalised, trailing spaces and blank edges removed."""
+    raw = text if isinstance(text, str) else ""
+    lines = [line.rstrip() for line in raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    value = "\n".join(lines)
+    if not value and field.required:
+        raise InputError(f"没有输入内容：请填写{field.label}。")
+    return Parsed(value)
+
+
+# --- public entry points ------------------------------------------------------------------------
+
+
+def parse_answer(field_id: str, text: str) -> Parsed:
+    """What a person typed for ``field_id`` → a typed value, or ``InputError`` saying what is expected.
+
+    An optional text or prose field may be left empty (``Parsed("")``): the caller then clears the
+    answer rather than storing the empty string.
+    """
+    field = FORM.field(field_id)
+    kind = field.kind
+    if kind == "count":
+        return parse_count(text)
+    if kind == "money":
+        return parse_money(text)
+    if kind == "year":
+        return parse_year(text)
+    if kind == "date":
+        return parse_date(text)
+    if kind == "choice":
+        return parse_choice(field, text)
+    if kind == "text":
+        return parse_text(field, text)
+    if kind == "prose":
+        return parse_prose(field, text)
+    raise ValueError(f"form.yaml: field {field_id} has unknown kind {kind!r}")
+
+
+def _split_row(s: str, n: int) -> list[str]:
+    """Tokens of a row; commas count as separators only when spaces alone do not give ``n`` numbers,
+    so that 「1,234 5」 keeps its thousands separator and 「3,1,0」 still splits."""
+    tokens = [t for t in re.split(r"[\s、;；]+", s) if t]
+    if len(tokens) == n:
+        return tokens
+    return [t for t in re.split(r"[\s、;；,，]+", s) if t]
+
+
+def parse_counts(text: str, n: int) -> list[Parsed]:
+    """A row of ``n`` counts typed on one line (「3 1 0 0 0 0」, 「３，１，０」, 「3、1、无」).
+
+    Errors name the position of the wrong number, and how many numbers were expected.
+    """
+    # split before normalising, so that each token's note quotes it as typed (「－」, not "-")
+    s = text.strip() if isinstance(text, str) else ""
+    how = f"请按顺序填写 {n} 个数，用空格隔开，例如：{' '.join(['0'] * n)}"
+    if not s:
+        raise InputError(f"没有输入内容：{how}。")
+    tokens = _split_row(s, n)
+    if len(tokens) != n:
+        typed = "、".join(_shown(t) for t in tokens[:12]) + ("…" if len(tokens) > 12 else "")
+        raise InputError(f"这一行应填 {n} 个数，您填了 {len(tokens)} 个（{typed}）：{how}。")
+    out: list[Parsed] = []
+    for i, token in enumerate(tokens, 1):
+        try:
+            out.append(parse_count(token))
+        except InputError as err:
+            raise InputError(f"第 {i} 个数有误：{err.message}（这一行共 {n} 个数）") from None
+    return out
+
+
+def format_value(field_id: str, value: Any) -> str:
+    """``value`` as text a person reads and can type back: parse_answer(format_value(v)) == v."""
+    if value is None:
+        return ""
+    field = FORM.field(field_id)
+    if field.kind == "money":
+        return format(Decimal(value), "f")
+    if field.kind == "choice":
+        return field.choices.get(value, str(value))
+    return str(value)
+
+
+def to_json(field_id: str, value: Any) -> Any:
+    """The session document's encoding: money as a string so it stays exact, the rest as is."""
+    field = FORM.field(field_id)
+    if field.kind == "money":
+        return format(Decimal(value), "f")
+    return value
+
+
+def from_json(field_id: str, raw: Any) -> Any:
+    """The typed value of a stored answer; ``ValueError`` when the stored value has the wrong type.
+
+    Not a re-validation of ranges: an imported report keeps what it printed, and the rules judge it.
+    """
+    field = FORM.field(field_id)
+    kind = field.kind
+    if kind == "count":
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            raise ValueError(f"{field_id}: 应为整数，实为 {raw!r}")
+        return raw
+    if kind == "money":
+        if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+            raise ValueError(f"{field_id}: 应为金额字符串，实为 {raw!r}")
+        try:
+            value = Decimal(str(raw).strip())
+        except InvalidOperation:
+            raise ValueError(f"{field_id}: 不是金额：{raw!r}") from None
+        if not value.is_finite():
+            raise ValueError(f"{field_id}: 不是金额：{raw!r}")
+        return value
+    if kind == "year":
+        if isinstance(raw, bool) or not isinstance(raw, int):
+            raise ValueError(f"{field_id}: 应为年份整数，实为 {raw!r}")
+        return raw
+    if kind == "choice":
+        if not isinstance(raw, str) or raw not in field.choices:
+            raise ValueError(f"{field_id}: 不是可选项：{raw!r}")
+        return raw
+    if kind == "date":
+        if not isinstance(raw, str):
+            raise ValueError(f"{field_id}: 应为日期字符串，实为 {raw!r}")
+        try:
+            dt.date.fromisoformat(raw)
+        except ValueError:
+            raise ValueError(f"{field_id}: 不是 YYYY-MM-DD 日期：{raw!r}") from None
+        return raw
+    if not isinstance(raw, str):
+        raise ValueError(f"{field_id}: 应为文字，实为 {raw!r}")
+    return raw
