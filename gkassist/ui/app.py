@@ -1,0 +1,115 @@
+"""The Textual application: screens, global keys, and the safety net for unexpected errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import traceback
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from gkassist.ui.flow import load_script
+
+
+class GkApp(App):
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        Binding("f1", "help", "帮助"),
+        Binding("ctrl+p", "command_palette", "命令", show=False, priority=True),
+        Binding("ctrl+q", "quit", "退出", priority=True),
+    ]
+
+    def __init__(
+        self,
+        *,
+        open_session: str | None = None,
+        store_root: Path | None = None,
+        new_session: bool = False,
+    ) -> None:
+        super().__init__()
+        self.say = load_script().say
+        self.open_session_ref = open_session
+        self.store_root = store_root
+        self.new_session = new_session
+        self.crash_log: str | None = None
+
+    def on_mount(self) -> None:
+        self.title = self.say("app_title")
+        from gkassist.ui.picker import PickerScreen
+
+        picker = PickerScreen(self.store_root)
+        self.push_screen(picker)
+        if self.open_session_ref:
+            picker.open_ref(self.open_session_ref)
+        elif self.new_session:
+            picker.start_new()
+
+    def start_interview(self, session: Any, *, resumed: bool, intro: str | None = None) -> None:
+        from gkassist.ui.interview import InterviewScreen
+
+        self.push_screen(InterviewScreen(session, resumed=resumed, intro=intro))
+
+    # --- global actions ----------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from gkassist.ui.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_help_quit(self) -> None:
+        self.notify("按 Ctrl+Q 退出（已填的内容都已保存）。")
+
+    def _interview(self) -> Any:
+        from gkassist.ui.interview import InterviewScreen
+
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, InterviewScreen):
+                return screen
+        return None
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand("帮助", "怎样回答、全部命令和快捷键", self.action_help)
+        interview = self._interview()
+        if interview is not None:
+            yield SystemCommand("预览报告", "查看报告全文（未填处标【待填写】）", interview.action_preview)
+            yield SystemCommand("检查", "列出全部检查结果", interview.action_check)
+            yield SystemCommand("审阅", "逐项核对，选中一项回去修改", interview.action_review)
+            yield SystemCommand("导出报告", "导出为 txt、md、html 或 docx", interview.action_export)
+            yield SystemCommand("上一题", "回到上一题（后面已填的内容不会丢）", interview.action_back)
+            yield SystemCommand("跳过", "跳过这一题", interview.action_skip)
+        yield SystemCommand("退出", "退出程序（已填的内容都已保存）", self.action_quit)
+
+    # --- unexpected errors -----------------------------------------------------------------------
+
+    def _handle_exception(self, error: Exception) -> None:
+        # a bug must not paint a traceback over the user's work: log it, then exit with a sentence
+        self.crash_log = _log_crash(error)
+        super()._handle_exception(error)
+
+    def _fatal_error(self) -> None:
+        self.bell()
+        self._exit_renderables.append(
+            Text(
+                "gkassist 遇到内部错误，已退出；已保存的内容不受影响，重新运行 gkassist 即可继续。\n"
+                f"错误详情已写入：{self.crash_log}\n请将该文件发给维护人员。"
+            )
+        )
+        self._close_messages_no_wait()
+
+
+def _log_crash(error: BaseException) -> str:
+    try:
+        from gkassist.paths import log_dir
+
+        path = log_dir() / f"error-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
+        path.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
+        return str(path)
+    except Exception:  # the log itself failed: say so rather than hide the first error
+        return "（日志写入失败）"

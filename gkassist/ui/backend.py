@@ -1,0 +1,121 @@
+"""The layers behind one open interview: session, rule engine, renderer.
+
+Everything here blocks (disk, the engine, Jinja) and runs in the screen's thread workers; a lock
+keeps one session's saves and checks in order. No Textual import: tested without a screen.
+The engine and the renderer are imported on first use, after the first question is on screen,
+because durable_rules and Jinja cost start-up time the user would otherwise wait through.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from gkassist.form import FORM
+from gkassist.ui.flow import Outcome
+
+EXPORT_FORMATS = ("txt", "md", "html", "docx")
+
+
+class Backend:
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self._lock = threading.Lock()
+        self._validator: Any = None
+        self.findings: list[Any] = []
+
+    # --- saving -------------------------------------------------------------------------------
+
+    def save(self, outcome: Outcome, position: Mapping[str, Any]) -> None:
+        """Write the outcome's values, workbench and the new position; each write is atomic."""
+        with self._lock:
+            s = self.session
+            if outcome.values:
+                s.set_answers(outcome.values, outcome.notes)
+            for f in outcome.clears:
+                s.clear_answer(f)
+            for key, value in outcome.workbench.items():
+                s.update_workbench(key, value)
+            s.set_position(**position)
+
+    def set_position(self, position: Mapping[str, Any]) -> None:
+        with self._lock:
+            self.session.set_position(**position)
+
+    # --- checking -----------------------------------------------------------------------------
+
+    def check(self, changes: Mapping[str, Any] | None = None) -> list[Any]:
+        """The complete current findings; ``changes`` are the fields just saved (None: cleared)."""
+        with self._lock:
+            if self._validator is None:
+                from gkassist.engine import Validator
+
+                self._validator = Validator(dict(self.session.answers), self.session.previous)
+                self.findings = list(self._validator.update({}))
+            elif changes:
+                self.findings = list(self._validator.update(dict(changes)))
+            return list(self.findings)
+
+    @staticmethod
+    def changes_of(outcome: Outcome) -> dict[str, Any]:
+        changes: dict[str, Any] = dict(outcome.values)
+        changes.update({f: None for f in outcome.clears})
+        return changes
+
+    # --- rendering ----------------------------------------------------------------------------
+
+    def render_text(self, fmt: str = "txt") -> str:
+        from gkassist.render import render
+
+        with self._lock:
+            answers = dict(self.session.answers)
+        return render(answers, fmt, mark_gaps=True)
+
+    def default_export_path(self, fmt: str, folder: Path | None = None) -> Path:
+        answers = self.session.answers
+        agency = str(answers.get("meta.agency") or "").strip() or "未命名机关"
+        year = answers.get("meta.year") or ""
+        name = FORM.title(agency, year)
+        # a name that is also a valid file name on Windows
+        name = "".join("_" if ch in '\\/:*?"<>|' else ch for ch in name)
+        return (folder or Path.cwd()) / f"{name}.{fmt}"
+
+    def export(self, fmt: str, path: str | Path | None) -> Path:
+        from gkassist.render import render_to_bytes
+
+        target = Path(path).expanduser() if path else self.default_export_path(fmt)
+        if target.is_dir():
+            target = self.default_export_path(fmt, target)
+        with self._lock:
+            data = render_to_bytes(dict(self.session.answers), fmt)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(target.name + ".part")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+        return target.resolve()
+
+    def close(self) -> None:
+        with self._lock:
+            self.session.close()
+
+
+def count_by_severity(findings: Iterable[Any]) -> dict[str, int]:
+    out = {"error": 0, "warning": 0, "hint": 0}
+    for f in findings:
+        if getattr(f, "kind", "finding") == "finding" and f.severity in out:
+            out[f.severity] += 1
+    return out
+
+
+def touching(findings: Iterable[Any], fields: Iterable[str]) -> list[Any]:
+    """Findings that name one of ``fields`` or a total computed from them."""
+    wanted = set(fields)
+    for f in list(wanted):
+        wanted.update(FORM.dependents(f))
+    return [f for f in findings if wanted & set(f.fields)]
+
+
+def finding_key(f: Any) -> tuple[str, tuple[str, ...]]:
+    return (f.code, tuple(f.fields))

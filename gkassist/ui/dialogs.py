@@ -1,0 +1,88 @@
+"""Small modal dialogs: yes/no confirmation, and the export form."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, RadioButton, RadioSet, Static
+
+from gkassist.ui.backend import EXPORT_FORMATS, Backend
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    BINDINGS = [Binding("escape", "no", "取消")]
+
+    def __init__(self, question: str, say: Any) -> None:
+        super().__init__()
+        self.question = question
+        self.say = say
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="dialog-text", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self.say("btn_yes"), id="yes", variant="error")
+                yield Button(self.say("btn_no"), id="no", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#no", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(event.button.id == "yes")
+
+    def action_no(self) -> None:
+        self.dismiss(False)
+
+
+class ExportScreen(ModalScreen[tuple[str, str] | None]):
+    """Choose a format and where to save; the path follows the format until the user edits it."""
+
+    BINDINGS = [Binding("escape", "cancel", "取消")]
+
+    def __init__(self, backend: Backend, say: Any) -> None:
+        super().__init__()
+        self.backend = backend
+        self.say = say
+        self.fmt = "docx"
+
+    def compose(self) -> ComposeResult:
+        say = self.say
+        with Vertical(classes="dialog", id="export-box"):
+            yield Static(say("export_title"), classes="dialog-title", markup=False)
+            yield Static(say("export_formats"), classes="dialog-text", markup=False)
+            with RadioSet(id="formats"):
+                for fmt in EXPORT_FORMATS:
+                    yield RadioButton(fmt, value=fmt == self.fmt, id=f"fmt-{fmt}")
+            yield Input(str(self.backend.default_export_path(self.fmt)), id="export-path")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(say("btn_export"), id="do-export", variant="primary")
+                yield Button(say("btn_no"), id="cancel")
+
+    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+        old_default = str(self.backend.default_export_path(self.fmt))
+        self.fmt = str(event.pressed.label)
+        path = self.query_one("#export-path", Input)
+        if path.value == old_default:
+            path.value = str(self.backend.default_export_path(self.fmt))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._done()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "do-export":
+            self._done()
+        else:
+            self.dismiss(None)
+
+    def _done(self) -> None:
+        self.dismiss((self.fmt, self.query_one("#export-path", Input).value.strip()))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

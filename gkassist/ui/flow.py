@@ -1,0 +1,667 @@
+"""The interview's engine, without a screen: step order, what is answered, where to go next.
+
+The script (``prompts/interview.yaml``) says what is asked and in which order; ``FORM`` says what
+the fields are called. ``Flow`` reads the state of a session (its answers, last year's answers and
+the interview's workbench) and turns what the user typed into an ``Outcome``: typed values to save,
+messages to show and the step to go to. It never saves anything itself: the screen saves the
+outcome's values (``Session.set_answers``) and only then moves on, so that every answer is on disk
+before the next question appears. Plain Python, importable without Textual, tested on its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Protocol
+
+import yaml
+
+from gkassist.form import FORM
+from gkassist.resources import prompts_dir
+
+FINAL = "review_all"  # the id of the last step: the review
+
+
+class State(Protocol):
+    """What ``Flow`` reads: a ``Session`` satisfies it, so does a plain namespace in tests."""
+
+    answers: Mapping[str, Any]
+    previous: Mapping[str, Any] | None
+    workbench: Mapping[str, Any]
+
+
+# --- the script -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    section: str
+    kind: str  # field | row | gate | ask | final
+    fields: tuple[str, ...] = ()
+    question: str = ""
+    help: str = ""
+    example: str = ""
+    title: str = ""  # short name in the recap of a resumed conversation
+    when: str | None = None  # gate id that must not be answered "no"
+    cond: str | None = None  # "if": has_previous
+    auto_zero_if: str | None = None
+    default: str | None = None
+    defaults: Mapping[str, str] = field(default_factory=dict)
+    show: str | None = None
+    suggest: str | None = None
+    zero_when: str = "no"
+    confirm: str | None = None
+    row_labels: tuple[str, ...] = ()  # column labels of a table row, in input order
+    label: str = ""  # the row's or field's label from FORM
+
+    @property
+    def prose(self) -> bool:
+        return self.kind == "field" and FORM.field(self.fields[0]).kind == "prose"
+
+    @property
+    def choice(self) -> bool:
+        return self.kind == "field" and FORM.field(self.fields[0]).kind == "choice"
+
+
+@dataclass
+class Script:
+    steps: list[Step]
+    phrases: dict[str, Any]
+    index: dict[str, int]
+
+    def step(self, step_id: str) -> Step:
+        return self.steps[self.index[step_id]]
+
+    def say(self, key: str, **kw: Any) -> str:
+        text = self.phrases[key]
+        return text.format(**kw) if kw else text
+
+
+def _row_geometry(ref: str) -> tuple[str, tuple[str, ...], tuple[str, ...], str]:
+    """(label, field ids, column labels, template name) of a table row named in the script."""
+    if ref.startswith("requests."):
+        row_id = ref.removeprefix("requests.")
+        row = next(r for r in FORM.requests_rows if r.id == row_id)
+        cols = [c for c in FORM.requests_columns if not c.derived]
+        # name the group too: 「（三）不予公开 1.属于国家秘密」 says more than 「1.属于国家秘密」
+        group = [p for p in row.path if p.startswith("（")]
+        label = " ".join([*group, row.label])
+        return label, tuple(f"requests.{row_id}.{c.id}" for c in cols), tuple(c.label for c in cols), "requests_row"
+    if ref.startswith("active."):
+        row_id = ref.removeprefix("active.")
+        for block in FORM.active_blocks:
+            for r, row in enumerate(block.rows):
+                if row.id == row_id:
+                    labels = tuple(c.label for c in block.columns)
+                    template = "active_row" if len(labels) > 1 else "active_single"
+                    return row.label, block.field_ids[r], labels, template
+        raise KeyError(ref)
+    group = next(g for g in FORM.review_groups if g.id == ref)
+    cols = [c for c in FORM.review_columns if not c.derived]
+    label = f"{group.parent}·{group.label}" if group.parent else group.label
+    return label, tuple(f"{ref}.{c.id}" for c in cols), tuple(c.label for c in cols), "review_row"
+
+
+def _read_yaml(name: str) -> dict[str, Any]:
+    return yaml.safe_load((prompts_dir() / name).read_text(encoding="utf-8"))
+
+
+@cache
+def load_script() -> Script:
+    raw = _read_yaml("interview.yaml")
+    phrases = _read_yaml("ui.yaml")
+    templates = raw.get("templates", {})
+    steps: list[Step] = []
+    for item in raw["steps"]:
+        common = dict(
+            id=item["id"],
+            section=item["section"],
+            question=item.get("question", ""),
+            help=item.get("help", ""),
+            example=str(item.get("example", "")),
+            title=item.get("title", ""),
+            when=item.get("when"),
+            cond=item.get("if"),
+            auto_zero_if=item.get("auto_zero_if"),
+            default=item.get("default"),
+            defaults={str(k): v for k, v in (item.get("defaults") or {}).items()},
+            show=item.get("show"),
+            suggest=item.get("suggest"),
+            zero_when=str(item.get("zero_when", "no")),
+            confirm=item.get("confirm"),
+        )
+        if "field" in item:
+            f = FORM.field(item["field"])
+            steps.append(Step(kind="field", fields=(f.id,), label=f.label, **common))
+        elif "row" in item:
+            label, fids, col_labels, tname = _row_geometry(item["row"])
+            t = templates[tname]
+            columns = "、".join(col_labels)
+            for key in ("question", "help", "example"):
+                if not common[key]:
+                    common[key] = str(t[key]).format(label=label, columns=columns, n=len(fids))
+            steps.append(Step(kind="row", fields=fids, row_labels=col_labels, label=label, **common))
+        elif "gate" in item:
+            steps.append(Step(kind="gate", **common))
+        elif "ask" in item:
+            steps.append(Step(kind="ask", **common))
+        elif item.get("final"):
+            steps.append(Step(kind="final", **common))
+        else:
+            raise ValueError(f"interview.yaml: step {item['id']} has no field, row, gate, ask or final")
+    index = {s.id: i for i, s in enumerate(steps)}
+    if len(index) != len(steps):
+        raise ValueError("interview.yaml: two steps share an id")
+    for s in steps:
+        if s.when and s.when not in index:
+            raise ValueError(f"interview.yaml: step {s.id} depends on unknown gate {s.when}")
+    return Script(steps=steps, phrases=phrases, index=index)
+
+
+# --- what one turn produces ---------------------------------------------------------------
+
+
+@dataclass
+class Question:
+    step: Step
+    text: str
+    help: str
+    example: str
+    options: list[str]
+    prefill: str
+    multiline: bool
+    before: list[str]  # computed figures shown before the question (e.g. （七）总计)
+    prefilled_default: bool  # the prefill is a suggestion, not a saved answer
+
+
+@dataclass
+class Outcome:
+    ok: bool = True
+    values: dict[str, Any] = field(default_factory=dict)
+    notes: dict[str, str] = field(default_factory=dict)
+    clears: list[str] = field(default_factory=list)
+    workbench: dict[str, Any] = field(default_factory=dict)  # key -> new value (whole dict)
+    messages: list[tuple[str, str]] = field(default_factory=list)  # (info | note | error, text)
+    next_step: str | None = None  # None: stay on this step
+    touched: tuple[str, ...] = ()
+    open_review: bool = False
+
+
+def _gates(state: State) -> dict[str, bool]:
+    return dict(state.workbench.get("gates") or {})
+
+
+def _asks(state: State) -> dict[str, str]:
+    return dict(state.workbench.get("asks") or {})
+
+
+def _answers_module():  # noqa: ANN202 - a module
+    # imported late: the answers layer is light, but keeping the import here lets the flow be
+    # loaded (and its script validated) without it
+    from gkassist import answers
+
+    return answers
+
+
+class Flow:
+    def __init__(self, state: State, script: Script | None = None) -> None:
+        self.state = state
+        self.script = script or load_script()
+        self.step_id: str = self.script.steps[0].id
+        self.return_to: str | None = None
+        self.pending_confirm: str | None = None
+
+    # --- where we are ----------------------------------------------------------------------
+
+    @property
+    def step(self) -> Step:
+        return self.script.step(self.step_id)
+
+    def restore(self, position: Mapping[str, Any]) -> None:
+        """Go back to where a saved session stood; an unknown step means a newer script."""
+        step_id = position.get("step")
+        if step_id in self.script.index:
+            self.step_id = step_id
+        else:
+            self.step_id = self.first_open() or FINAL
+        self.return_to = position.get("return_to")
+
+    def position(self) -> dict[str, Any]:
+        return {"step": self.step_id, "return_to": self.return_to}
+
+    def condition(self, name: str) -> bool:
+        answers = self.state.answers
+        if name == "has_previous":
+            return bool(self.state.previous)
+        if name == "no_rule_power":
+            kind, level = answers.get("meta.agency_kind"), answers.get("meta.level")
+            if kind is None or level is None:
+                return False
+            rule_power = (kind == "department" and level == "national") or (
+                kind == "government" and level in ("national", "province", "city")
+            )
+            return not rule_power
+        raise ValueError(f"interview.yaml: unknown condition {name}")
+
+    def applicable(self, step: Step) -> bool:
+        gates = _gates(self.state)
+        gate = step.when
+        while gate:
+            # an unanswered gate counts as "yes": asking a row too many beats losing one
+            if gates.get(gate) is False:
+                return False
+            gate = self.script.step(gate).when
+        if step.cond and not self.condition(step.cond):
+            return False
+        return not (step.auto_zero_if and self.condition(step.auto_zero_if))
+
+    def answered(self, step: Step) -> bool:
+        if step.kind in ("field", "row"):
+            return all(f in self.state.answers for f in step.fields)
+        if step.kind == "gate":
+            return step.id in _gates(self.state)
+        if step.kind == "ask":
+            return step.id in _asks(self.state)
+        return False
+
+    def next_after(self, step_id: str) -> str | None:
+        for s in self.script.steps[self.script.index[step_id] + 1 :]:
+            if self.applicable(s):
+                return s.id
+        return None
+
+    def prev_before(self, step_id: str) -> str | None:
+        for s in reversed(self.script.steps[: self.script.index[step_id]]):
+            if self.applicable(s):
+                return s.id
+        return None
+
+    def first_open(self) -> str | None:
+        for s in self.script.steps:
+            if s.kind != "final" and self.applicable(s) and not self.answered(s):
+                return s.id
+        return None
+
+    def section_steps(self, section_id: str) -> list[Step]:
+        return [s for s in self.script.steps if s.section == section_id]
+
+    def step_for_field(self, field_id: str) -> str:
+        """The step that asks ``field_id``, or the gate in front of it when that says "none"."""
+        for s in self.script.steps:
+            if field_id in s.fields:
+                if self.applicable(s):
+                    return s.id
+                gate = s.when
+                while gate and self.script.step(gate).when and not self.applicable(self.script.step(gate)):
+                    gate = self.script.step(gate).when
+                return gate or s.id
+        section = FORM.field(field_id).section
+        return self.section_steps(section)[0].id
+
+    def resolve_target(self, target: str) -> str | None:
+        """``/goto`` target (一…六, a section title or id, 审阅) → the step to go to."""
+        target = target.strip().rstrip("、")
+        if target in ("审阅", "review", "导出"):
+            return FINAL
+        for sec in FORM.sections:
+            names = {sec.id, sec.title, sec.number or "", sec.heading or ""}
+            if target in names - {""}:
+                for s in self.section_steps(sec.id):
+                    if self.applicable(s):
+                        return s.id
+        if target in self.script.index:
+            return target
+        return None
+
+    # --- asking ----------------------------------------------------------------------------
+
+    def question(self, step_id: str | None = None) -> Question:
+        step = self.script.step(step_id or self.step_id)
+        say = self.script.say
+        options: list[str] = []
+        if step.choice:
+            choices = FORM.field(step.fields[0]).choices
+            options = [say("option", n=i, label=label) for i, label in enumerate(choices.values(), 1)]
+        before: list[str] = []
+        if step.show == "result_total":
+            before.append(say("result_total", cells=self._cells(self._row_ids("total"))))
+        help_text = step.help
+        if "{previous_problems}" in help_text:
+            prev = (self.state.previous or {}).get("problems") or say("previous_none")
+            help_text = help_text.replace("{previous_problems}", str(prev))
+        text = step.question
+        if step.kind == "row" and step.fields[0] in ("active.rules.issued", "active.normative.issued"):
+            prev_value = (self.state.previous or {}).get(step.fields[2])
+            if prev_value is not None:
+                text = f"{text}\n{say('in_force_hint', prev=prev_value)}"
+        prefill, is_default = self._prefill(step)
+        return Question(
+            step=step,
+            text=text,
+            help=help_text,
+            example=step.example,
+            options=options,
+            prefill=prefill,
+            multiline=step.prose,
+            before=before,
+            prefilled_default=is_default,
+        )
+
+    def _format(self, field_id: str, value: Any) -> str:
+        return _answers_module().format_value(field_id, value)
+
+    def _prefill(self, step: Step) -> tuple[str, bool]:
+        answers, say = self.state.answers, self.script.say
+        if step.kind in ("field", "row") and self.answered(step):
+            if step.choice:
+                keys = list(FORM.field(step.fields[0]).choices)
+                value = answers[step.fields[0]]
+                return (str(keys.index(value) + 1) if value in keys else str(value)), False
+            return " ".join(self._format(f, answers[f]) for f in step.fields), False
+        if step.kind == "gate" and self.answered(step):
+            return (say("yes_words")[0] if _gates(self.state)[step.id] else say("no_words")[0]), False
+        if step.kind == "ask" and self.answered(step):
+            return (say("yes_words")[1] if _asks(self.state)[step.id] == "yes" else say("no_words")[4]), False
+        default = step.default
+        if default == "last_year":
+            return str(dt.date.today().year - 1), True
+        if default == "previous_carry_over" and self.state.previous:
+            prev = self.state.previous
+            values = [FORM.value(f.replace(".carried.", ".carry_over."), prev) for f in step.fields]
+            if all(v is not None for v in values):
+                return " ".join(str(v) for v in values), True
+        if default == "balance":
+            values = []
+            for f in step.fields:
+                col = f.rsplit(".", 1)[1]
+                parts = [FORM.value(f"requests.{r}.{col}", answers) for r in ("new", "carried", "total")]
+                if any(p is None for p in parts):
+                    return "", False
+                values.append(max(parts[0] + parts[1] - parts[2], 0))
+            return " ".join(str(v) for v in values), True
+        if default and default.startswith("ask:"):
+            answer = _asks(self.state).get(default.removeprefix("ask:"))
+            if answer in step.defaults:
+                agency = answers.get("meta.agency") or ""
+                return step.defaults[answer].format(agency=agency), True
+        return "", False
+
+    # --- answering -------------------------------------------------------------------------
+
+    def _yes_no(self, text: str) -> bool | None:
+        t = text.strip().lower().rstrip("。.!！")
+        if t in [str(w).lower() for w in self.script.phrases["yes_words"]]:
+            return True
+        if t in [str(w).lower() for w in self.script.phrases["no_words"]]:
+            return False
+        return None
+
+    def _yes_no_error(self, text: str) -> Outcome:
+        say = self.script.say
+        msg = say("yes_no_expected", text=text.strip(), yes="有" if self.step.kind == "gate" else "是",
+                  no="没有" if self.step.kind == "gate" else "否")
+        if self.pending_confirm:
+            msg = say("yes_no_expected", text=text.strip(), yes="是", no="否")
+        return Outcome(ok=False, messages=[("error", msg)])
+
+    def submit(self, text: str) -> Outcome:
+        """What the user typed at the current step → the outcome (nothing is saved here)."""
+        step = self.step
+        try:
+            if step.kind == "gate":
+                out = self._submit_gate(step, text)
+            elif step.kind == "ask":
+                out = self._submit_ask(step, text)
+            elif step.kind == "row":
+                out = self._submit_row(step, text)
+            elif step.kind == "field":
+                out = self._submit_field(step, text)
+            else:
+                return Outcome(open_review=True, next_step=None)
+        except _answers_module().InputError as err:
+            return Outcome(ok=False, messages=[("error", err.message)])
+        if out.ok and out.next_step is None and not self.pending_confirm:
+            self._finish(step, out)
+        return out
+
+    def _finish(self, step: Step, out: Outcome) -> None:
+        """Choose the next step; fill rows the agency need not be asked about on the way."""
+        if self.return_to:
+            out.next_step = self.return_to
+            out.open_review = self.return_to == FINAL
+            return
+        probe = self._after(out)
+        nxt = probe.next_after(step.id)
+        self._auto_fill_between(probe, step, nxt, out)
+        out.next_step = nxt or FINAL
+        if out.next_step == FINAL:
+            out.open_review = True
+
+    def _after(self, out: Outcome) -> Flow:
+        """A flow over the state as it will be once ``out`` is saved."""
+        answers = {k: v for k, v in {**self.state.answers, **out.values}.items() if k not in out.clears}
+        view = _View(answers, self.state.previous, {**self.state.workbench, **out.workbench})
+        return Flow(view, self.script)
+
+    def _auto_fill_between(self, probe: Flow, step: Step, nxt: str | None, out: Outcome) -> None:
+        answers = probe.state.answers
+        end = self.script.index[nxt] if nxt else len(self.script.steps)
+        for s in self.script.steps[self.script.index[step.id] + 1 : end]:
+            if s.auto_zero_if and probe.condition(s.auto_zero_if) and not all(f in answers for f in s.fields):
+                for f in s.fields:
+                    out.values[f] = self._zero(f)
+                out.messages.append(("info", self.script.say("auto_zero")))
+
+    def _zero(self, field_id: str) -> Any:
+        return _answers_module().parse_answer(field_id, "0").value
+
+    def gated_fields(self, gate_id: str) -> list[str]:
+        out: list[str] = []
+        gates = {gate_id}
+        for s in self.script.steps:
+            if s.when in gates:
+                if s.kind == "gate":
+                    gates.add(s.id)
+                out.extend(s.fields)
+        return out
+
+    def _submit_gate(self, step: Step, text: str) -> Outcome:
+        say = self.script.say
+        answer = self._yes_no(text)
+        if self.pending_confirm == step.id:
+            if answer is None:
+                return self._yes_no_error(text)
+            self.pending_confirm = None
+            if not answer:
+                return Outcome(ok=False, messages=[("info", say("confirm_cancelled"))])
+            return self._zero_gate(step)
+        if answer is None:
+            return self._yes_no_error(text)
+        zero = (not answer) if step.zero_when == "no" else answer
+        if zero:
+            if step.confirm:
+                self.pending_confirm = step.id
+                n = len(self.gated_fields(step.id))
+                return Outcome(ok=True, messages=[("info", step.confirm.format(n=n))])
+            return self._zero_gate(step)
+        gates = _gates(self.state)
+        gates[step.id] = True
+        return Outcome(workbench={"gates": gates}, touched=())
+
+    def _zero_gate(self, step: Step) -> Outcome:
+        gates = _gates(self.state)
+        gates[step.id] = False
+        fields = self.gated_fields(step.id)
+        values = {f: self._zero(f) for f in fields}
+        what = step.title or step.id
+        section = FORM.section(step.section)
+        if step.section in ("active", "requests", "review") and step.when is None:
+            what = f"表{section.number}"
+        else:
+            what = step.title.removeprefix("有无")
+        msg = self.script.say("zeros_filled", what=what)
+        return Outcome(values=values, workbench={"gates": gates}, touched=tuple(fields), messages=[("info", msg)])
+
+    def _submit_ask(self, step: Step, text: str) -> Outcome:
+        answer = self._yes_no(text)
+        if answer is None:
+            return self._yes_no_error(text)
+        asks = _asks(self.state)
+        asks[step.id] = "yes" if answer else "no"
+        return Outcome(workbench={"asks": asks})
+
+    def _submit_row(self, step: Step, text: str) -> Outcome:
+        answers = _answers_module()
+        n = len(step.fields)
+        tokens = text.split()
+        if not tokens:
+            return Outcome(ok=False, messages=[("error", self.script.say("empty_answer"))])
+        if n == 1:
+            parsed = [answers.parse_answer(step.fields[0], text)]
+        elif len(tokens) == 1 and answers.parse_answer(step.fields[0], tokens[0]).value == 0:
+            # 「0」 or 「无」 alone stands for a row of zeros
+            parsed = [answers.parse_answer(f, tokens[0]) for f in step.fields]
+        else:
+            parsed = answers.parse_counts(text, n)
+        values = {f: p.value for f, p in zip(step.fields, parsed, strict=True)}
+        notes = {f: p.note for f, p in zip(step.fields, parsed, strict=True) if p.note}
+        out = Outcome(values=values, notes=notes, touched=tuple(step.fields))
+        for note in dict.fromkeys(notes.values()):
+            out.messages.append(("note", self.script.say("note", text=note)))
+        if n > 1:
+            cells = "，".join(
+                self.script.say("cell", label=label, value=answers.format_value(f, values[f]))
+                for label, f in zip(step.row_labels, step.fields, strict=True)
+            )
+            total_ids = [d for d in FORM.dependents(step.fields[0]) if d.rsplit(".", 1)[0] == step.fields[0].rsplit(".", 1)[0]]
+            if total_ids:
+                total = sum(values.values())
+                out.messages.append(("info", self.script.say("row_recorded_total", cells=cells, total=total)))
+            else:
+                out.messages.append(("info", self.script.say("row_recorded", cells=cells)))
+        if step.id == "requests.carry_over":
+            self._balance_message({**self.state.answers, **values}, out)
+        return out
+
+    def _balance_message(self, answers: Mapping[str, Any], out: Outcome) -> None:
+        left = FORM.value("requests.new.total", answers), FORM.value("requests.carried.total", answers)
+        right = FORM.value("requests.total.total", answers), FORM.value("requests.carry_over.total", answers)
+        if None in left or None in right:
+            return
+        cols = [c.id for c in FORM.requests_columns]
+        balanced = all(
+            (FORM.value(f"requests.new.{c}", answers) or 0) + (FORM.value(f"requests.carried.{c}", answers) or 0)
+            == (FORM.value(f"requests.total.{c}", answers) or 0) + (FORM.value(f"requests.carry_over.{c}", answers) or 0)
+            for c in cols
+        )
+        # an imbalance is the engine's N4 finding, which names both sides per column
+        if balanced:
+            out.messages.append(("info", self.script.say("balance_ok", left=sum(left), right=sum(right))))
+
+    def _submit_field(self, step: Step, text: str) -> Outcome:
+        fid = step.fields[0]
+        f = FORM.field(fid)
+        say = self.script.say
+        if f.kind == "prose":
+            body = text.strip()
+            if not body:
+                if fid in self.state.answers:
+                    return Outcome(clears=[fid], touched=(fid,), messages=[("info", say("cleared"))])
+                return Outcome(touched=(fid,), messages=[("info", say("skipped"))])
+            return Outcome(values={fid: body}, touched=(fid,))
+        if not text.strip():
+            return Outcome(ok=False, messages=[("error", say("empty_answer"))])
+        if f.kind == "choice":
+            key = _answers_module().parse_answer(fid, text).value
+            return Outcome(values={fid: key}, touched=(fid,),
+                           messages=[("info", say("row_recorded", cells=f.choices[key]))])
+        parsed = _answers_module().parse_answer(fid, text)
+        out = Outcome(values={fid: parsed.value}, touched=(fid,))
+        if parsed.note:
+            out.notes[fid] = parsed.note
+            out.messages.append(("note", say("note", text=parsed.note)))
+        return out
+
+    def skip(self) -> Outcome:
+        step = self.step
+        self.pending_confirm = None
+        out = Outcome(touched=tuple(step.fields), messages=[("info", self.script.say("skipped"))])
+        if step.kind == "final":
+            return Outcome(open_review=True)
+        self._finish(step, out)
+        return out
+
+    def back(self) -> str | None:
+        self.pending_confirm = None
+        self.return_to = None
+        return self.prev_before(self.step_id)
+
+    def move(self, step_id: str, *, return_to: str | None = None) -> None:
+        self.step_id = step_id
+        self.return_to = return_to
+        self.pending_confirm = None
+
+    # --- figures for display -----------------------------------------------------------------
+
+    def _row_ids(self, row: str) -> list[str]:
+        return [f"requests.{row}.{c.id}" for c in FORM.requests_columns]
+
+    def _cells(self, ids: list[str]) -> str:
+        labels = [c.label for c in FORM.requests_columns]
+        out = []
+        for label, fid in zip(labels, ids, strict=True):
+            v = FORM.value(fid, self.state.answers)
+            out.append(self.script.say("cell", label=label, value="—" if v is None else v))
+        return "，".join(out)
+
+    # --- recap of a resumed conversation ------------------------------------------------------
+
+    def recap(self) -> list[tuple[Step, str]]:
+        """(step, answer as shown) for every step before the current one that has an answer."""
+        out: list[tuple[Step, str]] = []
+        for s in self.script.steps[: self.script.index[self.step_id]]:
+            if not self.applicable(s) or s.kind == "final":
+                continue
+            if self.answered(s):
+                prefill, _ = self._prefill(s)
+                if s.choice:
+                    prefill = FORM.field(s.fields[0]).choices[self.state.answers[s.fields[0]]]
+                out.append((s, prefill))
+            elif s.kind in ("field", "row"):
+                out.append((s, self.script.say("recap_skipped")))
+        return out
+
+    def step_title(self, step: Step) -> str:
+        return step.title or step.label or step.id
+
+
+@dataclass
+class _View:
+    answers: Mapping[str, Any]
+    previous: Mapping[str, Any] | None
+    workbench: Mapping[str, Any]
+
+
+
+def carry_over(previous: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers a new year's session starts with, from last year's answers.
+
+    The agency stays the same agency; 二、上年结转 is by definition last year's 四、结转下年度.
+    Everything else is this year's to say (现行有效 is only suggested, in the question).
+    """
+    out: dict[str, Any] = {}
+    for fid in ("meta.agency", "meta.agency_kind", "meta.level"):
+        if previous.get(fid) is not None:
+            out[fid] = previous[fid]
+    if isinstance(previous.get("meta.year"), int):
+        out["meta.year"] = previous["meta.year"] + 1
+    for col in FORM.requests_columns:
+        if col.derived:
+            continue
+        value = FORM.value(f"requests.carry_over.{col.id}", previous)
+        if value is not None:
+            out[f"requests.carried.{col.id}"] = value
+    return out

@@ -1,0 +1,488 @@
+"""The conversation: one question at a time, answers checked as they are entered.
+
+The screen only displays and collects. ``Flow`` decides what to ask and what an answer means;
+``Backend`` saves it and asks the engine, in a thread worker; the screen shows the outcome when
+the worker reports back (``AnswerSaved``), so the next question appears only once the answer is
+on disk.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, OptionList, Static
+from textual.worker import Worker, WorkerState
+
+from gkassist.errors import UserError
+from gkassist.ui.backend import EXPORT_FORMATS, Backend, count_by_severity, finding_key, touching
+from gkassist.ui.flow import FINAL, Flow, Outcome
+from gkassist.ui.messages import AnswerSaved, ExportDone, ExportRequested, FindingsUpdated, GotoStep
+from gkassist.ui.widgets import (
+    AnswerInput,
+    ChatMessage,
+    ProseEditor,
+    SidePanel,
+    SuggestionList,
+    finding_text,
+    question_text,
+)
+
+SEVERITY_ORDER = {"error": 0, "warning": 1, "hint": 2}
+
+
+class InterviewScreen(Screen):
+    BINDINGS = [
+        Binding("f2", "preview", "预览"),
+        Binding("f3", "check", "检查"),
+        Binding("f4", "review", "审阅"),
+        Binding("f5", "export", "导出"),
+    ]
+
+    def __init__(self, session: Any, *, resumed: bool = False, intro: str | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.backend = Backend(session)
+        self.flow = Flow(session)
+        self.say = self.flow.script.say
+        self.resumed = resumed
+        self.intro = intro
+        self.busy = False
+        self.findings: list[Any] = []
+        self._engine_error_said = False
+        self._shown: set[tuple[str, tuple[str, ...]]] = set()  # findings already said in the chat
+
+    # --- layout ------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        say = self.say
+        yield Header()
+        with Horizontal(id="body"):
+            yield SidePanel(say, id="side")
+            with Vertical(id="main"):
+                yield VerticalScroll(id="chat")
+                with Vertical(id="answer-area"):
+                    yield Static(say("hint_line"), id="hint", markup=False)
+                    yield AnswerInput(id="line")
+                    editor = ProseEditor(id="prose", soft_wrap=True, show_line_numbers=False)
+                    editor.border_subtitle = say("prose_hint")
+                    yield editor
+                    # the place for section 五's standard wording (issue 6): filled by show_suggestions
+                    yield SuggestionList(id="suggestions")
+                    with Horizontal(id="buttons"):
+                        yield Button(say("btn_submit"), id="btn-submit", variant="primary")
+                        yield Button(say("btn_back"), id="btn-back")
+                        yield Button(say("btn_skip"), id="btn-skip")
+                        yield Button(say("btn_preview"), id="btn-preview")
+                        yield Button(say("btn_check"), id="btn-check")
+                        yield Button(say("btn_review"), id="btn-review")
+                        yield Button(say("btn_export"), id="btn-export")
+                        yield Button(say("btn_help"), id="btn-help")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._set_title()
+        self.chat.anchor()
+        self.flow.restore(self.session.position or {})
+        if self.resumed:
+            self._replay()
+        if self.intro:
+            self.add("info", self.intro)
+        self.show_question()
+        self.refresh_panel()
+        # the engine's first complete check runs after the first question is on screen
+        self.run_check(None, quiet=True)
+
+    def _set_title(self) -> None:
+        a = self.session.answers
+        agency, year = a.get("meta.agency"), a.get("meta.year")
+        self.title = self.say("app_title")
+        self.sub_title = f"{agency or ''} {year or ''}".strip()
+
+    # --- the conversation ----------------------------------------------------------------------
+
+    @property
+    def chat(self) -> VerticalScroll:
+        return self.query_one("#chat", VerticalScroll)
+
+    def add(self, kind: str, content: Text | str) -> ChatMessage:
+        msg = ChatMessage(content, kind)
+        self.chat.mount(msg)
+        self.chat.scroll_end(animate=False)
+        return msg
+
+    def _replay(self) -> None:
+        """The conversation so far, rebuilt from the answers (not a byte-exact transcript)."""
+        answered, required = self.session.progress()
+        self.add("info", self.say("resumed", answered=answered, required=required))
+        for step, answer in self.flow.recap():
+            self.add("recap", self.say("recap", title=self.flow.step_title(step), answer=answer))
+        for f in self.findings:
+            self._shown.add(finding_key(f))
+
+    def show_question(self) -> None:
+        q = self.flow.question()
+        self.add("question", question_text(q, self.say))
+        line = self.query_one("#line", AnswerInput)
+        editor = self.query_one("#prose", ProseEditor)
+        suggestions = self.query_one("#suggestions", SuggestionList)
+        suggestions.clear_options()
+        suggestions.display = False
+        if q.multiline:
+            line.display = False
+            editor.display = True
+            editor.load_text(q.prefill)
+            editor.move_cursor(editor.document.end)
+            editor.focus()
+        else:
+            editor.display = False
+            line.display = True
+            line.value = q.prefill
+            line.cursor_position = len(q.prefill)
+            line.focus()
+        self.query_one("#btn-submit", Button).display = q.multiline
+        self.query_one("#hint", Static).update(self.say("prose_hint" if q.multiline else "hint_line"))
+        self.refresh_panel()
+
+    def refresh_panel(self) -> None:
+        try:
+            progress = self.session.progress()
+        except Exception:  # a half-written session cannot say; the panel is not worth a crash
+            progress = (0, 0)
+        self.query_one(SidePanel).refresh_status(
+            self.session.answers, self.findings, progress, self.flow.step.section
+        )
+
+    # --- answering ------------------------------------------------------------------------------
+
+    @on(AnswerInput.Submitted, "#line")
+    def _line_submitted(self, event: AnswerInput.Submitted) -> None:
+        event.stop()
+        self.handle_text(event.value)
+
+    @on(ProseEditor.Submitted)
+    def _prose_submitted(self, event: ProseEditor.Submitted) -> None:
+        event.stop()
+        self.handle_text(event.text_area.text)
+
+    @on(Button.Pressed)
+    def _button(self, event: Button.Pressed) -> None:
+        event.stop()
+        actions = {
+            "btn-submit": lambda: self.handle_text(self._current_text()),
+            "btn-back": self.action_back,
+            "btn-skip": self.action_skip,
+            "btn-preview": self.action_preview,
+            "btn-check": self.action_check,
+            "btn-review": self.action_review,
+            "btn-export": self.action_export,
+            "btn-help": self.app.action_help,
+        }
+        if event.button.id in actions:
+            actions[event.button.id]()
+
+    @on(OptionList.OptionSelected, "#sections")
+    def _section_clicked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        target = event.option.id or ""
+        if target == "done":
+            self.action_review()
+            return
+        step = self.flow.resolve_target(target)
+        if step:
+            self.go_to(step)
+
+    @on(OptionList.OptionSelected, "#suggestions")
+    def _suggestion_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        editor = self.query_one("#prose", ProseEditor)
+        editor.insert(str(event.option.prompt))
+        editor.focus()
+
+    def show_suggestions(self, items: list[str]) -> None:
+        """Offer standard wording under the prose editor (the wording layer calls this)."""
+        suggestions = self.query_one("#suggestions", SuggestionList)
+        suggestions.clear_options()
+        suggestions.add_options(items)
+        suggestions.display = bool(items) and self.flow.step.suggest is not None
+
+    def _current_text(self) -> str:
+        if self.flow.question().multiline:
+            return self.query_one("#prose", ProseEditor).text
+        return self.query_one("#line", AnswerInput).value
+
+    def handle_text(self, text: str) -> None:
+        stripped = text.strip()
+        if stripped.startswith(("/", "／")):
+            self.run_command(stripped[1:])
+            return
+        if self.busy:
+            self.add("info", self.say("busy"))
+            return
+        step = self.flow.step
+        if step.kind == "final":
+            self.action_review()
+            return
+        outcome = self.flow.submit(text)
+        if not outcome.ok:
+            # the typed text stays in the input, to be fixed
+            for kind, msg in outcome.messages:
+                self.add(kind, msg)
+            return
+        self.add("user", text.strip() or self.say("recap_skipped"))
+        for kind, msg in outcome.messages:
+            self.add(kind, msg)
+        if outcome.next_step is None and not outcome.values and not outcome.workbench:
+            # a confirmation is pending: the same step asks again
+            self._clear_input()
+            return
+        self.commit(outcome)
+
+    def _clear_input(self) -> None:
+        self.query_one("#line", AnswerInput).value = ""
+
+    def commit(self, outcome: Outcome) -> None:
+        """Save the outcome in a worker; ``AnswerSaved`` moves on once it is on disk."""
+        self.busy = True
+        next_step = outcome.next_step or self.flow.step_id
+        position = {"step": next_step, "return_to": None if outcome.next_step == self.flow.return_to else self.flow.return_to}
+        self._save(outcome, position)
+
+    @work(thread=True, exclusive=False, exit_on_error=False, group="save")
+    def _save(self, outcome: Outcome, position: dict) -> None:
+        try:
+            self.backend.save(outcome, position)
+        except UserError as err:
+            self.post_message(AnswerSaved(outcome, None, error=err.message))
+            return
+        except OSError as err:
+            self.post_message(AnswerSaved(outcome, None, error=str(err)))
+            return
+        try:
+            findings = self.backend.check(self.backend.changes_of(outcome))
+        except Exception as err:  # the answer is saved; the check failing must not lose it
+            self.post_message(AnswerSaved(outcome, None, engine_error=f"{type(err).__name__}: {err}"))
+            return
+        self.post_message(AnswerSaved(outcome, findings))
+
+    def on_answer_saved(self, message: AnswerSaved) -> None:
+        self.busy = False
+        outcome = message.outcome
+        if message.error:
+            self.add("error", message.error)
+            return
+        if message.engine_error:
+            self._engine_failed(message.engine_error)
+        if message.findings is not None:
+            self._show_findings(message.findings, outcome.touched)
+        self._set_title()
+        if outcome.next_step:
+            self.flow.move(outcome.next_step)
+        if outcome.open_review:
+            self.flow.move(FINAL)
+            self.show_question()
+            self.action_review()
+            return
+        self.show_question()
+
+    def _show_findings(self, findings: list[Any], touched: tuple[str, ...]) -> None:
+        before = {finding_key(f): f for f in self.findings}
+        now = {finding_key(f) for f in findings}
+        self.findings = findings
+        if touched:
+            for f in sorted(touching(findings, touched), key=lambda f: SEVERITY_ORDER.get(f.severity, 3)):
+                if getattr(f, "kind", "finding") == "suggestion":
+                    continue
+                self.add(f"finding-{f.severity}", finding_text(f, self.say))
+                self._shown.add(finding_key(f))
+            for key, f in before.items():
+                if key not in now and key in self._shown:
+                    self.add("resolved", self.say("resolved", code=f.code, message=f.message))
+                    self._shown.discard(key)
+        self.refresh_panel()
+
+    def on_findings_updated(self, message: FindingsUpdated) -> None:
+        if message.quiet:
+            self.findings = message.findings
+            self.refresh_panel()
+        else:
+            self._show_findings(message.findings, message.touched)
+
+    @work(thread=True, exit_on_error=False, group="check")
+    def run_check(self, changes: dict | None, *, quiet: bool = False) -> None:
+        try:
+            findings = self.backend.check(changes)
+        except Exception as err:
+            self.app.call_from_thread(self._engine_failed, f"{type(err).__name__}: {err}")
+            return
+        self.post_message(FindingsUpdated(findings, quiet=quiet))
+
+    def _engine_failed(self, error: str) -> None:
+        # said once: the answers are saved either way, and repeating it on every answer is noise
+        if not self._engine_error_said:
+            self._engine_error_said = True
+            self.add("error", self.say("engine_failed", error=error))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # the workers catch what they expect; anything else is reported, never a traceback
+        if event.state == WorkerState.ERROR:
+            self.busy = False
+            err = event.worker.error
+            self.add("error", self.say("engine_failed", error=f"{type(err).__name__}: {err}"))
+
+    # --- moving around ------------------------------------------------------------------------
+
+    def go_to(self, step_id: str, *, return_to: str | None = None) -> None:
+        if self.busy:
+            self.add("info", self.say("busy"))
+            return
+        self.flow.move(step_id, return_to=return_to)
+        self.backend_position()
+        self.show_question()
+
+    def backend_position(self) -> None:
+        # positions are small and saved on the spot: quitting right after a jump resumes there
+        self.backend.set_position(self.flow.position())
+
+    def on_goto_step(self, message: GotoStep) -> None:
+        self.go_to(message.step_id, return_to=message.return_to)
+
+    def action_back(self) -> None:
+        prev = self.flow.back()
+        if prev is None:
+            self.add("info", self.say("back_at_start"))
+            return
+        self.go_to(prev)
+
+    def action_skip(self) -> None:
+        if self.busy:
+            return
+        outcome = self.flow.skip()
+        if outcome.open_review and outcome.next_step is None:
+            self.action_review()
+            return
+        self.add("user", self.say("recap_skipped"))
+        for kind, msg in outcome.messages:
+            self.add(kind, msg)
+        self.commit(outcome)
+
+    def action_review(self) -> None:
+        from gkassist.ui.review import ReviewScreen
+
+        def back_from_review(result: Any) -> None:
+            if isinstance(result, str):
+                self.go_to(result, return_to=FINAL)
+            elif isinstance(result, tuple) and result and result[0] == "export":
+                self.action_export()
+
+        self.app.push_screen(ReviewScreen(self), back_from_review)
+
+    def action_preview(self) -> None:
+        from gkassist.ui.preview import PreviewScreen
+
+        self.app.push_screen(PreviewScreen(self.backend))
+
+    def action_check(self) -> None:
+        counts = count_by_severity(self.findings)
+        real = [f for f in self.findings if getattr(f, "kind", "finding") == "finding"]
+        if not real:
+            self.add("info", self.say("check_none"))
+            return
+        self.add("info", self.say("check_title", **counts))
+        for f in sorted(real, key=lambda f: SEVERITY_ORDER.get(f.severity, 3)):
+            self.add(f"finding-{f.severity}", finding_text(f, self.say))
+            self._shown.add(finding_key(f))
+
+    def action_export(self, fmt: str | None = None, path: str | None = None) -> None:
+        from gkassist.ui.dialogs import ExportScreen
+
+        if fmt:
+            self.post_message(ExportRequested(fmt, path))
+            return
+
+        def chosen(result: Any) -> None:
+            if result:
+                self.post_message(ExportRequested(*result))
+
+        self.app.push_screen(ExportScreen(self.backend, self.say), chosen)
+
+    def on_export_requested(self, message: ExportRequested) -> None:
+        from gkassist.ui.dialogs import ConfirmScreen
+
+        if message.fmt not in EXPORT_FORMATS:
+            self.add("error", self.say("export_bad_format", fmt=message.fmt))
+            return
+        errors = count_by_severity(self.findings)["error"]
+        if errors and not message.confirmed:
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.post_message(ExportRequested(message.fmt, message.path, confirmed=True))
+
+            self.app.push_screen(ConfirmScreen(self.say("export_confirm_errors", n=errors), self.say), answered)
+            return
+        self._export(message.fmt, message.path)
+
+    @work(thread=True, exit_on_error=False, group="export")
+    def _export(self, fmt: str, path: str | None) -> None:
+        try:
+            target = self.backend.export(fmt, path)
+        except (UserError, OSError, ValueError) as err:
+            self.post_message(ExportDone(None, error=str(err)))
+            return
+        self.post_message(ExportDone(str(target)))
+
+    def on_export_done(self, message: ExportDone) -> None:
+        if message.error:
+            self.add("error", self.say("export_failed", error=message.error))
+        else:
+            self.add("info", self.say("export_done", path=message.path))
+            self.app.notify(self.say("export_done", path=message.path))
+
+    # --- commands ----------------------------------------------------------------------------
+
+    def run_command(self, command_line: str) -> None:
+        parts = command_line.split()
+        if not parts:
+            return
+        name, args = parts[0].lower(), parts[1:]
+        self._clear_input()
+        if name in ("back", "b"):
+            self.action_back()
+        elif name in ("skip", "s"):
+            self.action_skip()
+        elif name in ("goto", "go", "g"):
+            step = self.flow.resolve_target(args[0]) if args else None
+            if step is None:
+                self.add("error", self.say("goto_unknown", target=" ".join(args)))
+            elif step == FINAL:
+                self.action_review()
+            else:
+                self.go_to(step)
+        elif name in ("preview", "p"):
+            self.action_preview()
+        elif name in ("check", "c"):
+            self.action_check()
+        elif name in ("review", "r"):
+            self.action_review()
+        elif name in ("export", "e"):
+            fmt = args[0].lower() if args else None
+            path = " ".join(args[1:]) or None
+            self.action_export(fmt, path)
+        elif name in ("help", "h", "?"):
+            self.app.action_help()
+        elif name in ("quit", "q", "exit"):
+            self.app.exit()
+        else:
+            self.add("error", self.say("unknown_command", command="/" + parts[0]))
+
+    def on_unmount(self) -> None:
+        # closing is best effort: a lock left by a dead process is recognised as stale
+        with contextlib.suppress(Exception):
+            self.backend.close()

@@ -1,0 +1,177 @@
+"""The first screen: resume a saved report, start a new one, or start from last year's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from gkassist.errors import UserError
+from gkassist.ui.flow import carry_over, load_script
+
+
+class PickerScreen(Screen):
+    def __init__(self, store_root: Path | None = None) -> None:
+        super().__init__()
+        self.say = load_script().say
+        self.store_root = store_root
+        self.infos: dict[str, Any] = {}
+
+    def compose(self) -> ComposeResult:
+        say = self.say
+        yield Header()
+        with Vertical(id="picker"):
+            yield Static(say("picker_intro"), id="picker-intro", markup=False)
+            yield OptionList(id="saved")
+            yield Static("", id="picker-msg", markup=False)
+            with Horizontal(classes="picker-buttons"):
+                yield Button(say("picker_new"), id="new", variant="primary")
+                yield Button(say("picker_carry"), id="carry")
+                yield Button(say("picker_quit"), id="quit")
+            with Horizontal(classes="picker-buttons"):
+                yield Input(placeholder=say("picker_import_hint"), id="import-path")
+                yield Button(say("picker_import"), id="import")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = self.say("app_title")
+        self.sub_title = self.say("picker_title")
+        self.refresh_list()
+
+    def store(self) -> Any:
+        from gkassist.session import SessionStore
+
+        return SessionStore(self.store_root)
+
+    def refresh_list(self) -> None:
+        from gkassist.session import display_time
+
+        say = self.say
+        saved = self.query_one("#saved", OptionList)
+        saved.clear_options()
+        self.infos = {}
+        try:
+            infos = self.store().list()
+        except UserError as err:
+            self.message(err.message)
+            infos = []
+        for info in infos:
+            self.infos[info.id] = info
+            if info.status != "ok":
+                saved.add_option(Option(Text(f"{info.id}  {info.problem}", style="dim"), id=info.id, disabled=True))
+                continue
+            line = say(
+                "picker_row",
+                agency=info.agency or say("picker_row_unnamed"),
+                year=info.year or "？",
+                answered=info.answered,
+                required=info.required,
+                updated=display_time(info.updated),
+            )
+            if info.editing:
+                line += f"  （{info.editing}）"
+            saved.add_option(Option(Text(line), id=info.id))
+        if not infos:
+            self.message(say("picker_empty"))
+            self.query_one("#new", Button).focus()
+        else:
+            saved.highlighted = 0
+            saved.focus()
+
+    def message(self, text: str) -> None:
+        self.query_one("#picker-msg", Static).update(text)
+
+    # --- choosing ------------------------------------------------------------------------------
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.open_ref(event.option.id)
+
+    def open_ref(self, ref: str) -> None:
+        try:
+            session = self.store().open(ref)
+        except UserError as err:
+            self.message(err.message)
+            return
+        self.app.start_interview(session, resumed=bool(session.answers or session.position))
+
+    def start_new(self, answers: dict | None = None, previous: Any = None, intro: str | None = None) -> None:
+        try:
+            session = self.store().create(answers or {}, previous=previous)
+        except UserError as err:
+            self.message(err.message)
+            return
+        self.app.start_interview(session, resumed=False, intro=intro)
+
+    def start_from_previous(self, previous_answers: dict, source: dict) -> None:
+        self.start_new(
+            carry_over(previous_answers),
+            previous={"answers": previous_answers, "source": source},
+            intro=self.say("picker_carry_done"),
+        )
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        button = event.button.id
+        if button == "new":
+            self.start_new()
+        elif button == "carry":
+            self.carry_selected()
+        elif button == "import":
+            self.import_file(self.query_one("#import-path", Input).value)
+        elif button == "quit":
+            self.app.exit()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.import_file(event.value)
+
+    def carry_selected(self) -> None:
+        saved = self.query_one("#saved", OptionList)
+        if saved.highlighted is None or saved.option_count == 0:
+            self.message(self.say("picker_need_selection"))
+            return
+        ref = saved.get_option_at_index(saved.highlighted).id
+        try:
+            prev = self.store().open(ref, lock=False)
+        except UserError as err:
+            self.message(err.message)
+            return
+        self.start_from_previous(dict(prev.answers), {"kind": "session", "id": prev.id, "file": str(prev.path)})
+
+    def import_file(self, raw: str) -> None:
+        text = raw.strip().strip("'\"")
+        if not text:
+            self.message(self.say("picker_import_hint"))
+            return
+        path = Path(text).expanduser()
+        if not path.is_file():
+            self.message(self.say("picker_file_missing", path=path))
+            return
+        try:
+            answers = read_previous(path)
+        except UserError as err:
+            self.message(self.say("picker_import_unreadable", error=err.message))
+            return
+        except Exception as err:  # an unreadable file is the user's to know about, not a crash
+            self.message(self.say("picker_import_unreadable", error=f"{type(err).__name__}: {err}"))
+            return
+        self.start_from_previous(answers, {"kind": "import", "file": str(path.resolve())})
+
+
+def read_previous(path: Path) -> dict[str, Any]:
+    """Last year's typed answers from a session file or a published report (txt / html)."""
+    from gkassist.session import SessionStore
+
+    if path.suffix.lower() == ".json":
+        return dict(SessionStore(path.parent).open(path, lock=False).answers)
+    from gkassist.importer import read_report
+
+    return dict(read_report(path).answers)

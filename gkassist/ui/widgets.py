@@ -1,0 +1,163 @@
+"""Widgets of the conversation: chat messages, the answer line, the prose editor, the side panel.
+
+Every text a user typed, and every message from the engine, is shown as plain text (``Text`` or
+``markup=False``): a 「[b]」 in an answer must come out as typed, never as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from gkassist.form import FORM
+from gkassist.ui.flow import Question, Script
+
+
+class ChatMessage(Static):
+    """One message in the conversation; its CSS class says who speaks (and how severe)."""
+
+    def __init__(self, content: Text | str, kind: str) -> None:
+        text = content if isinstance(content, Text) else Text(content)
+        super().__init__(text, classes=f"msg msg-{kind}", markup=False)
+        self.kind = kind
+        self.plain = text.plain
+
+
+def question_text(q: Question, say: Any) -> Text:
+    text = Text()
+    for line in q.before:
+        text.append(line + "\n", style="bold")
+    text.append(q.text, style="bold")
+    if q.options:
+        text.append("\n" + say("options_intro") + "  " + "    ".join(q.options))
+    if q.help:
+        text.append("\n" + q.help, style="italic")
+    if q.example:
+        text.append("\n" + say("example", text=q.example), style="dim")
+    if q.prefilled_default and q.prefill:
+        text.append("\n" + say("default_hint"), style="dim")
+    return text
+
+
+def finding_text(f: Any, say: Any) -> Text:
+    label = say("severity")[f.severity if getattr(f, "kind", "finding") == "finding" else "suggestion"]
+    return Text(say("finding", label=f"【{label}】", code=f.code, message=f.message))
+
+
+class AnswerInput(Input):
+    """The one-line answer; Enter submits (handled by the screen)."""
+
+
+class ProseEditor(TextArea):
+    """The multi-line editor for prose. Enter is a new line; Ctrl+J submits.
+
+    Ctrl+J is a plain line feed (0x0A) in every terminal, so it works without the Kitty keyboard
+    protocol (which we turn off for Chinese input methods); Ctrl+Enter also works where the
+    terminal reports it.
+    """
+
+    BINDINGS = [
+        Binding("ctrl+j", "submit", "提交", show=True, priority=True),
+        Binding("ctrl+enter", "submit", "提交", show=False, priority=True),
+    ]
+
+    class Submitted(TextArea.Changed):
+        """The editor's text was submitted."""
+
+    def action_submit(self) -> None:
+        self.post_message(self.Submitted(self))
+
+
+class SuggestionList(OptionList):
+    """Standard wording offered under the prose editor (section 五); selecting one inserts it.
+
+    Hidden until a provider fills it: see ``InterviewScreen.show_suggestions``.
+    """
+
+
+class SidePanel(Vertical):
+    """Per-section status and overall progress; selecting a section jumps to it."""
+
+    def __init__(self, say: Any, **kw: Any) -> None:
+        super().__init__(**kw)
+        self.say = say
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.say("panel_title"), id="panel-title")
+        yield OptionList(id="sections")
+        yield Static("", id="progress-text", markup=False)
+        yield Static("", id="progress-bar")
+        yield Static(self.say("panel_hint"), id="panel-hint")
+
+    def refresh_status(
+        self,
+        answers: Mapping[str, Any],
+        findings: Iterable[Any],
+        progress: tuple[int, int],
+        current_section: str | None,
+    ) -> None:
+        say = self.say
+        by_section: dict[str, dict[str, int]] = {}
+        for f in findings:
+            if getattr(f, "kind", "finding") != "finding":
+                continue
+            counts = by_section.setdefault(f.section, {"error": 0, "warning": 0, "hint": 0})
+            counts[f.severity] = counts.get(f.severity, 0) + 1
+        options: list[Option] = []
+        for sec in FORM.sections:
+            required = [f.id for f in FORM.section_fields(sec.id) if not f.derived]
+            done = sum(1 for f in required if f in answers)
+            if done == 0:
+                status, style = say("status_todo"), "dim"
+            elif done < len(required):
+                status, style = say("status_partial"), "yellow"
+            else:
+                status, style = say("status_done"), "green"
+            # no space after the number: a narrow panel then folds the title, not the number off it
+            name = f"{sec.number}、{sec.title}" if sec.number else sec.title
+            line = Text()
+            line.append("> " if sec.id == current_section else "  ", style="bold")
+            line.append(name, style="bold" if sec.id == current_section else "")
+            line.append("\n    ")
+            line.append(status, style=style)
+            counts = by_section.get(sec.id, {})
+            if counts.get("error"):
+                line.append(" " + say("status_errors", n=counts["error"]), style="bold red")
+            if counts.get("warning"):
+                line.append(" " + say("status_warnings", n=counts["warning"]), style="yellow")
+            options.append(Option(line, id=sec.id))
+        review = Text()
+        review.append("> " if current_section == "done" else "  ", style="bold")
+        review.append(say("review_label"))
+        options.append(Option(review, id="done"))
+        ol = self.query_one("#sections", OptionList)
+        highlighted = ol.highlighted
+        ol.set_options(options)
+        if highlighted is not None:
+            ol.highlighted = min(highlighted, len(options) - 1)
+        answered, required = progress
+        percent = round(100 * answered / required) if required else 0
+        self.query_one("#progress-text", Static).update(
+            say("panel_progress", answered=answered, required=required, percent=percent)
+        )
+        width = 24
+        filled = round(width * answered / required) if required else 0
+        # a bar of coloured spaces: block and box-drawing characters are "ambiguous" width and
+        # are drawn two cells wide by many Chinese-locale terminals
+        bar = Text(" " * filled, style="on green") + Text(" " * (width - filled), style="on grey23")
+        self.query_one("#progress-bar", Static).update(bar)
+
+
+def plain_lines(widgets: Iterable[ChatMessage]) -> list[str]:
+    return [w.plain for w in widgets]
+
+
+def describe_question(q: Question, script: Script) -> str:
+    return question_text(q, script.say).plain
