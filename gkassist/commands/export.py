@@ -12,7 +12,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="把会话导出为一个 JSON 文件；在另一台电脑上用 gkassist import 导入即可继续填写。",
     )
     p.add_argument("session", metavar="SESSION", help="会话编号或会话 JSON 文件路径")
-    p.add_argument("-o", "--output", metavar="FILE.json", required=True, help="导出的文件")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE.json",
+        required=True,
+        help="导出的文件（给出文件夹时存为 <编号>.json）",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -20,4 +26,5 @@ def run(args: argparse.Namespace) -> int:
 
     out = export_session(args.session, args.output)
     print(f"已导出：{out}")
+    print(f"把这个文件拷到另一台电脑，运行 gkassist import {out.name} 即可继续填写。")
     return 0

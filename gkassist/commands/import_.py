@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -12,7 +13,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=(
             "导入一个文件并生成新的会话：\n"
             "  - gkassist export 导出的会话 JSON 文件；\n"
-            "  - 已发布的年度报告（网页另存的 .html 或复制的 .txt），例如上一年的年报，用于结转。"
+            "  - 已发布的年度报告（网页另存的 .html 或复制的 .txt），例如上一年的年报，用于结转。\n"
+            "若该编号在本机已被占用，导入的会话会得到一个新编号。"
         ),
     )
     p.add_argument("file", metavar="FILE", help="要导入的文件")
@@ -21,7 +23,16 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from gkassist.session import import_file
 
-    session = import_file(args.file)
-    print(f"已导入，会话编号：{session.id}")
-    print(f"会话文件：{session.path}")
+    with import_file(args.file) as session:
+        unreadable = session.source.get("unreadable") or []
+        if unreadable:
+            sys.stderr.write(f"以下 {len(unreadable)} 处内容未能读取，请在填写时补上：\n")
+            for message in unreadable:
+                sys.stderr.write(f"  - {message}\n")
+        agency = session.agency or "（未填机关名称）"
+        year = f"{session.year} 年度" if session.year else "（未填年度）"
+        answered, required = session.progress()
+        print(f"已导入：{agency} {year}，已填 {answered}/{required} 项。")
+        print(f"会话编号：{session.id}")
+        print(f"会话文件：{session.path}")
     return 0

@@ -1,0 +1,986 @@
+"""The session document: one JSON file per report, saved atomically after every change.
+
+A session holds the answers (typed in memory, JSON-encoded on disk by ``answers.to_json``), notes
+on how an answer was read, where the interview stands, a history of changes, last year's answers
+when known, and the interview's scratch space (docs/internals.md has the document's shape).
+
+Guarantees:
+- every change is on disk before the call returns, written to a temp file in the same folder,
+  fsynced and renamed over the old one: a crash at any moment leaves the old or the new document;
+- one process at a time edits a session (an OS file lock, released by the kernel if the process
+  dies, plus a small owner file so that the refusal can name the other process);
+- a document of a newer version, or a corrupt one, is refused and never written to; a corrupt
+  file in the data folder is first copied aside to ``corrupt/`` so that nothing is lost.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import secrets
+import shutil
+import socket
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import filelock
+
+from gkassist import paths
+from gkassist.answers import from_json, to_json
+from gkassist.errors import UserError
+from gkassist.form import FORM
+
+FORMAT = "gkassist-session"
+VERSION = 1
+SOURCE_KINDS = ("interview", "import", "fixture", "session")
+
+# Ids are typed by hand (gkassist render k7f3q2ab): no 0/o, 1/l, and a letter first so an id
+# never looks like a number or a year.
+ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
+ID_LENGTH = 8
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
+_KNOWN_KEYS = (
+    "format", "version", "id", "created", "updated", "source", "answers", "notes", "position",
+    "history", "previous", "workbench",
+)  # fmt: skip
+
+
+class SessionError(UserError):
+    """A session cannot be opened, saved, found or imported; the message says why and what to do."""
+
+
+def _now() -> str:
+    return dt.datetime.now().astimezone().isoformat(timespec="seconds")
+
+
+def new_id() -> str:
+    first = secrets.choice(ID_ALPHABET[:24])  # the letters
+    return first + "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH - 1))
+
+
+def _os_message(err: OSError) -> str:
+    if isinstance(err, PermissionError):
+        return "没有权限"
+    if isinstance(err, FileNotFoundError):
+        return "文件或文件夹不存在"
+    if isinstance(err, IsADirectoryError):
+        return "这是一个文件夹，不是文件"
+    if getattr(err, "errno", None) == 28:  # ENOSPC
+        return "磁盘空间已满"
+    return err.strerror or str(err)
+
+
+# --- atomic writing -----------------------------------------------------------------------------
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make the rename itself durable; a no-op where folders cannot be opened (Windows)."""
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    try:
+        os.fsync(fd)
+    except OSError:  # some file systems refuse fsync on a folder; the rename is still atomic
+        pass
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _remove_stale_temps(path: Path) -> None:
+    """Temp files left by a process killed mid-save; only called while holding the session's lock."""
+    for tmp in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+
+
+def glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[])", r"[\1]", name)
+
+
+# --- the lock -----------------------------------------------------------------------------------
+
+
+def _lock_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.lock")
+
+
+def _owner_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.owner")
+
+
+def _read_owner(path: Path) -> dict | None:
+    try:
+        owner = json.loads(_owner_path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return owner if isinstance(owner, dict) else None
+
+
+def _pid_alive(pid: int) -> bool:
+    if os.name != "posix":  # os.kill(pid, 0) would terminate the process on Windows
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def _describe_owner(owner: dict | None) -> str:
+    if not owner:
+        return ""
+    parts = []
+    if owner.get("pid"):
+        parts.append(f"进程 {owner['pid']}")
+    if owner.get("host"):
+        parts.append(f"主机 {owner['host']}")
+    if owner.get("started"):
+        parts.append(f"开始于 {_display_time(str(owner['started']))}")
+    return f"（{'，'.join(parts)}）" if parts else ""
+
+
+class _SessionLock:
+    """An OS lock on ``.<name>.lock`` plus ``.<name>.owner`` saying who holds it."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        # thread_local=False: the interview may open a session in a worker thread and close it in
+        # the main thread.
+        self._lock = filelock.FileLock(_lock_path(path), timeout=0, thread_local=False)
+
+    def acquire(self, session_id: str) -> None:
+        try:
+            self._try_acquire()
+        except filelock.Timeout:
+            owner = _read_owner(self.path)
+            # A kernel lock dies with its process. Only filelock's soft lock (its fallback on file
+            # systems without flock) can outlive its owner: break that one when the owner is provably
+            # gone. Never break a kernel lock: its holder is alive, whatever the owner file says.
+            if (
+                isinstance(self._lock, filelock.SoftFileLock)
+                and owner
+                and owner.get("host") == socket.gethostname()
+                and isinstance(owner.get("pid"), int)
+                and not _pid_alive(owner["pid"])
+            ):
+                with contextlib.suppress(OSError):
+                    _lock_path(self.path).unlink()
+                try:
+                    self._try_acquire()
+                except filelock.Timeout:
+                    pass
+                else:
+                    self._write_owner()
+                    return
+            raise SessionError(
+                f"该报告（{session_id}）正在被另一个 gkassist 窗口编辑{_describe_owner(owner)}。\n"
+                "请先关闭那个窗口再打开；如果那个窗口已经意外退出，锁会自动解除，请再试一次；"
+                "如果仍然如此，可能是另一台电脑正通过共享文件夹编辑它。\n"
+                f"只查看或生成报告不受影响，例如：gkassist render {session_id}"
+            ) from None
+        self._write_owner()
+
+    def _try_acquire(self) -> None:
+        try:
+            self._lock.acquire()
+        except filelock.Timeout:
+            raise
+        except OSError as err:
+            raise SessionError(
+                f"无法锁定报告文件 {self.path}：{_os_message(err)}。请检查该文件夹的写入权限。"
+            ) from err
+
+    def _write_owner(self) -> None:
+        owner = {"pid": os.getpid(), "host": socket.gethostname(), "started": _now(), "program": "gkassist"}
+        with contextlib.suppress(OSError):  # the owner file only improves a message
+            _owner_path(self.path).write_text(json.dumps(owner, ensure_ascii=False), encoding="utf-8")
+
+    def release(self) -> None:
+        if not self._lock.is_locked:
+            return
+        owner = _read_owner(self.path)
+        if owner and owner.get("pid") == os.getpid() and owner.get("host") == socket.gethostname():
+            with contextlib.suppress(OSError):
+                _owner_path(self.path).unlink()
+        self._lock.release(force=True)
+
+    def held_by_other(self) -> bool:
+        """True when another process holds the lock (probing takes and drops it)."""
+        try:
+            self._lock.acquire()
+        except (filelock.Timeout, OSError):
+            return True
+        self._lock.release(force=True)
+        return False
+
+
+# --- reading and checking a document ------------------------------------------------------------
+
+
+class _Corrupt(Exception):
+    """The document is not a valid session; ``str(err)`` says what is wrong, in Chinese."""
+
+
+class _Newer(Exception):
+    def __init__(self, version: int) -> None:
+        super().__init__(version)
+        self.version = version
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise SessionError(f"找不到文件：{path}") from None
+    except IsADirectoryError:
+        raise SessionError(f"{path} 是一个文件夹，不是报告文件。") from None
+    except OSError as err:
+        raise SessionError(f"无法读取 {path}：{_os_message(err)}。") from err
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _Corrupt("文件不是 UTF-8 编码的 JSON") from None
+    if not text.strip():
+        raise _Corrupt("文件是空的")
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as err:
+        raise _Corrupt(f"JSON 格式错误（第 {err.lineno} 行第 {err.colno} 列）") from None
+
+
+def _typed_answers(raw: Any, where: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(typed answers of known fields, raw answers of unknown fields kept for the next save)."""
+    if not isinstance(raw, dict):
+        raise _Corrupt(f"{where} 应为对象")
+    typed: dict[str, Any] = {}
+    unknown: dict[str, Any] = {}
+    for fid, value in raw.items():
+        if fid not in FORM.fields:
+            # a field this version does not know (renamed, or added later): keep it, do not judge it
+            unknown[fid] = value
+            continue
+        if value is None:
+            continue  # tolerated in hand-edited files: unanswered
+        try:
+            typed[fid] = from_json(fid, value)
+        except ValueError as err:
+            raise _Corrupt(f"{where} 中 {err}") from None
+    return typed, unknown
+
+
+def _check_shape(doc: Any) -> None:
+    if not isinstance(doc, dict):
+        raise _Corrupt("文件内容不是一个 JSON 对象")
+    if doc.get("format") != FORMAT:
+        raise _Corrupt(f'不是 gkassist 会话文件（缺少 "format": "{FORMAT}"）')
+    version = doc.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise _Corrupt(f"版本号无效：{version!r}")
+    if version > VERSION:
+        raise _Newer(version)
+    if not isinstance(doc.get("id"), str) or not doc["id"]:
+        raise _Corrupt("缺少会话编号（id）")
+    if "answers" not in doc:
+        raise _Corrupt("缺少 answers")
+    for key in ("notes", "position", "workbench", "source"):
+        if doc.get(key) is not None and not isinstance(doc[key], dict):
+            raise _Corrupt(f"{key} 应为对象")
+    for key in ("created", "updated"):
+        if doc.get(key) is not None and not isinstance(doc[key], str):
+            raise _Corrupt(f"{key} 应为时间字符串")
+    notes = doc.get("notes")
+    if notes is not None and not all(isinstance(v, str) for v in notes.values()):
+        raise _Corrupt("notes 中的说明应为文字")
+    history = doc.get("history")
+    if history is not None and (
+        not isinstance(history, list) or not all(isinstance(h, dict) for h in history)
+    ):
+        raise _Corrupt("history 应为列表")
+    previous = doc.get("previous")
+    if previous is not None and (
+        not isinstance(previous, dict) or not isinstance(previous.get("answers"), dict)
+    ):
+        raise _Corrupt("previous 应为包含 answers 的对象")
+    if (
+        previous is not None
+        and previous.get("source") is not None
+        and not isinstance(previous["source"], dict)
+    ):
+        raise _Corrupt("previous.source 应为对象")
+
+
+# --- the session --------------------------------------------------------------------------------
+
+
+class Session:
+    """One report being written. Read ``answers``; change it only through the ``set_*`` methods,
+    each of which has saved the document when it returns."""
+
+    def __init__(self, path: Path, doc: dict, *, lock: _SessionLock | None, read_only: bool) -> None:
+        _check_shape(doc)
+        self.path = path
+        self.read_only = read_only
+        self._lock = lock
+        self.id: str = doc["id"]
+        self.created: str = doc.get("created") or _now()
+        self.updated: str = doc.get("updated") or self.created
+        self.source: dict = dict(doc.get("source") or {"kind": "interview"})
+        self._answers, self._unknown = _typed_answers(doc["answers"], "answers")
+        self._notes: dict[str, str] = dict(doc.get("notes") or {})
+        self.position: dict = copy.deepcopy(doc.get("position") or {})
+        self.workbench: dict = copy.deepcopy(doc.get("workbench") or {})
+        self.history: list[dict] = copy.deepcopy(doc.get("history") or [])
+        prev = doc.get("previous")
+        if prev is None:
+            self._previous: dict[str, Any] | None = None
+            self._previous_unknown: dict[str, Any] = {}
+            self.previous_source: dict | None = None
+        else:
+            self._previous, self._previous_unknown = _typed_answers(prev["answers"], "previous.answers")
+            self.previous_source = dict(prev.get("source") or {})
+        # keys written by a later build of the same version: carried through untouched
+        self._extra = {k: copy.deepcopy(v) for k, v in doc.items() if k not in _KNOWN_KEYS}
+
+    # --- reading --------------------------------------------------------------------------------
+
+    @property
+    def answers(self) -> Mapping[str, Any]:
+        """Typed answers (read-only view: write through ``set_answer``)."""
+        return MappingProxyType(self._answers)
+
+    @property
+    def notes(self) -> Mapping[str, str]:
+        return MappingProxyType(self._notes)
+
+    @property
+    def previous(self) -> Mapping[str, Any] | None:
+        return None if self._previous is None else MappingProxyType(self._previous)
+
+    @property
+    def agency(self) -> str | None:
+        return self._answers.get("meta.agency") or None
+
+    @property
+    def year(self) -> int | None:
+        return self._answers.get("meta.year")
+
+    def value(self, field_id: str) -> Any:
+        """The stored answer, or for a derived cell the computed sum, or None."""
+        return FORM.value(field_id, self._answers)
+
+    def progress(self) -> tuple[int, int]:
+        """(answered, required) over the required fields a person fills in."""
+        required = FORM.required_fields()
+        answered = sum(1 for f in required if self._answers.get(f.id) not in (None, ""))
+        return answered, len(required)
+
+    def to_document(self) -> dict:
+        """The JSON document as it is saved."""
+        order = {fid: i for i, fid in enumerate(FORM.fields)}
+        answers = {
+            fid: to_json(fid, self._answers[fid]) for fid in sorted(self._answers, key=order.__getitem__)
+        }
+        answers.update(self._unknown)
+        notes = {fid: self._notes[fid] for fid in sorted(self._notes, key=lambda f: order.get(f, len(order)))}
+        previous = None
+        if self._previous is not None:
+            prev_answers = {fid: to_json(fid, v) for fid, v in self._previous.items()}
+            prev_answers.update(self._previous_unknown)
+            previous = {"source": self.previous_source or {}, "answers": prev_answers}
+        doc = {
+            "format": FORMAT,
+            "version": VERSION,
+            "id": self.id,
+            "created": self.created,
+            "updated": self.updated,
+            "source": self.source,
+            "answers": answers,
+            "notes": notes,
+            "position": self.position,
+            "history": self.history,
+            "previous": previous,
+            "workbench": self.workbench,
+        }
+        doc.update(self._extra)
+        return doc
+
+    def to_json_bytes(self) -> bytes:
+        return (json.dumps(self.to_document(), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+    # --- changing -------------------------------------------------------------------------------
+
+    def _state(self) -> tuple:
+        return (
+            dict(self._answers), dict(self._notes), copy.deepcopy(self.position), copy.deepcopy(self.workbench),
+            list(self.history), self._previous, self._previous_unknown, self.previous_source, self.updated,
+        )  # fmt: skip
+
+    def _restore(self, state: tuple) -> None:
+        (self._answers, self._notes, self.position, self.workbench, self.history, self._previous,
+         self._previous_unknown, self.previous_source, self.updated) = state  # fmt: skip
+
+    def _change(self, apply) -> None:  # noqa: ANN001 - a closure that mutates self
+        """Apply a change and save it; if saving fails, memory goes back to what is on disk."""
+        if self.read_only:
+            raise SessionError(f"报告 {self.id} 是以只读方式打开的，不能修改。")
+        if self._lock is None:
+            raise SessionError(f"报告 {self.id} 已关闭，不能再修改。请重新打开。")
+        before = self._state()
+        apply()
+        self.updated = _now()
+        try:
+            self.save()
+        except BaseException:
+            self._restore(before)
+            raise
+
+    def save(self) -> None:
+        try:
+            atomic_write(self.path, self.to_json_bytes())
+        except OSError as err:
+            raise SessionError(
+                f"无法保存报告 {self.path}：{_os_message(err)}。上一次保存的内容仍完好。请检查磁盘空间和写入权限后重试。"
+            ) from err
+
+    @staticmethod
+    def _check_value(field_id: str, value: Any) -> Any:
+        """The value in its canonical type (an int for money becomes a Decimal); ValueError if wrong."""
+        return from_json(field_id, to_json(field_id, value))
+
+    def _put(self, field_id: str, value: Any, note: str | None, time: str) -> None:
+        old = self._answers.get(field_id)
+        if value is None:
+            self._answers.pop(field_id, None)
+        else:
+            self._answers[field_id] = value
+        if note:
+            self._notes[field_id] = note
+        else:
+            self._notes.pop(field_id, None)
+        if old != value:
+            self.history.append(
+                {"field": field_id, "old": _enc(field_id, old), "new": _enc(field_id, value), "time": time}
+            )
+        if not FORM.is_derived(field_id):
+            # a printed or typed total no longer matches its parts: drop it, FORM.value recomputes
+            for dep in FORM.dependents(field_id):
+                if dep in self._answers:
+                    gone = self._answers.pop(dep)
+                    self._notes.pop(dep, None)
+                    self.history.append(
+                        {"field": dep, "old": _enc(dep, gone), "new": None, "time": time, "cause": field_id}
+                    )
+
+    def set_answer(self, field_id: str, value: Any, note: str | None = None) -> None:
+        """Store a typed value (``answers.parse_answer(...).value``) and its note; saved on return."""
+        value = None if value is None else self._check_value(field_id, value)
+        if self._answers.get(field_id) == value and self._notes.get(field_id) == (note or None):
+            return  # nothing changes: the document on disk already says this
+        self._change(lambda: self._put(field_id, value, note, _now()))
+
+    def set_answers(self, values: Mapping[str, Any], notes: Mapping[str, str | None] | None = None) -> None:
+        """Several answers in one save (a table row); a value of None clears that field."""
+        checked = {fid: None if v is None else self._check_value(fid, v) for fid, v in values.items()}
+        notes = notes or {}
+
+        def apply() -> None:
+            time = _now()
+            for fid, value in checked.items():
+                self._put(fid, value, notes.get(fid), time)
+
+        self._change(apply)
+
+    def clear_answer(self, field_id: str) -> None:
+        FORM.field(field_id)
+        if field_id not in self._answers and field_id not in self._notes:
+            return
+        self._change(lambda: self._put(field_id, None, None, _now()))
+
+    def set_position(self, **kw: Any) -> None:
+        json.dumps(kw)  # refuse what could not be saved before touching anything
+        self._change(lambda: self.position.update(copy.deepcopy(kw)))
+
+    def update_workbench(self, key: str, value: Any) -> None:
+        json.dumps(value)
+
+        def apply() -> None:
+            if value is None:
+                self.workbench.pop(key, None)
+            else:
+                self.workbench[key] = copy.deepcopy(value)
+
+        self._change(apply)
+
+    def set_previous(self, answers: Mapping[str, Any] | None, source: dict | None = None) -> None:
+        """Last year's typed answers (for carry-over and the Y rules), or None to forget them."""
+        if answers is None:
+            typed, unknown = None, {}
+        else:
+            typed = {
+                fid: self._check_value(fid, v)
+                for fid, v in answers.items()
+                if fid in FORM.fields and v is not None
+            }
+            unknown = {}
+
+        def apply() -> None:
+            self._previous = typed
+            self._previous_unknown = unknown
+            self.previous_source = None if answers is None else dict(source or {})
+
+        self._change(apply)
+
+    # --- closing --------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Release the lock. The document is already saved."""
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Session:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()
+
+    def __repr__(self) -> str:
+        return f"Session({self.id!r}, {str(self.path)!r})"
+
+
+def _enc(field_id: str, value: Any) -> Any:
+    return None if value is None else to_json(field_id, value)
+
+
+# --- the store ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    id: str
+    path: Path
+    agency: str | None = None
+    year: int | None = None
+    answered: int = 0
+    required: int = 0
+    updated: str | None = None
+    status: str = "ok"  # "ok" | "corrupt" | "newer"
+    problem: str | None = None  # for corrupt / newer: what is wrong, in Chinese
+    editing: str | None = None  # another process holds it: who (「进程 1234，主机 …」)
+
+
+def _display_time(iso: str) -> str:
+    try:
+        return dt.datetime.fromisoformat(iso).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return iso
+
+
+def display_time(iso: str | None) -> str:
+    """A stored ISO time as the user's local 「2026-01-05 10:40」."""
+    return _display_time(iso) if iso else ""
+
+
+class SessionStore:
+    """The folder of sessions (``paths.sessions_dir()`` unless ``root`` is given)."""
+
+    def __init__(self, root: Path | None = None) -> None:
+        if root is not None:
+            self.root = Path(root)
+            return
+        try:
+            self.root = paths.sessions_dir()
+        except OSError as err:
+            raise SessionError(
+                f"无法使用数据文件夹：{_os_message(err)}（{getattr(err, 'filename', '') or ''}）。"
+                "请检查写入权限，或用环境变量 GKASSIST_HOME 指定另一个文件夹。"
+            ) from err
+
+    @property
+    def corrupt_dir(self) -> Path:
+        return self.root / "corrupt"
+
+    def _ensure_root(self) -> None:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise SessionError(f"无法创建数据文件夹 {self.root}：{_os_message(err)}。") from err
+
+    def path_of(self, session_id: str) -> Path:
+        return self.root / f"{session_id}.json"
+
+    def ids(self) -> list[str]:
+        if not self.root.is_dir():
+            return []
+        return sorted(p.stem for p in self.root.glob("*.json") if not p.name.startswith("."))
+
+    def _fresh_id(self) -> str:
+        taken = set(self.ids())
+        while True:
+            sid = new_id()
+            if sid not in taken and not self.path_of(sid).exists():
+                return sid
+
+    # --- finding a session ----------------------------------------------------------------------
+
+    def resolve(self, ref: str | Path) -> Path:
+        """The file of a session given as an id (or a unique start of one) or as a path."""
+        if isinstance(ref, Path):
+            return self._existing_file(ref)
+        text = str(ref).strip()
+        if not text:
+            raise SessionError("没有给出报告编号。运行 gkassist sessions 查看已保存的报告及其编号。")
+        looks_like_path = any(sep in text for sep in ("/", "\\")) or text.lower().endswith(".json")
+        if looks_like_path or (not ID_PATTERN.fullmatch(text.lower()) and Path(text).expanduser().exists()):
+            return self._existing_file(Path(text).expanduser())
+        if not ID_PATTERN.fullmatch(text.lower()):
+            raise SessionError(
+                f"“{text}” 不是报告编号，也不是存在的文件。运行 gkassist sessions 查看已保存的报告及其编号。"
+            )
+        text = text.lower()
+        path = self.path_of(text)
+        if path.exists():
+            return path
+        matches = [sid for sid in self.ids() if sid.startswith(text)]
+        if len(matches) == 1:
+            return self.path_of(matches[0])
+        if len(matches) > 1:
+            raise SessionError(f"编号 “{text}” 对应多份报告：{'、'.join(matches)}。请输入完整编号。")
+        if Path(text).exists():
+            return self._existing_file(Path(text))
+        raise SessionError(
+            f"找不到编号为 “{text}” 的报告（数据文件夹：{self.root}）。运行 gkassist sessions 查看已保存的报告及其编号，"
+            "或直接给出会话 JSON 文件的路径。"
+        )
+
+    @staticmethod
+    def _existing_file(path: Path) -> Path:
+        if not path.exists():
+            raise SessionError(f"找不到文件：{path}")
+        if path.is_dir():
+            raise SessionError(f"{path} 是一个文件夹，不是报告文件。")
+        return path
+
+    def _in_store(self, path: Path) -> bool:
+        try:
+            return path.resolve().parent == self.root.resolve()
+        except OSError:
+            return False
+
+    # --- opening --------------------------------------------------------------------------------
+
+    def _load(self, path: Path, *, lock: _SessionLock | None, read_only: bool) -> Session:
+        in_store = self._in_store(path)
+        try:
+            doc = _read_json(path)
+            _check_shape(doc)
+            if in_store:
+                # the file name is what people type; it wins over an id edited inside the file
+                doc = {**doc, "id": path.stem}
+            return Session(path, doc, lock=lock, read_only=read_only)
+        except _Newer as err:
+            raise SessionError(
+                f"报告文件 {path} 由更新版本的 gkassist 保存（格式版本 {err.version}，本程序只支持版本 {VERSION}）。"
+                "请升级 gkassist 后再打开（pip install -U gkassist）。文件未被改动。"
+            ) from None
+        except _Corrupt as err:
+            kept = self._keep_aside(path) if in_store else None
+            where = f"已将原文件复制到 {kept} 备查；" if kept else ""
+            raise SessionError(
+                f"报告文件 {path} 已损坏，无法打开：{err}。{where}原文件未被改动，也不会被覆盖。"
+                "如有备份或导出的 JSON 文件，可用 gkassist import 导入。"
+            ) from None
+
+    def _keep_aside(self, path: Path) -> Path | None:
+        """Copy a corrupt file to ``corrupt/`` (once per distinct content); the copy's path, or None."""
+        try:
+            data = path.read_bytes()
+            digest = hashlib.sha256(data).hexdigest()[:12]
+            self.corrupt_dir.mkdir(parents=True, exist_ok=True)
+            for existing in self.corrupt_dir.glob(f"{glob_escape(path.stem)}.*.{digest}{path.suffix}"):
+                return existing
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            target = self.corrupt_dir / f"{path.stem}.{stamp}.{digest}{path.suffix}"
+            shutil.copy2(path, target)
+            return target
+        except OSError:
+            return None
+
+    def open(self, ref: str | Path, *, lock: bool = True) -> Session:
+        """Open a session to edit it (locked), or with ``lock=False`` to read it."""
+        path = self.resolve(ref)
+        if not lock:
+            return self._load(path, lock=None, read_only=True)
+        session_lock = _SessionLock(path)
+        session_lock.acquire(path.stem)
+        try:
+            session = self._load(path, lock=session_lock, read_only=False)
+            _remove_stale_temps(path)
+        except BaseException:
+            session_lock.release()
+            raise
+        return session
+
+    def create(
+        self,
+        answers: Mapping[str, Any] | None = None,
+        *,
+        previous: Session | Mapping[str, Any] | None = None,
+        source: dict | None = None,
+        notes: Mapping[str, str] | None = None,
+        session_id: str | None = None,
+    ) -> Session:
+        """A new session, saved and locked.
+
+        ``previous`` is last year's report: a Session, ``{"answers": …, "source": …}``, or a mapping
+        of typed answers. ``session_id`` keeps a given id (import), when free.
+        """
+        self._ensure_root()
+        sid = (
+            session_id
+            if session_id and ID_PATTERN.fullmatch(session_id) and session_id not in self.ids()
+            else None
+        )
+        sid = sid or self._fresh_id()
+        now = _now()
+        typed = {fid: Session._check_value(fid, v) for fid, v in (answers or {}).items() if v is not None}
+        doc: dict[str, Any] = {
+            "format": FORMAT,
+            "version": VERSION,
+            "id": sid,
+            "created": now,
+            "updated": now,
+            "source": dict(source or {"kind": "interview"}),
+            "answers": {fid: to_json(fid, v) for fid, v in typed.items()},
+            "notes": {k: v for k, v in (notes or {}).items() if v and k in FORM.fields},
+            "position": {},
+            "history": [],
+            "previous": _previous_doc(previous),
+            "workbench": {},
+        }
+        path = self.path_of(sid)
+        session_lock = _SessionLock(path)
+        session_lock.acquire(sid)
+        try:
+            session = Session(path, doc, lock=session_lock, read_only=False)
+            session.save()
+        except BaseException:
+            session_lock.release()
+            raise
+        return session
+
+    def adopt(self, doc: dict, *, keep_id: bool = True) -> Session:
+        """Store a complete session document (an exported one) under its id, or a new id if taken."""
+        self._ensure_root()
+        _check_shape(doc)
+        wanted = doc.get("id") if keep_id else None
+        free = isinstance(wanted, str) and ID_PATTERN.fullmatch(wanted) and not self.path_of(wanted).exists()
+        sid = wanted if free else self._fresh_id()
+        path = self.path_of(sid)
+        session_lock = _SessionLock(path)
+        session_lock.acquire(sid)
+        try:
+            session = Session(path, {**doc, "id": sid}, lock=session_lock, read_only=False)
+            session.save()
+        except BaseException:
+            session_lock.release()
+            raise
+        return session
+
+    # --- listing --------------------------------------------------------------------------------
+
+    def list(self) -> list[SessionInfo]:
+        """Every session file in the folder, newest change first; broken ones listed as such."""
+        out: list[SessionInfo] = []
+        if not self.root.is_dir():
+            return out
+        for path in self.root.glob("*.json"):
+            if path.name.startswith("."):
+                continue
+            out.append(self._info(path))
+        out.sort(key=lambda i: (i.status == "ok", _sort_time(i.updated)), reverse=True)
+        return out
+
+    def _info(self, path: Path) -> SessionInfo:
+        sid = path.stem
+        try:
+            doc = _read_json(path)
+            _check_shape(doc)
+            session = Session(path, {**doc, "id": sid}, lock=None, read_only=True)
+        except _Newer as err:
+            return SessionInfo(
+                sid, path, status="newer", problem=f"由更新版本的 gkassist 保存（格式版本 {err.version}）"
+            )
+        except (_Corrupt, SessionError) as err:
+            return SessionInfo(sid, path, status="corrupt", problem=str(err))
+        answered, required = session.progress()
+        editing = None
+        owner = _read_owner(path)
+        if owner is not None and _SessionLock(path).held_by_other():
+            editing = _describe_owner(owner).strip("（）") or "另一个窗口"
+        return SessionInfo(
+            sid, path, session.agency, session.year, answered, required, session.updated, "ok", None, editing
+        )
+
+
+def _sort_time(iso: str | None) -> float:
+    try:
+        return dt.datetime.fromisoformat(iso).timestamp() if iso else 0.0
+    except ValueError:
+        return 0.0
+
+
+def _previous_doc(previous: Session | Mapping[str, Any] | None) -> dict | None:
+    if previous is None:
+        return None
+    if isinstance(previous, Session):
+        source = {"kind": "session", "id": previous.id, "file": str(previous.path)}
+        answers = dict(previous.answers)
+    elif "answers" in previous and not any(k in FORM.fields for k in previous):
+        source = dict(previous.get("source") or {})
+        answers = dict(previous["answers"])
+    else:
+        source, answers = {}, dict(previous)
+    encoded = {}
+    for fid, value in answers.items():
+        if value is None:
+            continue
+        if fid in FORM.fields:
+            encoded[fid] = to_json(fid, Session._check_value(fid, value))
+    return {"source": source, "answers": encoded}
+
+
+# --- module-level conveniences (commands, render, check) ----------------------------------------
+
+
+def load_session(ref: str | Path) -> Session:
+    """A session to read (render, check): no lock, refuses changes."""
+    return SessionStore().open(ref, lock=False)
+
+
+def export_session(ref: str | Path, output: str | Path) -> Path:
+    """Write a session's document to ``output`` (a file, or a folder to put ``<id>.json`` in)."""
+    session = load_session(ref)
+    out = Path(output).expanduser()
+    if str(output).endswith(("/", os.sep)) or out.is_dir():
+        out = out / f"{session.id}.json"
+    if out.exists() and out.resolve() == session.path.resolve():
+        raise SessionError(f"导出文件不能是报告文件本身：{out}")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(out, session.to_json_bytes())
+    except OSError as err:
+        raise SessionError(f"无法写入 {out}：{_os_message(err)}。请检查路径和写入权限。") from err
+    return out
+
+
+def _looks_like_json(path: Path) -> bool:
+    if path.suffix.lower() == ".json":
+        return True
+    try:
+        with path.open("rb") as f:
+            head = f.read(64)
+    except OSError:
+        return False
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+
+
+def import_file(file: str | Path, store: SessionStore | None = None) -> Session:
+    """A new session from an exported session JSON, or from a published report (txt / html).
+
+    The session is returned locked: close it when done. For a published report, what could not be
+    read is in ``session.source["unreadable"]``.
+    """
+    store = store or SessionStore()
+    path = Path(file).expanduser()
+    if not path.exists():
+        raise SessionError(f"找不到文件：{path}")
+    if path.is_dir():
+        raise SessionError(f"{path} 是一个文件夹，请给出要导入的文件。")
+    if _looks_like_json(path):
+        return _import_session_json(path, store)
+    return _import_report(path, store)
+
+
+def _import_session_json(path: Path, store: SessionStore) -> Session:
+    try:
+        doc = _read_json(path)
+        _check_shape(doc)
+        # decoding every answer now makes a bad file fail here, before anything is written
+        Session(path, doc, lock=None, read_only=True)
+    except _Newer as err:
+        raise SessionError(
+            f"{path} 由更新版本的 gkassist 导出（格式版本 {err.version}，本程序只支持版本 {VERSION}）。"
+            "请先升级 gkassist（pip install -U gkassist）再导入。"
+        ) from None
+    except _Corrupt as err:
+        raise SessionError(f"无法导入 {path}：{err}。请确认它是 gkassist export 导出的会话文件。") from None
+    return store.adopt(doc)
+
+
+def _import_report(path: Path, store: SessionStore) -> Session:
+    try:
+        from gkassist.importer import read_report
+    except ImportError as err:
+        if not (getattr(err, "name", "") or "").startswith("gkassist.importer"):
+            raise
+        raise SessionError(
+            f"{path} 不是会话 JSON 文件。读取已发布年报（txt / html）的功能尚未完成；"
+            "目前只能导入 gkassist export 导出的会话文件。"
+        ) from None
+    report = read_report(path)
+    unreadable = [str(m) for m in (getattr(report, "unreadable", None) or [])]
+    if getattr(report, "failed", False):
+        why = "；".join(unreadable[:3]) or "没有找到年度报告的内容"
+        raise SessionError(f"无法从 {path} 读出年度报告：{why}。")
+    answers = dict(report.answers)
+    if getattr(report, "agency", None) and "meta.agency" not in answers:
+        answers["meta.agency"] = report.agency
+    if getattr(report, "year", None) and "meta.year" not in answers:
+        answers["meta.year"] = report.year
+    extra = getattr(report, "source", None) or {}
+    try:
+        json.dumps(extra)
+    except (TypeError, ValueError):
+        extra = {}
+    source: dict[str, Any] = {**extra, "kind": "import", "file": str(path.resolve())}
+    if unreadable:
+        source["unreadable"] = unreadable
+    notes = {
+        fid: note
+        for fid, note in (getattr(report, "notes", None) or {}).items()
+        if fid in FORM.fields and note
+    }
+    return store.create(answers, source=source, notes=notes)

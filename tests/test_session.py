@@ -1,0 +1,506 @@
+"""The session store: documents, atomic saves, history, locks, refusals, export and import."""
+
+import json
+import os
+import sys
+import types
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from gkassist import session as session_mod
+from gkassist.form import FORM
+from gkassist.session import (
+    FORMAT,
+    ID_LENGTH,
+    VERSION,
+    Session,
+    SessionError,
+    SessionStore,
+    export_session,
+    import_file,
+    load_session,
+    new_id,
+)
+
+FIXTURE = Path(__file__).parent / "fixtures" / "hongjiang-2024.session.json"
+ROW = [f"requests.new.{c.id}" for c in FORM.requests_columns if not c.derived]
+
+
+@pytest.fixture
+def store(gkassist_home):
+    return SessionStore()
+
+
+@pytest.fixture
+def session(store):
+    s = store.create({"meta.agency": "测试局", "meta.year": 2024})
+    yield s
+    s.close()
+
+
+def on_disk(s: Session) -> dict:
+    return json.loads(s.path.read_text(encoding="utf-8"))
+
+
+# --- the document -------------------------------------------------------------------------------
+
+
+def test_a_new_session_lives_in_the_data_folder_as_a_versioned_document(store, session, gkassist_home):
+    assert session.path == gkassist_home / "sessions" / f"{session.id}.json"
+    doc = on_disk(session)
+    assert doc["format"] == FORMAT and doc["version"] == VERSION and doc["id"] == session.id
+    assert doc["answers"] == {"meta.agency": "测试局", "meta.year": 2024}
+    assert doc["source"] == {"kind": "interview"}
+    assert doc["previous"] is None and doc["history"] == [] and doc["notes"] == {}
+    assert set(doc) >= {"created", "updated", "position", "workbench"}
+
+
+def test_every_answer_is_on_disk_when_set_answer_returns(session):
+    session.set_answer("requests.new.natural", 3)
+    session.set_answer("active.fees", Decimal("26.55"), note="按 265500 元 = 26.55 万元 计")
+    doc = on_disk(session)
+    assert doc["answers"]["requests.new.natural"] == 3
+    assert doc["answers"]["active.fees"] == "26.55"  # money stays exact: a string
+    assert doc["notes"] == {"active.fees": "按 265500 元 = 26.55 万元 计"}
+    again = load_session(session.id)
+    assert again.answers["active.fees"] == Decimal("26.55")
+    assert again.notes["active.fees"].startswith("按 265500")
+
+
+def test_history_records_field_old_new_and_time(session):
+    session.set_answer("requests.new.natural", 2)
+    session.set_answer("requests.new.natural", 3)
+    session.set_answer("requests.new.natural", 3)  # no change: no entry
+    entries = [h for h in on_disk(session)["history"] if h["field"] == "requests.new.natural"]
+    assert [(h["old"], h["new"]) for h in entries] == [(None, 2), (2, 3)]
+    assert all(h["time"] for h in entries)
+
+
+def test_a_new_answer_without_a_note_drops_the_old_note(session):
+    session.set_answer("requests.new.legal", 0, note="「/」按 0 计")
+    session.set_answer("requests.new.legal", 1)
+    assert "requests.new.legal" not in on_disk(session)["notes"]
+
+
+def test_setting_a_cell_drops_stored_totals_so_they_are_recomputed(store):
+    printed = {f: 1 for f in ROW} | {"requests.new.total": 6, "requests.total.total": 99}
+    with store.create(printed, source={"kind": "import", "file": "x.txt"}) as s:
+        assert s.value("requests.new.total") == 6
+        s.set_answer("requests.new.natural", 5)
+        doc = on_disk(s)
+        assert "requests.new.total" not in doc["answers"]
+        assert s.value("requests.new.total") == 10  # 5 + 1 × 5, computed
+        dropped = [h for h in doc["history"] if h.get("cause") == "requests.new.natural"]
+        assert {h["field"] for h in dropped} >= {"requests.new.total"}
+        assert all(h["new"] is None for h in dropped)
+        # a stored derived cell may itself be set (an import keeps what it printed)
+        s.set_answer("requests.new.total", 11)
+        assert s.value("requests.new.total") == 11
+
+
+def test_set_answers_saves_a_row_at_once_with_its_notes(session):
+    session.set_answers(dict(zip(ROW, [3, 1, 0, 0, 0, 0], strict=True)), notes={ROW[2]: "「无」按 0 计"})
+    doc = on_disk(session)
+    assert [doc["answers"][f] for f in ROW] == [3, 1, 0, 0, 0, 0]
+    assert doc["notes"] == {ROW[2]: "「无」按 0 计"}
+    assert session.value("requests.new.total") == 4
+
+
+def test_clear_answer_removes_it_and_its_note(session):
+    session.set_answer("requests.new.natural", 3, note="x")
+    session.clear_answer("requests.new.natural")
+    doc = on_disk(session)
+    assert "requests.new.natural" not in doc["answers"] and "requests.new.natural" not in doc["notes"]
+    assert doc["history"][-1]["new"] is None
+
+
+def test_values_of_the_wrong_type_are_refused_before_anything_is_written(session):
+    before = session.path.read_bytes()
+    for field, value in [
+        ("requests.new.natural", "3"),
+        ("requests.new.natural", 2.5),
+        ("meta.level", "village"),
+    ]:
+        with pytest.raises(ValueError):
+            session.set_answer(field, value)
+    with pytest.raises(KeyError):
+        session.set_answer("no.such.field", 1)
+    assert session.path.read_bytes() == before
+    session.set_answer("active.fees", 3)  # an int for money is made exact
+    assert session.answers["active.fees"] == Decimal(3) and isinstance(
+        session.answers["active.fees"], Decimal
+    )
+
+
+def test_answers_are_read_only_outside_set_answer(session):
+    with pytest.raises(TypeError):
+        session.answers["requests.new.natural"] = 3  # type: ignore[index]
+
+
+def test_position_and_workbench_are_saved(session):
+    session.set_position(step="requests.granted", section="requests")
+    session.update_workbench("problems", [{"text": "时效性不足", "accepted": True}])
+    doc = on_disk(session)
+    assert doc["position"] == {"step": "requests.granted", "section": "requests"}
+    assert doc["workbench"]["problems"][0]["accepted"] is True
+    session.update_workbench("problems", None)
+    assert "problems" not in on_disk(session)["workbench"]
+    with pytest.raises(TypeError):
+        session.set_position(step=object())
+
+
+def test_progress_counts_required_fields(session):
+    required = len(FORM.required_fields())
+    assert session.progress() == (2, required)
+    session.set_answer("overview.proactive", "不是必填项")
+    assert session.progress() == (2, required)
+    session.set_answer("meta.level", "county")
+    assert session.progress() == (3, required)
+
+
+def test_the_sample_fixture_loads_complete():
+    s = load_session(FIXTURE)
+    assert s.id == "hongjiang2024" and s.agency.startswith("怀化市洪江区")
+    assert s.progress()[0] == s.progress()[1]
+    assert s.answers["active.fees"] == Decimal(0)
+
+
+def test_unknown_fields_and_keys_survive_a_save(store, gkassist_home):
+    doc = json.loads(FIXTURE.read_text(encoding="utf-8"))
+    doc["answers"]["requests.renamed.field"] = 7
+    doc["future_key"] = {"kept": True}
+    path = gkassist_home / "sessions" / "keepme.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    with store.open("keepme") as s:
+        s.set_answer("requests.new.natural", 1)
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    assert saved["answers"]["requests.renamed.field"] == 7 and saved["future_key"] == {"kept": True}
+
+
+def test_last_years_answers_are_kept_typed(store):
+    with store.create({"meta.agency": "测试局", "meta.year": 2023, "active.fees": Decimal("1.5")}) as last:
+        pass
+    last = load_session(last.id)
+    with store.create({"meta.year": 2024}, previous=last) as s:
+        assert s.previous["active.fees"] == Decimal("1.5")
+        assert s.previous_source["kind"] == "session" and s.previous_source["id"] == last.id
+    again = load_session(s.id)
+    assert again.previous["active.fees"] == Decimal("1.5") and again.previous["meta.year"] == 2023
+    with store.open(s.id) as s2:
+        s2.set_previous({"requests.carry_over.natural": 2}, {"kind": "import", "file": "2023.html"})
+    again = load_session(s.id)
+    assert again.previous == {"requests.carry_over.natural": 2}
+    assert again.previous_source == {"kind": "import", "file": "2023.html"}
+    with store.create(
+        previous={"answers": {"active.penalty": 4}, "source": {"kind": "import", "file": "a.txt"}}
+    ) as s3:
+        assert s3.previous["active.penalty"] == 4 and s3.previous_source["file"] == "a.txt"
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    steps=st.lists(
+        st.tuples(
+            st.sampled_from(ROW + ["requests.new.total", "active.fees", "problems"]),
+            st.one_of(st.none(), st.integers(min_value=0, max_value=10_000_000)),
+        ),
+        max_size=12,
+    )
+)
+def test_what_is_on_disk_is_always_what_is_in_memory(store, steps):
+    with store.create() as s:
+        for field, value in steps:
+            if value is None:
+                s.clear_answer(field)
+            elif field == "active.fees":
+                s.set_answer(field, Decimal(value).scaleb(-4))
+            elif field == "problems":
+                s.set_answer(field, f"问题 {value}\n\n第二段")
+            else:
+                s.set_answer(field, value)
+            assert dict(load_session(s.id).answers) == dict(s.answers)
+
+
+# --- saving safely ------------------------------------------------------------------------------
+
+
+def test_a_failed_save_leaves_file_and_memory_as_they_were(session, monkeypatch):
+    session.set_answer("requests.new.natural", 1)
+    before = session.path.read_bytes()
+
+    def disk_full(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(session_mod.os, "replace", disk_full)
+    with pytest.raises(SessionError) as err:
+        session.set_answer("requests.new.natural", 2)
+    assert "磁盘空间已满" in err.value.message and "上一次保存的内容仍完好" in err.value.message
+    assert session.answers["requests.new.natural"] == 1
+    assert session.path.read_bytes() == before
+    assert not list(session.path.parent.glob(".*.tmp"))  # the temp file went too
+
+
+def test_stale_temp_files_are_removed_when_the_session_is_opened(store, session):
+    stale = session.path.with_name(f".{session.path.name}.abc123.tmp")
+    stale.write_text("{half a docu", encoding="utf-8")
+    session.close()
+    with store.open(session.id):
+        assert not stale.exists()
+
+
+# --- locks --------------------------------------------------------------------------------------
+
+
+def test_a_second_editor_is_refused_with_who_holds_it(store, session):
+    with pytest.raises(SessionError) as err:
+        store.open(session.id)
+    msg = err.value.message
+    assert "正在被另一个 gkassist 窗口编辑" in msg and f"进程 {os.getpid()}" in msg and "主机" in msg
+    assert f"gkassist render {session.id}" in msg
+    # reading is not editing
+    assert load_session(session.id).answers["meta.agency"] == "测试局"
+    session.close()
+    with store.open(session.id) as again:
+        again.set_answer("requests.new.natural", 1)
+
+
+def test_a_closed_or_read_only_session_refuses_changes(store, session):
+    ro = load_session(session.id)
+    with pytest.raises(SessionError, match="只读"):
+        ro.set_answer("requests.new.natural", 1)
+    session.close()
+    with pytest.raises(SessionError, match="已关闭"):
+        session.set_answer("requests.new.natural", 1)
+
+
+def test_closing_removes_the_owner_file(store, session):
+    owner = session.path.with_name(f".{session.path.name}.owner")
+    assert json.loads(owner.read_text())["pid"] == os.getpid()
+    session.close()
+    assert not owner.exists()
+
+
+# --- refusing what cannot be read ---------------------------------------------------------------
+
+
+def _write(gkassist_home, name: str, text: str) -> Path:
+    path = gkassist_home / "sessions" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_newer_version_is_refused_and_left_untouched(store, gkassist_home):
+    doc = json.loads(FIXTURE.read_text(encoding="utf-8")) | {"version": VERSION + 1}
+    path = _write(gkassist_home, "future1.json", json.dumps(doc))
+    before = path.read_bytes()
+    for opener in (lambda: store.open("future1"), lambda: load_session("future1")):
+        with pytest.raises(SessionError) as err:
+            opener()
+        assert f"格式版本 {VERSION + 1}" in err.value.message and "升级" in err.value.message
+    assert path.read_bytes() == before
+    assert not (gkassist_home / "sessions" / "corrupt").exists()
+
+
+CORRUPT = {
+    "truncated": ('{"format": "gkassist-session", "version": 1, "id": "x", "answers": {"a', "JSON 格式错误"),
+    "empty": ("", "文件是空的"),
+    "list": ("[1, 2]", "不是一个 JSON 对象"),
+    "foreign": ('{"name": "something else"}', "不是 gkassist 会话文件"),
+    "count_as_text": (
+        '{"format": "gkassist-session", "version": 1, "id": "x", "answers": {"requests.new.natural": "3"}}',
+        "应为整数",
+    ),
+    "bad_money": (
+        '{"format": "gkassist-session", "version": 1, "id": "x", "answers": {"active.fees": "lots"}}',
+        "不是金额",
+    ),
+    "no_answers": ('{"format": "gkassist-session", "version": 1, "id": "x"}', "缺少 answers"),
+    "bad_history": (
+        '{"format": "gkassist-session", "version": 1, "id": "x", "answers": {}, "history": {}}',
+        "history",
+    ),
+    "bad_version": ('{"format": "gkassist-session", "version": "1", "id": "x", "answers": {}}', "版本号无效"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(CORRUPT))
+def test_a_corrupt_document_is_refused_kept_aside_and_never_overwritten(store, gkassist_home, case):
+    text, says = CORRUPT[case]
+    path = _write(gkassist_home, f"bad{case.replace('_', '')}.json", text)
+    before = path.read_bytes()
+    with pytest.raises(SessionError) as err:
+        store.open(path.stem)
+    msg = err.value.message
+    assert "已损坏" in msg and says in msg and "不会被覆盖" in msg
+    copies = list((gkassist_home / "sessions" / "corrupt").glob(f"{path.stem}.*.json"))
+    assert len(copies) == 1 and str(copies[0]) in msg
+    assert copies[0].read_bytes() == before
+    # opening again does not pile up copies, and the file is still as it was
+    with pytest.raises(SessionError):
+        load_session(path.stem)
+    assert len(list((gkassist_home / "sessions" / "corrupt").glob(f"{path.stem}.*.json"))) == 1
+    assert path.read_bytes() == before
+    # the lock was given back: the refusal repeats rather than "being edited"
+    with pytest.raises(SessionError, match="已损坏"):
+        store.open(path.stem)
+
+
+def test_the_list_shows_broken_and_newer_files_as_such(store, gkassist_home):
+    _write(gkassist_home, "broken.json", "{nope")
+    _write(
+        gkassist_home, "future2.json", json.dumps({"format": FORMAT, "version": 99, "id": "f", "answers": {}})
+    )
+    with store.create({"meta.agency": "测试局", "meta.year": 2024}) as good:
+        infos = {i.id: i for i in store.list()}
+    assert infos["broken"].status == "corrupt" and "JSON" in infos["broken"].problem
+    assert infos["future2"].status == "newer"
+    ok = infos[good.id]
+    assert ok.status == "ok" and ok.agency == "测试局" and ok.year == 2024
+    assert (ok.answered, ok.required) == (2, len(FORM.required_fields()))
+    assert [i.status for i in store.list()][0] == "ok"  # sessions first, broken files last
+
+
+def test_the_list_names_a_session_being_edited(store):
+    with store.create({"meta.agency": "测试局"}) as s:
+        info = next(i for i in store.list() if i.id == s.id)
+        assert info.editing and str(os.getpid()) in info.editing
+    info = next(i for i in store.list() if i.id == s.id)
+    assert info.editing is None
+
+
+# --- finding sessions ---------------------------------------------------------------------------
+
+
+def test_ids_are_short_typeable_and_unique():
+    ids = {new_id() for _ in range(2000)}
+    assert len(ids) == 2000
+    for sid in ids:
+        assert len(sid) == ID_LENGTH and sid.isalnum() and sid.islower() and sid[0].isalpha()
+        assert not set(sid) & set("0o1l")
+
+
+def test_a_session_is_found_by_id_prefix_uppercase_or_path(store, session):
+    sid = session.id
+    for ref in (sid, sid.upper(), sid[:5], str(session.path), session.path):
+        assert load_session(ref).id == sid
+
+
+def test_unknown_and_ambiguous_refs_say_what_to_do(store, gkassist_home):
+    with pytest.raises(SessionError) as err:
+        load_session("zzzzzzzz")
+    assert "找不到编号为 “zzzzzzzz” 的报告" in err.value.message and "gkassist sessions" in err.value.message
+    for sid in ("abcd1111", "abcd2222"):
+        _write(gkassist_home, f"{sid}.json", FIXTURE.read_text(encoding="utf-8"))
+    with pytest.raises(SessionError, match="对应多份报告"):
+        load_session("abcd")
+    with pytest.raises(SessionError, match="找不到文件"):
+        load_session(gkassist_home / "nope.json")
+    with pytest.raises(SessionError, match="文件夹"):
+        load_session(gkassist_home)
+    with pytest.raises(SessionError, match="不是报告编号"):
+        load_session("这不是编号")
+
+
+# --- export and import --------------------------------------------------------------------------
+
+
+def test_export_then_import_on_another_machine_keeps_everything(session, tmp_path, monkeypatch):
+    session.set_answer("active.fees", Decimal("4068.208"), note="n")
+    session.set_position(step="problems")
+    out = export_session(session.id, tmp_path / "out" / "r.json")
+    exported = json.loads(out.read_text(encoding="utf-8"))
+    assert exported == on_disk(session)
+    # another machine: another data folder
+    monkeypatch.setenv("GKASSIST_HOME", str(tmp_path / "other-machine"))
+    with import_file(out) as imported:
+        assert imported.id == session.id
+        assert imported.answers["active.fees"] == Decimal("4068.208")
+        assert imported.position == {"step": "problems"} and imported.notes == {"active.fees": "n"}
+        assert imported.path.parent == tmp_path / "other-machine" / "sessions"
+
+
+def test_import_gives_a_new_id_when_the_id_is_taken(store, session, tmp_path):
+    out = export_session(session.id, tmp_path)  # a folder: <id>.json inside it
+    assert out == tmp_path / f"{session.id}.json"
+    with import_file(out) as copy:
+        assert copy.id != session.id and len(copy.id) == ID_LENGTH
+        assert json.loads(copy.path.read_text(encoding="utf-8"))["id"] == copy.id
+        assert dict(copy.answers) == dict(session.answers)
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        ("{broken", "JSON 格式错误"),
+        ('{"format": "gkassist-session", "version": 7, "id": "a", "answers": {}}', "更新版本"),
+        ('{"hello": 1}', "不是 gkassist 会话文件"),
+    ],
+)
+def test_import_refuses_bad_json_without_creating_anything(store, tmp_path, content, says):
+    bad = tmp_path / "in.json"
+    bad.write_text(content, encoding="utf-8")
+    with pytest.raises(SessionError) as err:
+        import_file(bad)
+    assert says in err.value.message
+    assert store.ids() == []
+
+
+def test_import_of_a_published_report_without_the_importer_says_it_is_not_there_yet(
+    store, tmp_path, monkeypatch
+):
+    monkeypatch.setitem(sys.modules, "gkassist.importer", types.ModuleType("gkassist.importer"))
+    report = tmp_path / "report.txt"
+    report.write_text("怀化市洪江区科技和工业信息化局2024年政府信息公开工作年度报告\n", encoding="utf-8")
+    with pytest.raises(SessionError, match="尚未完成"):
+        import_file(report)
+    assert store.ids() == []
+
+
+def test_import_of_a_published_report_uses_the_importer(store, tmp_path, monkeypatch):
+    fake = types.ModuleType("gkassist.importer")
+    seen = []
+
+    def read_report(path):
+        seen.append(path)
+        return types.SimpleNamespace(
+            answers={"requests.new.natural": 2, "requests.new.total": 2, "active.fees": Decimal("0")},
+            notes={"requests.new.legal": "原表此格为「/」，按 0 计"},
+            agency="某县某局",
+            year=2023,
+            unreadable=["表四无法读取"],
+            source={"layout": "text-cells"},
+        )
+
+    fake.read_report = read_report
+    monkeypatch.setitem(sys.modules, "gkassist.importer", fake)
+    report = tmp_path / "2023.html"
+    report.write_text("<html>…</html>", encoding="utf-8")
+    with import_file(report) as s:
+        assert seen == [report]
+        assert s.source["kind"] == "import" and s.source["file"] == str(report.resolve())
+        assert s.source["unreadable"] == ["表四无法读取"] and s.source["layout"] == "text-cells"
+        assert s.answers["meta.agency"] == "某县某局" and s.answers["meta.year"] == 2023
+        assert s.answers["requests.new.total"] == 2  # an import keeps the printed total
+        assert s.notes == {"requests.new.legal": "原表此格为「/」，按 0 计"}
+
+
+def test_import_of_missing_or_folder_paths(tmp_path):
+    with pytest.raises(SessionError, match="找不到文件"):
+        import_file(tmp_path / "nope.json")
+    with pytest.raises(SessionError, match="文件夹"):
+        import_file(tmp_path)
+
+
+def test_export_errors_are_user_errors(session, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    with pytest.raises(SessionError, match="无法写入"):
+        export_session(session.id, blocker / "sub" / "r.json")
+    with pytest.raises(SessionError, match="不能是报告文件本身"):
+        export_session(session.id, session.path)
