@@ -1,0 +1,226 @@
+"""The interview's flow without a screen: order, gates, shortcuts, defaults, bad input."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from gkassist.form import FORM
+from gkassist.ui.flow import FINAL, Flow, carry_over, load_script
+
+
+def make_state(answers: dict | None = None, previous: dict | None = None) -> SimpleNamespace:
+    return SimpleNamespace(answers=dict(answers or {}), previous=previous, workbench={})
+
+
+def apply(flow: Flow, text: str) -> Any:
+    """Submit ``text`` and, as the screen does after saving, store the outcome and move on."""
+    out = flow.submit(text)
+    if out.ok:
+        flow.state.answers.update(out.values)
+        for f in out.clears:
+            flow.state.answers.pop(f, None)
+        flow.state.workbench.update(out.workbench)
+        if out.next_step:
+            flow.move(out.next_step)
+    return out
+
+
+def test_script_refers_only_to_form_fields_and_asks_every_input_field() -> None:
+    script = load_script()
+    asked = {f for s in script.steps for f in s.fields}
+    # every field a person fills in is asked somewhere, except the optional extras of meta
+    missing = {f.id for f in FORM.input_fields()} - asked
+    assert missing == {"meta.published", "meta.preamble"}
+    assert script.steps[-1].id == FINAL
+
+
+def test_labels_come_from_the_form() -> None:
+    script = load_script()
+    step = script.step("requests.denied.state_secret")
+    assert "（三）不予公开 1.属于国家秘密" in step.question
+    assert step.row_labels == tuple(c.label for c in FORM.requests_columns if not c.derived)
+
+
+def test_meta_then_overview_with_year_defaulting_to_last_year() -> None:
+    flow = Flow(make_state())
+    assert flow.step_id == "meta.agency"
+    apply(flow, "怀化市洪江区科技和工业信息化局")
+    q = flow.question()
+    assert flow.step_id == "meta.year" and q.prefilled_default and q.prefill.isdigit()
+    apply(flow, q.prefill)
+    apply(flow, "2")
+    out = apply(flow, "县级")
+    assert flow.state.answers["meta.agency_kind"] == "department"
+    assert flow.state.answers["meta.level"] == "county"
+    assert out.next_step == "overview.intro"
+    assert flow.question().multiline
+
+
+def test_table_three_none_needs_one_confirmation_then_fills_zeros() -> None:
+    flow = Flow(make_state({"meta.agency_kind": "department", "meta.level": "county"}))
+    flow.move("requests.any")
+    out = apply(flow, "没有")
+    assert out.ok and not out.values and flow.step_id == "requests.any"  # asks to confirm
+    assert "144" in out.messages[0][1]
+    out = apply(flow, "是")
+    assert len(out.values) == 144 and set(out.values.values()) == {0}
+    assert flow.step_id == "review.any"
+
+
+def test_confirmation_can_be_declined() -> None:
+    flow = Flow(make_state())
+    flow.move("requests.any")
+    apply(flow, "没有")
+    out = apply(flow, "否")
+    assert not out.ok and flow.step_id == "requests.any" and not flow.state.answers
+    out = apply(flow, "有")
+    assert flow.step_id == "requests.new"
+
+
+def test_rows_take_six_numbers_and_show_the_total() -> None:
+    flow = Flow(make_state())
+    flow.move("requests.new")
+    out = apply(flow, "3 1 0 0 0 0")
+    assert out.values["requests.new.natural"] == 3 and out.values["requests.new.commercial"] == 1
+    assert any("总计 4" in m for _, m in out.messages)
+    out = apply(flow, "0")  # a single 0 is a row of zeros
+    assert [out.values[f"requests.carried.{c}"] for c in ("natural", "other")] == [0, 0]
+
+
+def test_bad_row_says_what_is_expected_and_stays() -> None:
+    flow = Flow(make_state())
+    flow.move("requests.new")
+    out = flow.submit("3 1 0")
+    assert not out.ok and flow.step_id == "requests.new"
+    assert "6" in out.messages[0][1]
+    out = flow.submit("3 -1 0 0 0 0")
+    assert not out.ok and out.messages[0][0] == "error"
+
+
+def test_group_gate_none_skips_its_rows_and_carry_over_is_suggested() -> None:
+    flow = Flow(make_state())
+    flow.move("requests.any")
+    apply(flow, "有")
+    apply(flow, "3 1 0 0 0 0")
+    apply(flow, "0")
+    apply(flow, "2 1 0 0 0 0")
+    apply(flow, "0")
+    assert flow.step_id == "requests.denied.any"
+    apply(flow, "没有")
+    assert flow.step_id == "requests.unable.any"
+    apply(flow, "有")
+    apply(flow, "1 0 0 0 0 0")
+    apply(flow, "0")
+    apply(flow, "0")
+    apply(flow, "没有")
+    apply(flow, "无")
+    assert flow.step_id == "requests.carry_over"
+    q = flow.question()
+    # （七）总计 computed before the question; carry-over suggested so that the table balances
+    assert "（七）总计" in q.before[0] and "总计 4" in q.before[0]
+    assert q.prefill == "0 0 0 0 0 0" and q.prefilled_default
+    out = apply(flow, q.prefill)
+    assert any("勾稽关系核对无误" in m for _, m in out.messages)
+    assert FORM.value("requests.total.total", flow.state.answers) == 4
+
+
+def test_active_rules_row_is_filled_for_an_agency_without_rule_making_power() -> None:
+    flow = Flow(make_state({"meta.agency_kind": "department", "meta.level": "county"}))
+    flow.move("active.any")
+    out = apply(flow, "有")
+    assert out.values == {"active.rules.issued": 0, "active.rules.repealed": 0, "active.rules.in_force": 0}
+    assert flow.step_id == "active.normative"
+    # a provincial government is asked
+    flow = Flow(make_state({"meta.agency_kind": "government", "meta.level": "province"}))
+    flow.move("active.any")
+    apply(flow, "有")
+    assert flow.step_id == "active.rules"
+
+
+def test_back_keeps_later_answers_and_prefills() -> None:
+    flow = Flow(make_state())
+    apply(flow, "某某局")
+    apply(flow, "2024")
+    assert flow.back() == "meta.year"
+    flow.move("meta.year")
+    assert flow.back() == "meta.agency"
+    flow.move("meta.agency")
+    assert flow.question().prefill == "某某局"
+    assert flow.state.answers["meta.year"] == 2024
+    apply(flow, "某某县某某局")
+    assert flow.step_id == "meta.year" and flow.question().prefill == "2024"
+
+
+def test_return_to_review_after_a_jump() -> None:
+    flow = Flow(make_state())
+    flow.move("meta.year", return_to=FINAL)
+    out = apply(flow, "2024")
+    assert out.next_step == FINAL and out.open_review
+
+
+def test_goto_targets() -> None:
+    flow = Flow(make_state())
+    assert flow.resolve_target("三") == "requests.any"
+    assert flow.resolve_target("基本信息") == "meta.agency"
+    assert flow.resolve_target("审阅") == FINAL
+    assert flow.resolve_target("七") is None
+
+
+def test_fee_answer_prefills_a_standard_sentence() -> None:
+    flow = Flow(make_state({"meta.agency": "某某局"}))
+    flow.move("fee_charged")
+    apply(flow, "否")
+    q = flow.question()
+    assert flow.step_id == "other_matters" and q.multiline
+    assert q.prefill == "本年度，某某局未收取政府信息公开信息处理费。"
+
+
+def test_rectification_only_with_last_year() -> None:
+    flow = Flow(make_state())
+    flow.move("review.litigation_after_review")
+    assert flow.next_after("review.litigation_after_review") == "problems"
+    prev = {"problems": "一是信息更新不及时。"}
+    flow = Flow(make_state(previous=prev))
+    assert flow.next_after("review.litigation_after_review") == "rectification"
+    flow.move("rectification")
+    assert "一是信息更新不及时。" in flow.question().help
+
+
+def test_carry_over_from_last_year() -> None:
+    prev = {
+        "meta.agency": "某某局", "meta.year": 2024, "meta.agency_kind": "department", "meta.level": "county",
+        **{f"requests.carry_over.{c.id}": 0 for c in FORM.requests_columns if not c.derived},
+        "requests.carry_over.natural": 2,
+        "active.normative.in_force": 7,
+    }
+    answers = carry_over(prev)
+    assert answers["meta.year"] == 2025 and answers["requests.carried.natural"] == 2
+    flow = Flow(make_state(answers, previous=prev))
+    flow.move("requests.carried")
+    assert flow.question().prefill == "2 0 0 0 0 0"
+    flow.move("active.normative")
+    assert "7" in flow.question().text
+
+
+def test_recap_lists_answers_and_skips() -> None:
+    flow = Flow(make_state())
+    apply(flow, "某某局")
+    apply(flow, "2024")
+    apply(flow, "2")
+    apply(flow, "4")
+    flow.skip()
+    flow.move("overview.proactive")
+    recap = flow.recap()
+    assert [s.id for s, _ in recap] == ["meta.agency", "meta.year", "meta.agency_kind", "meta.level", "overview.intro"]
+    assert recap[2][1] == FORM.field("meta.agency_kind").choices["department"]
+
+
+@pytest.mark.parametrize("text", ["也许", "x"])
+def test_gate_rejects_anything_but_yes_or_no(text: str) -> None:
+    flow = Flow(make_state())
+    flow.move("review.any")
+    out = flow.submit(text)
+    assert not out.ok and "有" in out.messages[0][1]
