@@ -1,0 +1,705 @@
+"""Answers (+ last year's, + text features, + facts of other modules) → facts for the rule engine.
+
+A rule checks one *scope* — every column of table 三, every row, each group of table 四, each text,
+the report as a whole … (``SCOPES``). For each scope instance this module builds one :class:`Fact`:
+its local values (``new``, ``carried`` … for a column), the global values the rulebook says rules of
+that scope read (``meta.level``, ``previous.active.rules.in_force``, ``other_matters.mentions_fee``),
+and what a message needs besides numbers (labels from ``FORM``, the field ids, matched text).
+
+Why facts look like this (see ../shared/notes/durable-rules.md):
+- every fact has a unique string ``id`` and a ``kind`` (a fact without ``id`` can segfault the
+  engine; the kind guard keeps rules off the engine's own state document);
+- values are ints or short strings only: money is integer 元 (万元 × 10000, exact from Decimal),
+  dates are ``20250131``; floats would give false mismatches;
+- sums over more than 16 facts cannot be joins, so a column of table 三 is one fact with all 25
+  rows, and rules never join facts;
+- a fact carries only the global values its rules read, which keeps it far below 253 keys.
+
+Derived cells (总计) come from ``FORM.value``: a stored (printed) value is kept, otherwise computed.
+
+Extra fact producers: a rule file may list ``producers: ["module:function"]``; each is called as
+``function(answers, previous)`` and returns fact dicts (``kind``, ``id`` and the declared names),
+exactly like the ``extra_facts`` a caller passes in. See :func:`build_facts`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+import cn2an
+
+from gkassist import similarity
+from gkassist.form import FORM
+
+if TYPE_CHECKING:
+    from gkassist.rulebook import Claim, Feature, Rulebook
+
+# engine fact kinds of the built-in scopes
+REPORT = "report"
+COLUMN = "requests.column"
+ROW = "requests.row"
+REVIEW = "review.group"
+ACTIVE = "active.row"
+CELL = "cell"
+TEXT = "text"
+CLAIM = "claim"
+
+BUILTIN_TEXT_NAMES = ("chars", "answered", "text_id")
+# the key naming a text fact's text (a rule's ``texts:`` filter matches it)
+TEXT_KEY = "text_id"
+
+_NUM = r"(?:[0-9０-９]+|[零〇一二两三四五六七八九十百千万]+)"
+_NEVER = r"(?!x)x"
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str
+    phrases: tuple[str, ...]  # how rules/*.yaml names it: English first, then Chinese
+    names: Mapping[str, str]  # local name → label (from FORM)
+    groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    previous: bool = False  # previous.<local name> available
+    labels: tuple[str, ...] = ()  # message label variables
+
+
+def _scopes() -> dict[str, Scope]:
+    rows = FORM.requests_rows
+    cols = FORM.requests_columns
+    active = FORM.active_blocks[0]
+    review_cols = FORM.review_columns
+    return {
+        s.kind: s
+        for s in (
+            Scope(REPORT, ("the report", "整份报告"), {}),
+            Scope(
+                COLUMN,
+                ("each column of table 三", "表三每一列"),
+                {r.id: r.label for r in rows},
+                {"results": tuple(r.id for r in rows if r.is_result)},
+                previous=True,
+                labels=("column",),
+            ),
+            Scope(
+                ROW,
+                ("each row of table 三", "表三每一行"),
+                {c.id: c.label for c in cols},
+                {"applicants": tuple(c.id for c in cols if not c.derived)},
+                previous=True,
+                labels=("row",),
+            ),
+            Scope(
+                REVIEW,
+                ("each group of table 四", "表四每一组"),
+                {c.id: c.label for c in review_cols},
+                {"parts": tuple(c.id for c in review_cols if not c.derived)},
+                labels=("group",),
+            ),
+            Scope(
+                ACTIVE,
+                ("each row of table 二 第（一）项", "表二第（一）项每一行"),
+                {c.id: c.label for c in active.columns},
+                previous=True,
+                labels=("row",),
+            ),
+            Scope(
+                CELL,
+                ("each number", "每个数字栏目"),
+                {"value": "数值", "numeric": "是数字", "whole": "整数或不超过4位小数", "noted": "有填写说明"},
+                labels=("field", "raw", "note"),
+            ),
+            Scope(
+                TEXT,
+                ("each text", "每段文字"),
+                {"chars": "字数", "answered": "已填写"},
+                labels=("field",),
+            ),
+            Scope(
+                CLAIM,
+                ("each number stated in the prose", "正文中的每个数字"),
+                {"said": "文中的数", "table": "表中的数"},
+                labels=("field", "claim", "text"),
+            ),
+        )
+    }
+
+
+SCOPES: dict[str, Scope] = _scopes()
+
+PROSE_FIELDS: tuple[str, ...] = tuple(f.id for f in FORM.fields.values() if f.kind == "prose")
+# whole sections made of several prose fields, for checks that do not care which field says it
+SECTION_TEXTS: dict[str, tuple[str, ...]] = {
+    f"section.{s.id}": tuple(fid for fid in s.field_ids if fid in PROSE_FIELDS)
+    for s in FORM.sections
+    if sum(fid in PROSE_FIELDS for fid in s.field_ids) > 1
+}
+
+
+def text_ids() -> tuple[str, ...]:
+    return PROSE_FIELDS + tuple(SECTION_TEXTS)
+
+
+def _text_label(text_id: str) -> str:
+    if text_id in SECTION_TEXTS:
+        return FORM.section(text_id.split(".", 1)[1]).heading or text_id
+    return FORM.field(text_id).label
+
+
+def _text_section(text_id: str) -> str:
+    if text_id in SECTION_TEXTS:
+        return text_id.split(".", 1)[1]
+    return FORM.field(text_id).section
+
+
+def _split_feature_name(name: str) -> tuple[str, str] | None:
+    base, _, feat = name.rpartition(".")
+    if base in PROSE_FIELDS or base in SECTION_TEXTS:
+        return base, feat
+    return None
+
+
+def global_name_kind(name: str, features: Mapping[str, Any]) -> str | None:
+    """What a global name is: a field kind (count, money, year, date, choice, text), "feature", or None."""
+    fid = name[len("previous."):] if name.startswith("previous.") else name
+    f = FORM.fields.get(fid)
+    if f is not None:
+        return None if f.kind == "prose" else f.kind
+    split = _split_feature_name(name)
+    if split and (split[1] in features or split[1] in ("chars", "answered")):
+        return "feature"
+    return None
+
+
+def section_of_names(names: Iterable[str]) -> str | None:
+    """The section a report-wide rule belongs to: that of the first non-meta field it reads."""
+    sections = []
+    for name in names:
+        fid = name[len("previous."):] if name.startswith("previous.") else name
+        split = _split_feature_name(fid)
+        if split:
+            sections.append(_text_section(split[0]))
+        elif fid in FORM.fields:
+            sections.append(FORM.fields[fid].section)
+    for s in sections:
+        if s != "meta":
+            return s
+    return sections[0] if sections else None
+
+
+def expand_pattern(regex: str, year: int | None) -> str:
+    """A feature/claim regex with NUM, YEAR and NEXT_YEAR filled in."""
+    out = regex.replace("NEXT_YEAR", str(year + 1) if year else _NEVER)
+    out = out.replace("YEAR", str(year) if year else _NEVER)
+    return out.replace("NUM", _NUM)
+
+
+def parse_number(text: str) -> int | None:
+    """「3」「３」「十二」「两」 → int; None when it is not a whole number."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    if text.isdigit():
+        return int(text)
+    try:
+        value = cn2an.cn2an(text, "normal")
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+    return int(value) if float(value).is_integer() else None
+
+
+# --- values --------------------------------------------------------------------------------------
+
+
+def _clean_number(f: Any, value: Any) -> tuple[int | None, bool]:
+    """(engine value, is a proper number). Money → integer 元; anything odd → (None, False)."""
+    if isinstance(value, bool) or value is None:
+        return None, False
+    if f.kind == "count":
+        if isinstance(value, int):
+            return value, True
+        if isinstance(value, Decimal | float) and value == int(value):
+            return int(value), True
+        if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+            return int(value), True
+        return None, False
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None, False
+    if not amount.is_finite():
+        return None, False
+    yuan = amount * 10000
+    if yuan != yuan.to_integral_value():
+        return None, True  # a number, but finer than 1 元 (more than 4 decimals of 万元)
+    return int(yuan), True
+
+
+def _engine_value(fid: str, value: Any) -> int | str | None:
+    f = FORM.fields[fid]
+    if f.is_number:
+        number, _ = _clean_number(f, value)
+        return number
+    if value is None:
+        return None
+    if f.kind == "year":
+        try:
+            return int(value)
+        except (TypeError, ValueError):
+            return None
+    if f.kind == "date":
+        try:
+            d = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+        except ValueError:
+            return None
+        return d.year * 10000 + d.month * 100 + d.day
+    if f.kind in ("choice", "text"):
+        return str(value)
+    return None
+
+
+def _clean_answers(answers: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Answers with unusable number values dropped, so that FORM.value can add parts safely."""
+    out: dict[str, Any] = {}
+    for fid, value in (answers or {}).items():
+        f = FORM.fields.get(fid)
+        if f is None or value is None:
+            continue
+        if f.is_number:
+            number, ok = _clean_number(f, value)
+            if number is None:
+                continue
+            out[fid] = number if f.kind == "count" else Decimal(number) / 10000
+        else:
+            out[fid] = value
+    return out
+
+
+class _Values:
+    """Field values of one year's answers, as the engine sees them (cached per field)."""
+
+    def __init__(self, answers: Mapping[str, Any] | None) -> None:
+        self.present = answers is not None
+        self.clean = _clean_answers(answers)
+        self._cache: dict[str, Any] = {}
+
+    def get(self, fid: str) -> int | str | None:
+        if fid not in self._cache:
+            try:
+                value = FORM.value(fid, self.clean)
+            except (TypeError, KeyError):
+                value = None
+            self._cache[fid] = _engine_value(fid, value) if value is not None else None
+        return self._cache[fid]
+
+    def text(self, text_id: str) -> str:
+        if text_id in SECTION_TEXTS:
+            return "\n".join(t for t in (self.text(p) for p in SECTION_TEXTS[text_id]) if t)
+        value = self.clean.get(text_id)
+        return value.strip() if isinstance(value, str) else ""
+
+
+# --- text features ---------------------------------------------------------------------------------
+
+_ENUM_SERIES = (
+    ("是", re.compile(r"([一二三四五六七八九十]{1,3})是")),
+    ("（）", re.compile(r"[（(]([一二三四五六七八九十]{1,3})[）)]")),
+    ("（1）", re.compile(r"[（(](\d{1,2})[）)]")),
+    ("1.", re.compile(r"(?:^|(?<=[\n。；;：:]))\s*(\d{1,2})[.、．](?!\d)")),
+)
+
+
+def _marker(kind: str, n: int) -> str:
+    cn = cn2an.an2cn(str(n)) if kind in ("是", "（）") else str(n)
+    return {"是": f"{cn}是", "（）": f"（{cn}）", "（1）": f"（{n}）", "1.": f"{n}."}[kind]
+
+
+def enumeration_breaks(text: str) -> list[str]:
+    """Where a 「一是…二是」-style list skips or starts late, one description per break."""
+    breaks: list[str] = []
+    for kind, rx in _ENUM_SERIES:
+        prev = 0
+        for m in rx.finditer(text):
+            n = parse_number(m[1])
+            if n is None or n == 0:
+                continue
+            if n == 1 or n == prev + 1:
+                prev = n
+                continue
+            if n == prev:  # the same marker twice, e.g. a quoted list: not a gap
+                continue
+            if prev == 0:
+                breaks.append(f"「{_marker(kind, n)}」之前没有「{_marker(kind, 1)}」")
+            else:
+                breaks.append(f"「{_marker(kind, prev)}」之后是「{_marker(kind, n)}」，缺少「{_marker(kind, prev + 1)}」")
+            prev = n
+    return breaks
+
+
+def _normal(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
+class FeatureCache:
+    """Text features computed once per (text, feature, year, last year's text).
+
+    A Validator keeps one, so that re-checking after one changed answer does not rerun every
+    regex and similarity over unchanged prose. Bounded: cleared when it grows past ``limit``.
+    """
+
+    def __init__(self, limit: int = 4096) -> None:
+        self.limit = limit
+        self._data: dict[tuple, tuple[int | None, dict[str, Any]]] = {}
+
+    def get(self, feature: Feature, text: str, year: int | None, previous: str | None) -> tuple[int | None, dict]:
+        key = (feature.name, text, year, previous if feature.kind == "similarity" else None)
+        hit = self._data.get(key)
+        if hit is None:
+            if len(self._data) >= self.limit:
+                self._data.clear()
+            hit = self._data[key] = compute_feature(feature, text, year, previous)
+        return hit
+
+
+def compute_feature(feature: Feature, text: str, year: int | None, previous: str | None) -> tuple[int | None, dict]:
+    """(value, message details) of one feature of one text; value None = no value (rule silent)."""
+    name, params = feature.name, feature.params
+    if feature.kind == "keywords":
+        norm = _normal(text)
+        return sum(norm.count(_normal(w)) for w in params["words"]), {}
+    if feature.kind == "pattern":
+        rx = re.compile(expand_pattern(params["regex"], year))
+        matches = list(rx.finditer(text))
+        return len(matches), {f"{name}_text": matches[0][0] if matches else ""}
+    if feature.kind == "enumeration":
+        breaks = enumeration_breaks(text)
+        return len(breaks), {f"{name}_text": "；".join(breaks)}
+    if feature.kind == "similarity":
+        if previous is None or not previous.strip() or not text.strip():
+            return None, {}
+        share, matches = similarity.copied_share(text, previous, threshold=float(params.get("threshold", 85)))
+        quoted = "；".join(f"「{m.sentence}」" for m in matches)
+        return share, {f"{name}_text": quoted, f"{name}_count": len(matches)}
+    raise ValueError(f"unknown feature kind {feature.kind}")
+
+
+# --- facts -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class Fact:
+    id: str
+    kind: str
+    values: dict[str, int | str]  # by rule name: local names and the global names rules read
+    labels: dict[str, Any] = field(default_factory=dict)  # message-only values: labels, texts
+    fields: dict[str, tuple[str, ...]] = field(default_factory=dict)  # name → field ids it stands for
+    units: dict[str, str] = field(default_factory=dict)  # local name → "money" | "date"
+    section: str | None = None
+    order: tuple[int, ...] = ()
+
+    def engine_fact(self) -> dict[str, Any]:
+        from gkassist.rulebook import engine_key
+
+        out: dict[str, Any] = {engine_key(k): v for k, v in self.values.items() if v is not None}
+        out["id"] = self.id
+        out["kind"] = self.kind
+        return out
+
+    def same_as(self, other: Fact) -> bool:
+        return self.values == other.values and self.labels == other.labels and self.fields == other.fields
+
+
+class FactError(ValueError):
+    """A fact given by another module is unusable (a programming error, reported as such)."""
+
+
+class _Builder:
+    def __init__(self, answers: Mapping[str, Any], previous: Mapping[str, Any] | None,
+                 notes: Mapping[str, str] | None, book: Rulebook, cache: FeatureCache) -> None:
+        self.answers = answers
+        self.now = _Values(answers)
+        self.prev = _Values(previous) if previous is not None else None
+        self.notes = notes or {}
+        self.book = book
+        self.cache = cache
+        year = self.now.get("meta.year")
+        self.year = year if isinstance(year, int) else None
+        self._features: dict[tuple[str, str], tuple[int | None, dict]] = {}
+        self.section_index = {s.id: i for i, s in enumerate(FORM.sections)}
+
+    # values -------------------------------------------------------------------------------------
+
+    def feature(self, text_id: str, name: str) -> tuple[int | None, dict]:
+        key = (text_id, name)
+        if key not in self._features:
+            text = self.now.text(text_id)
+            if name == "chars":
+                self._features[key] = (len(_normal(text)), {})
+            elif name == "answered":
+                self._features[key] = (1 if text else 0, {})
+            else:
+                prev_text = self.prev.text(text_id) if self.prev is not None else None
+                self._features[key] = self.cache.get(self.book.features[name], text, self.year, prev_text)
+        return self._features[key]
+
+    def global_value(self, name: str) -> tuple[int | str | None, dict]:
+        if name.startswith("previous."):
+            fid = name[len("previous."):]
+            if fid in FORM.fields:
+                return (self.prev.get(fid) if self.prev is not None else None), {}
+        if name in FORM.fields:
+            return self.now.get(name), {}
+        split = _split_feature_name(name)
+        if split:
+            value, detail = self.feature(*split)
+            return value, {f"{name}{k[len(split[1]):]}": v for k, v in detail.items()}
+        return None, {}
+
+    def add_globals(self, fact: Fact) -> Fact:
+        for name in self.book.globals_by_kind.get(fact.kind, ()):
+            value, detail = self.global_value(name)
+            fact.values[name] = value
+            fact.labels.update(detail)
+            fid = name[len("previous."):] if name.startswith("previous.") else name
+            if not name.startswith("previous."):
+                split = _split_feature_name(fid)
+                if split:
+                    fact.fields[name] = SECTION_TEXTS.get(split[0], (split[0],))
+                elif fid in FORM.fields:
+                    fact.fields[name] = (fid,)
+        return fact
+
+    def order(self, section: str, *rest: int) -> tuple[int, ...]:
+        return (self.section_index.get(section, 99), *rest)
+
+    # scopes ---------------------------------------------------------------------------------------
+
+    def report(self) -> Iterable[Fact]:
+        yield self.add_globals(Fact("report", REPORT, {}, order=(0,)))
+
+    def columns(self) -> Iterable[Fact]:
+        for c, col in enumerate(FORM.requests_columns):
+            values: dict[str, Any] = {}
+            fields: dict[str, tuple[str, ...]] = {}
+            for row in FORM.requests_rows:
+                fid = FORM.requests_field(row.id, col.id)
+                values[row.id] = self.now.get(fid)
+                fields[row.id] = (fid,)
+                if self.prev is not None:
+                    values[f"previous.{row.id}"] = self.prev.get(fid)
+            fact = Fact(f"requests.column.{col.id}", COLUMN, values, {"column": col.label}, fields,
+                        section="requests", order=self.order("requests", c))
+            yield self.add_globals(fact)
+
+    def rows(self) -> Iterable[Fact]:
+        for r, row in enumerate(FORM.requests_rows):
+            values: dict[str, Any] = {}
+            fields: dict[str, tuple[str, ...]] = {}
+            for col in FORM.requests_columns:
+                fid = FORM.requests_field(row.id, col.id)
+                values[col.id] = self.now.get(fid)
+                fields[col.id] = (fid,)
+                if self.prev is not None:
+                    values[f"previous.{col.id}"] = self.prev.get(fid)
+            fact = Fact(f"requests.row.{row.id}", ROW, values, {"row": row.label}, fields,
+                        section="requests", order=self.order("requests", 100 + r))
+            yield self.add_globals(fact)
+
+    def review(self) -> Iterable[Fact]:
+        for g, group in enumerate(FORM.review_groups):
+            values: dict[str, Any] = {}
+            fields: dict[str, tuple[str, ...]] = {}
+            for col in FORM.review_columns:
+                fid = FORM.review_field(group.id, col.id)
+                values[col.id] = self.now.get(fid)
+                fields[col.id] = (fid,)
+            label = f"{group.parent}·{group.label}" if group.parent else group.label
+            fact = Fact(f"review.group.{group.id}", REVIEW, values, {"group": label}, fields,
+                        section="review", order=self.order("review", g))
+            yield self.add_globals(fact)
+
+    def active(self) -> Iterable[Fact]:
+        block = FORM.active_blocks[0]
+        for r, row in enumerate(block.rows):
+            values: dict[str, Any] = {}
+            fields: dict[str, tuple[str, ...]] = {}
+            for c, col in enumerate(block.columns):
+                fid = block.field_ids[r][c]
+                values[col.id] = self.now.get(fid)
+                fields[col.id] = (fid,)
+                if self.prev is not None:
+                    values[f"previous.{col.id}"] = self.prev.get(fid)
+            fact = Fact(f"active.row.{row.id}", ACTIVE, values, {"row": row.label}, fields,
+                        section="active", order=self.order("active", r))
+            yield self.add_globals(fact)
+
+    def cells(self) -> Iterable[Fact]:
+        for i, (fid, raw) in enumerate(self.answers.items()):
+            f = FORM.fields.get(fid)
+            if f is None or not f.is_number or raw is None:
+                continue
+            number, numeric = _clean_number(f, raw)
+            note = self.notes.get(fid)
+            values = {
+                "value": number,
+                "numeric": 1 if numeric else 0,
+                "whole": 1 if number is not None else 0,
+                "noted": 1 if note else 0,
+            }
+            labels = {"field": f.label, "raw": str(raw), "note": note or ""}
+            units = {"value": "money"} if f.kind == "money" else {}
+            fact = Fact(f"cell.{fid}", CELL, values, labels, {"value": (fid,), "numeric": (fid,), "whole": (fid,),
+                        "noted": (fid,)}, units, section=f.section, order=self.order(f.section, 200 + i))
+            yield self.add_globals(fact)
+
+    def texts(self) -> Iterable[Fact]:
+        wanted: list[str] = []
+        for rule in self.book.rules:
+            if rule.scope != TEXT:
+                continue
+            for t in rule.texts or text_ids():
+                if t not in wanted:
+                    wanted.append(t)
+        used_features = self._text_rule_features()
+        all_ids = text_ids()
+        for text_id in wanted:
+            values: dict[str, Any] = {TEXT_KEY: text_id}
+            labels: dict[str, Any] = {"field": _text_label(text_id)}
+            for name in ("chars", "answered", *used_features):
+                value, detail = self.feature(text_id, name)
+                values[name] = value
+                labels.update(detail)
+            fields = SECTION_TEXTS.get(text_id, (text_id,))
+            section = _text_section(text_id)
+            fact = Fact(f"text.{text_id}", TEXT, values, labels, {n: fields for n in values},
+                        section=section, order=self.order(section, 300 + all_ids.index(text_id)))
+            yield self.add_globals(fact)
+
+    def _text_rule_features(self) -> list[str]:
+        from gkassist.rulebook import cond_names
+
+        used: list[str] = []
+        for rule in self.book.rules:
+            if rule.scope != TEXT:
+                continue
+            for case in rule.cases:
+                names = cond_names(case.when) + cond_names(case.check) + list(rule.reads)
+                names += [m[1].rsplit("_", 1)[0] for m in re.finditer(r"\{([^{}:]+)", case.message)]
+                for n in names:
+                    if n in self.book.features and n not in used:
+                        used.append(n)
+        return used
+
+    def claims(self) -> Iterable[Fact]:
+        from gkassist.rulebook import eval_lin
+
+        if not self.book.claims or not any(r.scope == CLAIM for r in self.book.rules):
+            return
+        env = {}
+        for claim in self.book.claims:
+            for name in claim.value.names():
+                env[name] = self.global_value(name)[0]
+        for t, text_id in enumerate(PROSE_FIELDS):
+            text = self.now.text(text_id)
+            if not text:
+                continue
+            seen: set[int] = set()
+            f = FORM.field(text_id)
+            for claim in self.book.claims:
+                table_value = eval_lin(claim.value, env, self.book.tables)
+                for pattern in self._claim_patterns(claim):
+                    for m in pattern.finditer(text):
+                        start = m.start("n")
+                        if start in seen:
+                            continue
+                        said = parse_number(m["n"])
+                        if said is None:
+                            continue
+                        seen.add(start)
+                        table_fields = tuple(n for n in claim.value.names() if n in FORM.fields)
+                        fact = Fact(
+                            f"claim.{text_id}.{start}",
+                            CLAIM,
+                            {"said": said, "table": table_value},
+                            {"field": f.label, "claim": claim.name, "text": m[0]},
+                            {"said": (text_id,), "table": table_fields},
+                            section=f.section,
+                            order=self.order(f.section, 400 + t, start),
+                        )
+                        yield self.add_globals(fact)
+
+    def _claim_patterns(self, claim: Claim) -> list[re.Pattern]:
+        return [_compiled(p, self.year) for p in claim.patterns]
+
+    def custom(self, raw: Mapping[str, Any], i: int) -> Fact:
+        if not isinstance(raw, Mapping) or not isinstance(raw.get("id"), str) or not isinstance(raw.get("kind"), str):
+            raise FactError(f"extra fact without a string id and kind: {raw!r}")
+        kind = raw["kind"]
+        declared = self.book.fact_kinds.get(kind)
+        values: dict[str, Any] = {}
+        labels: dict[str, Any] = {}
+        for key, value in raw.items():
+            if key in ("id", "kind", "fields", "section", "order"):
+                continue
+            if isinstance(value, bool):
+                value = int(value)
+            # undeclared kinds pass their numbers; strings are engine values only when declared
+            engine_value = isinstance(value, int) and (declared is None or key in declared.names)
+            engine_value = engine_value or (isinstance(value, str) and declared is not None and key in declared.names)
+            if engine_value:
+                values[key] = value
+            else:
+                labels[key] = value
+        fields_raw = raw.get("fields") or ()
+        fields_t = (fields_raw,) if isinstance(fields_raw, str) else tuple(fields_raw)
+        section = raw.get("section")
+        if section is None and fields_t and fields_t[0] in FORM.fields:
+            section = FORM.fields[fields_t[0]].section
+        fact = Fact(f"{raw['id']}", kind, values, labels, {n: fields_t for n in values},
+                    section=section, order=self.order(section or "", 500 + i))
+        if "field" not in labels and fields_t and fields_t[0] in FORM.fields:
+            labels["field"] = FORM.fields[fields_t[0]].label
+        return self.add_globals(fact)
+
+
+_PATTERN_CACHE: dict[tuple[str, int | None], re.Pattern] = {}
+
+
+def _compiled(regex: str, year: int | None) -> re.Pattern:
+    key = (regex, year)
+    rx = _PATTERN_CACHE.get(key)
+    if rx is None:
+        if len(_PATTERN_CACHE) > 512:
+            _PATTERN_CACHE.clear()
+        rx = _PATTERN_CACHE[key] = re.compile(expand_pattern(regex, year))
+    return rx
+
+
+def build_facts(answers: Mapping[str, Any], previous: Mapping[str, Any] | None = None, *,
+                book: Rulebook, notes: Mapping[str, str] | None = None,
+                extra_facts: Iterable[Mapping[str, Any]] = (), cache: FeatureCache | None = None) -> list[Fact]:
+    """Every fact the rulebook's rules can match, for one report. Ids are unique and stable."""
+    b = _Builder(answers, previous, notes, book, cache or FeatureCache())
+    kinds = {r.scope for r in book.rules}
+    out: list[Fact] = []
+    producers = {
+        REPORT: b.report, COLUMN: b.columns, ROW: b.rows, REVIEW: b.review, ACTIVE: b.active,
+        CELL: b.cells, TEXT: b.texts, CLAIM: b.claims,
+    }
+    for kind, produce in producers.items():
+        if kind in kinds:  # facts no rule can match would only cost time (and be discarded)
+            out.extend(produce())
+    # --- extra fact producers: other modules' facts (importer structure, wording) -----------------
+    extras = list(extra_facts)
+    for producer in book.producers:
+        extras.extend(producer(answers, previous) or ())
+    for i, raw in enumerate(extras):
+        out.append(b.custom(raw, i))
+    seen: set[str] = set()
+    for fact in out:
+        if fact.id in seen:
+            raise FactError(f"two facts share the id {fact.id!r}")
+        seen.add(fact.id)
+    return out
