@@ -25,8 +25,19 @@ def run(args: argparse.Namespace) -> int:
     from gkassist.render import render_to_bytes
     from gkassist.session import load_session
 
+    if args.format in ("docx", "pdf") and not args.output:
+        # say so before the work, not after it
+        raise UserError(f"{args.format} 是二进制格式，请用 -o 指定输出文件，例如：-o 报告.{args.format}")
     session = load_session(args.session)
     data = render_to_bytes(session, args.format)
+    if args.format == "pdf":
+        from gkassist.render.pdf import missing_cjk_font
+
+        if missing_cjk_font():
+            sys.stderr.write(
+                "提示：本机没有中文字体，PDF 中的汉字可能显示为方框。"
+                "请安装中文字体（例如 Debian / Ubuntu：sudo apt-get install fonts-noto-cjk）后重新生成。\n"
+            )
     if args.output:
         out = Path(args.output)
         try:
@@ -35,8 +46,6 @@ def run(args: argparse.Namespace) -> int:
         except OSError as err:
             raise UserError(f"无法写入文件 {out}：{err.strerror or err}。请检查路径和写入权限。") from err
         print(f"已生成：{out}")
-    elif args.format in ("docx", "pdf"):
-        raise UserError(f"{args.format} 是二进制格式，请用 -o 指定输出文件，例如：-o 报告.{args.format}")
     else:
         sys.stdout.write(data.decode("utf-8"))
     return 0

@@ -83,6 +83,7 @@ class SectionView:
 @dataclass
 class Report:
     title: str
+    title_parts: list[str]  # 「<机关>」 and the rest, where a two-line title breaks
     agency: str
     year: str
     preamble: list[str]  # empty: the templates use the standard opening sentence
@@ -284,8 +285,11 @@ class _Builder:
                 sections.append(SectionView(s.id, s.heading or "", [], tables[s.table]()))
             else:
                 sections.append(SectionView(s.id, s.heading or "", self.prose_parts(s.id)))
+        title = self.form.title(agency, year)
+        rest = title[len(agency) :] if agency and title.startswith(agency) else ""
         return Report(
-            title=self.form.title(agency, year),
+            title=title,
+            title_parts=[agency, rest] if rest else [title],
             agency=agency,
             year=year,
             preamble=preamble,
