@@ -1,0 +1,194 @@
+"""HTML report pages → items: paragraphs, tables (merged cells expanded), images.
+
+Portal pages wrap the report in navigation, breadcrumbs and footers, often inside layout
+tables. A table that holds another table is layout and is read as text; a table without nested
+tables is data. The report body is the smallest element holding the section headings and the
+data tables; text outside it (page chrome with the 发布日期 metadata, the page <title>) is kept
+apart, searched only for the title and dates.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from lxml import html as lhtml
+
+from gkassist.importer.decoding import Unreadable
+from gkassist.importer.model import Cell, Document, Image, Item, Line, Table
+from gkassist.importer.sections import match_heading
+from gkassist.importer.spans import expand, span_value
+
+_SKIP = frozenset(
+    {"script", "style", "head", "noscript", "template", "iframe", "object", "embed", "select", "option",
+     "textarea", "button", "svg", "math", "title", "meta", "link", "input"}
+)
+_BLOCK = frozenset(
+    {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "ul", "ol", "section", "article", "header",
+     "footer", "blockquote", "pre", "dd", "dt", "dl", "center", "form", "hr", "address", "figure",
+     "figcaption", "main", "nav", "aside", "body", "html", "tr", "td", "th", "table", "tbody", "thead",
+     "tfoot", "caption", "fieldset", "legend", "details", "summary"}
+)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_JOIN_CJK = re.compile(r"(?<=[^\x00-\x7f])[ \t\r]*\n\s*(?=[^\x00-\x7f])")
+_SPACES = re.compile(r"\s+")
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:4000].lower()
+    return head.lstrip().startswith("<") or any(t in head for t in ("<html", "<body", "<table", "<p>", "<p ", "<div"))
+
+
+def read_html(text: str) -> Document:
+    text = _XML_DECL.sub("", text, count=1)
+    parser = lhtml.HTMLParser(remove_comments=True, remove_pis=True)
+    try:
+        root = lhtml.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError) as err:
+        raise Unreadable("网页中没有可读取的文字内容。") from err
+    body = root.find("body")
+    if body is None:
+        body = root
+    walker = _Walker()
+    walker.visit(body)
+    walker.flush()
+    items, owners = walker.items, walker.owners
+
+    container = _report_body(items, owners)
+    outside: list[str] = []
+    title = root.findtext(".//title")
+    if container is None:
+        kept = items
+    else:
+        inside = set(container.iter())
+        kept = []
+        for item, owner in zip(items, owners, strict=True):
+            if owner in inside:
+                kept.append(item)
+            elif isinstance(item, Line):
+                outside.append(item.text)
+    if title and title.strip():
+        outside.append(_collapse(title))
+    return Document(items=kept, layout="html", outside=outside)
+
+
+def _collapse(text: str) -> str:
+    text = text.replace("\xa0", " ").replace("\u3000", " ")
+    return _SPACES.sub(" ", _JOIN_CJK.sub("", text)).strip()
+
+
+class _Walker:
+    """Document order walk: text of block elements becomes lines; data tables become Tables."""
+
+    def __init__(self) -> None:
+        self.items: list[Item] = []
+        self.owners: list[etree._Element] = []
+        self._buf: list[str] = []
+        self._stack: list[etree._Element] = []
+
+    def _add(self, text: str | None) -> None:
+        if text:
+            self._buf.append(text)
+
+    def flush(self) -> None:
+        if self._buf:
+            line = _collapse("".join(self._buf))
+            self._buf = []
+            if line:
+                self.items.append(Line(line))
+                self.owners.append(self._stack[-1] if self._stack else None)
+
+    def _emit(self, item: Item, owner: etree._Element) -> None:
+        self.flush()
+        self.items.append(item)
+        self.owners.append(owner)
+
+    def visit(self, el: etree._Element) -> None:
+        tag = el.tag.lower() if isinstance(el.tag, str) else None
+        if tag is None or tag in _SKIP:
+            if tag != "head":
+                self._add(el.tail)
+            return
+        if tag == "table" and el.find(".//table") is None:
+            table = _table(el)
+            if table.rows:
+                self._emit(table, el)
+            for img in el.iter("img"):
+                self._emit(Image(img.get("alt") or ""), img)
+            self._add(el.tail)
+            return
+        if tag == "img":
+            self._emit(Image(el.get("alt") or ""), el)
+            self._add(el.tail)
+            return
+        if tag == "br":
+            self.flush()
+            self._add(el.tail)
+            return
+        block = tag in _BLOCK
+        if block:
+            self.flush()
+            self._stack.append(el)
+        self._add(el.text)
+        for child in el:
+            self.visit(child)
+        if block:
+            self.flush()
+            self._stack.pop()
+        self._add(el.tail)
+
+
+def _cell_text(td: etree._Element) -> str:
+    return _collapse(" ".join(t for t in td.itertext() if t))
+
+
+def _table(el: etree._Element) -> Table:
+    raw_rows: list[list[tuple[str, int, int]]] = []
+    for tr in el.iter("tr"):
+        cells = [
+            (_cell_text(td), span_value(td.get("rowspan")), span_value(td.get("colspan")))
+            for td in tr
+            if isinstance(td.tag, str) and td.tag.lower() in ("td", "th")
+        ]
+        if cells:
+            raw_rows.append(cells)
+    grid = expand(raw_rows)
+    rows: list[list[Cell]] = []
+    for r, slots in enumerate(grid):
+        row: list[Cell] = []
+        seen: set[tuple[int, int]] = set()
+        for c, slot in enumerate(slots):
+            # a cell merged across columns is read once; one merged down from above is that row's
+            if slot is None or slot.origin[0] != r or slot.origin in seen:
+                continue
+            seen.add(slot.origin)
+            row.append(Cell(slot.text, col=c))
+        if row:
+            rows.append(row)
+    return Table(rows=rows, rows_known=True)
+
+
+def _report_body(items: list[Item], owners: list) -> etree._Element | None:  # noqa: ANN001
+    """The smallest element holding every section heading and every data table after the first
+    heading; None when fewer than two headings are found (then the whole page is read)."""
+    heads = [i for i, it in enumerate(items) if isinstance(it, Line) and _is_top_heading(it.text)]
+    sections = {match_heading(items[i].text).section for i in heads}  # type: ignore[union-attr]
+    if len(sections) < 2:
+        return None
+    members = [owners[i] for i in heads]
+    members += [owners[i] for i in range(heads[0], len(items)) if isinstance(items[i], Table)]
+    members = [m for m in members if m is not None]
+    common: list[etree._Element] | None = None
+    for m in members:
+        chain = [m, *m.iterancestors()]
+        if common is None:
+            common = chain
+        else:
+            keep = set(chain)
+            common = [a for a in common if a in keep]
+    return common[0] if common else None
+
+
+def _is_top_heading(text: str) -> bool:
+    hm = match_heading(text)
+    return hm is not None and hm.level == "top"

@@ -1,0 +1,238 @@
+"""The importer's entry points: a published report (file or text) → ImportedReport.
+
+Order of work: decode → layout reader (HTML / text) → sections → tables (classified by their
+words, or by the section they sit in) → prose → title, date, citations → structure facts.
+Whatever cannot be read is listed in Chinese in ``unreadable``; nothing is guessed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from gkassist.form import FORM
+from gkassist.importer import meta, prose, tables
+from gkassist.importer.decoding import Unreadable, decode
+from gkassist.importer.html_layout import looks_like_html, read_html
+from gkassist.importer.model import Document, Image, ImportedReport, Item, Line, Table, formats
+from gkassist.importer.sections import Found, Split, split_sections
+from gkassist.importer.text_layout import read_text
+
+_TABLE_OF_SECTION = {s.id: s.table for s in FORM.sections if s.table}
+_FALLBACKS = {"overview": prose.is_topic_heading, "problems": prose.is_problems_heading}
+
+
+def read_report(path: str | Path) -> ImportedReport:
+    """Read a published report file (txt or html, any common encoding)."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as err:
+        reason = "文件不存在" if isinstance(err, FileNotFoundError) else (err.strerror or str(err))
+        return _failed(str(p), f"无法打开文件：{reason}。", "missing")
+    try:
+        decoded = decode(data)
+    except Unreadable as err:
+        return _failed(str(p), str(err), "unreadable")
+    return read_report_text(decoded.text, str(p), encoding=decoded.encoding)
+
+
+def read_report_text(text: str, name: str = "<text>", *, encoding: str | None = None) -> ImportedReport:
+    """Read a report already in memory (``name`` is shown in messages and ``source``)."""
+    if not text.strip():
+        return _failed(name, "文件是空的，没有可读取的内容。", "empty")
+    try:
+        doc = read_html(text) if looks_like_html(text) else read_text(text)
+    except Unreadable as err:
+        return _failed(name, str(err), "unreadable")
+    report = _read_document(doc)
+    report.source = {"kind": "import", "file": name, "format": doc.layout}
+    if encoding:
+        report.source["encoding"] = encoding
+    return report
+
+
+def _failed(name: str, message: str, fmt: str) -> ImportedReport:
+    return ImportedReport(
+        unreadable=[message], source={"kind": "import", "file": name, "format": fmt}, failed=True
+    )
+
+
+def _read_document(doc: Document) -> ImportedReport:
+    report = ImportedReport()
+    items = _split_tables(doc.items)
+    split = split_sections(items, _FALLBACKS)
+    section_of = _section_index(items, split)
+
+    # tables: classified by their words, else by the section they stand in
+    by_kind: dict[str, list[Table]] = {t: [] for t in tables.TABLES}
+    stray: set[int] = set()
+    for i, item in enumerate(items):
+        if isinstance(item, Table):
+            kind = tables.classify(item) or _TABLE_OF_SECTION.get(section_of.get(i, ""))
+            if kind:
+                by_kind[kind].append(item)
+            else:
+                stray.add(i)
+    reading = tables.Reading()
+    tables.read_active(by_kind["active"], reading)
+    tables.read_requests(by_kind["requests"], reading)
+    tables.read_review(by_kind["review"], reading)
+    report.answers.update(reading.answers)
+    report.notes.update(reading.notes)
+    for fact in reading.facts:
+        if fact["kind"] == "structure.table" and not fact["present"]:
+            part = split.parts.get(fact["table"], [])
+            fact["image"] = any(isinstance(it, Image) for it in part)
+            report.unreadable.append(
+                f"未找到{fact['name']}" + ("（该部分只有图片）。" if fact["image"] else "。")
+            )
+    report.unreadable.extend(reading.unreadable)
+
+    # prose, with stray non-tables (a text line that merely looked like a row) read as text
+    def text_of(section: str) -> list[Item]:
+        out: list[Item] = []
+        for item in split.parts.get(section, []):
+            if isinstance(item, Table):
+                if items.index(item) in stray:
+                    out.extend(Line(" ".join(c.text for c in row)) for row in item.rows)
+            else:
+                out.append(item)
+        return out
+
+    report.answers.update(prose.read_overview(text_of("overview")))
+    report.answers.update(prose.read_problems(text_of("problems")))
+    report.answers.update(prose.read_other(text_of("other")))
+
+    # title, preamble, date, basis
+    before = [it.text for it in split.before if isinstance(it, Line)]
+    title, title_at = None, None
+    for k, line in enumerate(before):
+        title = meta.parse_title(line)
+        if title:
+            title_at = k
+            break
+    if title is None:
+        for line in doc.outside:
+            title = meta.parse_title(line)
+            if title:
+                break
+    if title:
+        report.agency, report.year = title.agency, title.year
+        report.answers["meta.agency"] = title.agency
+        report.answers["meta.year"] = title.year
+        kind, level = meta.infer_kind_and_level(title.agency)
+        for fid, value in (("meta.agency_kind", kind), ("meta.level", level)):
+            if value:
+                report.answers[fid] = value
+                report.notes[fid] = meta.INFERRED_NOTE
+    else:
+        report.unreadable.append(
+            f"未找到报告标题（{FORM.title('<机关全称>', 'YYYY')}），无法确定机关名称和年度。"
+        )
+    preamble = [
+        line for line in before[(title_at + 1 if title_at is not None else 0):] if not meta.is_metadata(line)
+    ]
+    if title_at is None and not doc.layout.startswith("text"):
+        preamble = preamble[-3:]  # page chrome may precede an HTML body without a title
+    if preamble and not (title and _is_standard_preamble(preamble, title)):
+        report.answers["meta.preamble"] = "\n".join(preamble)
+    all_lines = [it.text for it in items if isinstance(it, Line)]
+    date = meta.find_date(doc.outside + before + all_lines[-8:])
+    if date:
+        report.answers["meta.published"] = date
+
+    report.structure_facts = [
+        _document_fact(title, doc.outside + all_lines),
+        *_section_facts(split),
+        *reading.facts,
+    ]
+    if title is None and not split.found and not any(reading.found.values()) and not _any_numbers(reading):
+        report.failed = True
+        report.unreadable.insert(0, "没有找到年度报告的标题、章节或表格，这份文件可能不是政府信息公开工作年度报告。")
+    return report
+
+
+def _is_standard_preamble(lines: list[str], title: meta.Title) -> bool:
+    """gkassist prints a standard opening when a session has none; reading it back is no answer."""
+    if len(lines) != 1:
+        return False
+    from gkassist.render import standard_preamble  # the renderer owns that sentence
+
+    return lines[0].strip() == standard_preamble(title.agency, title.year)
+
+
+def _any_numbers(reading: tables.Reading) -> bool:
+    return any(f["kind"] == "structure.table" and f["present"] for f in reading.facts)
+
+
+def _split_tables(items: list[Item]) -> list[Item]:
+    out: list[Item] = []
+    for item in items:
+        if isinstance(item, Table):
+            out.extend(tables.split_merged(item))
+        else:
+            out.append(item)
+    return out
+
+
+def _section_index(items: list[Item], split: Split) -> dict[int, str]:
+    """Item index → the section it stands in."""
+    out: dict[int, str] = {}
+    bounds = [(f.index, f.section) for f in split.found]
+    for k, (start, sid) in enumerate(bounds):
+        end = bounds[k + 1][0] if k + 1 < len(bounds) else len(items)
+        for i in range(start, end):
+            out[i] = sid
+    return out
+
+
+def _document_fact(title: meta.Title | None, lines: list[str]) -> dict[str, Any]:
+    return {
+        "kind": "structure.document",
+        "id": "document",
+        "section": "meta",
+        "title_found": title is not None,
+        "title_ok": bool(title and title.conventional),
+        "cites_2019_basis": meta.cites_2019_basis(lines),
+        "title": title.printed if title else "",
+        "expected_title": FORM.title(title.agency, title.year) if title else "",
+        "title_pattern": FORM.title("<机关全称>", "YYYY"),
+        "basis": formats()["legacy_2019"]["basis"],
+    }
+
+
+def _section_facts(split: Split) -> list[dict[str, Any]]:
+    numbered = [s for s in FORM.sections if s.number]
+    order = [s.id for s in numbered]
+    printed_order = [f.section for f in split.found]
+    found: dict[str, Found] = {f.section: f for f in split.found}
+    facts = []
+    for s in numbered:
+        f = found.get(s.id)
+        hm = f.match if f else None
+        k = printed_order.index(s.id) if f else -1
+        earlier = printed_order[:k] if f else []
+        in_order = not any(order.index(e) > order.index(s.id) for e in earlier)
+        parent = ""
+        if hm and hm.level == "sub" and earlier:
+            parent = FORM.section(earlier[-1]).heading or ""
+        facts.append(
+            {
+                "kind": "structure.section",
+                "id": f"section.{s.id}",
+                "section": s.id,
+                "present": hm is not None,
+                "content_found": f is not None,
+                "numbered": bool(hm and hm.level == "top" and hm.number == s.number),
+                "sub": bool(hm and hm.level == "sub"),
+                "in_order": bool(f) and in_order,
+                "wording_ok": bool(hm and hm.exact),
+                "heading": s.heading,
+                "number": s.number,
+                "printed": hm.printed if hm else "",
+                "printed_number": hm.number if hm else "",
+                "parent": parent,
+            }
+        )
+    return facts
