@@ -80,7 +80,7 @@ def _scopes() -> dict[str, Scope]:
             Scope(
                 COLUMN,
                 ("each column of table 三", "表三每一列"),
-                {r.id: r.label for r in rows},
+                {**{r.id: r.label for r in rows}, "computed": "整列由程序相加得出"},
                 {"results": tuple(r.id for r in rows if r.is_result)},
                 previous=True,
                 labels=("column",),
@@ -116,7 +116,7 @@ def _scopes() -> dict[str, Scope]:
             Scope(
                 TEXT,
                 ("each text", "每段文字"),
-                {"chars": "字数", "answered": "已填写"},
+                {"chars": "字数", "answered": "已填写", TEXT_KEY: "文字编号"},
                 labels=("field",),
             ),
             Scope(
@@ -163,6 +163,12 @@ def _split_feature_name(name: str) -> tuple[str, str] | None:
     return None
 
 
+def feature_text(name: str) -> str | None:
+    """The text id of a feature name such as ``other_matters.mentions_fee`` (else None)."""
+    split = _split_feature_name(name)
+    return split[0] if split else None
+
+
 def global_name_kind(name: str, features: Mapping[str, Any]) -> str | None:
     """What a global name is: a field kind (count, money, year, date, choice, text), "feature", or None."""
     fid = name[len("previous."):] if name.startswith("previous.") else name
@@ -173,6 +179,22 @@ def global_name_kind(name: str, features: Mapping[str, Any]) -> str | None:
     if split and (split[1] in features or split[1] in ("chars", "answered")):
         return "feature"
     return None
+
+
+def name_label(name: str, kind: str) -> str:
+    """How a message spells a name: the FORM label of a field or of a scope's local name."""
+    scope = SCOPES.get(kind)
+    prefix = ""
+    if name.startswith("previous."):
+        prefix, name = "上年", name[len("previous."):]
+    if scope is not None and name in scope.names:
+        return prefix + scope.names[name]
+    if name in FORM.fields:
+        return prefix + FORM.fields[name].label
+    split = _split_feature_name(name)
+    if split:
+        return f"{prefix}{_text_label(split[0])}·{split[1]}"
+    return prefix + name
 
 
 def section_of_names(names: Iterable[str]) -> str | None:
@@ -483,6 +505,10 @@ class _Builder:
         for c, col in enumerate(FORM.requests_columns):
             values: dict[str, Any] = {}
             fields: dict[str, tuple[str, ...]] = {}
+            # the 总计 column of an interview session is computed from the others: its sums hold
+            # whenever theirs do, so rules can skip it instead of repeating their findings
+            stored = any(FORM.requests_field(r.id, col.id) in self.now.clean for r in FORM.requests_rows)
+            values["computed"] = 0 if stored or not col.derived else 1
             for row in FORM.requests_rows:
                 fid = FORM.requests_field(row.id, col.id)
                 values[row.id] = self.now.get(fid)
@@ -559,7 +585,7 @@ class _Builder:
         for rule in self.book.rules:
             if rule.scope != TEXT:
                 continue
-            for t in rule.texts or text_ids():
+            for t in rule.texts or PROSE_FIELDS:
                 if t not in wanted:
                     wanted.append(t)
         used_features = self._text_rule_features()
@@ -611,10 +637,10 @@ class _Builder:
                 table_value = eval_lin(claim.value, env, self.book.tables)
                 for pattern in self._claim_patterns(claim):
                     for m in pattern.finditer(text):
-                        start = m.start("n")
+                        start = m.start()
                         if start in seen:
                             continue
-                        said = parse_number(m["n"])
+                        said = parse_number(m["n"]) if m.groupdict().get("n") is not None else 0
                         if said is None:
                             continue
                         seen.add(start)

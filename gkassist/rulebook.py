@@ -174,10 +174,13 @@ class _Parser:
     def _tree(text: str) -> ast.expr:
         if not isinstance(text, str | int) or isinstance(text, bool):
             raise ExprError("应为一个算式（文字）")
+        source = str(text).strip()
         try:
-            return ast.parse(str(text).strip(), mode="eval").body
+            # parenthesised so that an expression may span several lines of the YAML file
+            return ast.parse(f"({source}\n)", mode="eval").body
         except SyntaxError as err:
-            raise ExprError(f"「{text}」不是合法的算式（第 {err.offset or 0} 个字符附近）") from None
+            shown = " ".join(source.split())
+            raise ExprError(f"「{shown}」不是合法的算式（{err.msg}）") from None
 
     def cond(self, node: ast.expr) -> Cond:
         if isinstance(node, ast.BoolOp):
@@ -353,16 +356,23 @@ def _compare_json(op: str, key: str, value: Any) -> dict:
 
 
 def _linear_json(op: str, diff: Lin) -> dict:
-    """``diff op 0`` for a lookup-free diff, as one engine comparison of an anchor field."""
+    """``diff op 0`` for a lookup-free diff, as one engine comparison of an anchor field.
+
+    A fact without the anchor field never matches, but a ``{"$m": name}`` reference to a missing
+    field reads as null and makes ``$neq`` match: every referenced name gets an ``$ex`` guard, so
+    that a rule reading an unanswered field stays silent.
+    """
     anchor = next(((n, c) for n, c in diff.terms if c in (1, -1)), None)
     if anchor is None:
         raise ExprError("比较式中至少要有一个系数为 1 的栏目（如 a == 2 * b 可以，2 * a == 3 * b 不行）")
     name, coef = anchor
     rest = [(n, c) for n, c in diff.terms if n != name]
+    guards = [{"$ex": {engine_key(n): 1}} for n, _ in rest]
     if coef == 1:  # name + rest op 0  ⟺  name op -rest
-        return _compare_json(op, engine_key(name), _sum_json([(n, -c) for n, c in rest], -diff.const))
-    # -name + rest op 0  ⟺  rest op name  ⟺  name flip(op) rest
-    return _compare_json(_FLIPPED_OP[op], engine_key(name), _sum_json(rest, diff.const))
+        comparison = _compare_json(op, engine_key(name), _sum_json([(n, -c) for n, c in rest], -diff.const))
+    else:  # -name + rest op 0  ⟺  rest op name  ⟺  name flip(op) rest
+        comparison = _compare_json(_FLIPPED_OP[op], engine_key(name), _sum_json(rest, diff.const))
+    return _and([*guards, comparison])
 
 
 def _and(items: list[dict]) -> dict:
@@ -499,6 +509,7 @@ class Case:
     check: Cond | None
     values: Mapping[str, Lin]
     message: str
+    names: tuple[str, ...]  # every name the case reads or names in its message (→ Finding.fields)
     fires: Cond  # when ∧ ¬check, pushed down: the facts this case reports
     pattern: dict  # ``fires`` compiled, with the fact-kind guard
 
@@ -820,8 +831,8 @@ def _parse_claim(spec: Any, parser: _Parser, features: Mapping[str, Feature], la
             rx = re.compile(facts_mod.expand_pattern(p, 2024))
         except re.error as err:
             raise ExprError(f"正则表达式「{p}」有误：{err}") from None
-        if "n" not in rx.groupindex:
-            raise ExprError(f"正则表达式「{p}」要用 (?P<n>NUM) 标出数字")
+        if "n" not in rx.groupindex and "zero" not in rx.groupindex:
+            raise ExprError(f"正则表达式「{p}」要用 (?P<n>NUM) 标出数字，或用 (?P<zero>…) 标出“没有”的说法")
         compiled.append(p)
     return Claim(str(spec["name"]), value, tuple(compiled), label)  # type: ignore[arg-type]
 
@@ -879,7 +890,7 @@ def _parse_rule(spec: Any, label: str, order: int, tables: Mapping[str, Table],
         where = f"（cases 第 {n} 项）" if len(raw_cases) > 1 else ""
         key = rule_id if len(raw_cases) == 1 else f"{rule_id}#{n}"
         try:
-            cases.append(_parse_case(key, merged, parser, names, reads, scope_kind, tables))
+            cases.append(_parse_case(key, merged, parser, names, reads, scope_kind, tables, texts))
         except ExprError as err:
             raise ExprError(f"{err}{where}") from None
     title = spec.get("title")
@@ -889,7 +900,7 @@ def _parse_rule(spec: Any, label: str, order: int, tables: Mapping[str, Table],
 
 
 def _parse_case(key: str, spec: Mapping[str, Any], parser: _Parser, names: _Names, reads: list[str],
-                scope_kind: str, tables: Mapping[str, Table]) -> Case:
+                scope_kind: str, tables: Mapping[str, Table], texts: tuple[str, ...] | None) -> Case:
     severity = _severity(spec.get("severity"))
     if severity is None:
         raise ExprError(f"severity 应为 error、warning 或 hint（错误、警告、提示），现为「{spec.get('severity')}」")
@@ -928,25 +939,38 @@ def _parse_case(key: str, spec: Mapping[str, Any], parser: _Parser, names: _Name
                 raise ExprError(f"提示中的 {{{var}}} 只能用于检查式是单个数字比较的规则")
         elif not (var in values or var in names.labels or names.known(var) or _is_detail_var(var, names)):
             raise ExprError(f"提示中的 {{{var}}} 不是本规则的名称、values 或标签")
-        if fmt not in (None, "terms"):
-            raise ExprError(f"提示中的 {{{var}:{fmt}}}：格式只能是 terms")
+        if fmt not in (None, "terms", "label"):
+            raise ExprError(f"提示中的 {{{var}:{fmt}}}：格式只能是 terms 或 label")
         if fmt == "terms" and var not in ("left", "right"):
             raise ExprError(f"提示中的 {{{var}:terms}}：terms 只能用于 left 或 right")
+        if fmt == "label" and not names.known(var):
+            raise ExprError(f"提示中的 {{{var}:label}}：label 只能用于栏目名称")
 
+    message_names = [m[1] for m in _PLACEHOLDER.finditer(message) if m[1] in allowed]
+    case_names = tuple(dict.fromkeys([*used, *message_names]))
     fires_parts = []
     if when is not None:
         fires_parts.append(push_down(when))
     if check is not None:
         fires_parts.append(negate(check))
     fires = fires_parts[0] if len(fires_parts) == 1 else BoolOp("and", tuple(fires_parts))
-    try:
-        compiled = compile_cond(fires, tables)
-    except ExprError:
-        raise
+    compiled = compile_cond(fires, tables)
     # The kind guard keeps the pattern away from the session-state document (durable-rules would
     # otherwise loop forever on it) and from facts of other kinds.
-    pattern = {"$and": [{"kind": scope_kind}, compiled]}
-    return Case(key, severity, when, check, values, " ".join(message.split()), fires, pattern)
+    guards: list[dict] = [{"kind": scope_kind}]
+    if scope_kind == facts_mod.TEXT:
+        guards.append(_or([{facts_mod.TEXT_KEY: t} for t in texts or facts_mod.PROSE_FIELDS]))
+    pattern = {"$and": [*guards, compiled]}
+    return Case(key, severity, when, check, values, _join_lines(message), case_names, fires, pattern)
+
+
+_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
+_CJK_GAP = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
+
+
+def _join_lines(message: str) -> str:
+    """One line; a YAML line break between two Chinese characters leaves no space behind."""
+    return _CJK_GAP.sub("", " ".join(message.split()))
 
 
 def _is_detail_var(var: str, names: _Names) -> bool:

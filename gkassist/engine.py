@@ -1,0 +1,520 @@
+"""The rule engine: the only module that imports durable_rules.
+
+Facts from :mod:`gkassist.facts` are asserted into a durable-rules session; the compiled rules of
+:mod:`gkassist.rulebook` fire on the facts that break them; each firing names (rule case, fact id),
+and the finding's message is rendered afterwards from the current fact. Every rule matches a single
+fact (aggregates are precomputed), so "which findings stand" is simply "which (case, fact) pairs
+fired on the facts now asserted": replacing a fact drops its findings and re-asserting it adds the
+current ones — a fixed problem disappears at once, although durable-rules has no truth maintenance.
+
+Traps this module exists to contain (../shared/notes/durable-rules.md, each verified there):
+- one process-wide host without timer threads (``SyncHost``): actions run inside the call;
+- each ruleset registered once per process (re-registering leaks ~2 MB and cannot be undone);
+- every call under one lock (the C core is not thread-safe; Textual workers call us);
+- at most 1024 live sessions per ruleset: session ids are recycled after ``delete_state``, and a
+  ``Validator`` that has gone idle longest gives its session up when the pool is full;
+- actions take exactly one parameter (two makes durable-rules treat them as async and stall);
+- exceptions inside actions are swallowed by durable-rules into the state document: ours catch
+  their own, and both are raised here as :class:`EngineError`;
+- found here (not in the notes): ``delete_state`` on a session in which no fact was ever handled
+  (every assert raised MessageNotHandled) aborts the process with a double free. So every session
+  starts with a sentinel fact that a sentinel rule handles.
+"""
+
+from __future__ import annotations
+
+import collections
+import threading
+import weakref
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from durable import engine as _dr
+
+from gkassist import facts as facts_mod
+from gkassist.facts import Fact, FeatureCache, build_facts
+from gkassist.form import FORM
+from gkassist.rulebook import (
+    Case,
+    Cmp,
+    Lin,
+    Rule,
+    Rulebook,
+    default_rulebook,
+    eval_lin,
+)
+
+SEVERITY_LABELS = {"error": "错误", "warning": "警告", "hint": "提示"}
+SEVERITY_ORDER = {"error": 0, "warning": 1, "hint": 2}
+# below durable-rules' hard limit of 1024, leaving room for one-shot checks
+MAX_LIVE_SESSIONS = 960
+_SENTINEL_KIND = "gkassist.session"
+_SENTINEL_RULE = "__session_open__"
+
+
+class EngineError(RuntimeError):
+    """The engine failed (an action raised, a fact was rejected): a bug, never silently ignored."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str  # "error" | "warning" | "hint"
+    fields: tuple[str, ...]
+    message: str
+    section: str  # form section id the finding belongs to
+    numbers: dict = field(default_factory=dict, compare=False, hash=False)  # what the message names
+    kind: str = "finding"  # or "suggestion" (wording rules)
+
+    @property
+    def severity_label(self) -> str:
+        return SEVERITY_LABELS[self.severity]
+
+
+# --- the process-wide host ---------------------------------------------------------------------------
+
+
+class _SyncHost(_dr.Host):
+    def _run(self) -> None:  # no timer threads: actions run inside each call
+        pass
+
+
+class _SidBox:
+    """A session id lent to one owner; the engine may take it back (``sid = None``)."""
+
+    __slots__ = ("sid", "ruleset", "__weakref__")
+
+    def __init__(self) -> None:
+        self.sid: str | None = None
+        self.ruleset: str | None = None
+
+
+class _Engine:
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.host: _SyncHost | None = None
+        self.rulesets: dict[str, str] = {}  # rulebook digest → ruleset name
+        self.sink: list[tuple[str, str]] = []
+        self.errors: list[str] = []
+        self.live: collections.OrderedDict[tuple[str, str], _SidBox] = collections.OrderedDict()
+        self.free: dict[str, list[str]] = {}
+        self.counter = 0
+        # sessions of collected Validators, released at the next call (never from a GC callback,
+        # which may run in the middle of another engine call)
+        self.orphans: collections.deque[_SidBox] = collections.deque()
+
+    # registration -------------------------------------------------------------------------------
+
+    def ruleset(self, book: Rulebook) -> str:
+        name = self.rulesets.get(book.digest)
+        if name is not None:
+            return name
+        if self.host is None:
+            self.host = _SyncHost()
+        name = f"gkassist_{book.digest}"
+        definition = book.engine_definition()  # a fresh dict: durable-rules mutates what it gets
+        for key, rule in definition.items():
+            rule["run"] = self._action(key)
+        definition[_SENTINEL_RULE] = {"all": [{"m": {"kind": _SENTINEL_KIND}}], "run": _noop}
+        self.host.register_rulesets({name: definition})
+        self.rulesets[book.digest] = name
+        return name
+
+    def _action(self, key: str):  # noqa: ANN202 - a durable-rules action
+        # exactly one parameter: durable-rules counts them and treats two as an async action
+        def action(c):  # noqa: ANN001
+            try:
+                self.sink.append((key, c.m["id"]))
+            except Exception as err:  # surfaced by _call after the engine returns
+                self.errors.append(f"{key}: {type(err).__name__}: {err}")
+
+        return action
+
+    # sessions -------------------------------------------------------------------------------------
+
+    def lend(self, box: _SidBox, ruleset: str) -> None:
+        self._release_orphans()
+        if len(self.live) >= MAX_LIVE_SESSIONS:
+            (old_rs, old_sid), old_box = self.live.popitem(last=False)
+            self._drop(old_rs, old_sid)
+            old_box.sid = None
+        pool = self.free.setdefault(ruleset, [])
+        if pool:
+            sid = pool.pop()
+        else:
+            self.counter += 1
+            sid = f"s{self.counter}"
+        box.sid, box.ruleset = sid, ruleset
+        self.live[(ruleset, sid)] = box
+        assert self.host is not None
+        # a handled fact makes delete_state safe later (see the module docstring)
+        self.host.assert_fact(ruleset, {"sid": sid, "id": _SENTINEL_KIND, "kind": _SENTINEL_KIND})
+
+    def touch(self, box: _SidBox) -> None:
+        self.live.move_to_end((box.ruleset, box.sid))
+
+    def give_back(self, box: _SidBox) -> None:
+        if box.sid is None or box.ruleset is None:
+            return
+        key = (box.ruleset, box.sid)
+        if self.live.get(key) is box:
+            del self.live[key]
+            self._drop(box.ruleset, box.sid)
+        box.sid = None
+
+    def _drop(self, ruleset: str, sid: str) -> None:
+        assert self.host is not None
+        try:
+            self.host.delete_state(ruleset, sid)
+        except Exception as err:  # code 309: nothing was ever stored for this sid
+            if "309" not in str(err):
+                raise EngineError(f"规则引擎无法清除会话 {sid}：{err}") from err
+        self.free.setdefault(ruleset, []).append(sid)
+
+    def _release_orphans(self) -> None:
+        while self.orphans:
+            self.give_back(self.orphans.popleft())
+
+    # calls ----------------------------------------------------------------------------------------
+
+    def assert_fact(self, ruleset: str, sid: str, fact: Fact) -> list[tuple[str, str]]:
+        assert self.host is not None
+        self.sink = []
+        self.errors = []
+        doc = fact.engine_fact()
+        doc["sid"] = sid
+        try:
+            state = self.host.assert_fact(ruleset, doc)
+        except _dr.MessageNotHandledException:
+            state = None  # the fact breaks no rule: durable-rules discards it, which is fine here
+        except _dr.MessageObservedException as err:
+            raise EngineError(f"规则引擎拒绝了重复的事实 {fact.id}") from err
+        if self.errors:
+            raise EngineError("规则执行出错：" + "；".join(self.errors))
+        if state and state.get("exception"):
+            raise EngineError(f"规则执行出错：{state['exception']}")
+        return self.sink
+
+    def retract(self, ruleset: str, sid: str, fact_id: str) -> None:
+        assert self.host is not None
+        self.host.retract_fact(ruleset, {"sid": sid, "id": fact_id})
+
+
+def _noop(c):  # noqa: ANN001 - the sentinel rule's action; one parameter, as durable-rules needs
+    pass
+
+
+_ENGINE = _Engine()
+
+
+def _release_box(box: _SidBox) -> None:
+    _ENGINE.orphans.append(box)  # deque.append is atomic; released under the lock later
+
+
+def live_sessions() -> int:
+    """How many engine sessions are held right now (for tests and the benchmark)."""
+    with _ENGINE.lock:
+        _ENGINE._release_orphans()
+        return len(_ENGINE.live)
+
+
+# --- evaluation --------------------------------------------------------------------------------------
+
+
+class _Run:
+    """One report's facts in one engine session, and which (case, fact) pairs fired on them."""
+
+    def __init__(self, book: Rulebook) -> None:
+        self.book = book
+        self.box = _SidBox()
+        self.facts: dict[str, Fact] = {}
+        self.fired: dict[str, set[str]] = {}  # fact id → case keys
+
+    def _ensure_session(self, ruleset: str) -> bool:
+        """True when the session had to be (re)built — then every fact must be asserted again."""
+        if self.box.sid is not None and self.box.ruleset == ruleset:
+            _ENGINE.touch(self.box)
+            return False
+        _ENGINE.lend(self.box, ruleset)
+        return True
+
+    def sync(self, new_facts: Iterable[Fact]) -> None:
+        new = {f.id: f for f in new_facts}
+        with _ENGINE.lock:
+            ruleset = _ENGINE.ruleset(self.book)
+            if self._ensure_session(ruleset):
+                self.facts, self.fired = {}, {}
+            sid = self.box.sid
+            assert sid is not None
+            try:
+                for fid in [f for f in self.facts if f not in new]:
+                    _ENGINE.retract(ruleset, sid, fid)
+                    del self.facts[fid]
+                    self.fired.pop(fid, None)
+                for fid, fact in new.items():
+                    old = self.facts.get(fid)
+                    if old is not None:
+                        if old.same_as(fact):
+                            self.facts[fid] = fact
+                            continue
+                        _ENGINE.retract(ruleset, sid, fid)
+                        self.fired.pop(fid, None)
+                    self.facts[fid] = fact
+                    for key, fact_id in _ENGINE.assert_fact(ruleset, sid, fact):
+                        self.fired.setdefault(fact_id, set()).add(key)
+            except BaseException:
+                # the session no longer mirrors self.facts: start clean next time
+                _ENGINE.give_back(self.box)
+                self.facts, self.fired = {}, {}
+                raise
+
+    def close(self) -> None:
+        with _ENGINE.lock:
+            _ENGINE.give_back(self.box)
+        self.facts, self.fired = {}, {}
+
+    def findings(self) -> list[Finding]:
+        out: list[tuple[tuple, Finding]] = []
+        for fid, keys in self.fired.items():
+            fact = self.facts.get(fid)
+            if fact is None:
+                continue
+            for key in keys:
+                rule, case = self.book.cases_by_key[key]
+                finding = render(rule, case, fact, self.book)
+                sort_key = (
+                    _section_rank(finding.section),
+                    SEVERITY_ORDER[finding.severity],
+                    rule.order,
+                    fact.order,
+                    key,
+                )
+                out.append((sort_key, finding))
+        out.sort(key=lambda t: t[0])
+        return [f for _, f in out]
+
+
+_SECTION_RANK = {s.id: i for i, s in enumerate(FORM.sections)}
+
+
+def _section_rank(section: str) -> int:
+    return _SECTION_RANK.get(section, len(_SECTION_RANK))
+
+
+def check(answers: Mapping[str, Any], *, previous: Mapping[str, Any] | None = None,
+          extra_facts: Iterable[Mapping[str, Any]] = (), notes: Mapping[str, str] | None = None,
+          rulebook: Rulebook | None = None) -> list[Finding]:
+    """Every current finding for one report, in report order, most severe first within a section."""
+    book = rulebook or default_rulebook()
+    facts = build_facts(answers, previous, book=book, notes=notes, extra_facts=extra_facts)
+    run = _Run(book)
+    try:
+        run.sync(facts)
+        return run.findings()
+    finally:
+        run.close()
+
+
+class Validator:
+    """Incremental checking for one open report (the interview): ``update`` → the complete set.
+
+    Only facts whose content changed are replaced in the engine, so one changed answer costs a
+    few engine calls. Safe to call from a Textual worker thread; one lock serialises all engine
+    work of the process. Call ``close()`` (or use ``with``) when the report is closed; a Validator
+    that is merely dropped gives its engine session back at the next engine call.
+    """
+
+    def __init__(self, answers: Mapping[str, Any], previous: Mapping[str, Any] | None = None, *,
+                 notes: Mapping[str, str] | None = None, extra_facts: Iterable[Mapping[str, Any]] = (),
+                 rulebook: Rulebook | None = None) -> None:
+        self._lock = threading.Lock()
+        self._book = rulebook or default_rulebook()
+        self._answers = {k: v for k, v in answers.items() if v is not None}
+        self._previous = dict(previous) if previous is not None else None
+        self._notes = dict(notes or {})
+        self._extra = list(extra_facts)
+        self._cache = FeatureCache()
+        self._run = _Run(self._book)
+        self._finalizer = weakref.finalize(self, _release_box, self._run.box)
+        self._current: list[Finding] | None = None
+
+    def __enter__(self) -> Validator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def answers(self) -> dict[str, Any]:
+        return dict(self._answers)
+
+    def findings(self) -> list[Finding]:
+        """The current findings (computing them on first use)."""
+        with self._lock:
+            if self._current is None:
+                self._current = self._revalidate()
+            return list(self._current)
+
+    def update(self, changes: Mapping[str, Any], *, notes: Mapping[str, str | None] | None = None) -> list[Finding]:
+        """Apply changed answers (``None`` clears one) and return the complete current findings."""
+        with self._lock:
+            for fid, value in changes.items():
+                if value is None:
+                    self._answers.pop(fid, None)
+                    self._notes.pop(fid, None)
+                else:
+                    self._answers[fid] = value
+            for fid, note in (notes or {}).items():
+                if note:
+                    self._notes[fid] = note
+                else:
+                    self._notes.pop(fid, None)
+            self._current = self._revalidate()
+            return list(self._current)
+
+    def set_previous(self, previous: Mapping[str, Any] | None) -> list[Finding]:
+        with self._lock:
+            self._previous = dict(previous) if previous is not None else None
+            self._current = self._revalidate()
+            return list(self._current)
+
+    def set_extra_facts(self, extra_facts: Iterable[Mapping[str, Any]]) -> list[Finding]:
+        with self._lock:
+            self._extra = list(extra_facts)
+            self._current = self._revalidate()
+            return list(self._current)
+
+    def _revalidate(self) -> list[Finding]:
+        facts = build_facts(self._answers, self._previous, book=self._book, notes=self._notes,
+                            extra_facts=self._extra, cache=self._cache)
+        self._run.sync(facts)
+        return self._run.findings()
+
+    def close(self) -> None:
+        with self._lock:
+            self._run.close()
+            self._current = None
+
+
+# --- messages ------------------------------------------------------------------------------------------
+
+
+def _unit_of(name: str, fact: Fact) -> str | None:
+    if name in fact.units:
+        return fact.units[name]
+    fid = name[len("previous."):] if name.startswith("previous.") else name
+    f = FORM.fields.get(fid)
+    if f is not None and f.kind in ("money", "date"):
+        return f.kind
+    return None
+
+
+def _display(value: Any, unit: str | None) -> str:
+    if value is None:
+        return "—"
+    if unit == "money" and isinstance(value, int):
+        return _yuan_to_wan_text(value)
+    if unit == "date" and isinstance(value, int) and value > 10000000:
+        return f"{value // 10000}年{value // 100 % 100}月{value % 100}日"
+    return str(value)
+
+
+def _yuan_to_wan_text(value: int) -> str:
+    wan = Decimal(value) / 10000
+    text = format(wan.normalize(), "f")
+    return text
+
+
+def _number_value(value: Any, unit: str | None) -> Any:
+    """The value as ``Finding.numbers`` gives it: money in 万元 (Decimal), dates as YYYY-MM-DD."""
+    if value is None:
+        return None
+    if unit == "money" and isinstance(value, int):
+        return Decimal(value) / 10000
+    if unit == "date" and isinstance(value, int) and value > 10000000:
+        return f"{value // 10000:04d}-{value // 100 % 100:02d}-{value % 100:02d}"
+    return value
+
+
+def _side_unit(lin: Lin, fact: Fact, book: Rulebook) -> str | None:
+    units = {_unit_of(n, fact) for n in lin.names()}
+    units |= {("money" if book.tables[lk.table].unit == "万元" else None) for lk, _ in lin.lookups}
+    for u in ("money", "date"):
+        if u in units:
+            return u
+    return None
+
+
+def _terms_text(lin: Lin, fact: Fact, env: Mapping[str, Any], book: Rulebook, unit: str | None) -> str:
+    parts: list[str] = []
+    for name, coef in lin.terms:
+        label = facts_mod.name_label(name, fact.kind)
+        value = _display(env.get(name), _unit_of(name, fact))
+        term = f"{label} {value}" if abs(coef) == 1 else f"{abs(coef)} × {label} {value}"
+        parts.append(("+ " if coef > 0 else "− ") + term)
+    for lk, coef in lin.lookups:
+        entry = book.tables[lk.table].values.get(env.get(lk.key))  # type: ignore[arg-type]
+        parts.append(("+ " if coef > 0 else "− ") + _display(entry, unit))
+    if lin.const:
+        parts.append(("+ " if lin.const > 0 else "− ") + str(abs(lin.const)))
+    text = " ".join(parts)
+    return text[2:] if text.startswith("+ ") else text
+
+
+def render(rule: Rule, case: Case, fact: Fact, book: Rulebook) -> Finding:
+    """The finding of one rule case on one fact, its message filled in from the fact."""
+    from gkassist.rulebook import _PLACEHOLDER  # the one placeholder syntax, shared with validation
+
+    env: dict[str, Any] = dict(fact.values)
+    scope = facts_mod.SCOPES.get(rule.scope)
+    groups = dict(scope.groups) if scope else {}
+    numbers: dict[str, Any] = {}
+    computed: dict[str, tuple[Any, str | None]] = {}
+    check = case.check
+    if isinstance(check, Cmp) and isinstance(check.left, Lin) and isinstance(check.right, Lin):
+        left = eval_lin(check.left, env, book.tables)
+        right = eval_lin(check.right, env, book.tables)
+        unit = _side_unit(check.left, fact, book) or _side_unit(check.right, fact, book)
+        computed["left"] = (left, unit)
+        computed["right"] = (right, unit)
+        computed["diff"] = (abs(left - right) if left is not None and right is not None else None, unit)
+    for name, lin in case.values.items():
+        computed[name] = (eval_lin(lin, env, book.tables), _side_unit(lin, fact, book))
+    for name, members in groups.items():
+        if name not in computed:
+            computed[name] = (eval_lin(Lin(tuple((m, 1) for m in members)), env, book.tables), None)
+
+    def fill(m) -> str:  # noqa: ANN001
+        var, fmt = m[1], m[2]
+        if fmt == "label":
+            split = facts_mod.feature_text(var)
+            return facts_mod.name_label(split or var, fact.kind)
+        if fmt == "terms" and isinstance(check, Cmp):
+            side = check.left if var == "left" else check.right
+            assert isinstance(side, Lin)
+            return _terms_text(side, fact, env, book, computed[var][1])
+        if var in computed:
+            value, unit = computed[var]
+        elif var in fact.values:
+            value, unit = fact.values[var], _unit_of(var, fact)
+        elif var in fact.labels:
+            value, unit = fact.labels[var], None
+        else:
+            value, unit = None, None
+        numbers[var] = _number_value(value, unit)
+        return _display(value, unit)
+
+    message = _PLACEHOLDER.sub(fill, case.message)
+    fields: list[str] = []
+    for name in rule.reads:
+        members = groups.get(name, (name,))
+        if not any(m in case.names for m in (name, *members)):
+            continue
+        for member in members:
+            for fid in fact.fields.get(member, ()):
+                if fid not in fields:
+                    fields.append(fid)
+    section = rule.section or fact.section or "meta"
+    return Finding(rule.code, case.severity, tuple(fields), message, section, numbers, rule.kind)
