@@ -52,7 +52,9 @@ class Backend:
             if self._validator is None:
                 from gkassist.engine import Validator
 
-                self._validator = Validator(dict(self.session.answers), self.session.previous)
+                self._validator = Validator(
+                    dict(self.session.answers), self.session.previous, notes=dict(self.session.notes)
+                )
                 self.findings = list(self._validator.update({}))
             elif changes:
                 self.findings = list(self._validator.update(dict(changes)))
@@ -98,6 +100,9 @@ class Backend:
 
     def close(self) -> None:
         with self._lock:
+            if self._validator is not None:
+                self._validator.close()
+                self._validator = None
             self.session.close()
 
 

@@ -32,10 +32,10 @@ class PreviewScreen(Screen):
     def on_mount(self) -> None:
         self.title = self.say("app_title")
         self.sub_title = self.say("preview_title")
-        self._render()
+        self._render_report()
 
     @work(thread=True, exit_on_error=False)
-    def _render(self) -> None:
+    def _render_report(self) -> None:
         try:
             text = self.backend.render_text("txt")
         except Exception as err:  # shown on the screen, in words, never as a traceback

@@ -1,0 +1,365 @@
+"""The interview driven through Textual's Pilot at a fixed size, with the real layers behind it.
+
+Each test starts from the picker with GKASSIST_HOME in a tmp folder, types answers as a person
+would (Chinese included) and checks what is on screen, what is saved and what the report says.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("TEXTUAL_DISABLE_KITTY_KEY", "1")  # as run_app does: read once, at import
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from gkassist.form import FORM
+from gkassist.ui.app import GkApp
+from gkassist.ui.flow import FINAL
+from gkassist.ui.interview import InterviewScreen
+from gkassist.ui.widgets import ChatMessage
+
+SIZE = (120, 40)
+FIXTURE = Path(__file__).parent / "fixtures" / "hongjiang-2024.session.json"
+
+
+@pytest.fixture(autouse=True)
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "home"
+    monkeypatch.setenv("GKASSIST_HOME", str(root))
+    return root
+
+
+def sample_answers() -> dict[str, Any]:
+    """The sample agency's typed answers, less what the interview does not ask (the preamble)."""
+    from gkassist.answers import from_json
+
+    raw = json.loads(FIXTURE.read_text(encoding="utf-8"))["answers"]
+    return {fid: from_json(fid, v) for fid, v in raw.items() if fid != "meta.preamble"}
+
+
+# --- driving ----------------------------------------------------------------------------------
+
+
+async def settle(pilot: Any) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def interview(app: GkApp) -> InterviewScreen:
+    for screen in app.screen_stack:
+        if isinstance(screen, InterviewScreen):
+            return screen
+    raise AssertionError(f"no interview screen in {app.screen_stack}")
+
+
+async def answer(pilot: Any, text: str) -> None:
+    """Type ``text`` into the line (key by key) or the prose editor, and submit it."""
+    screen = interview(pilot.app)
+    assert pilot.app.screen is screen, f"expected the conversation, got {pilot.app.screen}"
+    if screen.flow.question().multiline:
+        editor = screen.query_one("#prose")
+        editor.load_text(text)  # long prose is pasted, as people do; short answers are typed
+        await pilot.press("ctrl+j")
+    else:
+        line = screen.query_one("#line")
+        line.value = ""
+        await pilot.press(*text)
+        await pilot.press("enter")
+    await settle(pilot)
+
+
+def chat(app: GkApp) -> list[ChatMessage]:
+    return list(interview(app).query(ChatMessage))
+
+
+def said(app: GkApp, kind_prefix: str = "") -> list[str]:
+    return [m.plain for m in chat(app) if m.kind.startswith(kind_prefix)]
+
+
+async def start_new(pilot: Any) -> None:
+    await settle(pilot)
+    await pilot.click("#new")
+    await settle(pilot)
+
+
+async def meta(pilot: Any, agency: str = "怀化市洪江区科技和工业信息化局") -> None:
+    await answer(pilot, agency)
+    await answer(pilot, "2024")
+    await answer(pilot, "2")
+    await answer(pilot, "4")
+
+
+# --- the tests ----------------------------------------------------------------------------------
+
+
+async def test_whole_interview_for_the_sample_agency_with_the_zero_shortcuts(tmp_path: Path) -> None:
+    from gkassist.render import render, render_to_bytes
+
+    sample = sample_answers()
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await meta(pilot)
+        await answer(pilot, sample["overview.intro"])
+        await answer(pilot, sample["overview.proactive"])
+        await answer(pilot, "")  # 依申请公开: the sample has no paragraph for it
+        await answer(pilot, sample["overview.management"])
+        await answer(pilot, "")  # 平台建设: likewise
+        await answer(pilot, sample["overview.oversight"])
+        await answer(pilot, "没有")  # 表二
+        await answer(pilot, "没有")  # 表三 …
+        assert any("144" in m for m in said(app, "info")), "the zero shortcut asks for a confirmation"
+        await answer(pilot, "是")  # … confirmed
+        await answer(pilot, "没有")  # 表四
+        screen = interview(app)
+        assert screen.flow.step_id == "problems"  # no last year: no rectification question
+        await answer(pilot, sample["problems"])
+        await answer(pilot, sample["measures"])
+        await answer(pilot, "否")
+        editor = screen.query_one("#prose")
+        assert "未收取政府信息公开信息处理费" in editor.text  # the fee statement, ready to edit
+        await answer(pilot, sample["other_matters"])
+        # the last answer leads to the review
+        assert type(app.screen).__name__ == "ReviewScreen"
+        answers = dict(screen.session.answers)
+        assert answers == sample
+        assert render(answers, "txt") == render(sample, "txt")
+        # T1 notices the two topics the sample leaves out; no N-code error on the sample's figures
+        assert not [f for f in screen.findings if f.code.startswith("N") and f.severity == "error"]
+        # export from the review screen, as a first-time user would: button, dialog, button
+        await pilot.click("#rv-export")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ExportScreen"
+        await pilot.click("#fmt-txt")
+        path_input = app.screen.query_one("#export-path")
+        target = tmp_path / "报告.txt"
+        path_input.value = str(target)
+        await pilot.click("#do-export")
+        await settle(pilot)
+        if type(app.screen).__name__ == "ConfirmScreen":  # errors remain: confirm
+            await pilot.click("#yes")
+            await settle(pilot)
+        assert target.read_bytes() == render_to_bytes(sample, "txt")
+        assert sample["meta.agency"] + "2024年政府信息公开工作年度报告" in target.read_text(encoding="utf-8")
+
+
+async def test_nonzero_tables_with_an_imbalance_that_is_then_fixed() -> None:
+    from gkassist.render import render
+
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await meta(pilot)
+        for _ in range(6):
+            await answer(pilot, "")  # the six paragraphs of 一 skipped for now
+        await answer(pilot, "有")  # 表二
+        screen = interview(app)
+        assert any("规章" in m and "0" in m for m in said(app, "info")), "规章 row filled for a county bureau"
+        await answer(pilot, "1 0 3")
+        await answer(pilot, "5")
+        await answer(pilot, "0")
+        await answer(pilot, "0")
+        await answer(pilot, "0")
+        await answer(pilot, "有")  # 表三
+        await answer(pilot, "3 1 0 0 0 0")
+        assert any("总计 4" in m for m in said(app, "info")), "the row's total is computed and shown"
+        await answer(pilot, "0")
+        await answer(pilot, "2 1 0 0 0 0")
+        await answer(pilot, "0")
+        await answer(pilot, "没有")  # （三）不予公开
+        await answer(pilot, "有")  # （四）无法提供
+        await answer(pilot, "1 0 0 0 0 0")
+        await answer(pilot, "0")
+        await answer(pilot, "0")
+        await answer(pilot, "没有")  # （五）
+        await answer(pilot, "没有")  # （六）
+        assert screen.flow.step_id == "requests.carry_over"
+        assert screen.query_one("#line").value == "0 0 0 0 0 0"  # suggested so that it balances
+        await answer(pilot, "1 0 0 0 0 0")  # … but the user types something else
+        n4 = [m for m in said(app, "finding-error") if "N4" in m]
+        assert n4, said(app)
+        assert "3" in n4[0] and "4" in n4[0], "both sides of the equation are shown"
+        assert screen.flow.step_id == "review.any", "errors do not block moving on"
+        # fix it: back to the row, which keeps its answer
+        await answer(pilot, "/back")
+        assert screen.flow.step_id == "requests.carry_over"
+        assert screen.query_one("#line").value == "1 0 0 0 0 0"
+        await answer(pilot, "0")
+        assert any("N4" in m for m in said(app, "resolved"))
+        assert not [f for f in screen.findings if f.code == "N4"]
+        await answer(pilot, "有")  # 表四
+        await answer(pilot, "1 0 0 0")
+        assert any("总计 1" in m for m in said(app, "info"))
+        await answer(pilot, "0")
+        await answer(pilot, "0")
+        await answer(pilot, "一是政策解读形式单一。")
+        await answer(pilot, "下一步，我局将丰富政策解读形式。")
+        await answer(pilot, "否")
+        await answer(pilot, screen.query_one("#prose").text)  # the standard fee sentence, as offered
+        answers = dict(screen.session.answers)
+
+    expected: dict[str, Any] = {
+        "meta.agency": "怀化市洪江区科技和工业信息化局",
+        "meta.year": 2024,
+        "meta.agency_kind": "department",
+        "meta.level": "county",
+        "active.rules.issued": 0, "active.rules.repealed": 0, "active.rules.in_force": 0,
+        "active.normative.issued": 1, "active.normative.repealed": 0, "active.normative.in_force": 3,
+        "active.licensing": 5, "active.penalty": 0, "active.coercion": 0, "active.fees": Decimal("0"),
+        "problems": "一是政策解读形式单一。",
+        "measures": "下一步，我局将丰富政策解读形式。",
+        "other_matters": "本年度，怀化市洪江区科技和工业信息化局未收取政府信息公开信息处理费。",
+    }
+    for f in FORM.fields.values():
+        if f.table in ("requests", "review") and not f.derived:
+            expected[f.id] = 0
+    expected.update({
+        "requests.new.natural": 3, "requests.new.commercial": 1,
+        "requests.granted.natural": 2, "requests.granted.commercial": 1,
+        "requests.unable.not_held.natural": 1,
+        "review.upheld": 1,
+    })
+    assert answers == expected
+    assert render(answers, "txt") == render(expected, "txt")
+
+
+async def test_quit_mid_interview_and_continue_at_the_same_question() -> None:
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await answer(pilot, "怀化市洪江区科技和工业信息化局")
+        await answer(pilot, "2024")
+        await answer(pilot, "2")
+        assert interview(app).flow.step_id == "meta.level"
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        saved = app.screen.query_one("#saved")
+        assert saved.option_count == 1
+        assert "怀化市洪江区科技和工业信息化局" in str(saved.get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = interview(app)
+        assert screen.flow.step_id == "meta.level"
+        texts = said(app)
+        assert any("怀化市洪江区科技和工业信息化局" in t for t in texts), "the conversation so far is shown"
+        assert "行政层级" in said(app, "question")[-1]
+        await answer(pilot, "4")
+        assert screen.session.answers["meta.level"] == "county"
+        assert screen.flow.step_id == "overview.intro"
+
+
+async def test_bad_input_is_explained_and_kept_for_fixing() -> None:
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await meta(pilot)
+        await answer(pilot, "/goto 三")
+        screen = interview(app)
+        assert screen.flow.step_id == "requests.any"
+        await answer(pilot, "有")
+        await answer(pilot, "3 1 0")
+        errors = said(app, "error")
+        assert errors and "6" in errors[-1]
+        assert screen.query_one("#line").value == "3 1 0", "the typed text stays for fixing"
+        assert screen.flow.step_id == "requests.new"
+        assert "requests.new.natural" not in screen.session.answers
+        await answer(pilot, "/nonsense")
+        assert "/nonsense" in said(app, "error")[-1]
+
+
+async def test_user_text_is_shown_as_typed_never_as_markup() -> None:
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await answer(pilot, "[b]某某局[/b] [link=x]")
+        user = said(app, "user")
+        assert user[-1] == "[b]某某局[/b] [link=x]"
+        assert interview(app).session.answers["meta.agency"] == "[b]某某局[/b] [link=x]"
+
+
+async def test_review_jumps_to_a_question_and_comes_back(tmp_path: Path) -> None:
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await meta(pilot, "某某局")
+        await answer(pilot, "/review")
+        assert type(app.screen).__name__ == "ReviewScreen"
+        review = app.screen
+        key = next(k for k, step in review.targets.items() if step == "meta.agency")
+        option_list = review.query_one("#review-list")
+        option_list.highlighted = option_list.get_option_index(key)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = interview(app)
+        assert screen.flow.step_id == "meta.agency" and screen.flow.return_to == FINAL
+        assert screen.query_one("#line").value == "某某局"
+        await answer(pilot, "某某县某某局")
+        assert type(app.screen).__name__ == "ReviewScreen", "back to the review after the fix"
+        assert screen.session.answers["meta.agency"] == "某某县某某局"
+        assert screen.session.answers["meta.year"] == 2024, "later answers are kept"
+
+
+async def test_side_panel_click_goes_to_a_section_and_shows_progress() -> None:
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await meta(pilot)
+        screen = interview(app)
+        sections = screen.query_one("#sections")
+        sections.highlighted = [o.id for o in sections._options].index("review")
+        sections.focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        assert screen.flow.step_id == "review.any"
+        progress = str(screen.query_one("#progress-text").render())
+        assert "4/" in progress
+
+
+async def test_preview_shows_gaps_marked() -> None:
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await meta(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PreviewScreen"
+        text = str(app.screen.query_one("#preview").render())
+        assert "怀化市洪江区科技和工业信息化局2024年政府信息公开工作年度报告" in text
+        assert FORM.gap_marker in text
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is interview(app)
+
+
+async def test_export_asks_for_confirmation_while_errors_remain(tmp_path: Path) -> None:
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await meta(pilot)
+        await answer(pilot, "/goto 三")
+        for text in ("有", "3 0 0 0 0 0", "0", "0", "0", "没有", "没有", "没有", "没有", "0"):
+            await answer(pilot, text)  # three applications, none handled, none carried over: N4
+        screen = interview(app)
+        assert [f for f in screen.findings if f.severity == "error"]
+        target = tmp_path / "out.md"
+        await answer(pilot, f"/export md {target}")
+        assert type(app.screen).__name__ == "ConfirmScreen"
+        await pilot.click("#no")
+        await settle(pilot)
+        assert not target.exists()
+        await answer(pilot, f"/export md {target}")
+        await pilot.click("#yes")
+        await settle(pilot)
+        assert target.exists()
+        assert any(str(target) in m for m in said(app, "info"))
