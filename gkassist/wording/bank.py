@@ -1,0 +1,454 @@
+"""The standard-wording bank of section 五, loaded from ``prompts/wording/`` and validated.
+
+The bank is data written by 政务公开 officers, so the loader checks everything a slip of the pen
+can break (a missing slot hint, a measure id that does not exist, a phrasing without a slot, a
+problem with no measure to answer it) and refuses the file with a message that names the file,
+the entry and what is wrong, in Chinese. It reports every fault it finds at once, so that one
+round of editing fixes them all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from gkassist.errors import UserError
+from gkassist.form import FORM
+from gkassist.resources import prompts_dir
+from gkassist.wording.slots import slot_names
+
+KINDS = ("problem", "measure")
+CATEGORY_FILES = {"problem": "problems.yaml", "measure": "measures.yaml"}
+SLOTS_FILE = "slots.yaml"
+PHRASES_FILE = "phrases.yaml"
+STATUSES = ("done", "ongoing", "not_done")
+_KIND_NAME = {"problem": "问题", "measure": "措施"}
+
+
+class BankError(UserError):
+    """The wording bank cannot be used; ``problems`` lists each fault (file, entry, what is wrong)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        shown = problems[:20]
+        more = f"\n……另有 {len(problems) - 20} 处问题" if len(problems) > 20 else ""
+        super().__init__("措辞库有误，请修改后再运行：\n" + "\n".join(f"- {p}" for p in shown) + more)
+
+
+@dataclass(frozen=True)
+class Slot:
+    name: str
+    hint: str
+    auto: bool = False  # filled by the assistant (报告年度, 自称 …), never asked of the user
+
+
+@dataclass(frozen=True)
+class Phrasing:
+    text: str  # with its slots in braces, as written in the bank
+    category: str  # category id
+    kind: str  # "problem" | "measure"
+    index: int  # position within its category, from 0
+    slots: tuple[str, ...]  # slots the user must fill, in order of appearance
+    auto_slots: tuple[str, ...]  # slots the assistant fills
+    hints: Mapping[str, str] = field(default_factory=dict)  # slot -> hint, for every user slot
+    data: Mapping[str, str] = field(default_factory=dict)  # slot -> field ids (a + b) whose sum pre-fills it
+
+    @property
+    def key(self) -> str:
+        """A stable reference to this phrasing (``timeliness/2``), for rules and sessions."""
+        return f"{self.category}/{self.index + 1}"
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    kind: str
+    label: str
+    description: str
+    keywords: tuple[str, ...]
+    phrasings: tuple[Phrasing, ...]
+    measures: tuple[str, ...] = ()  # problems only: measure category ids that answer it
+
+
+@dataclass(frozen=True)
+class Status:
+    label: str  # what the user picks (已完成)
+    text: str  # what the report says (已完成整改); may hold the slot {原因}
+
+
+@dataclass(frozen=True)
+class Phrases:
+    problem_openers: tuple[str, ...]
+    measure_openers: tuple[str, ...]
+    rectification_openers: tuple[str, ...]
+    statuses: Mapping[str, Status]
+    prompts: Mapping[str, str]
+    rectification_none: str
+    self_reference: tuple[tuple[str, str], ...]  # (suffix, text), first match wins
+    self_fallback: str
+
+
+@dataclass(frozen=True)
+class Bank:
+    folder: Path
+    slots: Mapping[str, Slot]
+    categories: Mapping[str, Category]  # in file order, problems first
+    phrases: Phrases
+
+    def category(self, category_id: str) -> Category:
+        try:
+            return self.categories[category_id]
+        except KeyError:
+            raise KeyError(f"措辞库中没有类别 {category_id!r}") from None
+
+    def of_kind(self, kind: str) -> list[Category]:
+        _check_kind(kind)
+        return [c for c in self.categories.values() if c.kind == kind]
+
+    def phrasings(self, kind: str | None = None) -> Iterator[Phrasing]:
+        for c in self.categories.values():
+            if kind is None or c.kind == kind:
+                yield from c.phrasings
+
+    def phrasing(self, key: str) -> Phrasing:
+        """The phrasing named by ``Phrasing.key`` (``timeliness/2``)."""
+        cat, _, num = key.partition("/")
+        try:
+            return self.category(cat).phrasings[int(num) - 1]
+        except (ValueError, IndexError):
+            raise KeyError(f"措辞库中没有措辞 {key!r}") from None
+
+    def measures_for(self, problem_category: str) -> list[Category]:
+        """Measure categories that answer a problem category, in the bank's order of preference."""
+        cat = self.category(problem_category)
+        if cat.kind != "problem":
+            raise ValueError(f"{problem_category} 是措施类别，不是问题类别")
+        return [self.categories[m] for m in cat.measures]
+
+    def problems_answered_by(self, measure_category: str) -> list[Category]:
+        return [c for c in self.of_kind("problem") if measure_category in c.measures]
+
+    def hint(self, slot: str) -> str:
+        s = self.slots.get(slot)
+        return s.hint if s else ""
+
+
+def data_fields(expr: str) -> list[str]:
+    """The field ids a ``data`` entry adds up (``review.corrected + litigation_direct.corrected``)."""
+    return [p.strip() for p in expr.split("+") if p.strip()]
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
+
+
+# --- loading -----------------------------------------------------------------------------------
+
+
+class _Faults:
+    """Collects faults so that one run of the loader reports them all."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def add(self, file: str, entry: str, what: str) -> None:
+        where = f"{file}，{entry}" if entry else file
+        self.items.append(f"{where}：{what}")
+
+
+def _read(folder: Path, name: str, faults: _Faults) -> Any:
+    path = folder / name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        faults.add(name, "", f"找不到文件（应在 {folder} 中）")
+        return None
+    except UnicodeDecodeError:
+        faults.add(name, "", "不是 UTF-8 编码的文本，请用 UTF-8 保存")
+        return None
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f"第 {mark.line + 1} 行" if mark is not None else ""
+        faults.add(
+            name,
+            line,
+            "YAML 格式错误（常见原因：以 { 开头的措辞没有加引号，或缩进不一致）"
+            f"：{getattr(exc, 'problem', exc)}",
+        )
+        return None
+    if not isinstance(data, dict):
+        faults.add(name, "", "文件内容应是“名称: 内容”形式的映射")
+        return None
+    return data
+
+
+def _str_list(value: Any) -> list[str] | None:
+    if isinstance(value, list) and all(isinstance(v, str) and v.strip() for v in value):
+        return [v.strip() for v in value]
+    return None
+
+
+def _load_slots(raw: Any, faults: _Faults) -> dict[str, Slot]:
+    slots: dict[str, Slot] = {}
+    if raw is None:
+        return slots
+    for section, auto in (("slots", False), ("auto", True)):
+        entries = raw.get(section)
+        if not isinstance(entries, dict) or not entries:
+            faults.add(SLOTS_FILE, section, "缺少这一节，或这一节不是“填空名: 提示”的形式")
+            continue
+        for name, hint in entries.items():
+            name = str(name)
+            if not isinstance(hint, str) or not hint.strip():
+                faults.add(SLOTS_FILE, f"填空 {name}", "缺少提示文字")
+                continue
+            if name in slots:
+                faults.add(SLOTS_FILE, f"填空 {name}", "重复定义")
+                continue
+            slots[name] = Slot(name, hint.strip(), auto)
+    return slots
+
+
+def _phrasing_entry(entry: Any) -> tuple[str | None, dict[str, str], dict[str, str], str | None]:
+    """(text, hints, data, error) from a phrasing written as a string or as {text, hints, data}."""
+    if isinstance(entry, str):
+        return entry.strip(), {}, {}, None
+    if isinstance(entry, dict):
+        if set(entry) - {"text", "hints", "data"}:
+            return None, {}, {}, (
+                "措辞应是一行文字，或写成 text/hints/data 几项；如果措辞以 { 开头，请给整条措辞加引号"
+            )
+        text = entry.get("text")
+        hints = entry.get("hints") or {}
+        data = entry.get("data") or {}
+        if not isinstance(text, str) or not text.strip():
+            return None, {}, {}, "缺少 text（措辞文字）"
+        if not isinstance(hints, dict) or not all(isinstance(v, str) and v.strip() for v in hints.values()):
+            return None, {}, {}, "hints 应是“填空名: 提示”的形式"
+        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+            return None, {}, {}, "data 应是“填空名: 栏目编号”的形式，如 {不掌握件数: requests.unable.not_held.total}"
+        return text.strip(), {str(k): v.strip() for k, v in hints.items()}, {str(k): v.strip() for k, v in data.items()}, None
+    return None, {}, {}, "措辞应是一行文字"
+
+
+def _load_categories(
+    kind: str, raw: Any, slots: Mapping[str, Slot], seen_ids: set[str], faults: _Faults
+) -> list[Category]:
+    file = CATEGORY_FILES[kind]
+    out: list[Category] = []
+    if raw is None:
+        return out
+    entries = raw.get("categories")
+    if not isinstance(entries, list) or not entries:
+        faults.add(file, "categories", "缺少类别列表（categories）")
+        return out
+    for n, c in enumerate(entries, 1):
+        if not isinstance(c, dict):
+            faults.add(file, f"第 {n} 个类别", "应是 id、label、phrasings 等项组成的映射")
+            continue
+        cid = c.get("id")
+        where = f"类别 {cid}" if cid else f"第 {n} 个类别"
+        if not isinstance(cid, str) or not cid.isidentifier() or not cid.isascii():
+            faults.add(file, where, "id 应是英文字母、数字和下划线组成的编号，如 timeliness")
+            continue
+        if cid in seen_ids:
+            faults.add(file, where, "id 重复（问题和措施的 id 也不能相同）")
+            continue
+        seen_ids.add(cid)
+        allowed = {"id", "label", "description", "keywords", "phrasings"} | ({"measures"} if kind == "problem" else set())
+        for extra in sorted(set(c) - allowed):
+            hint = "（哪类措施回应哪类问题写在 problems.yaml）" if extra == "measures" else ""
+            faults.add(file, where, f"不认识的项 {extra}{hint}")
+        label = c.get("label")
+        if not isinstance(label, str) or not label.strip():
+            faults.add(file, where, "缺少 label（类别名称）")
+            label = cid
+        description = c.get("description") or ""
+        if not isinstance(description, str):
+            faults.add(file, where, "description 应是一句文字")
+            description = ""
+        keywords = _str_list(c.get("keywords", []))
+        if keywords is None:
+            faults.add(file, where, "keywords 应是文字列表，如 [更新不及时, 更新慢]")
+            keywords = []
+        measures: list[str] = []
+        if kind == "problem":
+            measures = _str_list(c.get("measures")) or []
+            if not measures:
+                faults.add(file, where, "缺少 measures：每类问题至少要有一类能回应它的措施（measures.yaml 中的 id）")
+        raw_phrasings = c.get("phrasings")
+        if not isinstance(raw_phrasings, list) or not raw_phrasings:
+            faults.add(file, where, "缺少 phrasings（规范措辞）")
+            raw_phrasings = []
+        phrasings: list[Phrasing] = []
+        for i, entry in enumerate(raw_phrasings):
+            p_where = f"{where} 第 {i + 1} 条措辞"
+            text, own_hints, data, err = _phrasing_entry(entry)
+            if err or text is None:
+                faults.add(file, p_where, err or "措辞有误")
+                continue
+            names = slot_names(text)
+            braces = sum(text.count(b) for b in "{｛"), sum(text.count(b) for b in "}｝")
+            if braces != (len(names), len(names)):
+                faults.add(file, p_where, "大括号不成对，或填空名里有空格、标点（填空应写成 {栏目名}）")
+            dup = sorted({n for n in names if names.count(n) > 1})
+            if dup:
+                faults.add(file, p_where, f"同一填空出现了两次：{'、'.join(dup)}（请改用两个不同的填空名）")
+            user_slots: list[str] = []
+            auto_slots: list[str] = []
+            hints: dict[str, str] = {}
+            for name in dict.fromkeys(names):
+                slot = slots.get(name)
+                if slot is None and name not in own_hints:
+                    faults.add(file, p_where, f"填空 {{{name}}} 没有提示，请在 slots.yaml 中补充，或在本条措辞的 hints 中写明")
+                    continue
+                if slot is not None and slot.auto:
+                    auto_slots.append(name)
+                    continue
+                user_slots.append(name)
+                hints[name] = own_hints.get(name) or (slot.hint if slot else "")
+            for name in own_hints:
+                if name not in names:
+                    faults.add(file, p_where, f"hints 中的 {name} 不是本条措辞里的填空")
+            for name, expr in data.items():
+                if name not in names:
+                    faults.add(file, p_where, f"data 中的 {name} 不是本条措辞里的填空")
+                for fid in data_fields(expr):
+                    f = FORM.fields.get(fid)
+                    if f is None or not f.is_number:
+                        faults.add(file, p_where, f"data 中的 {fid} 不是表格中的数字栏目（栏目编号见 gkassist/form.yaml）")
+            if not user_slots:
+                faults.add(
+                    file, p_where,
+                    "没有需要用户填写的填空：每条措辞至少要有一个填空（如 {栏目名}、{数量}），让用户写进本机关的具体情况",
+                )
+            if not text.endswith("。"):
+                faults.add(file, p_where, "措辞应以句号结尾")
+            phrasings.append(
+                Phrasing(
+                    text=text, category=cid, kind=kind, index=i,
+                    slots=tuple(user_slots), auto_slots=tuple(auto_slots), hints=hints, data=data,
+                )
+            )
+        out.append(
+            Category(
+                id=cid, kind=kind, label=label.strip(), description=description.strip(),
+                keywords=tuple(keywords), phrasings=tuple(phrasings), measures=tuple(measures),
+            )
+        )
+    return out
+
+
+def _load_phrases(raw: Any, slots: Mapping[str, Slot], faults: _Faults) -> Phrases | None:
+    if raw is None:
+        return None
+    auto = {n for n, s in slots.items() if s.auto}
+
+    def openers(value: Any, where: str) -> tuple[str, ...]:
+        items = _str_list(value)
+        if not items:
+            faults.add(PHRASES_FILE, where, "缺少开头语列表（至少一条）")
+            return ()
+        for i, text in enumerate(items, 1):
+            bad = [n for n in slot_names(text) if n not in auto]
+            if bad:
+                faults.add(
+                    PHRASES_FILE, f"{where} 第 {i} 条",
+                    f"开头语只能用自动填空（{'、'.join(sorted(auto))}），不能用 {'、'.join(bad)}",
+                )
+            if not text.endswith(("：", ":")):
+                faults.add(PHRASES_FILE, f"{where} 第 {i} 条", "开头语应以冒号结尾，后面接“一是……”")
+        return tuple(items)
+
+    rect = raw.get("rectification")
+    if not isinstance(rect, dict):
+        faults.add(PHRASES_FILE, "rectification", "缺少整改情况用语（rectification）")
+        rect = {}
+    statuses: dict[str, Status] = {}
+    raw_statuses = rect.get("statuses") or {}
+    for key in STATUSES:
+        s = raw_statuses.get(key) if isinstance(raw_statuses, dict) else None
+        if not isinstance(s, dict) or not isinstance(s.get("label"), str) or not isinstance(s.get("text"), str):
+            faults.add(PHRASES_FILE, f"rectification.statuses.{key}", "缺少 label 或 text")
+            continue
+        statuses[key] = Status(s["label"].strip(), s["text"].strip())
+    if "not_done" in statuses and "原因" not in slot_names(statuses["not_done"].text):
+        faults.add(PHRASES_FILE, "rectification.statuses.not_done", "text 中应有填空 {原因}")
+    prompts = rect.get("prompts") or {}
+    if not isinstance(prompts, dict) or not all(isinstance(v, str) for v in prompts.values()):
+        faults.add(PHRASES_FILE, "rectification.prompts", "应是“项目: 提示”的形式")
+        prompts = {}
+    for key in ("action", "status", "result"):
+        if key not in prompts:
+            faults.add(PHRASES_FILE, f"rectification.prompts.{key}", "缺少这条提示")
+    none_text = rect.get("none")
+    if not isinstance(none_text, str) or not none_text.strip():
+        faults.add(PHRASES_FILE, "rectification.none", "缺少上年度没有问题时的说明句")
+        none_text = ""
+
+    selfref = raw.get("self_reference") or {}
+    rules: list[tuple[str, str]] = []
+    for i, r in enumerate(selfref.get("rules") or [], 1):
+        if not isinstance(r, dict) or not isinstance(r.get("suffix"), str) or not isinstance(r.get("text"), str):
+            faults.add(PHRASES_FILE, f"self_reference 第 {i} 条", "应写成 {suffix: 局, text: 我局}")
+            continue
+        rules.append((r["suffix"], r["text"]))
+    fallback = selfref.get("fallback")
+    if not isinstance(fallback, str) or not fallback.strip():
+        faults.add(PHRASES_FILE, "self_reference.fallback", "缺少无法推断时使用的自称（如“本机关”）")
+        fallback = "本机关"
+
+    return Phrases(
+        problem_openers=openers(raw.get("problem_openers"), "problem_openers"),
+        measure_openers=openers(raw.get("measure_openers"), "measure_openers"),
+        rectification_openers=openers(rect.get("openers"), "rectification.openers"),
+        statuses=statuses,
+        prompts={k: v.strip() for k, v in prompts.items()},
+        rectification_none=none_text.strip(),
+        self_reference=tuple(rules),
+        self_fallback=fallback.strip(),
+    )
+
+
+def load_bank(folder: Path | None = None) -> Bank:
+    """Read and validate the bank in ``folder`` (default ``prompts/wording``); ``BankError`` if faulty."""
+    folder = Path(folder) if folder is not None else prompts_dir() / "wording"
+    faults = _Faults()
+    slots = _load_slots(_read(folder, SLOTS_FILE, faults), faults)
+    seen: set[str] = set()
+    categories: dict[str, Category] = {}
+    for kind in KINDS:
+        for c in _load_categories(kind, _read(folder, CATEGORY_FILES[kind], faults), slots, seen, faults):
+            categories[c.id] = c
+    phrases = _load_phrases(_read(folder, PHRASES_FILE, faults), slots, faults)
+    # pairing: every measure a problem names must exist and be a measure
+    for c in categories.values():
+        for m in c.measures:
+            target = categories.get(m)
+            if target is None:
+                faults.add(CATEGORY_FILES["problem"], f"类别 {c.id}", f"measures 中的 {m} 在 measures.yaml 中不存在")
+            elif target.kind != "measure":
+                faults.add(CATEGORY_FILES["problem"], f"类别 {c.id}", f"measures 中的 {m} 是问题类别，不是措施类别")
+    if faults.items or phrases is None:
+        raise BankError(faults.items or ["措辞库不完整"])
+    return Bank(folder=folder, slots=slots, categories=categories, phrases=phrases)
+
+
+@cache
+def get_bank() -> Bank:
+    """The installed bank, loaded once per process."""
+    return load_bank()
+
+
+def kind_name(kind: str) -> str:
+    """问题 / 措施, for messages."""
+    _check_kind(kind)
+    return _KIND_NAME[kind]

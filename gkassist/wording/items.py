@@ -1,0 +1,190 @@
+"""Section 五 as prose ↔ its items: split a written (or imported) 五 into problems and measures.
+
+Published reports enumerate in several styles — 「一是…二是…」, 「1.」「2.」, 「（一）」「（二）」,
+「（1）」, 「第一，」 — and often use one style for sub-headings and another for items (the sample:
+「（一）存在的问题 … 一是…二是… （二）改进措施 1.…2.…」). So the text is first cut into its
+parts (problems, measures, rectification, other) by sub-headings or by the transition sentence
+(「下一步」「针对上述问题」), and each part is then split into items by the enumeration style that
+forms the longest run 1, 2, 3 … in it.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import cn2an
+
+_CN = "一二三四五六七八九十"
+# A marker counts only at the start of the text, of a line, or after punctuation (「统一是」 is no marker).
+_BOUNDARY = r"(?:^|(?<=[\s。；;：:，,！!？?]))"
+_FAMILIES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("是", re.compile(_BOUNDARY + rf"([{_CN}]{{1,3}})是")),
+    ("（一）", re.compile(_BOUNDARY + rf"[（(]([{_CN}]{{1,3}})[）)]")),
+    ("（1）", re.compile(_BOUNDARY + r"[（(](\d{1,2})[）)]")),
+    ("1.", re.compile(_BOUNDARY + r"(\d{1,2})\s*[.．、](?!\d)")),
+    ("第一", re.compile(_BOUNDARY + rf"第([{_CN}]{{1,3}})[，,、：:]")),
+)
+
+# sub-headings of 五 and what they head
+_HEADING = re.compile(
+    rf"(?:^|(?<=[\n。；;]))\s*[（(]([{_CN}])[）)]\s*([^\n。；;：:（(]{{2,24}}?)\s*(?:[：:。]|\n|$)"
+)
+_PART_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("rectification", ("上年", "上一年", "整改情况", "整改落实")),
+    ("other", ("其他需要报告", "其他事项")),
+    ("measures", ("改进措施", "整改措施", "改进情况", "措施", "下一步", "工作打算", "工作计划", "努力方向", "改进")),
+    ("problems", ("存在的", "问题", "不足")),
+)
+# the sentence that turns from problems to measures when there are no sub-headings
+_TRANSITION = re.compile(
+    r"(?:下一步|针对(?:上述|以上|存在的)?(?:问题|不足)|今后|(?:\d{4}|明)年[，,]?\s*(?:我|本)[^\s，,。]{0,6}将|改进措施[：:])"
+)
+
+
+@dataclass(frozen=True)
+class Section5Parts:
+    """Section 五 cut into its parts, each split into items (text as written, markers removed)."""
+
+    problems: list[str] = field(default_factory=list)
+    measures: list[str] = field(default_factory=list)
+    rectification: list[str] = field(default_factory=list)
+    problems_text: str = ""
+    measures_text: str = ""
+    rectification_text: str = ""
+    other_text: str = ""
+
+
+def _number(token: str) -> int | None:
+    if token.isdigit():
+        return int(token)
+    try:
+        return int(cn2an.cn2an(token, "strict"))
+    except (ValueError, KeyError, IndexError, TypeError):
+        return None
+
+
+def _longest_run(text: str) -> list[re.Match[str]]:
+    """The markers of the enumeration style with the longest run 1, 2, 3 … in ``text``."""
+    best: list[re.Match[str]] = []
+    for _name, rx in _FAMILIES:
+        run: list[re.Match[str]] = []
+        candidate: list[re.Match[str]] = []
+        for m in rx.finditer(text):
+            n = _number(m.group(1))
+            if n == 1 and len(candidate) <= 1:
+                candidate = [m]  # (re)start: a run that has not got past 「一」 yet
+            elif candidate and n == len(candidate) + 1:
+                candidate.append(m)
+            if len(candidate) > len(run):
+                run = list(candidate)
+        if len(run) > len(best) or (len(run) == len(best) and run and best and run[0].start() < best[0].start()):
+            best = run
+    return best
+
+
+def clean_item(text: str) -> str:
+    """An item without surrounding space; trailing 「；」「，」 become nothing (the caller punctuates)."""
+    return text.strip().rstrip("；;，,、").strip()
+
+
+def split_items(text: str) -> list[str]:
+    """The enumerated items of one part of 五 (the words before the first marker are dropped).
+
+    Without an enumeration, the whole text is one item (minus an opening sentence ending in 「：」).
+    """
+    text = (text or "").strip()
+    if not text:
+        return []
+    run = _longest_run(text)
+    if len(run) < 2:
+        if run:  # a lone 「一是」: the item starts there
+            return [clean_item(text[run[0].end():])] if clean_item(text[run[0].end():]) else []
+        body = re.sub(r"^[^。：:]*[：:]\s*", "", text, count=1) if re.search(r"^[^。]*[：:]", text) else text
+        return [clean_item(body)] if clean_item(body) else []
+    items = []
+    for i, m in enumerate(run):
+        end = run[i + 1].start() if i + 1 < len(run) else len(text)
+        item = clean_item(text[m.end():end])
+        if item:
+            items.append(item)
+    return items
+
+
+def _part_of(heading: str) -> str | None:
+    h = unicodedata.normalize("NFKC", heading)
+    for part, words in _PART_WORDS:
+        if any(w in h for w in words):
+            return part
+    return None
+
+
+def split_section5(text: str) -> Section5Parts:
+    """Section 五 (as published, or the user's prose) → problems, measures and rectification items."""
+    text = (text or "").strip()
+    if not text:
+        return Section5Parts()
+    parts: dict[str, list[str]] = {"problems": [], "measures": [], "rectification": [], "other": []}
+    headings = [(m, _part_of(m.group(2))) for m in _HEADING.finditer(text)]
+    headings = [(m, p) for m, p in headings if p is not None]
+    if len(headings) >= 2 or (headings and headings[0][0].start() == 0):
+        lead = text[: headings[0][0].start()].strip()
+        if lead:
+            parts["problems"].append(lead)
+        for i, (m, part) in enumerate(headings):
+            end = headings[i + 1][0].start() if i + 1 < len(headings) else len(text)
+            parts[part].append(text[m.end():end].strip())
+    else:
+        m = _TRANSITION.search(text)
+        if m and m.start() > 0:
+            # the transition sentence starts at the last sentence break before the keyword
+            start = max(text.rfind(ch, 0, m.start()) for ch in "。；;\n") + 1
+            parts["problems"].append(text[:start].strip())
+            parts["measures"].append(text[start:].strip())
+        else:
+            parts["problems"].append(text)
+    joined = {k: "\n".join(v for v in vs if v) for k, vs in parts.items()}
+    return Section5Parts(
+        problems=split_items(joined["problems"]),
+        measures=split_items(joined["measures"]),
+        rectification=split_items(joined["rectification"]),
+        problems_text=joined["problems"],
+        measures_text=joined["measures"],
+        rectification_text=joined["rectification"],
+        other_text=joined["other"],
+    )
+
+
+def problem_items(problems: str, measures: str = "") -> list[str]:
+    """Problem items from the 「存在的主要问题」 answer (which an import may have filled with all of 五)."""
+    if measures.strip():
+        return split_items(split_section5(problems).problems_text or problems)
+    return split_section5(problems).problems
+
+
+def measure_items(problems: str, measures: str = "") -> list[str]:
+    """Measure items from the 「改进措施」 answer, or from the part of 「存在的主要问题」 that holds them."""
+    if measures.strip():
+        return split_items(measures)
+    return split_section5(problems).measures
+
+
+def problem_title(item: str, limit: int = 30) -> str:
+    """A short restatement of a problem (its first clause), for 「关于“…”的问题」."""
+    text = clean_item(item)
+    # a heading-style item 「强化审核：……」 is its own title
+    clauses = [c.strip() for c in re.split(r"[，,；;。：:！!？?]", text) if c.strip()]
+    if not clauses:
+        return ""
+    title = clauses[0]
+    if len(title) < 4 and len(clauses) > 1:  # 「当前，……」: the first clause says nothing
+        title = f"{title}，{clauses[1]}"
+    if len(title) > limit:
+        title = title[:limit] + "……"
+    return title
+
+
+def ordinal(n: int) -> str:
+    """1 → 一是, 12 → 十二是 (the enumeration reviewers expect in 五)."""
+    return f"{cn2an.an2cn(str(n))}是"
