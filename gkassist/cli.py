@@ -23,7 +23,9 @@ EXIT_INTERNAL = 70
 
 class ChineseHelpFormatter(argparse.RawDescriptionHelpFormatter):
     def add_usage(self, usage, actions, groups, prefix=None):  # noqa: ANN001 - argparse's signature
-        super().add_usage(usage, actions, groups, prefix="用法：")
+        # argparse passes prefix="" when it builds a subcommand's prog from this usage line;
+        # forcing the prefix there printed 「用法：用法：gkassist sessions」.
+        super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
 
 
 class Parser(argparse.ArgumentParser):

@@ -26,6 +26,7 @@ import secrets
 import shutil
 import socket
 import tempfile
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -349,6 +350,8 @@ class Session:
         self.path = path
         self.read_only = read_only
         self._lock = lock
+        # the interview saves from worker threads: one change (and its save) at a time
+        self._mutex = threading.RLock()
         self.id: str = doc["id"]
         self.created: str = doc.get("created") or _now()
         self.updated: str = doc.get("updated") or self.created
@@ -453,14 +456,15 @@ class Session:
             raise SessionError(f"报告 {self.id} 是以只读方式打开的，不能修改。")
         if self._lock is None:
             raise SessionError(f"报告 {self.id} 已关闭，不能再修改。请重新打开。")
-        before = self._state()
-        apply()
-        self.updated = _now()
-        try:
-            self.save()
-        except BaseException:
-            self._restore(before)
-            raise
+        with self._mutex:
+            before = self._state()
+            apply()
+            self.updated = _now()
+            try:
+                self.save()
+            except BaseException:
+                self._restore(before)
+                raise
 
     def save(self) -> None:
         try:
@@ -562,9 +566,10 @@ class Session:
 
     def close(self) -> None:
         """Release the lock. The document is already saved."""
-        if self._lock is not None:
-            self._lock.release()
-            self._lock = None
+        with self._mutex:
+            if self._lock is not None:
+                self._lock.release()
+                self._lock = None
 
     def __enter__(self) -> Session:
         return self
