@@ -437,6 +437,12 @@ def load_bank(folder: Path | None = None) -> Bank:
                 faults.add(CATEGORY_FILES["problem"], f"类别 {c.id}", f"measures 中的 {m} 在 measures.yaml 中不存在")
             elif target.kind != "measure":
                 faults.add(CATEGORY_FILES["problem"], f"类别 {c.id}", f"measures 中的 {m} 是问题类别，不是措施类别")
+    # offers_for() finds a suggestion rule's category by the label its message names
+    labels: dict[str, str] = {}
+    for c in categories.values():
+        if c.label in labels:
+            faults.add(CATEGORY_FILES[c.kind], f"类别 {c.id}", f"label「{c.label}」与类别 {labels[c.label]} 相同，类别名称不能重复")
+        labels.setdefault(c.label, c.id)
     if faults.items or phrases is None:
         raise BankError(faults.items or ["措辞库不完整"])
     return Bank(folder=folder, slots=slots, categories=categories, phrases=phrases)

@@ -85,8 +85,8 @@ def _longest_run(text: str) -> list[re.Match[str]]:
 
 
 def clean_item(text: str) -> str:
-    """An item without surrounding space; trailing 「；」「，」 become nothing (the caller punctuates)."""
-    return text.strip().rstrip("；;，,、").strip()
+    """An item without surrounding space or closing punctuation (whoever joins items punctuates)."""
+    return text.strip().rstrip("。；;，,、.").strip()
 
 
 def split_items(text: str) -> list[str]:

@@ -41,7 +41,7 @@ SUGGEST_CUTOFF = 40.0
 # A suggestion must also reach this share of the best one (drops a weak tail under a clear match).
 RELATIVE_CUTOFF = 0.5
 # classify() labels a finished item, and a wrong label makes a wrong T4 fact: stricter.
-CLASSIFY_CUTOFF = 55.0
+CLASSIFY_CUTOFF = 50.0
 # ... and reach this share of the item's best category (an item usually makes one or two points).
 CLASSIFY_RELATIVE = 0.6
 # Text matching more than this share of the categories about equally well (within 10 % of the
@@ -266,18 +266,24 @@ class Matcher:
         return out
 
     def classify(self, text: str, kind: str = "problem", *, cutoff: float = CLASSIFY_CUTOFF) -> list[CategoryMatch]:
-        """Categories a whole written item belongs to, best first (several, or none)."""
-        idx, sc = self._scores(kind, text)
-        if sc is None:
-            return []
-        floor = max(cutoff, max(sc.best, default=0.0) * CLASSIFY_RELATIVE)
-        found = [
-            CategoryMatch(c.id, c.label, c.kind, round(s, 1))
-            for c, s in zip(idx.categories, sc.best, strict=True)
-            if s >= floor
-        ]
-        found.sort(key=lambda m: -m.score)
-        return found
+        """Categories a whole written item belongs to, best first (several, or none).
+
+        Each clause is judged on its own, so that an item making two points (「栏目更新不及时，
+        工作人员均为兼职」) gets both categories even when one point is stated more plainly.
+        """
+        _check_kind(kind)
+        idx = self._index[kind]
+        found: dict[int, float] = {}
+        for part in _parts(text):
+            best = idx.scores(part).best
+            floor = max(cutoff, max(best, default=0.0) * CLASSIFY_RELATIVE)
+            for ci, score in enumerate(best):
+                if score >= floor and score > found.get(ci, 0.0):
+                    found[ci] = score
+        out = [CategoryMatch(idx.categories[ci].id, idx.categories[ci].label, kind, round(s, 1))
+               for ci, s in found.items()]
+        out.sort(key=lambda m: -m.score)
+        return out
 
 
 @cache
