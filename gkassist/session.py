@@ -968,7 +968,7 @@ def _import_report(path: Path, store: SessionStore) -> Session:
     report = read_report(path)
     unreadable = [str(m) for m in (getattr(report, "unreadable", None) or [])]
     if getattr(report, "failed", False):
-        why = "；".join(unreadable[:3]) or "没有找到年度报告的内容"
+        why = "；".join(m.rstrip("。.； ") for m in unreadable[:3]) or "没有找到年度报告的内容"
         raise SessionError(f"无法从 {path} 读出年度报告：{why}。")
     answers = dict(report.answers)
     if getattr(report, "agency", None) and "meta.agency" not in answers:

@@ -504,3 +504,36 @@ def test_export_errors_are_user_errors(session, tmp_path):
         export_session(session.id, blocker / "sub" / "r.json")
     with pytest.raises(SessionError, match="不能是报告文件本身"):
         export_session(session.id, session.path)
+
+
+def test_a_file_the_importer_cannot_read_creates_nothing(store, tmp_path, monkeypatch):
+    fake = types.ModuleType("gkassist.importer")
+    fake.read_report = lambda path: types.SimpleNamespace(
+        answers={},
+        notes={},
+        agency=None,
+        year=None,
+        unreadable=["文件是空的，没有可读取的内容。"],
+        source={},
+        failed=True,
+    )
+    monkeypatch.setitem(sys.modules, "gkassist.importer", fake)
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(SessionError) as err:
+        import_file(empty)
+    assert err.value.message == f"无法从 {empty} 读出年度报告：文件是空的，没有可读取的内容。"
+    assert store.ids() == []
+
+
+SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "samples" / "hongjiang-kjgxj-2024.txt"
+
+
+@pytest.mark.skipif(not SAMPLE.exists(), reason="the shared sample report is not beside this checkout")
+def test_import_of_the_published_sample_makes_an_import_session(store):
+    pytest.importorskip("gkassist.importer.reader")  # built by the importer issue
+    with import_file(SAMPLE) as s:
+        assert s.source["kind"] == "import" and s.source["file"] == str(SAMPLE)
+        assert s.answers["meta.agency"] == "怀化市洪江区科技和工业信息化局" and s.answers["meta.year"] == 2024
+    again = load_session(s.id)
+    assert again.source["kind"] == "import" and again.progress()[0] > 0
