@@ -622,6 +622,9 @@ class SessionStore:
     """The folder of sessions (``paths.sessions_dir()`` unless ``root`` is given)."""
 
     def __init__(self, root: Path | None = None) -> None:
+        # Only the data folder, or a folder opened for editing, gets a corrupt/ copy: a store made
+        # over some other folder just to read one file there must not write into it.
+        self._is_data_folder = root is None
         if root is not None:
             self.root = Path(root)
             return
@@ -708,6 +711,7 @@ class SessionStore:
 
     def _load(self, path: Path, *, lock: _SessionLock | None, read_only: bool) -> Session:
         in_store = self._in_store(path)
+        keep_aside = in_store and (self._is_data_folder or lock is not None)
         try:
             doc = _read_json(path)
             _check_shape(doc)
@@ -721,7 +725,7 @@ class SessionStore:
                 "请升级 gkassist 后再打开（pip install -U gkassist）。文件未被改动。"
             ) from None
         except _Corrupt as err:
-            kept = self._keep_aside(path) if in_store else None
+            kept = self._keep_aside(path) if keep_aside else None
             where = f"已将原文件复制到 {kept} 备查；" if kept else ""
             raise SessionError(
                 f"报告文件 {path} 已损坏，无法打开：{err}。{where}原文件未被改动，也不会被覆盖。"

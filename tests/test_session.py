@@ -537,3 +537,15 @@ def test_import_of_the_published_sample_makes_an_import_session(store):
         assert s.answers["meta.agency"] == "怀化市洪江区科技和工业信息化局" and s.answers["meta.year"] == 2024
     again = load_session(s.id)
     assert again.source["kind"] == "import" and again.progress()[0] > 0
+
+
+def test_reading_a_corrupt_file_in_another_folder_writes_nothing_there(tmp_path):
+    folder = tmp_path / "downloads"
+    folder.mkdir()
+    bad = folder / "last-year.json"
+    bad.write_text("{", encoding="utf-8")
+    with pytest.raises(SessionError, match="已损坏"):
+        SessionStore(folder).open(bad, lock=False)
+    with pytest.raises(SessionError, match="已损坏"):
+        load_session(bad)
+    assert [p.name for p in folder.iterdir()] == ["last-year.json"]
