@@ -29,12 +29,17 @@ class Title:
 
 
 def is_title(line: str) -> bool:
+    """A line that names the report and a year, shaped as a title rather than a sentence: it
+    ends with 「年度报告」 (or 「年报」, maybe followed by a parenthetical) and has no clause
+    punctuation — the opening sentence 「…现将…年度报告如下：」 is no title."""
     n = norm(line)
     f = formats()
+    core_n = re.sub(r"\([^()]*\)$", "", n)
     return (
         len(n) <= 80
+        and not any(ch in n for ch in ",:;。")
         and all(norm(w) in n for w in f["title_words"])
-        and any(norm(t) in n for t in f["title_tails"])
+        and any(core_n.endswith(norm(t)) for t in f["title_tails"])
         and bool(_YEAR.search(line))
     )
 
@@ -64,21 +69,48 @@ def _date_pattern() -> re.Pattern[str]:
     )
 
 
-def find_date(lines: list[str]) -> str | None:
-    """The publication date the page states, as YYYY-MM-DD; the most reliable label wins."""
+_SIGNATURE_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
+_CN_DATE = re.compile(r"^\s*([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日\s*$")
+_CN_DIGIT = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
+
+
+def _cn_small(text: str) -> int:
+    """一 … 三十一 (months and days)."""
+    if "十" not in text:
+        return _CN_DIGIT[text]
+    tens, _, ones = text.partition("十")
+    return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0)
+
+
+def signature_date(line: str) -> str | None:
+    """The date of a signature line (「2024年1月18日」「二〇二四年一月十八日」) as YYYY-MM-DD."""
+    m = _SIGNATURE_DATE.match(line)
+    try:
+        if m:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
+        m = _CN_DATE.match(line)
+        if m:
+            year = int("".join(str(_CN_DIGIT[ch]) for ch in m.group(1)))
+            return dt.date(year, _cn_small(m.group(2)), _cn_small(m.group(3))).isoformat()
+    except (ValueError, KeyError):
+        return None
+    return None
+
+
+def find_date(lines: list[str], signature: str | None = None) -> str | None:
+    """The publication date the page states, as YYYY-MM-DD: the most reliable label wins (a
+    label and its date may sit in neighbouring table cells); else the signature's date."""
     rank = {label: i for i, label in enumerate(formats()["date_labels"])}
     best: tuple[int, str] | None = None
-    pattern = _date_pattern()
-    for line in lines:
-        for m in pattern.finditer(line):
-            try:
-                day = dt.date(int(m.group(2)), int(m.group(3)), int(m.group(4)))
-            except ValueError:
-                continue
-            cand = (rank[m.group(1)], day.isoformat())
-            if best is None or cand[0] < best[0]:
-                best = cand
-    return best[1] if best else None
+    for m in _date_pattern().finditer("\n".join(lines)):
+        try:
+            day = dt.date(int(m.group(2)), int(m.group(3)), int(m.group(4)))
+        except ValueError:
+            continue
+        cand = (rank[m.group(1)], day.isoformat())
+        if best is None or cand[0] < best[0]:
+            best = cand
+    return best[1] if best else signature
 
 
 def is_metadata(line: str) -> bool:

@@ -66,20 +66,34 @@ class Document:
 class ImportedReport:
     """A published report read into the form's fields.
 
-    ``answers`` are typed values keyed by field id (derived 总计 cells as printed); ``notes``
-    explain values that were not printed as numbers (a blank read as 0); ``unreadable`` lists, in
-    Chinese, every part that could not be read; ``structure_facts`` feed the S rules. ``failed``
-    is True when the file is no report at all (empty, binary, nothing recognisable).
+    ``answers`` are valid typed values keyed by field id (derived 总计 cells as printed);
+    ``notes`` explain values that were not printed as numbers (a blank read as 0); ``invalid``
+    holds table cells printed with something that is no valid value (「-1」, 「1.5」 in a count),
+    as printed — kept out of ``answers`` so that a session stays valid, given to the rules by
+    ``answers_as_printed`` so that rule N1 names them; ``invalid_messages`` says, in Chinese, what
+    is wrong with each. ``unreadable`` lists, in Chinese, every part that could not be read;
+    ``structure_facts`` feed the S rules. ``failed`` is True when the file is no report at all
+    (empty, binary, nothing recognisable).
     """
 
     answers: dict[str, Any] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
     agency: str | None = None
     year: int | None = None
+    invalid: dict[str, str] = field(default_factory=dict)
+    invalid_messages: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
     source: dict[str, Any] = field(default_factory=dict)
     structure_facts: list[dict[str, Any]] = field(default_factory=list)
     failed: bool = False
+
+    def answers_as_printed(self) -> dict[str, Any]:
+        """The answers plus the invalid cells as printed: what the rules should judge."""
+        return {**self.answers, **self.invalid}
+
+    def messages(self) -> list[str]:
+        """Everything a person importing this report should be told: unread parts, bad cells."""
+        return [*self.unreadable, *self.invalid_messages]
 
 
 @cache

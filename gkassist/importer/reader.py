@@ -15,6 +15,7 @@ from gkassist.importer import meta, prose, tables
 from gkassist.importer.decoding import Unreadable, decode
 from gkassist.importer.html_layout import looks_like_html, read_html
 from gkassist.importer.model import Document, Image, ImportedReport, Item, Line, Table, formats
+from gkassist.importer.normalise import norm
 from gkassist.importer.sections import Found, Split, split_sections
 from gkassist.importer.text_layout import read_text
 
@@ -80,6 +81,8 @@ def _read_document(doc: Document) -> ImportedReport:
     tables.read_review(by_kind["review"], reading)
     report.answers.update(reading.answers)
     report.notes.update(reading.notes)
+    report.invalid.update(reading.invalid)
+    report.invalid_messages.extend(reading.invalid_messages)
     for fact in reading.facts:
         if fact["kind"] == "structure.table" and not fact["present"]:
             part = split.parts.get(fact["table"], [])
@@ -100,23 +103,25 @@ def _read_document(doc: Document) -> ImportedReport:
                 out.append(item)
         return out
 
+    title_hint = _find_title(split, doc)
     report.answers.update(prose.read_overview(text_of("overview")))
-    report.answers.update(prose.read_problems(text_of("problems")))
-    report.answers.update(prose.read_other(text_of("other")))
+    if split.found and split.found[-1].section != "problems":
+        report.answers.update(prose.read_problems(text_of("problems")))
+    # the signature (agency, date) closes the last section; it is no part of its prose
+    signature: str | None = None
+    last = split.found[-1].section if split.found else None
+    if last in ("other", "problems"):
+        tail = text_of(last)
+        while tail and isinstance(tail[-1], Line) and _is_signature(tail[-1].text, title_hint):
+            signature = signature or meta.signature_date(tail[-1].text)
+            tail.pop()
+        report.answers.update((prose.read_other if last == "other" else prose.read_problems)(tail))
+    if last != "other":
+        report.answers.update(prose.read_other(text_of("other")))
 
     # title, preamble, date, basis
     before = [it.text for it in split.before if isinstance(it, Line)]
-    title, title_at = None, None
-    for k, line in enumerate(before):
-        title = meta.parse_title(line)
-        if title:
-            title_at = k
-            break
-    if title is None:
-        for line in doc.outside:
-            title = meta.parse_title(line)
-            if title:
-                break
+    title, title_at = title_hint
     if title:
         report.agency, report.year = title.agency, title.year
         report.answers["meta.agency"] = title.agency
@@ -138,7 +143,7 @@ def _read_document(doc: Document) -> ImportedReport:
     if preamble and not (title and _is_standard_preamble(preamble, title)):
         report.answers["meta.preamble"] = "\n".join(preamble)
     all_lines = [it.text for it in items if isinstance(it, Line)]
-    date = meta.find_date(doc.outside + before + all_lines[-8:])
+    date = meta.find_date(doc.outside + before + all_lines[-8:], signature)
     if date:
         report.answers["meta.published"] = date
 
@@ -151,6 +156,27 @@ def _read_document(doc: Document) -> ImportedReport:
         report.failed = True
         report.unreadable.insert(0, "没有找到年度报告的标题、章节或表格，这份文件可能不是政府信息公开工作年度报告。")
     return report
+
+
+def _find_title(split: Split, doc: Document) -> tuple[meta.Title | None, int | None]:
+    """The title and its index among the lines before 一: in the body first, else the page."""
+    before = [it.text for it in split.before if isinstance(it, Line)]
+    for k, line in enumerate(before):
+        title = meta.parse_title(line)
+        if title:
+            return title, k
+    for line in doc.outside:
+        title = meta.parse_title(line)
+        if title:
+            return title, None
+    return None, None
+
+
+def _is_signature(line: str, title: tuple[meta.Title | None, int | None]) -> bool:
+    if meta.signature_date(line):
+        return True
+    agency = title[0].agency if title[0] else None
+    return bool(agency) and norm(line) == norm(agency)
 
 
 def _is_standard_preamble(lines: list[str], title: meta.Title) -> bool:

@@ -98,7 +98,9 @@ def match_heading(text: str) -> HeadingMatch | None:
     if best_score < (_TOP_MIN if level == "top" else _SUB_MIN):
         return None
     printed = text.strip() if not rest else text.strip()[: len(text.strip()) - len(rest)].rstrip()
-    return HeadingMatch(best[0], number, level, printed, nt == best[1], rest)
+    # 「、」 and a comma are the same pause; a heading that differs only there is worded as the form's
+    exact = nt.replace("、", ",") == best[1].replace("、", ",")
+    return HeadingMatch(best[0], number, level, printed, exact, rest)
 
 
 def split_sections(items: list[Item], fallbacks: dict[str, object] | None = None) -> Split:

@@ -45,6 +45,8 @@ class Reading:
 
     answers: dict[str, Any] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
+    invalid: dict[str, str] = field(default_factory=dict)
+    invalid_messages: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
     facts: list[dict[str, Any]] = field(default_factory=list)
     found: dict[str, bool] = field(default_factory=dict)  # table id -> a table of that kind was seen
@@ -53,8 +55,11 @@ class Reading:
         try:
             cv = read_cell(field_id, cell.text)
         except CellError as err:
-            self.unreadable.append(f"{_cell_name(field_id)}：{err}")
-            return False
+            # printed, but not a valid value (「-1」「1.5」 in a count): answers stay valid; the
+            # cell is kept as printed so that checking can let rule N1 name it
+            self.invalid[field_id] = " ".join(cell.text.split())
+            self.invalid_messages.append(f"{_cell_name(field_id)}：{err}")
+            return True
         if cv.value is None:
             self.unreadable.append(f"{_cell_name(field_id)}：原表为「{FORM.gap_marker}」，尚未填写。")
             return False
