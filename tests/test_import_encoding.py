@@ -1,0 +1,92 @@
+"""Files as they arrive: UTF-8 with or without BOM, UTF-16, GBK; and files that are no report
+(empty, binary, PDF, Word) reported in Chinese, never a crash."""
+
+from pathlib import Path
+
+import pytest
+
+from gkassist.importer import read_report
+from gkassist.importer.decoding import Unreadable, decode
+
+SAMPLE = Path(__file__).parent / "fixtures" / "hongjiang-kjgxj-2024.txt"
+TEXT = SAMPLE.read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def reference():
+    return read_report(SAMPLE)
+
+
+@pytest.mark.parametrize(
+    ("encoding", "label"),
+    [
+        ("utf-8", "utf-8"),
+        ("utf-8-sig", "utf-8-sig"),
+        ("utf-16", "utf-16"),  # with BOM, as Windows Notepad saves 「Unicode」
+        ("utf-16-le", "utf-16-le"),  # without BOM
+        ("gbk", "gb18030"),
+        ("gb18030", "gb18030"),
+    ],
+)
+def test_every_common_encoding_reads_the_same_report(tmp_path, reference, encoding, label):
+    text = TEXT.replace("\n", "\r\n") if encoding.startswith("utf-16") else TEXT
+    path = tmp_path / f"report-{encoding}.txt"
+    path.write_bytes(text.encode(encoding))
+    report = read_report(path)
+    assert report.source["encoding"] == label
+    assert report.answers == reference.answers
+    assert report.structure_facts == reference.structure_facts
+
+
+def test_gbk_is_not_mistaken_for_utf8():
+    data = TEXT.encode("gbk")
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    assert decode(data).text == TEXT
+
+
+@pytest.mark.parametrize(
+    ("data", "words"),
+    [
+        (b"", "空的"),
+        (b"  \r\n\t\n", "空的"),
+        (b"\xef\xbb\xbf", "空的"),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "docx"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "doc"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "图片"),
+        (bytes(range(256)) * 20, "二进制"),
+        (b"\xff\xfe" + b"\x00\xd8" * 10, "UTF-16"),  # a BOM, then broken surrogates
+    ],
+)
+def test_files_that_are_no_report_are_reported(tmp_path, data, words):
+    path = tmp_path / "x.txt"
+    path.write_bytes(data)
+    report = read_report(path)
+    assert report.failed
+    assert report.answers == {} and report.structure_facts == []
+    assert len(report.unreadable) == 1 and words in report.unreadable[0]
+
+
+def test_random_high_bytes_are_not_taken_for_gbk():
+    import random
+
+    rng = random.Random(4)
+    data = bytes(rng.randrange(128, 256) for _ in range(5000)) + bytes(rng.randrange(0, 32) for _ in range(200))
+    with pytest.raises(Unreadable):
+        decode(data)
+
+
+def test_missing_file_and_folder(tmp_path):
+    missing = read_report(tmp_path / "nope.txt")
+    assert missing.failed and "文件不存在" in missing.unreadable[0]
+    folder = read_report(tmp_path)
+    assert folder.failed and folder.unreadable[0].startswith("无法打开文件")
+
+
+def test_text_that_is_no_report(tmp_path):
+    path = tmp_path / "notes.txt"
+    path.write_text("明天上午开会。\n记得带材料。\n", encoding="utf-8")
+    report = read_report(path)
+    assert report.failed
+    assert "不是政府信息公开工作年度报告" in report.unreadable[0]
