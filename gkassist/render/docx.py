@@ -200,6 +200,7 @@ def _setup_styles(document: docx.document.Document) -> None:
         _rpr_xml(PAGE_NUMBER_FONT, PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE),
     )
     table_text = styles.add_style(TABLE_TEXT_STYLE, WD_STYLE_TYPE.PARAGRAPH)
+    table_text.style_id = "TableText"  # the name is Chinese for the user; the id stays ASCII
     table_text.base_style = styles["Normal"]
     _restyle(
         table_text,
@@ -443,12 +444,60 @@ def _twips(length: Emu) -> int:
     return round(Emu(length).pt * 20)
 
 
+# Child order of the properties we write (ECMA-376 CT_TblPr, CT_TcPr, CT_TblCellMar): Word calls
+# a file with children out of schema order unreadable, though LibreOffice does not mind.
+_SCHEMA_ORDER = {
+    qn("w:tblPr"): (
+        "tblStyle",
+        "tblpPr",
+        "tblOverlap",
+        "bidiVisual",
+        "tblStyleRowBandSize",
+        "tblStyleColBandSize",
+        "tblW",
+        "jc",
+        "tblCellSpacing",
+        "tblInd",
+        "tblBorders",
+        "shd",
+        "tblLayout",
+        "tblCellMar",
+        "tblLook",
+        "tblCaption",
+        "tblDescription",
+    ),
+    qn("w:tcPr"): (
+        "cnfStyle",
+        "tcW",
+        "gridSpan",
+        "hMerge",
+        "vMerge",
+        "tcBorders",
+        "shd",
+        "noWrap",
+        "tcMar",
+        "textDirection",
+        "tcFitText",
+        "vAlign",
+        "hideMark",
+    ),
+    qn("w:tblCellMar"): ("top", "start", "left", "bottom", "end", "right"),
+}
+
+
 def _set_child(parent, tag: str, attrs: dict[str, str]):  # noqa: ANN001, ANN202 - lxml elements
-    """The child ``tag`` of ``parent`` (created if missing) with ``attrs`` set."""
+    """The child ``tag`` of ``parent`` (created in schema order if missing) with ``attrs`` set."""
     child = parent.find(qn(tag))
     if child is None:
         child = OxmlElement(tag)
-        parent.append(child)
+        order = _SCHEMA_ORDER[parent.tag]
+        later = {qn(f"w:{t}") for t in order[order.index(tag.split(":")[1]) + 1 :]}
+        for existing in parent:
+            if existing.tag in later:
+                existing.addprevious(child)
+                break
+        else:
+            parent.append(child)
     for k, v in attrs.items():
         child.set(qn(k), v)
     return child
