@@ -276,3 +276,15 @@ def test_docx_to_pdf_to_png(tmp_path):
     pages = sorted(tmp_path.glob("page-*.png"))
     assert len(pages) >= 3
     assert all(p.stat().st_size > 5_000 for p in pages)  # not blank
+
+
+def test_table_properties_are_in_schema_order(sample):
+    """Word refuses a file whose w:tblPr children are out of the ECMA-376 order."""
+    order = ["tblStyle", "tblW", "jc", "tblInd", "tblBorders", "tblLayout", "tblCellMar", "tblLook"]
+    for table in sample.tables:
+        tags = [el.tag.split("}")[1] for el in table._tbl.tblPr]
+        assert tags == sorted(tags, key=order.index)
+        assert "tblLayout" in tags and "jc" in tags
+        for tc in table._tbl.iter(qn("w:tc")):
+            tc_tags = [el.tag.split("}")[1] for el in tc.tcPr]
+            assert tc_tags == sorted(tc_tags, key=["tcW", "gridSpan", "vMerge", "vAlign"].index)
