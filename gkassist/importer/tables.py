@@ -320,10 +320,14 @@ def read_requests(tables: list[Table], out: Reading) -> None:
     segs = [s for t in tables for s in segments(t)]
     single = core(formats()["legacy_2019"]["requests_single_row"])
     groups = frozenset(core(p) for r in rows for p in r.path)
-    legacy = any(core(s.label) == single for s in segs)
+    assigned, matches = _assign(segs, expected, [len(cols)] * len(rows), skip=groups)
+    # 2019: （六）其他处理 carries numbers itself and no row of the current format sits under it
+    # (a Markdown table prints the current format's group line with empty cells)
+    legacy = any(core(s.label) == single and any(not is_blank(v.text) for v in s.values) for s in segs) and not any(
+        rows[i].id.startswith("other.") for i in assigned
+    )
     if legacy:
         fact["legacy"] = True
-    assigned, matches = _assign(segs, expected, [len(cols)] * len(rows), skip=groups)
     read = 0
     for seg, idx, exact in matches:
         vals = _trim(seg.values, len(cols))

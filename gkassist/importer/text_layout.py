@@ -32,6 +32,8 @@ _BOLD = re.compile(r"^\*\*(.+)\*\*$")
 _BOX = str.maketrans({ch: " " for ch in "│┃║┆┊╎"})
 _BOX_RULE = re.compile(r"^[\s─━═┌┐└┘├┤┬┴┼╔╗╚╝╠╣╦╩╬+\-=:|]+$")
 _LABEL_MAX = 40
+# page numbers left by PDF extraction: 「— 3 —」「- 3 -」「第 3 页」「第3页 共9页」
+_PAGE_NUMBER = re.compile(r"^([-—–－]+\s*\d{1,3}\s*[-—–－]+|第\s*\d{1,3}\s*页(\s*[,，/]?\s*共\s*\d{1,3}\s*页)?)$")
 
 
 @dataclass(frozen=True)
@@ -41,8 +43,15 @@ class _Classified:
     cells: tuple[Cell, ...] = ()
 
 
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
+_MD_SIGNS = re.compile(r"(?m)^(#{1,6} |\|\s*:?-{3,})")
+
+
 def read_text(text: str) -> Document:
-    lines = [_classify(raw) for raw in text.splitlines()]
+    raw_lines = text.splitlines()
+    if _MD_SIGNS.search(text):  # Markdown (gkassist's own md, converters): drop its escapes
+        raw_lines = [_MD_ESCAPE.sub(r"\1", line) for line in raw_lines]
+    lines = [_classify(raw) for raw in raw_lines]
     items = _group(lines)
     n_cells = sum(1 for c in lines if c.kind == "cell")
     n_rows = sum(1 for c in lines if c.kind == "row")
@@ -58,8 +67,8 @@ def _classify(raw: str) -> _Classified:
     s = line.strip()
     if not s:
         return _Classified("blank")
-    if _PIPES.match(s):
-        return _Classified("noise")
+    if _PIPES.match(s) or _PAGE_NUMBER.match(s):
+        return _Classified("noise" if _PIPES.match(s) else "blank")
     s = _MD_HEADING.sub("", s)
     bold = _BOLD.match(s)
     if bold:
