@@ -1,0 +1,266 @@
+"""The wording rules in rules/wording.yaml, run by the real engine on the sample and on reports
+built from it: data-driven suggestions (W1–W6), problem→measure pairing (T4), unfilled slots (W7),
+and a section 五 written with the assistant's suggestions passing the narrative rules."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from gkassist import engine
+from gkassist.wording import (
+    RectificationEntry,
+    assemble_section5,
+    classify,
+    copied_from_last_year,
+    fill,
+    get_bank,
+    measure_suggestions,
+    offers_for,
+    problem_items,
+    suggest,
+)
+from gkassist.wording.facts import produce
+
+FIXTURES = Path(__file__).parent / "fixtures"
+WORDING_CODES = {"W1", "W2", "W3", "W4", "W5", "W6", "W7"}
+
+
+def sample() -> dict:
+    return json.loads((FIXTURES / "hongjiang-2024.session.json").read_text(encoding="utf-8"))["answers"]
+
+
+def with_requests(answers: dict, **rows: int) -> dict:
+    """The sample with some table 三 rows given for natural persons (the sample has no applications),
+    and 一、本年新收 set so that the table balances."""
+    out = dict(answers)
+    for row, n in rows.items():
+        out[f"requests.{row.replace('__', '.')}.natural"] = n
+    results = sum(n for row, n in rows.items() if row not in ("new", "carried", "carry_over"))
+    out["requests.new.natural"] = results
+    return out
+
+
+def findings(answers, previous=None):
+    return engine.check(answers, previous=previous)
+
+
+def codes(answers, previous=None):
+    return [f.code for f in findings(answers, previous)]
+
+
+def only(answers, code, previous=None):
+    found = [f for f in findings(answers, previous) if f.code == code]
+    assert len(found) <= 1, found
+    return found[0] if found else None
+
+
+# --- the sample stays quiet --------------------------------------------------------------------------
+
+
+def test_wording_rules_are_silent_on_the_sample():
+    found = findings(sample())
+    assert not [f for f in found if f.code in WORDING_CODES or f.kind == "suggestion"]
+    assert not [f for f in found if f.code == "T4"]
+
+
+def test_the_sample_problems_each_have_an_answering_measure():
+    facts = [f for f in produce(sample()) if f["kind"] == "wording.problem"]
+    assert [f["answered"] for f in facts] == [1, 1]
+
+
+# --- W1: many 「本机关不掌握相关政府信息」 --------------------------------------------------------------------
+
+
+def test_w1_fires_when_not_held_is_a_fifth_of_the_results():
+    answers = with_requests(sample(), granted=6, unable__not_held=4)
+    f = only(answers, "W1")
+    assert f is not None and f.kind == "suggestion" and f.severity == "hint"
+    assert f.numbers["requests.unable.not_held.total"] == 4 and f.numbers["requests.total.total"] == 10
+    assert "4 件" in f.message and "10 件" in f.message
+    assert f.section == "problems" and "problems" in f.fields
+
+
+@pytest.mark.parametrize(("granted", "not_held", "fires"), [(12, 3, True), (13, 3, False), (8, 2, False), (0, 3, True)])
+def test_w1_threshold_is_three_cases_and_a_fifth(granted, not_held, fires):
+    answers = with_requests(sample(), granted=granted, unable__not_held=not_held)
+    assert (only(answers, "W1") is not None) == fires
+
+
+def test_w1_falls_silent_once_such_a_problem_is_written():
+    answers = with_requests(sample(), granted=6, unable__not_held=4)
+    answers["problems"] += "三是依申请公开指引不够清晰，申请人不清楚本机关的职责范围。"
+    assert only(answers, "W1") is None
+
+
+def test_w1_offers_its_bank_entries_with_the_table_numbers_filled_in():
+    answers = with_requests(sample(), granted=6, unable__not_held=4)
+    offers = offers_for(only(answers, "W1"), answers)
+    bank = get_bank()
+    assert [o.key for o in offers] == [p.key for p in bank.category("application_guidance").phrasings]
+    first = offers[0]
+    assert "本年度办理的10件申请中有4件因本机关不掌握" in first.text
+    assert first.slots == ()  # both of its slots come from the tables
+    # without answers the slots stay for the user
+    assert offers_for(only(answers, "W1"))[0].slots == ("数量", "不掌握件数")
+
+
+def test_findings_that_are_not_suggestions_offer_nothing():
+    answers = sample()
+    answers["measures"] = "下一步，我局将完善{制度名称}。"
+    assert offers_for(only(answers, "W7")) == []
+
+
+# --- W2–W6 -----------------------------------------------------------------------------------------
+
+
+def test_w2_fires_on_a_corrected_review_or_lawsuit():
+    answers = sample()
+    assert only(answers, "W2") is None
+    answers["litigation_after_review.corrected"] = 1
+    f = only(answers, "W2")
+    assert f is not None and f.numbers["litigation_after_review.corrected"] == 1
+    offers = offers_for(f, answers)
+    assert offers[0].category == "request_quality" and "本年度有1件答复" in offers[0].text
+    assert offers[0].slots == ("问题表现",)
+
+
+def test_w3_needs_two_years_without_any_document_issued_or_repealed():
+    last = sample()
+    now = sample()
+    last["active.normative.in_force"] = now["active.normative.in_force"] = 7
+    assert only(now, "W3") is None  # one year says nothing about "for years"
+    assert only(now, "W3", previous=last) is not None
+    last["active.normative.repealed"] = 1
+    last["active.normative.in_force"] = 8
+    assert only(now, "W3", previous=last) is None
+    assert only(sample(), "W3", previous=sample()) is None  # nothing in force: nothing to clean up
+
+
+@pytest.mark.parametrize(("granted", "denied", "fires"), [(7, 3, True), (10, 3, False), (6, 2, False)])
+def test_w4_many_refusals(granted, denied, fires):
+    answers = with_requests(sample(), granted=granted, denied__process=denied)
+    f = only(answers, "W4")
+    assert (f is not None) == fires
+    if fires:
+        assert f.numbers["denied"] == denied
+
+
+def test_w5_no_applications_two_years_running():
+    assert only(sample(), "W5") is None
+    assert only(sample(), "W5", previous=sample()) is not None
+    busy_last_year = with_requests(sample(), granted=1)
+    assert only(sample(), "W5", previous=busy_last_year) is None
+
+
+def test_w6_many_requests_needing_correction():
+    answers = with_requests(sample(), granted=5, unable__unclear=1, other__overdue_correction=2)
+    f = only(answers, "W6")
+    assert f is not None and f.numbers["corrections"] == 3
+    assert only(with_requests(sample(), granted=5, unable__unclear=1, other__overdue_correction=1), "W6") is None
+
+
+# --- T4 (pairing) and W7 -------------------------------------------------------------------------------
+
+
+def test_t4_names_a_problem_no_measure_answers():
+    answers = sample()
+    answers["measures"] = "下一步，我局将：一是加大政务新媒体发布力度，拓宽公开渠道；二是丰富政策解读形式。"
+    pairing = [f for f in findings(answers) if f.code == "T4"]
+    assert len(pairing) == 2
+    assert "第 2 条问题「信息公开工作人员的业务水平参差不齐」" in pairing[1].message
+    assert "「加强业务培训」" in pairing[1].message
+
+
+def test_t4_pairing_is_silent_when_measures_are_missing_altogether():
+    # 「缺少改进措施」 is T4's own case; the pairing case does not repeat it per problem
+    answers = sample()
+    answers["measures"] = ""
+    messages = [f.message for f in findings(answers) if f.code == "T4"]
+    assert len(messages) == 1 and "没有写改进措施" in messages[0]
+
+
+def test_w7_reports_slots_left_in_the_text():
+    answers = sample()
+    answers["problems"] = "一是“{栏目名}”栏目全年仅更新{数量}条；二是人员兼职。"
+    f = only(answers, "W7")
+    assert f is not None and f.numbers["unfilled_slot"] == 2 and "{栏目名}" in f.message
+    answers["problems"] = fill(answers["problems"], {"栏目名": "通知公告", "数量": 3})
+    assert only(answers, "W7") is None
+
+
+# --- a 五 written with the assistant passes T4, T5, T7, T8 ---------------------------------------------
+
+# what an officer of the sample agency would put into the slots
+SLOT_VALUES = {
+    "栏目名": "通知公告", "平台名": "“洪江科工”微信公众号", "信息类别": "企业技改项目申报结果", "业务领域": "企业技改扶持",
+    "科室": "产业发展股", "事项": "惠企政策兑现", "文件名": "《洪江区2025年政务公开工作要点》", "制度名称": "《信息发布审核管理办法》",
+    "审核制度": "三级审核", "机关名称": "区市场监管局", "单位名称": "区政务服务中心", "会议名称": "局党组会议",
+    "考核名称": "股室年度目标考核", "考评名称": "全区政务公开第三方评估", "地点": "局办公楼一楼大厅", "职务": "局主要负责同志",
+    "环节": "公文拟制", "人员类别": "业务股室负责人", "专业背景": "法律", "申请类型": "涉及企业商业秘密的申请",
+    "审核人": "法律顾问", "理由": "属于过程性信息", "解读形式": "图解、短视频", "宣传形式": "专题讲座", "学习形式": "局党组理论学习中心组学习",
+    "创新举措": "惠企政策“一图读懂”", "品牌名称": "惠企直通车", "技术手段": "政策标签分类", "问题表现": "未引用具体法律条款",
+    "数量": "6", "人数": "2", "次数": "4", "天数": "5", "年数": "3", "分值": "1.5", "比例": "20%", "文件件数": "8", "解读件数": "2",
+    "采用数": "1", "征集数": "1", "不掌握件数": "2", "时间": "6月底前", "周期": "每季度", "时长": "一个月",
+}
+
+
+def test_every_slot_of_the_bank_has_a_test_value():
+    used = {s for p in get_bank().phrasings() for s in p.slots}
+    assert used <= set(SLOT_VALUES)
+
+
+def _write_section5_with_suggestions(previous: dict) -> dict:
+    """Type three short problems, take the first suggestion for each, fill its slots; take one
+    measure per problem from the measures the assistant proposes; answer the questions about
+    last year's problems; assemble."""
+    problems, measures, categories = [], [], []
+    for typed in ("栏目更新不及时", "人员兼职", "解读形式单一"):
+        s = suggest(typed, "problem")[0]
+        categories.append(s.category)
+        problems.append(fill(s.text, SLOT_VALUES))
+    for cat in categories:
+        m = next(m for m in measure_suggestions(cat) if fill(m.text, SLOT_VALUES) not in measures)
+        measures.append(fill(m.text, SLOT_VALUES))
+    last_year = problem_items(previous["problems"], previous["measures"])
+    rect = [
+        RectificationEntry(last_year[0], "严格落实三级审核制度，每季度开展一次自查", "done", "全年自查整改信息差错6处，比上年减少4处"),
+        RectificationEntry(last_year[1], "组织政务公开专题培训2次", "ongoing", "培训信息员12人次"),
+    ]
+    s = assemble_section5(problems, measures, rect, agency=previous["meta.agency"], year=2025)
+    assert not s.unfilled
+    return s.answers()
+
+
+def test_a_section_written_with_suggestions_passes_t4_t5_t7_t8():
+    previous = sample()
+    answers = sample()
+    answers["meta.year"] = 2025
+    answers.update(_write_section5_with_suggestions(previous))
+    found = findings(answers, previous)
+    assert not [f for f in found if f.code in {"T4", "T5", "T7", "T8", "Y3", "W7"}], [f.message for f in found]
+    # and each problem is answered by a measure, by the bank's own judgement
+    assert all(f["answered"] for f in produce(answers) if f["kind"] == "wording.problem")
+
+
+def test_last_years_section_copied_triggers_y3_naming_the_sentences():
+    previous = sample()
+    answers = sample()
+    answers["meta.year"] = 2025
+    f = [f for f in findings(answers, previous) if f.code == "Y3"]
+    assert {x.fields for x in f} == {("problems",), ("measures",)}
+    problems_finding = next(x for x in f if x.fields == ("problems",))
+    assert "信息质量有待提升" in problems_finding.message
+    # the interview's warning while typing says the same, sentence by sentence
+    copies = copied_from_last_year(previous["problems"], previous)
+    assert copies and all(c.score >= 85 for c in copies)
+    assert copies[0].sentence.startswith("当前") or "信息质量有待提升" in copies[0].sentence
+
+
+def test_a_measure_for_each_problem_category_classifies_back():
+    # every measure category the bank pairs with a problem is recognisable from its own phrasings,
+    # otherwise T4 would call an answered problem unanswered
+    bank = get_bank()
+    for cat in bank.of_kind("measure"):
+        for p in cat.phrasings:
+            assert cat.id in [c.category for c in classify(fill(p.text, SLOT_VALUES), "measure")], p.key
