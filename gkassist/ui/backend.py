@@ -22,7 +22,8 @@ EXPORT_FORMATS = ("txt", "md", "html", "docx")
 class Backend:
     def __init__(self, session: Any) -> None:
         self.session = session
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the session document
+        self._engine_lock = threading.Lock()  # the validator: a slow first check must not hold up saves
         self._validator: Any = None
         self.findings: list[Any] = []
 
@@ -48,14 +49,16 @@ class Backend:
 
     def check(self, changes: Mapping[str, Any] | None = None) -> list[Any]:
         """The complete current findings; ``changes`` are the fields just saved (None: cleared)."""
-        with self._lock:
+        with self._engine_lock:
             if self._validator is None:
                 from gkassist.engine import Validator
 
-                self._validator = Validator(
-                    dict(self.session.answers), self.session.previous, notes=dict(self.session.notes)
-                )
-                self.findings = list(self._validator.update({}))
+                with self._lock:
+                    answers, notes = dict(self.session.answers), dict(self.session.notes)
+                    previous = self.session.previous
+                # answers saved meanwhile are in this snapshot already; their own check follows
+                self._validator = Validator(answers, previous, notes=notes)
+                self.findings = list(self._validator.findings())
             elif changes:
                 self.findings = list(self._validator.update(dict(changes)))
             return list(self.findings)
@@ -99,10 +102,11 @@ class Backend:
         return target.resolve()
 
     def close(self) -> None:
-        with self._lock:
+        with self._engine_lock:
             if self._validator is not None:
                 self._validator.close()
                 self._validator = None
+        with self._lock:
             self.session.close()
 
 

@@ -285,6 +285,14 @@ class Flow:
                 return s.id
         return None
 
+    def pending_fields(self, step_id: str) -> set[str]:
+        """Fields still to be asked after ``step_id``: findings about them can wait till then."""
+        out: set[str] = set()
+        for s in self.script.steps[self.script.index[step_id] + 1 :]:
+            if self.applicable(s):
+                out.update(f for f in s.fields if f not in self.state.answers)
+        return out
+
     def section_steps(self, section_id: str) -> list[Step]:
         return [s for s in self.script.steps if s.section == section_id]
 

@@ -56,6 +56,7 @@ class InterviewScreen(Screen):
         self.busy = False
         self.findings: list[Any] = []
         self._engine_error_said = False
+        self._answered_step: str | None = None
         self._shown: set[tuple[str, tuple[str, ...]]] = set()  # findings already said in the chat
 
     # --- layout ------------------------------------------------------------------------------
@@ -143,11 +144,15 @@ class InterviewScreen(Screen):
         else:
             editor.display = False
             line.display = True
-            line.value = q.prefill
-            line.cursor_position = len(q.prefill)
             line.focus()
+            if not line.value:  # text typed ahead while the last answer was being saved stays
+                line.value = q.prefill
+                # selected: Enter takes it, typing replaces it, an arrow key keeps it for editing
+                line.select_all()
+            else:
+                line.cursor_position = len(line.value)
         self.query_one("#btn-submit", Button).display = q.multiline
-        self.query_one("#hint", Static).update(self.say("prose_hint" if q.multiline else "hint_line"))
+        self.query_one("#hint", Static).update(self.say("hint_prose_line" if q.multiline else "hint_line"))
         self.refresh_panel()
 
     def refresh_panel(self) -> None:
@@ -236,6 +241,8 @@ class InterviewScreen(Screen):
                 self.add(kind, msg)
             return
         self.add("user", text.strip() or self.say("recap_skipped"))
+        # cleared now, so that whatever is typed while the answer is saved is kept (type-ahead)
+        self._clear_input()
         for kind, msg in outcome.messages:
             self.add(kind, msg)
         if outcome.next_step is None and not outcome.values and not outcome.workbench:
@@ -250,6 +257,7 @@ class InterviewScreen(Screen):
     def commit(self, outcome: Outcome) -> None:
         """Save the outcome in a worker; ``AnswerSaved`` moves on once it is on disk."""
         self.busy = True
+        self._answered_step = self.flow.step_id
         next_step = outcome.next_step or self.flow.step_id
         position = {"step": next_step, "return_to": None if outcome.next_step == self.flow.return_to else self.flow.return_to}
         self._save(outcome, position)
@@ -296,8 +304,10 @@ class InterviewScreen(Screen):
         now = {finding_key(f) for f in findings}
         self.findings = findings
         if touched:
+            # a finding about a question not asked yet waits: the user is about to answer it
+            pending = self.flow.pending_fields(self._answered_step) if self._answered_step else set()
             for f in sorted(touching(findings, touched), key=lambda f: SEVERITY_ORDER.get(f.severity, 3)):
-                if getattr(f, "kind", "finding") == "suggestion":
+                if getattr(f, "kind", "finding") == "suggestion" or pending & set(f.fields):
                     continue
                 self.add(f"finding-{f.severity}", finding_text(f, self.say))
                 self._shown.add(finding_key(f))
@@ -344,6 +354,7 @@ class InterviewScreen(Screen):
             return
         self.flow.move(step_id, return_to=return_to)
         self.backend_position()
+        self._clear_input()
         self.show_question()
 
     def backend_position(self) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import ScrollableContainer, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
@@ -21,6 +21,7 @@ class PreviewScreen(Screen):
         super().__init__()
         self.backend = backend
         self.say = load_script().say
+        self.text = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -45,5 +46,41 @@ class PreviewScreen(Screen):
 
     def on_preview_ready(self, message: PreviewReady) -> None:
         body = self.query_one("#preview", Static)
-        body.update(message.text if not message.error else self.say("export_failed", error=message.error))
-        self.query_one("#preview-scroll").focus()
+        if message.error:
+            body.update(self.say("export_failed", error=message.error))
+            return
+        self.text = message.text
+        body.update("")
+        scroll = self.query_one("#preview-scroll", VerticalScroll)
+        # prose folds to the window; a table keeps its rows whole and scrolls sideways instead
+        for is_table, lines in split_tables(message.text):
+            block = "\n".join(lines)
+            if is_table:
+                box = ScrollableContainer(classes="preview-table")
+                scroll.mount(box)
+                box.mount(Static(block, markup=False, classes="preview-table-text"))
+            else:
+                scroll.mount(Static(block, markup=False, classes="preview-prose"))
+        scroll.focus()
+
+
+def split_tables(text: str) -> list[tuple[bool, list[str]]]:
+    """The report's lines grouped into runs of table lines (drawn with 「|」) and other lines."""
+    blocks: list[tuple[bool, list[str]]] = []
+    for line in text.splitlines():
+        is_table = "|" in line
+        if blocks and blocks[-1][0] == is_table:
+            blocks[-1][1].append(line)
+        else:
+            blocks.append((is_table, [line]))
+    # a row label on a line of its own (「三、本年度办理结果」) belongs to the table around it
+    merged: list[tuple[bool, list[str]]] = []
+    for i, (is_table, lines) in enumerate(blocks):
+        inside = 0 < i < len(blocks) - 1 and blocks[i - 1][0] and blocks[i + 1][0]
+        if not is_table and inside and len(lines) <= 2 and all(line.strip() for line in lines):
+            is_table = True
+        if merged and merged[-1][0] and is_table:
+            merged[-1][1].extend(lines)
+        else:
+            merged.append((is_table, list(lines)))
+    return merged

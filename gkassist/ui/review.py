@@ -103,7 +103,7 @@ class ReviewScreen(Screen):
                 options.append(Option(Text("  " + self.say("review_section_ok"), style="green"), disabled=True))
             for f in sec_findings:
                 label = self.say("severity")[f.severity]
-                line = Text(f"  【{label}】{f.code} {f.message}", style=SEVERITY_STYLE.get(f.severity, ""))
+                line = Text(f"  【{label}】{f.code}：{f.message}", style=SEVERITY_STYLE.get(f.severity, ""))
                 key = f"s{n}"
                 n += 1
                 self.targets[key] = self.flow.step_for_field(f.fields[0]) if f.fields else self.flow.section_steps(sec.id)[0].id

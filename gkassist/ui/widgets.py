@@ -112,7 +112,9 @@ class SidePanel(Vertical):
             counts[f.severity] = counts.get(f.severity, 0) + 1
         options: list[Option] = []
         for sec in FORM.sections:
-            required = [f.id for f in FORM.section_fields(sec.id) if not f.derived]
+            fields = [f for f in FORM.section_fields(sec.id) if not f.derived]
+            # sections whose fields are all optional (一) count what there is to write
+            required = [f.id for f in fields if f.required] or [f.id for f in fields]
             done = sum(1 for f in required if f in answers)
             if done == 0:
                 status, style = say("status_todo"), "dim"
@@ -123,9 +125,8 @@ class SidePanel(Vertical):
             # no space after the number: a narrow panel then folds the title, not the number off it
             name = f"{sec.number}、{sec.title}" if sec.number else sec.title
             line = Text()
-            line.append("> " if sec.id == current_section else "  ", style="bold")
-            line.append(name, style="bold" if sec.id == current_section else "")
-            line.append("\n    ")
+            line.append(name, style="bold reverse" if sec.id == current_section else "bold")
+            line.append("\n  ")
             line.append(status, style=style)
             counts = by_section.get(sec.id, {})
             if counts.get("error"):
@@ -133,9 +134,7 @@ class SidePanel(Vertical):
             if counts.get("warning"):
                 line.append(" " + say("status_warnings", n=counts["warning"]), style="yellow")
             options.append(Option(line, id=sec.id))
-        review = Text()
-        review.append("> " if current_section == "done" else "  ", style="bold")
-        review.append(say("review_label"))
+        review = Text(say("review_label"), style="bold reverse" if current_section == "done" else "bold")
         options.append(Option(review, id="done"))
         ol = self.query_one("#sections", OptionList)
         highlighted = ol.highlighted
