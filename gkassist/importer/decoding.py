@@ -105,8 +105,10 @@ def _declared_charset(data: bytes) -> str | None:
     return m.group(1).decode("ascii", "replace").lower() if m else None
 
 
+_BAD = re.compile("[\x00-\x08\x0e-\x1f\ue000-\uf8ff]")
+
+
 def _plausible(text: str) -> bool:
     """Text, not bytes that happened to decode: few control characters, few private-use ones."""
     sample = text[:20000]
-    bad = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\t\n\r\f\v") or 0xE000 <= ord(ch) <= 0xF8FF)
-    return bad <= max(2, len(sample) // 200)
+    return len(_BAD.findall(sample)) <= max(2, len(sample) // 200)

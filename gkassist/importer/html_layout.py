@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 
 from lxml import etree
-from lxml import html as lhtml
 
 from gkassist.importer.decoding import Unreadable
 from gkassist.importer.model import Cell, Document, Image, Item, Line, Table
@@ -41,11 +40,14 @@ def looks_like_html(text: str) -> bool:
 
 def read_html(text: str) -> Document:
     text = _XML_DECL.sub("", text, count=1)
-    parser = lhtml.HTMLParser(remove_comments=True, remove_pis=True)
+    # plain lxml.etree elements: lxml.html's element-class lookup costs more than all the rest
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True)
     try:
-        root = lhtml.document_fromstring(text, parser=parser)
-    except (etree.ParserError, ValueError) as err:
+        root = etree.fromstring(text, parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as err:
         raise Unreadable("网页中没有可读取的文字内容。") from err
+    if root is None:
+        raise Unreadable("网页中没有可读取的文字内容。")
     body = root.find("body")
     if body is None:
         body = root
@@ -72,7 +74,12 @@ def read_html(text: str) -> Document:
     return Document(items=kept, layout="html", outside=outside)
 
 
+_PLAIN = re.compile(r"[^\s\xa0\u3000]*(?: [^\s\xa0\u3000]+)*")
+
+
 def _collapse(text: str) -> str:
+    if _PLAIN.fullmatch(text):  # most cells and lines: nothing to fold
+        return text
     text = text.replace("\xa0", " ").replace("\u3000", " ")
     return _SPACES.sub(" ", _JOIN_CJK.sub("", text)).strip()
 
@@ -139,7 +146,8 @@ class _Walker:
 
 
 def _cell_text(td: etree._Element) -> str:
-    return _collapse(" ".join(t for t in td.itertext() if t))
+    # 「商业<br>企业」 or a label split over <p>s: the parts join without a space, as they read
+    return _collapse(etree.tostring(td, method="text", encoding="unicode", with_tail=False))
 
 
 def _table(el: etree._Element) -> Table:
