@@ -25,6 +25,7 @@ exactly like the ``extra_facts`` a caller passes in. See :func:`build_facts`.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -285,11 +286,14 @@ def _engine_value(fid: str, value: Any) -> int | str | None:
 def _clean_answers(answers: Mapping[str, Any] | None) -> dict[str, Any]:
     """Answers with unusable number values dropped, so that FORM.value can add parts safely."""
     out: dict[str, Any] = {}
+    fields = FORM.fields
     for fid, value in (answers or {}).items():
-        f = FORM.fields.get(fid)
+        f = fields.get(fid)
         if f is None or value is None:
             continue
-        if f.is_number:
+        if type(value) is int and f.kind == "count":  # the common case, kept cheap
+            out[fid] = value
+        elif f.is_number:
             number, ok = _clean_number(f, value)
             if number is None:
                 continue
@@ -375,6 +379,16 @@ class FeatureCache:
         self.limit = limit
         self._data: dict[tuple, tuple[int | None, dict[str, Any]]] = {}
 
+    def claims(self, claims: list[Claim], text: str, year: int | None) -> list[tuple[int, int, int, str]]:
+        """(start, claim index, number said, matched text) of every claim found in a text."""
+        key = ("claims", id(claims), text, year)
+        hit = self._data.get(key)
+        if hit is None:
+            if len(self._data) >= self.limit:
+                self._data.clear()
+            hit = self._data[key] = find_claims(claims, text, year)  # type: ignore[assignment]
+        return hit  # type: ignore[return-value]
+
     def get(self, feature: Feature, text: str, year: int | None, previous: str | None) -> tuple[int | None, dict]:
         key = (feature.name, text, year, previous if feature.kind == "similarity" else None)
         hit = self._data.get(key)
@@ -385,6 +399,24 @@ class FeatureCache:
         return hit
 
 
+def find_claims(claims: list[Claim], text: str, year: int | None) -> list[tuple[int, int, int, str]]:
+    """Numbers the prose states about the tables (rule T3): the first claim to match a place wins."""
+    out: list[tuple[int, int, int, str]] = []
+    seen: set[int] = set()
+    for k, claim in enumerate(claims):
+        for pattern in claim.patterns:
+            for m in _compiled(pattern, year).finditer(text):
+                start = m.start()
+                if start in seen:
+                    continue
+                said = parse_number(m["n"]) if m.groupdict().get("n") is not None else 0
+                if said is None:
+                    continue
+                seen.add(start)
+                out.append((start, k, said, m[0]))
+    return sorted(out)
+
+
 def compute_feature(feature: Feature, text: str, year: int | None, previous: str | None) -> tuple[int | None, dict]:
     """(value, message details) of one feature of one text; value None = no value (rule silent)."""
     name, params = feature.name, feature.params
@@ -392,7 +424,7 @@ def compute_feature(feature: Feature, text: str, year: int | None, previous: str
         norm = _normal(text)
         return sum(norm.count(_normal(w)) for w in params["words"]), {}
     if feature.kind == "pattern":
-        rx = re.compile(expand_pattern(params["regex"], year))
+        rx = _compiled(params["regex"], year)
         matches = list(rx.finditer(text))
         return len(matches), {f"{name}_text": matches[0][0] if matches else ""}
     if feature.kind == "enumeration":
@@ -420,17 +452,29 @@ class Fact:
     units: dict[str, str] = field(default_factory=dict)  # local name → "money" | "date"
     section: str | None = None
     order: tuple[int, ...] = ()
+    # answers (field ids) this fact is built from; None = rebuild every time (see build_facts)
+    deps: frozenset[str] | None = None
 
     def engine_fact(self) -> dict[str, Any]:
-        from gkassist.rulebook import engine_key
-
         out: dict[str, Any] = {engine_key(k): v for k, v in self.values.items() if v is not None}
         out["id"] = self.id
         out["kind"] = self.kind
         return out
 
     def same_as(self, other: Fact) -> bool:
+        if other is self:
+            return True
         return self.values == other.values and self.labels == other.labels and self.fields == other.fields
+
+
+_KEY_SAFE = re.compile(r"[^0-9A-Za-z_]")
+_MONEY_UNITS = {"value": "money"}
+
+
+@functools.cache
+def engine_key(name: str) -> str:
+    """The key a name has inside an engine fact (no dots: durable-rules reads them as paths)."""
+    return _KEY_SAFE.sub("_", name.replace(".", "__"))
 
 
 class FactError(ValueError):
@@ -439,8 +483,11 @@ class FactError(ValueError):
 
 class _Builder:
     def __init__(self, answers: Mapping[str, Any], previous: Mapping[str, Any] | None,
-                 notes: Mapping[str, str] | None, book: Rulebook, cache: FeatureCache) -> None:
+                 notes: Mapping[str, str] | None, book: Rulebook, cache: FeatureCache,
+                 old: Mapping[str, Fact] | None = None, changed: set[str] | None = None) -> None:
         self.answers = answers
+        self.old = old or {}
+        self.changed = changed
         self.now = _Values(answers)
         self.prev = _Values(previous) if previous is not None else None
         self.notes = notes or {}
@@ -479,18 +526,44 @@ class _Builder:
             return value, {f"{name}{k[len(split[1]):]}": v for k, v in detail.items()}
         return None, {}
 
-    def add_globals(self, fact: Fact) -> Fact:
-        for name in self.book.globals_by_kind.get(fact.kind, ()):
+    def reuse(self, fact_id: str) -> Fact | None:
+        """Last build's fact, when none of the answers it was built from has changed."""
+        if self.changed is None:
+            return None
+        old = self.old.get(fact_id)
+        if old is None or old.deps is None or not old.deps.isdisjoint(self.changed):
+            return None
+        return old
+
+    def add_globals(self, fact: Fact, deps: Iterable[str] | None = None) -> Fact:
+        """Add the global values the fact's rules read.
+
+        ``deps``: the field ids the fact's own values come from; with the globals' fields they
+        become ``fact.deps``. None: the fact is rebuilt every time.
+        """
+        names = self.book.globals_for(fact.kind, fact.values)
+        if not names:  # most facts: nothing to add
+            if deps is not None:
+                fact.deps = frozenset(deps)
+            return fact
+        all_deps = set(deps or ())
+        for name in names:
             value, detail = self.global_value(name)
             fact.values[name] = value
             fact.labels.update(detail)
-            fid = name[len("previous."):] if name.startswith("previous.") else name
-            if not name.startswith("previous."):
-                split = _split_feature_name(fid)
-                if split:
-                    fact.fields[name] = SECTION_TEXTS.get(split[0], (split[0],))
-                elif fid in FORM.fields:
-                    fact.fields[name] = (fid,)
+            if name.startswith("previous."):
+                continue  # a change of last year's answers rebuilds everything
+            split = _split_feature_name(name)
+            if split:
+                text_fields = SECTION_TEXTS.get(split[0], (split[0],))
+                fact.fields[name] = text_fields
+                all_deps.update(text_fields)
+                all_deps.add("meta.year")  # patterns may name the report year
+            elif name in FORM.fields:
+                fact.fields[name] = (name,)
+                all_deps.add(name)
+        if deps is not None:
+            fact.deps = frozenset(all_deps)
         return fact
 
     def order(self, section: str, *rest: int) -> tuple[int, ...]:
@@ -499,10 +572,14 @@ class _Builder:
     # scopes ---------------------------------------------------------------------------------------
 
     def report(self) -> Iterable[Fact]:
-        yield self.add_globals(Fact("report", REPORT, {}, order=(0,)))
+        yield self.reuse("report") or self.add_globals(Fact("report", REPORT, {}, order=(0,)), deps=[])
 
     def columns(self) -> Iterable[Fact]:
         for c, col in enumerate(FORM.requests_columns):
+            old = self.reuse(f"requests.column.{col.id}")
+            if old is not None:
+                yield old
+                continue
             values: dict[str, Any] = {}
             fields: dict[str, tuple[str, ...]] = {}
             # the 总计 column of an interview session is computed from the others: its sums hold
@@ -517,10 +594,14 @@ class _Builder:
                     values[f"previous.{row.id}"] = self.prev.get(fid)
             fact = Fact(f"requests.column.{col.id}", COLUMN, values, {"column": col.label}, fields,
                         section="requests", order=self.order("requests", c))
-            yield self.add_globals(fact)
+            yield self.add_globals(fact, deps=[f[0] for f in fields.values()])
 
     def rows(self) -> Iterable[Fact]:
         for r, row in enumerate(FORM.requests_rows):
+            old = self.reuse(f"requests.row.{row.id}")
+            if old is not None:
+                yield old
+                continue
             values: dict[str, Any] = {}
             fields: dict[str, tuple[str, ...]] = {}
             for col in FORM.requests_columns:
@@ -531,10 +612,14 @@ class _Builder:
                     values[f"previous.{col.id}"] = self.prev.get(fid)
             fact = Fact(f"requests.row.{row.id}", ROW, values, {"row": row.label}, fields,
                         section="requests", order=self.order("requests", 100 + r))
-            yield self.add_globals(fact)
+            yield self.add_globals(fact, deps=[f[0] for f in fields.values()])
 
     def review(self) -> Iterable[Fact]:
         for g, group in enumerate(FORM.review_groups):
+            old = self.reuse(f"review.group.{group.id}")
+            if old is not None:
+                yield old
+                continue
             values: dict[str, Any] = {}
             fields: dict[str, tuple[str, ...]] = {}
             for col in FORM.review_columns:
@@ -544,11 +629,15 @@ class _Builder:
             label = f"{group.parent}·{group.label}" if group.parent else group.label
             fact = Fact(f"review.group.{group.id}", REVIEW, values, {"group": label}, fields,
                         section="review", order=self.order("review", g))
-            yield self.add_globals(fact)
+            yield self.add_globals(fact, deps=[f[0] for f in fields.values()])
 
     def active(self) -> Iterable[Fact]:
         block = FORM.active_blocks[0]
         for r, row in enumerate(block.rows):
+            old = self.reuse(f"active.row.{row.id}")
+            if old is not None:
+                yield old
+                continue
             values: dict[str, Any] = {}
             fields: dict[str, tuple[str, ...]] = {}
             for c, col in enumerate(block.columns):
@@ -559,12 +648,16 @@ class _Builder:
                     values[f"previous.{col.id}"] = self.prev.get(fid)
             fact = Fact(f"active.row.{row.id}", ACTIVE, values, {"row": row.label}, fields,
                         section="active", order=self.order("active", r))
-            yield self.add_globals(fact)
+            yield self.add_globals(fact, deps=[f[0] for f in fields.values()])
 
     def cells(self) -> Iterable[Fact]:
         for i, (fid, raw) in enumerate(self.answers.items()):
             f = FORM.fields.get(fid)
             if f is None or not f.is_number or raw is None:
+                continue
+            old = self.reuse(f"cell.{fid}")
+            if old is not None:
+                yield old
                 continue
             number, numeric = _clean_number(f, raw)
             note = self.notes.get(fid)
@@ -575,10 +668,11 @@ class _Builder:
                 "noted": 1 if note else 0,
             }
             labels = {"field": f.label, "raw": str(raw), "note": note or ""}
-            units = {"value": "money"} if f.kind == "money" else {}
-            fact = Fact(f"cell.{fid}", CELL, values, labels, {"value": (fid,), "numeric": (fid,), "whole": (fid,),
-                        "noted": (fid,)}, units, section=f.section, order=self.order(f.section, 200 + i))
-            yield self.add_globals(fact)
+            units = _MONEY_UNITS if f.kind == "money" else {}
+            own = (fid,)
+            fact = Fact(f"cell.{fid}", CELL, values, labels, dict.fromkeys(values, own), units,
+                        section=f.section, order=(self.section_index.get(f.section, 99), 200 + i))
+            yield self.add_globals(fact, deps=own)
 
     def texts(self) -> Iterable[Fact]:
         wanted: list[str] = []
@@ -591,6 +685,10 @@ class _Builder:
         used_features = self._text_rule_features()
         all_ids = text_ids()
         for text_id in wanted:
+            old = self.reuse(f"text.{text_id}")
+            if old is not None:
+                yield old
+                continue
             values: dict[str, Any] = {TEXT_KEY: text_id}
             labels: dict[str, Any] = {"field": _text_label(text_id)}
             for name in ("chars", "answered", *used_features):
@@ -601,7 +699,7 @@ class _Builder:
             section = _text_section(text_id)
             fact = Fact(f"text.{text_id}", TEXT, values, labels, {n: fields for n in values},
                         section=section, order=self.order(section, 300 + all_ids.index(text_id)))
-            yield self.add_globals(fact)
+            yield self.add_globals(fact, deps=[*fields, "meta.year"])
 
     def _text_rule_features(self) -> list[str]:
         from gkassist.rulebook import cond_names
@@ -627,37 +725,25 @@ class _Builder:
         for claim in self.book.claims:
             for name in claim.value.names():
                 env[name] = self.global_value(name)[0]
+        table_values = [eval_lin(claim.value, env, self.book.tables) for claim in self.book.claims]
         for t, text_id in enumerate(PROSE_FIELDS):
             text = self.now.text(text_id)
             if not text:
                 continue
-            seen: set[int] = set()
             f = FORM.field(text_id)
-            for claim in self.book.claims:
-                table_value = eval_lin(claim.value, env, self.book.tables)
-                for pattern in self._claim_patterns(claim):
-                    for m in pattern.finditer(text):
-                        start = m.start()
-                        if start in seen:
-                            continue
-                        said = parse_number(m["n"]) if m.groupdict().get("n") is not None else 0
-                        if said is None:
-                            continue
-                        seen.add(start)
-                        table_fields = tuple(n for n in claim.value.names() if n in FORM.fields)
-                        fact = Fact(
-                            f"claim.{text_id}.{start}",
-                            CLAIM,
-                            {"said": said, "table": table_value},
-                            {"field": f.label, "claim": claim.name, "text": m[0]},
-                            {"said": (text_id,), "table": table_fields},
-                            section=f.section,
-                            order=self.order(f.section, 400 + t, start),
-                        )
-                        yield self.add_globals(fact)
-
-    def _claim_patterns(self, claim: Claim) -> list[re.Pattern]:
-        return [_compiled(p, self.year) for p in claim.patterns]
+            for start, k, said, matched in self.cache.claims(self.book.claims, text, self.year):
+                claim = self.book.claims[k]
+                table_fields = tuple(n for n in claim.value.names() if n in FORM.fields)
+                fact = Fact(
+                    f"claim.{text_id}.{start}",
+                    CLAIM,
+                    {"said": said, "table": table_values[k]},
+                    {"field": f.label, "claim": claim.name, "text": matched},
+                    {"said": (text_id,), "table": table_fields},
+                    section=f.section,
+                    order=self.order(f.section, 400 + t, start),
+                )
+                yield self.add_globals(fact)
 
     def custom(self, raw: Mapping[str, Any], i: int) -> Fact:
         if not isinstance(raw, Mapping) or not isinstance(raw.get("id"), str) or not isinstance(raw.get("kind"), str):
@@ -705,9 +791,16 @@ def _compiled(regex: str, year: int | None) -> re.Pattern:
 
 def build_facts(answers: Mapping[str, Any], previous: Mapping[str, Any] | None = None, *,
                 book: Rulebook, notes: Mapping[str, str] | None = None,
-                extra_facts: Iterable[Mapping[str, Any]] = (), cache: FeatureCache | None = None) -> list[Fact]:
-    """Every fact the rulebook's rules can match, for one report. Ids are unique and stable."""
-    b = _Builder(answers, previous, notes, book, cache or FeatureCache())
+                extra_facts: Iterable[Mapping[str, Any]] = (), cache: FeatureCache | None = None,
+                old: Mapping[str, Fact] | None = None, changed: set[str] | None = None) -> list[Fact]:
+    """Every fact the rulebook's rules can match, for one report. Ids are unique and stable.
+
+    Incremental use (the Validator): ``old`` is the previous build's facts by id and ``changed``
+    the field ids whose answers (or notes) changed, with every derived cell depending on them
+    (``FORM.dependents``). A fact whose ``deps`` miss ``changed`` is reused as it is; claims and
+    other modules' facts are always rebuilt. ``changed=None`` rebuilds everything.
+    """
+    b = _Builder(answers, previous, notes, book, cache or FeatureCache(), old, changed)
     kinds = {r.scope for r in book.rules}
     out: list[Fact] = []
     producers = {

@@ -51,7 +51,6 @@ CASE_KEYS = {"severity", "when", "check", "values", "message"}
 MESSAGE_SIDES = {"left", "right", "diff"}
 _PLACEHOLDER = re.compile(r"\{([^{}:]+)(?::([a-z]+))?\}")
 _CODE = re.compile(r"^[A-Z][0-9]+[a-z]?$")
-_KEY_SAFE = re.compile(r"[^0-9A-Za-z_]")
 
 
 class RuleFileError(UserError):
@@ -322,9 +321,7 @@ def cond_lookups(cond: Cond | None) -> list[Lookup]:
     return []
 
 
-def engine_key(name: str) -> str:
-    """The key a name has inside an engine fact (no dots: durable-rules reads them as paths)."""
-    return _KEY_SAFE.sub("_", name.replace(".", "__"))
+engine_key = facts_mod.engine_key
 
 
 # --- compile to durable-rules JSON ------------------------------------------------------------------
@@ -544,9 +541,10 @@ class Rulebook:
     producers: list[Callable]
     files: list[str]
     digest: str = ""
-    # engine fact kind -> global names its facts must carry (so facts stay small: < 253 keys)
-    globals_by_kind: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    # engine fact kind -> (discriminators, global names) per rule case: what its facts must carry
+    global_needs: dict[str, list[tuple[dict[str, frozenset], tuple[str, ...]]]] = field(default_factory=dict)
     cases_by_key: dict[str, tuple[Rule, Case]] = field(default_factory=dict)
+    _globals_cache: dict[tuple, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:
@@ -557,6 +555,26 @@ class Rulebook:
     def engine_definition(self) -> dict[str, dict]:
         """Rule name → durable-rules definition (without ``run``; the engine binds actions)."""
         return {key: {"all": [{"m": case.pattern}]} for key, (_, case) in self.cases_by_key.items()}
+
+    def globals_for(self, kind: str, values: Mapping[str, Any]) -> tuple[str, ...]:
+        """The global names a fact of ``kind`` with these local values must carry.
+
+        Only the globals of rule cases that can match it: a fact stays small (durable-rules takes
+        at most 253 keys) and does not change — and need not be re-asserted — when a value no rule
+        of its own reads changes.
+        """
+        needs = self.global_needs.get(kind)
+        if not needs:
+            return ()
+        key = (kind, tuple((k, v) for k, v in values.items() if type(v) is str))
+        cached = self._globals_cache.get(key)
+        if cached is None:
+            names: dict[str, None] = {}
+            for discriminators, globals_ in self.global_needs.get(kind, ()):
+                if all(values.get(n) in allowed for n, allowed in discriminators.items()):
+                    names.update(dict.fromkeys(globals_))
+            cached = self._globals_cache[key] = tuple(names)
+        return cached
 
 
 # --- loading ----------------------------------------------------------------------------------------
@@ -808,7 +826,7 @@ def load_rulebook(paths: Iterable[Path] | None = None) -> Rulebook:
     for rule in rules:
         for case in rule.cases:
             book.cases_by_key[case.key] = (rule, case)
-    book.globals_by_kind = _globals_by_kind(rules, features, fact_kinds)
+    book.global_needs = _global_needs(rules, features, fact_kinds)
     book.digest = hashlib.sha256(
         json.dumps(book.engine_definition(), sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()[:16]
@@ -983,9 +1001,27 @@ def _is_detail_var(var: str, names: _Names) -> bool:
     return False
 
 
-def _globals_by_kind(rules: list[Rule], features: Mapping[str, Feature],
-                     fact_kinds: Mapping[str, FactKind]) -> dict[str, tuple[str, ...]]:
-    out: dict[str, list[str]] = {}
+def _discriminators(when: Cond | None, names: _Names) -> dict[str, frozenset]:
+    """``local == "x"`` / ``local in [...]`` conjuncts of ``when``: facts whose value differs can
+    never match the case, so they need not carry the globals it reads."""
+    if when is None:
+        return {}
+    items = when.items if isinstance(when, BoolOp) and when.op == "and" else (when,)
+    out: dict[str, frozenset] = {}
+    for item in items:
+        if isinstance(item, Cmp) and item.op == "==":
+            for a, b in ((item.left, item.right), (item.right, item.left)):
+                if isinstance(a, str) and isinstance(b, Lin) and b.single_name and not names.is_global(b.single_name):
+                    out[b.single_name] = frozenset({a})
+        elif isinstance(item, Member) and not item.negated and not names.is_global(item.name):
+            out[item.name] = frozenset(item.values)
+    return out
+
+
+def _global_needs(rules: list[Rule], features: Mapping[str, Feature], fact_kinds: Mapping[str, FactKind],
+                  ) -> dict[str, list[tuple[dict[str, frozenset], tuple[str, ...]]]]:
+    """Per fact kind: (discriminators, global names) of each rule case on that kind."""
+    out: dict[str, list[tuple[dict[str, frozenset], tuple[str, ...]]]] = {}
     for rule in rules:
         names = _Names(rule.scope, features, fact_kinds)
         bucket = out.setdefault(rule.scope, [])
@@ -998,10 +1034,10 @@ def _globals_by_kind(rules: list[Rule], features: Mapping[str, Feature],
                 base = var.rsplit("_", 1)[0] if var.endswith(("_text", "_count")) else var
                 if names.known(base) and names.is_global(base):
                     used.append(base)
-            for name in used:
-                if names.is_global(name) and name not in bucket:
-                    bucket.append(name)
-    return {k: tuple(v) for k, v in out.items()}
+            globals_ = tuple(dict.fromkeys(n for n in used if names.is_global(n)))
+            if globals_:
+                bucket.append((_discriminators(case.when, names), globals_))
+    return out
 
 
 @cache

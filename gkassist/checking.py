@@ -1,0 +1,309 @@
+"""``gkassist check``: check sessions and published reports, print findings, set the exit code.
+
+Each input becomes a :class:`CheckInput` through :func:`load_input` — a session (id or JSON file)
+through ``session.load_session``, a published report (txt / html) through the importer — and is
+checked by the engine. Output: per file, findings grouped by section in report order (most severe
+first within a section) and a one-line summary; then a total. ``--json`` prints the shape of
+DESIGN.md (one object for one file, an array for several). A folder stands for the files in it.
+Exit codes: 1 errors found; otherwise 2 when a file could not be read (the other files are still
+checked); otherwise 0.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import sys
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, TextIO
+
+from gkassist.engine import SEVERITY_LABELS, Finding, check
+from gkassist.errors import UserError
+from gkassist.form import FORM
+
+EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
+SUGGESTION_LABEL = "建议"
+
+
+class InputUnreadable(UserError):
+    """A file given to ``check`` cannot be read as a session or a report; says why."""
+
+
+@dataclass
+class CheckInput:
+    """One report to check, whatever it was read from."""
+
+    answers: Mapping[str, Any]
+    previous: Mapping[str, Any] | None = None
+    notes: Mapping[str, str] = field(default_factory=dict)
+    extra_facts: list[dict[str, Any]] = field(default_factory=list)
+    source: dict[str, Any] = field(default_factory=dict)  # {"file", "kind": "session" | "report", …}
+    agency: str | None = None
+    year: int | None = None
+    problems: list[str] = field(default_factory=list)  # parts that could not be read (shown, not fatal)
+
+
+@dataclass
+class FileResult:
+    file: str
+    input: CheckInput | None
+    findings: list[Finding]
+    error: str | None = None  # the file could not be read: why
+
+    def count(self, severity: str) -> int:
+        return sum(1 for f in self.findings if f.severity == severity and f.kind == "finding")
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def _looks_like_json(path: Path) -> bool:
+    if path.suffix.lower() == ".json":
+        return True
+    try:
+        with path.open("rb") as f:
+            head = f.read(64)
+    except OSError:
+        return False
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
+
+
+def load_input(ref: str | Path) -> CheckInput:
+    """A session (id or JSON file) or a published report (txt / html), ready to check."""
+    path = Path(ref).expanduser()
+    if path.is_dir():
+        raise InputUnreadable(f"{path} 是一个空文件夹，没有可检查的报告。")
+    if path.is_file() and not _looks_like_json(path):
+        return load_published(path)
+    return load_session_input(ref)
+
+
+def load_session_input(ref: str | Path) -> CheckInput:
+    from gkassist.session import load_session
+
+    try:
+        session = load_session(ref)
+    except UserError as err:
+        raise InputUnreadable(str(err)) from None
+    try:
+        return CheckInput(
+            answers=dict(session.answers),
+            previous=dict(session.previous) if session.previous is not None else None,
+            notes=dict(session.notes),
+            source={"file": str(ref), "kind": "session", "id": session.id},
+            agency=session.agency,
+            year=session.year,
+        )
+    finally:
+        session.close()
+
+
+def load_published(path: Path) -> CheckInput:
+    """A published report read by the importer: its numbers as printed, notes and structure facts."""
+    from gkassist.importer import read_report
+
+    report = read_report(path)
+    if report.failed:
+        raise InputUnreadable("；".join(report.unreadable) or "无法读取这个文件。")
+    return CheckInput(
+        answers=report.answers_as_printed(),
+        notes=dict(report.notes),
+        extra_facts=list(report.structure_facts),
+        source={"file": str(path), "kind": "report", **report.source},
+        agency=report.agency,
+        year=report.year,
+        problems=list(report.unreadable),
+    )
+
+
+def load_previous(ref: str | Path) -> Mapping[str, Any]:
+    """Last year's answers from a session or a published report (``--previous``)."""
+    return load_input(ref).answers
+
+
+# --- checking -----------------------------------------------------------------------------------
+
+
+def check_input(inp: CheckInput, previous: Mapping[str, Any] | None = None) -> list[Finding]:
+    return check(
+        inp.answers,
+        previous=previous if previous is not None else inp.previous,
+        extra_facts=inp.extra_facts,
+        notes=inp.notes,
+    )
+
+
+def check_file(ref: str, previous: Mapping[str, Any] | None = None) -> FileResult:
+    try:
+        inp = load_input(ref)
+    except InputUnreadable as err:
+        return FileResult(ref, None, [], error=str(err))
+    return FileResult(ref, inp, check_input(inp, previous))
+
+
+# from this many files on, checking uses every core (a process each: the engine is single-threaded)
+PARALLEL_FROM = 16
+
+
+def check_files(files: Sequence[str], previous: Mapping[str, Any] | None = None,
+                workers: int | None = None) -> list[FileResult]:
+    """Check many files, in input order; ``workers`` processes (default: one per core when many)."""
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(files) >= PARALLEL_FROM else 1
+    workers = max(1, min(workers, len(files)))
+    if workers == 1:
+        return [check_file(ref, previous) for ref in files]
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunk = max(1, len(files) // (workers * 4))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        return list(pool.map(check_file, files, [previous] * len(files), chunksize=chunk))
+
+
+# --- output -------------------------------------------------------------------------------------
+
+
+def _section_title(section_id: str) -> str:
+    try:
+        s = FORM.section(section_id)
+    except KeyError:
+        return section_id
+    return s.heading or s.title
+
+
+def _summary_text(result: FileResult) -> str:
+    counts = [f"{SEVERITY_LABELS[s]} {result.count(s)} 项" for s in ("error", "warning", "hint")]
+    suggestions = sum(1 for f in result.findings if f.kind != "finding")
+    tail = f"，{SUGGESTION_LABEL} {suggestions} 条" if suggestions else ""
+    return "，".join(counts) + tail
+
+
+def _who(result: FileResult) -> str:
+    inp = result.input
+    if inp is None:
+        return result.file
+    name = inp.agency or "（未写机关名称）"
+    year = f" {inp.year} 年度" if inp.year else ""
+    return f"{name}{year}（{result.file}）"
+
+
+def write_text(results: Sequence[FileResult], out: TextIO) -> None:
+    for i, result in enumerate(results):
+        if i:
+            out.write("\n")
+        if result.error is not None:
+            out.write(f"■ {result.file}\n  无法读取：{result.error}\n")
+            continue
+        out.write(f"■ {_who(result)}\n")
+        assert result.input is not None
+        for problem in result.input.problems:
+            out.write(f"  未能读出：{problem}\n")
+        section = None
+        for f in result.findings:
+            if f.section != section:
+                section = f.section
+                out.write(f"  {_section_title(section)}\n")
+            label = SUGGESTION_LABEL if f.kind != "finding" else SEVERITY_LABELS[f.severity]
+            out.write(f"    {label} {f.code}  {f.message}\n")
+        if not result.findings:
+            out.write("  没有发现问题。\n")
+        out.write(f"  小结：{_summary_text(result)}\n")
+    if len(results) > 1:
+        read = [r for r in results if r.error is None]
+        with_errors = sum(1 for r in read if r.count("error"))
+        unreadable = len(results) - len(read)
+        totals = "，".join(
+            f"{SEVERITY_LABELS[s]} {sum(r.count(s) for r in read)} 项" for s in ("error", "warning", "hint")
+        )
+        out.write(
+            f"\n合计：检查 {len(results)} 份，{with_errors} 份有错误，{unreadable} 份无法读取；{totals}。\n"
+        )
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return value
+
+
+def result_json(result: FileResult) -> dict[str, Any]:
+    inp = result.input
+    out: dict[str, Any] = {
+        "file": result.file,
+        "agency": inp.agency if inp else None,
+        "year": inp.year if inp else None,
+        "findings": [
+            {
+                "code": f.code,
+                "severity": f.severity,
+                "fields": list(f.fields),
+                "message": f.message,
+                "section": f.section,
+                "kind": f.kind,
+                "numbers": {k: _json_value(v) for k, v in f.numbers.items()},
+            }
+            for f in result.findings
+        ],
+        "summary": {s: result.count(s) for s in ("error", "warning", "hint")},
+    }
+    if result.error is not None:
+        out["error"] = result.error
+    if inp is not None and inp.problems:
+        out["unreadable"] = list(inp.problems)
+    return out
+
+
+def write_json(results: Sequence[FileResult], out: TextIO) -> None:
+    data: Any = result_json(results[0]) if len(results) == 1 else [result_json(r) for r in results]
+    out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def exit_code(results: Sequence[FileResult]) -> int:
+    """1 when errors were found (an unreadable file among many must not hide them), else 2 when
+    some file could not be read, else 0."""
+    if any(r.count("error") for r in results):
+        return EXIT_ERRORS
+    if any(r.error is not None for r in results):
+        return EXIT_UNREADABLE
+    return EXIT_OK
+
+
+def expand(files: Sequence[str]) -> list[str]:
+    """Files as given; a folder stands for every file in it and its subfolders (hidden ones skipped)."""
+    out: list[str] = []
+    for ref in files:
+        path = Path(ref).expanduser()
+        if path.is_dir():
+            found = sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            out.extend(str(p) for p in found)
+            if not found:
+                out.append(ref)  # reported as unreadable: an empty folder is worth saying
+        else:
+            out.append(ref)
+    return out
+
+
+def run_check(files: Sequence[str], previous: str | None = None, as_json: bool = False,
+              out: TextIO | None = None) -> int:
+    """``gkassist check``: check every file, print the findings, return the exit code."""
+    out = out or sys.stdout
+    prev_answers = None
+    if previous is not None:
+        try:
+            prev_answers = load_previous(previous)
+        except InputUnreadable as err:
+            raise InputUnreadable(f"无法读取上一年度的报告 {previous}：{err}") from None
+    results = check_files(expand(files), prev_answers)
+    if as_json:
+        write_json(results, out)
+    else:
+        write_text(results, out)
+    return exit_code(results)
