@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -104,14 +104,16 @@ def _damp(n: int) -> float:
 
 @dataclass
 class _Scores:
-    choice: list[float]  # per choice
-    best: list[float]  # per category: its best choice
-    support: list[float]  # per category: mean of its three best choices (breaks ties of best)
+    """Scores of one text, kept only for choices that reached the cut-off (sparse: banks can be big)."""
+
+    choice: dict[int, float]  # choice index -> score
+    best: dict[int, float]  # category index -> its best choice
+    support: dict[int, float]  # category index -> mean of its three best choices (breaks ties of best)
 
     def merge(self, other: _Scores) -> None:
         for mine, theirs in ((self.choice, other.choice), (self.best, other.best), (self.support, other.support)):
-            for i, v in enumerate(theirs):
-                if v > mine[i]:
+            for i, v in theirs.items():
+                if v > mine.get(i, 0.0):
                     mine[i] = v
 
 
@@ -145,11 +147,11 @@ class _Index:
         self.unknown_weight = math.log(n + 1)
         # the least evidence that counts as specific: one bigram found in two categories
         self.min_mass = math.log((n + 1) / 2)
-        self.postings: dict[str, list[int]] = {}
-        for i, gs in enumerate(self.gramsets):
-            for g in gs:
-                self.postings.setdefault(g, []).append(i)
         self.mass = [sum(self.weight[g] for g in gs) for gs in self.gramsets]
+        self.phrasing_choices: list[list[int]] = [[] for _ in self.categories]
+        for i, (ci, pi) in enumerate(zip(self.owner, self.phrasing, strict=True)):
+            if pi >= 0:
+                self.phrasing_choices[ci].append(i)
 
     def _add(self, text: str, ci: int, pi: int) -> None:
         if not text:
@@ -160,46 +162,48 @@ class _Index:
         self.owner.append(ci)
         self.phrasing.append(pi)
 
-    def specificity(self, query: str) -> list[float]:
-        """Per choice: the share of the shorter side's distinctive bigram weight found in both."""
+    def specificity(self, query: str, candidates: Iterable[int]) -> dict[int, float]:
+        """Per candidate choice: the share of the shorter side's distinctive bigram weight found in both."""
         qs = _gramset(query)
         qmass = sum(self.weight.get(g, self.unknown_weight) for g in qs)
-        shared = [0.0] * len(self.texts)
-        for g in qs:
-            w = self.weight.get(g)
-            if w is not None:
-                for i in self.postings[g]:
-                    shared[i] += w
-        out = [0.0] * len(self.texts)
-        for i, sh in enumerate(shared):
-            if sh:
-                out[i] = min(1.0, sh / max(min(qmass, self.mass[i]), self.min_mass))
+        out: dict[int, float] = {}
+        for i in candidates:
+            shared = sum(self.weight[g] for g in qs & self.gramsets[i])
+            out[i] = min(1.0, shared / max(min(qmass, self.mass[i]), self.min_mass)) if shared else 0.0
         return out
 
-    def scores(self, query: str) -> _Scores:
-        n = len(self.texts)
-        pr = [0.0] * n
-        rr = [0.0] * n
-        bt = [0.0] * n
-        # process.extract runs each scorer's loop in C; limit=None returns every choice
-        for _, s, i in process.extract(query, self.texts, scorer=fuzz.partial_ratio, limit=None):
-            pr[i] = s
-        for _, s, i in process.extract(query, self.texts, scorer=fuzz.ratio, limit=None):
-            rr[i] = s
-        if len(query) >= 3:
-            for _, s, i in process.extract(bigrams(query), self.grams, scorer=fuzz.token_set_ratio, limit=None):
-                bt[i] = s
-        spec = self.specificity(query)
+    def scores(self, query: str, cutoff: float = 0.0) -> _Scores:
+        """Scores of ``query`` (normalised) for the choices that can reach ``cutoff``.
+
+        The final score never exceeds the surface score (damping and specificity only lower it),
+        so each rapidfuzz scorer gets ``cutoff`` and the C loop skips everything below it: only
+        candidates come back to Python. That is what keeps a bank of 10,000 phrasings usable.
+        """
+        surface: dict[int, float] = {}
+
+        def take(found: Iterable[tuple[str, float, int]]) -> None:
+            for _, score, i in found:
+                if score > surface.get(i, 0.0):
+                    surface[i] = score
+
+        take(process.extract_iter(query, self.texts, scorer=fuzz.partial_ratio, score_cutoff=cutoff))
+        take(process.extract_iter(query, self.texts, scorer=fuzz.ratio, score_cutoff=cutoff))
+        if len(query) >= 3 and surface:
+            # token_set_ratio is the slowest scorer by far; it only re-scores the candidates of the
+            # other two (text in another word order shares enough characters to be one of them)
+            grams = {i: self.grams[i] for i in surface}
+            take(process.extract_iter(bigrams(query), grams, scorer=fuzz.token_set_ratio, score_cutoff=cutoff))
+        spec = self.specificity(query, surface)
         lq = len(query)
-        choice = [0.0] * n
-        for i, text in enumerate(self.texts):
-            surface = max(pr[i], rr[i], bt[i]) * _damp(min(lq, len(text)))
-            choice[i] = surface * (SPECIFIC_FLOOR + (1 - SPECIFIC_FLOOR) * spec[i])
-        tops: list[list[float]] = [[] for _ in self.categories]
-        for i, s in enumerate(choice):
-            tops[self.owner[i]].append(s)
-        best = [max(t, default=0.0) for t in tops]
-        support = [sum(sorted(t, reverse=True)[:3]) / 3 for t in tops]
+        choice: dict[int, float] = {}
+        tops: dict[int, list[float]] = {}
+        for i, sf in surface.items():
+            score = sf * _damp(min(lq, len(self.texts[i]))) * (SPECIFIC_FLOOR + (1 - SPECIFIC_FLOOR) * spec[i])
+            if score >= cutoff:
+                choice[i] = score
+                tops.setdefault(self.owner[i], []).append(score)
+        best = {ci: max(t) for ci, t in tops.items()}
+        support = {ci: sum(sorted(t, reverse=True)[:3]) / 3 for ci, t in tops.items()}
         return _Scores(choice, best, support)
 
 
@@ -220,12 +224,12 @@ class Matcher:
         self.bank = bank
         self._index = {kind: _Index(bank.of_kind(kind)) for kind in ("problem", "measure")}
 
-    def _scores(self, kind: str, text: str) -> tuple[_Index, _Scores | None]:
+    def _scores(self, kind: str, text: str, cutoff: float) -> tuple[_Index, _Scores | None]:
         _check_kind(kind)
         idx = self._index[kind]
         total: _Scores | None = None
         for part in _parts(text):
-            s = idx.scores(part)
+            s = idx.scores(part, cutoff)
             if total is None:
                 total = s
             else:
@@ -239,18 +243,19 @@ class Matcher:
         """Phrasings closest to ``text``, best first; at most ``per_category`` from one category."""
         if limit <= 0:
             return []
-        idx, sc = self._scores(kind, text)
-        if sc is None:
+        idx, sc = self._scores(kind, text, cutoff)
+        if sc is None or not sc.best:
             return []
-        top = max(sc.best, default=0.0)
-        if sum(b >= max(cutoff, top * 0.9) for b in sc.best) > len(sc.best) * GENERIC_SHARE:
+        top = max(sc.best.values())
+        if sum(b >= max(cutoff, top * 0.9) for b in sc.best.values()) > len(idx.categories) * GENERIC_SHARE:
             return []
         ranked: list[tuple[float, float, float, int, int]] = []
-        for i, own in enumerate(sc.choice):
-            pi = idx.phrasing[i]
-            if pi >= 0:
-                ci = idx.owner[i]
-                ranked.append((max(own, sc.best[ci]), sc.support[ci], own, ci, pi))
+        for ci, best in sc.best.items():
+            # every phrasing of a matched category is as good an offer as the category's best
+            # evidence (often a keyword); its own closeness orders it within the category
+            for i in idx.phrasing_choices[ci]:
+                own = sc.choice.get(i, 0.0)
+                ranked.append((max(own, best), sc.support[ci], own, ci, idx.phrasing[i]))
         ranked.sort(key=lambda t: (-t[0], -t[1], -t[2], t[3], t[4]))
         floor = max(cutoff, top * RELATIVE_CUTOFF)
         out: list[Suggestion] = []
@@ -275,9 +280,9 @@ class Matcher:
         idx = self._index[kind]
         found: dict[int, float] = {}
         for part in _parts(text):
-            best = idx.scores(part).best
-            floor = max(cutoff, max(best, default=0.0) * CLASSIFY_RELATIVE)
-            for ci, score in enumerate(best):
+            best = idx.scores(part, cutoff).best
+            floor = max(cutoff, max(best.values(), default=0.0) * CLASSIFY_RELATIVE)
+            for ci, score in best.items():
                 if score >= floor and score > found.get(ci, 0.0):
                     found[ci] = score
         out = [CategoryMatch(idx.categories[ci].id, idx.categories[ci].label, kind, round(s, 1))
