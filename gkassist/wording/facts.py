@@ -30,6 +30,12 @@ def _text(answers: Mapping[str, Any], fid: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+@lru_cache(maxsize=512)
+def _categories(item: str, kind: str) -> tuple[str, ...]:
+    """An item's categories (cached: editing one item must not re-classify the others)."""
+    return tuple(c.category for c in default_matcher().classify(item, kind))
+
+
 @lru_cache(maxsize=64)
 def pairing(problems: str, measures: str = "") -> tuple[dict[str, Any], ...]:
     """For each problem item: its categories, whether a measure answers it, and what would.
@@ -38,13 +44,12 @@ def pairing(problems: str, measures: str = "") -> tuple[dict[str, Any], ...]:
     every answer while 五 rarely changes): ``text``, ``categories`` (ids), ``answered_by``
     (measure item numbers, from 1, that answer it), ``wanted`` (measure category ids that would).
     """
-    matcher = default_matcher()
     bank = get_bank()
     m_items = measure_items(problems, measures)
-    m_cats = [{c.category for c in matcher.classify(m, "measure")} for m in m_items]
+    m_cats = [set(_categories(m, "measure")) for m in m_items]
     out = []
     for item in problem_items(problems, measures):
-        cats = [c.category for c in matcher.classify(item, "problem")]
+        cats = list(_categories(item, "problem"))
         wanted: list[str] = []
         for c in cats:
             wanted.extend(m for m in bank.category(c).measures if m not in wanted)
