@@ -982,12 +982,15 @@ def _parse_case(key: str, spec: Mapping[str, Any], parser: _Parser, names: _Name
     return Case(key, severity, when, check, values, _join_lines(message), case_names, fires, pattern)
 
 
-_CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
-_CJK_GAP = re.compile(f"(?<=[{_CJK}])\\s+(?=[{_CJK}])")
+_CJK_PUNCT = "\u3000-\u303f\uff00-\uffef"
+_CJK_GAP = re.compile(
+    f"(?<=[{_CJK_PUNCT}])\\s+|\\s+(?=[{_CJK_PUNCT}])|(?<=[\u3400-\u9fff])\\s+(?=[\u3400-\u9fff])"
+)
 
 
 def _join_lines(message: str) -> str:
-    """One line; a YAML line break between two Chinese characters leaves no space behind."""
+    """One line; a YAML line break leaves no space beside Chinese punctuation or between two
+    Chinese characters (a space before a number, 「第一项 {new}」, is kept)."""
     return _CJK_GAP.sub("", " ".join(message.split()))
 
 
