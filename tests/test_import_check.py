@@ -1,0 +1,158 @@
+"""`gkassist check` over published reports, as a reviewer uses it: a folder of reports with
+broken and empty files among them, session files mixed in, last year's report for the Y rules,
+JSON output, exit codes (DESIGN.md; errors found outrank an unreadable file)."""
+
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from gkassist.checking import run_check
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLE = FIXTURES / "hongjiang-kjgxj-2024.txt"
+PAGE = FIXTURES / "qinglin-jtj-2023.html"
+SESSION = FIXTURES / "hongjiang-2024.session.json"
+
+
+def run(*args: str) -> tuple[int, str]:
+    out = io.StringIO()
+    files = [a for a in args if not a.startswith("--")]
+    code = run_check(files, as_json="--json" in args, out=out)
+    return code, out.getvalue()
+
+
+@pytest.fixture
+def reviewer_folder(tmp_path):
+    """The sample, a copy broken by hand (a 勾稽 error and a lost cell), and an empty file."""
+    folder = tmp_path / "年报"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / "洪江区科工信局2024.txt")
+    broken = SAMPLE.read_text(encoding="utf-8").replace("一、本年新收政府信息公开申请数量 |\n0 |", "一、本年新收政府信息公开申请数量 |\n5 |")
+    (folder / "洪江区科工信局2024-改坏.txt").write_text(broken, encoding="utf-8")
+    (folder / "空文件.txt").write_bytes(b"")
+    return folder
+
+
+def test_a_folder_with_the_sample_a_broken_copy_and_an_empty_file(reviewer_folder):
+    code, text = run(str(reviewer_folder))
+    assert code == 1  # errors were found; the empty file is reported, not fatal
+    assert text.count("■ ") == 3
+    assert "空文件.txt\n  无法读取：文件是空的" in text
+    assert "S1" in text and "N2" in text and "N4" in text
+    last = text.strip().splitlines()[-1]
+    assert last.startswith("合计：检查 3 份，2 份有错误，1 份无法读取")
+
+
+def test_the_real_command_line_on_that_folder(reviewer_folder, gkassist_home):
+    proc = subprocess.run(
+        [sys.executable, "-m", "gkassist", "check", str(reviewer_folder)],
+        capture_output=True, text=True, check=False,
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert "合计：检查 3 份" in proc.stdout
+
+
+def test_only_unreadable_input_exits_2(tmp_path):
+    empty = tmp_path / "a.txt"
+    empty.write_bytes(b"")
+    pdf = tmp_path / "b.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n...")
+    code, text = run(str(empty), str(pdf))
+    assert code == 2
+    assert "这是PDF 文件" in text and "文件是空的" in text
+
+
+def test_clean_report_exits_0():
+    from test_import_variants import consistent
+
+    code, _ = run_text(consistent())
+    assert code == 0
+
+
+def run_text(text: str) -> tuple[int, str]:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "report.txt"
+        path.write_text(text, encoding="utf-8")
+        return run(str(path))
+
+
+def test_json_for_a_mix_of_report_page_and_session():
+    code, text = run(str(SAMPLE), str(PAGE), str(SESSION), "--json")
+    data = json.loads(text)
+    assert [d["agency"] for d in data] == ["怀化市洪江区科技和工业信息化局", "示范市青林区交通运输局", "怀化市洪江区科技和工业信息化局"]
+    assert [d["year"] for d in data] == [2024, 2023, 2024]
+    sample, page, session = data
+    assert [f["code"] for f in sample["findings"] if f["severity"] == "error"] == ["S1"]
+    assert sample["summary"]["error"] == 1
+    assert page["summary"]["error"] == 0
+    # a session has no structure facts: the S rules stay silent on it
+    assert not any(f["code"].startswith("S") for f in session["findings"])
+    assert code == 1
+
+
+def test_previous_report_feeds_the_carry_over_rules(tmp_path):
+    from test_import_variants import consistent, set_row
+
+    last_year = tmp_path / "2023.txt"
+    last_year.write_text(
+        set_row(consistent(), "四、结转下年度继续办理", [2, 0, 0, 0, 0, 0, 2]).replace("2024年", "2023年"),
+        encoding="utf-8",
+    )
+    this_year = tmp_path / "2024.txt"
+    this_year.write_text(consistent(), encoding="utf-8")  # 上年结转 自然人 1, last year carried over 2
+    out = io.StringIO()
+    run_check([str(this_year)], previous=str(last_year), out=out)
+    y1 = [line for line in out.getvalue().splitlines() if "Y1" in line]
+    assert y1 and "自然人" in y1[0]
+
+
+def test_many_files_are_checked_in_parallel_with_the_same_results(tmp_path):
+    from gkassist import checking
+
+    files = []
+    for i in range(24):
+        path = tmp_path / f"r{i:02d}.txt"
+        text = SAMPLE.read_text(encoding="utf-8").replace("一、本年新收政府信息公开申请数量 |\n0 |", f"一、本年新收政府信息公开申请数量 |\n{i % 3} |")
+        path.write_text(text, encoding="utf-8")
+        files.append(str(path))
+    (tmp_path / "r99.txt").write_bytes(b"\x00\x01\x02" * 50)
+    files.append(str(tmp_path / "r99.txt"))
+    serial = checking.check_files(files, workers=1)
+    parallel = checking.check_files(files, workers=2)
+    assert [(r.file, r.error, [f.message for f in r.findings]) for r in serial] == [
+        (r.file, r.error, [f.message for f in r.findings]) for r in parallel
+    ]
+    assert sum(1 for r in parallel if r.error) == 1
+    assert sum(1 for r in parallel if r.count("error")) == 24  # S1 everywhere, N2/N4 in two thirds
+
+
+def test_an_internal_error_on_one_file_does_not_stop_the_run(monkeypatch, gkassist_home):
+    import gkassist.importer as importer
+    from gkassist import checking
+
+    real = importer.read_report
+
+    def flaky(path):
+        if Path(path).name == "bad.txt":
+            raise RuntimeError("a bug met on this file")
+        return real(path)
+
+    monkeypatch.setattr(importer, "read_report", flaky)
+    folder = gkassist_home.parent / "in"
+    folder.mkdir()
+    shutil.copy(SAMPLE, folder / "bad.txt")
+    shutil.copy(SAMPLE, folder / "good.txt")
+    results = checking.check_files(checking.expand([str(folder)]), workers=1)
+    bad, good = results
+    assert bad.error and "内部错误" in bad.error and "其他文件不受影响" in bad.error
+    assert good.error is None and good.count("error") == 1
+    logs = list((gkassist_home / "logs").glob("check-error-*.log"))
+    assert len(logs) == 1 and "a bug met on this file" in logs[0].read_text(encoding="utf-8")
