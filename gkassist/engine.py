@@ -339,6 +339,8 @@ class _Run:
 
 
 _SECTION_RANK = {s.id: i for i, s in enumerate(FORM.sections)}
+# text features of one-shot checks: bounded, keyed by the text itself, so sharing is safe
+_SHARED_CACHE = FeatureCache()
 
 
 def _section_rank(section: str) -> int:
@@ -350,7 +352,7 @@ def check(answers: Mapping[str, Any], *, previous: Mapping[str, Any] | None = No
           rulebook: Rulebook | None = None) -> list[Finding]:
     """Every current finding for one report, in report order, most severe first within a section."""
     book = rulebook or default_rulebook()
-    facts = build_facts(answers, previous, book=book, notes=notes, extra_facts=extra_facts)
+    facts = build_facts(answers, previous, book=book, notes=notes, extra_facts=extra_facts, cache=_SHARED_CACHE)
     run = _Run(book)
     try:
         run.sync(facts)

@@ -453,9 +453,14 @@ def holds(cond: Cond, env: Mapping[str, Any], tables: Mapping[str, Table]) -> bo
         if value is None:
             return False
         return (value not in cond.values) if cond.negated else (value in cond.values)
-    sides = []
+    sides: list[Any] = []
     for side in (cond.left, cond.right):
-        sides.append(side if isinstance(side, str) else eval_lin(side, env, tables))
+        if isinstance(side, str):
+            sides.append(side)
+        elif side.single_name is not None and isinstance(env.get(side.single_name), str):
+            sides.append(env[side.single_name])  # a choice such as meta.level
+        else:
+            sides.append(eval_lin(side, env, tables))
     a, b = sides
     if a is None or b is None:
         return False

@@ -1,0 +1,236 @@
+"""The engine: incremental checking equals a full check, many sessions in one process, threads,
+errors inside rule actions, and the compiled rules against a plain Python reading of the same rules."""
+
+from __future__ import annotations
+
+import gc
+import random
+import threading
+from decimal import Decimal
+
+import psutil
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_rules_catalogue import consistent, sample
+
+from gkassist import engine
+from gkassist.engine import EngineError, Validator, check, live_sessions
+from gkassist.facts import TEXT, TEXT_KEY, build_facts
+from gkassist.form import FORM
+from gkassist.resources import rules_dir
+from gkassist.rulebook import default_rulebook, holds, load_rulebook
+
+NUMBER_FIELDS = [f.id for f in FORM.fields.values() if f.kind == "count"]
+INPUT_NUMBERS = [f.id for f in FORM.input_fields() if f.kind == "count"]
+
+
+def messages(findings) -> list[tuple[str, str]]:
+    return [(f.code, f.message) for f in findings]
+
+
+def test_a_fixed_problem_disappears_at_once():
+    answers = {**sample(), "requests.new.natural": 3, "requests.carried.natural": 1,
+               "requests.granted.natural": 2, "requests.carry_over.natural": 1}
+    with Validator(answers) as v:
+        assert "N4" in [f.code for f in v.findings()]
+        after = v.update({"requests.granted.natural": 3})
+        assert "N4" not in [f.code for f in after]
+        again = v.update({"requests.carry_over.natural": 2})
+        n4 = [f for f in again if f.code == "N4"]
+        assert len(n4) == 1 and n4[0].numbers["right"] == 5
+
+
+def test_clearing_an_answer_silences_its_rules_and_notes_come_and_go():
+    with Validator({**consistent(), "requests.new.total": 5}) as v:
+        assert "N2" in [f.code for f in v.findings()]
+        assert "N2" not in [f.code for f in v.update({"requests.new.total": None})]
+        noted = v.update({}, notes={"active.fees": "原表此格为「—」，按 0 计"})
+        assert [f.fields for f in noted if f.code == "N1"] == [("active.fees",)]
+        assert not [f for f in v.update({}, notes={"active.fees": None}) if f.code == "N1"]
+
+
+def test_previous_year_and_extra_facts_can_be_set_later():
+    with Validator(consistent()) as v:
+        assert "Y1" not in [f.code for f in v.findings()]
+        found = v.set_previous({**consistent(), "requests.carry_over.natural": 4})
+        assert [f.numbers["previous.carry_over"] for f in found if f.code == "Y1"] == [4]
+        assert "Y1" not in [f.code for f in v.set_previous(None)]
+
+
+def _random_change(rng: random.Random, answers: dict) -> dict:
+    roll = rng.random()
+    if roll < 0.6:
+        return {rng.choice(INPUT_NUMBERS): rng.randint(0, 4)}
+    if roll < 0.7:
+        return {rng.choice(NUMBER_FIELDS): None}
+    if roll < 0.8:  # a printed total, as an imported report has
+        return {rng.choice([f for f in NUMBER_FIELDS if FORM.is_derived(f)]): rng.randint(0, 9)}
+    if roll < 0.85:
+        return {"meta.level": rng.choice(["county", "city", "township", "province"])}
+    if roll < 0.9:
+        return {"active.fees": Decimal(rng.choice(["0", "26.55", "265500", "12000"]))}
+    texts = ["", "共收到政府信息公开申请3件。", "二是人员不足。", "2024年我局开展了培训。", "下一步将加强培训。"]
+    return {rng.choice(["overview.on_request", "problems", "measures", "other_matters"]): rng.choice(texts) or None}
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_incremental_updates_always_equal_a_full_check(seed):
+    rng = random.Random(seed)
+    answers = consistent()
+    previous = {**consistent(), "requests.carry_over.natural": 2} if seed == 2 else None
+    with Validator(answers, previous) as v:
+        for _ in range(120):
+            change = _random_change(rng, answers)
+            for fid, value in change.items():
+                if value is None:
+                    answers.pop(fid, None)
+                else:
+                    answers[fid] = value
+            assert messages(v.update(change)) == messages(check(answers, previous=previous))
+
+
+@pytest.fixture(scope="module")
+def numbers_book():
+    """Only N1–N8: a cheap rulebook for tests that need many sessions (the limit is per ruleset)."""
+    return load_rulebook([rules_dir() / "numbers.yaml"])
+
+
+def test_hundreds_of_sessions_in_one_process(numbers_book):
+    base = live_sessions()
+    for i in range(1100):  # more than durable-rules' 1024 live sessions per ruleset
+        answers = {**consistent(), "requests.new.natural": i % 5}
+        found = [f.code for f in check(answers, rulebook=numbers_book)]
+        assert ("N4" in found) == (i % 5 != 3)
+    assert live_sessions() == base
+
+
+def test_more_open_validators_than_engine_sessions_still_give_the_right_findings(numbers_book):
+    validators = [Validator({**consistent(), "requests.new.natural": i % 2 + 3}, rulebook=numbers_book)
+                  for i in range(1100)]
+    try:
+        for v in validators:
+            v.findings()
+        assert live_sessions() <= engine.MAX_LIVE_SESSIONS
+        # the oldest ones gave their engine session up; they rebuild it when used again
+        for i, v in enumerate(validators[:50]):
+            codes = [f.code for f in v.update({"requests.carry_over.natural": 1})]
+            assert ("N4" in codes) == (i % 2 == 1)
+    finally:
+        for v in validators:
+            v.close()
+
+
+def test_dropped_validators_give_their_sessions_back():
+    base = live_sessions()
+    for i in range(300):
+        Validator({**consistent(), "requests.new.natural": i % 4}).findings()
+    gc.collect()
+    assert live_sessions() == base
+
+
+def test_memory_stays_flat_over_many_sessions(numbers_book):
+    proc = psutil.Process()
+    for _ in range(200):
+        check(consistent(), rulebook=numbers_book)
+    gc.collect()
+    before = proc.memory_info().rss
+    for i in range(1000):  # the benchmark runs 10,000
+        check({**consistent(), "requests.new.natural": i % 7}, rulebook=numbers_book)
+    gc.collect()
+    assert proc.memory_info().rss - before < 10 * 1024 * 1024
+
+
+def test_threads_share_the_engine_safely():
+    errors: list[BaseException] = []
+    expected = {i: messages(check({**consistent(), "requests.new.natural": i})) for i in range(4)}
+
+    def work(k: int) -> None:
+        try:
+            with Validator(consistent()) as v:
+                for n in range(40):
+                    i = (k + n) % 4
+                    got = messages(v.update({"requests.new.natural": i}))
+                    assert got == expected[i]
+                    assert messages(check({**consistent(), "requests.new.natural": i})) == expected[i]
+        except BaseException as err:  # reported by the main thread
+            errors.append(err)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+
+
+def test_an_exception_inside_a_rule_action_is_raised_not_swallowed(monkeypatch, tmp_path):
+    # A distinct rulebook registers a new ruleset, whose actions we make fail the way a buggy
+    # action would: durable-rules would store the error in the session state and carry on.
+    extra = tmp_path / "probe.yaml"
+    extra.write_text(
+        "rules:\n  - code: N99\n    severity: error\n    title: 探针\n    scope: each row of table 二 第（一）项\n"
+        "    reads: [issued]\n    check: issued < 1000\n    message: 探针 {issued}\n",
+        encoding="utf-8",
+    )
+    book = load_rulebook([rules_dir() / "numbers.yaml", extra])
+
+    def failing_action(self, key):  # noqa: ANN001
+        def action(c):  # noqa: ANN001
+            raise RuntimeError(f"boom in {key}")
+
+        return action
+
+    monkeypatch.setattr(engine._Engine, "_action", failing_action)
+    answers = {**consistent(), "active.normative.issued": 1000, "active.normative.in_force": 1000}
+    with pytest.raises(EngineError, match="boom in N99"):
+        check(answers, rulebook=book)  # one batch for the whole report
+    with Validator(consistent(), rulebook=book) as v:
+        v.findings()
+        with pytest.raises(EngineError, match="boom"):
+            v.update({"active.normative.issued": 1000, "active.normative.in_force": 1000})  # one fact
+
+
+answers_strategy = st.dictionaries(
+    st.sampled_from(NUMBER_FIELDS + ["active.fees"]),
+    st.integers(min_value=-1, max_value=4),
+    max_size=60,
+).map(lambda d: {k: (Decimal(v) if k == "active.fees" else v) for k, v in d.items()})
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    numbers=answers_strategy,
+    level=st.sampled_from([None, "county", "city", "township", "national"]),
+    kind=st.sampled_from([None, "department", "government"]),
+    with_previous=st.booleans(),
+)
+def test_the_engine_fires_exactly_where_the_rules_read_in_python_say(numbers, level, kind, with_previous):
+    book = default_rulebook()
+    answers = {**sample(), **numbers}
+    for fid, value in (("meta.level", level), ("meta.agency_kind", kind)):
+        if value is None:
+            answers.pop(fid, None)
+        else:
+            answers[fid] = value
+    previous = {**sample(), **dict(list(numbers.items())[::2])} if with_previous else None
+    facts = build_facts(answers, previous, book=book)
+    run = engine._Run(book)
+    try:
+        run.sync(facts)
+        fired = {(fid, key) for fid, keys in run.fired.items() for key in keys}
+    finally:
+        run.close()
+    expected = set()
+    for fact in facts:
+        for key, (rule, case) in book.cases_by_key.items():
+            if rule.scope != fact.kind:
+                continue
+            if rule.scope == TEXT and fact.values[TEXT_KEY] not in (rule.texts or FORM_PROSE):
+                continue
+            if holds(case.fires, fact.values, book.tables):
+                expected.add((fact.id, key))
+    assert fired == expected
+
+
+FORM_PROSE = tuple(f.id for f in FORM.fields.values() if f.kind == "prose")
