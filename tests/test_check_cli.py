@@ -1,0 +1,111 @@
+"""``gkassist check`` on sessions: text and JSON output, exit codes, --previous, unreadable files."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from test_rules_catalogue import consistent, sample
+
+from gkassist.checking import run_check
+from gkassist.session import SessionStore
+
+FIXTURE = Path(__file__).parent / "fixtures" / "hongjiang-2024.session.json"
+
+
+def unbalanced() -> dict:
+    """The sample agency, 自然人 column out of balance by one (the brief's N4 example)."""
+    return {**sample(), "requests.new.natural": 3, "requests.carried.natural": 1,
+            "requests.granted.natural": 2, "requests.carry_over.natural": 1}
+
+
+def make_session(answers: dict, previous: dict | None = None) -> tuple[str, Path]:
+    session = SessionStore().create(answers, previous=previous)
+    try:
+        return session.id, session.path
+    finally:
+        session.close()
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "gkassist", "check", *args],
+                          capture_output=True, text=True, check=False)
+
+
+def run(*files: str, previous: str | None = None, as_json: bool = False) -> tuple[int, str]:
+    out = io.StringIO()
+    code = run_check(list(files), previous=previous, as_json=as_json, out=out)
+    return code, out.getvalue()
+
+
+def test_a_new_user_with_a_balance_error_sees_the_column_both_sides_and_what_to_do(gkassist_home):
+    sid, _ = make_session(unbalanced())
+    proc = cli(sid)
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stdout + proc.stderr
+    out = proc.stdout
+    assert "三、收到和处理政府信息公开申请情况\n    错误 N4  表三「自然人」列" in out
+    assert "第一项 3 + 第二项 1 = 4" in out and "第三项（七）总计 2 + 第四项 1 = 3" in out
+    assert "两边相差 1。请核对办理结果和结转下年度的件数。" in out
+    assert "小结" in out and "错误 1 项" in out
+
+
+def test_the_sample_session_checks_without_errors():
+    code, out = run(str(FIXTURE))
+    assert code == 0
+    assert out.startswith("■ 怀化市洪江区科技和工业信息化局 2024 年度")
+    assert "错误 0 项，警告 1 项，提示 1 项" in out
+    # sections in report order: 一 before 五
+    assert out.index("一、总体情况") < out.index("五、存在的主要问题及改进情况")
+
+
+def test_json_output_has_the_design_shape(gkassist_home):
+    _, path = make_session(unbalanced())
+    code, out = run(str(path), as_json=True)
+    data = json.loads(out)
+    assert code == 1
+    assert {"file", "agency", "year", "findings", "summary"} <= set(data)
+    assert data["agency"] == "怀化市洪江区科技和工业信息化局" and data["year"] == 2024
+    assert data["summary"] == {"error": 1, "warning": 1, "hint": 1}
+    n4 = [f for f in data["findings"] if f["code"] == "N4"][0]
+    assert {"code", "severity", "fields", "message"} <= set(n4)
+    assert n4["severity"] == "error" and n4["fields"][0] == "requests.new.natural"
+    assert n4["numbers"]["diff"] == 1
+
+
+def test_several_files_give_an_array_and_a_total(gkassist_home):
+    _, bad = make_session(unbalanced())
+    code, out = run(str(FIXTURE), str(bad), as_json=True)
+    assert code == 1 and [d["summary"]["error"] for d in json.loads(out)] == [0, 1]
+    code, out = run(str(FIXTURE), str(bad))
+    assert out.strip().splitlines()[-1] == "合计：检查 2 份，1 份有错误，0 份无法读取；错误 1 项，警告 2 项，提示 2 项。"
+
+
+def test_previous_year_session_feeds_y1(gkassist_home):
+    _, last_year = make_session({**consistent(), "meta.year": 2023, "requests.carry_over.natural": 2})
+    _, this_year = make_session(consistent())
+    code, out = run(str(this_year), previous=str(last_year))
+    assert "警告 Y1  表三「自然人」列：本年「二、上年结转政府信息公开申请数量」填 1 件" in out
+    assert "上年报告「四、结转下年度继续办理」为 2 件" in out
+    # a session that carries last year itself needs no --previous
+    _, carried = make_session(consistent(), previous={**consistent(), "requests.carry_over.natural": 2})
+    assert "Y1" in run(str(carried))[1]
+
+
+def test_unreadable_files_are_reported_and_the_rest_checked(tmp_path):
+    broken = tmp_path / "坏.json"
+    broken.write_text("{not json", encoding="utf-8")
+    code, out = run(str(broken), str(FIXTURE), str(tmp_path / "没有这个文件.json"))
+    assert code == 2  # nothing else had errors
+    assert out.count("  无法读取：") == 2 and "洪江区" in out
+    proc = cli(str(broken))
+    assert proc.returncode == 2 and "Traceback" not in proc.stdout + proc.stderr
+
+
+def test_a_session_id_that_does_not_exist(gkassist_home):
+    proc = cli("zzzzzzzz")
+    assert proc.returncode == 2
+    assert "找不到编号为" in proc.stdout and "Traceback" not in proc.stderr
