@@ -233,7 +233,7 @@ def write_text(results: Sequence[FileResult], out: TextIO) -> None:
             out.write(f"    {label} {f.code}  {f.message}\n")
         if not result.findings:
             out.write("  没有发现问题。\n")
-        out.write(f"  小结：{_summary_text(result)}\n")
+        out.write(f"  小结（{Path(result.file).name}）：{_summary_text(result)}\n")
     if len(results) > 1:
         read = [r for r in results if r.error is None]
         with_errors = sum(1 for r in read if r.count("error"))
