@@ -17,7 +17,7 @@ from gkassist.ui.flow import load_script
 
 
 class GkApp(App):
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere find it too
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
         Binding("f1", "help", "帮助"),

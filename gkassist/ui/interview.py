@@ -35,6 +35,7 @@ from gkassist.ui.widgets import (
 )
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "hint": 2}
+LIVE_MESSAGES = 40  # message widgets kept; older ones are folded into the history widget
 
 
 class InterviewScreen(Screen):
@@ -56,6 +57,8 @@ class InterviewScreen(Screen):
         self.busy = False
         self.findings: list[Any] = []
         self._engine_error_said = False
+        self._pending: list[ChatMessage] = []
+        self._history = Text()
         self._answered_step: str | None = None
         self._shown: set[tuple[str, tuple[str, ...]]] = set()  # findings already said in the chat
 
@@ -67,7 +70,8 @@ class InterviewScreen(Screen):
         with Horizontal(id="body"):
             yield SidePanel(say, id="side")
             with Vertical(id="main"):
-                yield VerticalScroll(id="chat")
+                with VerticalScroll(id="chat"):
+                    yield Static("", id="history", markup=False)
                 with Vertical(id="answer-area"):
                     yield Static(say("hint_line"), id="hint", markup=False)
                     yield AnswerInput(id="line")
@@ -97,8 +101,9 @@ class InterviewScreen(Screen):
             self.add("info", self.intro)
         self.show_question()
         self.refresh_panel()
-        # the engine's first complete check runs after the first question is on screen
-        self.run_check(None, quiet=True)
+        # the engine's first complete check (durable_rules import, ruleset registration) starts
+        # once the first question is painted, so that it does not compete with the paint
+        self.call_after_refresh(self.run_check, None, quiet=True)
 
     def _set_title(self) -> None:
         a = self.session.answers
@@ -113,10 +118,36 @@ class InterviewScreen(Screen):
         return self.query_one("#chat", VerticalScroll)
 
     def add(self, kind: str, content: Text | str) -> ChatMessage:
+        """Queue a message; the messages of one turn are mounted together (one layout pass).
+
+        While an answer is being saved the queue waits for ``AnswerSaved``: the user's answer,
+        its findings and the next question then appear together, and the main thread leaves
+        the worker alone in the meantime (laying out the screen would hold the GIL).
+        """
         msg = ChatMessage(content, kind)
-        self.chat.mount(msg)
-        self.chat.scroll_end(animate=False)
+        self._pending.append(msg)
+        if len(self._pending) == 1 and not self.busy:
+            self.call_next(self._flush)
         return msg
+
+    def _flush(self) -> None:
+        pending, self._pending = self._pending, []
+        if not pending:
+            return
+        chat = self.chat
+        chat.mount_all(pending)
+        # every message is a widget, and each widget costs every layout pass: older messages are
+        # folded into one history widget, which stays scrollable but is laid out as one
+        live = list(chat.query(ChatMessage))
+        if len(live) > LIVE_MESSAGES:
+            old = live[: len(live) - LIVE_MESSAGES // 2]
+            history = self.query_one("#history", Static)
+            self._history.append_text(Text("\n").join(m.history_text() for m in old))
+            self._history.append("\n")
+            history.update(self._history)
+            history.display = True
+            chat.remove_children(old)
+        chat.scroll_end(animate=False)
 
     def _replay(self) -> None:
         """The conversation so far, rebuilt from the answers (not a byte-exact transcript)."""
@@ -240,15 +271,16 @@ class InterviewScreen(Screen):
             for kind, msg in outcome.messages:
                 self.add(kind, msg)
             return
+        pending_confirmation = outcome.next_step is None and not outcome.values and not outcome.workbench
+        # busy first: the echo below then waits for the save and appears with what follows it
+        self.busy = not pending_confirmation
         self.add("user", text.strip() or self.say("recap_skipped"))
         # cleared now, so that whatever is typed while the answer is saved is kept (type-ahead)
         self._clear_input()
         for kind, msg in outcome.messages:
             self.add(kind, msg)
-        if outcome.next_step is None and not outcome.values and not outcome.workbench:
-            # a confirmation is pending: the same step asks again
-            self._clear_input()
-            return
+        if pending_confirmation:
+            return  # the same step asks again, for the confirmation
         self.commit(outcome)
 
     def _clear_input(self) -> None:
@@ -281,6 +313,7 @@ class InterviewScreen(Screen):
 
     def on_answer_saved(self, message: AnswerSaved) -> None:
         self.busy = False
+        self.call_next(self._flush)
         outcome = message.outcome
         if message.error:
             self.add("error", message.error)
@@ -378,6 +411,7 @@ class InterviewScreen(Screen):
         if outcome.open_review and outcome.next_step is None:
             self.action_review()
             return
+        self.busy = True
         self.add("user", self.say("recap_skipped"))
         for kind, msg in outcome.messages:
             self.add(kind, msg)

@@ -28,6 +28,29 @@ class ChatMessage(Static):
         super().__init__(text, classes=f"msg msg-{kind}", markup=False)
         self.kind = kind
         self.plain = text.plain
+        self.text = text
+
+    def history_text(self) -> Text:
+        """This message as a line of the folded history: its text, in the colour of its kind."""
+        text = self.text.copy()
+        text.stylize(HISTORY_STYLE.get(self.kind, ""))
+        if self.kind == "user":
+            text = Text("    ") + text
+        return text + Text("\n")
+
+
+HISTORY_STYLE = {
+    "user": "green",
+    "question": "",
+    "finding-error": "red",
+    "finding-warning": "yellow",
+    "finding-hint": "cyan",
+    "error": "red",
+    "resolved": "green",
+    "info": "dim",
+    "note": "yellow",
+    "recap": "dim",
+}
 
 
 def question_text(q: Question, say: Any) -> Text:
@@ -88,6 +111,8 @@ class SidePanel(Vertical):
     def __init__(self, say: Any, **kw: Any) -> None:
         super().__init__(**kw)
         self.say = say
+        self._signature: tuple = ()
+        self._progress = ""
 
     def compose(self) -> ComposeResult:
         yield Static(self.say("panel_title"), id="panel-title")
@@ -137,15 +162,20 @@ class SidePanel(Vertical):
         review = Text(say("review_label"), style="bold reverse" if current_section == "done" else "bold")
         options.append(Option(review, id="done"))
         ol = self.query_one("#sections", OptionList)
-        highlighted = ol.highlighted
-        ol.set_options(options)
-        if highlighted is not None:
-            ol.highlighted = min(highlighted, len(options) - 1)
+        signature = tuple(o.prompt.plain + str(o.prompt.spans) for o in options)
+        if signature != self._signature:  # rebuilding the list costs a layout: only on change
+            self._signature = signature
+            highlighted = ol.highlighted
+            ol.set_options(options)
+            if highlighted is not None:
+                ol.highlighted = min(highlighted, len(options) - 1)
         answered, required = progress
         percent = round(100 * answered / required) if required else 0
-        self.query_one("#progress-text", Static).update(
-            say("panel_progress", answered=answered, required=required, percent=percent)
-        )
+        progress_text = say("panel_progress", answered=answered, required=required, percent=percent)
+        if progress_text == self._progress:
+            return
+        self._progress = progress_text
+        self.query_one("#progress-text", Static).update(progress_text)
         width = 24
         filled = round(width * answered / required) if required else 0
         # a bar of coloured spaces: block and box-drawing characters are "ambiguous" width and

@@ -1,0 +1,194 @@
+"""Interview benchmark: start-up, answer → findings on screen, peak memory. Run by hand:
+
+    .venv/bin/python benchmarks/bench_ui.py [--runs 10]
+
+1. Start to first question: a cold process (new interpreter each run) that opens the app and
+   starts a new report, timed from just before the process is spawned to the first refresh after
+   the first question is mounted; side by side with a bare Textual app showing one Input, and
+   with the picker (the real first screen of ``gkassist``). Headless driver, 120×40.
+2. Answer → findings: Enter on an answer (a table row of 三 with non-zero numbers, including a
+   deliberate imbalance so that N4 is on screen) until the refresh after its findings and the
+   next question are mounted: the real path (parse, three atomic saves, engine, mount).
+3. Peak memory (max RSS) of the process that ran a whole interview.
+
+Prints a table; asserts nothing. GKASSIST_HOME is a temporary folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+CHILD_START = r"""
+import os, sys, time
+from gkassist.ui import prepare_environment
+prepare_environment()
+from gkassist.ui.app import GkApp
+from gkassist.ui.interview import InterviewScreen
+
+mode = sys.argv[1]
+shown = InterviewScreen.show_question
+
+def show_question(self):
+    shown(self)
+    if not getattr(self.app, "_bench_done", False):
+        self.app._bench_done = True
+        self.app.call_after_refresh(lambda: (print(time.time(), flush=True), self.app.exit()))
+
+InterviewScreen.show_question = show_question
+
+class App(GkApp):
+    def on_mount(self):
+        super().on_mount()
+        if mode == "picker":
+            self.call_after_refresh(lambda: (print(time.time(), flush=True), self.exit()))
+
+App(new_session=(mode == "question")).run(headless=True, size=(120, 40))
+"""
+
+CHILD_BARE = r"""
+import os, time
+os.environ.setdefault("TEXTUAL_DISABLE_KITTY_KEY", "1")
+from textual.app import App
+from textual.widgets import Input
+
+class Bare(App):
+    def compose(self):
+        yield Input(placeholder="answer")
+    def on_mount(self):
+        self.call_after_refresh(lambda: (print(time.time(), flush=True), self.exit()))
+
+Bare().run(headless=True, size=(120, 40))
+"""
+
+CHILD_ANSWERS = r"""
+import asyncio, json, os, resource, statistics, sys, time
+os.environ.setdefault("TEXTUAL_DISABLE_KITTY_KEY", "1")
+from gkassist.ui.app import GkApp
+from gkassist.ui.interview import InterviewScreen
+from gkassist.ui.widgets import ChatMessage
+
+times = []
+state = {}
+handle = InterviewScreen.handle_text
+saved = InterviewScreen.on_answer_saved
+
+def handle_text(self, text):
+    state["t0"] = time.perf_counter()
+    handle(self, text)
+
+def on_answer_saved(self, message):
+    saved(self, message)
+    t0 = state.pop("t0", None)
+    if t0 is not None:
+        self.call_after_refresh(lambda: times.append(time.perf_counter() - t0))
+
+InterviewScreen.handle_text = handle_text
+InterviewScreen.on_answer_saved = on_answer_saved
+
+# table 三 the long way (every gate answered 有), ending in an imbalance (N4) that is then fixed
+TABLE = (["有", "3 1 0 0 0 0", "0", "2 1 0 0 0 0", "0", "有"] + ["0"] * 8 + ["有", "1 0 0 0 0 0", "0", "0", "有"]
+         + ["0"] * 5 + ["有"] + ["0"] * 3 + ["1 0 0 0 0 0", "/back", "0"])
+
+async def main():
+    app = GkApp(new_session=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        async def answer(text):
+            screen = app.screen
+            if screen.flow.question().multiline:
+                screen.query_one("#prose").load_text(text)
+                await pilot.press("ctrl+j")
+            else:
+                screen.query_one("#line").value = text
+                await pilot.press("enter")
+            for _ in range(200):
+                await pilot.pause()
+                if not screen.busy:
+                    break
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+        await pilot.pause(0.5)
+        await app.workers.wait_for_complete()
+        screen = app.screen
+        for text in ["某某县科技局", "2024", "2", "4", "", "", "", "", "", "", "没有"]:
+            await answer(text)
+        times.clear()  # measured: table 三 row by row, then its fix; again from the top
+        while len(times) < int(sys.argv[1]):
+            await answer("/goto 三")
+            for text in TABLE:
+                await answer(text)
+        n4 = sum(1 for m in screen.query(ChatMessage) if "N4" in m.plain)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(json.dumps({"times": times, "n4_messages": n4, "peak_mb": peak}))
+
+asyncio.run(main())
+"""
+
+
+def spawn_timed(code: str, *args: str, env: dict[str, str]) -> float:
+    start = time.time()
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, env=env, cwd=ROOT, timeout=120
+    )
+    lines = [line for line in out.stdout.splitlines() if line.strip()]
+    if out.returncode != 0 or not lines:
+        raise SystemExit(f"child failed ({out.returncode}):\n{out.stderr[-2000:]}")
+    return float(lines[-1]) - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10, help="cold starts per variant (median)")
+    parser.add_argument("--answers", type=int, default=40, help="answers timed for answer → findings")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory() as home:
+        env = {**os.environ, "GKASSIST_HOME": home}
+        env.pop("TEXTUAL_DISABLE_KITTY_KEY", None)
+        results: dict[str, list[float]] = {"bare": [], "picker": [], "question": []}
+        for _ in range(args.runs):  # interleaved, so that machine noise hits each variant alike
+            results["bare"].append(spawn_timed(CHILD_BARE, env=env))
+            results["picker"].append(spawn_timed(CHILD_START, "picker", env=env))
+            results["question"].append(spawn_timed(CHILD_START, "question", env=env))
+        out = subprocess.run(
+            [sys.executable, "-c", CHILD_ANSWERS, str(args.answers)],
+            capture_output=True, text=True, env=env, cwd=ROOT, timeout=600,
+        )
+        if out.returncode != 0:
+            raise SystemExit(f"answer benchmark failed:\n{out.stderr[-3000:]}")
+        answers = json.loads(out.stdout.strip().splitlines()[-1])
+
+    med = {k: statistics.median(v) for k, v in results.items()}
+    times_ms = [t * 1000 for t in answers["times"]]
+    times_ms.sort()
+    p95 = times_ms[min(len(times_ms) - 1, int(0.95 * len(times_ms)))]
+    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, headless 120×40, median of {args.runs} cold starts")
+    print()
+    print("| measure | figure | target |")
+    print("|---|---|---|")
+    print(f"| bare Textual app, one Input: start → on screen | {med['bare']:.2f} s | |")
+    print(f"| gkassist: start → picker on screen | {med['picker']:.2f} s | |")
+    print(
+        f"| gkassist: start → first question on screen | {med['question']:.2f} s "
+        f"({med['question'] / med['bare']:.1f}× bare) | ≤ 1.0 s, ≤ 2× bare |"
+    )
+    print(
+        f"| Enter on an answer → its findings on screen (median / p95 of {len(times_ms)}) "
+        f"| {statistics.median(times_ms):.1f} ms / {p95:.1f} ms | ≤ 50 ms |"
+    )
+    print(f"| peak memory (max RSS) after a whole table 三 with fixes | {answers['peak_mb']:.0f} MB | ≤ 150 MB |")
+    print()
+    print(f"(N4 messages shown during the answer run: {answers['n4_messages']})")
+
+
+if __name__ == "__main__":
+    main()
