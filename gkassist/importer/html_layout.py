@@ -28,6 +28,7 @@ _BLOCK = frozenset(
      "figcaption", "main", "nav", "aside", "body", "html", "tr", "td", "th", "table", "tbody", "thead",
      "tfoot", "caption", "fieldset", "legend", "details", "summary"}
 )
+_CELL_TAGS = frozenset({"td", "th", "TD", "TH", "Td", "Th"})
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _JOIN_CJK = re.compile(r"(?<=[^\x00-\x7f])[ \t\r]*\n\s*(?=[^\x00-\x7f])")
 _SPACES = re.compile(r"\s+")
@@ -153,11 +154,11 @@ def _cell_text(td: etree._Element) -> str:
 def _table(el: etree._Element) -> Table:
     raw_rows: list[list[tuple[str, int, int]]] = []
     for tr in el.iter("tr"):
-        cells = [
-            (_cell_text(td), span_value(td.get("rowspan")), span_value(td.get("colspan")))
-            for td in tr
-            if isinstance(td.tag, str) and td.tag.lower() in ("td", "th")
-        ]
+        cells = []
+        for td in tr:
+            if td.tag in _CELL_TAGS:
+                rs, cs = td.get("rowspan"), td.get("colspan")
+                cells.append((_cell_text(td), 1 if rs is None else span_value(rs), 1 if cs is None else span_value(cs)))
         if cells:
             raw_rows.append(cells)
     grid = expand(raw_rows)

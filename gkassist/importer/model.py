@@ -10,13 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 import yaml
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
     """One table cell as printed (cleaned); ``col`` is its grid column where the layout knows it."""
 
     text: str

@@ -7,14 +7,13 @@ every slot a cell covers points back to the cell. Spans are capped so that a gar
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 MAX_COLSPAN = 60
 MAX_COLUMNS = 200
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(NamedTuple):
     text: str
     origin: tuple[int, int]  # (row, index within that row) of the cell that covers this slot
     first: bool  # this slot is the cell's top-left one
@@ -36,18 +35,24 @@ def expand(rows: list[list[tuple[str, int, int]]]) -> list[list[Slot | None]]:
     grid: list[dict[int, Slot]] = [{} for _ in range(n_rows)]
     width = 0
     for r, cells in enumerate(rows):
+        row = grid[r]
         c = 0
         for k, (text, rowspan, colspan) in enumerate(cells):
-            while c in grid[r]:
+            while c in row:
                 c += 1
             if c >= MAX_COLUMNS:
                 break
+            if rowspan == 1 and colspan == 1:  # most cells
+                row[c] = Slot(text, (r, k), True)
+                c += 1
+                width = max(width, c)
+                continue
             rs = n_rows - r if rowspan == 0 else max(1, min(rowspan, n_rows - r))
             cs = max(1, min(colspan or 1, MAX_COLSPAN, MAX_COLUMNS - c))
             for dr in range(rs):
-                row = grid[r + dr]
+                below = grid[r + dr]
                 for dc in range(cs):
-                    row.setdefault(c + dc, Slot(text, (r, k), dr == 0 and dc == 0))
+                    below.setdefault(c + dc, Slot(text, (r, k), dr == 0 and dc == 0))
             c += cs
             width = max(width, c)
     return [[row.get(c) for c in range(width)] for row in grid]
