@@ -120,7 +120,15 @@ def test_headings_dropped_by_extraction_fall_back_to_sub_headings():
     assert report.answers["measures"].startswith("1. 强化信息审核发布流程")
     missing = sorted(f.section for f in found if f.code == "S1")
     assert missing == ["overview", "problems"]
-    assert all("凭下面的小标题找到" in f.message for f in found if f.code == "S1")
+    assert all("但找到了这一部分的内容" in f.message for f in found if f.code == "S1")
+
+
+def test_a_table_without_its_heading_is_found_and_the_heading_reported():
+    text = FIXED.replace("四、政府信息公开行政复议、行政诉讼情况\n", "")
+    report, found = structural(text)
+    assert len([k for k in report.answers if k.startswith(("review.", "litigation"))]) == 15
+    assert [(f.code, f.section) for f in found] == [("S1", "review")]
+    assert "没有找到「四、政府信息公开行政复议、行政诉讼情况」这一标题，但找到了这一部分的内容" in found[0].message
 
 
 def test_tables_run_together_without_headings_are_split_and_classified():

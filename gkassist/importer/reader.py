@@ -149,7 +149,7 @@ def _read_document(doc: Document) -> ImportedReport:
 
     report.structure_facts = [
         _document_fact(title, doc.outside + all_lines),
-        *_section_facts(split),
+        *_section_facts(split, {f["table"] for f in reading.facts if f["kind"] == "structure.table" and f["present"]}),
         *reading.facts,
     ]
     if title is None and not split.found and not any(reading.found.values()) and not _any_numbers(reading):
@@ -228,7 +228,9 @@ def _document_fact(title: meta.Title | None, lines: list[str]) -> dict[str, Any]
     }
 
 
-def _section_facts(split: Split) -> list[dict[str, Any]]:
+def _section_facts(split: Split, tables_found: set[str]) -> list[dict[str, Any]]:
+    """One fact per section. A table section whose heading is missing still has its content
+    when its table was found (tables are recognised by their words, wherever they stand)."""
     numbered = [s for s in FORM.sections if s.number]
     order = [s.id for s in numbered]
     printed_order = [f.section for f in split.found]
@@ -249,7 +251,7 @@ def _section_facts(split: Split) -> list[dict[str, Any]]:
                 "id": f"section.{s.id}",
                 "section": s.id,
                 "present": hm is not None,
-                "content_found": f is not None,
+                "content_found": f is not None or s.table in tables_found,
                 "numbered": bool(hm and hm.level == "top" and hm.number == s.number),
                 "sub": bool(hm and hm.level == "sub"),
                 "in_order": bool(f) and in_order,
