@@ -138,3 +138,14 @@ def test_tables_run_together_without_headings_are_split_and_classified():
     report = read_report_text(text, "no-headings.txt")
     assert len([k for k in report.answers if k.startswith(("active.", "requests.", "review.", "litigation"))]) == 200
     assert report.unreadable == []
+
+
+def test_a_title_broken_after_the_agency_name():
+    text = FIXED.replace(
+        "怀化市洪江区科技和工业信息化局2024年政府信息公开工作年度报告",
+        "怀化市洪江区科技和工业信息化局\n2024年政府信息公开工作年度报告",
+        1,
+    )
+    report, found = structural(text)
+    assert (report.agency, report.year) == ("怀化市洪江区科技和工业信息化局", 2024)
+    assert found == []

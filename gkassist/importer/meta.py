@@ -51,6 +51,8 @@ def parse_title(line: str) -> Title | None:
     m = _YEAR.search(line)
     assert m is not None
     agency = line[: m.start()].strip(_EDGE)
+    if agency and any(ch in agency for ch in "。，,:：;；"):
+        return None  # a sentence before the year, not an agency's name
     if not agency:  # 「2024年某某局政府信息公开工作年度报告」: the agency follows the year
         word = formats()["title_words"][0]
         after = line[m.end():]

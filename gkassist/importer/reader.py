@@ -161,15 +161,24 @@ def _read_document(doc: Document) -> ImportedReport:
 def _find_title(split: Split, doc: Document) -> tuple[meta.Title | None, int | None]:
     """The title and its index among the lines before 一: in the body first, else the page."""
     before = [it.text for it in split.before if isinstance(it, Line)]
-    for k, line in enumerate(before):
-        title = meta.parse_title(line)
+    for k in range(len(before)):
+        title = _title_at(before, k)
         if title:
             return title, k
-    for line in doc.outside:
-        title = meta.parse_title(line)
+    for k in range(len(doc.outside)):
+        title = _title_at(doc.outside, k)
         if title:
             return title, None
     return None, None
+
+
+def _title_at(lines: list[str], k: int) -> meta.Title | None:
+    """The title on line ``k``; a title broken after the agency's name (「某某局」 / 「2024年政府
+    信息公开工作年度报告」, as centred page titles often are) is read from both lines."""
+    title = meta.parse_title(lines[k])
+    if title or k == 0 or not meta.is_title(lines[k]):
+        return title
+    return meta.parse_title(lines[k - 1] + lines[k]) if len(lines[k - 1]) <= 40 else None
 
 
 def _is_signature(line: str, title: tuple[meta.Title | None, int | None]) -> bool:
