@@ -149,3 +149,13 @@ def test_a_title_broken_after_the_agency_name():
     report, found = structural(text)
     assert (report.agency, report.year) == ("怀化市洪江区科技和工业信息化局", 2024)
     assert found == []
+
+
+def test_a_table_printed_twice_is_read_once_and_said_so():
+    start = FIXED.index("一、本年新收政府信息公开申请数量 |")
+    end = FIXED.index("四、政府信息公开行政复议、行政诉讼情况")
+    twice = FIXED[:end] + FIXED[start:end].replace("0 |", "7 |") + FIXED[end:]
+    report = read_report_text(twice, "twice.txt")
+    assert report.answers["requests.new.natural"] == 0  # the first table's numbers
+    assert len(report.unreadable) == 25
+    assert report.unreadable[0] == "表三（收到和处理政府信息公开申请情况）中「一、本年新收政府信息公开申请数量」一行出现了不止一次，只读取了第一次出现的数字。"

@@ -241,22 +241,25 @@ def _assign(segs: list[Segment], expected: list[str], widths: list[int], skip: f
     missing takes the first free row between its neighbours, if its count of numbers fits and
     it holds at least one printed number (a blank header cell never takes a row).
 
-    Returns (row index -> segment, [(segment, row index, label as the form prints it?)]).
+    Returns (row index -> segment, [(segment, row index, label as the form prints it?)], labels
+    of rows printed more than once, whose later copies are not read).
     """
     pos: list[int | None] = []
     exact: list[bool] = []
     taken: set[int] = set()
-    for seg in segs:
+    repeated: list[int] = []
+    for k, seg in enumerate(segs):
         idx, ok = (None, False) if core(seg.label) in skip else match_label(seg.label, expected)
         if idx is not None and idx in taken:
-            idx = None  # a second row with the same label is not read twice
+            repeated.append(k)  # a second row with the same label is not read twice
+            idx = None
         if idx is not None:
             taken.add(idx)
         pos.append(idx)
         exact.append(ok)
     by_label = list(pos)
     for k, seg in enumerate(segs):
-        if pos[k] is not None or core(seg.label) in skip:
+        if pos[k] is not None or core(seg.label) in skip or k in repeated:
             continue
         if all(is_blank(v.text) for v in seg.values):
             continue
@@ -269,7 +272,7 @@ def _assign(segs: list[Segment], expected: list[str], widths: list[int], skip: f
                 break
     assigned = {i: s for s, i in zip(segs, pos, strict=True) if i is not None}
     matches = sorted(((s, i, e) for s, i, e in zip(segs, pos, exact, strict=True) if i is not None), key=lambda m: m[1])
-    return assigned, matches
+    return assigned, matches, [segs[k].label for k in repeated]
 
 
 # --- table 二 -------------------------------------------------------------------------------------
@@ -289,7 +292,8 @@ def read_active(tables: list[Table], out: Reading) -> None:
     expected = [r.label for _, r, _ in rows]
     widths = [len(ids) for _, _, ids in rows]
     segs = [s for t in tables for s in segments(t)]
-    assigned, matches = _assign(segs, expected, widths)
+    assigned, matches, repeated = _assign(segs, expected, widths)
+    _report_repeated("active", repeated, out)
     read = 0
     for seg, idx, exact in matches:
         ids = rows[idx][2]
@@ -320,7 +324,8 @@ def read_requests(tables: list[Table], out: Reading) -> None:
     segs = [s for t in tables for s in segments(t)]
     single = core(formats()["legacy_2019"]["requests_single_row"])
     groups = frozenset(core(p) for r in rows for p in r.path)
-    assigned, matches = _assign(segs, expected, [len(cols)] * len(rows), skip=groups)
+    assigned, matches, repeated = _assign(segs, expected, [len(cols)] * len(rows), skip=groups)
+    _report_repeated("requests", repeated, out)
     # 2019: （六）其他处理 carries numbers itself and no row of the current format sits under it
     # (a Markdown table prints the current format's group line with empty cells)
     legacy = any(core(s.label) == single and any(not is_blank(v.text) for v in s.values) for s in segs) and not any(
@@ -416,6 +421,11 @@ def _label_fact(table: str, row: str, printed: str, expected: str) -> dict[str, 
         "printed": printed,
         "expected": expected,
     }
+
+
+def _report_repeated(table: str, labels: list[str], out: Reading) -> None:
+    for label in dict.fromkeys(labels):
+        out.unreadable.append(f"{_table_name(table)}中「{label}」一行出现了不止一次，只读取了第一次出现的数字。")
 
 
 def _count_problem(table: str, label: str, got: int, want: int) -> str:
