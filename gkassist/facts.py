@@ -496,6 +496,7 @@ class _Builder:
         year = self.now.get("meta.year")
         self.year = year if isinstance(year, int) else None
         self._features: dict[tuple[str, str], tuple[int | None, dict]] = {}
+        self._globals: dict[str, tuple[int | str | None, dict]] = {}
         self.section_index = {s.id: i for i, s in enumerate(FORM.sections)}
 
     # values -------------------------------------------------------------------------------------
@@ -514,6 +515,12 @@ class _Builder:
         return self._features[key]
 
     def global_value(self, name: str) -> tuple[int | str | None, dict]:
+        hit = self._globals.get(name)
+        if hit is None:
+            hit = self._globals[name] = self._global_value(name)
+        return hit
+
+    def _global_value(self, name: str) -> tuple[int | str | None, dict]:
         if name.startswith("previous."):
             fid = name[len("previous."):]
             if fid in FORM.fields:
