@@ -25,6 +25,7 @@ from typing import Any, TextIO
 from gkassist.engine import SEVERITY_LABELS, Finding, check
 from gkassist.errors import UserError
 from gkassist.form import FORM
+from gkassist.rulebook import RuleFileError, default_rulebook
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 SUGGESTION_LABEL = "建议"
@@ -143,10 +144,14 @@ def check_file(ref: str, previous: Mapping[str, Any] | None = None) -> FileResul
         inp = load_input(ref)
     except InputUnreadable as err:
         return FileResult(ref, None, [], error=str(err))
+    except RuleFileError:
+        raise  # the rule files are wrong for every file: stop, saying what to fix
     except Exception:  # a bug met on one file must not stop a reviewer's run over hundreds
         return FileResult(ref, None, [], error=_internal_error(ref))
     try:
         return FileResult(ref, inp, check_input(inp, previous))
+    except RuleFileError:
+        raise
     except Exception:
         return FileResult(ref, None, [], error=_internal_error(ref))
 
@@ -316,6 +321,7 @@ def run_check(files: Sequence[str], previous: str | None = None, as_json: bool =
               out: TextIO | None = None) -> int:
     """``gkassist check``: check every file, print the findings, return the exit code."""
     out = out or sys.stdout
+    default_rulebook()  # a malformed rule file stops the run here, before any file is read
     prev_answers = None
     if previous is not None:
         try:

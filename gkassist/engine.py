@@ -279,6 +279,7 @@ class _Run:
     def sync(self, new_facts: Iterable[Fact]) -> None:
         new = {f.id: f for f in new_facts}
         with _ENGINE.lock:
+            _ENGINE._release_orphans()
             ruleset = _ENGINE.ruleset(self.book)
             if self._ensure_session(ruleset):
                 self.facts, self.fired = {}, {}

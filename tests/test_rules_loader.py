@@ -120,9 +120,11 @@ def test_a_broken_rule_file_stops_the_command_with_a_chinese_message(tmp_path, m
         code = main(["check", str(Path(__file__).parent / "fixtures" / "hongjiang-2024.session.json")])
     finally:
         rulebook.default_rulebook.cache_clear()
-    err = capsys.readouterr().err
-    assert code == 2
-    assert "规则文件有误" in err and "rules/local.yaml，规则 N9" in err and "Traceback" not in err
+    captured = capsys.readouterr()
+    err = captured.err
+    assert code == 2, captured
+    assert "规则文件有误" in err, captured
+    assert "rules/local.yaml，规则 N9" in err and "Traceback" not in err
 
 
 def test_checks_compile_to_durable_rules_json_with_guards():
