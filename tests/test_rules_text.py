@@ -1,0 +1,49 @@
+"""Text helpers behind the narrative rules: sentence similarity (Y3), list numbering (T8), numerals (T3)."""
+
+from __future__ import annotations
+
+import pytest
+
+from gkassist import similarity
+from gkassist.facts import enumeration_breaks, parse_number
+
+LAST_YEAR = "一是信息公开的及时性有待提高，部分栏目更新较慢。二是工作人员多为兼职，业务能力参差不齐。"
+
+
+def test_sentences_split_on_chinese_end_punctuation_and_lines():
+    assert similarity.split_sentences("甲乙丙。丁戊；己庚！\n辛壬") == ["甲乙丙。", "丁戊；", "己庚！", "辛壬"]
+
+
+def test_a_sentence_copied_with_another_marker_and_number_is_still_a_copy():
+    this_year = "二是信息公开的及时性有待提高，部分栏目更新较慢。2025年新增政策解读专栏3个。"
+    matches = similarity.near_copies(this_year, LAST_YEAR)
+    assert [m.sentence for m in matches] == ["二是信息公开的及时性有待提高，部分栏目更新较慢。"]
+    assert matches[0].previous.startswith("一是") and matches[0].score == 100.0
+    share, _ = similarity.copied_share(this_year, LAST_YEAR)
+    assert 40 < share < 80
+
+
+def test_new_text_is_not_a_copy():
+    assert similarity.near_copies("政策解读形式单一，图解和视频偏少。", LAST_YEAR) == []
+    assert similarity.copied_share("", LAST_YEAR)[0] == 0
+    assert similarity.closeness(LAST_YEAR, LAST_YEAR) == 100.0
+
+
+@pytest.mark.parametrize(
+    "text, breaks",
+    [
+        ("一是甲。二是乙。三是丙。", []),
+        ("二是乙。三是丙。", ["「二是」之前没有「一是」"]),
+        ("一是甲。三是丙。", ["「一是」之后是「三是」，缺少「二是」"]),
+        ("（一）甲（二）乙（四）丁", ["「（二）」之后是「（四）」，缺少「（三）」"]),
+        ("1. 甲\n2. 乙\n4. 丁", ["「2.」之后是「4.」，缺少「3.」"]),
+        ("共公开3.5万条。一是甲。一是乙。", []),  # a decimal is no list item; a restarted list is fine
+    ],
+)
+def test_enumeration_breaks(text, breaks):
+    assert enumeration_breaks(text) == breaks
+
+
+@pytest.mark.parametrize("text, value", [("3", 3), ("３", 3), ("十二", 12), ("两", 2), ("一百零五", 105), ("三点五", None)])
+def test_numbers_in_prose(text, value):
+    assert parse_number(text) == value
