@@ -63,18 +63,36 @@ def _read_document(doc: Document) -> ImportedReport:
     report = ImportedReport()
     items = _split_tables(doc.items)
     split = split_sections(items, _FALLBACKS)
-    section_of = _section_index(items, split)
+    reading, stray = _read_tables(items, split, report)
+    title, title_at = _find_title(split, doc)
+    signature = _read_prose(split, stray, title, report)
+    _read_meta(doc, items, split, title, title_at, signature, report)
+    tables_found = {f["table"] for f in reading.facts if f["kind"] == "structure.table" and f["present"]}
+    report.structure_facts = [
+        _document_fact(title, doc.outside + [it.text for it in items if isinstance(it, Line)]),
+        *_section_facts(split, tables_found),
+        *reading.facts,
+    ]
+    if title is None and not split.found and not tables_found:
+        report.failed = True
+        report.unreadable.insert(0, "没有找到年度报告的标题、章节或表格，这份文件可能不是政府信息公开工作年度报告。")
+    return report
 
-    # tables: classified by their words, else by the section they stand in
+
+def _read_tables(items: list[Item], split: Split, report: ImportedReport) -> tuple[tables.Reading, set[int]]:
+    """Every table's numbers into ``report``; returns the reading and the ids of "tables" that
+    are none of the three (a line of text that merely looked like a row), to be read as text."""
+    section_of = _section_index(items, split)
     by_kind: dict[str, list[Table]] = {t: [] for t in tables.TABLES}
     stray: set[int] = set()
     for i, item in enumerate(items):
         if isinstance(item, Table):
+            # classified by its words, else by the section it stands in
             kind = tables.classify(item) or _TABLE_OF_SECTION.get(section_of.get(i, ""))
             if kind:
                 by_kind[kind].append(item)
             else:
-                stray.add(i)
+                stray.add(id(item))
     reading = tables.Reading()
     tables.read_active(by_kind["active"], reading)
     tables.read_requests(by_kind["requests"], reading)
@@ -87,41 +105,41 @@ def _read_document(doc: Document) -> ImportedReport:
         if fact["kind"] == "structure.table" and not fact["present"]:
             part = split.parts.get(fact["table"], [])
             fact["image"] = any(isinstance(it, Image) for it in part)
-            report.unreadable.append(
-                f"未找到{fact['name']}" + ("（该部分只有图片）。" if fact["image"] else "。")
-            )
+            report.unreadable.append(f"未找到{fact['name']}" + ("（该部分只有图片）。" if fact["image"] else "。"))
     report.unreadable.extend(reading.unreadable)
+    return reading, stray
 
-    # prose, with stray non-tables (a text line that merely looked like a row) read as text
+
+def _read_prose(split: Split, stray: set[int], title: meta.Title | None, report: ImportedReport) -> str | None:
+    """The prose fields of 一, 五 and 六 into ``report``; returns the signature's date, if any."""
+
     def text_of(section: str) -> list[Item]:
         out: list[Item] = []
         for item in split.parts.get(section, []):
             if isinstance(item, Table):
-                if items.index(item) in stray:
+                if id(item) in stray:
                     out.extend(Line(" ".join(c.text for c in row)) for row in item.rows)
             else:
                 out.append(item)
         return out
 
-    title_hint = _find_title(split, doc)
-    report.answers.update(prose.read_overview(text_of("overview")))
-    if split.found and split.found[-1].section != "problems":
-        report.answers.update(prose.read_problems(text_of("problems")))
-    # the signature (agency, date) closes the last section; it is no part of its prose
-    signature: str | None = None
+    readers = {"overview": prose.read_overview, "problems": prose.read_problems, "other": prose.read_other}
     last = split.found[-1].section if split.found else None
-    if last in ("other", "problems"):
-        tail = text_of(last)
-        while tail and isinstance(tail[-1], Line) and _is_signature(tail[-1].text, title_hint):
-            signature = signature or meta.signature_date(tail[-1].text)
-            tail.pop()
-        report.answers.update((prose.read_other if last == "other" else prose.read_problems)(tail))
-    if last != "other":
-        report.answers.update(prose.read_other(text_of("other")))
+    signature: str | None = None
+    for section, read in readers.items():
+        part = text_of(section)
+        if section == last:
+            # the signature (agency, date) closes the report; it is no part of the last section
+            while part and isinstance(part[-1], Line) and _is_signature(part[-1].text, title):
+                signature = signature or meta.signature_date(part[-1].text)
+                part.pop()
+        report.answers.update(read(part))
+    return signature
 
-    # title, preamble, date, basis
-    before = [it.text for it in split.before if isinstance(it, Line)]
-    title, title_at = title_hint
+
+def _read_meta(doc: Document, items: list[Item], split: Split, title: meta.Title | None, title_at: int | None,
+               signature: str | None, report: ImportedReport) -> None:
+    """Agency, year (and what the name tells of kind and level), opening sentence, date."""
     if title:
         report.agency, report.year = title.agency, title.year
         report.answers["meta.agency"] = title.agency
@@ -132,30 +150,17 @@ def _read_document(doc: Document) -> ImportedReport:
                 report.answers[fid] = value
                 report.notes[fid] = meta.INFERRED_NOTE
     else:
-        report.unreadable.append(
-            f"未找到报告标题（{FORM.title('<机关全称>', 'YYYY')}），无法确定机关名称和年度。"
-        )
-    preamble = [
-        line for line in before[(title_at + 1 if title_at is not None else 0):] if not meta.is_metadata(line)
-    ]
+        report.unreadable.append(f"未找到报告标题（{FORM.title('<机关全称>', 'YYYY')}），无法确定机关名称和年度。")
+    before = [it.text for it in split.before if isinstance(it, Line)]
+    preamble = [line for line in before[(title_at + 1 if title_at is not None else 0):] if not meta.is_metadata(line)]
     if title_at is None and not doc.layout.startswith("text"):
         preamble = preamble[-3:]  # page chrome may precede an HTML body without a title
     if preamble and not (title and _is_standard_preamble(preamble, title)):
         report.answers["meta.preamble"] = "\n".join(preamble)
-    all_lines = [it.text for it in items if isinstance(it, Line)]
-    date = meta.find_date(doc.outside + before + all_lines[-8:], signature)
+    last_lines = [it.text for it in items[-12:] if isinstance(it, Line)]
+    date = meta.find_date(doc.outside + before + last_lines, signature)
     if date:
         report.answers["meta.published"] = date
-
-    report.structure_facts = [
-        _document_fact(title, doc.outside + all_lines),
-        *_section_facts(split, {f["table"] for f in reading.facts if f["kind"] == "structure.table" and f["present"]}),
-        *reading.facts,
-    ]
-    if title is None and not split.found and not any(reading.found.values()) and not _any_numbers(reading):
-        report.failed = True
-        report.unreadable.insert(0, "没有找到年度报告的标题、章节或表格，这份文件可能不是政府信息公开工作年度报告。")
-    return report
 
 
 def _find_title(split: Split, doc: Document) -> tuple[meta.Title | None, int | None]:
@@ -181,11 +186,10 @@ def _title_at(lines: list[str], k: int) -> meta.Title | None:
     return meta.parse_title(lines[k - 1] + lines[k]) if len(lines[k - 1]) <= 40 else None
 
 
-def _is_signature(line: str, title: tuple[meta.Title | None, int | None]) -> bool:
+def _is_signature(line: str, title: meta.Title | None) -> bool:
     if meta.signature_date(line):
         return True
-    agency = title[0].agency if title[0] else None
-    return bool(agency) and norm(line) == norm(agency)
+    return title is not None and norm(line) == norm(title.agency)
 
 
 def _is_standard_preamble(lines: list[str], title: meta.Title) -> bool:
@@ -195,10 +199,6 @@ def _is_standard_preamble(lines: list[str], title: meta.Title) -> bool:
     from gkassist.render import standard_preamble  # the renderer owns that sentence
 
     return lines[0].strip() == standard_preamble(title.agency, title.year)
-
-
-def _any_numbers(reading: tables.Reading) -> bool:
-    return any(f["kind"] == "structure.table" and f["present"] for f in reading.facts)
 
 
 def _split_tables(items: list[Item]) -> list[Item]:

@@ -49,7 +49,6 @@ class Reading:
     invalid_messages: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
     facts: list[dict[str, Any]] = field(default_factory=list)
-    found: dict[str, bool] = field(default_factory=dict)  # table id -> a table of that kind was seen
 
     def put(self, field_id: str, cell: Cell) -> bool:
         try:
