@@ -177,11 +177,16 @@ def _table(el: etree._Element) -> Table:
     return Table(rows=rows, rows_known=True)
 
 
-def _report_body(items: list[Item], owners: list) -> etree._Element | None:  # noqa: ANN001
+def _report_body(items: list[Item], owners: list[etree._Element | None]) -> etree._Element | None:
     """The smallest element holding every section heading and every data table after the first
     heading; None when fewer than two headings are found (then the whole page is read)."""
-    heads = [i for i, it in enumerate(items) if isinstance(it, Line) and _is_top_heading(it.text)]
-    sections = {match_heading(items[i].text).section for i in heads}  # type: ignore[union-attr]
+    heads: list[int] = []
+    sections: set[str] = set()
+    for i, item in enumerate(items):
+        hm = match_heading(item.text) if isinstance(item, Line) else None
+        if hm is not None and hm.level == "top":
+            heads.append(i)
+            sections.add(hm.section)
     if len(sections) < 2:
         return None
     members = [owners[i] for i in heads]
@@ -196,8 +201,3 @@ def _report_body(items: list[Item], owners: list) -> etree._Element | None:  # n
             keep = set(chain)
             common = [a for a in common if a in keep]
     return common[0] if common else None
-
-
-def _is_top_heading(text: str) -> bool:
-    hm = match_heading(text)
-    return hm is not None and hm.level == "top"

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -103,7 +104,7 @@ def match_heading(text: str) -> HeadingMatch | None:
     return HeadingMatch(best[0], number, level, printed, exact, rest)
 
 
-def split_sections(items: list[Item], fallbacks: dict[str, object] | None = None) -> Split:
+def split_sections(items: list[Item], fallbacks: Mapping[str, Callable[[str], bool]] | None = None) -> Split:
     """Cut ``items`` at the section headings.
 
     ``fallbacks`` maps a section id to a predicate on a line: where a section's heading is
@@ -145,7 +146,9 @@ def split_sections(items: list[Item], fallbacks: dict[str, object] | None = None
     return split
 
 
-def _fallback_start(items: list[Item], sid: str, accepted: dict[str, Found], predicate) -> int | None:  # noqa: ANN001
+def _fallback_start(
+    items: list[Item], sid: str, accepted: dict[str, Found], predicate: Callable[[str], bool]
+) -> int | None:
     """Where a section without a heading begins: its first matching sub-heading, searched between
     the sections that surround it in the form's order (and, for prose sections, away from tables)."""
     order = [s for s, _, _ in _TITLES]
