@@ -67,8 +67,8 @@ async def answer(pilot: Any, text: str) -> None:
         editor.load_text(text)  # long prose is pasted, as people do; short answers are typed
         await pilot.press("ctrl+j")
     else:
-        line = screen.query_one("#line")
-        line.value = ""
+        # no clearing: a prefilled answer is selected, so typing replaces it as it does for a
+        # person; anything else left in the line would show up as a wrong answer
         await pilot.press(*text)
         await pilot.press("enter")
     await settle(pilot)
@@ -274,6 +274,7 @@ async def test_bad_input_is_explained_and_kept_for_fixing() -> None:
         assert screen.query_one("#line").value == "3 1 0", "the typed text stays for fixing"
         assert screen.flow.step_id == "requests.new"
         assert "requests.new.natural" not in screen.session.answers
+        screen.query_one("#line").value = ""
         await answer(pilot, "/nonsense")
         assert "/nonsense" in said(app, "error")[-1]
 

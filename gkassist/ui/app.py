@@ -41,14 +41,31 @@ class GkApp(App):
 
     def on_mount(self) -> None:
         self.title = self.say("app_title")
+        if self.open_session_ref or self.new_session:
+            # straight to the conversation; the picker only if that fails (it shows why)
+            from gkassist.errors import UserError
+            from gkassist.session import SessionStore
+
+            try:
+                store = SessionStore(self.store_root)
+                if self.open_session_ref:
+                    session = store.open(self.open_session_ref)
+                    self.start_interview(session, resumed=bool(session.answers or session.position))
+                else:
+                    self.start_interview(store.create({}), resumed=False)
+                return
+            except UserError as err:
+                self.show_picker(err.message)
+                return
+        self.show_picker()
+
+    def show_picker(self, message: str | None = None) -> None:
         from gkassist.ui.picker import PickerScreen
 
         picker = PickerScreen(self.store_root)
         self.push_screen(picker)
-        if self.open_session_ref:
-            picker.open_ref(self.open_session_ref)
-        elif self.new_session:
-            picker.start_new()
+        if message:
+            self.call_after_refresh(picker.message, message)
 
     def start_interview(self, session: Any, *, resumed: bool, intro: str | None = None) -> None:
         from gkassist.ui.interview import InterviewScreen

@@ -115,10 +115,15 @@ class Backend:
         return target.resolve()
 
     def close(self) -> None:
-        with self._engine_lock:
-            if self._validator is not None:
-                self._validator.close()
-                self._validator = None
+        # quitting must not wait for a first check still running: a validator left behind
+        # gives its engine session back by itself (engine.Validator's finalizer)
+        if self._engine_lock.acquire(blocking=False):
+            try:
+                if self._validator is not None:
+                    self._validator.close()
+                    self._validator = None
+            finally:
+                self._engine_lock.release()
         with self._lock:
             self.session.close()
 

@@ -35,15 +35,16 @@ from gkassist.ui.widgets import (
 )
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "hint": 2}
-LIVE_MESSAGES = 40  # message widgets kept; older ones are folded into the history widget
+LIVE_MESSAGES = 16  # message widgets kept; older ones are folded into the history widget
 
 
 class InterviewScreen(Screen):
+    # the buttons under the input show these; the footer keeps to the few global keys
     BINDINGS = [
-        Binding("f2", "preview", "预览"),
-        Binding("f3", "check", "检查"),
-        Binding("f4", "review", "审阅"),
-        Binding("f5", "export", "导出"),
+        Binding("f2", "preview", "预览", show=False),
+        Binding("f3", "check", "检查", show=False),
+        Binding("f4", "review", "审阅", show=False),
+        Binding("f5", "export", "导出", show=False),
     ]
 
     def __init__(self, session: Any, *, resumed: bool = False, intro: str | None = None) -> None:
@@ -58,6 +59,8 @@ class InterviewScreen(Screen):
         self.findings: list[Any] = []
         self._engine_error_said = False
         self._pending: list[ChatMessage] = []
+        self._submitted: str | None = None
+        self._panel_due = False
         self._history = Text()
         self._answered_step: str | None = None
         self._shown: set[tuple[str, tuple[str, ...]]] = set()  # findings already said in the chat
@@ -108,8 +111,10 @@ class InterviewScreen(Screen):
     def _set_title(self) -> None:
         a = self.session.answers
         agency, year = a.get("meta.agency"), a.get("meta.year")
-        self.title = self.say("app_title")
-        self.sub_title = f"{agency or ''} {year or ''}".strip()
+        sub_title = f"{agency or ''} {year or ''}".strip()
+        if (self.title, self.sub_title) != (self.say("app_title"), sub_title):  # a redraw only on change
+            self.title = self.say("app_title")
+            self.sub_title = sub_title
 
     # --- the conversation ----------------------------------------------------------------------
 
@@ -187,6 +192,13 @@ class InterviewScreen(Screen):
         self.refresh_panel()
 
     def refresh_panel(self) -> None:
+        """Update the side panel once the current turn is done (several calls, one update)."""
+        if not self._panel_due:
+            self._panel_due = True
+            self.call_next(self._refresh_panel_now)
+
+    def _refresh_panel_now(self) -> None:
+        self._panel_due = False
         try:
             progress = self.session.progress()
         except Exception:  # a half-written session cannot say; the panel is not worth a crash
@@ -275,16 +287,26 @@ class InterviewScreen(Screen):
         # busy first: the echo below then waits for the save and appears with what follows it
         self.busy = not pending_confirmation
         self.add("user", text.strip() or self.say("recap_skipped"))
-        # cleared now, so that whatever is typed while the answer is saved is kept (type-ahead)
-        self._clear_input()
+        # left in place until the save reports back (a redraw now would slow the save down);
+        # whatever is typed after it meanwhile is kept for the next question (type-ahead)
+        self._submitted = self.query_one("#line", AnswerInput).value
         for kind, msg in outcome.messages:
             self.add(kind, msg)
         if pending_confirmation:
+            self._submitted = None
+            self._clear_input()
             return  # the same step asks again, for the confirmation
         self.commit(outcome)
 
     def _clear_input(self) -> None:
         self.query_one("#line", AnswerInput).value = ""
+
+    def _take_typed_ahead(self) -> None:
+        """Drop the submitted answer from the line, keeping what was typed after it."""
+        line = self.query_one("#line", AnswerInput)
+        submitted, self._submitted = self._submitted, None
+        if submitted is not None:
+            line.value = line.value[len(submitted) :] if line.value.startswith(submitted) else line.value
 
     def commit(self, outcome: Outcome) -> None:
         """Save the outcome in a worker; ``AnswerSaved`` moves on once it is on disk."""
@@ -316,8 +338,10 @@ class InterviewScreen(Screen):
         self.call_next(self._flush)
         outcome = message.outcome
         if message.error:
+            self._submitted = None  # not saved: the answer stays in the line, to try again
             self.add("error", message.error)
             return
+        self._take_typed_ahead()
         if message.engine_error:
             self._engine_failed(message.engine_error)
         if message.findings is not None:
