@@ -156,3 +156,14 @@ def test_an_internal_error_on_one_file_does_not_stop_the_run(monkeypatch, gkassi
     assert good.error is None and good.count("error") == 1
     logs = list((gkassist_home / "logs").glob("check-error-*.log"))
     assert len(logs) == 1 and "a bug met on this file" in logs[0].read_text(encoding="utf-8")
+
+
+def test_a_bad_cell_is_named_once_by_n1_not_again_as_unreadable(tmp_path):
+    from test_import_variants import consistent, set_row
+
+    path = tmp_path / "bad-cell.txt"
+    path.write_text(set_row(consistent(), "2.重复申请", ["-1", 0, 0, 0, 0, 0, 0]), encoding="utf-8")
+    code, text = run(str(path))
+    assert code == 1
+    assert text.count("「-1」") == 1 and "错误 N1" in text
+    assert "未能读出" not in text

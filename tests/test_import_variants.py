@@ -158,6 +158,9 @@ def test_n1_invalid_count_is_named_with_what_was_printed(printed):
     assert "requests.rejected.duplicate.natural" not in report.answers  # answers stay valid
     assert report.invalid == {"requests.rejected.duplicate.natural": printed}
     assert report.invalid_messages and "2.重复申请·自然人" in report.invalid_messages[0]
+    # an importing user is told; a checker leaves it to N1 instead of saying it twice
+    assert report.unreadable == report.invalid_messages
+    assert report.unreadable_besides_invalid() == []
     findings = engine.check(report.answers_as_printed(), extra_facts=report.structure_facts, notes=report.notes)
     n1 = [f for f in findings if f.code == "N1" and f.severity == "error"]
     assert len(n1) == 1 and f"「{printed}」" in n1[0].message

@@ -70,7 +70,9 @@ class ImportedReport:
     holds table cells printed with something that is no valid value (「-1」, 「1.5」 in a count),
     as printed — kept out of ``answers`` so that a session stays valid, given to the rules by
     ``answers_as_printed`` so that rule N1 names them; ``invalid_messages`` says, in Chinese, what
-    is wrong with each. ``unreadable`` lists, in Chinese, every part that could not be read;
+    is wrong with each. ``unreadable`` lists, in Chinese, every part that could not be read,
+    those bad cells included (a checker that lets N1 report them can leave ``invalid_messages``
+    out, see ``unreadable_besides_invalid``);
     ``structure_facts`` feed the S rules. ``failed`` is True when the file is no report at all
     (empty, binary, nothing recognisable).
     """
@@ -90,9 +92,10 @@ class ImportedReport:
         """The answers plus the invalid cells as printed: what the rules should judge."""
         return {**self.answers, **self.invalid}
 
-    def messages(self) -> list[str]:
-        """Everything a person importing this report should be told: unread parts, bad cells."""
-        return [*self.unreadable, *self.invalid_messages]
+    def unreadable_besides_invalid(self) -> list[str]:
+        """What could not be read, without the bad cells that rule N1 reports when checking."""
+        bad = set(self.invalid_messages)
+        return [m for m in self.unreadable if m not in bad]
 
 
 @cache

@@ -107,6 +107,7 @@ def _read_tables(items: list[Item], split: Split, report: ImportedReport) -> tup
             fact["image"] = any(isinstance(it, Image) for it in part)
             report.unreadable.append(f"未找到{fact['name']}" + ("（该部分只有图片）。" if fact["image"] else "。"))
     report.unreadable.extend(reading.unreadable)
+    report.unreadable.extend(reading.invalid_messages)
     return reading, stray
 
 
