@@ -90,3 +90,48 @@ def test_text_that_is_no_report(tmp_path):
     report = read_report(path)
     assert report.failed
     assert "不是政府信息公开工作年度报告" in report.unreadable[0]
+
+
+PAGE = Path(__file__).parent / "fixtures" / "qinglin-jtj-2023.html"
+
+
+def _mht(part_headers: str, body: str) -> bytes:
+    boundary = "----MultipartBoundary--Qm9vEm"
+    return (
+        "From: <Saved by Blink>\r\nSnapshot-Content-Location: http://www.example.gov.cn/zwgk/nb/2024.html\r\n"
+        "Subject: =?utf-8?Q?report?=\r\nMIME-Version: 1.0\r\n"
+        f'Content-Type: multipart/related;\r\n\ttype="text/html";\r\n\tboundary="{boundary}"\r\n\r\n'
+        f"--{boundary}\r\n{part_headers}\r\n\r\n{body}\r\n"
+        f"--{boundary}\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n"
+        f"--{boundary}--\r\n"
+    ).encode("ascii")
+
+
+def test_web_archive_quoted_printable_gbk(tmp_path):
+    import quopri
+
+    html = PAGE.read_text(encoding="utf-8").replace("charset=utf-8", "charset=gb2312")
+    body = quopri.encodestring(html.encode("gb18030")).decode("ascii")
+    path = tmp_path / "page.mht"
+    path.write_bytes(_mht("Content-Type: text/html\r\nContent-Transfer-Encoding: quoted-printable", body))
+    report = read_report(path)
+    assert report.source["format"] == "mhtml" and report.source["encoding"] == "gb18030"
+    assert report.answers == read_report(PAGE).answers
+
+
+def test_web_archive_base64_with_charset_only_in_the_part_header(tmp_path):
+    import base64
+
+    html = PAGE.read_text(encoding="utf-8").replace('<meta http-equiv="Content-Type" content="text/html; charset=utf-8" />', "")
+    body = base64.encodebytes(html.encode("gbk")).decode("ascii")
+    path = tmp_path / "page.mhtml"
+    path.write_bytes(_mht('Content-Type: text/html; charset="gbk"\r\nContent-Transfer-Encoding: base64', body))
+    report = read_report(path)
+    assert report.answers == read_report(PAGE).answers
+
+
+def test_web_archive_without_a_page(tmp_path):
+    path = tmp_path / "empty.mht"
+    path.write_bytes(_mht("Content-Type: text/css", "body{}"))
+    report = read_report(path)
+    assert report.failed and "网页存档" in report.unreadable[0]

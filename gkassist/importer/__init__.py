@@ -5,7 +5,8 @@ Public interface (see docs/internals.md):
     read_report(path) -> ImportedReport
     read_report_text(text, name) -> ImportedReport
 
-Modules, one job each: ``decoding`` (bytes → text), ``text_layout`` / ``html_layout`` (→ items),
+Modules, one job each: ``decoding`` (bytes → text), ``mhtml`` (web archives → their page),
+``text_layout`` / ``html_layout`` (→ items),
 ``spans`` (merged cells), ``sections`` (headings), ``tables`` (numbers), ``prose`` (section
 text), ``meta`` (title, date, citations), ``cells`` (cell values), ``reader`` (the order of work).
 """

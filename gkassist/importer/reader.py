@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from gkassist.form import FORM
-from gkassist.importer import meta, prose, tables
+from gkassist.importer import meta, mhtml, prose, tables
 from gkassist.importer.decoding import Unreadable, decode
 from gkassist.importer.html_layout import looks_like_html, read_html
 from gkassist.importer.model import Document, Image, ImportedReport, Item, Line, Table, formats
@@ -31,11 +31,28 @@ def read_report(path: str | Path) -> ImportedReport:
     except OSError as err:
         reason = "文件不存在" if isinstance(err, FileNotFoundError) else (err.strerror or str(err))
         return _failed(str(p), f"无法打开文件：{reason}。", "missing")
+    fmt = None
+    if mhtml.is_mhtml(data):
+        page = mhtml.html_of(data)
+        if page is None:
+            return _failed(str(p), "这是网页存档（.mht）文件，但其中没有网页内容，无法读取。", "mhtml")
+        data, charset = page
+        fmt = "mhtml"
+        if charset and charset.lower().replace("-", "") in ("gbk", "gb2312", "gb18030", "cp936"):
+            data = _declare_gb(data)
     try:
         decoded = decode(data)
     except Unreadable as err:
-        return _failed(str(p), str(err), "unreadable")
-    return read_report_text(decoded.text, str(p), encoding=decoded.encoding)
+        return _failed(str(p), str(err), fmt or "unreadable")
+    report = read_report_text(decoded.text, str(p), encoding=decoded.encoding)
+    if fmt and not report.failed:
+        report.source["format"] = fmt
+    return report
+
+
+def _declare_gb(html: bytes) -> bytes:
+    """An archive part declared GBK in its MIME header: say so where the decoder looks."""
+    return b'<meta charset="gbk">' + html
 
 
 def read_report_text(text: str, name: str = "<text>", *, encoding: str | None = None) -> ImportedReport:
