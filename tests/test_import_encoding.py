@@ -52,7 +52,7 @@ def test_gbk_is_not_mistaken_for_utf8():
         (b"  \r\n\t\n", "空的"),
         (b"\xef\xbb\xbf", "空的"),
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "PDF"),
-        (b"PK\x03\x04\x14\x00\x06\x00", "docx"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "压缩包"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00", "doc"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "图片"),
         (bytes(range(256)) * 20, "二进制"),

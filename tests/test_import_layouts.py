@@ -63,3 +63,31 @@ def test_markdown_rows_without_header_lines():
     assert report.answers["requests.carry_over.total"] == 24
     assert [report.answers[f"review.{c.id}"] for c in FORM.review_columns] == [119, 25, 91, 24, 259]
     assert report.answers["litigation_after_review.total"] == 38
+
+
+def test_word_report_reads_back_to_the_same_answers(tmp_path):
+    from gkassist.render import render_to_bytes
+
+    answers = session_answers()
+    path = tmp_path / "report.docx"
+    path.write_bytes(render_to_bytes(answers, "docx"))
+    report = read_report(path)
+    assert report.source["format"] == "docx"
+    assert report.unreadable == []
+    for fid, value in answers.items():
+        assert report.answers.get(fid) == value, fid
+
+
+def test_damaged_word_file_and_other_zip_files_are_reported(tmp_path):
+    import zipfile
+
+    damaged = tmp_path / "damaged.docx"
+    with zipfile.ZipFile(damaged, "w") as z:
+        z.writestr("word/document.xml", "<not xml")
+    report = read_report(damaged)
+    assert report.failed and "Word 文件，但内容已损坏" in report.unreadable[0]
+    sheet = tmp_path / "table.xlsx"
+    with zipfile.ZipFile(sheet, "w") as z:
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    report = read_report(sheet)
+    assert report.failed and "另存为网页" in report.unreadable[0]

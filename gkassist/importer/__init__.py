@@ -1,4 +1,4 @@
-"""Published reports (txt / html) → answers, notes, structure facts, and what could not be read.
+"""Published reports (txt / html / mht / docx) → answers, notes, structure facts, and what could not be read.
 
 Public interface (see docs/internals.md):
 
@@ -6,7 +6,7 @@ Public interface (see docs/internals.md):
     read_report_text(text, name) -> ImportedReport
 
 Modules, one job each: ``decoding`` (bytes → text), ``mhtml`` (web archives → their page),
-``text_layout`` / ``html_layout`` (→ items),
+``text_layout`` / ``html_layout`` / ``docx_layout`` (→ items),
 ``spans`` (merged cells), ``sections`` (headings), ``tables`` (numbers), ``prose`` (section
 text), ``meta`` (title, date, citations), ``cells`` (cell values), ``reader`` (the order of work).
 """

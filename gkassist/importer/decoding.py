@@ -25,7 +25,7 @@ class Decoded:
 # (magic bytes, what the file is) for formats people save reports in by mistake
 _MAGIC = (
     (b"%PDF", "PDF 文件"),
-    (b"PK\x03\x04", "压缩包或 Word/Excel（.docx/.xlsx）文件"),
+    (b"PK\x03\x04", "压缩包或 Excel（.xlsx）等文件"),
     (b"\xd0\xcf\x11\xe0", "旧版 Word/Excel（.doc/.xls）文件"),
     (b"{\\rtf", "RTF 文件"),
     (b"\x89PNG", "PNG 图片"),

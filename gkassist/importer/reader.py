@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from gkassist.form import FORM
-from gkassist.importer import meta, mhtml, prose, tables
+from gkassist.importer import docx_layout, meta, mhtml, prose, tables
 from gkassist.importer.decoding import Unreadable, decode
 from gkassist.importer.html_layout import looks_like_html, read_html
 from gkassist.importer.model import Document, Image, ImportedReport, Item, Line, Table, formats
@@ -31,6 +31,14 @@ def read_report(path: str | Path) -> ImportedReport:
     except OSError as err:
         reason = "文件不存在" if isinstance(err, FileNotFoundError) else (err.strerror or str(err))
         return _failed(str(p), f"无法打开文件：{reason}。", "missing")
+    if docx_layout.is_docx(data):
+        try:
+            doc = docx_layout.read_docx(data)
+        except Unreadable as err:
+            return _failed(str(p), str(err), "docx")
+        report = _read_document(doc)
+        report.source = {"kind": "import", "file": str(p), "format": "docx"}
+        return report
     fmt = None
     if mhtml.is_mhtml(data):
         page = mhtml.html_of(data)
