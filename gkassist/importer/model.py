@@ -92,6 +92,10 @@ class ImportedReport:
         """The answers plus the invalid cells as printed: what the rules should judge."""
         return {**self.answers, **self.invalid}
 
+    def messages(self) -> list[str]:
+        """Everything a person importing this report should be told (unread parts, bad cells)."""
+        return list(self.unreadable)
+
     def unreadable_besides_invalid(self) -> list[str]:
         """What could not be read, without the bad cells that rule N1 reports when checking."""
         bad = set(self.invalid_messages)
