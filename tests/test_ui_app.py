@@ -25,6 +25,8 @@ from gkassist.ui.widgets import ChatMessage
 
 SIZE = (120, 40)
 FIXTURE = Path(__file__).parent / "fixtures" / "hongjiang-2024.session.json"
+# the published sample: ../shared beside the clone (CI lays it there too)
+SAMPLE_TXT = Path(__file__).resolve().parents[2] / "shared" / "samples" / "hongjiang-kjgxj-2024.txt"
 
 
 @pytest.fixture(autouse=True)
@@ -364,3 +366,105 @@ async def test_export_asks_for_confirmation_while_errors_remain(tmp_path: Path) 
         await settle(pilot)
         assert target.exists()
         assert any(str(target) in m for m in said(app, "info"))
+
+
+async def test_new_year_from_a_saved_session_carries_over(home: Path) -> None:
+    from gkassist.session import SessionStore
+
+    last_year = sample_answers()
+    last_year["requests.new.natural"] = 2
+    last_year["requests.carry_over.natural"] = 2  # two applications carried into 2025
+    last_year["active.normative.in_force"] = 4
+    with SessionStore().create(last_year):
+        pass
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.click("#carry")  # the saved report is highlighted: start its next year
+        await settle(pilot)
+        screen = interview(app)
+        session = screen.session
+        assert session.previous["meta.agency"] == last_year["meta.agency"]
+        assert session.answers["meta.year"] == 2025
+        assert session.answers["requests.carried.natural"] == 2
+        assert any("上年" in m for m in said(app, "info")), "the carry-over is explained"
+        assert screen.query_one("#line").value == "怀化市洪江区科技和工业信息化局"
+        await answer(pilot, "/goto 二")
+        await answer(pilot, "有")
+        assert "上年度现行有效 4 件" in said(app, "question")[-1], "现行有效 is suggested from last year"
+        await answer(pilot, "/goto 三")
+        await answer(pilot, "有")
+        await answer(pilot, "1 0 0 0 0 0")
+        assert screen.flow.step_id == "requests.carried"
+        assert screen.query_one("#line").value == "2 0 0 0 0 0", "上年结转 = last year's 结转下年度"
+        await answer(pilot, "/goto 五")
+        assert screen.flow.step_id == "rectification", "with last year known, its rectification is asked"
+        assert last_year["problems"][:20] in said(app, "question")[-1]
+
+
+async def test_new_year_from_last_years_published_report(home: Path) -> None:
+    sample_txt = SAMPLE_TXT
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#import-path").value = str(sample_txt)
+        await pilot.click("#import")
+        await settle(pilot)
+        screen = interview(app)
+        previous = screen.session.previous
+        assert previous["meta.agency"] == "怀化市洪江区科技和工业信息化局"
+        assert previous["requests.new.natural"] == 0
+        assert screen.session.answers["meta.year"] == 2025
+        assert not any(FORM.is_derived(f) for f in screen.session.answers), "totals are computed, not stored"
+
+
+async def test_a_file_that_is_no_report_is_explained_in_the_picker(tmp_path: Path) -> None:
+    junk = tmp_path / "notes.txt"
+    junk.write_text("会议纪要\n今天天气很好。\n", encoding="utf-8")
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#import-path").value = str(junk)
+        await pilot.click("#import")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PickerScreen"
+        message = str(app.screen.query_one("#picker-msg").render())
+        assert "无法从这个文件读出上年的报告" in message
+        path_input = app.screen.query_one("#import-path")
+        path_input.value = str(tmp_path / "missing.txt")
+        path_input.focus()
+        await pilot.press("enter")  # the keyboard way: Enter in the path field
+        await settle(pilot)
+        assert "找不到文件" in str(app.screen.query_one("#picker-msg").render())
+
+
+async def test_section_five_has_a_working_place_for_standard_wording() -> None:
+    """The wording layer (issue 6) plugs a provider in; the list, its insertion and its worker work."""
+    seen: list[tuple[str, str]] = []
+
+    def provider(kind: str, text: str, answers: Any, previous: Any) -> list[str]:
+        seen.append((kind, text))
+        return ["政策解读形式较为单一。"] if "解读" in text else []
+
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        screen = interview(app)
+        screen.suggestion_provider = provider
+        await answer(pilot, "/goto 五")
+        assert screen.flow.step_id == "problems"
+        suggestions = screen.query_one("#suggestions")
+        assert not suggestions.display
+        editor = screen.query_one("#prose")
+        editor.focus()
+        await pilot.press(*"一是解读")
+        await settle(pilot)
+        assert seen and seen[-1] == ("problems", "一是解读")
+        assert suggestions.display and suggestions.option_count == 1
+        suggestions.focus()
+        suggestions.highlighted = 0
+        await pilot.press("enter")
+        await settle(pilot)
+        assert editor.text == "一是解读政策解读形式较为单一。"
+        await answer(pilot, editor.text)
+        assert screen.session.answers["problems"] == "一是解读政策解读形式较为单一。"

@@ -9,6 +9,7 @@ on disk.
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from rich.text import Text
@@ -46,6 +47,11 @@ class InterviewScreen(Screen):
         Binding("f4", "review", "审阅", show=False),
         Binding("f5", "export", "导出", show=False),
     ]
+
+    # Standard wording for section 五 (issue 6) plugs in here: called in a worker with the step's
+    # ``suggest`` kind (problems / measures / rectification), the editor's text, the answers and
+    # last year's answers; returns phrasings to list under the editor (selecting one inserts it).
+    suggestion_provider: Callable[[str, str, Mapping[str, Any], Mapping[str, Any] | None], list[str]] | None = None
 
     def __init__(self, session: Any, *, resumed: bool = False, intro: str | None = None) -> None:
         super().__init__()
@@ -97,7 +103,10 @@ class InterviewScreen(Screen):
     def on_mount(self) -> None:
         self._set_title()
         self.chat.anchor()
-        self.flow.restore(self.session.position or {})
+        if self.resumed:
+            self.flow.restore(self.session.position or {})
+        # a new report starts at the first question, even when carry-over has answered it:
+        # the prefilled answer is there to be confirmed with Enter
         if self.resumed:
             self._replay()
         if self.intro:
@@ -252,6 +261,21 @@ class InterviewScreen(Screen):
         editor = self.query_one("#prose", ProseEditor)
         editor.insert(str(event.option.prompt))
         editor.focus()
+
+    @on(ProseEditor.Changed, "#prose")
+    def _prose_changed(self, event: ProseEditor.Changed) -> None:
+        step = self.flow.step
+        if step.suggest and self.suggestion_provider is not None:
+            self._suggest(step.suggest, event.text_area.text)
+
+    @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
+    def _suggest(self, kind: str, text: str) -> None:
+        # exclusive: each keystroke cancels the search still running for the previous one
+        provider = self.suggestion_provider
+        if provider is None:
+            return
+        items = provider(kind, text, dict(self.session.answers), self.session.previous)
+        self.app.call_from_thread(self.show_suggestions, items)
 
     def show_suggestions(self, items: list[str]) -> None:
         """Offer standard wording under the prose editor (the wording layer calls this)."""

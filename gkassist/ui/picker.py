@@ -13,6 +13,7 @@ from textual.widgets import Button, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from gkassist.errors import UserError
+from gkassist.form import FORM
 from gkassist.ui.flow import carry_over, load_script
 
 
@@ -174,4 +175,16 @@ def read_previous(path: Path) -> dict[str, Any]:
         return dict(SessionStore(path.parent).open(path, lock=False).answers)
     from gkassist.importer import read_report
 
-    return dict(read_report(path).answers)
+    report = read_report(path)
+    if report.failed or not report.answers:
+        raise UserError("；".join(report.unreadable) or str(path))
+    answers = dict(report.answers)
+    # a published report prints its totals; a session made by the interview computes them
+    for fid in list(answers):
+        if FORM.is_derived(fid):
+            del answers[fid]
+    if report.agency and "meta.agency" not in answers:
+        answers["meta.agency"] = report.agency
+    if report.year and "meta.year" not in answers:
+        answers["meta.year"] = report.year
+    return answers

@@ -13,6 +13,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
@@ -91,8 +92,12 @@ class ProseEditor(TextArea):
         Binding("ctrl+enter", "submit", "提交", show=False, priority=True),
     ]
 
-    class Submitted(TextArea.Changed):
+    class Submitted(Message):
         """The editor's text was submitted."""
+
+        def __init__(self, text_area: ProseEditor) -> None:
+            super().__init__()
+            self.text_area = text_area
 
     def action_submit(self) -> None:
         self.post_message(self.Submitted(self))
