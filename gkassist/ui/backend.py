@@ -103,9 +103,12 @@ class Backend:
     def export(self, fmt: str, path: str | Path | None) -> Path:
         from gkassist.render import render_to_bytes
 
-        target = Path(path).expanduser() if path else self.default_export_path(fmt)
-        if target.is_dir():
+        raw = str(path or "").strip()
+        target = Path(raw).expanduser() if raw else self.default_export_path(fmt)
+        if target.is_dir() or raw.endswith(("/", "\\")):
             target = self.default_export_path(fmt, target)
+        elif not target.suffix:
+            target = target.with_name(f"{target.name}.{fmt}")  # 「/export docx 年报」 → 年报.docx
         with self._lock:
             data = render_to_bytes(dict(self.session.answers), fmt)
         target.parent.mkdir(parents=True, exist_ok=True)

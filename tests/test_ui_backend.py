@@ -1,0 +1,65 @@
+"""The interview's backend without a screen: one write per answer, export paths, finding filters."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from gkassist.session import SessionStore
+from gkassist.ui.backend import Backend, touching
+from gkassist.ui.flow import Flow
+
+
+@pytest.fixture
+def backend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Backend:
+    monkeypatch.setenv("GKASSIST_HOME", str(tmp_path / "home"))
+    session = SessionStore().create({"meta.agency": "某某县科技局", "meta.year": 2024})
+    yield Backend(session)
+    session.close()
+
+
+def test_an_answer_is_one_write_with_its_position(backend: Backend, monkeypatch: pytest.MonkeyPatch) -> None:
+    session = backend.session
+    writes: list[int] = []
+    original = type(session).save
+    monkeypatch.setattr(type(session), "save", lambda self: (writes.append(1), original(self))[1])
+    flow = Flow(session)
+    flow.move("requests.any")
+    outcome = flow.submit("有")  # a gate: workbench and position only
+    backend.save(outcome, {"step": outcome.next_step, "return_to": None})
+    flow.move(outcome.next_step)
+    outcome = flow.submit("3 1 0 0 0 0")
+    writes.clear()
+    backend.save(outcome, {"step": outcome.next_step, "return_to": None})
+    assert len(writes) == 1
+    reopened = SessionStore().open(session.path, lock=False)
+    assert reopened.answers["requests.new.natural"] == 3
+    assert reopened.position["step"] == "requests.carried"
+    assert reopened.workbench["gates"] == {"requests.any": True}
+
+
+def test_export_paths(backend: Backend, tmp_path: Path) -> None:
+    title = "某某县科技局2024年政府信息公开工作年度报告"
+    assert backend.export("txt", tmp_path / "年报") == (tmp_path / "年报.txt").resolve()
+    assert backend.export("md", str(tmp_path) + "/") == (tmp_path / f"{title}.md").resolve()
+    assert backend.export("html", tmp_path / "x.htm").name == "x.htm"
+    assert title in (tmp_path / "年报.txt").read_text(encoding="utf-8")
+
+
+def test_findings_touching_a_row_include_those_on_its_totals(backend: Backend) -> None:
+    class F:
+        def __init__(self, code: str, fields: tuple[str, ...]) -> None:
+            self.code, self.fields = code, fields
+
+    n2 = F("N2", ("requests.new.total",))
+    t6 = F("T6", ("other_matters",))
+    assert touching([n2, t6], ["requests.new.natural"]) == [n2]
+
+
+def test_findings_come_from_the_real_engine(backend: Backend) -> None:
+    findings = backend.check(None)
+    assert findings, "an almost empty report has findings (T4, T6 …)"
+    assert all(f.severity in ("error", "warning", "hint") for f in findings)
+    after = backend.check({"requests.new.natural": 3})
+    assert {f.code for f in after} >= {f.code for f in findings if f.code != "N4"}
