@@ -20,7 +20,7 @@ import pytest
 from gkassist.form import FORM
 from gkassist.ui.app import GkApp
 from gkassist.ui.flow import FINAL
-from gkassist.ui.interview import InterviewScreen
+from gkassist.ui.interview import LIVE_MESSAGES, InterviewScreen
 from gkassist.ui.widgets import ChatMessage
 
 SIZE = (120, 40)
@@ -205,6 +205,10 @@ async def test_nonzero_tables_with_an_imbalance_that_is_then_fixed() -> None:
         await answer(pilot, "否")
         await answer(pilot, screen.query_one("#prose").text)  # the standard fee sentence, as offered
         answers = dict(screen.session.answers)
+        # a long conversation stays cheap to draw: older messages are folded into history blocks
+        assert len(chat(app)) <= LIVE_MESSAGES + 8
+        history = list(screen.query(".history"))
+        assert history and "怀化市洪江区科技和工业信息化局" in str(history[0].render())
 
     expected: dict[str, Any] = {
         "meta.agency": "怀化市洪江区科技和工业信息化局",

@@ -36,7 +36,8 @@ from gkassist.ui.widgets import (
 )
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "hint": 2}
-LIVE_MESSAGES = 16  # message widgets kept; older ones are folded into the history widget
+LIVE_MESSAGES = 40  # message widgets kept; older ones are folded into history widgets
+HISTORY_CHUNKS = 30  # folded batches kept (some 600 messages); the review screen has it all
 
 
 class InterviewScreen(Screen):
@@ -67,7 +68,6 @@ class InterviewScreen(Screen):
         self._pending: list[ChatMessage] = []
         self._submitted: str | None = None
         self._panel_due = False
-        self._history = Text()
         self._answered_step: str | None = None
         self._shown: set[tuple[str, tuple[str, ...]]] = set()  # findings already said in the chat
 
@@ -79,8 +79,7 @@ class InterviewScreen(Screen):
         with Horizontal(id="body"):
             yield SidePanel(say, id="side")
             with Vertical(id="main"):
-                with VerticalScroll(id="chat"):
-                    yield Static("", id="history", markup=False)
+                yield VerticalScroll(id="chat")
                 with Vertical(id="answer-area"):
                     yield Static(say("hint_line"), id="hint", markup=False)
                     yield AnswerInput(id="line")
@@ -151,16 +150,16 @@ class InterviewScreen(Screen):
         chat = self.chat
         chat.mount_all(pending)
         # every message is a widget, and each widget costs every layout pass: older messages are
-        # folded into one history widget, which stays scrollable but is laid out as one
+        # folded, a batch at a time, into one plain widget each (written once, never re-wrapped)
         live = list(chat.query(ChatMessage))
         if len(live) > LIVE_MESSAGES:
             old = live[: len(live) - LIVE_MESSAGES // 2]
-            history = self.query_one("#history", Static)
-            self._history.append_text(Text("\n").join(m.history_text() for m in old))
-            self._history.append("\n")
-            history.update(self._history)
-            history.display = True
+            text = Text("\n").join(m.history_text() for m in old)
+            chat.mount(Static(text, classes="history", markup=False), before=old[0])
             chat.remove_children(old)
+            chunks = list(chat.query(".history"))
+            if len(chunks) > HISTORY_CHUNKS:
+                chat.remove_children(chunks[: len(chunks) - HISTORY_CHUNKS])
         chat.scroll_end(animate=False)
 
     def _replay(self) -> None:
