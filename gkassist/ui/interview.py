@@ -68,6 +68,7 @@ class InterviewScreen(Screen):
         self._pending: list[ChatMessage] = []
         self._submitted: str | None = None
         self._panel_due = False
+        self._hint = ""
         self._answered_step: str | None = None
         self._shown: set[tuple[str, tuple[str, ...]]] = set()  # findings already said in the chat
 
@@ -196,7 +197,10 @@ class InterviewScreen(Screen):
             else:
                 line.cursor_position = len(line.value)
         self.query_one("#btn-submit", Button).display = q.multiline
-        self.query_one("#hint", Static).update(self.say("hint_prose_line" if q.multiline else "hint_line"))
+        hint = self.say("hint_prose_line" if q.multiline else "hint_line")
+        if hint != self._hint:  # an update redraws, even with the same text
+            self._hint = hint
+            self.query_one("#hint", Static).update(hint)
         self.refresh_panel()
 
     def refresh_panel(self) -> None:
