@@ -8,7 +8,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, RadioButton, RadioSet, Static
+from textual.widgets import Button, Input, Static
 
 from gkassist.ui.backend import EXPORT_FORMATS, Backend
 
@@ -25,8 +25,8 @@ class ConfirmScreen(ModalScreen[bool]):
         with Vertical(classes="dialog"):
             yield Static(self.question, classes="dialog-text", markup=False)
             with Horizontal(classes="dialog-buttons"):
-                yield Button(self.say("btn_yes"), id="yes", variant="error")
-                yield Button(self.say("btn_no"), id="no", variant="primary")
+                yield Button(self.say("btn_yes"), id="yes", variant="error", compact=True)
+                yield Button(self.say("btn_no"), id="no", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()
@@ -55,17 +55,21 @@ class ExportScreen(ModalScreen[tuple[str, str] | None]):
         with Vertical(classes="dialog", id="export-box"):
             yield Static(say("export_title"), classes="dialog-title", markup=False)
             yield Static(say("export_formats"), classes="dialog-text", markup=False)
-            with RadioSet(id="formats"):
+            # buttons rather than a RadioSet: its 「▐●▌」 are ambiguous-width characters
+            with Horizontal(id="formats"):
                 for fmt in EXPORT_FORMATS:
-                    yield RadioButton(fmt, value=fmt == self.fmt, id=f"fmt-{fmt}")
-            yield Input(str(self.backend.default_export_path(self.fmt)), id="export-path")
+                    variant = "primary" if fmt == self.fmt else "default"
+                    yield Button(fmt, id=f"fmt-{fmt}", variant=variant, compact=True)
+            yield Input(str(self.backend.default_export_path(self.fmt)), id="export-path", compact=True)
             with Horizontal(classes="dialog-buttons"):
-                yield Button(say("btn_export"), id="do-export", variant="primary")
-                yield Button(say("btn_no"), id="cancel")
+                yield Button(say("btn_export"), id="do-export", variant="primary", compact=True)
+                yield Button(say("btn_no"), id="cancel", compact=True)
 
-    def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
+    def choose(self, fmt: str) -> None:
         old_default = str(self.backend.default_export_path(self.fmt))
-        self.fmt = str(event.pressed.label)
+        self.fmt = fmt
+        for other in EXPORT_FORMATS:
+            self.query_one(f"#fmt-{other}", Button).variant = "primary" if other == fmt else "default"
         path = self.query_one("#export-path", Input)
         if path.value == old_default:
             path.value = str(self.backend.default_export_path(self.fmt))
@@ -76,7 +80,10 @@ class ExportScreen(ModalScreen[tuple[str, str] | None]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
-        if event.button.id == "do-export":
+        button = event.button.id or ""
+        if button.startswith("fmt-"):
+            self.choose(button.removeprefix("fmt-"))
+        elif button == "do-export":
             self._done()
         else:
             self.dismiss(None)

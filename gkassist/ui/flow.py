@@ -101,7 +101,7 @@ def _row_geometry(ref: str) -> tuple[str, tuple[str, ...], tuple[str, ...], str]
         raise KeyError(ref)
     group = next(g for g in FORM.review_groups if g.id == ref)
     cols = [c for c in FORM.review_columns if not c.derived]
-    label = f"{group.parent}·{group.label}" if group.parent else group.label
+    label = f"{group.parent}（{group.label}）" if group.parent else group.label
     return label, tuple(f"{ref}.{c.id}" for c in cols), tuple(c.label for c in cols), "review_row"
 
 
@@ -624,7 +624,7 @@ class Flow:
         out = []
         for label, fid in zip(labels, ids, strict=True):
             v = FORM.value(fid, self.state.answers)
-            out.append(self.script.say("cell", label=label, value="—" if v is None else v))
+            out.append(self.script.say("cell", label=label, value="？" if v is None else v))
         return "，".join(out)
 
     # --- recap of a resumed conversation ------------------------------------------------------

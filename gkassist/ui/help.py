@@ -20,7 +20,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(say("help_title"), id="help-title", markup=False)
             with VerticalScroll(id="help-scroll"):
                 yield Static(say("help_text"), id="help-text", markup=False)
-            yield Button(say("btn_close"), id="help-close", variant="primary")
+            yield Button(say("btn_close"), id="help-close", variant="primary", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#help-close", Button).focus()

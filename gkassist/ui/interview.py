@@ -26,6 +26,7 @@ from gkassist.ui.backend import EXPORT_FORMATS, Backend, count_by_severity, find
 from gkassist.ui.flow import FINAL, Flow, Outcome
 from gkassist.ui.messages import AnswerSaved, ExportDone, ExportRequested, FindingsUpdated, GotoStep
 from gkassist.ui.widgets import (
+    HEADER_ICON,
     AnswerInput,
     ChatMessage,
     ProseEditor,
@@ -76,28 +77,27 @@ class InterviewScreen(Screen):
 
     def compose(self) -> ComposeResult:
         say = self.say
-        yield Header()
+        yield Header(icon=HEADER_ICON)
         with Horizontal(id="body"):
             yield SidePanel(say, id="side")
             with Vertical(id="main"):
                 yield VerticalScroll(id="chat")
                 with Vertical(id="answer-area"):
                     yield Static(say("hint_line"), id="hint", markup=False)
-                    yield AnswerInput(id="line")
-                    editor = ProseEditor(id="prose", soft_wrap=True, show_line_numbers=False)
-                    editor.border_subtitle = say("prose_hint")
+                    yield AnswerInput(id="line", compact=True)
+                    editor = ProseEditor(id="prose", soft_wrap=True, show_line_numbers=False, compact=True)
                     yield editor
                     # the place for section 五's standard wording (issue 6): filled by show_suggestions
                     yield SuggestionList(id="suggestions")
                     with Horizontal(id="buttons"):
-                        yield Button(say("btn_submit"), id="btn-submit", variant="primary")
-                        yield Button(say("btn_back"), id="btn-back")
-                        yield Button(say("btn_skip"), id="btn-skip")
-                        yield Button(say("btn_preview"), id="btn-preview")
-                        yield Button(say("btn_check"), id="btn-check")
-                        yield Button(say("btn_review"), id="btn-review")
-                        yield Button(say("btn_export"), id="btn-export")
-                        yield Button(say("btn_help"), id="btn-help")
+                        yield Button(say("btn_submit"), id="btn-submit", variant="primary", compact=True)
+                        yield Button(say("btn_back"), id="btn-back", compact=True)
+                        yield Button(say("btn_skip"), id="btn-skip", compact=True)
+                        yield Button(say("btn_preview"), id="btn-preview", compact=True)
+                        yield Button(say("btn_check"), id="btn-check", compact=True)
+                        yield Button(say("btn_review"), id="btn-review", compact=True)
+                        yield Button(say("btn_export"), id="btn-export", compact=True)
+                        yield Button(say("btn_help"), id="btn-help", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:

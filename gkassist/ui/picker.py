@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from gkassist.errors import UserError
 from gkassist.form import FORM
 from gkassist.ui.flow import carry_over, load_script
+from gkassist.ui.widgets import HEADER_ICON
 
 
 class PickerScreen(Screen):
@@ -26,18 +27,18 @@ class PickerScreen(Screen):
 
     def compose(self) -> ComposeResult:
         say = self.say
-        yield Header()
+        yield Header(icon=HEADER_ICON)
         with Vertical(id="picker"):
             yield Static(say("picker_intro"), id="picker-intro", markup=False)
             yield OptionList(id="saved")
             yield Static("", id="picker-msg", markup=False)
             with Horizontal(classes="picker-buttons"):
-                yield Button(say("picker_new"), id="new", variant="primary")
-                yield Button(say("picker_carry"), id="carry")
-                yield Button(say("picker_quit"), id="quit")
+                yield Button(say("picker_new"), id="new", variant="primary", compact=True)
+                yield Button(say("picker_carry"), id="carry", compact=True)
+                yield Button(say("picker_quit"), id="quit", compact=True)
             with Horizontal(classes="picker-buttons"):
-                yield Input(placeholder=say("picker_import_hint"), id="import-path")
-                yield Button(say("picker_import"), id="import")
+                yield Input(placeholder=say("picker_import_hint"), id="import-path", compact=True)
+                yield Button(say("picker_import"), id="import", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:

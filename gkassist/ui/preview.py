@@ -12,6 +12,7 @@ from textual.widgets import Footer, Header, Static
 from gkassist.ui.backend import Backend
 from gkassist.ui.flow import load_script
 from gkassist.ui.messages import PreviewReady
+from gkassist.ui.widgets import HEADER_ICON
 
 
 class PreviewScreen(Screen):
@@ -24,10 +25,10 @@ class PreviewScreen(Screen):
         self.text = ""
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield Header(icon=HEADER_ICON)
         yield Static(self.say("preview_title"), id="preview-title", markup=False)
         with VerticalScroll(id="preview-scroll"):
-            yield Static("…", id="preview", markup=False)
+            yield Static(self.say("preview_loading"), id="preview", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:

@@ -18,6 +18,7 @@ from textual.widgets.option_list import Option
 
 from gkassist.form import FORM
 from gkassist.ui.flow import Step
+from gkassist.ui.widgets import HEADER_ICON
 
 if TYPE_CHECKING:
     from gkassist.ui.interview import InterviewScreen
@@ -42,13 +43,13 @@ class ReviewScreen(Screen):
 
     def compose(self) -> ComposeResult:
         say = self.say
-        yield Header()
+        yield Header(icon=HEADER_ICON)
         yield Static(say("review_intro"), id="review-intro", markup=False)
         yield OptionList(*self._options(), id="review-list")
         with Horizontal(id="review-buttons"):
-            yield Button(say("btn_export"), id="rv-export", variant="primary")
-            yield Button(say("btn_preview"), id="rv-preview")
-            yield Button(say("btn_close"), id="rv-close")
+            yield Button(say("btn_export"), id="rv-export", variant="primary", compact=True)
+            yield Button(say("btn_preview"), id="rv-preview", compact=True)
+            yield Button(say("btn_close"), id="rv-close", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -63,11 +64,11 @@ class ReviewScreen(Screen):
             values = [answers.get(f) for f in step.fields]
             if all(v is None for v in values):
                 return Text(say("review_unanswered"), style="bold red")
-            shown = "  ".join("—" if v is None else str(v) for v in values)
+            shown = "  ".join("？" if v is None else str(v) for v in values)
             totals = [d for d in FORM.dependents(step.fields[0]) if d.rsplit(".", 1)[0] == step.fields[0].rsplit(".", 1)[0]]
             if totals:
                 total = FORM.value(totals[0], answers)
-                shown += f"  |  总计 {'—' if total is None else total}"
+                shown += f"  |  总计 {'？' if total is None else total}"
             return Text(shown)
         fid = step.fields[0]
         value = answers.get(fid)
@@ -76,7 +77,7 @@ class ReviewScreen(Screen):
         if step.choice:
             return Text(FORM.field(fid).choices.get(value, str(value)))
         text = str(value).replace("\n", " ")
-        return Text(text[:PROSE_PREVIEW] + ("…" if len(text) > PROSE_PREVIEW else ""))
+        return Text(text[:PROSE_PREVIEW] + ("……" if len(text) > PROSE_PREVIEW else ""))
 
     def _options(self) -> list[Option | None]:
         options: list[Option | None] = []

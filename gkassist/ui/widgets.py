@@ -20,6 +20,10 @@ from textual.widgets.option_list import Option
 from gkassist.form import FORM
 from gkassist.ui.flow import Question, Script
 
+# "☰" is narrow in every terminal; Textual's default "⭘" is East-Asian "ambiguous" width, drawn
+# two cells wide by terminals set up for Chinese, which shifts the header line
+HEADER_ICON = "☰"
+
 
 class ChatMessage(Static):
     """One message in the conversation; its CSS class says who speaks (and how severe)."""
