@@ -24,7 +24,14 @@ from textual.worker import Worker, WorkerState
 from gkassist.errors import UserError
 from gkassist.ui.backend import EXPORT_FORMATS, Backend, count_by_severity, finding_key, touching
 from gkassist.ui.flow import FINAL, Flow, Outcome
-from gkassist.ui.messages import AnswerSaved, ExportDone, ExportRequested, FindingsUpdated, GotoStep
+from gkassist.ui.messages import (
+    AnswerSaved,
+    AnswerSubmitted,
+    ExportDone,
+    ExportRequested,
+    FindingsUpdated,
+    GotoStep,
+)
 from gkassist.ui.widgets import (
     HEADER_ICON,
     AnswerInput,
@@ -224,18 +231,21 @@ class InterviewScreen(Screen):
     @on(AnswerInput.Submitted, "#line")
     def _line_submitted(self, event: AnswerInput.Submitted) -> None:
         event.stop()
-        self.handle_text(event.value)
+        self.post_message(AnswerSubmitted(event.value))
 
     @on(ProseEditor.Submitted)
     def _prose_submitted(self, event: ProseEditor.Submitted) -> None:
         event.stop()
-        self.handle_text(event.text_area.text)
+        self.post_message(AnswerSubmitted(event.text_area.text))
+
+    def on_answer_submitted(self, message: AnswerSubmitted) -> None:
+        self.handle_text(message.text)
 
     @on(Button.Pressed)
     def _button(self, event: Button.Pressed) -> None:
         event.stop()
         actions = {
-            "btn-submit": lambda: self.handle_text(self._current_text()),
+            "btn-submit": lambda: self.post_message(AnswerSubmitted(self._current_text())),
             "btn-back": self.action_back,
             "btn-skip": self.action_skip,
             "btn-preview": self.action_preview,
@@ -256,7 +266,7 @@ class InterviewScreen(Screen):
             return
         step = self.flow.resolve_target(target)
         if step:
-            self.go_to(step)
+            self.post_message(GotoStep(step))
 
     @on(OptionList.OptionSelected, "#suggestions")
     def _suggestion_chosen(self, event: OptionList.OptionSelected) -> None:

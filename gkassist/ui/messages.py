@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from textual.message import Message
@@ -37,11 +37,6 @@ class FindingsUpdated(Message):
 
 
 @dataclass
-class SessionOpened(Message):
-    session: Any
-
-
-@dataclass
 class GotoStep(Message):
     """Go to ``step_id``; with ``return_to`` the interview comes back there after the answer."""
 
@@ -66,4 +61,3 @@ class ExportDone(Message):
 class PreviewReady(Message):
     text: str = ""
     error: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict)

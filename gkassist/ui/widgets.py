@@ -18,7 +18,7 @@ from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from gkassist.form import FORM
-from gkassist.ui.flow import Question, Script
+from gkassist.ui.flow import Question
 
 # "☰" is narrow in every terminal; Textual's default "⭘" is East-Asian "ambiguous" width, drawn
 # two cells wide by terminals set up for Chinese, which shifts the header line
@@ -192,10 +192,3 @@ class SidePanel(Vertical):
         bar = Text(" " * filled, style="on green") + Text(" " * (width - filled), style="on grey23")
         self.query_one("#progress-bar", Static).update(bar)
 
-
-def plain_lines(widgets: Iterable[ChatMessage]) -> list[str]:
-    return [w.plain for w in widgets]
-
-
-def describe_question(q: Question, script: Script) -> str:
-    return question_text(q, script.say).plain
