@@ -54,6 +54,7 @@ class Step:
     suggest: str | None = None
     zero_when: str = "no"
     confirm: str | None = None
+    filled: str = ""  # a gate's scope, in the message after filling zeros
     row_labels: tuple[str, ...] = ()  # column labels of a table row, in input order
     label: str = ""  # the row's or field's label from FORM
 
@@ -134,6 +135,7 @@ def load_script() -> Script:
             suggest=item.get("suggest"),
             zero_when=str(item.get("zero_when", "no")),
             confirm=item.get("confirm"),
+            filled=item.get("filled", ""),
         )
         if "field" in item:
             f = FORM.field(item["field"])
@@ -410,11 +412,9 @@ class Flow:
         return None
 
     def _yes_no_error(self, text: str) -> Outcome:
-        say = self.script.say
-        msg = say("yes_no_expected", text=text.strip(), yes="有" if self.step.kind == "gate" else "是",
-                  no="没有" if self.step.kind == "gate" else "否")
-        if self.pending_confirm:
-            msg = say("yes_no_expected", text=text.strip(), yes="是", no="否")
+        # a gate is answered 有 / 没有; its confirmation and the ask steps 是 / 否
+        gate = self.step.kind == "gate" and not self.pending_confirm
+        msg = self.script.say("yes_no_expected", text=text.strip(), yes="有" if gate else "是", no="没有" if gate else "否")
         return Outcome(ok=False, messages=[("error", msg)])
 
     def submit(self, text: str) -> Outcome:
@@ -506,13 +506,7 @@ class Flow:
         gates[step.id] = False
         fields = self.gated_fields(step.id)
         values = {f: self._zero(f) for f in fields}
-        what = step.title or step.id
-        section = FORM.section(step.section)
-        if step.section in ("active", "requests", "review") and step.when is None:
-            what = f"表{section.number}"
-        else:
-            what = step.title.removeprefix("有无")
-        msg = self.script.say("zeros_filled", what=what)
+        msg = self.script.say("zeros_filled", what=step.filled or step.title)
         return Outcome(values=values, workbench={"gates": gates}, touched=tuple(fields), messages=[("info", msg)])
 
     def _submit_ask(self, step: Step, text: str) -> Outcome:
