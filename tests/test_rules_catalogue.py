@@ -241,6 +241,17 @@ def test_t1_names_the_missing_topic():
     assert "「政府信息公开平台建设」" in f.message and "overview.platform" in f.fields
 
 
+def test_t1_names_each_missing_topic_by_its_label():
+    from gkassist.form import FORM
+
+    topics = [f for f in FORM.section_fields("overview") if f.topic]
+    answers = {k: v for k, v in sample().items() if not k.startswith("overview.")}
+    messages = [f.message for f in check(answers) if f.code == "T1"]
+    assert len(messages) == len(topics)
+    for topic, message in zip(topics, messages, strict=True):
+        assert f"「{topic.label}」" in message, message
+
+
 def test_t1_silent_when_every_topic_is_there():
     answers = {**sample(), "overview.platform": "依托区政府门户网站信息公开专栏发布信息，全年巡查栏目12次。"}
     assert only(check(answers), "T1") == []
