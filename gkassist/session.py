@@ -522,6 +522,46 @@ class Session:
 
         self._change(apply)
 
+    def record(
+        self,
+        values: Mapping[str, Any] | None = None,
+        notes: Mapping[str, str | None] | None = None,
+        *,
+        position: Mapping[str, Any] | None = None,
+        workbench: Mapping[str, Any] | None = None,
+    ) -> None:
+        """One turn of the interview in one save: answers (None clears), position, workbench keys.
+
+        Every save is an fsync the user waits for before the next question, so a turn that
+        changes answers, where the interview stands and its scratch must not cost three. A
+        workbench value of None removes that key. Nothing changes in memory if the save fails.
+        """
+        checked = {fid: None if v is None else self._check_value(fid, v) for fid, v in (values or {}).items()}
+        notes = notes or {}
+        position = dict(position or {})
+        workbench = dict(workbench or {})
+        json.dumps(position)  # refuse what could not be saved before touching anything
+        json.dumps(workbench)
+        if (
+            all(self._answers.get(f) == v and self._notes.get(f) == (notes.get(f) or None) for f, v in checked.items())
+            and all(self.position.get(k) == v for k, v in position.items())
+            and all(self.workbench.get(k) == v for k, v in workbench.items())
+        ):
+            return  # the document on disk already says all this
+
+        def apply() -> None:
+            time = _now()
+            for fid, value in checked.items():
+                self._put(fid, value, notes.get(fid), time)
+            self.position.update(copy.deepcopy(position))
+            for key, value in workbench.items():
+                if value is None:
+                    self.workbench.pop(key, None)
+                else:
+                    self.workbench[key] = copy.deepcopy(value)
+
+        self._change(apply)
+
     def clear_answer(self, field_id: str) -> None:
         FORM.field(field_id)
         if field_id not in self._answers and field_id not in self._notes:

@@ -153,6 +153,44 @@ def test_position_and_workbench_are_saved(session):
         session.set_position(step=object())
 
 
+def test_record_saves_a_whole_turn_in_one_write(session, monkeypatch):
+    writes = []
+    real = session_mod.atomic_write
+    monkeypatch.setattr(session_mod, "atomic_write", lambda path, data: (writes.append(path), real(path, data)))
+    session.record(
+        {"requests.new.natural": 3, "requests.new.legal": 0},
+        {"requests.new.legal": "「无」按 0 计"},
+        position={"step": "requests.carried"},
+        workbench={"problems": [{"text": "时效性不足"}]},
+    )
+    assert len(writes) == 1
+    doc = on_disk(session)
+    assert doc["answers"]["requests.new.natural"] == 3
+    assert doc["notes"] == {"requests.new.legal": "「无」按 0 计"}
+    assert doc["position"]["step"] == "requests.carried"
+    assert doc["workbench"]["problems"] == [{"text": "时效性不足"}]
+    session.record(position={"step": "requests.carried"})  # nothing new: no write
+    assert len(writes) == 1
+    session.record({"requests.new.natural": None}, workbench={"problems": None})
+    doc = on_disk(session)
+    assert "requests.new.natural" not in doc["answers"] and "problems" not in doc["workbench"]
+
+
+def test_a_failed_record_changes_nothing_in_memory(session, monkeypatch):
+    session.record({"requests.new.natural": 1}, position={"step": "requests.new"})
+    before = session.path.read_bytes()
+
+    def disk_full(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(session_mod.os, "replace", disk_full)
+    with pytest.raises(SessionError):
+        session.record({"requests.new.natural": 2}, position={"step": "requests.carried"}, workbench={"x": 1})
+    assert session.answers["requests.new.natural"] == 1
+    assert session.position["step"] == "requests.new" and "x" not in session.workbench
+    assert session.path.read_bytes() == before
+
+
 def test_progress_counts_required_fields(session):
     required = len(FORM.required_fields())
     assert session.progress() == (2, required)
