@@ -47,6 +47,8 @@ class CheckInput:
     agency: str | None = None
     year: int | None = None
     problems: list[str] = field(default_factory=list)  # parts that could not be read (shown, not fatal)
+    # required fields a session has not answered yet: rules about them stay silent, so say so
+    unanswered: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -99,6 +101,7 @@ def load_session_input(ref: str | Path) -> CheckInput:
             source={"file": str(ref), "kind": "session", "id": session.id},
             agency=session.agency,
             year=session.year,
+            unanswered=[f.id for f in FORM.required_fields() if session.value(f.id) is None],
         )
     finally:
         session.close()
@@ -209,6 +212,15 @@ def _summary_text(result: FileResult) -> str:
     return "，".join(counts) + tail
 
 
+def _unanswered_text(field_ids: Sequence[str]) -> str:
+    by_section: dict[str, int] = {}
+    for fid in field_ids:
+        section = FORM.field(fid).section
+        by_section[section] = by_section.get(section, 0) + 1
+    parts = [f"{_section_title(sid)} {n} 项" for sid, n in by_section.items()]
+    return f"{len(field_ids)} 项必填内容（" + "，".join(parts) + "）"
+
+
 def _who(result: FileResult) -> str:
     inp = result.input
     if inp is None:
@@ -229,6 +241,8 @@ def write_text(results: Sequence[FileResult], out: TextIO) -> None:
         assert result.input is not None
         for problem in result.input.problems:
             out.write(f"  未能读出：{problem}\n")
+        if result.input.unanswered:
+            out.write(f"  尚未填写：{_unanswered_text(result.input.unanswered)}；未填的内容不参与核对。\n")
         section = None
         for f in result.findings:
             if f.section != section:
@@ -281,6 +295,8 @@ def result_json(result: FileResult) -> dict[str, Any]:
         out["error"] = result.error
     if inp is not None and inp.problems:
         out["unreadable"] = list(inp.problems)
+    if inp is not None and inp.unanswered:
+        out["unanswered"] = list(inp.unanswered)
     return out
 
 

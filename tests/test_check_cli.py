@@ -109,3 +109,20 @@ def test_a_session_id_that_does_not_exist(gkassist_home):
     proc = cli("zzzzzzzz")
     assert proc.returncode == 2
     assert "找不到编号为" in proc.stdout and "Traceback" not in proc.stderr
+
+
+def test_a_draft_session_says_what_is_still_unanswered(gkassist_home):
+    draft = {k: v for k, v in sample().items() if not k.startswith(("active.", "review.", "litigation"))}
+    sid, _ = make_session(draft)
+    code, out = run(sid)
+    assert code == 0
+    assert "尚未填写：22 项必填内容（二、主动公开政府信息情况 10 项，四、政府信息公开行政复议、行政诉讼情况 12 项）" in out
+    code, out = run(sid, as_json=True)
+    unanswered = json.loads(out)["unanswered"]
+    assert len(unanswered) == 22 and "active.fees" in unanswered and "review.upheld" in unanswered
+
+
+def test_a_complete_session_lists_nothing_unanswered():
+    code, out = run(str(FIXTURE))
+    assert "尚未填写" not in out
+    assert "unanswered" not in json.loads(run(str(FIXTURE), as_json=True)[1])
