@@ -8,7 +8,6 @@ because durable_rules and Jinja cost start-up time the user would otherwise wait
 
 from __future__ import annotations
 
-import copy
 import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -31,28 +30,15 @@ class Backend:
     # --- saving -------------------------------------------------------------------------------
 
     def save(self, outcome: Outcome, position: Mapping[str, Any]) -> None:
-        """Write the outcome's values, workbench and the new position, atomically.
+        """Write the outcome's values, clears, workbench and the new position: one atomic save.
 
-        An answer is one write: position and workbench (both the interview's own, see
-        docs/internals.md) are set in memory and ride along with ``set_answers``' save, since
-        every write is an fsync and the user waits for it before the next question.
+        Every write is an fsync the user waits for before the next question, so an answer is
+        one ``Session.record`` (which also leaves the session as it was if the save fails).
         """
+        values: dict[str, Any] = dict(outcome.values)
+        values.update({f: None for f in outcome.clears})
         with self._lock:
-            s = self.session
-            workbench = {k: v for k, v in outcome.workbench.items() if s.workbench.get(k) != v}
-            moved = any(s.position.get(k) != v for k, v in position.items())
-            if outcome.values:
-                s.position.update(copy.deepcopy(dict(position)))
-                for key, value in workbench.items():
-                    s.workbench[key] = copy.deepcopy(value)
-                s.set_answers(outcome.values, outcome.notes)
-                workbench, moved = {}, False
-            for f in outcome.clears:
-                s.clear_answer(f)
-            for key, value in workbench.items():
-                s.update_workbench(key, value)
-            if moved:
-                s.set_position(**position)
+            self.session.record(values, outcome.notes, position=dict(position), workbench=outcome.workbench)
 
     def set_position(self, position: Mapping[str, Any]) -> None:
         with self._lock:
