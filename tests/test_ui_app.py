@@ -120,6 +120,8 @@ async def test_whole_interview_for_the_sample_agency_with_the_zero_shortcuts(tmp
         await answer(pilot, "是")  # … confirmed
         await answer(pilot, "没有")  # 表四
         screen = interview(app)
+        assert screen.flow.step_id == "section5.mode"
+        await answer(pilot, "否")  # 五 as the sample has it: prose, written by the user
         assert screen.flow.step_id == "problems"  # no last year: no rectification question
         await answer(pilot, sample["problems"])
         await answer(pilot, sample["measures"])
@@ -200,6 +202,7 @@ async def test_nonzero_tables_with_an_imbalance_that_is_then_fixed() -> None:
         assert any("总计 1" in m for m in said(app, "info"))
         await answer(pilot, "0")
         await answer(pilot, "0")
+        await answer(pilot, "否")  # 五 as prose
         await answer(pilot, "一是政策解读形式单一。")
         await answer(pilot, "下一步，我局将丰富政策解读形式。")
         await answer(pilot, "否")
@@ -402,6 +405,7 @@ async def test_new_year_from_a_saved_session_carries_over(home: Path) -> None:
         assert screen.flow.step_id == "requests.carried"
         assert screen.query_one("#line").value == "2 0 0 0 0 0", "上年结转 = last year's 结转下年度"
         await answer(pilot, "/goto 五")
+        await answer(pilot, "否")  # as prose (the items way walks through them: test_ui_wording.py)
         assert screen.flow.step_id == "rectification", "with last year known, its rectification is asked"
         assert last_year["problems"][:20] in said(app, "question")[-1]
 
@@ -440,35 +444,3 @@ async def test_a_file_that_is_no_report_is_explained_in_the_picker(tmp_path: Pat
         await pilot.press("enter")  # the keyboard way: Enter in the path field
         await settle(pilot)
         assert "找不到文件" in str(app.screen.query_one("#picker-msg").render())
-
-
-async def test_section_five_has_a_working_place_for_standard_wording() -> None:
-    """The wording layer (issue 6) plugs a provider in; the list, its insertion and its worker work."""
-    seen: list[tuple[str, str]] = []
-
-    def provider(kind: str, text: str, answers: Any, previous: Any) -> list[str]:
-        seen.append((kind, text))
-        return ["政策解读形式较为单一。"] if "解读" in text else []
-
-    app = GkApp()
-    async with app.run_test(size=SIZE) as pilot:
-        await start_new(pilot)
-        screen = interview(app)
-        screen.suggestion_provider = provider
-        await answer(pilot, "/goto 五")
-        assert screen.flow.step_id == "problems"
-        suggestions = screen.query_one("#suggestions")
-        assert not suggestions.display
-        editor = screen.query_one("#prose")
-        editor.focus()
-        await pilot.press(*"一是解读")
-        await settle(pilot)
-        assert seen and seen[-1] == ("problems", "一是解读")
-        assert suggestions.display and suggestions.option_count == 1
-        suggestions.focus()
-        suggestions.highlighted = 0
-        await pilot.press("enter")
-        await settle(pilot)
-        assert editor.text == "一是解读政策解读形式较为单一。"
-        await answer(pilot, editor.text)
-        assert screen.session.answers["problems"] == "一是解读政策解读形式较为单一。"

@@ -179,13 +179,18 @@ def test_fee_answer_prefills_a_standard_sentence() -> None:
 
 
 def test_rectification_only_with_last_year() -> None:
+    # 五 starts with how to write it; written as prose, last year's rectification is asked only
+    # when there is a last year (the items way is tested in test_ui_wording_flow.py)
     flow = Flow(make_state())
-    flow.move("review.litigation_after_review")
-    assert flow.next_after("review.litigation_after_review") == "problems"
+    assert flow.next_after("review.litigation_after_review") == "section5.mode"
+    flow.move("section5.mode")
+    apply(flow, "否")
+    assert flow.step_id == "problems"
     prev = {"problems": "一是信息更新不及时。"}
     flow = Flow(make_state(previous=prev))
-    assert flow.next_after("review.litigation_after_review") == "rectification"
-    flow.move("rectification")
+    flow.move("section5.mode")
+    apply(flow, "否")
+    assert flow.step_id == "rectification"
     assert "一是信息更新不及时。" in flow.question().help
 
 

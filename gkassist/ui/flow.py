@@ -22,6 +22,7 @@ from gkassist.form import FORM
 from gkassist.resources import prompts_dir
 
 FINAL = "review_all"  # the id of the last step: the review
+SECTION5_MODE = "section5.mode"  # the ask step: 五 as items (with standard wording) or as prose
 
 
 class State(Protocol):
@@ -39,19 +40,20 @@ class State(Protocol):
 class Step:
     id: str
     section: str
-    kind: str  # field | row | gate | ask | final
+    kind: str  # field | row | gate | ask | walk | final
     fields: tuple[str, ...] = ()
     question: str = ""
     help: str = ""
     example: str = ""
     title: str = ""  # short name in the recap of a resumed conversation
     when: str | None = None  # gate id that must not be answered "no"
-    cond: str | None = None  # "if": has_previous
+    cond: tuple[str, ...] = ()  # "if": conditions that must all hold (has_previous …)
     auto_zero_if: str | None = None
     default: str | None = None
     defaults: Mapping[str, str] = field(default_factory=dict)
     show: str | None = None
     suggest: str | None = None
+    items: str | None = None  # section 五 written as items, one per line: "problem" | "measure"
     zero_when: str = "no"
     confirm: str | None = None
     filled: str = ""  # a gate's scope, in the message after filling zeros
@@ -127,12 +129,13 @@ def load_script() -> Script:
             example=str(item.get("example", "")),
             title=item.get("title", ""),
             when=item.get("when"),
-            cond=item.get("if"),
+            cond=tuple([item["if"]] if isinstance(item.get("if"), str) else item.get("if") or ()),
             auto_zero_if=item.get("auto_zero_if"),
             default=item.get("default"),
             defaults={str(k): v for k, v in (item.get("defaults") or {}).items()},
             show=item.get("show"),
             suggest=item.get("suggest"),
+            items=item.get("items"),
             zero_when=str(item.get("zero_when", "no")),
             confirm=item.get("confirm"),
             filled=item.get("filled", ""),
@@ -152,10 +155,14 @@ def load_script() -> Script:
             steps.append(Step(kind="gate", **common))
         elif "ask" in item:
             steps.append(Step(kind="ask", **common))
+        elif "walk" in item:
+            # last year's problems one by one; writes the field it names (rectification)
+            f = FORM.field(item["walk"])
+            steps.append(Step(kind="walk", fields=(f.id,), label=f.label, **common))
         elif item.get("final"):
             steps.append(Step(kind="final", **common))
         else:
-            raise ValueError(f"interview.yaml: step {item['id']} has no field, row, gate, ask or final")
+            raise ValueError(f"interview.yaml: step {item['id']} has no field, row, gate, ask, walk or final")
     index = {s.id: i for i, s in enumerate(steps)}
     if len(index) != len(steps):
         raise ValueError("interview.yaml: two steps share an id")
@@ -192,6 +199,9 @@ class Outcome:
     next_step: str | None = None  # None: stay on this step
     touched: tuple[str, ...] = ()
     open_review: bool = False
+    stay: bool = False  # a walk goes on at the same step, with ``sub`` the next of its questions
+    sub: dict[str, Any] | None = None
+    said: tuple[tuple[str, str], ...] = ()  # (rule code, field) the flow has already warned about
 
 
 def _gates(state: State) -> dict[str, bool]:
@@ -217,6 +227,7 @@ class Flow:
         self.step_id: str = self.script.steps[0].id
         self.return_to: str | None = None
         self.pending_confirm: str | None = None
+        self.sub: dict[str, Any] | None = None  # where a walk stands: {"item": 0, "part": "action"}
 
     # --- where we are ----------------------------------------------------------------------
 
@@ -232,14 +243,30 @@ class Flow:
         else:
             self.step_id = self.first_open() or FINAL
         self.return_to = position.get("return_to")
+        self.sub = position.get("sub") if isinstance(position.get("sub"), dict) else None
 
     def position(self) -> dict[str, Any]:
-        return {"step": self.step_id, "return_to": self.return_to}
+        return {"step": self.step_id, "return_to": self.return_to, "sub": self.sub}
+
+    @staticmethod
+    def _section5():  # noqa: ANN205 - a module
+        # imported on reaching 五: the wording bank and its matcher are no start-up cost
+        from gkassist.ui import section5
+
+        return section5
 
     def condition(self, name: str) -> bool:
         answers = self.state.answers
         if name == "has_previous":
             return bool(self.state.previous)
+        if name == "previous_problems":
+            # cheap on purpose: asked on every turn (pending_fields); the walk splits the text
+            problems = (self.state.previous or {}).get("problems")
+            return isinstance(problems, str) and bool(problems.strip())
+        if name in ("section5_items", "section5_prose"):
+            # 五 is written as items unless the user chose prose (an unanswered choice: items)
+            prose = _asks(self.state).get(SECTION5_MODE) == "no"
+            return prose if name == "section5_prose" else not prose
         if name == "no_rule_power":
             kind, level = answers.get("meta.agency_kind"), answers.get("meta.level")
             if kind is None or level is None:
@@ -258,7 +285,7 @@ class Flow:
             if gates.get(gate) is False:
                 return False
             gate = self.script.step(gate).when
-        if step.cond and not self.condition(step.cond):
+        if not all(self.condition(c) for c in step.cond):
             return False
         return not (step.auto_zero_if and self.condition(step.auto_zero_if))
 
@@ -269,6 +296,9 @@ class Flow:
             return step.id in _gates(self.state)
         if step.kind == "ask":
             return step.id in _asks(self.state)
+        if step.kind == "walk":
+            entries = self._section5().walk_entries(self.state)
+            return bool(entries) and self._section5().walk_open(entries) is None
         return False
 
     def next_after(self, step_id: str) -> str | None:
@@ -349,6 +379,8 @@ class Flow:
             prev_value = (self.state.previous or {}).get(step.fields[2])
             if prev_value is not None:
                 text = f"{text}\n{say('in_force_hint', prev=prev_value)}"
+        if step.kind == "walk":
+            return self._walk_question(step)
         prefill, is_default = self._prefill(step)
         return Question(
             step=step,
@@ -367,6 +399,11 @@ class Flow:
 
     def _prefill(self, step: Step) -> tuple[str, bool]:
         answers, say = self.state.answers, self.script.say
+        if step.items:
+            # the items, one per line; also a 五 written as prose or imported, split into items
+            return "\n".join(self._section5().items_of(self.state, step.items)), False
+        if step.kind == "walk":
+            return answers.get("rectification") or "", False
         if step.kind in ("field", "row") and self.answered(step):
             if step.choice:
                 keys = list(FORM.field(step.fields[0]).choices)
@@ -378,6 +415,8 @@ class Flow:
         if step.kind == "ask" and self.answered(step):
             return (say("yes_words")[1] if _asks(self.state)[step.id] == "yes" else say("no_words")[4]), False
         default = step.default
+        if default in ("yes", "no"):
+            return str(say("yes_words")[1] if default == "yes" else say("no_words")[3]), True
         if default == "last_year":
             return str(dt.date.today().year - 1), True
         if default == "previous_carry_over" and self.state.previous:
@@ -427,13 +466,17 @@ class Flow:
                 out = self._submit_ask(step, text)
             elif step.kind == "row":
                 out = self._submit_row(step, text)
+            elif step.kind == "walk":
+                out = self._submit_walk(step, text)
+            elif step.items:
+                out = self._submit_items(step, text)
             elif step.kind == "field":
                 out = self._submit_field(step, text)
             else:
                 return Outcome(open_review=True, next_step=None)
         except _answers_module().InputError as err:
             return Outcome(ok=False, messages=[("error", err.message)])
-        if out.ok and out.next_step is None and not self.pending_confirm:
+        if out.ok and out.next_step is None and not self.pending_confirm and not out.stay:
             self._finish(step, out)
         return out
 
@@ -589,6 +632,101 @@ class Flow:
             out.messages.append(("note", say("note", text=parsed.note)))
         return out
 
+    # --- section 五 as items, and last year's problems one by one ---------------------------------
+
+    def _submit_items(self, step: Step, text: str) -> Outcome:
+        """One item per line → the items in the workbench and the assembled paragraph as the answer."""
+        s5, say = self._section5(), self.script.say
+        fid = step.fields[0]
+        items = s5.parse_items(text)
+        wb = s5.workbench(self.state)
+        wb[s5.ITEM_KEYS[step.items]] = items
+        if not items:
+            if fid in self.state.answers:
+                return Outcome(clears=[fid], workbench={s5.WORKBENCH_KEY: wb}, touched=(fid,),
+                               messages=[("info", say("cleared"))])
+            return Outcome(workbench={s5.WORKBENCH_KEY: wb}, touched=(fid,), messages=[("info", say("skipped"))])
+        text_out = s5.paragraph(step.items, items, self.state.answers)
+        out = Outcome(values={fid: text_out}, workbench={s5.WORKBENCH_KEY: wb}, touched=(fid,))
+        out.messages.append(("info", say("items_recorded", n=len(items), label=step.label, text=text_out)))
+        copied = s5.copies(items, self.state.previous)
+        for n, match in copied:
+            out.messages.append(("finding-warning", say("item_copied", n=n, sentence=match.sentence, previous=match.previous)))
+        if copied:
+            out.said = (("Y3", fid),)  # named item by item above: the rule's summary would repeat it
+        return out
+
+    def _walk_here(self, parts: list[tuple[int, str]]) -> tuple[int, str] | None:
+        """The walk's current question: the saved cursor, else the first one not answered yet."""
+        if self.sub and (self.sub.get("item"), self.sub.get("part")) in parts:
+            return self.sub["item"], self.sub["part"]
+        s5 = self._section5()
+        return s5.walk_open(s5.walk_entries(self.state)) or (parts[0] if parts else None)
+
+    def _walk_question(self, step: Step) -> Question:
+        s5, say = self._section5(), self.script.say
+        entries = s5.walk_entries(self.state)
+        here = self._walk_here(s5.walk_parts(entries))
+        prompts = s5.get_bank().phrases.prompts
+        if here is None:  # nothing to walk through (last year's 五 is gone): say so, move on
+            return Question(step, say("walk_nothing"), "", "", [], "", False, [], False)
+        i, part = here
+        entry = entries[i]
+        lines = []
+        if (i, part) == (0, "action"):
+            lines.append(step.question.format(n=len(entries)))
+        lines.append(say("walk_head", i=i + 1, n=len(entries), title=s5.problem_title(entry["problem"], limit=40)))
+        planned = s5.planned_measures(self.state.previous)
+        if part == "action" and i < len(planned) and planned[i]:
+            lines.append(say("walk_planned", measures="；".join(f"「{m}」" for m in planned[i])))
+        lines.append(prompts[part])
+        options: list[str] = []
+        prefill = entry.get(part, "")
+        if part == "status":
+            statuses = s5.get_bank().phrases.statuses
+            options = [say("option", n=n, label=statuses[k].label) for n, k in enumerate(s5.STATUSES, 1)]
+            prefill = str(s5.STATUSES.index(prefill) + 1) if prefill in s5.STATUSES else ""
+        return Question(
+            step=step, text="\n".join(lines), help=say(f"walk_help_{part}"), example="", options=options,
+            prefill=prefill, multiline=False, before=[], prefilled_default=False,
+        )
+
+    def _submit_walk(self, step: Step, text: str) -> Outcome:
+        s5, say = self._section5(), self.script.say
+        entries = s5.walk_entries(self.state)
+        parts = s5.walk_parts(entries)
+        here = self._walk_here(parts)
+        if here is None:
+            return Outcome()
+        i, part = here
+        entry, value = entries[i], text.strip()
+        messages: list[tuple[str, str]] = []
+        if part == "status":
+            status = s5.parse_status(value)
+            if status is None:
+                return Outcome(ok=False, messages=[("error", say("walk_status_expected", text=value))])
+            entry["status"] = status
+            if status != "not_done":
+                entry.pop("reason", None)
+            messages.append(("info", say("row_recorded", cells=s5.get_bank().phrases.statuses[status].label)))
+        elif part in ("action", "reason") and not value:
+            return Outcome(ok=False, messages=[("error", say("walk_empty"))])
+        else:
+            entry[part] = value  # the result may be empty: there is not always a number to give
+        wb = s5.workbench(self.state)
+        wb["rectification"] = entries
+        out = Outcome(workbench={s5.WORKBENCH_KEY: wb}, touched=step.fields, messages=messages)
+        paragraph = s5.rectification_paragraph(entries, self.state.answers)
+        if paragraph and paragraph != self.state.answers.get("rectification"):
+            out.values["rectification"] = paragraph
+        parts = s5.walk_parts(entries)  # a status of 未完成 adds the question of why
+        nxt = parts[parts.index((i, part)) + 1] if parts.index((i, part)) + 1 < len(parts) else None
+        if nxt is not None:
+            out.stay, out.sub = True, {"item": nxt[0], "part": nxt[1]}
+        elif paragraph:
+            out.messages.append(("info", say("walk_done", text=paragraph)))
+        return out
+
     def skip(self) -> Outcome:
         step = self.step
         self.pending_confirm = None
@@ -601,9 +739,27 @@ class Flow:
     def back(self) -> str | None:
         self.pending_confirm = None
         self.return_to = None
-        return self.prev_before(self.step_id)
+        if self.step.kind == "walk":
+            # within a walk, back is the previous of its questions
+            s5 = self._section5()
+            parts = s5.walk_parts(s5.walk_entries(self.state))
+            here = self._walk_here(parts)
+            if here in parts and parts.index(here) > 0:
+                i, part = parts[parts.index(here) - 1]
+                self.sub = {"item": i, "part": part}
+                return self.step_id
+        prev = self.prev_before(self.step_id)
+        if prev is not None and self.script.step(prev).kind == "walk":
+            s5 = self._section5()
+            parts = s5.walk_parts(s5.walk_entries(self.state))
+            if parts:  # coming back into a walk: its last question
+                self.step_id = prev
+                self.sub = {"item": parts[-1][0], "part": parts[-1][1]}
+        return prev
 
     def move(self, step_id: str, *, return_to: str | None = None) -> None:
+        if step_id != self.step_id:
+            self.sub = None  # a walk entered afresh starts at its first open question
         self.step_id = step_id
         self.return_to = return_to
         self.pending_confirm = None
@@ -633,8 +789,10 @@ class Flow:
                 prefill, _ = self._prefill(s)
                 if s.choice:
                     prefill = FORM.field(s.fields[0]).choices[self.state.answers[s.fields[0]]]
+                if s.items or s.kind == "walk":  # the paragraph as the report has it
+                    prefill = str(self.state.answers.get(s.fields[0]) or self.script.say("recap_skipped"))
                 out.append((s, prefill))
-            elif s.kind in ("field", "row"):
+            elif s.kind in ("field", "row", "walk"):
                 out.append((s, self.script.say("recap_skipped")))
         return out
 

@@ -9,7 +9,7 @@ on disk.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Mapping
+import time
 from typing import Any
 
 from rich.text import Text
@@ -19,7 +19,9 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, OptionList, Static
-from textual.worker import Worker, WorkerState
+from textual.widgets.option_list import Option
+from textual.widgets.text_area import Selection
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from gkassist.errors import UserError
 from gkassist.ui.backend import EXPORT_FORMATS, Backend, count_by_severity, finding_key, touching
@@ -34,16 +36,20 @@ from gkassist.ui.messages import (
 )
 from gkassist.ui.widgets import (
     HEADER_ICON,
+    SLOT_PATTERN,
     AnswerInput,
     ChatMessage,
     ProseEditor,
     SidePanel,
     SuggestionList,
     finding_text,
+    offer_prompt,
     question_text,
 )
 
 SEVERITY_ORDER = {"error": 0, "warning": 1, "hint": 2}
+# standard wording is looked up once typing pauses this long (each keystroke restarts the wait)
+ASSIST_DELAY = 0.12
 LIVE_MESSAGES = 40  # message widgets kept; older ones are folded into history widgets
 HISTORY_CHUNKS = 30  # folded batches kept (some 600 messages); the review screen has it all
 
@@ -55,12 +61,13 @@ class InterviewScreen(Screen):
         Binding("f3", "check", "检查", show=False),
         Binding("f4", "review", "审阅", show=False),
         Binding("f5", "export", "导出", show=False),
+        # section 五's standard wording: Tab takes the highlighted phrasing (or goes to the next
+        # {slot} to fill), Ctrl+up/down (Alt on terminals that keep Ctrl+arrows) picks another;
+        # anywhere else Tab moves the focus, as it does by default
+        Binding("tab", "tab_key", "Tab", show=False),
+        Binding("ctrl+down,alt+down", "offer_move(1)", show=False),
+        Binding("ctrl+up,alt+up", "offer_move(-1)", show=False),
     ]
-
-    # Standard wording for section 五 (issue 6) plugs in here: called in a worker with the step's
-    # ``suggest`` kind (problems / measures / rectification), the editor's text, the answers and
-    # last year's answers; returns phrasings to list under the editor (selecting one inserts it).
-    suggestion_provider: Callable[[str, str, Mapping[str, Any], Mapping[str, Any] | None], list[str]] | None = None
 
     def __init__(self, session: Any, *, resumed: bool = False, intro: str | None = None) -> None:
         super().__init__()
@@ -79,6 +86,9 @@ class InterviewScreen(Screen):
         self._hint = ""
         self._answered_step: str | None = None
         self._shown: set[tuple[str, tuple[str, ...]]] = set()  # findings already said in the chat
+        self._assist: Any = None  # what is offered under the editor now (section5.Assist)
+        self._slots_warned = ""  # the text already submitted once with {slots} left in it
+        self._offers_said: set[str] = set()  # data-driven suggestions already said in the chat
 
     # --- layout ------------------------------------------------------------------------------
 
@@ -94,8 +104,9 @@ class InterviewScreen(Screen):
                     yield AnswerInput(id="line", compact=True)
                     editor = ProseEditor(id="prose", soft_wrap=True, show_line_numbers=False, compact=True)
                     yield editor
-                    # the place for section 五's standard wording (issue 6): filled by show_suggestions
+                    # section 五's standard wording: offers under the editor, and what they need
                     yield SuggestionList(id="suggestions")
+                    yield Static("", id="assist", markup=False)
                     with Horizontal(id="buttons"):
                         yield Button(say("btn_submit"), id="btn-submit", variant="primary", compact=True)
                         yield Button(say("btn_back"), id="btn-back", compact=True)
@@ -184,13 +195,18 @@ class InterviewScreen(Screen):
         self.add("question", question_text(q, self.say))
         line = self.query_one("#line", AnswerInput)
         editor = self.query_one("#prose", ProseEditor)
-        suggestions = self.query_one("#suggestions", SuggestionList)
-        suggestions.clear_options()
-        suggestions.display = False
+        self._hide_assist()
+        self._slots_warned = ""
+        if q.step.suggest:
+            self._say_offers(q.step)
         if q.multiline:
             line.display = False
             editor.display = True
+            editor.items_mode = bool(q.step.items)
             editor.load_text(q.prefill)
+            if q.step.items and q.prefill:
+                # the items so far, and an empty line under them for the next one
+                editor.insert("\n", editor.document.end)
             editor.move_cursor(editor.document.end)
             editor.focus()
         else:
@@ -204,7 +220,7 @@ class InterviewScreen(Screen):
             else:
                 line.cursor_position = len(line.value)
         self.query_one("#btn-submit", Button).display = q.multiline
-        hint = self.say("hint_prose_line" if q.multiline else "hint_line")
+        hint = self.say("hint_items_line" if q.step.items else "hint_prose_line" if q.multiline else "hint_line")
         if hint != self._hint:  # an update redraws, even with the same text
             self._hint = hint
             self.query_one("#hint", Static).update(hint)
@@ -236,7 +252,26 @@ class InterviewScreen(Screen):
     @on(ProseEditor.Submitted)
     def _prose_submitted(self, event: ProseEditor.Submitted) -> None:
         event.stop()
-        self.post_message(AnswerSubmitted(event.text_area.text))
+        text = event.text_area.text
+        if self.flow.step.items and self._stop_for_slots(text):
+            return
+        self.post_message(AnswerSubmitted(text))
+
+    def _stop_for_slots(self, text: str) -> bool:
+        """The first submit of items with {slots} left stops at the first of them (a second goes on)."""
+        slots = list(dict.fromkeys(m.group(0) for m in SLOT_PATTERN.finditer(text)))
+        if not slots or text == self._slots_warned:
+            return False
+        self._slots_warned = text
+        self.add("note", self.say("slots_left", n=len(slots), slots="、".join(slots)))
+        editor = self.query_one("#prose", ProseEditor)
+        for row, line in enumerate(text.split("\n")):
+            m = SLOT_PATTERN.search(line)
+            if m:
+                editor.selection = Selection((row, m.start()), (row, m.end()))
+                break
+        editor.focus()
+        return True
 
     def on_answer_submitted(self, message: AnswerSubmitted) -> None:
         self.handle_text(message.text)
@@ -268,34 +303,151 @@ class InterviewScreen(Screen):
         if step:
             self.post_message(GotoStep(step))
 
-    @on(OptionList.OptionSelected, "#suggestions")
-    def _suggestion_chosen(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
+    # --- section 五: standard wording under the editor ------------------------------------------
+
+    def _say_offers(self, step: Any) -> None:
+        """The problems the tables point to (rules W1–W6), said once when 五's problems are asked."""
+        if step.suggest != "problems":
+            return
+        offers = [f for f in self.findings if getattr(f, "kind", "finding") == "suggestion"]
+        new = [f for f in offers if f.code not in self._offers_said]
+        for f in new:
+            self.add("offer", finding_text(f, self.say))
+            self._offers_said.add(f.code)
+        if new:
+            self.add("info", self.say("offers_listed"))
+
+    def _hide_assist(self) -> None:
+        self._assist = None
+        suggestions = self.query_one("#suggestions", SuggestionList)
+        if suggestions.option_count or suggestions.display:  # on most questions: nothing to redraw
+            suggestions.clear_options()
+            suggestions.display = False
+        assist = self.query_one("#assist", Static)
+        if assist.display:
+            assist.display = False
+
+    def _assist_context(self) -> Any:
+        from gkassist.ui import section5
+
+        step = self.flow.step
+        kind = "measure" if step.suggest == "measures" else "problem"
+        problems: tuple[str, ...] = ()
+        if kind == "measure":
+            problems = tuple(section5.items_of(self.session, "problem"))
+        return section5.Context(
+            kind=kind, items_mode=bool(step.items), answers=dict(self.session.answers),
+            previous=self.session.previous, findings=tuple(self.findings), problems=problems,
+        )
+
+    def request_assist(self) -> None:
+        """Look up what to offer for the line the cursor is on (in a worker, once typing pauses)."""
+        step = self.flow.step
         editor = self.query_one("#prose", ProseEditor)
-        editor.insert(str(event.option.prompt))
-        editor.focus()
+        if step.suggest not in ("problems", "measures") or not editor.display:
+            return
+        row, col = editor.cursor_location
+        self._run_assist(self._assist_context(), editor.text, row, col)
+
+    @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
+    def _run_assist(self, context: Any, text: str, row: int, col: int) -> None:
+        # exclusive: each keystroke cancels the lookup still waiting for the previous one, so only
+        # the last keystroke of a burst is looked up (the wait is the debounce)
+        time.sleep(ASSIST_DELAY)
+        if get_current_worker().is_cancelled:
+            return
+        from gkassist.ui import section5
+
+        result = section5.assist(context, text, row, col, self.say)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.show_assist, result)
+
+    def show_assist(self, result: Any) -> None:
+        """Offer standard wording under the editor, or say what the slots of this line want."""
+        editor = self.query_one("#prose", ProseEditor)
+        if result.text != editor.text or result.row != editor.cursor_location[0] or not self.flow.step.suggest:
+            return  # typed on meanwhile: a newer lookup is on its way
+        self._assist = result
+        suggestions = self.query_one("#suggestions", SuggestionList)
+        suggestions.clear_options()
+        suggestions.add_options([Option(offer_prompt(o.label, o.text, o.note), id=str(i)) for i, o in enumerate(result.offers)])
+        suggestions.display = bool(result.offers)
+        if result.offers:
+            suggestions.highlighted = 0
+        lines: list[str] = []
+        if result.copy is not None:
+            lines.append(self.say("line_copied", previous=result.copy.previous))
+        if result.slots:
+            slots = "；".join(self.say("slot_hint", slot=name, hint=hint) for name, hint in result.slots)
+            lines.append(self.say("slots_to_fill", slots=slots))
+        elif result.offers:
+            lines.append(self.say("offers_keys"))
+        elif result.done and self.flow.step.items:
+            lines.append(self.say("item_done"))
+        assist = self.query_one("#assist", Static)
+        assist.update("\n".join(lines))
+        assist.display = bool(lines)
 
     @on(ProseEditor.Changed, "#prose")
     def _prose_changed(self, event: ProseEditor.Changed) -> None:
-        step = self.flow.step
-        if step.suggest and self.suggestion_provider is not None:
-            self._suggest(step.suggest, event.text_area.text)
+        if self.flow.step.suggest:
+            self.request_assist()
 
-    @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
-    def _suggest(self, kind: str, text: str) -> None:
-        # exclusive: each keystroke cancels the search still running for the previous one
-        provider = self.suggestion_provider
-        if provider is None:
+    @on(ProseEditor.SelectionChanged, "#prose")
+    def _prose_moved(self, event: ProseEditor.SelectionChanged) -> None:
+        # the cursor moved to another line: offers for that line (an edit posts Changed as well)
+        if self.flow.step.suggest and self._assist is not None and event.selection.end[0] != self._assist.row:
+            self.request_assist()
+
+    @on(OptionList.OptionSelected, "#suggestions")
+    def _suggestion_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.take_offer(int(event.option.id or 0))
+
+    def take_offer(self, index: int) -> None:
+        """Put offer ``index`` in place of what was typed, and select its first slot to fill."""
+        from gkassist.ui import section5
+
+        result = self._assist
+        if result is None or not 0 <= index < len(result.offers):
             return
-        items = provider(kind, text, dict(self.session.answers), self.session.previous)
-        self.app.call_from_thread(self.show_suggestions, items)
+        editor = self.query_one("#prose", ProseEditor)
+        text = result.offers[index].text
+        start, end = result.span
+        editor.replace(text, (result.row, start), (result.row, end))
+        editor.focus()
+        line = editor.document.get_line(result.row)
+        slot = section5.slot_at(line, start)
+        if slot is not None:
+            editor.selection = Selection((result.row, slot[0]), (result.row, slot[1]))
+        else:
+            editor.move_cursor((result.row, start + len(text)))
+        self._hide_assist()
+        self.request_assist()
 
-    def show_suggestions(self, items: list[str]) -> None:
-        """Offer standard wording under the prose editor (the wording layer calls this)."""
+    def action_tab_key(self) -> None:
+        """Tab in 五's editor: next {slot} of the line, else the highlighted offer; elsewhere focus."""
+        editor = self.query_one("#prose", ProseEditor)
+        if editor.has_focus and self.flow.step.suggest:
+            from gkassist.ui import section5
+
+            row, _ = editor.cursor_location
+            line = editor.document.get_line(row)
+            slot = section5.slot_at(line, max(editor.selection.start[1], editor.selection.end[1]))
+            if slot is not None:
+                editor.selection = Selection((row, slot[0]), (row, slot[1]))
+                return
+            suggestions = self.query_one("#suggestions", SuggestionList)
+            if self._assist is not None and self._assist.row == row and suggestions.display and suggestions.option_count:
+                self.take_offer(suggestions.highlighted or 0)
+                return
+        self.app.action_focus_next()
+
+    def action_offer_move(self, step: int) -> None:
         suggestions = self.query_one("#suggestions", SuggestionList)
-        suggestions.clear_options()
-        suggestions.add_options(items)
-        suggestions.display = bool(items) and self.flow.step.suggest is not None
+        if suggestions.display and suggestions.option_count:
+            current = suggestions.highlighted or 0
+            suggestions.highlighted = (current + step) % suggestions.option_count
 
     def _current_text(self) -> str:
         if self.flow.question().multiline:
@@ -350,7 +502,11 @@ class InterviewScreen(Screen):
         self.busy = True
         self._answered_step = self.flow.step_id
         next_step = outcome.next_step or self.flow.step_id
-        position = {"step": next_step, "return_to": None if outcome.next_step == self.flow.return_to else self.flow.return_to}
+        position = {
+            "step": next_step,
+            "return_to": None if outcome.next_step == self.flow.return_to else self.flow.return_to,
+            "sub": outcome.sub if outcome.stay else None,
+        }
         self._save(outcome, position)
 
     @work(thread=True, exclusive=False, exit_on_error=False, group="save")
@@ -382,10 +538,12 @@ class InterviewScreen(Screen):
         if message.engine_error:
             self._engine_failed(message.engine_error)
         if message.findings is not None:
-            self._show_findings(message.findings, outcome.touched)
+            self._show_findings(message.findings, outcome.touched, outcome.said)
         self._set_title()
         if outcome.next_step:
             self.flow.move(outcome.next_step)
+        elif outcome.stay:
+            self.flow.sub = outcome.sub
         if outcome.open_review:
             self.flow.move(FINAL)
             self.show_question()
@@ -393,7 +551,7 @@ class InterviewScreen(Screen):
             return
         self.show_question()
 
-    def _show_findings(self, findings: list[Any], touched: tuple[str, ...]) -> None:
+    def _show_findings(self, findings: list[Any], touched: tuple[str, ...], said: tuple[tuple[str, str], ...] = ()) -> None:
         before = {finding_key(f): f for f in self.findings}
         now = {finding_key(f) for f in findings}
         self.findings = findings
@@ -402,6 +560,9 @@ class InterviewScreen(Screen):
             pending = self.flow.pending_fields(self._answered_step) if self._answered_step else set()
             for f in sorted(touching(findings, touched), key=lambda f: SEVERITY_ORDER.get(f.severity, 3)):
                 if getattr(f, "kind", "finding") == "suggestion" or pending & set(f.fields):
+                    continue
+                if any((f.code, fid) in said for fid in f.fields):
+                    self._shown.add(finding_key(f))  # the flow said it in its own words this turn
                     continue
                 self.add(f"finding-{f.severity}", finding_text(f, self.say))
                 self._shown.add(finding_key(f))
@@ -436,8 +597,11 @@ class InterviewScreen(Screen):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # the workers catch what they expect; anything else is reported, never a traceback
         if event.state == WorkerState.ERROR:
-            self.busy = False
             err = event.worker.error
+            if event.worker.group == "suggest":  # the wording lookup: the answer is unaffected
+                self.add("error", self.say("assist_failed", error=f"{type(err).__name__}: {err}"))
+                return
+            self.busy = False
             self.add("error", self.say("engine_failed", error=f"{type(err).__name__}: {err}"))
 
     # --- moving around ------------------------------------------------------------------------
@@ -459,6 +623,9 @@ class InterviewScreen(Screen):
         self.go_to(message.step_id, return_to=message.return_to)
 
     def action_back(self) -> None:
+        if self.busy:  # the flow must not move while the screen cannot follow
+            self.add("info", self.say("busy"))
+            return
         prev = self.flow.back()
         if prev is None:
             self.add("info", self.say("back_at_start"))

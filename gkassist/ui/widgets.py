@@ -6,10 +6,13 @@ Every text a user typed, and every message from the engine, is shown as plain te
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -55,6 +58,7 @@ HISTORY_STYLE = {
     "info": "dim",
     "note": "yellow",
     "recap": "dim",
+    "offer": "cyan",
 }
 
 
@@ -83,13 +87,25 @@ class AnswerInput(Input):
     """The one-line answer; Enter submits (handled by the screen)."""
 
 
+# a {slot} of a standard phrasing, still to be filled (the same pattern as gkassist.wording.slots,
+# repeated here so that drawing the editor does not import the wording layer)
+SLOT_PATTERN = re.compile(r"[{｛]([^{}｛｝\s，。；：、]{1,12})[}｝]")
+SLOT_STYLE = Style(color="black", bgcolor="yellow", bold=True)
+
+
 class ProseEditor(TextArea):
     """The multi-line editor for prose. Enter is a new line; Ctrl+J submits.
 
     Ctrl+J is a plain line feed (0x0A) in every terminal, so it works without the Kitty keyboard
     protocol (which we turn off for Chinese input methods); Ctrl+Enter also works where the
     terminal reports it.
+
+    In ``items_mode`` (section 五 written one item per line) Enter always opens a new line after
+    the current one: pressing it right after filling the last slot in the middle of a line must
+    not cut the item in two. ``{slots}`` still to fill are drawn highlighted.
     """
+
+    items_mode = False
 
     BINDINGS = [
         Binding("ctrl+j", "submit", "提交", show=True, priority=True),
@@ -106,12 +122,37 @@ class ProseEditor(TextArea):
     def action_submit(self) -> None:
         self.post_message(self.Submitted(self))
 
+    async def _on_key(self, event: events.Key) -> None:
+        if self.items_mode and event.key == "enter" and not self.read_only:
+            row, _ = self.cursor_location
+            self.move_cursor((row, len(self.document.get_line(row))))
+        await super()._on_key(event)
+
+    def get_line(self, line_index: int) -> Text:
+        line = super().get_line(line_index)
+        for m in SLOT_PATTERN.finditer(line.plain):
+            line.stylize(SLOT_STYLE, m.start(), m.end())
+        return line
+
 
 class SuggestionList(OptionList):
     """Standard wording offered under the prose editor (section 五); selecting one inserts it.
 
-    Hidden until a provider fills it: see ``InterviewScreen.show_suggestions``.
+    Hidden until there is something to offer: see ``InterviewScreen.show_assist``.
     """
+
+
+def offer_prompt(label: str, text: str, note: str = "") -> Text:
+    """One offer as listed: its category (and why it is offered), then the phrasing, slots marked."""
+    out = Text()
+    out.append(f"【{label}】", style="bold")
+    if note:
+        out.append(note + " ", style="italic")
+    start = len(out)
+    out.append(text)
+    for m in SLOT_PATTERN.finditer(text):
+        out.stylize(SLOT_STYLE, start + m.start(), start + m.end())
+    return out
 
 
 class SidePanel(Vertical):
