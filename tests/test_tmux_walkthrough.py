@@ -124,11 +124,21 @@ def test_short_interview_in_a_real_terminal_ends_in_an_exported_report(terminal:
     terminal.wait_for("下面填表四")
     terminal.type("没有")
     terminal.keys("Enter")
+    terminal.wait_for("要助手帮您逐条写吗")
+    terminal.keys("Enter")  # 「是」 is in the line: items, with the standard wording
     terminal.wait_for("存在哪些主要问题")
-    terminal.type("一是政策解读形式较为单一；二是工作人员多为兼职。")
+    terminal.type("人员兼职")
+    terminal.wait_for("【队伍与专业能力】")  # the phrasing listed under the editor
+    terminal.keys("Tab")  # … taken, its first slot selected
+    terminal.wait_for("请把黄色的空换成")
+    terminal.type("办公室")
+    terminal.keys("Tab")
+    terminal.type("1")
     terminal.keys("C-j")
-    terminal.wait_for("改进措施")
-    terminal.type("下一步，我局将丰富解读形式，定期组织业务培训。")
+    terminal.wait_for("回应第1条问题")  # a measure that answers it, on the empty line
+    terminal.keys("Tab")
+    terminal.wait_for("请把黄色的空换成")
+    terminal.type("4")
     terminal.keys("C-j")
     terminal.wait_for("信息处理费")
     terminal.type("否")
@@ -150,7 +160,8 @@ def test_short_interview_in_a_real_terminal_ends_in_an_exported_report(terminal:
     terminal.wait_for("报告已导出")
     text = report.read_text(encoding="utf-8")
     assert "怀化市洪江区科技和工业信息化局2024年政府信息公开工作年度报告" in text
-    assert "一是政策解读形式较为单一" in text
+    assert "目前由办公室1名工作人员兼职承担" in text
+    assert "下一步，我局将" in text and "不少于4次" in text
     assert "未收取政府信息公开信息处理费" in text
     terminal.keys("C-q")
     deadline = time.monotonic() + 15

@@ -261,6 +261,9 @@ async def test_last_year_imported_the_walk_the_offers_and_a_clean_section_five(t
         assert not codes & {"T4", "T5", "T7", "T8", "W7", "Y3"}, [f.message for f in screen.findings if f.section == "problems"]
         assert not [f for f in screen.findings if f.kind == "suggestion"], "the offered problem is written"
         text = render(dict(screen.session.answers), "txt")
+        await answer(pilot, "/review")  # the walk's paragraph is on the review page, like any answer
+        listed = [str(o.prompt) for o in app.screen.query_one("#review-list")._options]
+        assert any(line.strip().startswith("上年度问题整改情况：针对上年度") for line in listed), listed
     five = text[text.index("五、存在的主要问题及改进情况") :]
     assert "针对上年度报告中指出的问题，我局" in five
     assert "一是依申请公开渠道宣传不够，我局已连续2年未收到政府信息公开申请" in five

@@ -61,10 +61,8 @@ class InterviewScreen(Screen):
         Binding("f3", "check", "检查", show=False),
         Binding("f4", "review", "审阅", show=False),
         Binding("f5", "export", "导出", show=False),
-        # section 五's standard wording: Tab takes the highlighted phrasing (or goes to the next
-        # {slot} to fill), Ctrl+up/down (Alt on terminals that keep Ctrl+arrows) picks another;
-        # anywhere else Tab moves the focus, as it does by default
-        Binding("tab", "tab_key", "Tab", show=False),
+        # section 五's standard wording: Ctrl+up/down (Alt on terminals that keep Ctrl+arrows)
+        # picks another offer; Tab is the editor's own (ProseEditor.tab_handler → on_editor_tab)
         Binding("ctrl+down,alt+down", "offer_move(1)", show=False),
         Binding("ctrl+up,alt+up", "offer_move(-1)", show=False),
     ]
@@ -103,6 +101,7 @@ class InterviewScreen(Screen):
                     yield Static(say("hint_line"), id="hint", markup=False)
                     yield AnswerInput(id="line", compact=True)
                     editor = ProseEditor(id="prose", soft_wrap=True, show_line_numbers=False, compact=True)
+                    editor.tab_handler = self.on_editor_tab
                     yield editor
                     # section 五's standard wording: offers under the editor, and what they need
                     yield SuggestionList(id="suggestions")
@@ -425,23 +424,28 @@ class InterviewScreen(Screen):
         self._hide_assist()
         self.request_assist()
 
-    def action_tab_key(self) -> None:
-        """Tab in 五's editor: next {slot} of the line, else the highlighted offer; elsewhere focus."""
-        editor = self.query_one("#prose", ProseEditor)
-        if editor.has_focus and self.flow.step.suggest:
-            from gkassist.ui import section5
+    def on_editor_tab(self) -> bool:
+        """Tab in 五's editor: the next {slot} of the line, else the highlighted offer.
 
-            row, _ = editor.cursor_location
-            line = editor.document.get_line(row)
-            slot = section5.slot_at(line, max(editor.selection.start[1], editor.selection.end[1]))
-            if slot is not None:
-                editor.selection = Selection((row, slot[0]), (row, slot[1]))
-                return
-            suggestions = self.query_one("#suggestions", SuggestionList)
-            if self._assist is not None and self._assist.row == row and suggestions.display and suggestions.option_count:
-                self.take_offer(suggestions.highlighted or 0)
-                return
-        self.app.action_focus_next()
+        False (nothing to do here): Tab moves the focus, as it does by default. Called by the
+        editor as it handles the key, in order with the characters typed before and after it.
+        """
+        editor = self.query_one("#prose", ProseEditor)
+        if not self.flow.step.suggest:
+            return False
+        from gkassist.ui import section5
+
+        row, _ = editor.cursor_location
+        line = editor.document.get_line(row)
+        slot = section5.slot_at(line, max(editor.selection.start[1], editor.selection.end[1]))
+        if slot is not None:
+            editor.selection = Selection((row, slot[0]), (row, slot[1]))
+            return True
+        suggestions = self.query_one("#suggestions", SuggestionList)
+        if self._assist is not None and self._assist.row == row and suggestions.display and suggestions.option_count:
+            self.take_offer(suggestions.highlighted or 0)
+            return True
+        return False
 
     def action_offer_move(self, step: int) -> None:
         suggestions = self.query_one("#suggestions", SuggestionList)

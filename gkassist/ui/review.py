@@ -87,7 +87,7 @@ class ReviewScreen(Screen):
             name = sec.heading or sec.title
             options.append(Option(Text(name, style="bold reverse"), disabled=True))
             for step in self.flow.script.steps:
-                if step.section != sec.id or step.kind not in ("field", "row"):
+                if step.section != sec.id or step.kind not in ("field", "row", "walk"):
                     continue
                 if not self.flow.applicable(step):
                     continue

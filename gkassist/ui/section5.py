@@ -43,8 +43,8 @@ from gkassist.wording import (
     split_items,
     unfilled_slots,
 )
-from gkassist.wording.match import default_matcher
 from gkassist.wording.bank import STATUSES
+from gkassist.wording.match import default_matcher
 from gkassist.wording.normalise import LEADING_MARKER_RE, normalise, strip_marker
 from gkassist.wording.slots import SLOT_RE
 

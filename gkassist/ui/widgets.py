@@ -7,7 +7,7 @@ Every text a user typed, and every message from the engine, is shown as plain te
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from rich.style import Style
@@ -106,6 +106,10 @@ class ProseEditor(TextArea):
     """
 
     items_mode = False
+    # Tab's meaning in section 五 (next slot, take an offer): True when it was used. Handled here,
+    # as the key reaches the editor: a screen binding would see Tab only after it bubbled up,
+    # by which time a character typed right after it may already be in the text.
+    tab_handler: Callable[[], bool] | None = None
 
     BINDINGS = [
         Binding("ctrl+j", "submit", "提交", show=True, priority=True),
@@ -123,6 +127,10 @@ class ProseEditor(TextArea):
         self.post_message(self.Submitted(self))
 
     async def _on_key(self, event: events.Key) -> None:
+        if event.key == "tab" and self.tab_handler is not None and self.tab_handler():
+            event.stop()
+            event.prevent_default()
+            return
         if self.items_mode and event.key == "enter" and not self.read_only:
             row, _ = self.cursor_location
             self.move_cursor((row, len(self.document.get_line(row))))
