@@ -239,7 +239,7 @@ async def test_last_year_imported_the_walk_the_offers_and_a_clean_section_five(t
         assert screen.flow.step_id == "problems.items"
         # no application two years running: W5 is offered (not counted as a fault) …
         offered = said(app, "offer")
-        assert any("W5" in m and "依申请公开渠道知晓度" in m for m in offered), offered
+        assert any("W5" in m and "依申请公开渠道知晓度" in m and "我局已连续{年数}年" in m for m in offered), offered
         await settle(pilot)
         listed = offers(app)
         assert listed and "W5" in listed[0] and "{年数}" in listed[0], "… and listed on the empty line"

@@ -310,8 +310,13 @@ class InterviewScreen(Screen):
             return
         offers = [f for f in self.findings if getattr(f, "kind", "finding") == "suggestion"]
         new = [f for f in offers if f.code not in self._offers_said]
+        if new:
+            from gkassist.ui import section5
         for f in new:
-            self.add("offer", finding_text(f, self.say))
+            # the rule quotes the bank's phrasing as written: 我局 and the years go in, as when taken
+            message = section5.auto_fill(f.message, self.session.answers)
+            label = f"【{self.say('severity')['suggestion']}】"
+            self.add("offer", Text(self.say("finding", label=label, code=f.code, message=message)))
             self._offers_said.add(f.code)
         if new:
             self.add("info", self.say("offers_listed"))

@@ -159,7 +159,8 @@ def categories(item: str, kind: str) -> tuple[str, ...]:
     return tuple(c.category for c in classify(item, kind))
 
 
-def _auto(text: str, answers: Mapping[str, Any]) -> str:
+def auto_fill(text: str, answers: Mapping[str, Any]) -> str:
+    """``text`` with the slots the assistant fills itself (自称, 报告年度, 下一年度) filled."""
     return fill(text, auto_values(answers.get("meta.agency"), answers.get("meta.year")))
 
 
@@ -217,7 +218,7 @@ def _typed_offers(ctx: Context, query: str, say: Say) -> list[Offer]:
         note = ""
         if ctx.kind == "measure" and (n := _first_answered(ctx.problems, s.category)):
             note = say("offer_note_answers", n=n)
-        out.append(Offer(_auto(prefill(s.key, ctx.answers), ctx.answers), s.label, note, s.category))
+        out.append(Offer(auto_fill(prefill(s.key, ctx.answers), ctx.answers), s.label, note, s.category))
     return out
 
 
@@ -230,7 +231,7 @@ def _empty_line_offers(ctx: Context, others: Sequence[str], say: Say) -> list[Of
                 continue
             for o in offers_for(f, ctx.answers)[:2]:
                 if o.category not in written:
-                    out.append(Offer(_auto(o.text, ctx.answers), o.label, say("offer_note_data", code=f.code), o.category))
+                    out.append(Offer(auto_fill(o.text, ctx.answers), o.label, say("offer_note_data", code=f.code), o.category))
         return out
     answered = {c for x in others for c in categories(x, "measure")}
     seen: set[str] = set()
@@ -241,7 +242,7 @@ def _empty_line_offers(ctx: Context, others: Sequence[str], say: Say) -> list[Of
         for s in measure_suggestions(list(cats), limit=2, answers=ctx.answers):
             if s.key not in seen:
                 seen.add(s.key)
-                out.append(Offer(_auto(s.text, ctx.answers), s.label, say("offer_note_answers", n=n), s.category))
+                out.append(Offer(auto_fill(s.text, ctx.answers), s.label, say("offer_note_answers", n=n), s.category))
         if len(out) >= MAX_OFFERS:
             break
     return out
