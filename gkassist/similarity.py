@@ -20,7 +20,8 @@ DEFAULT_THRESHOLD = 85.0
 # Shorter fragments ("一是", "下一步") match everything and say nothing about copying.
 MIN_SENTENCE_CHARS = 8
 
-_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
+# A colon ends a piece too: a list's lead-in (「…仍存在以下不足：一是…」) must not hide its first item.
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?;：:])|\n+")
 _MARKER = re.compile(
     r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[，,、]?)"
 )
@@ -47,17 +48,23 @@ def normalise(sentence: str) -> str:
     return _NOISE.sub("", text)
 
 
+def _compared(sentence: str) -> bool:
+    # A lead-in ending in a colon is stock connective wording (the bank's openers), not content:
+    # the same opener two years running is not 「内容雷同」.
+    return len(normalise(sentence)) >= MIN_SENTENCE_CHARS and not sentence.endswith(("：", ":"))
+
+
 def near_copies(text: str, previous: str, *, threshold: float = DEFAULT_THRESHOLD) -> list[SentenceMatch]:
     """This year's sentences that are near-copies of one of last year's, in text order."""
-    prev_sentences = [s for s in split_sentences(previous) if len(normalise(s)) >= MIN_SENTENCE_CHARS]
+    prev_sentences = [s for s in split_sentences(previous) if _compared(s)]
     if not prev_sentences:
         return []
     prev_norm = [normalise(s) for s in prev_sentences]
     out: list[SentenceMatch] = []
     for sentence in split_sentences(text):
-        norm = normalise(sentence)
-        if len(norm) < MIN_SENTENCE_CHARS:
+        if not _compared(sentence):
             continue
+        norm = normalise(sentence)
         best = process.extractOne(norm, prev_norm, scorer=fuzz.ratio, score_cutoff=threshold)
         if best is not None:
             _, score, index = best

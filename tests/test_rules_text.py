@@ -23,6 +23,13 @@ def test_a_sentence_copied_with_another_marker_and_number_is_still_a_copy():
     assert 40 < share < 80
 
 
+def test_a_copied_first_item_after_a_lead_in_is_found_and_the_lead_in_is_not():
+    last_year = "2024年，我局政府信息公开工作仍存在以下不足：一是信息公开的及时性有待提高，部分栏目更新较慢。"
+    this_year = "2025年，我局政府信息公开工作仍存在以下不足：一是信息公开的及时性有待提高，部分栏目更新较慢。"
+    matches = similarity.near_copies(this_year, last_year)
+    assert [m.sentence for m in matches] == ["一是信息公开的及时性有待提高，部分栏目更新较慢。"]
+
+
 def test_new_text_is_not_a_copy():
     assert similarity.near_copies("政策解读形式单一，图解和视频偏少。", LAST_YEAR) == []
     assert similarity.copied_share("", LAST_YEAR)[0] == 0
