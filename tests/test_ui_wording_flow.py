@@ -78,7 +78,7 @@ def test_items_become_the_paragraph_and_stay_in_the_workbench() -> None:
     assert any(text in m for _, m in out.messages), "the paragraph is shown as the report will have it"
     assert flow.step_id == "measures.items"
     apply(flow, "定期组织业务培训")
-    assert flow.state.answers["measures"] == "下一步，我局将从以下几个方面加以改进：定期组织业务培训。"
+    assert flow.state.answers["measures"] == "下一步，我局将重点做好以下工作：定期组织业务培训。"
     # back at the problems, the items are there to edit, one per line
     flow.move("problems.items")
     assert flow.question().prefill == "栏目更新不及时\n工作人员均为兼职"

@@ -163,6 +163,13 @@ def test_one_item_has_no_ordinal_and_items_with_sentences_end_in_full_stops():
     assert "：一是栏目更新不及时。影响公开效果。二是人员兼职。" in two.problems
 
 
+def test_a_single_measure_gets_the_single_item_opener_by_default():
+    one = assemble_section5(["a"], ["每季度检查一次专栏"], agency="某局", year=2025)
+    assert one.measures == "下一步，我局将重点做好以下工作：每季度检查一次专栏。"
+    two = assemble_section5(["a"], ["每季度检查一次专栏", "开展培训2次"], agency="某局", year=2025)
+    assert two.measures.startswith("下一步，我局将从以下几个方面加以改进：一是")
+
+
 def test_openers_can_be_chosen_or_written():
     bank = get_bank()
     s = assemble_section5(["a"], ["b"], agency="某委员会", year=2025, problem_opener=2, measure_opener=1)

@@ -148,7 +148,10 @@ def assemble_section5(
     p_items = _prepare(problems, auto)
     m_items = _prepare(measures, auto)
     p_text = str(tpl.list(opener(phrases.problem_openers, problem_opener), p_items)).strip() if p_items else ""
-    m_text = str(tpl.list(opener(phrases.measure_openers, measure_opener), m_items)).strip() if m_items else ""
+    m_options = phrases.measure_openers
+    if len(m_items) == 1 and measure_opener == 0:  # the default; an opener the user picked stays
+        m_options, measure_opener = (phrases.measure_opener_single,), 0
+    m_text = str(tpl.list(opener(m_options, measure_opener), m_items)).strip() if m_items else ""
 
     r_text = ""
     if rectification is not None:

@@ -85,6 +85,7 @@ class Status:
 class Phrases:
     problem_openers: tuple[str, ...]
     measure_openers: tuple[str, ...]
+    measure_opener_single: str  # a list's "以下几个方面" is wrong before a single measure
     rectification_openers: tuple[str, ...]
     statuses: Mapping[str, Status]
     prompts: Mapping[str, str]
@@ -409,6 +410,7 @@ def _load_phrases(raw: Any, slots: Mapping[str, Slot], faults: _Faults) -> Phras
     return Phrases(
         problem_openers=openers(raw.get("problem_openers"), "problem_openers"),
         measure_openers=openers(raw.get("measure_openers"), "measure_openers"),
+        measure_opener_single=(openers([raw.get("measure_opener_single")], "measure_opener_single") or ("",))[0],
         rectification_openers=openers(rect.get("openers"), "rectification.openers"),
         statuses=statuses,
         prompts={k: v.strip() for k, v in prompts.items()},
