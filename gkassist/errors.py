@@ -16,3 +16,18 @@ class UserError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+def os_error_message(err: OSError) -> str:
+    """What went wrong with a file, in Chinese; the system's own (English) wording only as a last resort."""
+    if isinstance(err, PermissionError):
+        return "没有权限"
+    if isinstance(err, FileNotFoundError):
+        return "文件或文件夹不存在"
+    if isinstance(err, IsADirectoryError):
+        return "这是一个文件夹，不是文件"
+    if isinstance(err, (FileExistsError, NotADirectoryError)):
+        return "路径中有一级是文件而不是文件夹"
+    if getattr(err, "errno", None) == 28:  # ENOSPC
+        return "磁盘空间已满"
+    return err.strerror or str(err)

@@ -37,7 +37,7 @@ import filelock
 
 from gkassist import paths
 from gkassist.answers import from_json, to_json
-from gkassist.errors import UserError
+from gkassist.errors import UserError, os_error_message
 from gkassist.form import FORM
 
 FORMAT = "gkassist-session"
@@ -69,16 +69,6 @@ def new_id() -> str:
     return first + "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH - 1))
 
 
-def _os_message(err: OSError) -> str:
-    if isinstance(err, PermissionError):
-        return "没有权限"
-    if isinstance(err, FileNotFoundError):
-        return "文件或文件夹不存在"
-    if isinstance(err, IsADirectoryError):
-        return "这是一个文件夹，不是文件"
-    if getattr(err, "errno", None) == 28:  # ENOSPC
-        return "磁盘空间已满"
-    return err.strerror or str(err)
 
 
 # --- atomic writing -----------------------------------------------------------------------------
@@ -216,7 +206,7 @@ class _SessionLock:
             raise
         except OSError as err:
             raise SessionError(
-                f"无法锁定报告文件 {self.path}：{_os_message(err)}。请检查该文件夹的写入权限。"
+                f"无法锁定报告文件 {self.path}：{os_error_message(err)}。请检查该文件夹的写入权限。"
             ) from err
 
     def _write_owner(self) -> None:
@@ -264,7 +254,7 @@ def _read_json(path: Path) -> Any:
     except IsADirectoryError:
         raise SessionError(f"{path} 是一个文件夹，不是报告文件。") from None
     except OSError as err:
-        raise SessionError(f"无法读取 {path}：{_os_message(err)}。") from err
+        raise SessionError(f"无法读取 {path}：{os_error_message(err)}。") from err
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -471,7 +461,7 @@ class Session:
             atomic_write(self.path, self.to_json_bytes())
         except OSError as err:
             raise SessionError(
-                f"无法保存报告 {self.path}：{_os_message(err)}。上一次保存的内容仍完好。请检查磁盘空间和写入权限后重试。"
+                f"无法保存报告 {self.path}：{os_error_message(err)}。上一次保存的内容仍完好。请检查磁盘空间和写入权限后重试。"
             ) from err
 
     @staticmethod
@@ -672,7 +662,7 @@ class SessionStore:
             self.root = paths.sessions_dir()
         except OSError as err:
             raise SessionError(
-                f"无法使用数据文件夹：{_os_message(err)}（{getattr(err, 'filename', '') or ''}）。"
+                f"无法使用数据文件夹：{os_error_message(err)}（{getattr(err, 'filename', '') or ''}）。"
                 "请检查写入权限，或用环境变量 GKASSIST_HOME 指定另一个文件夹。"
             ) from err
 
@@ -684,7 +674,7 @@ class SessionStore:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
         except OSError as err:
-            raise SessionError(f"无法创建数据文件夹 {self.root}：{_os_message(err)}。") from err
+            raise SessionError(f"无法创建数据文件夹 {self.root}：{os_error_message(err)}。") from err
 
     def path_of(self, session_id: str) -> Path:
         return self.root / f"{session_id}.json"
@@ -951,7 +941,7 @@ def export_session(ref: str | Path, output: str | Path) -> Path:
         out.parent.mkdir(parents=True, exist_ok=True)
         atomic_write(out, session.to_json_bytes())
     except OSError as err:
-        raise SessionError(f"无法写入 {out}：{_os_message(err)}。请检查路径和写入权限。") from err
+        raise SessionError(f"无法写入 {out}：{os_error_message(err)}。请检查路径和写入权限。") from err
     return out
 
 

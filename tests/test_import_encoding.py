@@ -79,7 +79,7 @@ def test_random_high_bytes_are_not_taken_for_gbk():
 
 def test_missing_file_and_folder(tmp_path):
     missing = read_report(tmp_path / "nope.txt")
-    assert missing.failed and "文件不存在" in missing.unreadable[0]
+    assert missing.failed and "文件或文件夹不存在" in missing.unreadable[0]
     folder = read_report(tmp_path)
     assert folder.failed and folder.unreadable[0].startswith("无法打开文件")
 

@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from gkassist.errors import UserError
+    from gkassist.errors import UserError, os_error_message
     from gkassist.render import render_to_bytes
     from gkassist.session import load_session
 
@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_bytes(data)
         except OSError as err:
-            raise UserError(f"无法写入文件 {out}：{err.strerror or err}。请检查路径和写入权限。") from err
+            raise UserError(f"无法写入文件 {out}：{os_error_message(err)}。请检查路径和写入权限。") from err
         print(f"已生成：{out}")
     else:
         sys.stdout.write(data.decode("utf-8"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from gkassist.errors import os_error_message
 from gkassist.form import FORM
 from gkassist.importer import docx_layout, meta, mhtml, prose, tables
 from gkassist.importer.decoding import Unreadable, decode
@@ -29,7 +30,7 @@ def read_report(path: str | Path) -> ImportedReport:
     try:
         data = p.read_bytes()
     except OSError as err:
-        reason = "文件不存在" if isinstance(err, FileNotFoundError) else (err.strerror or str(err))
+        reason = os_error_message(err)
         return _failed(str(p), f"无法打开文件：{reason}。", "missing")
     if docx_layout.is_docx(data):
         try:

@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from gkassist.errors import UserError
+from gkassist.errors import UserError, os_error_message
 
 # Where installers put soffice when it is not on PATH.
 _KNOWN_PLACES = (
@@ -97,7 +97,7 @@ def docx_to_pdf(docx: bytes) -> bytes:
             ) from None
         except OSError as err:
             raise UserError(
-                f"无法启动 LibreOffice（{soffice}）：{err.strerror or err}。\n{INSTALL_HINT}"
+                f"无法启动 LibreOffice（{soffice}）：{os_error_message(err)}。\n{INSTALL_HINT}"
             ) from err
         target = folder / "report.pdf"
         if result.returncode != 0 or not target.is_file():
