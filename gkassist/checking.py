@@ -26,6 +26,7 @@ from gkassist.engine import SEVERITY_LABELS, Finding, check
 from gkassist.errors import UserError
 from gkassist.form import FORM
 from gkassist.rulebook import RuleFileError, default_rulebook
+from gkassist.session import looks_like_json
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 SUGGESTION_LABEL = "建议"
@@ -65,23 +66,12 @@ class FileResult:
 # --- reading ------------------------------------------------------------------------------------
 
 
-def _looks_like_json(path: Path) -> bool:
-    if path.suffix.lower() == ".json":
-        return True
-    try:
-        with path.open("rb") as f:
-            head = f.read(64)
-    except OSError:
-        return False
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
-
-
 def load_input(ref: str | Path) -> CheckInput:
     """A session (id or JSON file) or a published report (txt / html), ready to check."""
     path = Path(ref).expanduser()
     if path.is_dir():
         raise InputUnreadable(f"{path} 是一个空文件夹，没有可检查的报告。")
-    if path.is_file() and not _looks_like_json(path):
+    if path.is_file() and not looks_like_json(path):
         return load_published(path)
     return load_session_input(ref)
 

@@ -945,7 +945,8 @@ def export_session(ref: str | Path, output: str | Path) -> Path:
     return out
 
 
-def _looks_like_json(path: Path) -> bool:
+def looks_like_json(path: Path) -> bool:
+    """A session document by its name or its first bytes (a published report is txt / html)."""
     if path.suffix.lower() == ".json":
         return True
     try:
@@ -968,7 +969,7 @@ def import_file(file: str | Path, store: SessionStore | None = None) -> Session:
         raise SessionError(f"找不到文件：{path}")
     if path.is_dir():
         raise SessionError(f"{path} 是一个文件夹，请给出要导入的文件。")
-    if _looks_like_json(path):
+    if looks_like_json(path):
         return _import_session_json(path, store)
     return _import_report(path, store)
 
