@@ -444,3 +444,45 @@ async def test_a_file_that_is_no_report_is_explained_in_the_picker(tmp_path: Pat
         await pilot.press("enter")  # the keyboard way: Enter in the path field
         await settle(pilot)
         assert "找不到文件" in str(app.screen.query_one("#picker-msg").render())
+
+
+async def test_picker_with_nothing_saved_starts_a_new_report_on_enter() -> None:
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        picker = app.screen
+        assert app.focused is picker.query_one("#new"), "the one useful button has the focus"
+        assert picker.query_one("#carry").disabled, "nothing to carry over from"
+        await pilot.press("tab")
+        assert app.focused is not picker.query_one("#carry")
+        await pilot.press("shift+tab")
+        assert app.focused is picker.query_one("#new"), "Tab skips the empty list and the disabled button"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert interview(app).flow.step_id == "meta.agency"
+
+
+async def test_picker_with_saved_reports_resumes_the_newest_on_enter(home: Path) -> None:
+    from gkassist.session import SessionStore
+
+    store = SessionStore()
+    ids = {}
+    for agency, updated in (("甲局", "2025-01-02T09:00:00+08:00"), ("乙局", "2025-03-04T09:00:00+08:00"),
+                            ("丙局", "2025-02-03T09:00:00+08:00")):
+        with store.create({"meta.agency": agency}) as s:
+            ids[agency] = s.id
+            path = s.path
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        doc["updated"] = updated
+        path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        picker = app.screen
+        saved = picker.query_one("#saved")
+        assert app.focused is saved
+        assert saved.get_option_at_index(saved.highlighted).id == ids["乙局"], "the newest is highlighted"
+        assert not picker.query_one("#carry").disabled, "a report is selected: it can be carried over"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert interview(app).session.answers["meta.agency"] == "乙局"

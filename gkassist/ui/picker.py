@@ -34,7 +34,8 @@ class PickerScreen(Screen):
             yield Static("", id="picker-msg", markup=False)
             with Horizontal(classes="picker-buttons"):
                 yield Button(say("picker_new"), id="new", variant="primary", compact=True)
-                yield Button(say("picker_carry"), id="carry", compact=True)
+                # needs a saved report highlighted in the list: enabled once there is one
+                yield Button(say("picker_carry"), id="carry", compact=True, disabled=True)
                 yield Button(say("picker_quit"), id="quit", compact=True)
             with Horizontal(classes="picker-buttons"):
                 yield Input(placeholder=say("picker_import_hint"), id="import-path", compact=True)
@@ -79,12 +80,26 @@ class PickerScreen(Screen):
             if info.editing:
                 line += f"  （{info.editing}）"
             saved.add_option(Option(Text(line), id=info.id))
+        resumable = [i for i, info in enumerate(infos) if info.status == "ok"]
+        # an empty (or all-broken) list is no place for the keyboard: Tab would pass through it
+        saved.disabled = not resumable
         if not infos:
             self.message(say("picker_empty"))
-            self.query_one("#new", Button).focus()
-        else:
-            saved.highlighted = 0
+        if resumable:
+            # the newest report (the store lists newest first), so that Enter resumes it
+            saved.highlighted = resumable[0]
             saved.focus()
+        else:
+            self.query_one("#new", Button).focus()
+        self._update_carry()
+
+    def _update_carry(self) -> None:
+        saved = self.query_one("#saved", OptionList)
+        self.query_one("#carry", Button).disabled = saved.disabled or saved.highlighted is None
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+        self._update_carry()
 
     def message(self, text: str) -> None:
         self.query_one("#picker-msg", Static).update(text)
