@@ -1,6 +1,8 @@
 """rowspan / colspan expansion: an HTML table's cells → the grid a reader sees.
 
-No HTML parser expands merged cells (see notes/output-and-parsing.md §3.2), so this does:
+Used by the importer (published pages, untrusted) and by the DOCX builder (our own HTML, whose
+merged cells become Word merges). No HTML parser expands merged cells (see
+notes/output-and-parsing.md §3.2), so this does:
 every slot a cell covers points back to the cell. Spans are capped so that a garbage
 ``rowspan="99999"`` cannot allocate a huge grid.
 """

@@ -8,8 +8,8 @@ import pytest
 
 from gkassist import engine
 from gkassist.form import FORM
+from gkassist.htmlgrid import expand, span_value
 from gkassist.importer import read_report, read_report_text
-from gkassist.importer.spans import expand, span_value
 
 FIXTURES = Path(__file__).parent / "fixtures"
 PAGE_2021 = FIXTURES / "qinglin-jtj-2023.html"

@@ -7,7 +7,7 @@ Public interface (see docs/internals.md):
 
 Modules, one job each: ``decoding`` (bytes → text), ``mhtml`` (web archives → their page),
 ``text_layout`` / ``html_layout`` / ``docx_layout`` (→ items),
-``spans`` (merged cells), ``sections`` (headings), ``tables`` (numbers), ``prose`` (section
+``sections`` (headings), ``tables`` (numbers), ``prose`` (section
 text), ``meta`` (title, date, citations), ``cells`` (cell values), ``reader`` (the order of work).
 """
 

@@ -13,10 +13,10 @@ import re
 
 from lxml import etree
 
+from gkassist.htmlgrid import expand, span_value
 from gkassist.importer.decoding import Unreadable
 from gkassist.importer.model import Cell, Document, Image, Item, Line, Table
 from gkassist.importer.sections import match_heading
-from gkassist.importer.spans import expand, span_value
 
 _SKIP = frozenset(
     {"script", "style", "head", "noscript", "template", "iframe", "object", "embed", "select", "option",

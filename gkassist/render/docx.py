@@ -34,6 +34,8 @@ from docx.table import Table, _Cell
 from lxml import etree
 from rich.cells import cell_len
 
+from gkassist.htmlgrid import expand, span_value
+
 # --- the layout, in one place -------------------------------------------------------------------
 
 PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
@@ -505,26 +507,27 @@ def _set_child(parent, tag: str, attrs: dict[str, str]):  # noqa: ANN001, ANN202
 
 def _layout(table: lxml.html.HtmlElement) -> tuple[list[_HtmlCell], int, int]:
     """Each cell of an HTML table at its grid position, rowspan/colspan resolved."""
-    taken: set[tuple[int, int]] = set()
+    elements = [[el for el in tr if el.tag in ("td", "th")] for tr in table.findall(".//tr")]
+    grid = expand([[("", span_value(el.get("rowspan")), span_value(el.get("colspan"))) for el in row]
+                   for row in elements])
     cells: list[_HtmlCell] = []
-    rows = table.findall(".//tr")
-    for r, tr in enumerate(rows):
-        col = 0
-        for el in tr:
-            if el.tag not in ("td", "th"):
+    for r, row in enumerate(grid):
+        for c, slot in enumerate(row):
+            if slot is None or not slot.first:
                 continue
-            while (r, col) in taken:
-                col += 1
-            rs = max(1, int(el.get("rowspan") or 1))
-            cs = max(1, int(el.get("colspan") or 1))
-            rs = min(rs, len(rows) - r)  # a span past the last row is clipped, as browsers do
-            for i in range(rs):
-                for j in range(cs):
-                    taken.add((r + i, col + j))
-            cells.append(_HtmlCell(_text(el), r, col, rs, cs, el.tag == "td", _classes(el)))
-            col += cs
-    ncols = max((c for _, c in taken), default=-1) + 1
-    return cells, len(rows), ncols
+            rs = 1
+            while r + rs < len(grid) and _covers(grid[r + rs], c, slot.origin):
+                rs += 1
+            cs = 1
+            while _covers(row, c + cs, slot.origin):
+                cs += 1
+            el = elements[slot.origin[0]][slot.origin[1]]
+            cells.append(_HtmlCell(_text(el), r, c, rs, cs, el.tag == "td", _classes(el)))
+    return cells, len(grid), len(grid[0]) if grid else 0
+
+
+def _covers(row: list, col: int, origin: tuple[int, int]) -> bool:
+    return col < len(row) and row[col] is not None and row[col].origin == origin
 
 
 def _column_widths(cells: list[_HtmlCell], ncols: int) -> list[Emu]:
