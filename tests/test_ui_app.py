@@ -486,3 +486,53 @@ async def test_picker_with_saved_reports_resumes_the_newest_on_enter(home: Path)
         await pilot.press("enter")
         await settle(pilot)
         assert interview(app).session.answers["meta.agency"] == "乙局"
+
+
+def panel_lines(app: GkApp) -> dict[str, str]:
+    sections = interview(app).query_one("#sections")
+    return {o.id: o.prompt.plain for o in sections._options}
+
+
+async def test_side_panel_counts_no_findings_about_questions_not_reached() -> None:
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        screen = interview(app)
+        assert {f.code for f in screen.findings} >= {"T4", "T6"}, "the engine finds the empty paragraphs"
+        lines = panel_lines(app)
+        assert not [line for line in lines.values() if "警" in line or "错" in line], lines
+        # /check still lists everything, saying which are about parts not filled in yet
+        await answer(pilot, "/check")
+        t6 = [m for m in said(app, "finding-") if "T6" in m]
+        assert t6 and t6[-1].endswith("（这部分还没有填到）")
+        await meta(pilot)
+        await answer(pilot, "/goto 五")
+        await answer(pilot, "是")
+        await answer(pilot, "")  # no problems written: skipped, and now T4 is the user's to see
+        assert screen.flow.step_id == "measures.items"
+        assert "警1" in panel_lines(app)["problems"], panel_lines(app)
+        assert "警" not in panel_lines(app)["other"]
+        await answer(pilot, "/review")  # the full account: everything, the parts not reached marked
+        options = app.screen.query_one("#review-list")._options
+        lines = [o.prompt.plain for o in options if o is not None]
+        assert any("T6" in line and line.endswith("（这部分还没有填到）") for line in lines)
+        assert any("T4" in line and "还没有填到" not in line for line in lines), "五's problems were skipped"
+
+
+async def test_resumed_recap_tells_skipped_from_never_seen() -> None:
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await meta(pilot)
+        await answer(pilot, "")  # 概述: skipped on purpose
+        await answer(pilot, "/goto 二")  # 主动公开 … 监督保障 never seen
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        recap = said(app, "recap")
+        assert "总体情况概述：（跳过）" in recap, recap
+        assert "主动公开：（未填）" in recap and "监督保障：（未填）" in recap, recap

@@ -216,11 +216,29 @@ def test_recap_lists_answers_and_skips() -> None:
     apply(flow, "2024")
     apply(flow, "2")
     apply(flow, "4")
-    flow.skip()
-    flow.move("overview.proactive")
-    recap = flow.recap()
-    assert [s.id for s, _ in recap] == ["meta.agency", "meta.year", "meta.agency_kind", "meta.level", "overview.intro"]
-    assert recap[2][1] == FORM.field("meta.agency_kind").choices["department"]
+    out = flow.skip()
+    flow.state.workbench.update(out.workbench)  # as the screen saves it
+    flow.move(out.next_step)
+    apply(flow, "")  # 主动公开: an empty paragraph is a skip too
+    flow.move("overview.oversight")  # 依申请公开 … 平台建设 jumped over (/goto), never seen
+    recap = dict((s.id, answer) for s, answer in flow.recap())
+    assert list(recap) == ["meta.agency", "meta.year", "meta.agency_kind", "meta.level", "overview.intro",
+                           "overview.proactive", "overview.on_request", "overview.management", "overview.platform"]
+    assert recap["meta.agency_kind"] == FORM.field("meta.agency_kind").choices["department"]
+    assert recap["overview.intro"] == recap["overview.proactive"] == "（跳过）"
+    assert recap["overview.on_request"] == recap["overview.platform"] == "（未填）"
+
+
+def test_unreached_fields_are_those_neither_answered_nor_skipped() -> None:
+    flow = Flow(make_state())
+    assert {"meta.agency", "overview.intro", "problems", "measures", "other_matters"} <= flow.unreached_fields()
+    assert "rectification" not in flow.unreached_fields(), "no last year: its rectification is never asked"
+    apply(flow, "某某局")
+    out = flow.skip()  # 年度
+    flow.state.workbench.update(out.workbench)
+    unreached = flow.unreached_fields()
+    assert "meta.agency" not in unreached and "meta.year" not in unreached
+    assert "meta.agency_kind" in unreached
 
 
 @pytest.mark.parametrize("text", ["也许", "x"])

@@ -23,6 +23,9 @@ from gkassist.resources import prompts_dir
 
 FINAL = "review_all"  # the id of the last step: the review
 SECTION5_MODE = "section5.mode"  # the ask step: 五 as items (with standard wording) or as prose
+# workbench key: ids of the steps the user chose to leave empty (/skip, or an empty prose answer);
+# a step neither answered nor in it was not reached (jumped over with /goto, or still to come)
+SKIPPED = "skipped"
 
 
 class State(Protocol):
@@ -300,6 +303,31 @@ class Flow:
             entries = self._section5().walk_entries(self.state)
             return bool(entries) and self._section5().walk_open(entries) is None
         return False
+
+    def skipped(self, step: Step) -> bool:
+        return step.id in (self.state.workbench.get(SKIPPED) or ())
+
+    def _skip_record(self, step: Step) -> dict[str, Any]:
+        """The workbench change that records ``step`` as skipped on purpose."""
+        ids = list(self.state.workbench.get(SKIPPED) or ())
+        if step.id not in ids:
+            ids.append(step.id)
+        return {SKIPPED: ids}
+
+    def unreached_fields(self) -> set[str]:
+        """Fields of questions neither answered nor skipped: the user has not got to them (yet).
+
+        Findings about them are not the user's to worry about while filling in: an empty
+        paragraph of 五 is no fault at the first question.
+        """
+        out: set[str] = set()
+        answers, skipped = self.state.answers, set(self.state.workbench.get(SKIPPED) or ())
+        for s in self.script.steps:
+            if not s.fields or s.id in skipped or all(f in answers for f in s.fields):
+                continue
+            if self.applicable(s):
+                out.update(f for f in s.fields if f not in answers)
+        return out
 
     def next_after(self, step_id: str) -> str | None:
         for s in self.script.steps[self.script.index[step_id] + 1 :]:
@@ -614,10 +642,11 @@ class Flow:
         say = self.script.say
         if f.kind == "prose":
             body = text.strip()
-            if not body:
+            if not body:  # an empty paragraph is a skip, said so in the recap
                 if fid in self.state.answers:
-                    return Outcome(clears=[fid], touched=(fid,), messages=[("info", say("cleared"))])
-                return Outcome(touched=(fid,), messages=[("info", say("skipped"))])
+                    return Outcome(clears=[fid], touched=(fid,), workbench=self._skip_record(step),
+                                   messages=[("info", say("cleared"))])
+                return Outcome(touched=(fid,), workbench=self._skip_record(step), messages=[("info", say("skipped"))])
             return Outcome(values={fid: body}, touched=(fid,))
         if not text.strip():
             return Outcome(ok=False, messages=[("error", say("empty_answer"))])
@@ -642,10 +671,10 @@ class Flow:
         wb = s5.workbench(self.state)
         wb[s5.ITEM_KEYS[step.items]] = items
         if not items:
+            skipped = {s5.WORKBENCH_KEY: wb, **self._skip_record(step)}
             if fid in self.state.answers:
-                return Outcome(clears=[fid], workbench={s5.WORKBENCH_KEY: wb}, touched=(fid,),
-                               messages=[("info", say("cleared"))])
-            return Outcome(workbench={s5.WORKBENCH_KEY: wb}, touched=(fid,), messages=[("info", say("skipped"))])
+                return Outcome(clears=[fid], workbench=skipped, touched=(fid,), messages=[("info", say("cleared"))])
+            return Outcome(workbench=skipped, touched=(fid,), messages=[("info", say("skipped"))])
         text_out = s5.paragraph(step.items, items, self.state.answers)
         out = Outcome(values={fid: text_out}, workbench={s5.WORKBENCH_KEY: wb}, touched=(fid,))
         out.messages.append(("info", say("items_recorded", n=len(items), label=step.label, text=text_out)))
@@ -730,9 +759,10 @@ class Flow:
     def skip(self) -> Outcome:
         step = self.step
         self.pending_confirm = None
-        out = Outcome(touched=tuple(step.fields), messages=[("info", self.script.say("skipped"))])
         if step.kind == "final":
             return Outcome(open_review=True)
+        out = Outcome(touched=tuple(step.fields), workbench=self._skip_record(step),
+                      messages=[("info", self.script.say("skipped"))])
         self._finish(step, out)
         return out
 
@@ -793,7 +823,8 @@ class Flow:
                     prefill = str(self.state.answers.get(s.fields[0]) or self.script.say("recap_skipped"))
                 out.append((s, prefill))
             elif s.kind in ("field", "row", "walk"):
-                out.append((s, self.script.say("recap_skipped")))
+                # skipped on purpose, or never seen (jumped over with /goto): not the same thing
+                out.append((s, self.script.say("recap_skipped" if self.skipped(s) else "recap_unanswered")))
         return out
 
     def step_title(self, step: Step) -> str:

@@ -237,9 +237,11 @@ class InterviewScreen(Screen):
             progress = self.session.progress()
         except Exception:  # a half-written session cannot say; the panel is not worth a crash
             progress = (0, 0)
-        self.query_one(SidePanel).refresh_status(
-            self.session.answers, self.findings, progress, self.flow.step.section
-        )
+        # as in the conversation, findings about questions not reached yet wait: a new user
+        # does not start with warnings about the empty paragraphs of 五 and 六
+        unreached = self.flow.unreached_fields()
+        findings = [f for f in self.findings if not unreached & set(f.fields)]
+        self.query_one(SidePanel).refresh_status(self.session.answers, findings, progress, self.flow.step.section)
 
     # --- answering ------------------------------------------------------------------------------
 
@@ -677,8 +679,10 @@ class InterviewScreen(Screen):
             self.add("info", self.say("check_none"))
             return
         self.add("info", self.say("check_title", **counts))
+        unreached = self.flow.unreached_fields()
         for f in sorted(real, key=lambda f: SEVERITY_ORDER.get(f.severity, 3)):
-            self.add(f"finding-{f.severity}", finding_text(f, self.say))
+            # all of them, as asked; those about questions still to come say so
+            self.add(f"finding-{f.severity}", finding_text(f, self.say, unreached=bool(unreached & set(f.fields))))
             self._shown.add(finding_key(f))
 
     def action_export(self, fmt: str | None = None, path: str | None = None) -> None:

@@ -82,6 +82,7 @@ class ReviewScreen(Screen):
     def _options(self) -> list[Option | None]:
         options: list[Option | None] = []
         findings = [f for f in self.interview.findings if getattr(f, "kind", "finding") == "finding"]
+        unreached = self.flow.unreached_fields()
         n = 0
         for sec in FORM.sections:
             name = sec.heading or sec.title
@@ -105,6 +106,8 @@ class ReviewScreen(Screen):
             for f in sec_findings:
                 label = self.say("severity")[f.severity]
                 line = Text(f"  【{label}】{f.code}：{f.message}", style=SEVERITY_STYLE.get(f.severity, ""))
+                if unreached & set(f.fields):  # listed all the same: the review is the full account
+                    line.append(self.say("finding_unreached"), style="italic")
                 key = f"s{n}"
                 n += 1
                 self.targets[key] = self.flow.step_for_field(f.fields[0]) if f.fields else self.flow.section_steps(sec.id)[0].id

@@ -78,9 +78,13 @@ def question_text(q: Question, say: Any) -> Text:
     return text
 
 
-def finding_text(f: Any, say: Any) -> Text:
+def finding_text(f: Any, say: Any, *, unreached: bool = False) -> Text:
+    """A finding as said in the conversation; ``unreached``: about a part not filled in yet."""
     label = say("severity")[f.severity if getattr(f, "kind", "finding") == "finding" else "suggestion"]
-    return Text(say("finding", label=f"【{label}】", code=f.code, message=f.message))
+    text = Text(say("finding", label=f"【{label}】", code=f.code, message=f.message))
+    if unreached:
+        text.append(say("finding_unreached"), style="italic")
+    return text
 
 
 class AnswerInput(Input):
