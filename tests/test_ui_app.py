@@ -172,7 +172,7 @@ async def test_nonzero_tables_with_an_imbalance_that_is_then_fixed() -> None:
         await answer(pilot, "0")
         await answer(pilot, "有")  # 表三
         await answer(pilot, "3 1 0 0 0 0")
-        assert any("总计 4" in m for m in said(app, "info")), "the row's total is computed and shown"
+        assert any("总计4" in m for m in said(app, "info")), "the row's total is computed and shown"
         await answer(pilot, "0")
         await answer(pilot, "2 1 0 0 0 0")
         await answer(pilot, "0")
@@ -199,7 +199,7 @@ async def test_nonzero_tables_with_an_imbalance_that_is_then_fixed() -> None:
         assert not [f for f in screen.findings if f.code == "N4"]
         await answer(pilot, "有")  # 表四
         await answer(pilot, "1 0 0 0")
-        assert any("总计 1" in m for m in said(app, "info"))
+        assert any("总计1" in m for m in said(app, "info"))
         await answer(pilot, "0")
         await answer(pilot, "0")
         await answer(pilot, "否")  # 五 as prose
@@ -398,7 +398,7 @@ async def test_new_year_from_a_saved_session_carries_over(home: Path) -> None:
         assert screen.query_one("#line").value == "怀化市洪江区科技和工业信息化局"
         await answer(pilot, "/goto 二")
         await answer(pilot, "有")
-        assert "上年度现行有效 4 件" in said(app, "question")[-1], "现行有效 is suggested from last year"
+        assert "上年度现行有效4件" in said(app, "question")[-1], "现行有效 is suggested from last year"
         await answer(pilot, "/goto 三")
         await answer(pilot, "有")
         await answer(pilot, "1 0 0 0 0 0")
@@ -536,3 +536,24 @@ async def test_resumed_recap_tells_skipped_from_never_seen() -> None:
         recap = said(app, "recap")
         assert "总体情况概述：（跳过）" in recap, recap
         assert "主动公开：（未填）" in recap and "监督保障：（未填）" in recap, recap
+
+
+def chat_screen_lines(app: GkApp) -> list[str]:
+    """The conversation as drawn on the terminal, line by line (cells cropped to the chat area)."""
+    screen = app.screen
+    region = screen.query_one("#chat").region
+    strips = screen._compositor.render_strips()
+    return [strip.crop(region.x, region.right).text.strip() for strip in strips[region.y : region.bottom]]
+
+
+async def test_a_message_folds_without_a_number_left_at_the_start_of_a_line() -> None:
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await meta(pilot)
+        await answer(pilot, "/goto 三")
+        await answer(pilot, "没有")  # the confirmation: 「表三的全部144个数字将填为0（本年新收…）」
+        lines = chat_screen_lines(app)
+        first = next(i for i, line in enumerate(lines) if "表三的全部" in line)
+        assert "本年新收" in lines[first], "the line is filled before it folds"
+        assert not [line for line in lines if line.startswith(("0（", "0）"))], lines

@@ -188,14 +188,14 @@ async def test_measures_are_proposed_for_each_accepted_problem() -> None:
         await settle(pilot)  # the empty line of the measures: the proposals for problem 1
         listed = offers(app)
         labels = {bank.category(m).label for m in bank.category("interpretation_gap").measures}
-        assert listed and "回应第 1 条问题" in listed[0]
+        assert listed and "回应第1条问题" in listed[0]
         assert any(listed[0].startswith(f"【{label}】") for label in labels), listed
         await take(pilot, "")
         await pilot.press("enter")
         await settle(pilot)
         listed = offers(app)
         labels = {bank.category(m).label for m in bank.category("staffing").measures}
-        assert listed and "回应第 2 条问题" in listed[0], "problem 1 is answered: problem 2's turn"
+        assert listed and "回应第2条问题" in listed[0], "problem 1 is answered: problem 2's turn"
         assert any(listed[0].startswith(f"【{label}】") for label in labels), listed
         await take(pilot, "")
         await pilot.press("ctrl+j")
@@ -220,7 +220,7 @@ async def test_last_year_imported_the_walk_the_offers_and_a_clean_section_five(t
         await to_section_five(pilot)
         assert screen.flow.step_id == "rectification.walk"
         question = said(app, "question")[-1]
-        assert "2 个问题" in question and "信息质量有待提升" in question and "强化信息审核发布流程" in question
+        assert "2个问题" in question and "信息质量有待提升" in question and "强化信息审核发布流程" in question
         await answer(pilot, RECTIFICATION[0][0])
         assert "已完成" in said(app, "question")[-1]
         await answer(pilot, RECTIFICATION[0][1])
@@ -321,11 +321,11 @@ async def test_last_years_section_copied_is_named_in_the_conversation() -> None:
         assert screen.flow.step_id == "problems.items"
         await answer(pilot, "\n".join(problem_items(previous["problems"], previous["measures"])))
         copied = [m for m in said(app, "finding-warning") if "Y3" in m]
-        assert len(copied) == 2 and "第 1 条" in copied[0] and "信息质量有待提升" in copied[0]
+        assert len(copied) == 2 and "第1条" in copied[0] and "信息质量有待提升" in copied[0]
         await answer(pilot, "\n".join(measure_items(previous["problems"], previous["measures"])))
         copied = [m for m in said(app, "finding-warning") if "Y3" in m]
         # the item's 「强化信息审核发布流程:」 lead-in is not compared; the copied content after it is named
-        assert len(copied) == 4 and "第 1 条" in copied[2] and "积极与上级部门沟通协作" in copied[2]
+        assert len(copied) == 4 and "第1条" in copied[2] and "积极与上级部门沟通协作" in copied[2]
         assert {f.fields for f in screen.findings if f.code == "Y3"} >= {("measures",)}, "the rule agrees"
 
 

@@ -134,12 +134,12 @@ def test_an_empty_measure_line_offers_what_answers_the_next_unanswered_problem()
     bank = section5.get_bank()
     first = section5.assist(ctx, "", 0, 0, say).offers
     wanted_1 = set(bank.category("timeliness").measures)
-    assert first and all(o.category in wanted_1 for o in first[:2]) and "第 1 条" in first[0].note
+    assert first and all(o.category in wanted_1 for o in first[:2]) and "第1条" in first[0].note
     # once a measure answers problem 1, the empty line offers measures for problem 2
     text = "建立“通知公告”栏目的定期更新清单，明确责任科室和更新时限\n"
     second = section5.assist(ctx, text, 1, 0, say).offers
     wanted_2 = set(bank.category("staffing").measures)
-    assert second and second[0].category in wanted_2 and "第 2 条" in second[0].note
+    assert second and second[0].category in wanted_2 and "第2条" in second[0].note
 
 
 def test_the_walk_through_last_years_problems(last_year: dict[str, Any]) -> None:
@@ -149,7 +149,7 @@ def test_the_walk_through_last_years_problems(last_year: dict[str, Any]) -> None
     assert flow.step_id == "rectification.walk"
     q = flow.question()
     assert not q.multiline
-    assert "2 个问题" in q.text and "「信息质量有待提升」" in q.text
+    assert "2个问题" in q.text and "「信息质量有待提升」" in q.text
     assert "强化信息审核发布流程" in q.text, "last year's planned measure for it is recalled"
     assert section5.get_bank().phrases.prompts["action"] in q.text
     apply(flow, "落实信息发布三级审核制度，每季度开展一次信息质量自查")
@@ -196,7 +196,7 @@ def test_copied_items_are_named_and_the_rule_summary_is_not_repeated(last_year: 
     copied = "\n".join(section5.previous_problems(last_year))
     out = flow.submit(copied)
     warnings = [m for kind, m in out.messages if kind == "finding-warning"]
-    assert len(warnings) == 2 and "第 1 条" in warnings[0] and "信息质量有待提升" in warnings[0]
+    assert len(warnings) == 2 and "第1条" in warnings[0] and "信息质量有待提升" in warnings[0]
     assert out.said == (("Y3", "problems"),)
     fresh = flow.submit("“通知公告”栏目有5条信息在形成后超过5个工作日才公开")
     assert not [m for kind, m in fresh.messages if kind == "finding-warning"] and fresh.said == ()
