@@ -19,9 +19,9 @@ import pytest
 
 from gkassist.form import FORM
 from gkassist.ui.app import GkApp
+from gkassist.ui.chatlog import ChatMessage
 from gkassist.ui.flow import FINAL
-from gkassist.ui.interview import LIVE_MESSAGES, InterviewScreen
-from gkassist.ui.widgets import ChatMessage
+from gkassist.ui.interview import InterviewScreen
 
 SIZE = (120, 40)
 FIXTURE = Path(__file__).parent / "fixtures" / "hongjiang-2024.session.json"
@@ -77,7 +77,7 @@ async def answer(pilot: Any, text: str) -> None:
 
 
 def chat(app: GkApp) -> list[ChatMessage]:
-    return list(interview(app).query(ChatMessage))
+    return interview(app).conversation()
 
 
 def said(app: GkApp, kind_prefix: str = "") -> list[str]:
@@ -208,10 +208,14 @@ async def test_nonzero_tables_with_an_imbalance_that_is_then_fixed() -> None:
         await answer(pilot, "否")
         await answer(pilot, screen.query_one("#prose").text)  # the standard fee sentence, as offered
         answers = dict(screen.session.answers)
-        # a long conversation stays cheap to draw: older messages are folded into history blocks
-        assert len(chat(app)) <= LIVE_MESSAGES + 8
-        history = list(screen.query(".history"))
-        assert history and "怀化市洪江区科技和工业信息化局" in str(history[0].render())
+        # the whole conversation is one widget drawn from its lines, the first ones included
+        await pilot.press("escape")  # from the review, back to the conversation
+        await settle(pilot)
+        assert len(chat(app)) > 100 and not screen.chat.children
+        assert not any("您好！我来帮您" in line for line in chat_screen_lines(app))
+        screen.chat.scroll_home(animate=False)
+        await pilot.pause()
+        assert any("您好！我来帮您" in line for line in chat_screen_lines(app))
 
     expected: dict[str, Any] = {
         "meta.agency": "怀化市洪江区科技和工业信息化局",
@@ -556,4 +560,17 @@ async def test_a_message_folds_without_a_number_left_at_the_start_of_a_line() ->
         lines = chat_screen_lines(app)
         first = next(i for i, line in enumerate(lines) if "表三的全部" in line)
         assert "本年新收" in lines[first], "the line is filled before it folds"
-        assert not [line for line in lines if line.startswith(("0（", "0）"))], lines
+        assert not [line for line in lines if line.startswith("0（")], lines
+
+
+async def test_the_newest_question_stays_in_view_when_the_prose_editor_opens() -> None:
+    # the editor takes rows from the conversation: the question it answers must not slip below
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await meta(pilot)  # the next question is 一's first, answered in the prose editor
+        screen = interview(app)
+        assert screen.flow.question().multiline
+        lines = [line for line in chat_screen_lines(app) if line]
+        assert "示例" in lines[-2] + lines[-1], lines[-4:]
+        assert any("一、总体情况" in line for line in lines[-8:]), lines[-8:]

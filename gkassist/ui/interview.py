@@ -16,7 +16,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
@@ -25,6 +25,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from gkassist.errors import UserError
 from gkassist.ui.backend import EXPORT_FORMATS, Backend, count_by_severity, finding_key, touching
+from gkassist.ui.chatlog import ChatLog, ChatMessage
 from gkassist.ui.flow import FINAL, Flow, Outcome
 from gkassist.ui.messages import (
     AnswerSaved,
@@ -38,7 +39,6 @@ from gkassist.ui.widgets import (
     HEADER_ICON,
     SLOT_PATTERN,
     AnswerInput,
-    ChatMessage,
     ProseEditor,
     SidePanel,
     SuggestionList,
@@ -50,8 +50,6 @@ from gkassist.ui.widgets import (
 SEVERITY_ORDER = {"error": 0, "warning": 1, "hint": 2}
 # standard wording is looked up once typing pauses this long (each keystroke restarts the wait)
 ASSIST_DELAY = 0.12
-LIVE_MESSAGES = 40  # message widgets kept; older ones are folded into history widgets
-HISTORY_CHUNKS = 30  # folded batches kept (some 600 messages); the review screen has it all
 
 
 class InterviewScreen(Screen):
@@ -96,7 +94,7 @@ class InterviewScreen(Screen):
         with Horizontal(id="body"):
             yield SidePanel(say, id="side")
             with Vertical(id="main"):
-                yield VerticalScroll(id="chat")
+                yield ChatLog(id="chat")
                 with Vertical(id="answer-area"):
                     yield Static(say("hint_line"), id="hint", markup=False)
                     yield AnswerInput(id="line", compact=True)
@@ -119,7 +117,6 @@ class InterviewScreen(Screen):
 
     def on_mount(self) -> None:
         self._set_title()
-        self.chat.anchor()
         if self.resumed:
             self.flow.restore(self.session.position or {})
         # a new report starts at the first question, even when carry-over has answered it:
@@ -145,17 +142,21 @@ class InterviewScreen(Screen):
     # --- the conversation ----------------------------------------------------------------------
 
     @property
-    def chat(self) -> VerticalScroll:
-        return self.query_one("#chat", VerticalScroll)
+    def chat(self) -> ChatLog:
+        return self.query_one("#chat", ChatLog)
+
+    def conversation(self) -> list[ChatMessage]:
+        """Every message said so far (written to the screen or about to be)."""
+        return [*self.chat.messages, *self._pending]
 
     def add(self, kind: str, content: Text | str) -> ChatMessage:
-        """Queue a message; the messages of one turn are mounted together (one layout pass).
+        """Queue a message; the messages of one turn are written together (one redraw).
 
         While an answer is being saved the queue waits for ``AnswerSaved``: the user's answer,
         its findings and the next question then appear together, and the main thread leaves
-        the worker alone in the meantime (laying out the screen would hold the GIL).
+        the worker alone in the meantime (drawing the screen would hold the GIL).
         """
-        msg = ChatMessage(content, kind)
+        msg = ChatMessage(kind, content if isinstance(content, Text) else Text(content))
         self._pending.append(msg)
         if len(self._pending) == 1 and not self.busy:
             self.call_next(self._flush)
@@ -163,22 +164,7 @@ class InterviewScreen(Screen):
 
     def _flush(self) -> None:
         pending, self._pending = self._pending, []
-        if not pending:
-            return
-        chat = self.chat
-        chat.mount_all(pending)
-        # every message is a widget, and each widget costs every layout pass: older messages are
-        # folded, a batch at a time, into one plain widget each (written once, never re-wrapped)
-        live = list(chat.query(ChatMessage))
-        if len(live) > LIVE_MESSAGES:
-            old = live[: len(live) - LIVE_MESSAGES // 2]
-            text = Text("\n").join(m.history_text() for m in old)
-            chat.mount(Static(text, classes="history", markup=False), before=old[0])
-            chat.remove_children(old)
-            chunks = list(chat.query(".history"))
-            if len(chunks) > HISTORY_CHUNKS:
-                chat.remove_children(chunks[: len(chunks) - HISTORY_CHUNKS])
-        chat.scroll_end(animate=False)
+        self.chat.write(pending)
 
     def _replay(self) -> None:
         """The conversation so far, rebuilt from the answers (not a byte-exact transcript)."""

@@ -1,4 +1,4 @@
-"""Widgets of the conversation: chat messages, the answer line, the prose editor, the side panel.
+"""Widgets of the conversation: the answer line, the prose editor, the side panel (messages: chatlog.py).
 
 Every text a user typed, and every message from the engine, is shown as plain text (``Text`` or
 ``markup=False``): a 「[b]」 in an answer must come out as typed, never as markup.
@@ -16,7 +16,9 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.geometry import Size
 from textual.message import Message
+from textual.reactive import Reactive
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
@@ -26,40 +28,6 @@ from gkassist.ui.flow import Question
 # "☰" is narrow in every terminal; Textual's default "⭘" is East-Asian "ambiguous" width, drawn
 # two cells wide by terminals set up for Chinese, which shifts the header line
 HEADER_ICON = "☰"
-
-
-class ChatMessage(Static):
-    """One message in the conversation; its CSS class says who speaks (and how severe)."""
-
-    def __init__(self, content: Text | str, kind: str) -> None:
-        text = content if isinstance(content, Text) else Text(content)
-        super().__init__(text, classes=f"msg msg-{kind}", markup=False)
-        self.kind = kind
-        self.plain = text.plain
-        self.text = text
-
-    def history_text(self) -> Text:
-        """This message as a line of the folded history: its text, in the colour of its kind."""
-        text = self.text.copy()
-        text.stylize(HISTORY_STYLE.get(self.kind, ""))
-        if self.kind == "user":
-            text = Text("    ") + text
-        return text + Text("\n")
-
-
-HISTORY_STYLE = {
-    "user": "green",
-    "question": "",
-    "finding-error": "red",
-    "finding-warning": "yellow",
-    "finding-hint": "cyan",
-    "error": "red",
-    "resolved": "green",
-    "info": "dim",
-    "note": "yellow",
-    "recap": "dim",
-    "offer": "cyan",
-}
 
 
 def question_text(q: Question, say: Any) -> Text:
@@ -89,6 +57,12 @@ def finding_text(f: Any, say: Any, *, unreached: bool = False) -> Text:
 
 class AnswerInput(Input):
     """The one-line answer; Enter submits (handled by the screen)."""
+
+    # Input keeps the width of its text in ``virtual_size`` (to scroll sideways), a reactive that
+    # asks for a relayout of the whole screen, and so a repaint of every widget, whenever the
+    # length of the value changes: at every answer (cleared, then the next prefill). The line's
+    # own size never depends on it (one row, full width), so a repaint of the line is enough.
+    virtual_size = Reactive(Size(0, 0), layout=False, repaint=True)
 
 
 # a {slot} of a standard phrasing, still to be filled (the same pattern as gkassist.wording.slots,
@@ -237,11 +211,12 @@ class SidePanel(Vertical):
         if progress_text == self._progress:
             return
         self._progress = progress_text
-        self.query_one("#progress-text", Static).update(progress_text)
+        # one line each, of a fixed width: a repaint, not a relayout of the screen
+        self.query_one("#progress-text", Static).update(progress_text, layout=False)
         width = 24
         filled = round(width * answered / required) if required else 0
         # a bar of coloured spaces: block and box-drawing characters are "ambiguous" width and
         # are drawn two cells wide by many Chinese-locale terminals
         bar = Text(" " * filled, style="on green") + Text(" " * (width - filled), style="on grey23")
-        self.query_one("#progress-bar", Static).update(bar)
+        self.query_one("#progress-bar", Static).update(bar, layout=False)
 
