@@ -29,8 +29,8 @@ FIRST_YEAR = 2008  # the first reporting year under the 2008 条例
 MAX_NUMBER_TEXT = 40
 
 COUNT_UNITS = ("件", "条", "个", "项")
-COUNT_EXPECTED = "件数只能填 0 或正整数，例如 3"
-MONEY_EXPECTED = "金额以万元为单位，填 0 或正数，最多 4 位小数，例如 1.25"
+COUNT_EXPECTED = "件数只能填0或正整数，例如3"
+MONEY_EXPECTED = "金额以万元为单位，填0或正数，最多4位小数，例如1.25"
 
 # Typed for "nothing": plain zero, silently.
 _ZERO_WORDS = {"0", "零", "〇"}
@@ -77,7 +77,7 @@ class InputError(UserError):
 @dataclass(frozen=True)
 class Parsed:
     value: int | Decimal | str
-    note: str | None = None  # e.g. "「无」按 0 计"
+    note: str | None = None  # e.g. "「无」按0计"
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -104,15 +104,15 @@ def _strip_unit(s: str, units: tuple[str, ...]) -> tuple[str, str | None]:
 def _zero_token(s: str, typed: str | None = None) -> Parsed | None:
     """0 for the words and marks people type for "none"; a note unless it was a plain zero.
 
-    ``typed`` is the token as the person typed it (「－」 rather than its normalised "-"), for the note.
+    ``typed`` is the token as the person typed it (「－」rather than its normalised "-"), for the note.
     """
     shown = typed if typed and len(typed) <= 4 else s
     if s in _ZERO_WORDS:
         return Parsed(0)
     if s in _NONE_WORDS:
-        return Parsed(0, f"「{shown}」按 0 计")
+        return Parsed(0, f"「{shown}」按0计")
     if s in _DASHES:
-        return Parsed(0, f"「{shown}」按 0 计（「{shown}」有时表示“不适用”，报告表格中一律写 0）")
+        return Parsed(0, f"「{shown}」按0计（「{shown}」有时表示“不适用”，报告表格中一律写0）")
     return None
 
 
@@ -156,7 +156,7 @@ def _cn_number(s: str) -> Decimal | None:
 def _arabic(s: str) -> Decimal | None:
     """Digits with optional thousands separators and decimal point, else None.
 
-    Commas are thousands separators only when the groups really are groups of three: 「12，13」 is
+    Commas are thousands separators only when the groups really are groups of three: 「12，13」is
     two numbers (or a typo), never 1213.
     """
     if _PLAIN.fullmatch(s) or _GROUPED.fullmatch(s):
@@ -178,21 +178,21 @@ def _prepare_number(text: str) -> tuple[str, str]:
     raw = text.strip()
     s = _nfkc(raw).strip()
     if not s:
-        raise InputError("没有输入内容：请填写一个数字；没有就填 0。")
+        raise InputError("没有输入内容：请填写一个数字；没有就填0。")
     if len(s) > MAX_NUMBER_TEXT:
-        raise InputError(f'"{_shown(raw)}" 太长了，不像一个数字：请只填一个数。')
+        raise InputError(f'「{_shown(raw)}」太长了，不像一个数字：请只填一个数。')
     return s, raw
 
 
 def _too_big(shown: str, what: str) -> InputError:
-    return InputError(f'"{shown}" 超出合理范围（最大 {MAX_NUMBER}{what}）：请核对是否多打了几位数。')
+    return InputError(f'「{shown}」超出合理范围（最大{MAX_NUMBER}{what}）：请核对是否多打了几位数。')
 
 
 def _not_single(s: str, shown: str, expected: str) -> InputError | None:
     """A message for input that looks like several numbers in one cell, else None."""
     parts = [p for p in re.split(r"[\s,、;；]+", s) if p]
     if len(parts) > 1 and all(_arabic(p) is not None or _cn_number(p) is not None for p in parts):
-        return InputError(f'"{shown}" 看起来是 {len(parts)} 个数：这一格只能填一个数。{expected}。')
+        return InputError(f'「{shown}」看起来是{len(parts)}个数：这一格只能填一个数。{expected}。')
     return None
 
 
@@ -207,13 +207,13 @@ def parse_count(text: str) -> Parsed:
     if zero:
         return zero
     if _is_negative(s):
-        raise InputError(f'"{shown}" 是负数：{COUNT_EXPECTED}。')
+        raise InputError(f'「{shown}」是负数：{COUNT_EXPECTED}。')
     s, _unit = _strip_unit(s, COUNT_UNITS)
     zero = _zero_token(s)
     if zero:
         return zero
     if s.endswith("元"):
-        raise InputError(f'"{shown}" 是金额：这一格填的是件数，不带单位。{COUNT_EXPECTED}。')
+        raise InputError(f'「{shown}」是金额：这一格填的是件数，不带单位。{COUNT_EXPECTED}。')
     value = _arabic(s)
     if value is None:
         value = _cn_number(s)
@@ -221,9 +221,9 @@ def parse_count(text: str) -> Parsed:
         several = _not_single(s, shown, COUNT_EXPECTED)
         if several:
             raise several
-        raise InputError(f'"{shown}" 不是数字：{COUNT_EXPECTED}；没有就填 0。')
+        raise InputError(f'「{shown}」不是数字：{COUNT_EXPECTED}；没有就填0。')
     if value != value.to_integral_value() or "." in s or "点" in s:
-        raise InputError(f'"{shown}" 不是整数：{COUNT_EXPECTED}。')
+        raise InputError(f'「{shown}」不是整数：{COUNT_EXPECTED}。')
     if value > MAX_NUMBER:
         raise _too_big(shown, " 件")
     return Parsed(int(value))
@@ -255,13 +255,13 @@ def parse_money(text: str) -> Parsed:
     if zero:
         return Parsed(Decimal(0), zero.note)
     if _is_negative(s):
-        raise InputError(f'"{shown}" 是负数：{MONEY_EXPECTED}。')
+        raise InputError(f'「{shown}」是负数：{MONEY_EXPECTED}。')
     s, unit = _strip_unit(s, ("万元", "万", "元"))
     zero = _zero_token(s)
     if zero:
         return Parsed(Decimal(0), zero.note)
     if s.endswith(COUNT_UNITS):
-        raise InputError(f'"{shown}" 是件数：这一格填的是金额。{MONEY_EXPECTED}。')
+        raise InputError(f'「{shown}」是件数：这一格填的是金额。{MONEY_EXPECTED}。')
     value = _arabic(s)
     if value is None:
         value = _cn_number(s)
@@ -269,23 +269,23 @@ def parse_money(text: str) -> Parsed:
         several = _not_single(s, shown, MONEY_EXPECTED)
         if several:
             raise several
-        raise InputError(f'"{shown}" 不是数字：{MONEY_EXPECTED}；没有收费就填 0。')
+        raise InputError(f'「{shown}」不是数字：{MONEY_EXPECTED}；没有收费就填0。')
     note = None
     if unit == "元":
         yuan = value
         value = _tidy_money(value.scaleb(-4))
         if _decimals(value) > MAX_MONEY_DECIMALS:
             raise InputError(
-                f'"{shown}" 换算成万元是 {format(value, "f")}，超过 4 位小数：本栏单位为万元，'
-                f"最多精确到元，请填写以万元为单位的金额，例如 {format(value.quantize(Decimal('0.0001')), 'f')}。"
+                f'「{shown}」换算成万元是{format(value, "f")}，超过4位小数：本栏单位为万元，'
+                f"最多精确到元，请填写以万元为单位的金额，例如{format(value.quantize(Decimal('0.0001')), 'f')}。"
             )
-        note = f"按 {format(yuan, 'f')} 元 = {format(value, 'f')} 万元 计（本栏单位为万元）"
+        note = f"按{format(yuan, 'f')}元＝{format(value, 'f')}万元计（本栏单位为万元）"
     elif _decimals(value) > MAX_MONEY_DECIMALS and value == value.quantize(Decimal("0.0001")):
         value = value.quantize(Decimal("0.0001"))  # 「1.23450」: only zeros beyond the 4th decimal
     elif _decimals(value) > MAX_MONEY_DECIMALS:
         raise InputError(
-            f'"{shown}" 有 {_decimals(value)} 位小数：金额以万元为单位，最多保留 4 位小数（即精确到元），'
-            f"例如 {format(value.quantize(Decimal('0.0001')), 'f')}。"
+            f'「{shown}」有{_decimals(value)}位小数：金额以万元为单位，最多保留4位小数（即精确到元），'
+            f"例如{format(value.quantize(Decimal('0.0001')), 'f')}。"
         )
     if value > MAX_NUMBER:
         raise _too_big(shown, " 万元")
@@ -303,20 +303,20 @@ def parse_year(text: str) -> Parsed:
     raw = text.strip() if isinstance(text, str) else ""
     s = _nfkc(raw).strip()
     first, last = _year_range()
-    expected = f"请填写四位数的年度，{first} 至 {last} 之间，例如 {last - 1}"
+    expected = f"请填写四位数的年度，{first}至{last}之间，例如{last - 1}"
     if not s:
         raise InputError(f"没有输入内容：{expected}。")
     s = s.removesuffix("年度").removesuffix("年").strip()
     if s and all(ch in _CN_DIGITS for ch in s):
-        # 「二〇二四」 is read digit by digit, as years are written
+        # 「二〇二四」is read digit by digit, as years are written
         s = "".join(str(_CN_DIGITS[ch]) for ch in s)
     if not re.fullmatch(r"[0-9]{4}", s, re.ASCII):
         if re.fullmatch(r"[0-9]{2}", s, re.ASCII):
-            raise InputError(f'"{_shown(raw)}" 只有两位：年度要写四位数，例如 20{s}。')
-        raise InputError(f'"{_shown(raw)}" 不是年度：{expected}。')
+            raise InputError(f'「{_shown(raw)}」只有两位：年度要写四位数，例如20{s}。')
+        raise InputError(f'「{_shown(raw)}」不是年度：{expected}。')
     year = int(s)
     if not first <= year <= last:
-        raise InputError(f'"{_shown(raw)}" 不在 {first}–{last} 之间：{expected}。')
+        raise InputError(f'「{_shown(raw)}」不在{first}–{last}之间：{expected}。')
     return Parsed(year)
 
 
@@ -330,7 +330,7 @@ _DATE_PATTERNS = (
 def parse_date(text: str) -> Parsed:
     raw = text.strip() if isinstance(text, str) else ""
     s = _nfkc(raw).strip()
-    expected = "请按 年-月-日 填写日期，例如 2025-01-20 或 2025年1月20日"
+    expected = "请按「年-月-日」格式填写日期，例如2025-01-20或2025年1月20日"
     if not s:
         raise InputError(f"没有输入内容：{expected}。")
     cn = re.fullmatch(r"(.+?)年(.+?)月(.+?)日?", s)
@@ -350,12 +350,12 @@ def parse_date(text: str) -> Parsed:
             try:
                 day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             except ValueError:
-                raise InputError(f'"{_shown(raw)}" 不是存在的日期：{expected}。') from None
+                raise InputError(f'「{_shown(raw)}」不是存在的日期：{expected}。') from None
             first, last = _year_range()
             if not first <= day.year <= last:
-                raise InputError(f'"{_shown(raw)}" 的年份不在 {first}–{last} 之间：{expected}。')
+                raise InputError(f'「{_shown(raw)}」的年份不在{first}–{last}之间：{expected}。')
             return Parsed(day.isoformat())
-    raise InputError(f'"{_shown(raw)}" 不是日期：{expected}。')
+    raise InputError(f'「{_shown(raw)}」不是日期：{expected}。')
 
 
 def _choice_key(text: str) -> str:
@@ -381,11 +381,11 @@ def parse_choice(field: Field, text: str) -> Parsed:
         n = int(s) if s.isascii() else _cn_integer(s)
         if n is not None and 1 <= n <= len(choices):
             return Parsed(choices[n - 1][0])
-        raise InputError(f'"{_shown(raw)}" 不是有效的序号：请填 1 至 {len(choices)}，或选项名称：{listing}。')
+        raise InputError(f'「{_shown(raw)}」不是有效的序号：请填1至{len(choices)}，或选项名称：{listing}。')
     for match in (
-        # a prefix is a substring too: 「政府」 must stay ambiguous even though one label starts with it
+        # a prefix is a substring too: 「政府」must stay ambiguous even though one label starts with it
         lambda lab: s in lab,
-        # 「县级人民政府」 for 县级: the label inside what was typed
+        # 「县级人民政府」for 县级: the label inside what was typed
         lambda lab: lab in s,
     ):
         hits = [key for key, lab in labels.items() if match(lab)]
@@ -393,8 +393,8 @@ def parse_choice(field: Field, text: str) -> Parsed:
             return Parsed(hits[0])
         if len(hits) > 1:
             names = "、".join(f"「{field.choices[k]}」" for k in hits)
-            raise InputError(f'"{_shown(raw)}" 可以指 {names}：请写得更具体一些，或填序号：{listing}。')
-    raise InputError(f'"{_shown(raw)}" 不是可选的一项：请从以下选项中选择（填序号或名称）：{listing}。')
+            raise InputError(f'「{_shown(raw)}」可以指{names}：请写得更具体一些，或填序号：{listing}。')
+    raise InputError(f'「{_shown(raw)}」不是可选的一项：请从以下选项中选择（填序号或名称）：{listing}。')
 
 
 def parse_text(field: Field, text: str) -> Parsed:
@@ -450,7 +450,7 @@ def parse_answer(field_id: str, text: str) -> Parsed:
 
 def _split_row(s: str, n: int) -> list[str]:
     """Tokens of a row; commas count as separators only when spaces alone do not give ``n`` numbers,
-    so that 「1,234 5」 keeps its thousands separator and 「3,1,0」 still splits."""
+    so that 「1,234 5」keeps its thousands separator and 「3,1,0」 still splits."""
     tokens = [t for t in re.split(r"[\s、;；]+", s) if t]
     if len(tokens) == n:
         return tokens
@@ -464,19 +464,19 @@ def parse_counts(text: str, n: int) -> list[Parsed]:
     """
     # split before normalising, so that each token's note quotes it as typed (「－」, not "-")
     s = text.strip() if isinstance(text, str) else ""
-    how = f"请按顺序填写 {n} 个数，用空格隔开，例如：{' '.join(['0'] * n)}"
+    how = f"请按顺序填写{n}个数，用空格隔开，例如：{' '.join(['0'] * n)}"
     if not s:
         raise InputError(f"没有输入内容：{how}。")
     tokens = _split_row(s, n)
     if len(tokens) != n:
         typed = "、".join(_shown(t) for t in tokens[:12]) + ("…" if len(tokens) > 12 else "")
-        raise InputError(f"这一行应填 {n} 个数，您填了 {len(tokens)} 个（{typed}）：{how}。")
+        raise InputError(f"这一行应填{n}个数，您填了{len(tokens)}个（{typed}）：{how}。")
     out: list[Parsed] = []
     for i, token in enumerate(tokens, 1):
         try:
             out.append(parse_count(token))
         except InputError as err:
-            raise InputError(f"第 {i} 个数有误：{err.message}（这一行共 {n} 个数）") from None
+            raise InputError(f"第{i}个数有误：{err.message}（这一行共{n}个数）") from None
     return out
 
 

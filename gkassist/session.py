@@ -705,7 +705,7 @@ class SessionStore:
             return self._existing_file(Path(text).expanduser())
         if not ID_PATTERN.fullmatch(text.lower()):
             raise SessionError(
-                f"“{text}” 不是报告编号，也不是存在的文件。运行 gkassist sessions 查看已保存的报告及其编号。"
+                f"「{text}」不是报告编号，也不是存在的文件。运行 gkassist sessions 查看已保存的报告及其编号。"
             )
         text = text.lower()
         path = self.path_of(text)
@@ -715,11 +715,11 @@ class SessionStore:
         if len(matches) == 1:
             return self.path_of(matches[0])
         if len(matches) > 1:
-            raise SessionError(f"编号 “{text}” 对应多份报告：{'、'.join(matches)}。请输入完整编号。")
+            raise SessionError(f"编号「{text}」对应多份报告：{'、'.join(matches)}。请输入完整编号。")
         if Path(text).exists():
             return self._existing_file(Path(text))
         raise SessionError(
-            f"找不到编号为 “{text}” 的报告（数据文件夹：{self.root}）。运行 gkassist sessions 查看已保存的报告及其编号，"
+            f"找不到编号为「{text}」的报告（数据文件夹：{self.root}）。运行 gkassist sessions 查看已保存的报告及其编号，"
             "或直接给出会话 JSON 文件的路径。"
         )
 

@@ -72,22 +72,22 @@ def test_counts_people_type_are_read(typed, value):
 def test_none_words_and_dashes_are_zero_with_a_note_quoting_them(typed):
     parsed = parse_answer(COUNT, typed)
     assert parsed.value == 0
-    assert f"「{typed}」" in parsed.note and "按 0 计" in parsed.note
+    assert f"「{typed}」" in parsed.note and "按0计" in parsed.note
 
 
 @pytest.mark.parametrize(
     ("typed", "says"),
     [
-        ("3.5", '"3.5" 不是整数：件数只能填 0 或正整数，例如 3。'),
+        ("3.5", '「3.5」不是整数：件数只能填0或正整数，例如3。'),
         ("3.0", "不是整数"),
         ("三点五", "不是整数"),
-        ("-3", '"-3" 是负数'),
+        ("-3", '「-3」是负数'),
         ("－３", "是负数"),
         ("负五", "是负数"),
-        ("abc", '"abc" 不是数字'),
+        ("abc", '「abc」不是数字'),
         ("三件左右", "不是数字"),
-        ("12，13", "看起来是 2 个数"),
-        ("12 13", "看起来是 2 个数"),
+        ("12，13", "看起来是2个数"),
+        ("12 13", "看起来是2个数"),
         (str(MAX_NUMBER + 1), "超出合理范围"),
         ("一亿", "超出合理范围"),
         ("2500元", "是金额"),
@@ -142,7 +142,7 @@ def test_money_is_exact_decimal_in_wanyuan(typed, value):
 def test_money_in_yuan_is_converted_to_wanyuan_with_a_note():
     parsed = parse_answer(MONEY, "2500元")
     assert parsed.value == Decimal("0.25")
-    assert "2500 元" in parsed.note and "0.25 万元" in parsed.note
+    assert "按2500元" in parsed.note and "0.25万元" in parsed.note
     assert parse_answer(MONEY, "１０００００元").value == Decimal("10")
     assert format_value(MONEY, parse_answer(MONEY, "100000元").value) == "10"
 
@@ -150,14 +150,14 @@ def test_money_in_yuan_is_converted_to_wanyuan_with_a_note():
 @pytest.mark.parametrize(
     ("typed", "says"),
     [
-        ("1.23456", "有 5 位小数"),
-        ("12345.67元", "超过 4 位小数"),
+        ("1.23456", "有5位小数"),
+        ("12345.67元", "超过4位小数"),
         ("-1", "是负数"),
         ("负一点五", "是负数"),
         ("很多", "不是数字"),
         ("3件", "是件数"),
         ("100000000", "超出合理范围"),
-        ("12，13", "看起来是 2 个数"),
+        ("12，13", "看起来是2个数"),
         ("1e5", "不是数字"),
         ("NaN", "不是数字"),
         ("Infinity", "不是数字"),
@@ -173,7 +173,7 @@ def test_bad_money_is_refused(typed, says):
 def test_dash_in_money_is_zero_with_a_note():
     parsed = parse_answer(MONEY, "/")
     assert parsed.value == Decimal(0) and isinstance(parsed.value, Decimal)
-    assert "按 0 计" in parsed.note
+    assert "按0计" in parsed.note
 
 
 # --- a table row on one line --------------------------------------------------------------------
@@ -197,7 +197,7 @@ def test_a_row_typed_on_one_line(typed):
 def test_a_row_keeps_thousands_separators_and_notes():
     row = parse_counts("1,234 5 无 － 0 三", 6)
     assert [p.value for p in row] == [1234, 5, 0, 0, 0, 3]
-    assert row[2].note == "「无」按 0 计"
+    assert row[2].note == "「无」按0计"
     assert "「－」" in row[3].note
     assert row[0].note is None
 
@@ -205,20 +205,20 @@ def test_a_row_keeps_thousands_separators_and_notes():
 def test_a_row_with_the_wrong_number_of_values_says_how_many():
     with pytest.raises(InputError) as err:
         parse_counts("3 1 0 0 0", 6)
-    assert "应填 6 个数" in err.value.message and "您填了 5 个" in err.value.message
+    assert "应填6个数" in err.value.message and "您填了5个" in err.value.message
     with pytest.raises(InputError) as err:
         parse_counts("310000", 6)
-    assert "您填了 1 个" in err.value.message
+    assert "您填了1个" in err.value.message
 
 
 def test_a_row_with_a_bad_value_names_its_position():
     with pytest.raises(InputError) as err:
         parse_counts("3 1 2.5 0 0 0", 6)
-    assert err.value.message.startswith("第 3 个数有误：")
-    assert '"2.5" 不是整数' in err.value.message and "共 6 个数" in err.value.message
+    assert err.value.message.startswith("第3个数有误：")
+    assert '「2.5」不是整数' in err.value.message and "共6个数" in err.value.message
     with pytest.raises(InputError) as err:
         parse_counts("3 1 0 0 0 -1", 6)
-    assert "第 6 个数" in err.value.message and "负数" in err.value.message
+    assert "第6个数" in err.value.message and "负数" in err.value.message
 
 
 def test_an_empty_row_is_refused():
@@ -239,8 +239,8 @@ def test_years(typed):
 @pytest.mark.parametrize(
     ("typed", "says"),
     [
-        ("24", "例如 2024"),
-        ("2007", "不在 2008"),
+        ("24", "例如2024"),
+        ("2007", "不在2008"),
         (str(dt.date.today().year + 2), "不在"),
         ("去年", "不是年度"),
         ("", "没有输入内容"),

@@ -45,7 +45,7 @@ def test_clearing_an_answer_silences_its_rules_and_notes_come_and_go():
     with Validator({**consistent(), "requests.new.total": 5}) as v:
         assert "N2" in [f.code for f in v.findings()]
         assert "N2" not in [f.code for f in v.update({"requests.new.total": None})]
-        noted = v.update({}, notes={"active.fees": "原表此格为「—」，按 0 计"})
+        noted = v.update({}, notes={"active.fees": "原表此格为「—」，按0计"})
         assert [f.fields for f in noted if f.code == "N1"] == [("active.fees",)]
         assert not [f for f in v.update({}, notes={"active.fees": None}) if f.code == "N1"]
 

@@ -44,9 +44,9 @@ def test_all_numbers_of_a_2021_page_with_merged_cells(page):
 def test_placeholders_in_a_page_read_as_zero_with_notes(page):
     # 规章 printed 「/」; two cells printed &nbsp;
     assert page.answers["active.rules.issued"] == 0
-    assert page.notes["active.rules.issued"] == "原表此格为「/」，按 0 计"
-    assert page.notes["requests.denied.query.social"] == "原表此格为空白，按 0 计"
-    assert page.notes["requests.rejected.excessive.other"] == "原表此格为空白，按 0 计"
+    assert page.notes["active.rules.issued"] == "原表此格为「/」，按0计"
+    assert page.notes["requests.denied.query.social"] == "原表此格为空白，按0计"
+    assert page.notes["requests.rejected.excessive.other"] == "原表此格为空白，按0计"
 
 
 def test_prose_title_and_date_of_a_page(page):

@@ -76,7 +76,7 @@ def test_n1_a_fraction_in_a_count_and_five_decimals_of_money_are_errors():
 
 
 def test_n1_a_blank_read_as_zero_is_shown_as_a_hint_with_its_note():
-    note = "原表此格为「/」，按 0 计"
+    note = "原表此格为「/」，按0计"
     findings = check(sample(), notes={"active.rules.in_force": note})
     f = one(findings, "N1")
     assert f.severity == "hint" and note in f.message and f.fields == ("active.rules.in_force",)

@@ -81,7 +81,7 @@ def test_history_records_field_old_new_and_time(session):
 
 
 def test_a_new_answer_without_a_note_drops_the_old_note(session):
-    session.set_answer("requests.new.legal", 0, note="「/」按 0 计")
+    session.set_answer("requests.new.legal", 0, note="「/」按0计")
     session.set_answer("requests.new.legal", 1)
     assert "requests.new.legal" not in on_disk(session)["notes"]
 
@@ -103,10 +103,10 @@ def test_setting_a_cell_drops_stored_totals_so_they_are_recomputed(store):
 
 
 def test_set_answers_saves_a_row_at_once_with_its_notes(session):
-    session.set_answers(dict(zip(ROW, [3, 1, 0, 0, 0, 0], strict=True)), notes={ROW[2]: "「无」按 0 计"})
+    session.set_answers(dict(zip(ROW, [3, 1, 0, 0, 0, 0], strict=True)), notes={ROW[2]: "「无」按0计"})
     doc = on_disk(session)
     assert [doc["answers"][f] for f in ROW] == [3, 1, 0, 0, 0, 0]
-    assert doc["notes"] == {ROW[2]: "「无」按 0 计"}
+    assert doc["notes"] == {ROW[2]: "「无」按0计"}
     assert session.value("requests.new.total") == 4
 
 
@@ -159,14 +159,14 @@ def test_record_saves_a_whole_turn_in_one_write(session, monkeypatch):
     monkeypatch.setattr(session_mod, "atomic_write", lambda path, data: (writes.append(path), real(path, data)))
     session.record(
         {"requests.new.natural": 3, "requests.new.legal": 0},
-        {"requests.new.legal": "「无」按 0 计"},
+        {"requests.new.legal": "「无」按0计"},
         position={"step": "requests.carried"},
         workbench={"problems": [{"text": "时效性不足"}]},
     )
     assert len(writes) == 1
     doc = on_disk(session)
     assert doc["answers"]["requests.new.natural"] == 3
-    assert doc["notes"] == {"requests.new.legal": "「无」按 0 计"}
+    assert doc["notes"] == {"requests.new.legal": "「无」按0计"}
     assert doc["position"]["step"] == "requests.carried"
     assert doc["workbench"]["problems"] == [{"text": "时效性不足"}]
     session.record(position={"step": "requests.carried"})  # nothing new: no write
@@ -432,7 +432,7 @@ def test_a_session_is_found_by_id_prefix_uppercase_or_path(store, session):
 def test_unknown_and_ambiguous_refs_say_what_to_do(store, gkassist_home):
     with pytest.raises(SessionError) as err:
         load_session("zzzzzzzz")
-    assert "找不到编号为 “zzzzzzzz” 的报告" in err.value.message and "gkassist sessions" in err.value.message
+    assert "找不到编号为「zzzzzzzz」的报告" in err.value.message and "gkassist sessions" in err.value.message
     for sid in ("abcd1111", "abcd2222"):
         _write(gkassist_home, f"{sid}.json", FIXTURE.read_text(encoding="utf-8"))
     with pytest.raises(SessionError, match="对应多份报告"):
@@ -508,7 +508,7 @@ def test_import_of_a_published_report_uses_the_importer(store, tmp_path, monkeyp
         seen.append(path)
         return types.SimpleNamespace(
             answers={"requests.new.natural": 2, "requests.new.total": 2, "active.fees": Decimal("0")},
-            notes={"requests.new.legal": "原表此格为「/」，按 0 计"},
+            notes={"requests.new.legal": "原表此格为「/」，按0计"},
             agency="某县某局",
             year=2023,
             unreadable=["表四无法读取"],
@@ -525,7 +525,7 @@ def test_import_of_a_published_report_uses_the_importer(store, tmp_path, monkeyp
         assert s.source["unreadable"] == ["表四无法读取"] and s.source["layout"] == "text-cells"
         assert s.answers["meta.agency"] == "某县某局" and s.answers["meta.year"] == 2023
         assert s.answers["requests.new.total"] == 2  # an import keeps the printed total
-        assert s.notes == {"requests.new.legal": "原表此格为「/」，按 0 计"}
+        assert s.notes == {"requests.new.legal": "原表此格为「/」，按0计"}
 
 
 def test_import_of_missing_or_folder_paths(tmp_path):

@@ -89,7 +89,7 @@ def test_export_writes_the_document(capsys, gkassist_home, tmp_path):
 @pytest.mark.parametrize(
     ("argv", "says"),
     [
-        (["export", "nosuch99", "-o", "x.json"], "找不到编号为 “nosuch99” 的报告"),
+        (["export", "nosuch99", "-o", "x.json"], "找不到编号为「nosuch99」的报告"),
         (["export", "missing/file.json", "-o", "x.json"], "找不到文件"),
         (["export", "broken", "-o", "x.json"], "已损坏"),
         (["export", "hongjiang2024", "-o", "{blocker}/sub/x.json"], "无法写入"),

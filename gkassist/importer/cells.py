@@ -58,9 +58,9 @@ def read_cell(field_id: str, text: str) -> CellValue:
         return CellValue(None)
     zero: Any = Decimal("0") if FORM.field(field_id).kind == "money" else 0
     if not t:
-        return CellValue(zero, "原表此格为空白，按 0 计")
+        return CellValue(zero, "原表此格为空白，按0计")
     if t in _DASHES:
-        return CellValue(zero, f"原表此格为「{shown}」，按 0 计")
+        return CellValue(zero, f"原表此格为「{shown}」，按0计")
     try:
         parsed = parse_answer(field_id, shown)
     except InputError as err:
