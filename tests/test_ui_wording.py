@@ -13,24 +13,12 @@ os.environ.setdefault("TEXTUAL_DISABLE_KITTY_KEY", "1")  # as run_app does: read
 from pathlib import Path
 from typing import Any
 
+from slot_values import SLOT_VALUES
 from test_ui_app import SAMPLE_TXT, SIZE, answer, interview, meta, said, settle, start_new
 
 from gkassist.ui.app import GkApp
 from gkassist.ui.widgets import SLOT_PATTERN
 
-# what an officer of the sample agency puts into the slots (every slot of the bank has a value:
-# test_wording_rules.py checks that list; this one covers the phrasings these tests end up taking)
-SLOT_VALUES = {
-    "栏目名": "通知公告", "平台名": "“洪江科工”微信公众号", "信息类别": "企业技改项目申报结果", "业务领域": "企业技改扶持",
-    "科室": "产业发展股", "事项": "惠企政策兑现", "文件名": "《洪江区2025年政务公开工作要点》", "制度名称": "《信息发布审核管理办法》",
-    "审核制度": "三级审核", "机关名称": "区市场监管局", "单位名称": "区政务服务中心", "会议名称": "局党组会议",
-    "考核名称": "股室年度目标考核", "考评名称": "全区政务公开第三方评估", "地点": "局办公楼一楼大厅", "职务": "局主要负责同志",
-    "环节": "公文拟制", "人员类别": "业务股室负责人", "专业背景": "法律", "申请类型": "涉及企业商业秘密的申请",
-    "审核人": "法律顾问", "理由": "属于过程性信息", "解读形式": "图解、短视频", "宣传形式": "专题讲座", "学习形式": "局党组理论学习中心组学习",
-    "创新举措": "惠企政策“一图读懂”", "品牌名称": "惠企直通车", "技术手段": "政策标签分类", "问题表现": "未引用具体法律条款",
-    "数量": "6", "人数": "2", "次数": "4", "天数": "5", "年数": "2", "分值": "1.5", "比例": "20%", "文件件数": "8", "解读件数": "2",
-    "采用数": "1", "征集数": "1", "不掌握件数": "2", "时间": "6月底前", "周期": "每季度", "时长": "一个月",
-}
 RECTIFICATION = [  # last year's two problems: what was done, how far (1/2/3), the result
     ("落实信息发布三级审核制度，每季度开展一次信息质量自查", "1", "全年自查整改信息差错6处，比上年减少4处"),
     ("组织政务公开专题培训2次，培训信息员12人次", "2", "信息员业务考试合格率由75%提高到92%"),
