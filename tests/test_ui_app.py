@@ -60,6 +60,24 @@ def interview(app: GkApp) -> InterviewScreen:
     raise AssertionError(f"no interview screen in {app.screen_stack}")
 
 
+async def type_text(pilot: Any, text: str) -> None:
+    """Type ``text`` key by key, as a terminal sends it (an IME's committed text included).
+
+    ``pilot.press`` drops Chinese punctuation (「，」「、」「《」「“」…): Textual 8 turns such a
+    character into a key name it cannot turn back, so the key comes without its character. A real
+    terminal sends the character (the tmux walkthrough proves it); so do these key events.
+    """
+    from textual import events
+    from textual.keys import _character_to_key
+
+    for ch in text:
+        if ch.isascii() or ch.isalnum():
+            await pilot.press(ch)
+        else:
+            pilot.app._driver.send_message(events.Key(_character_to_key(ch), ch))
+            await pilot.pause()
+
+
 async def answer(pilot: Any, text: str) -> None:
     """Type ``text`` into the line (key by key) or the prose editor, and submit it."""
     screen = interview(pilot.app)
@@ -71,7 +89,7 @@ async def answer(pilot: Any, text: str) -> None:
     else:
         # no clearing: a prefilled answer is selected, so typing replaces it as it does for a
         # person; anything else left in the line would show up as a wrong answer
-        await pilot.press(*text)
+        await type_text(pilot, text)
         await pilot.press("enter")
     await settle(pilot)
 

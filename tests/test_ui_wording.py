@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from slot_values import SLOT_VALUES
-from test_ui_app import SAMPLE_TXT, SIZE, answer, interview, meta, said, settle, start_new
+from test_ui_app import SAMPLE_TXT, SIZE, answer, interview, meta, said, settle, start_new, type_text
 
 from gkassist.ui.app import GkApp
 from gkassist.ui.widgets import SLOT_PATTERN
@@ -50,7 +50,7 @@ async def fill_slots(pilot: Any) -> None:
         ed = editor(pilot.app)
         m = SLOT_PATTERN.fullmatch(ed.selected_text)
         assert m, f"a slot is selected after taking an offer or pressing Tab, not {ed.selected_text!r}"
-        await pilot.press(*SLOT_VALUES[m.group(1)])
+        await type_text(pilot, SLOT_VALUES[m.group(1)])
         if not SLOT_PATTERN.search(current_line(pilot.app)):
             break
         await pilot.press("tab")
@@ -60,7 +60,7 @@ async def fill_slots(pilot: Any) -> None:
 async def take(pilot: Any, typed: str, expect: str | None = None) -> str:
     """Type ``typed`` on a new line, take the highlighted offer with Tab, fill its slots."""
     if typed:
-        await pilot.press(*typed)
+        await type_text(pilot, typed)
     await settle(pilot)
     listed = offers(pilot.app)
     assert listed, f"nothing offered for {typed!r}"
@@ -251,6 +251,7 @@ async def test_last_year_imported_the_walk_the_offers_and_a_clean_section_five(t
         assert any(line.strip().startswith("上年度问题整改情况：针对上年度") for line in listed), listed
     five = text[text.index("五、存在的主要问题及改进情况") :]
     assert "针对上年度报告中指出的问题，我局" in five
+    assert "落实信息发布三级审核制度，每季度开展一次信息质量自查" in five, "typed punctuation is kept"
     assert "一是依申请公开渠道宣传不够，我局已连续2年未收到政府信息公开申请" in five
     assert "二是" in five and "三是" in five
     assert "下一步，我局将从以下几个方面加以改进：一是" in five
