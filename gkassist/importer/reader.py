@@ -179,7 +179,9 @@ def _read_meta(doc: Document, items: list[Item], split: Split, title: meta.Title
     else:
         report.unreadable.append(f"未找到报告标题（{FORM.title('<机关全称>', 'YYYY')}），无法确定机关名称和年度。")
     before = [it.text for it in split.before if isinstance(it, Line)]
-    preamble = [line for line in before[(title_at + 1 if title_at is not None else 0):] if not meta.is_metadata(line)]
+    # a line can be empty once table rules such as 「│」 are taken out of it
+    preamble = [line for line in before[(title_at + 1 if title_at is not None else 0):]
+                if line.strip() and not meta.is_metadata(line)]
     if title_at is None and not doc.layout.startswith("text"):
         preamble = preamble[-3:]  # page chrome may precede an HTML body without a title
     if preamble and not (title and _is_standard_preamble(preamble, title)):
