@@ -9,6 +9,7 @@ on disk.
 from __future__ import annotations
 
 import contextlib
+import gc
 import time
 from typing import Any
 
@@ -573,6 +574,10 @@ class InterviewScreen(Screen):
         if message.quiet:
             self.findings = message.findings
             self.refresh_panel()
+            # start-up is over (Textual, the form, the engine and its rules are loaded): a full
+            # garbage collection would walk all of it again and again, 60–100 ms each, a stall
+            # after some answers; frozen objects are left out of every collection
+            gc.freeze()
         else:
             self._show_findings(message.findings, message.touched)
 
@@ -758,3 +763,6 @@ class InterviewScreen(Screen):
         # closing is best effort: a lock left by a dead process is recognised as stale
         with contextlib.suppress(Exception):
             self.backend.close()
+        # this screen's objects were frozen with the rest (on_findings_updated): hand them back
+        # to the collector, or a closed report would stay in memory for good
+        gc.unfreeze()
