@@ -481,6 +481,14 @@ class FactError(ValueError):
     """A fact given by another module is unusable (a programming error, reported as such)."""
 
 
+# per number field: (field, fact id, its own field ids, section position, units) — see cells()
+_CELL_STATIC: dict[str, tuple[Any, str, tuple[str, ...], int, dict[str, str]]] = {
+    f.id: (f, f"cell.{f.id}", (f.id,), next((i for i, s in enumerate(FORM.sections) if s.id == f.section), 99),
+           _MONEY_UNITS if f.kind == "money" else {})
+    for f in FORM.fields.values() if f.is_number
+}
+
+
 class _Builder:
     def __init__(self, answers: Mapping[str, Any], previous: Mapping[str, Any] | None,
                  notes: Mapping[str, str] | None, book: Rulebook, cache: FeatureCache,
@@ -658,16 +666,24 @@ class _Builder:
             yield self.add_globals(fact, deps=[f[0] for f in fields.values()])
 
     def cells(self) -> Iterable[Fact]:
+        # one fact per number cell, some 200 per report: the most numerous facts of a check, so
+        # what does not depend on the answer comes from _CELL_STATIC, and the globals step is
+        # skipped when no rule on cells reads a global
+        plain = not self.book.global_needs.get(CELL)
+        incremental = self.changed is not None
+        notes = self.notes
         for i, (fid, raw) in enumerate(self.answers.items()):
-            f = FORM.fields.get(fid)
-            if f is None or not f.is_number or raw is None:
+            static = _CELL_STATIC.get(fid)
+            if static is None or raw is None:
                 continue
-            old = self.reuse(f"cell.{fid}")
-            if old is not None:
-                yield old
-                continue
+            f, fact_id, own, section_index, units = static
+            if incremental:
+                old = self.reuse(fact_id)
+                if old is not None:
+                    yield old
+                    continue
             number, numeric = _clean_number(f, raw)
-            note = self.notes.get(fid)
+            note = notes.get(fid)
             values = {
                 "value": number,
                 "numeric": 1 if numeric else 0,
@@ -675,11 +691,13 @@ class _Builder:
                 "noted": 1 if note else 0,
             }
             labels = {"field": f.label, "raw": str(raw), "note": note or ""}
-            units = _MONEY_UNITS if f.kind == "money" else {}
-            own = (fid,)
-            fact = Fact(f"cell.{fid}", CELL, values, labels, dict.fromkeys(values, own), units,
-                        section=f.section, order=(self.section_index.get(f.section, 99), 200 + i))
-            yield self.add_globals(fact, deps=own)
+            fact = Fact(fact_id, CELL, values, labels, dict.fromkeys(values, own), units,
+                        section=f.section, order=(section_index, 200 + i))
+            if plain:
+                fact.deps = frozenset(own)
+                yield fact
+            else:
+                yield self.add_globals(fact, deps=own)
 
     def texts(self) -> Iterable[Fact]:
         wanted: list[str] = []
