@@ -10,6 +10,7 @@ import os
 
 os.environ.setdefault("TEXTUAL_DISABLE_KITTY_KEY", "1")  # as run_app does: read once, at import
 
+import itertools
 import json
 from decimal import Decimal
 from pathlib import Path
@@ -592,3 +593,20 @@ async def test_the_newest_question_stays_in_view_when_the_prose_editor_opens() -
         lines = [line for line in chat_screen_lines(app) if line]
         assert "示例" in lines[-2] + lines[-1], lines[-4:]
         assert any("一、总体情况" in line for line in lines[-8:]), lines[-8:]
+
+
+async def test_preview_prose_never_folds_inside_a_number() -> None:
+    # at this size the preamble's line is full right at 「…科学技术局2025年…」: Rich's own wrapping
+    # split it as 「…20」 / 「25年…」
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await meta(pilot, agency="湖南省怀化市洪江区科学技术局")
+        await pilot.press("f2")
+        await settle(pilot)
+        await pilot.pause()
+        lines = [strip.text.rstrip() for strip in app.screen._compositor.render_strips()]
+        joined = "".join(line.strip() for line in lines)
+        assert "湖南省怀化市洪江区科学技术局2024年政府信息公开工作年度报告如下" in joined
+        broken = [(a, b) for a, b in itertools.pairwise(lines) if a[-1:].isdigit() and b.strip()[:1].isdigit()]
+        assert not broken, broken

@@ -20,6 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from rich.cells import cell_len, get_character_cell_size
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -95,6 +96,19 @@ def fold(text: Text, width: int) -> list[Text]:
             piece.rstrip()
             out.append(piece)
     return out
+
+
+class Folded:
+    """A Rich renderable: ``text`` folded as above, at whatever width it is drawn (the preview)."""
+
+    def __init__(self, text: Text) -> None:
+        self.text = text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        for line in fold(self.text, options.max_width):
+            line.end = "\n"
+            line.no_wrap = True
+            yield line
 
 
 class ChatLog(ScrollView, can_focus=True):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,6 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from gkassist.ui.backend import Backend
+from gkassist.ui.chatlog import Folded
 from gkassist.ui.flow import load_script
 from gkassist.ui.messages import PreviewReady
 from gkassist.ui.widgets import HEADER_ICON
@@ -61,7 +63,8 @@ class PreviewScreen(Screen):
                 scroll.mount(box)
                 box.mount(Static(block, markup=False, classes="preview-table-text"))
             else:
-                scroll.mount(Static(block, markup=False, classes="preview-prose"))
+                # folded as the conversation is: never inside a number such as 2025
+                scroll.mount(Static(Folded(Text(block)), classes="preview-prose"))
         scroll.focus()
 
 
