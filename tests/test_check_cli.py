@@ -88,8 +88,8 @@ def test_previous_year_session_feeds_y1(gkassist_home):
     _, last_year = make_session({**consistent(), "meta.year": 2023, "requests.carry_over.natural": 2})
     _, this_year = make_session(consistent())
     code, out = run(str(this_year), previous=str(last_year))
-    assert "警告 Y1  表三「自然人」列：本年「二、上年结转政府信息公开申请数量」填 1 件" in out
-    assert "上年报告「四、结转下年度继续办理」为 2 件" in out
+    assert "警告 Y1  表三「自然人」列：本年「二、上年结转政府信息公开申请数量」填1件" in out
+    assert "上年报告「四、结转下年度继续办理」为2件" in out
     # a session that carries last year itself needs no --previous
     _, carried = make_session(consistent(), previous={**consistent(), "requests.carry_over.natural": 2})
     assert "Y1" in run(str(carried))[1]

@@ -178,7 +178,7 @@ def test_n7_a_city_department_gets_a_warning_and_a_city_government_nothing():
 def test_n8_fee_entered_in_yuan():
     f = one(check({**consistent(), "active.fees": Decimal("265500")}), "N8")
     assert f.numbers["active.fees"] == Decimal("265500") and f.numbers["right"] == Decimal("10000")
-    assert "265500 万元" in f.message and "10000" in f.message
+    assert "265500万元" in f.message and "10000" in f.message
 
 
 def test_n8_silent_for_a_plausible_fee_and_for_a_province():
