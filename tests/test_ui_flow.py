@@ -23,8 +23,7 @@ def apply(flow: Flow, text: str) -> Any:
         for f in out.clears:
             flow.state.answers.pop(f, None)
         flow.state.workbench.update(out.workbench)
-        if out.next_step:
-            flow.move(out.next_step)
+        flow.advance(out)
     return out
 
 

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from test_ui_flow import apply
 
 from gkassist.ui import section5
 from gkassist.ui.flow import Flow, load_script
@@ -34,21 +35,6 @@ def last_year() -> dict[str, Any]:
 def make_state(answers: dict | None = None, previous: dict | None = None) -> SimpleNamespace:
     base = {"meta.agency": AGENCY, "meta.year": 2025}
     return SimpleNamespace(answers={**base, **(answers or {})}, previous=previous, workbench={})
-
-
-def apply(flow: Flow, text: str) -> Any:
-    """Submit ``text`` and store the outcome as the screen does once it is saved."""
-    out = flow.submit(text)
-    if out.ok:
-        flow.state.answers.update(out.values)
-        for f in out.clears:
-            flow.state.answers.pop(f, None)
-        flow.state.workbench.update(out.workbench)
-        if out.next_step:
-            flow.move(out.next_step)
-        elif out.stay:
-            flow.sub = out.sub
-    return out
 
 
 def test_the_slot_pattern_of_the_editor_is_the_wording_layers() -> None:

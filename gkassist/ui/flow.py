@@ -787,6 +787,13 @@ class Flow:
                 self.sub = {"item": parts[-1][0], "part": parts[-1][1]}
         return prev
 
+    def advance(self, outcome: Outcome) -> None:
+        """Go where a saved ``outcome`` leads: its next step, or the next question of a walk."""
+        if outcome.next_step:
+            self.move(outcome.next_step)
+        elif outcome.stay:
+            self.sub = outcome.sub
+
     def move(self, step_id: str, *, return_to: str | None = None) -> None:
         if step_id != self.step_id:
             self.sub = None  # a walk entered afresh starts at its first open question

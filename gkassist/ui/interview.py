@@ -538,10 +538,7 @@ class InterviewScreen(Screen):
         if message.findings is not None:
             self._show_findings(message.findings, outcome.touched, outcome.said)
         self._set_title()
-        if outcome.next_step:
-            self.flow.move(outcome.next_step)
-        elif outcome.stay:
-            self.flow.sub = outcome.sub
+        self.flow.advance(outcome)
         if outcome.open_review:
             self.flow.move(FINAL)
             self.show_question()
