@@ -481,10 +481,11 @@ class FactError(ValueError):
     """A fact given by another module is unusable (a programming error, reported as such)."""
 
 
+_SECTION_INDEX = {s.id: i for i, s in enumerate(FORM.sections)}  # facts sort by it (order)
+
 # per number field: (field, fact id, its own field ids, section position, units) — see cells()
 _CELL_STATIC: dict[str, tuple[Any, str, tuple[str, ...], int, dict[str, str]]] = {
-    f.id: (f, f"cell.{f.id}", (f.id,), next((i for i, s in enumerate(FORM.sections) if s.id == f.section), 99),
-           _MONEY_UNITS if f.kind == "money" else {})
+    f.id: (f, f"cell.{f.id}", (f.id,), _SECTION_INDEX.get(f.section, 99), _MONEY_UNITS if f.kind == "money" else {})
     for f in FORM.fields.values() if f.is_number
 }
 
@@ -505,7 +506,6 @@ class _Builder:
         self.year = year if isinstance(year, int) else None
         self._features: dict[tuple[str, str], tuple[int | None, dict]] = {}
         self._globals: dict[str, tuple[int | str | None, dict]] = {}
-        self.section_index = {s.id: i for i, s in enumerate(FORM.sections)}
 
     # values -------------------------------------------------------------------------------------
 
@@ -582,7 +582,7 @@ class _Builder:
         return fact
 
     def order(self, section: str, *rest: int) -> tuple[int, ...]:
-        return (self.section_index.get(section, 99), *rest)
+        return (_SECTION_INDEX.get(section, 99), *rest)
 
     # scopes ---------------------------------------------------------------------------------------
 
