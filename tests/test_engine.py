@@ -191,6 +191,32 @@ def test_an_exception_inside_a_rule_action_is_raised_not_swallowed(monkeypatch, 
             v.update({"active.normative.issued": 1000, "active.normative.in_force": 1000})  # one fact
 
 
+def test_a_number_beyond_64_bits_is_checked_not_crashed():
+    # the batch goes to the engine as JSON written by orjson, whose integers stop at 64 bits
+    answers = {**consistent(), "active.normative.issued": 10**30, "active.normative.in_force": 10**30}
+    codes = [f.code for f in check(answers)]
+    assert codes == [f.code for f in check({**consistent(), "active.normative.issued": 10**12,
+                                            "active.normative.in_force": 10**12})]
+
+
+def test_asserting_a_fact_the_session_holds_is_an_engine_error():
+    # the batch path calls the C core directly: its "already observed" code must still surface
+    book = default_rulebook()
+    answers = {**consistent(), "active.normative.issued": 1, "active.normative.in_force": 0}
+    facts = build_facts(answers, book=book)
+    box = engine._SidBox()
+    with engine._ENGINE.lock:
+        ruleset = engine._ENGINE.ruleset(book)
+        engine._ENGINE.lend(box, ruleset)
+        try:
+            fired = {fact_id for _, fact_id in engine._ENGINE.assert_many(ruleset, box.sid, facts)}
+            assert fired  # facts a rule matched are kept by the session
+            with pytest.raises(EngineError, match="重复"):
+                engine._ENGINE.assert_many(ruleset, box.sid, [f for f in facts if f.id in fired])
+        finally:
+            engine._ENGINE.give_back(box)
+
+
 answers_strategy = st.dictionaries(
     st.sampled_from(NUMBER_FIELDS + ["active.fees"]),
     st.integers(min_value=-1, max_value=4),
