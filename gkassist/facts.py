@@ -456,7 +456,14 @@ class Fact:
     deps: frozenset[str] | None = None
 
     def engine_fact(self) -> dict[str, Any]:
-        out: dict[str, Any] = {engine_key(k): v for k, v in self.values.items() if v is not None}
+        keys = _ENGINE_KEYS  # a plain dict: called for every fact, and a functools.cache call costs 3× more
+        out: dict[str, Any] = {}
+        for k, v in self.values.items():
+            if v is not None:
+                ek = keys.get(k)
+                if ek is None:
+                    ek = keys[k] = engine_key(k)
+                out[ek] = v
         out["id"] = self.id
         out["kind"] = self.kind
         return out
@@ -468,6 +475,7 @@ class Fact:
 
 
 _KEY_SAFE = re.compile(r"[^0-9A-Za-z_]")
+_ENGINE_KEYS: dict[str, str] = {}
 _MONEY_UNITS = {"value": "money"}
 
 
@@ -483,9 +491,12 @@ class FactError(ValueError):
 
 _SECTION_INDEX = {s.id: i for i, s in enumerate(FORM.sections)}  # facts sort by it (order)
 
-# per number field: (field, fact id, its own field ids, section position, units) — see cells()
-_CELL_STATIC: dict[str, tuple[Any, str, tuple[str, ...], int, dict[str, str]]] = {
-    f.id: (f, f"cell.{f.id}", (f.id,), _SECTION_INDEX.get(f.section, 99), _MONEY_UNITS if f.kind == "money" else {})
+# per number field: (field, fact id, its own field ids, section position, units, fields by
+# value name, deps) — see cells()
+_CELL_STATIC: dict[str, tuple[Any, str, tuple[str, ...], int, dict[str, str], dict[str, tuple[str, ...]], frozenset[str]]] = {
+    f.id: (f, f"cell.{f.id}", (f.id,), _SECTION_INDEX.get(f.section, 99),
+           _MONEY_UNITS if f.kind == "money" else {},
+           dict.fromkeys(("value", "numeric", "whole", "noted"), (f.id,)), frozenset((f.id,)))
     for f in FORM.fields.values() if f.is_number
 }
 
@@ -667,7 +678,8 @@ class _Builder:
 
     def cells(self) -> Iterable[Fact]:
         # one fact per number cell, some 200 per report: the most numerous facts of a check, so
-        # what does not depend on the answer comes from _CELL_STATIC, and the globals step is
+        # what does not depend on the answer comes from _CELL_STATIC (shared, never mutated: the
+        # globals step copies it first), whole numbers skip _clean_number, and the globals step is
         # skipped when no rule on cells reads a global
         plain = not self.book.global_needs.get(CELL)
         incremental = self.changed is not None
@@ -676,27 +688,28 @@ class _Builder:
             static = _CELL_STATIC.get(fid)
             if static is None or raw is None:
                 continue
-            f, fact_id, own, section_index, units = static
+            f, fact_id, own, section_index, units, fields, deps = static
             if incremental:
                 old = self.reuse(fact_id)
                 if old is not None:
                     yield old
                     continue
-            number, numeric = _clean_number(f, raw)
+            if type(raw) is int and f.kind == "count":
+                number, numeric = raw, True
+            else:
+                number, numeric = _clean_number(f, raw)
             note = notes.get(fid)
             values = {
                 "value": number,
                 "numeric": 1 if numeric else 0,
-                "whole": 1 if number is not None else 0,
+                "whole": 0 if number is None else 1,
                 "noted": 1 if note else 0,
             }
             labels = {"field": f.label, "raw": str(raw), "note": note or ""}
-            fact = Fact(fact_id, CELL, values, labels, dict.fromkeys(values, own), units,
-                        section=f.section, order=(section_index, 200 + i))
             if plain:
-                fact.deps = frozenset(own)
-                yield fact
+                yield Fact(fact_id, CELL, values, labels, fields, units, f.section, (section_index, 200 + i), deps)
             else:
+                fact = Fact(fact_id, CELL, values, labels, dict(fields), dict(units), f.section, (section_index, 200 + i))
                 yield self.add_globals(fact, deps=own)
 
     def texts(self) -> Iterable[Fact]:
