@@ -31,30 +31,50 @@ def span_value(raw: str | None, default: int = 1) -> int:
     return min(int(digits[:6]), 10**6)
 
 
-def expand(rows: list[list[tuple[str, int, int]]]) -> list[list[Slot | None]]:
-    """``rows`` of (text, rowspan, colspan) → a rectangular grid; uncovered slots are None."""
-    n_rows = len(rows)
-    grid: list[dict[int, Slot]] = [{} for _ in range(n_rows)]
+def place(spans: list[list[tuple[int, int]]]) -> tuple[list[list[tuple[int, int, int]]], int]:
+    """Where each cell of an HTML table lands: ``spans`` holds each row's (rowspan, colspan)s;
+    returns each row's (column, rowspan, colspan)s, capped, and the grid's width.
+
+    A cell takes the first column not covered from above; a row's cells past MAX_COLUMNS are
+    dropped. Where spans of garbage HTML overlap, the slot stays with the cell placed first.
+    """
+    n_rows = len(spans)
+    covered: list[set[int]] = [set() for _ in range(n_rows)]  # slots claimed by cells of rows above
+    out: list[list[tuple[int, int, int]]] = []
     width = 0
-    for r, cells in enumerate(rows):
-        row = grid[r]
+    for r, cells in enumerate(spans):
+        taken = covered[r]
+        placed: list[tuple[int, int, int]] = []
         c = 0
-        for k, (text, rowspan, colspan) in enumerate(cells):
-            while c in row:
+        for rowspan, colspan in cells:
+            while c in taken:
                 c += 1
             if c >= MAX_COLUMNS:
                 break
             if rowspan == 1 and colspan == 1:  # most cells
-                row[c] = Slot(text, (r, k), True)
+                placed.append((c, 1, 1))
                 c += 1
-                width = max(width, c)
                 continue
             rs = n_rows - r if rowspan == 0 else max(1, min(rowspan, n_rows - r))
             cs = max(1, min(colspan or 1, MAX_COLSPAN, MAX_COLUMNS - c))
+            placed.append((c, rs, cs))
+            for dr in range(1, rs):
+                covered[r + dr].update(range(c, c + cs))
+            c += cs
+        width = max(width, c)
+        out.append(placed)
+    return out, width
+
+
+def expand(rows: list[list[tuple[str, int, int]]]) -> list[list[Slot | None]]:
+    """``rows`` of (text, rowspan, colspan) → a rectangular grid; uncovered slots are None."""
+    placed, width = place([[(rs, cs) for _, rs, cs in cells] for cells in rows])
+    grid: list[dict[int, Slot]] = [{} for _ in rows]
+    for r, cells in enumerate(placed):
+        for k, (c, rs, cs) in enumerate(cells):
+            text = rows[r][k][0]
             for dr in range(rs):
                 below = grid[r + dr]
                 for dc in range(cs):
                     below.setdefault(c + dc, Slot(text, (r, k), dr == 0 and dc == 0))
-            c += cs
-            width = max(width, c)
     return [[row.get(c) for c in range(width)] for row in grid]

@@ -5,10 +5,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from gkassist import engine
 from gkassist.form import FORM
-from gkassist.htmlgrid import expand, span_value
+from gkassist.htmlgrid import MAX_COLUMNS, expand, place, span_value
 from gkassist.importer import read_report, read_report_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -167,6 +169,24 @@ def test_expand_tolerates_ragged_rows_and_absurd_spans():
     assert len(grid) == 2
     assert all(len(row) == len(grid[0]) for row in grid)
     assert grid[1][0].text == "a" and grid[1][1].text == "c"
+
+
+spans_strategy = st.lists(
+    st.lists(st.tuples(st.integers(0, 4), st.integers(0, 4)), max_size=6), max_size=6
+)
+
+
+@given(spans_strategy)
+def test_every_placed_cell_owns_its_slot_in_the_expanded_grid(spans):
+    # the importer reads placements, the DOCX builder the grid: both must say the same
+    placed, width = place(spans)
+    grid = expand([[("x", rs, cs) for rs, cs in row] for row in spans])
+    assert all(len(row) == width for row in grid)
+    for r, cells in enumerate(placed):
+        assert len(cells) <= len(spans[r])
+        for k, (c, rs, cs) in enumerate(cells):
+            assert c < MAX_COLUMNS and grid[r][c].origin == (r, k) and grid[r][c].first
+            assert r + rs <= len(spans) and rs >= 1 and cs >= 1
 
 
 @pytest.mark.parametrize(("raw", "value"), [(None, 1), ("2", 2), (" 3 ", 3), ("4px", 4), ("x", 1), ("0", 0)])

@@ -13,7 +13,7 @@ import re
 
 from lxml import etree
 
-from gkassist.htmlgrid import expand, span_value
+from gkassist.htmlgrid import place, span_value
 from gkassist.importer.decoding import Unreadable
 from gkassist.importer.model import Cell, Document, Image, Item, Line, Table
 from gkassist.importer.sections import match_heading
@@ -152,29 +152,22 @@ def _cell_text(td: etree._Element) -> str:
 
 
 def _table(el: etree._Element) -> Table:
-    raw_rows: list[list[tuple[str, int, int]]] = []
+    texts: list[list[str]] = []
+    spans: list[list[tuple[int, int]]] = []
     for tr in el.iter("tr"):
-        cells = []
+        row_texts, row_spans = [], []
         for td in tr:
             if td.tag in _CELL_TAGS:
                 rs, cs = td.get("rowspan"), td.get("colspan")
-                cells.append((_cell_text(td), 1 if rs is None else span_value(rs), 1 if cs is None else span_value(cs)))
-        if cells:
-            raw_rows.append(cells)
-    grid = expand(raw_rows)
-    rows: list[list[Cell]] = []
-    for r, slots in enumerate(grid):
-        row: list[Cell] = []
-        seen: set[tuple[int, int]] = set()
-        for c, slot in enumerate(slots):
-            # a cell merged across columns is read once; one merged down from above is that row's
-            if slot is None or slot.origin[0] != r or slot.origin in seen:
-                continue
-            seen.add(slot.origin)
-            row.append(Cell(slot.text, col=c))
-        if row:
-            rows.append(row)
-    return Table(rows=rows, rows_known=True)
+                row_texts.append(_cell_text(td))
+                row_spans.append((1 if rs is None else span_value(rs), 1 if cs is None else span_value(cs)))
+        if row_texts:
+            texts.append(row_texts)
+            spans.append(row_spans)
+    placed, _ = place(spans)
+    # a cell merged down from above belongs to the row it starts in; across columns it is read once
+    rows = [[Cell(texts[r][k], col=c) for k, (c, _, _) in enumerate(cells)] for r, cells in enumerate(placed)]
+    return Table(rows=[row for row in rows if row], rows_known=True)
 
 
 def _report_body(items: list[Item], owners: list[etree._Element | None]) -> etree._Element | None:
