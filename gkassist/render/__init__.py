@@ -98,6 +98,7 @@ def _env(fmt: str) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        auto_reload=False,  # package data: never changes while the program runs
     )
     env.filters["txt_lines"] = _txt_lines
     env.filters["md_rows"] = _md_rows

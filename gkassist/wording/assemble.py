@@ -85,9 +85,10 @@ def auto_values(agency: str | None = None, year: int | None = None, *, self_name
 
 @cache
 def _environment(folder: str) -> Environment:
-    # plain text, never HTML: no autoescape; the user's words are passed as data, not template code
+    # plain text, never HTML: no autoescape; the user's words are passed as data, not template code.
+    # No auto_reload: it stats the file at every use, and the importer assembles 五 for each report
     return Environment(
-        loader=FileSystemLoader(folder), undefined=StrictUndefined, autoescape=False,
+        loader=FileSystemLoader(folder), undefined=StrictUndefined, autoescape=False, auto_reload=False,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False,
     )
 
