@@ -31,7 +31,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import cn2an
 
@@ -303,13 +303,19 @@ def _clean_answers(answers: Mapping[str, Any] | None) -> dict[str, Any]:
     return out
 
 
+_COUNT_FIELDS = frozenset(f.id for f in FORM.fields.values() if f.kind == "count")
+
+
 class _Values:
     """Field values of one year's answers, as the engine sees them (cached per field)."""
 
     def __init__(self, answers: Mapping[str, Any] | None) -> None:
         self.present = answers is not None
         self.clean = _clean_answers(answers)
-        self._cache: dict[str, Any] = {}
+        # a whole-number count is its own engine value: most cells of a report, known at once
+        self._cache: dict[str, Any] = {
+            fid: v for fid, v in self.clean.items() if type(v) is int and fid in _COUNT_FIELDS
+        }
 
     def get(self, fid: str) -> int | str | None:
         if fid not in self._cache:
@@ -501,6 +507,60 @@ _CELL_STATIC: dict[str, tuple[Any, str, tuple[str, ...], int, dict[str, str], di
 }
 
 
+class _Line(NamedTuple):
+    """A fact for one line of a table (a row or a column of 表三, a row of 表二, a 表四 group):
+    everything but the values, the same for every report."""
+
+    id: str
+    kind: str
+    cells: tuple[tuple[str, str], ...]  # (value name, field id)
+    previous: tuple[tuple[str, str], ...]  # ("previous.<name>", field id): last year's values, if read
+    fields: dict[str, tuple[str, ...]]
+    deps: tuple[str, ...]
+    labels: dict[str, str]
+    section: str
+    order: tuple[int, ...]
+    derived: bool = False  # a column of sums (表三's 总计)
+
+
+def _line(fact_id: str, kind: str, cells: list[tuple[str, str]], labels: dict[str, str], section: str,
+          position: int, *, previous: bool, derived: bool = False) -> _Line:
+    return _Line(
+        fact_id, kind, tuple(cells), tuple((f"previous.{n}", fid) for n, fid in cells) if previous else (),
+        {n: (fid,) for n, fid in cells}, tuple(fid for _, fid in cells), labels, section,
+        (_SECTION_INDEX.get(section, 99), position), derived,
+    )
+
+
+def _lines() -> dict[str, list[_Line]]:
+    active = FORM.active_blocks[0]
+    return {
+        COLUMN: [
+            _line(f"requests.column.{col.id}", COLUMN, [(r.id, FORM.requests_field(r.id, col.id)) for r in FORM.requests_rows],
+                  {"column": col.label}, "requests", c, previous=True, derived=col.derived)
+            for c, col in enumerate(FORM.requests_columns)
+        ],
+        ROW: [
+            _line(f"requests.row.{row.id}", ROW, [(c.id, FORM.requests_field(row.id, c.id)) for c in FORM.requests_columns],
+                  {"row": row.label}, "requests", 100 + r, previous=True)
+            for r, row in enumerate(FORM.requests_rows)
+        ],
+        REVIEW: [
+            _line(f"review.group.{g.id}", REVIEW, [(c.id, FORM.review_field(g.id, c.id)) for c in FORM.review_columns],
+                  {"group": f"{g.parent}·{g.label}" if g.parent else g.label}, "review", i, previous=False)
+            for i, g in enumerate(FORM.review_groups)
+        ],
+        ACTIVE: [
+            _line(f"active.row.{row.id}", ACTIVE, [(c.id, active.field_ids[r][k]) for k, c in enumerate(active.columns)],
+                  {"row": row.label}, "active", r, previous=True)
+            for r, row in enumerate(active.rows)
+        ],
+    }
+
+
+_LINES = _lines()
+
+
 class _Builder:
     def __init__(self, answers: Mapping[str, Any], previous: Mapping[str, Any] | None,
                  notes: Mapping[str, str] | None, book: Rulebook, cache: FeatureCache,
@@ -600,81 +660,37 @@ class _Builder:
     def report(self) -> Iterable[Fact]:
         yield self.reuse("report") or self.add_globals(Fact("report", REPORT, {}, order=(0,)), deps=[])
 
+    def _line(self, line: _Line, values: dict[str, Any]) -> Fact:
+        old = self.reuse(line.id)
+        if old is not None:
+            return old
+        get = self.now.get
+        for name, fid in line.cells:
+            values[name] = get(fid)
+        if line.previous and self.prev is not None:
+            get = self.prev.get
+            for name, fid in line.previous:
+                values[name] = get(fid)
+        fact = Fact(line.id, line.kind, values, dict(line.labels), dict(line.fields), section=line.section,
+                    order=line.order)
+        return self.add_globals(fact, deps=line.deps)
+
     def columns(self) -> Iterable[Fact]:
-        for c, col in enumerate(FORM.requests_columns):
-            old = self.reuse(f"requests.column.{col.id}")
-            if old is not None:
-                yield old
-                continue
-            values: dict[str, Any] = {}
-            fields: dict[str, tuple[str, ...]] = {}
+        clean = self.now.clean
+        for line in _LINES[COLUMN]:
             # the 总计 column of an interview session is computed from the others: its sums hold
             # whenever theirs do, so rules can skip it instead of repeating their findings
-            stored = any(FORM.requests_field(r.id, col.id) in self.now.clean for r in FORM.requests_rows)
-            values["computed"] = 0 if stored or not col.derived else 1
-            for row in FORM.requests_rows:
-                fid = FORM.requests_field(row.id, col.id)
-                values[row.id] = self.now.get(fid)
-                fields[row.id] = (fid,)
-                if self.prev is not None:
-                    values[f"previous.{row.id}"] = self.prev.get(fid)
-            fact = Fact(f"requests.column.{col.id}", COLUMN, values, {"column": col.label}, fields,
-                        section="requests", order=self.order("requests", c))
-            yield self.add_globals(fact, deps=[f[0] for f in fields.values()])
+            stored = any(fid in clean for _, fid in line.cells)
+            yield self._line(line, {"computed": 0 if stored or not line.derived else 1})
 
     def rows(self) -> Iterable[Fact]:
-        for r, row in enumerate(FORM.requests_rows):
-            old = self.reuse(f"requests.row.{row.id}")
-            if old is not None:
-                yield old
-                continue
-            values: dict[str, Any] = {}
-            fields: dict[str, tuple[str, ...]] = {}
-            for col in FORM.requests_columns:
-                fid = FORM.requests_field(row.id, col.id)
-                values[col.id] = self.now.get(fid)
-                fields[col.id] = (fid,)
-                if self.prev is not None:
-                    values[f"previous.{col.id}"] = self.prev.get(fid)
-            fact = Fact(f"requests.row.{row.id}", ROW, values, {"row": row.label}, fields,
-                        section="requests", order=self.order("requests", 100 + r))
-            yield self.add_globals(fact, deps=[f[0] for f in fields.values()])
+        return (self._line(line, {}) for line in _LINES[ROW])
 
     def review(self) -> Iterable[Fact]:
-        for g, group in enumerate(FORM.review_groups):
-            old = self.reuse(f"review.group.{group.id}")
-            if old is not None:
-                yield old
-                continue
-            values: dict[str, Any] = {}
-            fields: dict[str, tuple[str, ...]] = {}
-            for col in FORM.review_columns:
-                fid = FORM.review_field(group.id, col.id)
-                values[col.id] = self.now.get(fid)
-                fields[col.id] = (fid,)
-            label = f"{group.parent}·{group.label}" if group.parent else group.label
-            fact = Fact(f"review.group.{group.id}", REVIEW, values, {"group": label}, fields,
-                        section="review", order=self.order("review", g))
-            yield self.add_globals(fact, deps=[f[0] for f in fields.values()])
+        return (self._line(line, {}) for line in _LINES[REVIEW])
 
     def active(self) -> Iterable[Fact]:
-        block = FORM.active_blocks[0]
-        for r, row in enumerate(block.rows):
-            old = self.reuse(f"active.row.{row.id}")
-            if old is not None:
-                yield old
-                continue
-            values: dict[str, Any] = {}
-            fields: dict[str, tuple[str, ...]] = {}
-            for c, col in enumerate(block.columns):
-                fid = block.field_ids[r][c]
-                values[col.id] = self.now.get(fid)
-                fields[col.id] = (fid,)
-                if self.prev is not None:
-                    values[f"previous.{col.id}"] = self.prev.get(fid)
-            fact = Fact(f"active.row.{row.id}", ACTIVE, values, {"row": row.label}, fields,
-                        section="active", order=self.order("active", r))
-            yield self.add_globals(fact, deps=[f[0] for f in fields.values()])
+        return (self._line(line, {}) for line in _LINES[ACTIVE])
 
     def cells(self) -> Iterable[Fact]:
         # one fact per number cell, some 200 per report: the most numerous facts of a check, so
@@ -713,14 +729,7 @@ class _Builder:
                 yield self.add_globals(fact, deps=own)
 
     def texts(self) -> Iterable[Fact]:
-        wanted: list[str] = []
-        for rule in self.book.rules:
-            if rule.scope != TEXT:
-                continue
-            for t in rule.texts or PROSE_FIELDS:
-                if t not in wanted:
-                    wanted.append(t)
-        used_features = self._text_rule_features()
+        wanted, used_features = _text_plan(self.book)
         all_ids = text_ids()
         for text_id in wanted:
             old = self.reuse(f"text.{text_id}")
@@ -738,21 +747,6 @@ class _Builder:
             fact = Fact(f"text.{text_id}", TEXT, values, labels, {n: fields for n in values},
                         section=section, order=self.order(section, 300 + all_ids.index(text_id)))
             yield self.add_globals(fact, deps=[*fields, "meta.year"])
-
-    def _text_rule_features(self) -> list[str]:
-        from gkassist.rulebook import cond_names
-
-        used: list[str] = []
-        for rule in self.book.rules:
-            if rule.scope != TEXT:
-                continue
-            for case in rule.cases:
-                names = cond_names(case.when) + cond_names(case.check) + list(rule.reads)
-                names += [m[1].rsplit("_", 1)[0] for m in re.finditer(r"\{([^{}:]+)", case.message)]
-                for n in names:
-                    if n in self.book.features and n not in used:
-                        used.append(n)
-        return used
 
     def claims(self) -> Iterable[Fact]:
         from gkassist.rulebook import eval_lin
@@ -812,6 +806,32 @@ class _Builder:
         if "field" not in labels and fields_t and fields_t[0] in FORM.fields:
             labels["field"] = FORM.fields[fields_t[0]].label
         return self.add_globals(fact)
+
+
+def _text_plan(book: Rulebook) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(texts that rules on prose read, text features those rules use): the same for every
+    report checked with one rulebook, so worked out once per rulebook."""
+    plan = book.plans.get("texts")
+    if plan is not None:
+        return plan
+    from gkassist.rulebook import cond_names
+
+    wanted: list[str] = []
+    used: list[str] = []
+    for rule in book.rules:
+        if rule.scope != TEXT:
+            continue
+        for t in rule.texts or PROSE_FIELDS:
+            if t not in wanted:
+                wanted.append(t)
+        for case in rule.cases:
+            names = cond_names(case.when) + cond_names(case.check) + list(rule.reads)
+            names += [m[1].rsplit("_", 1)[0] for m in re.finditer(r"\{([^{}:]+)", case.message)]
+            for n in names:
+                if n in book.features and n not in used:
+                    used.append(n)
+    plan = book.plans["texts"] = (tuple(wanted), tuple(used))
+    return plan
 
 
 _PATTERN_CACHE: dict[tuple[str, int | None], re.Pattern] = {}

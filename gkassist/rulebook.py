@@ -550,6 +550,8 @@ class Rulebook:
     global_needs: dict[str, list[tuple[dict[str, frozenset], tuple[str, ...]]]] = field(default_factory=dict)
     cases_by_key: dict[str, tuple[Rule, Case]] = field(default_factory=dict)
     _globals_cache: dict[tuple, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    # what other modules work out from the rules once, not per report (facts: the text plan)
+    plans: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def rule(self, rule_id: str) -> Rule:
         for r in self.rules:
