@@ -481,6 +481,7 @@ class Fact:
 
 
 _KEY_SAFE = re.compile(r"[^0-9A-Za-z_]")
+_CUSTOM_RESERVED = frozenset(("id", "kind", "fields", "section", "order"))
 _ENGINE_KEYS: dict[str, str] = {}
 _MONEY_UNITS = {"value": "money"}
 
@@ -778,20 +779,26 @@ class _Builder:
                 yield self.add_globals(fact)
 
     def custom(self, raw: Mapping[str, Any], i: int) -> Fact:
-        if not isinstance(raw, Mapping) or not isinstance(raw.get("id"), str) or not isinstance(raw.get("kind"), str):
+        if not (type(raw) is dict or isinstance(raw, Mapping)) or not isinstance(raw.get("id"), str) \
+                or not isinstance(raw.get("kind"), str):
             raise FactError(f"extra fact without a string id and kind: {raw!r}")
         kind = raw["kind"]
         declared = self.book.fact_kinds.get(kind)
         values: dict[str, Any] = {}
         labels: dict[str, Any] = {}
+        names = declared.names if declared is not None else None
         for key, value in raw.items():
-            if key in ("id", "kind", "fields", "section", "order"):
+            if key in _CUSTOM_RESERVED:
                 continue
-            if isinstance(value, bool):
-                value = int(value)
+            t = type(value)  # exact types first: this runs for every key of every extra fact
+            if t is bool:
+                value, t = int(value), int
+            number = t is int or (t is not str and isinstance(value, int))
             # undeclared kinds pass their numbers; strings are engine values only when declared
-            engine_value = isinstance(value, int) and (declared is None or key in declared.names)
-            engine_value = engine_value or (isinstance(value, str) and declared is not None and key in declared.names)
+            if names is None:
+                engine_value = number
+            else:
+                engine_value = key in names and (number or t is str or isinstance(value, str))
             if engine_value:
                 values[key] = value
             else:
