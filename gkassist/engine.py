@@ -7,15 +7,23 @@ fact (aggregates are precomputed), so "which findings stand" is simply "which (c
 fired on the facts now asserted": replacing a fact drops its findings and re-asserting it adds the
 current ones — a fixed problem disappears at once, although durable-rules has no truth maintenance.
 
+No Python action ever runs. Facts go to the C core (``durable_rules_engine``) directly, and the
+firings are read off the session's action queue, each (rule, fact) completed as it is read. The
+Python layer of durable-rules would build a closure, serialise the state and write it back for
+every firing, and serialise a batch twice when a fact in it matches no rule (always): for a
+published report that was half of the engine's time. durable-rules is pinned at its last release
+(2.0.28), so these C entry points do not move; every engine test goes through them.
+
 Traps this module exists to contain (../shared/notes/durable-rules.md, each verified there):
-- one process-wide host without timer threads (``SyncHost``): actions run inside the call;
+- one process-wide host without timer threads (``SyncHost``), used to register rulesets and drop
+  sessions: no thread ever takes an action off the queue behind our back;
 - each ruleset registered once per process (re-registering leaks ~2 MB and cannot be undone);
 - every call under one lock (the C core is not thread-safe; Textual workers call us);
 - at most 1024 live sessions per ruleset: session ids are recycled after ``delete_state``, and a
   ``Validator`` that has gone idle longest gives its session up when the pool is full;
-- actions take exactly one parameter (two makes durable-rules treat them as async and stall);
-- exceptions inside actions are swallowed by durable-rules into the state document: ours catch
-  their own, and both are raised here as :class:`EngineError`;
+- state write-backs (``update_state``) can fire rules forever: the state is never written back;
+- registration wants an action per rule, taking exactly one parameter (two makes durable-rules
+  treat it as async): ``_noop``, which never runs;
 - found here (not in the notes): ``delete_state`` on a session in which no fact was ever handled
   (every assert raised MessageNotHandled) aborts the process with a double free. So every session
   starts with a sentinel fact that a sentinel rule handles.
@@ -103,8 +111,7 @@ class _Engine:
         self.lock = threading.RLock()
         self.host: _SyncHost | None = None
         self.rulesets: dict[str, str] = {}  # rulebook digest → ruleset name
-        self.sink: list[tuple[str, str]] = []
-        self.errors: list[str] = []
+        self.handles: dict[str, int] = {}  # ruleset name → the C core's handle
         self.live: collections.OrderedDict[tuple[str, str], _SidBox] = collections.OrderedDict()
         self.free: dict[str, list[str]] = {}
         self.counter = 0
@@ -122,22 +129,13 @@ class _Engine:
             self.host = _SyncHost()
         name = f"gkassist_{book.digest}"
         definition = book.engine_definition()  # a fresh dict: durable-rules mutates what it gets
-        for key, rule in definition.items():
-            rule["run"] = self._action(key)
+        for rule in definition.values():
+            rule["run"] = _noop
         definition[_SENTINEL_RULE] = {"all": [{"m": {"kind": _SENTINEL_KIND}}], "run": _noop}
         self.host.register_rulesets({name: definition})
         self.rulesets[book.digest] = name
+        self.handles[name] = self.host.get_ruleset(name)._handle
         return name
-
-    def _action(self, key: str):  # noqa: ANN202 - a durable-rules action
-        # exactly one parameter: durable-rules counts them and treats two as an async action
-        def action(c):  # noqa: ANN001
-            try:
-                self.sink.append((key, c.m["id"]))
-            except Exception as err:  # surfaced by _call after the engine returns
-                self.errors.append(f"{key}: {type(err).__name__}: {err}")
-
-        return action
 
     # sessions -------------------------------------------------------------------------------------
 
@@ -157,7 +155,7 @@ class _Engine:
         self.live[(ruleset, sid)] = box
         assert self.host is not None
         # a handled fact makes delete_state safe later (see the module docstring)
-        self.host.assert_fact(ruleset, {"sid": sid, "id": _SENTINEL_KIND, "kind": _SENTINEL_KIND})
+        self._assert(ruleset, _dre.assert_fact, {"sid": sid, "id": _SENTINEL_KIND, "kind": _SENTINEL_KIND})
 
     def touch(self, box: _SidBox) -> None:
         self.live.move_to_end((box.ruleset, box.sid))
@@ -187,76 +185,49 @@ class _Engine:
     # calls ----------------------------------------------------------------------------------------
 
     def assert_fact(self, ruleset: str, sid: str, fact: Fact) -> list[tuple[str, str]]:
-        assert self.host is not None
-        self.sink = []
-        self.errors = []
         doc = fact.engine_fact()
         doc["sid"] = sid
-        try:
-            state = self.host.assert_fact(ruleset, doc)
-        except _dr.MessageNotHandledException:
-            state = None  # the fact breaks no rule: durable-rules discards it, which is fine here
-        except _dr.MessageObservedException as err:
-            raise EngineError(f"规则引擎拒绝了重复的事实 {fact.id}") from err
-        if self.errors:
-            raise EngineError("规则执行出错：" + "；".join(self.errors))
-        if state and state.get("exception"):
-            raise EngineError(f"规则执行出错：{state['exception']}")
-        return self.sink
+        return self._assert(ruleset, _dre.assert_fact, doc)
 
     def assert_many(self, ruleset: str, sid: str, facts: Iterable[Fact]) -> list[tuple[str, str]]:
-        """Assert a batch in one engine call: several times faster than one by one for a whole report.
-
-        Calls the C core directly rather than ``Host.assert_facts``: that wrapper raises when some
-        fact of the batch matches no rule (the usual case), serialising the whole batch a second
-        time for the exception's message, and leaves the matched facts' actions for a later call.
-        Here the batch is serialised once and the session's queued actions run at once, which is
-        what the wrapper does for a batch that raised nothing. durable-rules is pinned (2.0.28,
-        the last release), so these internals do not move; tests/test_engine.py guards them.
-        """
-        assert self.host is not None
+        """Assert a batch in one engine call: several times faster than one by one for a whole report."""
         docs = []
         for fact in facts:
             doc = fact.engine_fact()
             doc["sid"] = sid
             docs.append(doc)
-        if not docs:
-            return []
-        self.sink = []
-        self.errors = []
-        rules = self.host.get_ruleset(ruleset)
-        code, state_offset = _dre.assert_facts(rules._handle, _to_json(docs))
-        if code == _OBSERVED:
-            raise EngineError("规则引擎拒绝了重复的事实")
-        failure: list[BaseException] = []
-
-        def done(error: BaseException | None, _state: object) -> None:
-            if error:
-                failure.append(error)
-
-        rules.do_actions(state_offset, done)
-        if failure:
-            raise EngineError(f"规则执行出错：{failure[0]}") from failure[0]
-        if self.errors:
-            raise EngineError("规则执行出错：" + "；".join(self.errors))
-        state = rules.get_state(sid)  # where durable-rules keeps what an action raised
-        if state.get("exception"):
-            raise EngineError(f"规则执行出错：{state['exception']}")
-        return self.sink
+        return self._assert(ruleset, _dre.assert_facts, docs) if docs else []
 
     def retract(self, ruleset: str, sid: str, fact_id: str) -> None:
-        assert self.host is not None
-        self.host.retract_fact(ruleset, {"sid": sid, "id": fact_id})
+        # every rule matches one fact: taking one away can fire nothing
+        self._assert(ruleset, _dre.retract_fact, {"sid": sid, "id": fact_id})
+
+    def _assert(self, ruleset: str, call: Any, payload: Any) -> list[tuple[str, str]]:
+        """One call of the C core, then the (rule case key, fact id) pairs it fired."""
+        handle = self.handles[ruleset]
+        # code 1 (a fact matched no rule) is the usual case and not an error: the fact is dropped
+        code, state = call(handle, _to_json(payload))
+        if code == _OBSERVED:
+            raise EngineError("规则引擎拒绝了重复的事实")
+        fired: list[tuple[str, str]] = []
+        started = _dre.start_action_for_state(handle, state)
+        queued = started[1] if started else None
+        while queued:
+            for key, frame in orjson.loads(queued).items():
+                if key != _SENTINEL_RULE:
+                    fired.append((key, frame["m"]["id"]))
+            queued = _dre.complete_and_start_action(handle, state)
+        return fired
 
 
-def _to_json(docs: list[dict[str, Any]]) -> str:
+def _to_json(payload: Any) -> str:
     try:
-        return orjson.dumps(docs).decode()
+        return orjson.dumps(payload).decode()
     except TypeError:  # orjson's integers stop at 64 bits; a typed-in 10^30 must still be checked
-        return json.dumps(docs, ensure_ascii=False)
+        return json.dumps(payload, ensure_ascii=False)
 
 
-def _noop(c):  # noqa: ANN001 - the sentinel rule's action; one parameter, as durable-rules needs
+def _noop(c):  # noqa: ANN001 - registered for every rule, never run (see the module docstring)
     pass
 
 
