@@ -59,8 +59,12 @@ from gkassist.rulebook import (
 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "hint": "提示"}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "hint": 2}
-# below durable-rules' hard limit of 1024, leaving room for one-shot checks
+# below durable-rules' hard limit of 1024, leaving room for one-shot checks and the warm pool
 MAX_LIVE_SESSIONS = 960
+# emptied sessions kept for reuse (see _Engine.park), and how often one is reused before it is
+# deleted after all: durable-rules' memory grows by some 35 bytes per retraction in a session
+MAX_WARM_SESSIONS = 8
+MAX_SESSION_USES = 1000
 # from this many changed facts on, one batch call beats one call per fact
 _BATCH_FROM = 8
 _SENTINEL_KIND = "gkassist.session"
@@ -113,7 +117,9 @@ class _Engine:
         self.rulesets: dict[str, str] = {}  # rulebook digest → ruleset name
         self.handles: dict[str, int] = {}  # ruleset name → the C core's handle
         self.live: collections.OrderedDict[tuple[str, str], _SidBox] = collections.OrderedDict()
-        self.free: dict[str, list[str]] = {}
+        self.free: dict[str, list[str]] = {}  # deleted sessions' ids, to be used again
+        self.warm: dict[str, list[str]] = {}  # emptied sessions, holding only their sentinel fact
+        self.uses: dict[tuple[str, str], int] = {}
         self.counter = 0
         # sessions of collected Validators, released at the next call (never from a GC callback,
         # which may run in the middle of another engine call)
@@ -145,6 +151,11 @@ class _Engine:
             (old_rs, old_sid), old_box = self.live.popitem(last=False)
             self._drop(old_rs, old_sid)
             old_box.sid = None
+        warm = self.warm.get(ruleset)
+        if warm:
+            box.sid, box.ruleset = warm.pop(), ruleset
+            self.live[(ruleset, box.sid)] = box
+            return
         pool = self.free.setdefault(ruleset, [])
         if pool:
             sid = pool.pop()
@@ -156,6 +167,35 @@ class _Engine:
         assert self.host is not None
         # a handled fact makes delete_state safe later (see the module docstring)
         self._assert(ruleset, _dre.assert_fact, {"sid": sid, "id": _SENTINEL_KIND, "kind": _SENTINEL_KIND})
+
+    def park(self, box: _SidBox, stored: Iterable[str]) -> None:
+        """Give a session back emptied, for the next report to use as it is.
+
+        A new session costs more than its facts: durable-rules allocates and zeroes some 8 KB of
+        indexes per rule for it (half a megabyte here), which pushes the rest of the work out of
+        the CPU caches, and ``delete_state`` frees them again. Every rule matches one fact, so
+        the facts a session keeps are exactly those that fired (``stored``): retracting them
+        leaves the session as new, holding its sentinel.
+        """
+        if box.sid is None or box.ruleset is None:
+            return
+        key = (box.ruleset, box.sid)
+        if self.live.get(key) is not box:
+            box.sid = None
+            return
+        del self.live[key]
+        box.sid = None
+        ruleset, sid = key
+        uses = self.uses.get(key, 0) + 1
+        warm = self.warm.setdefault(ruleset, [])
+        if uses >= MAX_SESSION_USES or len(warm) >= MAX_WARM_SESSIONS:
+            self._drop(ruleset, sid)
+            return
+        ids = list(stored)
+        if ids:
+            self._assert(ruleset, _dre.retract_facts, [{"sid": sid, "id": i} for i in ids])
+        self.uses[key] = uses
+        warm.append(sid)
 
     def touch(self, box: _SidBox) -> None:
         self.live.move_to_end((box.ruleset, box.sid))
@@ -171,6 +211,7 @@ class _Engine:
 
     def _drop(self, ruleset: str, sid: str) -> None:
         assert self.host is not None
+        self.uses.pop((ruleset, sid), None)
         try:
             self.host.delete_state(ruleset, sid)
         except Exception as err:  # code 309: nothing was ever stored for this sid
@@ -304,7 +345,7 @@ class _Run:
 
     def close(self) -> None:
         with _ENGINE.lock:
-            _ENGINE.give_back(self.box)
+            _ENGINE.park(self.box, self.fired)  # the facts that fired are all the session holds
         self.facts, self.fired = {}, {}
 
     def findings(self) -> list[Finding]:

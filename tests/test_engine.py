@@ -121,6 +121,20 @@ def test_more_open_validators_than_engine_sessions_still_give_the_right_findings
             v.close()
 
 
+def test_a_session_is_handed_on_empty_after_a_check():
+    # check() gives its session back for the next report after retracting the facts that fired,
+    # on the grounds that, every rule matching one fact, those are all a session keeps
+    answers = {**sample(), "requests.new.natural": 99, "active.normative.issued": 1,
+               "active.normative.in_force": 0, "overview.intro": ""}
+    assert len(check(answers)) > 3
+    with engine._ENGINE.lock:
+        for ruleset, sids in engine._ENGINE.warm.items():
+            for sid in sids:
+                assert engine._ENGINE.host.get_facts(ruleset, sid) == [
+                    {"sid": sid, "id": engine._SENTINEL_KIND, "kind": engine._SENTINEL_KIND}]
+    assert [f.code for f in check(sample())] == [f.code for f in check(dict(sample()))]
+
+
 def test_dropped_validators_give_their_sessions_back():
     base = live_sessions()
     for i in range(300):
