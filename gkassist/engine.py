@@ -19,7 +19,8 @@ Traps this module exists to contain (../shared/notes/durable-rules.md, each veri
   sessions: no thread ever takes an action off the queue behind our back;
 - each ruleset registered once per process (re-registering leaks ~2 MB and cannot be undone);
 - every call under one lock (the C core is not thread-safe; Textual workers call us);
-- at most 1024 live sessions per ruleset: session ids are recycled after ``delete_state``, and a
+- at most 1024 live sessions per ruleset: session ids are recycled after ``delete_state``, a
+  closed session is emptied and kept for the next report (``park``; at most 8 kept), and the
   ``Validator`` that has gone idle longest gives its session up when the pool is full;
 - state write-backs (``update_state``) can fire rules forever: the state is never written back;
 - registration wants an action per rule, taking exactly one parameter (two makes durable-rules
