@@ -178,20 +178,15 @@ class _Engine:
         the facts a session keeps are exactly those that fired (``stored``): retracting them
         leaves the session as new, holding its sentinel.
         """
-        if box.sid is None or box.ruleset is None:
-            return
-        key = (box.ruleset, box.sid)
-        if self.live.get(key) is not box:
-            box.sid = None
+        ruleset, sid = box.ruleset, box.sid
+        key = (ruleset, sid)
+        uses = self.uses.get(key, 0) + 1
+        warm = self.warm.setdefault(ruleset, []) if ruleset is not None else []
+        if sid is None or self.live.get(key) is not box or uses >= MAX_SESSION_USES or len(warm) >= MAX_WARM_SESSIONS:
+            self.give_back(box)  # deletes the session, if it is still this box's
             return
         del self.live[key]
         box.sid = None
-        ruleset, sid = key
-        uses = self.uses.get(key, 0) + 1
-        warm = self.warm.setdefault(ruleset, [])
-        if uses >= MAX_SESSION_USES or len(warm) >= MAX_WARM_SESSIONS:
-            self._drop(ruleset, sid)
-            return
         ids = list(stored)
         if ids:
             self._assert(ruleset, _dre.retract_facts, [{"sid": sid, "id": i} for i in ids])
