@@ -36,7 +36,8 @@ sys.path.insert(0, str(ROOT))
 from gkassist import engine  # noqa: E402
 from gkassist.answers import from_json  # noqa: E402
 from gkassist.engine import Validator, check  # noqa: E402
-from gkassist.facts import FeatureCache, build_facts  # noqa: E402
+from gkassist.facts import build_facts  # noqa: E402
+from gkassist.features import FeatureCache  # noqa: E402
 from gkassist.form import FORM  # noqa: E402
 from gkassist.resources import rules_dir  # noqa: E402
 from gkassist.rulebook import default_rulebook, load_rulebook  # noqa: E402

@@ -45,18 +45,12 @@ import durable_rules_engine as _dre
 import orjson
 from durable import engine as _dr
 
-from gkassist import facts as facts_mod
-from gkassist.facts import Fact, FeatureCache, build_facts
+from gkassist import vocabulary as vocab
+from gkassist.expressions import Cmp, Lin, eval_lin
+from gkassist.facts import Fact, build_facts
+from gkassist.features import FeatureCache
 from gkassist.form import FORM
-from gkassist.rulebook import (
-    Case,
-    Cmp,
-    Lin,
-    Rule,
-    Rulebook,
-    default_rulebook,
-    eval_lin,
-)
+from gkassist.rulebook import Case, Rule, Rulebook, default_rulebook
 
 SEVERITY_LABELS = {"error": "错误", "warning": "警告", "hint": "提示"}
 SEVERITY_ORDER = {"error": 0, "warning": 1, "hint": 2}
@@ -527,7 +521,7 @@ def _side_unit(lin: Lin, fact: Fact, book: Rulebook) -> str | None:
 def _terms_text(lin: Lin, fact: Fact, env: Mapping[str, Any], book: Rulebook, unit: str | None) -> str:
     parts: list[str] = []
     for name, coef in lin.terms:
-        label = facts_mod.name_label(name, fact.kind)
+        label = vocab.name_label(name, fact.kind)
         value = _display(env.get(name), _unit_of(name, fact))
         term = f"{label} {value}" if abs(coef) == 1 else f"{abs(coef)} × {label} {value}"
         parts.append(("+ " if coef > 0 else "− ") + term)
@@ -545,7 +539,7 @@ def render(rule: Rule, case: Case, fact: Fact, book: Rulebook) -> Finding:
     from gkassist.rulebook import _PLACEHOLDER  # the one placeholder syntax, shared with validation
 
     env: dict[str, Any] = dict(fact.values)
-    scope = facts_mod.SCOPES.get(rule.scope)
+    scope = vocab.SCOPES.get(rule.scope)
     groups = dict(scope.groups) if scope else {}
     numbers: dict[str, Any] = {}
     computed: dict[str, tuple[Any, str | None]] = {}
@@ -566,8 +560,8 @@ def render(rule: Rule, case: Case, fact: Fact, book: Rulebook) -> Finding:
     def fill(m) -> str:  # noqa: ANN001
         var, fmt = m[1], m[2]
         if fmt == "label":
-            split = facts_mod.feature_text(var)
-            return facts_mod.name_label(split or var, fact.kind)
+            split = vocab.feature_text(var)
+            return vocab.name_label(split or var, fact.kind)
         if fmt == "terms" and isinstance(check, Cmp):
             side = check.left if var == "left" else check.right
             assert isinstance(side, Lin)

@@ -16,10 +16,12 @@ from test_rules_catalogue import consistent, sample
 
 from gkassist import engine
 from gkassist.engine import EngineError, Validator, check, live_sessions
-from gkassist.facts import TEXT, TEXT_KEY, build_facts
+from gkassist.expressions import holds
+from gkassist.facts import build_facts
 from gkassist.form import FORM
 from gkassist.resources import rules_dir
-from gkassist.rulebook import default_rulebook, holds, load_rulebook
+from gkassist.rulebook import default_rulebook, load_rulebook
+from gkassist.vocabulary import TEXT, TEXT_KEY
 
 NUMBER_FIELDS = [f.id for f in FORM.fields.values() if f.kind == "count"]
 INPUT_NUMBERS = [f.id for f in FORM.input_fields() if f.kind == "count"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from gkassist import similarity
-from gkassist.facts import enumeration_breaks, parse_number
+from gkassist.features import enumeration_breaks, parse_number
 
 LAST_YEAR = "一是信息公开的及时性有待提高，部分栏目更新较慢。二是工作人员多为兼职，业务能力参差不齐。"
 
