@@ -22,14 +22,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
-from gkassist.engine import SEVERITY_LABELS, Finding, check
+from gkassist.engine import check
 from gkassist.errors import UserError
+from gkassist.findings import SEVERITIES, Finding, by_section, label_of, severity_labels
 from gkassist.form import FORM
 from gkassist.rulebook import RuleFileError, default_rulebook
 from gkassist.session import looks_like_json
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
-SUGGESTION_LABEL = "建议"
 
 
 class InputUnreadable(UserError):
@@ -196,9 +196,10 @@ def _section_title(section_id: str) -> str:
 
 
 def _summary_text(result: FileResult) -> str:
-    counts = [f"{SEVERITY_LABELS[s]} {result.count(s)} 项" for s in ("error", "warning", "hint")]
+    labels = severity_labels()
+    counts = [f"{labels[s]} {result.count(s)} 项" for s in SEVERITIES]
     suggestions = sum(1 for f in result.findings if f.kind != "finding")
-    tail = f"，{SUGGESTION_LABEL} {suggestions} 条" if suggestions else ""
+    tail = f"，{labels['suggestion']} {suggestions} 条" if suggestions else ""
     return "，".join(counts) + tail
 
 
@@ -233,13 +234,10 @@ def write_text(results: Sequence[FileResult], out: TextIO) -> None:
             out.write(f"  未能读出：{problem}\n")
         if result.input.unanswered:
             out.write(f"  尚未填写：{_unanswered_text(result.input.unanswered)}；未填的内容不参与核对。\n")
-        section = None
-        for f in result.findings:
-            if f.section != section:
-                section = f.section
-                out.write(f"  {_section_title(section)}\n")
-            label = SUGGESTION_LABEL if f.kind != "finding" else SEVERITY_LABELS[f.severity]
-            out.write(f"    {label} {f.code}  {f.message}\n")
+        for section, findings in by_section(result.findings):
+            out.write(f"  {_section_title(section)}\n")
+            for f in findings:
+                out.write(f"    {label_of(f)} {f.code}  {f.message}\n")
         if not result.findings:
             out.write("  没有发现问题。\n")
         out.write(f"  小结（{Path(result.file).name}）：{_summary_text(result)}\n")
@@ -247,9 +245,8 @@ def write_text(results: Sequence[FileResult], out: TextIO) -> None:
         read = [r for r in results if r.error is None]
         with_errors = sum(1 for r in read if r.count("error"))
         unreadable = len(results) - len(read)
-        totals = "，".join(
-            f"{SEVERITY_LABELS[s]} {sum(r.count(s) for r in read)} 项" for s in ("error", "warning", "hint")
-        )
+        labels = severity_labels()
+        totals = "，".join(f"{labels[s]} {sum(r.count(s) for r in read)} 项" for s in SEVERITIES)
         out.write(
             f"\n合计：检查 {len(results)} 份，{with_errors} 份有错误，{unreadable} 份无法读取；{totals}。\n"
         )
@@ -279,7 +276,7 @@ def result_json(result: FileResult) -> dict[str, Any]:
             }
             for f in result.findings
         ],
-        "summary": {s: result.count(s) for s in ("error", "warning", "hint")},
+        "summary": {s: result.count(s) for s in SEVERITIES},
     }
     if result.error is not None:
         out["error"] = result.error

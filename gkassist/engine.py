@@ -37,23 +37,18 @@ import json
 import threading
 import weakref
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 import durable_rules_engine as _dre
 import orjson
 from durable import engine as _dr
 
-from gkassist import vocabulary as vocab
-from gkassist.expressions import Cmp, Lin, eval_lin
 from gkassist.facts import Fact, build_facts
 from gkassist.features import FeatureCache
+from gkassist.findings import Finding, render, sort_key
 from gkassist.form import FORM
-from gkassist.rulebook import Case, Rule, Rulebook, default_rulebook
+from gkassist.rulebook import Rulebook, default_rulebook
 
-SEVERITY_LABELS = {"error": "错误", "warning": "警告", "hint": "提示"}
-SEVERITY_ORDER = {"error": 0, "warning": 1, "hint": 2}
 # below durable-rules' hard limit of 1024, leaving room for one-shot checks and the warm pool
 MAX_LIVE_SESSIONS = 960
 # emptied sessions kept for reuse (see _Engine.park), and how often one is reused before it is
@@ -70,21 +65,6 @@ _OBSERVED = 2
 
 class EngineError(RuntimeError):
     """The engine failed (an action raised, a fact was rejected): a bug, never silently ignored."""
-
-
-@dataclass(frozen=True)
-class Finding:
-    code: str
-    severity: str  # "error" | "warning" | "hint"
-    fields: tuple[str, ...]
-    message: str
-    section: str  # form section id the finding belongs to
-    numbers: dict = field(default_factory=dict, compare=False, hash=False)  # what the message names
-    kind: str = "finding"  # or "suggestion" (wording rules)
-
-    @property
-    def severity_label(self) -> str:
-        return SEVERITY_LABELS[self.severity]
 
 
 # --- the process-wide host ---------------------------------------------------------------------------
@@ -347,25 +327,13 @@ class _Run:
             for key in keys:
                 rule, case = self.book.cases_by_key[key]
                 finding = render(rule, case, fact, self.book)
-                sort_key = (
-                    _section_rank(finding.section),
-                    SEVERITY_ORDER[finding.severity],
-                    rule.order,
-                    fact.order,
-                    key,
-                )
-                out.append((sort_key, finding))
+                out.append((sort_key(finding, rule.order, fact.order, key), finding))
         out.sort(key=lambda t: t[0])
         return [f for _, f in out]
 
 
-_SECTION_RANK = {s.id: i for i, s in enumerate(FORM.sections)}
 # text features of one-shot checks: bounded, keyed by the text itself, so sharing is safe
 _SHARED_CACHE = FeatureCache()
-
-
-def _section_rank(section: str) -> int:
-    return _SECTION_RANK.get(section, len(_SECTION_RANK))
 
 
 def check(answers: Mapping[str, Any], *, previous: Mapping[str, Any] | None = None,
@@ -467,125 +435,3 @@ class Validator:
         with self._lock:
             self._run.close()
             self._current = None
-
-
-# --- messages ------------------------------------------------------------------------------------------
-
-
-def _unit_of(name: str, fact: Fact) -> str | None:
-    if name in fact.units:
-        return fact.units[name]
-    fid = name[len("previous."):] if name.startswith("previous.") else name
-    f = FORM.fields.get(fid)
-    if f is not None and f.kind in ("money", "date"):
-        return f.kind
-    return None
-
-
-def _display(value: Any, unit: str | None) -> str:
-    if value is None:
-        return "—"
-    if unit == "money" and isinstance(value, int):
-        return _yuan_to_wan_text(value)
-    if unit == "date" and isinstance(value, int) and value > 10000000:
-        return f"{value // 10000}年{value // 100 % 100}月{value % 100}日"
-    return str(value)
-
-
-def _yuan_to_wan_text(value: int) -> str:
-    wan = Decimal(value) / 10000
-    text = format(wan.normalize(), "f")
-    return text
-
-
-def _number_value(value: Any, unit: str | None) -> Any:
-    """The value as ``Finding.numbers`` gives it: money in 万元 (Decimal), dates as YYYY-MM-DD."""
-    if value is None:
-        return None
-    if unit == "money" and isinstance(value, int):
-        return Decimal(value) / 10000
-    if unit == "date" and isinstance(value, int) and value > 10000000:
-        return f"{value // 10000:04d}-{value // 100 % 100:02d}-{value % 100:02d}"
-    return value
-
-
-def _side_unit(lin: Lin, fact: Fact, book: Rulebook) -> str | None:
-    units = {_unit_of(n, fact) for n in lin.names()}
-    units |= {("money" if book.tables[lk.table].unit == "万元" else None) for lk, _ in lin.lookups}
-    for u in ("money", "date"):
-        if u in units:
-            return u
-    return None
-
-
-def _terms_text(lin: Lin, fact: Fact, env: Mapping[str, Any], book: Rulebook, unit: str | None) -> str:
-    parts: list[str] = []
-    for name, coef in lin.terms:
-        label = vocab.name_label(name, fact.kind)
-        value = _display(env.get(name), _unit_of(name, fact))
-        term = f"{label} {value}" if abs(coef) == 1 else f"{abs(coef)} × {label} {value}"
-        parts.append(("+ " if coef > 0 else "− ") + term)
-    for lk, coef in lin.lookups:
-        entry = book.tables[lk.table].values.get(env.get(lk.key))  # type: ignore[arg-type]
-        parts.append(("+ " if coef > 0 else "− ") + _display(entry, unit))
-    if lin.const:
-        parts.append(("+ " if lin.const > 0 else "− ") + str(abs(lin.const)))
-    text = " ".join(parts)
-    return text[2:] if text.startswith("+ ") else text
-
-
-def render(rule: Rule, case: Case, fact: Fact, book: Rulebook) -> Finding:
-    """The finding of one rule case on one fact, its message filled in from the fact."""
-    from gkassist.rulebook import _PLACEHOLDER  # the one placeholder syntax, shared with validation
-
-    env: dict[str, Any] = dict(fact.values)
-    scope = vocab.SCOPES.get(rule.scope)
-    groups = dict(scope.groups) if scope else {}
-    numbers: dict[str, Any] = {}
-    computed: dict[str, tuple[Any, str | None]] = {}
-    check = case.check
-    if isinstance(check, Cmp) and isinstance(check.left, Lin) and isinstance(check.right, Lin):
-        left = eval_lin(check.left, env, book.tables)
-        right = eval_lin(check.right, env, book.tables)
-        unit = _side_unit(check.left, fact, book) or _side_unit(check.right, fact, book)
-        computed["left"] = (left, unit)
-        computed["right"] = (right, unit)
-        computed["diff"] = (abs(left - right) if left is not None and right is not None else None, unit)
-    for name, lin in case.values.items():
-        computed[name] = (eval_lin(lin, env, book.tables), _side_unit(lin, fact, book))
-    for name, members in groups.items():
-        if name not in computed:
-            computed[name] = (eval_lin(Lin(tuple((m, 1) for m in members)), env, book.tables), None)
-
-    def fill(m) -> str:  # noqa: ANN001
-        var, fmt = m[1], m[2]
-        if fmt == "label":
-            split = vocab.feature_text(var)
-            return vocab.name_label(split or var, fact.kind)
-        if fmt == "terms" and isinstance(check, Cmp):
-            side = check.left if var == "left" else check.right
-            assert isinstance(side, Lin)
-            return _terms_text(side, fact, env, book, computed[var][1])
-        if var in computed:
-            value, unit = computed[var]
-        elif var in fact.values:
-            value, unit = fact.values[var], _unit_of(var, fact)
-        elif var in fact.labels:
-            value, unit = fact.labels[var], None
-        else:
-            value, unit = None, None
-        numbers[var] = _number_value(value, unit)
-        return _display(value, unit)
-
-    message = _PLACEHOLDER.sub(fill, case.message)
-    fields: list[str] = []
-    for name in rule.reads:
-        members = groups.get(name, (name,))
-        if not any(m in case.names for m in (name, *members)):
-            continue
-        for member in members:
-            for fid in fact.fields.get(member, ()):
-                if fid not in fields:
-                    fields.append(fid)
-    section = rule.section or fact.section or "meta"
-    return Finding(rule.code, case.severity, tuple(fields), message, section, numbers, rule.kind)

@@ -47,7 +47,7 @@ from gkassist.expressions import (
 )
 from gkassist.features import Claim, Feature, expand_pattern
 from gkassist.form import FORM
-from gkassist.vocabulary import SEVERITIES, SEVERITY_ALIASES
+from gkassist.vocabulary import PLACEHOLDER, SEVERITIES, SEVERITY_ALIASES
 
 RULE_KINDS = ("finding", "suggestion")
 FEATURE_KINDS = ("keywords", "pattern", "enumeration", "similarity")
@@ -58,7 +58,6 @@ RULE_KEYS = {"code", "id", "severity", "kind", "title", "scope", "texts", "secti
 CASE_KEYS = {"severity", "when", "check", "values", "message"}
 # names every message may use besides the ones the rule reads
 MESSAGE_SIDES = {"left", "right", "diff"}
-_PLACEHOLDER = re.compile(r"\{([^{}:]+)(?::([a-z]+))?\}")
 _CODE = re.compile(r"^[A-Z][0-9]+[a-z]?$")
 
 
@@ -531,7 +530,7 @@ def _parse_case(key: str, spec: Mapping[str, Any], parser: Parser, names: _Names
     if not isinstance(message, str) or not message.strip():
         raise ExprError("message 应为一段中文提示")
     single = isinstance(check, Cmp) and isinstance(check.left, Lin) and isinstance(check.right, Lin)
-    for m in _PLACEHOLDER.finditer(message):
+    for m in PLACEHOLDER.finditer(message):
         var, fmt = m[1], m[2]
         if var in MESSAGE_SIDES:
             if not single:
@@ -545,7 +544,7 @@ def _parse_case(key: str, spec: Mapping[str, Any], parser: Parser, names: _Names
         if fmt == "label" and not names.known(var):
             raise ExprError(f"提示中的 {{{var}:label}}：label 只能用于栏目名称")
 
-    message_names = [m[1] for m in _PLACEHOLDER.finditer(message) if m[1] in allowed]
+    message_names = [m[1] for m in PLACEHOLDER.finditer(message) if m[1] in allowed]
     case_names = tuple(dict.fromkeys([*used, *message_names]))
     fires_parts = []
     if when is not None:
@@ -613,7 +612,7 @@ def _global_needs(rules: list[Rule], features: Mapping[str, Feature], fact_kinds
             used = cond_names(case.when) + cond_names(case.check)
             used += [n for v in case.values.values() for n in v.names()]
             used += [lk.key for lk in cond_lookups(case.when) + cond_lookups(case.check)]
-            for m in _PLACEHOLDER.finditer(case.message):
+            for m in PLACEHOLDER.finditer(case.message):
                 var = m[1]
                 base = var.rsplit("_", 1)[0] if var.endswith(("_text", "_count")) else var
                 if names.known(base) and names.is_global(base):

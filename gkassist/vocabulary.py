@@ -20,6 +20,9 @@ SEVERITIES = ("error", "warning", "hint")
 # what a rule file may write for each
 SEVERITY_ALIASES = {"错误": "error", "警告": "warning", "提示": "hint", "E": "error", "W": "warning", "H": "hint"}
 
+# a value in a rule's message: {name}, {name:label} (its label), {left:terms} (the sum spelled out)
+PLACEHOLDER = re.compile(r"\{([^{}:]+)(?::([a-z]+))?\}")
+
 # fact kinds of the built-in scopes
 REPORT = "report"
 COLUMN = "requests.column"
