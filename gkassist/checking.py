@@ -22,7 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
-from gkassist.engine import check
+from gkassist.engine import check, evaluator
 from gkassist.errors import UserError
 from gkassist.findings import SEVERITIES, Finding, by_section, label_of, severity_labels
 from gkassist.form import FORM
@@ -325,6 +325,7 @@ def run_check(files: Sequence[str], previous: str | None = None, as_json: bool =
     """``gkassist check``: check every file, print the findings, return the exit code."""
     out = out or sys.stdout
     default_rulebook()  # a malformed rule file stops the run here, before any file is read
+    evaluator()  # so does a GKASSIST_ENGINE naming an engine that cannot run
     prev_answers = None
     if previous is not None:
         try:

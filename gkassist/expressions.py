@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import ast
 import itertools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -444,3 +444,98 @@ def holds(cond: Cond, env: Mapping[str, Any], tables: Mapping[str, Table]) -> bo
     if isinstance(a, str) or isinstance(b, str):
         return (a == b) if cond.op == "==" else (a != b) if cond.op == "!=" else False
     return {"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[cond.op]
+
+
+# --- Python compilation (the pure-Python evaluator) ------------------------------------------------
+
+
+def compile_python(cond: Cond, tables: Mapping[str, Table]) -> Callable[[Mapping[str, Any]], bool]:
+    """``cond`` as one Python function of a fact's values, answering exactly as :func:`holds` does.
+
+    The tree is turned into the source of a single function once per rule case: walking the tree
+    for each of some 250 facts a report has would cost more than the checking itself. The source
+    holds only names and integers from the parsed tree (``repr``), never text from a rule file.
+    """
+    gen = _PyGen(tables)
+    body = gen.cond(cond)
+    fetch = "".join(f"    {var} = g({name!r})\n" for name, var in gen.vars.items())
+    source = f"def fires(v):\n    g = v.get\n{fetch}    return {body}\n"
+    scope: dict[str, Any] = {"_num": _num, "_side": _side, **gen.consts}
+    exec(compile(source, f"<rule condition {cond!r:.60}>", "exec"), scope)  # noqa: S102 - our own source
+    return scope["fires"]
+
+
+def _num(x: Any) -> bool:
+    """An integer value other than a bool (the rare int subclass; plain ints are tested inline)."""
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def _side(x: Any) -> Any:
+    """A lone name's value as a comparison reads it: its text (a choice), its integer, else None."""
+    return x if isinstance(x, str) or _num(x) else None
+
+
+class _PyGen:
+    def __init__(self, tables: Mapping[str, Table]) -> None:
+        self.tables = tables
+        self.vars: dict[str, str] = {}  # name → local variable
+        self.consts: dict[str, Any] = {}  # lookup tables, by global name in the generated code
+        self.n = 0
+
+    def var(self, name: str) -> str:
+        if name not in self.vars:
+            self.vars[name] = f"x{len(self.vars)}"
+        return self.vars[name]
+
+    def fresh(self) -> str:
+        self.n += 1
+        return f"t{self.n}"
+
+    def cond(self, cond: Cond) -> str:
+        if isinstance(cond, BoolOp):
+            return "(" + f" {cond.op} ".join(self.cond(i) for i in cond.items) + ")"
+        if isinstance(cond, Not):
+            return self.cond(negate(cond.item))
+        if isinstance(cond, Truth):
+            x = self.var(cond.name)
+            return f"({x} is not None and {x} {'==' if cond.negated else '!='} 0)"
+        if isinstance(cond, Member):
+            x = self.var(cond.name)
+            return f"({x} is not None and {x} {'not in' if cond.negated else 'in'} {cond.values!r})"
+        return self.compare(cond)
+
+    def compare(self, cmp: Cmp) -> str:
+        a, a_text = self.side(cmp.left)
+        b, b_text = self.side(cmp.right)
+        ta, tb = self.fresh(), self.fresh()
+        if not (a_text or b_text):  # two integer sums: compare them
+            test = f"{ta} {cmp.op} {tb}"
+        else:  # text compares only for (in)equality, and never with a number
+            same = f"{ta} {cmp.op} {tb}" if cmp.op in ("==", "!=") else "False"
+            numbers = f"{ta} {cmp.op} {tb}"
+            test = f"({same} if {ta}.__class__ is str or {tb}.__class__ is str else {numbers})"
+        return f"(({ta} := {a}) is not None and ({tb} := {b}) is not None and {test})"
+
+    def side(self, side: Lin | str) -> tuple[str, bool]:
+        """(expression giving the side's value or None, may that value be text?)"""
+        if isinstance(side, str):
+            return repr(side), True
+        if side.single_name is not None:
+            x = self.var(side.single_name)
+            return f"({x} if {x}.__class__ is int else _side({x}))", True
+        guards: list[str] = []
+        terms: list[str] = []
+        for name, coef in side.terms:
+            x = self.var(name)
+            guards.append(f"({x}.__class__ is int or _num({x}))")
+            terms.append(x if coef == 1 else f"{coef} * {x}")
+        for lk, coef in side.lookups:
+            table = f"T_{len(self.consts)}"
+            self.consts[table] = self.tables[lk.table].values
+            t = self.fresh()
+            guards.append(f"({t} := {table}.get({self.var(lk.key)})) is not None")
+            terms.append(t if coef == 1 else f"{coef} * {t}")
+        if side.const or not terms:
+            terms.append(repr(side.const))
+        total = " + ".join(terms)
+        return (f"(({total}) if {' and '.join(guards)} else None)" if guards else f"({total})"), False

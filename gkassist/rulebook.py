@@ -132,6 +132,25 @@ class Rulebook:
                 return r
         raise KeyError(rule_id)
 
+    def subset(self, rule: str) -> Rulebook:
+        """The rulebook of one rule (by id), or of every rule with that code: checks only those.
+
+        Made once per rule and kept. Other modules' fact producers are kept only when a chosen
+        rule checks facts they make (the wording producer costs more than a whole table check).
+        """
+        key = f"subset:{rule}"
+        book = self.plans.get(key)
+        if book is None:
+            rules = [r for r in self.rules if r.id == rule] or [r for r in self.rules if r.code == rule]
+            if not rules:
+                raise KeyError(rule)
+            custom = any(r.scope in self.fact_kinds for r in rules)
+            book = self.plans[key] = _indexed(Rulebook(
+                rules, self.features, self.claims, self.tables, self.fact_kinds,
+                self.producers if custom else [], self.files,
+            ))
+        return book
+
     def engine_definition(self) -> dict[str, dict]:
         """Rule name → durable-rules definition (without ``run``; the engine binds actions)."""
         return {key: {"all": [{"m": case.pattern}]} for key, (_, case) in self.cases_by_key.items()}
@@ -402,11 +421,15 @@ def load_rulebook(paths: Iterable[Path] | None = None) -> Rulebook:
         more = f"\n……另有 {len(problems.items) - 30} 处" if len(problems.items) > 30 else ""
         raise RuleFileError("规则文件有误，程序无法启动。请改正后重试：\n" + "\n".join(f"- {p}" for p in shown) + more)
 
-    book = Rulebook(rules, features, claims, tables, fact_kinds, producers, [label for label, _ in docs])
-    for rule in rules:
+    return _indexed(Rulebook(rules, features, claims, tables, fact_kinds, producers, [label for label, _ in docs]))
+
+
+def _indexed(book: Rulebook) -> Rulebook:
+    """The book with what is worked out from its rules: cases by key, global needs, digest."""
+    for rule in book.rules:
         for case in rule.cases:
             book.cases_by_key[case.key] = (rule, case)
-    book.global_needs = _global_needs(rules, features, fact_kinds)
+    book.global_needs = _global_needs(book.rules, book.features, book.fact_kinds)
     book.digest = hashlib.sha256(
         json.dumps(book.engine_definition(), sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()[:16]
