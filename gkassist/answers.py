@@ -13,13 +13,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from gkassist.errors import UserError
 from gkassist.form import FORM, Field
+from gkassist.text import DIGIT_VALUES, nfkc, parse_int
 
 MAX_NUMBER = 10_000_000
 MAX_MONEY_DECIMALS = 4
@@ -38,32 +38,7 @@ _ZERO_WORDS = {"0", "零", "〇"}
 # "does not apply" rather than "none" and should see what we made of it.
 _NONE_WORDS = {"无", "没有"}
 _DASHES = {"/", "-", "--", "—", "——", "―", "–", "－", "\\"}
-
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "○": 0,
-    "一": 1,
-    "壹": 1,
-    "二": 2,
-    "贰": 2,
-    "两": 2,
-    "三": 3,
-    "叁": 3,
-    "四": 4,
-    "肆": 4,
-    "五": 5,
-    "伍": 5,
-    "六": 6,
-    "陆": 6,
-    "七": 7,
-    "柒": 7,
-    "八": 8,
-    "捌": 8,
-    "九": 9,
-    "玖": 9,
-}
-_CN_NUMERAL_CHARS = set(_CN_DIGITS) | set("十拾百佰千仟万亿廿点")
+_CN_NUMERAL_CHARS = set(DIGIT_VALUES) | set("十拾百佰千仟万亿廿点")
 
 _PLAIN = re.compile(r"[0-9]+", re.ASCII)
 _GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+", re.ASCII)
@@ -81,11 +56,6 @@ class Parsed:
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _nfkc(text: str) -> str:
-    """Full-width digits, letters, spaces and punctuation → their plain forms (「１２，３」→ "12,3")."""
-    return unicodedata.normalize("NFKC", text)
 
 
 def _shown(text: str) -> str:
@@ -120,17 +90,7 @@ def _cn_integer(s: str) -> int | None:
     """A Chinese numeral without a decimal point (「十二」「一百零五」「两千」「二〇二四」), else None."""
     if not s or any(ch not in _CN_NUMERAL_CHARS for ch in s) or "点" in s:
         return None
-    import cn2an  # imported late: it takes a fifth of a second and most answers are digits
-
-    try:
-        value = cn2an.cn2an(s, "normal")
-    except Exception:  # cn2an signals "not a numeral" with assorted exception types
-        return None
-    if isinstance(value, float):
-        if not value.is_integer():
-            return None
-        value = int(value)
-    return value if isinstance(value, int) else None
+    return parse_int(s)
 
 
 def _cn_number(s: str) -> Decimal | None:
@@ -145,12 +105,12 @@ def _cn_number(s: str) -> Decimal | None:
         n = _cn_integer(s)
         return None if n is None else Decimal(n)
     whole, _, frac = s.partition("点")
-    if not whole or not frac or "点" in frac or any(ch not in _CN_DIGITS for ch in frac):
+    if not whole or not frac or "点" in frac or any(ch not in DIGIT_VALUES for ch in frac):
         return None
     n = _cn_integer(whole)
     if n is None:
         return None
-    return Decimal(f"{n}.{''.join(str(_CN_DIGITS[ch]) for ch in frac)}")
+    return Decimal(f"{n}.{''.join(str(DIGIT_VALUES[ch]) for ch in frac)}")
 
 
 def _arabic(s: str) -> Decimal | None:
@@ -176,7 +136,7 @@ def _prepare_number(text: str) -> tuple[str, str]:
     if not isinstance(text, str):
         raise InputError("没有输入内容：请填写一个数字。")
     raw = text.strip()
-    s = _nfkc(raw).strip()
+    s = nfkc(raw).strip()
     if not s:
         raise InputError("没有输入内容：请填写一个数字；没有就填0。")
     if len(s) > MAX_NUMBER_TEXT:
@@ -301,15 +261,15 @@ def _year_range() -> tuple[int, int]:
 
 def parse_year(text: str) -> Parsed:
     raw = text.strip() if isinstance(text, str) else ""
-    s = _nfkc(raw).strip()
+    s = nfkc(raw).strip()
     first, last = _year_range()
     expected = f"请填写四位数的年度，{first}至{last}之间，例如{last - 1}"
     if not s:
         raise InputError(f"没有输入内容：{expected}。")
     s = s.removesuffix("年度").removesuffix("年").strip()
-    if s and all(ch in _CN_DIGITS for ch in s):
+    if s and all(ch in DIGIT_VALUES for ch in s):
         # 「二〇二四」is read digit by digit, as years are written
-        s = "".join(str(_CN_DIGITS[ch]) for ch in s)
+        s = "".join(str(DIGIT_VALUES[ch]) for ch in s)
     if not re.fullmatch(r"[0-9]{4}", s, re.ASCII):
         if re.fullmatch(r"[0-9]{2}", s, re.ASCII):
             raise InputError(f'「{_shown(raw)}」只有两位：年度要写四位数，例如20{s}。')
@@ -329,7 +289,7 @@ _DATE_PATTERNS = (
 
 def parse_date(text: str) -> Parsed:
     raw = text.strip() if isinstance(text, str) else ""
-    s = _nfkc(raw).strip()
+    s = nfkc(raw).strip()
     expected = "请按「年-月-日」格式填写日期，例如2025-01-20或2025年1月20日"
     if not s:
         raise InputError(f"没有输入内容：{expected}。")
@@ -337,8 +297,8 @@ def parse_date(text: str) -> Parsed:
     if cn and not s.isascii():
         # 「二〇二五年一月二十日」: the year read digit by digit, month and day as numerals
         parts = [p.strip() for p in cn.groups()]
-        if not parts[0].isascii() and all(ch in _CN_DIGITS for ch in parts[0]):
-            parts[0] = "".join(str(_CN_DIGITS[ch]) for ch in parts[0])
+        if not parts[0].isascii() and all(ch in DIGIT_VALUES for ch in parts[0]):
+            parts[0] = "".join(str(DIGIT_VALUES[ch]) for ch in parts[0])
         for i in (1, 2):
             n = None if parts[i].isascii() else _cn_integer(parts[i])
             if n is not None:
@@ -359,7 +319,7 @@ def parse_date(text: str) -> Parsed:
 
 
 def _choice_key(text: str) -> str:
-    return "".join(_nfkc(text).split()).lower()
+    return "".join(nfkc(text).split()).lower()
 
 
 def parse_choice(field: Field, text: str) -> Parsed:

@@ -33,9 +33,10 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
 from gkassist.expressions import cond_names, eval_lin
-from gkassist.features import FeatureCache, normal_chars
+from gkassist.features import FeatureCache
 from gkassist.form import FORM
 from gkassist.rulebook import Rulebook
+from gkassist.text import compact
 from gkassist.vocabulary import (
     ACTIVE,
     CELL,
@@ -287,7 +288,7 @@ class _Builder:
         if key not in self._features:
             text = self.now.text(text_id)
             if name == "chars":
-                self._features[key] = (len(normal_chars(text)), {})
+                self._features[key] = (len(compact(text)), {})
             elif name == "answered":
                 self._features[key] = (1 if text else 0, {})
             else:

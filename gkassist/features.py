@@ -10,17 +10,15 @@ This module computes them for one text; :mod:`gkassist.facts` puts them into fac
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import cn2an
-
 from gkassist import similarity
 from gkassist.expressions import Lin
+from gkassist.text import NUMERALS, ORDINAL, SLOT, compact, numeral, parse_int
 
-_NUM = r"(?:[0-9０-９]+|[零〇一二两三四五六七八九十百千万]+)"
+_NUM = rf"(?:[0-9０-９]+|[零〇两{NUMERALS}百千万]+)"
 _NEVER = r"(?!x)x"
 
 
@@ -41,35 +39,23 @@ class Claim:
 
 
 def expand_pattern(regex: str, year: int | None) -> str:
-    """A feature/claim regex with NUM, YEAR and NEXT_YEAR filled in."""
+    """A feature/claim regex with NUM, YEAR, NEXT_YEAR and SLOT filled in."""
     out = regex.replace("NEXT_YEAR", str(year + 1) if year else _NEVER)
     out = out.replace("YEAR", str(year) if year else _NEVER)
-    return out.replace("NUM", _NUM)
-
-
-def parse_number(text: str) -> int | None:
-    """「3」「３」「十二」「两」 → int; None when it is not a whole number."""
-    text = unicodedata.normalize("NFKC", text).strip()
-    if text.isdigit():
-        return int(text)
-    try:
-        value = cn2an.cn2an(text, "normal")
-    except (ValueError, KeyError, IndexError, TypeError):
-        return None
-    return int(value) if float(value).is_integer() else None
+    return out.replace("NUM", _NUM).replace("SLOT", SLOT)
 
 
 
 _ENUM_SERIES = (
-    ("是", re.compile(r"([一二三四五六七八九十]{1,3})是")),
-    ("（）", re.compile(r"[（(]([一二三四五六七八九十]{1,3})[）)]")),
+    ("是", re.compile(rf"({ORDINAL})是")),
+    ("（）", re.compile(rf"[（(]({ORDINAL})[）)]")),
     ("（1）", re.compile(r"[（(](\d{1,2})[）)]")),
     ("1.", re.compile(r"(?:^|(?<=[\n。；;：:]))\s*(\d{1,2})[.、．](?!\d)")),
 )
 
 
 def _marker(kind: str, n: int) -> str:
-    cn = cn2an.an2cn(str(n)) if kind in ("是", "（）") else str(n)
+    cn = numeral(n) if kind in ("是", "（）") else str(n)
     return {"是": f"{cn}是", "（）": f"（{cn}）", "（1）": f"（{n}）", "1.": f"{n}."}[kind]
 
 
@@ -79,7 +65,7 @@ def enumeration_breaks(text: str) -> list[str]:
     for kind, rx in _ENUM_SERIES:
         prev = 0
         for m in rx.finditer(text):
-            n = parse_number(m[1])
+            n = parse_int(m[1])
             if n is None or n == 0:
                 continue
             if n == 1 or n == prev + 1:
@@ -93,10 +79,6 @@ def enumeration_breaks(text: str) -> list[str]:
                 breaks.append(f"「{_marker(kind, prev)}」之后是「{_marker(kind, n)}」，缺少「{_marker(kind, prev + 1)}」")
             prev = n
     return breaks
-
-
-def normal_chars(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
 
 
 class FeatureCache:
@@ -140,7 +122,7 @@ def find_claims(claims: list[Claim], text: str, year: int | None) -> list[tuple[
                 start = m.start()
                 if start in seen:
                     continue
-                said = parse_number(m["n"]) if m.groupdict().get("n") is not None else 0
+                said = parse_int(m["n"]) if m.groupdict().get("n") is not None else 0
                 if said is None:
                     continue
                 seen.add(start)
@@ -152,8 +134,8 @@ def compute_feature(feature: Feature, text: str, year: int | None, previous: str
     """(value, message details) of one feature of one text; value None = no value (rule silent)."""
     name, params = feature.name, feature.params
     if feature.kind == "keywords":
-        norm = normal_chars(text)
-        return sum(norm.count(normal_chars(w)) for w in params["words"]), {}
+        norm = compact(text)
+        return sum(norm.count(compact(w)) for w in params["words"]), {}
     if feature.kind == "pattern":
         rx = _compiled(params["regex"], year)
         matches = list(rx.finditer(text))

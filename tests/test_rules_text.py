@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from gkassist import similarity
-from gkassist.features import enumeration_breaks, parse_number
+from gkassist.features import enumeration_breaks
+from gkassist.text import parse_int
 
 LAST_YEAR = "一是信息公开的及时性有待提高，部分栏目更新较慢。二是工作人员多为兼职，业务能力参差不齐。"
 
@@ -53,4 +54,4 @@ def test_enumeration_breaks(text, breaks):
 
 @pytest.mark.parametrize("text, value", [("3", 3), ("３", 3), ("十二", 12), ("两", 2), ("一百零五", 105), ("三点五", None)])
 def test_numbers_in_prose(text, value):
-    assert parse_number(text) == value
+    assert parse_int(text) == value

@@ -33,6 +33,7 @@ from functools import cache
 
 from rapidfuzz import fuzz, process
 
+from gkassist.text import CLAUSE_PUNCT
 from gkassist.wording.bank import Bank, Category, Phrasing, _check_kind, get_bank
 from gkassist.wording.normalise import bigrams, normalise
 
@@ -59,7 +60,7 @@ GENERIC_WORDS = (
 )
 GENERIC_BIGRAMS = frozenset(w[i : i + 2] for w in GENERIC_WORDS.split() for i in range(len(w) - 1))
 
-_CLAUSE_SPLIT = re.compile(r"[，,；;。：:！!？?\n]+")
+_CLAUSE_SPLIT = re.compile(f"[{CLAUSE_PUNCT}\n]+")
 
 
 @dataclass(frozen=True)
