@@ -12,41 +12,21 @@ from __future__ import annotations
 import re
 from functools import cache, lru_cache
 
-from rapidfuzz.fuzz import ratio
-
 from gkassist.form import FORM
-from gkassist.importer.model import Item, Line, formats
+from gkassist.headings import field_of_heading
+from gkassist.importer.model import Item, Line
 from gkassist.text import ORDINAL, SENTENCE_END, fold, nfkc
 
 _SUBHEAD = re.compile(rf"^(\(({ORDINAL})\)|{ORDINAL}、|\d{{1,2}}[.、])\s*(\S.*)$")
 _CHINESE_SUBHEAD = re.compile(rf"^\({ORDINAL}\)")
 _CUT = re.compile(r"[。:;,]")
 _MAX_TITLE = 24
-_FUZZY_MIN = 75
 
 
 @cache
-def _candidates(section: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    out = []
-    aliases = formats()["problems_aliases"] if section == "problems" else {}
-    for f in FORM.section_fields(section):
-        if section == "overview" and not f.topic:
-            continue
-        names = [fold(f.label), *(fold(a) for a in aliases.get(f.id, ()))]
-        out.append((f.id, tuple(dict.fromkeys(names))))
-    return tuple(out)
-
-
-def _strip_suffixes(t: str) -> str:
-    suffixes = [fold(s) for s in formats()["heading_suffixes"]]
-    changed = True
-    while changed:
-        changed = False
-        for s in suffixes:
-            if t.endswith(s) and len(t) > len(s) + 1:
-                t = t[: -len(s)]
-                changed = True
-    return t
+def _fields(section: str) -> tuple[str, ...]:
+    """The prose fields a sub-heading of ``section`` can head (一: the five topics)."""
+    return tuple(f.id for f in FORM.section_fields(section) if section != "overview" or f.topic)
 
 
 @lru_cache(maxsize=4096)
@@ -78,21 +58,8 @@ def field_of(text: str, section: str) -> tuple[str, str] | None:
     if not sub:
         return None
     title, rest, _ = sub
-    short = _strip_suffixes(title)
-    hits = {
-        fid
-        for fid, names in _candidates(section)
-        for name in names
-        if name in title or (len(short) >= 2 and short in name)
-    }
-    if len(hits) == 1:
-        return hits.pop(), rest
-    if hits:
-        return None
-    scored = sorted(((max(ratio(short, n) for n in names), fid) for fid, names in _candidates(section)), reverse=True)
-    if scored and scored[0][0] >= _FUZZY_MIN and (len(scored) == 1 or scored[1][0] < scored[0][0]):
-        return scored[0][1], rest
-    return None
+    fid = field_of_heading(title, _fields(section))
+    return (fid, rest) if fid is not None else None
 
 
 def is_topic_heading(text: str) -> bool:
