@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from gkassist import similarity
 from gkassist.expressions import Lin
+from gkassist.phrases import say
 from gkassist.text import NUMERALS, ORDINAL, SLOT, compact, numeral, parse_int
 
 _NUM = rf"(?:[0-9０-９]+|[零〇两{NUMERALS}百千万]+)"
@@ -45,7 +46,6 @@ def expand_pattern(regex: str, year: int | None) -> str:
     return out.replace("NUM", _NUM).replace("SLOT", SLOT)
 
 
-
 _ENUM_SERIES = (
     ("是", re.compile(rf"({ORDINAL})是")),
     ("（）", re.compile(rf"[（(]({ORDINAL})[）)]")),
@@ -54,14 +54,28 @@ _ENUM_SERIES = (
 )
 
 
-def _marker(kind: str, n: int) -> str:
-    cn = numeral(n) if kind in ("是", "（）") else str(n)
-    return {"是": f"{cn}是", "（）": f"（{cn}）", "（1）": f"（{n}）", "1.": f"{n}."}[kind]
+class Break(NamedTuple):
+    """Where a list skips a number (``before`` → ``found``) or starts late (``before`` 0)."""
+
+    style: str  # "是" (一是), "（）" (（一）), "（1）", "1."
+    before: int
+    found: int
+
+    def marker(self, n: int) -> str:
+        cn = numeral(n) if self.style in ("是", "（）") else str(n)
+        return {"是": f"{cn}是", "（）": f"（{cn}）", "（1）": f"（{n}）", "1.": f"{n}."}[self.style]
+
+    def describe(self) -> str:
+        """The break in words (``prompts/checks.yaml``), as rule T8's message quotes it."""
+        if self.before == 0:
+            return say("checks", "enumeration_starts_late", found=self.marker(self.found), first=self.marker(1))
+        return say("checks", "enumeration_skips", before=self.marker(self.before), found=self.marker(self.found),
+                   missing=self.marker(self.before + 1))
 
 
-def enumeration_breaks(text: str) -> list[str]:
-    """Where a 「一是…二是」-style list skips or starts late, one description per break."""
-    breaks: list[str] = []
+def enumeration_breaks(text: str) -> list[Break]:
+    """Where a 「一是…二是」-style list skips or starts late, in the order of the list styles."""
+    breaks: list[Break] = []
     for kind, rx in _ENUM_SERIES:
         prev = 0
         for m in rx.finditer(text):
@@ -73,10 +87,7 @@ def enumeration_breaks(text: str) -> list[str]:
                 continue
             if n == prev:  # the same marker twice, e.g. a quoted list: not a gap
                 continue
-            if prev == 0:
-                breaks.append(f"「{_marker(kind, n)}」之前没有「{_marker(kind, 1)}」")
-            else:
-                breaks.append(f"「{_marker(kind, prev)}」之后是「{_marker(kind, n)}」，缺少「{_marker(kind, prev + 1)}」")
+            breaks.append(Break(kind, prev, n))
             prev = n
     return breaks
 
@@ -142,12 +153,12 @@ def compute_feature(feature: Feature, text: str, year: int | None, previous: str
         return len(matches), {f"{name}_text": matches[0][0] if matches else ""}
     if feature.kind == "enumeration":
         breaks = enumeration_breaks(text)
-        return len(breaks), {f"{name}_text": "；".join(breaks)}
+        return len(breaks), {f"{name}_text": say("checks", "separator").join(b.describe() for b in breaks)}
     if feature.kind == "similarity":
         if previous is None or not previous.strip() or not text.strip():
             return None, {}
         share, matches = similarity.copied_share(text, previous, threshold=float(params.get("threshold", 85)))
-        quoted = "；".join(f"「{m.sentence}」" for m in matches)
+        quoted = say("checks", "separator").join(say("checks", "copied_sentence", sentence=m.sentence) for m in matches)
         return share, {f"{name}_text": quoted, f"{name}_count": len(matches)}
     raise ValueError(f"unknown feature kind {feature.kind}")
 

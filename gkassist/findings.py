@@ -19,8 +19,10 @@ from decimal import Decimal
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
+from gkassist.errors import UserError
 from gkassist.expressions import Cmp, Lin, eval_lin
 from gkassist.form import FORM
+from gkassist.phrases import phrases
 from gkassist.vocabulary import PLACEHOLDER, SCOPES, SEVERITIES, feature_text, name_label
 
 if TYPE_CHECKING:
@@ -48,16 +50,9 @@ class Finding:
 @cache
 def severity_labels() -> Mapping[str, str]:
     """Severity (and ``suggestion``) → the word a reader sees, from ``prompts/ui.yaml``."""
-    import yaml
-
-    from gkassist.resources import prompts_dir
-
-    raw = yaml.safe_load((prompts_dir() / "ui.yaml").read_text(encoding="utf-8")) or {}
-    labels = raw.get("severity") or {}
+    labels = phrases("ui").get("severity") or {}
     missing = [k for k in (*SEVERITIES, "suggestion") if not isinstance(labels.get(k), str)]
     if missing:
-        from gkassist.errors import UserError
-
         raise UserError(f"prompts/ui.yaml 的 severity 下缺少 {'、'.join(missing)} 的说法，请补上。")
     return dict(labels)
 
