@@ -1,7 +1,7 @@
 """Matching what the user types against the wording bank (rapidfuzz, character level).
 
-Chinese has no spaces, so rapidfuzz's token scorers see one token per sentence; the scoring here
-works on characters (see shared/notes/textual-and-rapidfuzz.md §4). For each phrasing and each
+Chinese has no spaces, so rapidfuzz's token scorers (which split on white space) see one token per
+sentence; the scoring here works on characters. For each phrasing and each
 category keyword ("choice") the surface similarity is the best of
 
 - ``partial_ratio``: a short fragment inside a longer phrase, or a keyword inside a long
