@@ -157,7 +157,7 @@ def compute_feature(feature: Feature, text: str, year: int | None, previous: str
     if feature.kind == "similarity":
         if previous is None or not previous.strip() or not text.strip():
             return None, {}
-        share, matches = similarity.copied_share(text, previous, threshold=float(params.get("threshold", 85)))
+        share, matches = similarity.copied_share(text, previous, threshold=float(params.get("threshold", similarity.DEFAULT_THRESHOLD)))
         quoted = say("checks", "separator").join(say("checks", "copied_sentence", sentence=m.sentence) for m in matches)
         return share, {f"{name}_text": quoted, f"{name}_count": len(matches)}
     raise ValueError(f"unknown feature kind {feature.kind}")

@@ -47,6 +47,7 @@ from gkassist.expressions import (
 )
 from gkassist.features import Claim, Feature, expand_pattern
 from gkassist.form import FORM
+from gkassist.similarity import DEFAULT_THRESHOLD
 from gkassist.vocabulary import PLACEHOLDER, SEVERITIES, SEVERITY_ALIASES
 
 RULE_KINDS = ("finding", "suggestion")
@@ -151,6 +152,17 @@ class Rulebook:
             ))
         return book
 
+    def similarity_threshold(self, rule: str) -> float:
+        """The sentence closeness (0–100) from which the similarity feature ``rule`` reads counts a
+        sentence as copied (Y3: ``copied_share``'s threshold in rules/previous.yaml)."""
+        for r in self.rules:
+            if rule in (r.id, r.code):
+                for name in r.reads:
+                    feature = self.features.get(name)
+                    if feature is not None and feature.kind == "similarity":
+                        return float(feature.params.get("threshold", DEFAULT_THRESHOLD))
+        raise KeyError(f"{rule} reads no similarity feature")
+
     def engine_definition(self) -> dict[str, dict]:
         """Rule name → durable-rules definition (without ``run``; the engine binds actions)."""
         return {key: {"all": [{"m": case.pattern}]} for key, (_, case) in self.cases_by_key.items()}
@@ -239,7 +251,7 @@ def _parse_feature(name: str, raw: Any, file: str) -> Feature:
         except re.error as err:
             raise ExprError(f"正则表达式有误：{err}") from None
     elif kind == "similarity":
-        threshold = params.get("threshold", 85)
+        threshold = params.get("threshold", DEFAULT_THRESHOLD)
         if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 50 <= threshold <= 100:
             raise ExprError("similarity 特征的 threshold 应为 50 到 100 之间的数")
     unknown = set(params) - {"words", "regex", "threshold", "title"}

@@ -9,9 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from gkassist.checking import load_input
 from gkassist.engine import check, findings_of, rule_applies
+from gkassist.resources import rules_dir
+from gkassist.rulebook import default_rulebook
 
 FIXTURES = Path(__file__).parent / "fixtures"
 # durable-rules made unimportable, as on a Python it does not build for
@@ -84,3 +87,10 @@ def test_findings_of_one_rule_are_those_a_full_check_gives():
     assert [f.code for f in findings_of("N7", answers)] == ["N7"]
     with pytest.raises(KeyError):
         findings_of("Z9", answers)
+
+
+def test_the_copy_threshold_the_interview_uses_is_y3_s_own():
+    raw = yaml.safe_load((rules_dir() / "previous.yaml").read_text(encoding="utf-8"))
+    assert default_rulebook().similarity_threshold("Y3") == raw["features"]["copied_share"]["threshold"]
+    with pytest.raises(KeyError):
+        default_rulebook().similarity_threshold("N4")
