@@ -1,15 +1,21 @@
-"""Rule engine benchmark: run by hand, prints a table (``.venv/bin/python benchmarks/bench_engine.py``).
+"""Rule engine benchmark, both evaluators side by side: run by hand, prints tables.
 
-- full revalidation of a complete report: ``engine.check`` (new engine session, every fact built and
-  asserted, findings rendered, session deleted) — with the text-feature cache cold (a report never
+    .venv/bin/python benchmarks/bench_engine.py [--reports N] [--memory N]
+
+For durable-rules and for the Python evaluator (the same compiled rulebook, the same facts):
+
+- full revalidation of a complete report: ``engine.check`` (new matcher, every fact built and
+  matched, findings rendered, matcher closed) — with the text-feature cache cold (a report never
   seen) and warm (the same report again);
 - one changed answer → the complete current findings: ``Validator.update`` on a table cell and
   on a prose field;
-- the floor: the same N2–N5 checks written as plain Python over the answers, beside the engine
+- the floor: the same N2–N5 checks written as plain Python over the answers, beside each evaluator
   running a rulebook of only N2–N5;
-- memory: RSS before and after 10,000 full revalidations (and 10,000 one-answer updates).
+- memory: RSS before and after N full revalidations (and N one-answer updates); default 10,000;
+- with ``--reports N``: N published reports (benchmarks/bench_import.py's folder) checked by
+  ``gkassist check FOLDER`` in a fresh process with each engine (issue 15: 5,000 ≤ 10 s).
 
-Targets (issue 3): one change ≤ 5 ms median, full ≤ 15 ms median, memory growth ≤ 5 MB.
+Targets (README 性能): one change ≤ 5 ms median, full ≤ 15 ms median, memory growth ≤ 5 MB.
 Times are wall-clock medians and 95th percentiles; the process CPU time is shown beside the wall
 time because a busy machine stretches wall time.
 """
@@ -20,6 +26,7 @@ import gc
 import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -33,10 +40,10 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from gkassist import engine  # noqa: E402
 from gkassist.answers import from_json  # noqa: E402
-from gkassist.engine import Validator, check  # noqa: E402
-from gkassist.facts import FeatureCache, build_facts  # noqa: E402
+from gkassist.engine import ENGINES, Validator, check, evaluator  # noqa: E402
+from gkassist.facts import build_facts  # noqa: E402
+from gkassist.features import FeatureCache  # noqa: E402
 from gkassist.form import FORM  # noqa: E402
 from gkassist.resources import rules_dir  # noqa: E402
 from gkassist.rulebook import default_rulebook, load_rulebook  # noqa: E402
@@ -121,75 +128,120 @@ def rss_mb() -> float:
     return psutil.Process().memory_info().rss / 1024 / 1024
 
 
-def main() -> None:
-    answers = complete_report()
+def engine_rows(name: str, answers: dict, small) -> list[tuple[str, tuple[float, float, float]]]:
     book = default_rulebook()
-    findings = check(answers)
-    facts = build_facts(answers, None, book=book)
-    print(f"complete report: {len(facts)} facts, {len(book.rules)} rules "
-          f"({sum(len(r.cases) for r in book.rules)} engine rules), {len(findings)} findings")
-    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}, Python {sys.version.split()[0]}")
-
     rows: list[tuple[str, tuple[float, float, float]]] = []
 
     def full_cold() -> None:
-        run = engine._Run(book)
-        run.sync(build_facts(answers, None, book=book, cache=FeatureCache()))
-        run.findings()
-        run.close()
+        matcher = evaluator(name).matcher(book)
+        matcher.sync(build_facts(answers, None, book=book, cache=FeatureCache()))
+        matcher.findings()
+        matcher.close()
 
     rows.append(("full revalidation, text features cold", timed(full_cold, 500)))
-    rows.append(("full revalidation, `check()` (features cached)", timed(lambda: check(answers), 500)))
+    rows.append(("full revalidation, `check()` (features cached)", timed(lambda: check(answers, engine=name), 500)))
 
-    v = Validator(answers)
-    v.findings()
     state = {"i": 0}
+    with Validator(answers, engine=name) as v:
+        v.findings()
 
-    def change_cell() -> None:
-        state["i"] += 1
-        v.update({"requests.new.natural": 3 + state["i"] % 2})  # alternates: N4 appears, disappears
+        def change_cell() -> None:
+            state["i"] += 1
+            v.update({"requests.new.natural": 3 + state["i"] % 2})  # alternates: N4 appears, disappears
 
-    def change_prose() -> None:  # a new text each time: its features are computed afresh
-        state["i"] += 1
-        v.update({"measures": f"下一步，将每季度开展一次业务培训，全年不少于{state['i']}次。"})
+        def change_prose() -> None:  # a new text each time: its features are computed afresh
+            state["i"] += 1
+            v.update({"measures": f"下一步，将每季度开展一次业务培训，全年不少于{state['i']}次。"})
 
-    rows.append(("one changed table cell → findings (Validator)", timed(change_cell, 2000)))
-    rows.append(("one changed prose field → findings (Validator)", timed(change_prose, 2000)))
+        rows.append(("one changed table cell → findings (Validator)", timed(change_cell, 2000)))
+        rows.append(("one changed prose field → findings (Validator)", timed(change_prose, 2000)))
 
-    with tempfile.TemporaryDirectory() as tmp:
-        small = n2_n5_rulebook(Path(tmp))
-        rows.append(("N2–N5 only, engine: full revalidation", timed(lambda: check(answers, rulebook=small), 1000)))
-        vs = Validator(answers, rulebook=small)
+    rows.append(("N2–N5 only: full revalidation", timed(lambda: check(answers, rulebook=small, engine=name), 1000)))
+    with Validator(answers, rulebook=small, engine=name) as vs:
         vs.findings()
 
         def change_small() -> None:
             state["i"] += 1
             vs.update({"requests.new.natural": 3 + state["i"] % 2})
 
-        rows.append(("N2–N5 only, engine: one changed cell", timed(change_small, 2000)))
-        rows.append(("N2–N5 as plain Python (the floor)", timed(lambda: plain_n2_n5(answers), 2000)))
-        vs.close()
+        rows.append(("N2–N5 only: one changed cell", timed(change_small, 2000)))
+    return rows
 
-    print()
-    print(f"| {'operation':<52} | median ms | p95 ms | median CPU ms |")
-    print(f"|{'-' * 54}|----------:|-------:|--------------:|")
-    for name, (med, p95, cpu) in rows:
-        print(f"| {name:<52} | {med:9.2f} | {p95:6.2f} | {cpu:13.2f} |")
 
+def memory(name: str, answers: dict, n: int) -> str:
     before = rss_mb()
     t0 = time.perf_counter()
-    for i in range(10_000):
-        check({**answers, "requests.new.natural": 3 + i % 3})
+    for i in range(n):
+        check({**answers, "requests.new.natural": 3 + i % 3}, engine=name)
     wall = time.perf_counter() - t0
     after = rss_mb()
-    for i in range(10_000):
-        v.update({"requests.new.natural": 3 + i % 3})
-    after_updates = rss_mb()
-    v.close()
+    with Validator(answers, engine=name) as v:
+        for i in range(n):
+            v.update({"requests.new.natural": 3 + i % 3})
+        after_updates = rss_mb()
+    return (f"{name}: RSS {before:.1f} MB → {after:.1f} MB after {n:,} full revalidations "
+            f"({after - before:+.1f} MB, {wall:.1f} s); → {after_updates:.1f} MB after {n:,} more "
+            f"one-answer updates ({after_updates - after:+.1f} MB); live engine sessions: "
+            f"{evaluator(name).live_sessions()}")
+
+
+def folder_run(n: int) -> None:
+    """``gkassist check FOLDER`` over n published reports, in a fresh process per engine."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_import import make_folder
+
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "reports"
+        folder.mkdir()
+        make_folder(folder, n)
+        print()
+        for name in ENGINES:
+            t = time.perf_counter()
+            proc = subprocess.run(
+                [sys.executable, "-m", "gkassist", "check", str(folder)], capture_output=True, text=True,
+                env={**os.environ, "GKASSIST_HOME": tmp + "/home", "GKASSIST_ENGINE": name}, check=False,
+            )
+            wall = time.perf_counter() - t
+            last = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr.strip()[-300:]
+            print(f"{n:,} published reports, `gkassist check FOLDER`, {name}: {wall:.1f} s wall "
+                  f"(exit {proc.returncode}) {last}")
+
+
+def main() -> None:
+    args = sys.argv[1:]
+    reports = int(args[args.index("--reports") + 1]) if "--reports" in args else 0
+    runs = int(args[args.index("--memory") + 1]) if "--memory" in args else 10_000
+    answers = complete_report()
+    book = default_rulebook()
+    facts = build_facts(answers, None, book=book)
+    print(f"complete report: {len(facts)} facts, {len(book.rules)} rules "
+          f"({sum(len(r.cases) for r in book.rules)} rule cases), {len(check(answers))} findings")
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}, Python {sys.version.split()[0]}")
+
+    results: dict[str, list[tuple[str, tuple[float, float, float]]]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        small = n2_n5_rulebook(Path(tmp))
+        for name in ENGINES:
+            results[name] = engine_rows(name, answers, small)
+    floor = timed(lambda: plain_n2_n5(answers), 2000)
+
     print()
-    print(f"memory: RSS {before:.1f} MB → {after:.1f} MB after 10,000 full revalidations "
-          f"({after - before:+.1f} MB, {wall:.1f} s); → {after_updates:.1f} MB after 10,000 more "
-          f"one-answer updates ({after_updates - after:+.1f} MB); live engine sessions: {engine.live_sessions()}")
+    print(f"| {'operation':<48} | {'durable ms (p95)':>18} | {'Python ms (p95)':>18} |")
+    print(f"|{'-' * 50}|{'-' * 19}:|{'-' * 19}:|")
+    for i, (label, _) in enumerate(results["durable"]):
+        cells = [f"{results[n][i][1][0]:7.2f} ({results[n][i][1][1]:6.2f})" for n in ENGINES]
+        print(f"| {label:<48} | {cells[0]:>18} | {cells[1]:>18} |")
+    print(f"| {'N2–N5 as plain Python (the floor)':<48} | {floor[0]:7.2f} ({floor[1]:6.2f})".ljust(73) + "|")
+    print()
+    print("median CPU ms: " + "; ".join(
+        f"{n}: " + ", ".join(f"{row[1][2]:.2f}" for row in results[n]) for n in ENGINES))
+
+    if runs:
+        print()
+        for name in ENGINES:
+            print("memory, " + memory(name, answers, runs))
+    if reports:
+        folder_run(reports)
 
 
 if __name__ == "__main__":

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from gkassist.errors import UserError
 from gkassist.form import FORM, Field
+from gkassist.phrases import say
+from gkassist.text import DIGIT_VALUES, nfkc, parse_int
 
 MAX_NUMBER = 10_000_000
 MAX_MONEY_DECIMALS = 4
@@ -29,8 +30,6 @@ FIRST_YEAR = 2008  # the first reporting year under the 2008 条例
 MAX_NUMBER_TEXT = 40
 
 COUNT_UNITS = ("件", "条", "个", "项")
-COUNT_EXPECTED = "件数只能填0或正整数，例如3"
-MONEY_EXPECTED = "金额以万元为单位，填0或正数，最多4位小数，例如1.25"
 
 # Typed for "nothing": plain zero, silently.
 _ZERO_WORDS = {"0", "零", "〇"}
@@ -38,32 +37,7 @@ _ZERO_WORDS = {"0", "零", "〇"}
 # "does not apply" rather than "none" and should see what we made of it.
 _NONE_WORDS = {"无", "没有"}
 _DASHES = {"/", "-", "--", "—", "——", "―", "–", "－", "\\"}
-
-_CN_DIGITS = {
-    "零": 0,
-    "〇": 0,
-    "○": 0,
-    "一": 1,
-    "壹": 1,
-    "二": 2,
-    "贰": 2,
-    "两": 2,
-    "三": 3,
-    "叁": 3,
-    "四": 4,
-    "肆": 4,
-    "五": 5,
-    "伍": 5,
-    "六": 6,
-    "陆": 6,
-    "七": 7,
-    "柒": 7,
-    "八": 8,
-    "捌": 8,
-    "九": 9,
-    "玖": 9,
-}
-_CN_NUMERAL_CHARS = set(_CN_DIGITS) | set("十拾百佰千仟万亿廿点")
+_CN_NUMERAL_CHARS = set(DIGIT_VALUES) | set("十拾百佰千仟万亿廿点")
 
 _PLAIN = re.compile(r"[0-9]+", re.ASCII)
 _GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+", re.ASCII)
@@ -71,7 +45,27 @@ _DECIMAL = re.compile(r"([0-9]+|[0-9]{1,3}(?:,[0-9]{3})+)\.([0-9]+)", re.ASCII)
 
 
 class InputError(UserError):
-    """What was typed cannot be used; ``message`` says what was typed and what is expected."""
+    """What was typed cannot be used; ``message`` says what was typed and what is expected.
+
+    The sentence is ``key`` in ``prompts/answers.yaml``, filled with ``values`` (``typed``: what was
+    typed, as quoted back); code and tests go by the key and values, officers reword the sentence.
+    """
+
+    def __init__(self, key: str, **values: Any) -> None:
+        self.key = key
+        self.values = values
+        super().__init__(_say(key, **values))
+
+
+def _say(key: str, **values: Any) -> str:
+    first, last = _year_range()
+    expected = {
+        "count_expected": say("answers", "count_expected"),
+        "money_expected": say("answers", "money_expected"),
+        "date_expected": say("answers", "date_expected"),
+        "year_expected": say("answers", "year_expected", first=first, last=last, example=last - 1),
+    }
+    return say("answers", key, **expected, **values)
 
 
 @dataclass(frozen=True)
@@ -81,11 +75,6 @@ class Parsed:
 
 
 # --- helpers ------------------------------------------------------------------------------------
-
-
-def _nfkc(text: str) -> str:
-    """Full-width digits, letters, spaces and punctuation → their plain forms (「１２，３」→ "12,3")."""
-    return unicodedata.normalize("NFKC", text)
 
 
 def _shown(text: str) -> str:
@@ -110,9 +99,9 @@ def _zero_token(s: str, typed: str | None = None) -> Parsed | None:
     if s in _ZERO_WORDS:
         return Parsed(0)
     if s in _NONE_WORDS:
-        return Parsed(0, f"「{shown}」按0计")
+        return Parsed(0, _say("zero_note", typed=shown))
     if s in _DASHES:
-        return Parsed(0, f"「{shown}」按0计（「{shown}」有时表示“不适用”，报告表格中一律写0）")
+        return Parsed(0, _say("dash_note", typed=shown))
     return None
 
 
@@ -120,17 +109,7 @@ def _cn_integer(s: str) -> int | None:
     """A Chinese numeral without a decimal point (「十二」「一百零五」「两千」「二〇二四」), else None."""
     if not s or any(ch not in _CN_NUMERAL_CHARS for ch in s) or "点" in s:
         return None
-    import cn2an  # imported late: it takes a fifth of a second and most answers are digits
-
-    try:
-        value = cn2an.cn2an(s, "normal")
-    except Exception:  # cn2an signals "not a numeral" with assorted exception types
-        return None
-    if isinstance(value, float):
-        if not value.is_integer():
-            return None
-        value = int(value)
-    return value if isinstance(value, int) else None
+    return parse_int(s)
 
 
 def _cn_number(s: str) -> Decimal | None:
@@ -145,12 +124,12 @@ def _cn_number(s: str) -> Decimal | None:
         n = _cn_integer(s)
         return None if n is None else Decimal(n)
     whole, _, frac = s.partition("点")
-    if not whole or not frac or "点" in frac or any(ch not in _CN_DIGITS for ch in frac):
+    if not whole or not frac or "点" in frac or any(ch not in DIGIT_VALUES for ch in frac):
         return None
     n = _cn_integer(whole)
     if n is None:
         return None
-    return Decimal(f"{n}.{''.join(str(_CN_DIGITS[ch]) for ch in frac)}")
+    return Decimal(f"{n}.{''.join(str(DIGIT_VALUES[ch]) for ch in frac)}")
 
 
 def _arabic(s: str) -> Decimal | None:
@@ -174,25 +153,27 @@ def _is_negative(s: str) -> bool:
 def _prepare_number(text: str) -> tuple[str, str]:
     """(normalised text, text as typed for messages); rejects empty and overlong input."""
     if not isinstance(text, str):
-        raise InputError("没有输入内容：请填写一个数字。")
+        raise InputError("no_number")
     raw = text.strip()
-    s = _nfkc(raw).strip()
+    s = nfkc(raw).strip()
     if not s:
-        raise InputError("没有输入内容：请填写一个数字；没有就填0。")
+        raise InputError("empty_number")
     if len(s) > MAX_NUMBER_TEXT:
-        raise InputError(f'「{_shown(raw)}」太长了，不像一个数字：请只填一个数。')
+        raise InputError("too_long", typed=_shown(raw))
     return s, raw
 
 
-def _too_big(shown: str, what: str) -> InputError:
-    return InputError(f'「{shown}」超出合理范围（最大{MAX_NUMBER}{what}）：请核对是否多打了几位数。')
+def _too_big(shown: str, key: str) -> InputError:
+    return InputError(key, typed=shown, max=MAX_NUMBER)
 
 
 def _not_single(s: str, shown: str, expected: str) -> InputError | None:
-    """A message for input that looks like several numbers in one cell, else None."""
+    """An error for input that looks like several numbers in one cell, else None.
+
+    ``expected``: the key of the sentence saying what the cell takes."""
     parts = [p for p in re.split(r"[\s,、;；]+", s) if p]
     if len(parts) > 1 and all(_arabic(p) is not None or _cn_number(p) is not None for p in parts):
-        return InputError(f'「{shown}」看起来是{len(parts)}个数：这一格只能填一个数。{expected}。')
+        return InputError("several_numbers", typed=shown, n=len(parts), expected=say("answers", expected))
     return None
 
 
@@ -207,25 +188,25 @@ def parse_count(text: str) -> Parsed:
     if zero:
         return zero
     if _is_negative(s):
-        raise InputError(f'「{shown}」是负数：{COUNT_EXPECTED}。')
+        raise InputError("count_negative", typed=shown)
     s, _unit = _strip_unit(s, COUNT_UNITS)
     zero = _zero_token(s)
     if zero:
         return zero
     if s.endswith("元"):
-        raise InputError(f'「{shown}」是金额：这一格填的是件数，不带单位。{COUNT_EXPECTED}。')
+        raise InputError("count_is_money", typed=shown)
     value = _arabic(s)
     if value is None:
         value = _cn_number(s)
     if value is None:
-        several = _not_single(s, shown, COUNT_EXPECTED)
+        several = _not_single(s, shown, "count_expected")
         if several:
             raise several
-        raise InputError(f'「{shown}」不是数字：{COUNT_EXPECTED}；没有就填0。')
+        raise InputError("count_not_a_number", typed=shown)
     if value != value.to_integral_value() or "." in s or "点" in s:
-        raise InputError(f'「{shown}」不是整数：{COUNT_EXPECTED}。')
+        raise InputError("count_not_whole", typed=shown)
     if value > MAX_NUMBER:
-        raise _too_big(shown, " 件")
+        raise _too_big(shown, "count_too_big")
     return Parsed(int(value))
 
 
@@ -255,40 +236,36 @@ def parse_money(text: str) -> Parsed:
     if zero:
         return Parsed(Decimal(0), zero.note)
     if _is_negative(s):
-        raise InputError(f'「{shown}」是负数：{MONEY_EXPECTED}。')
+        raise InputError("money_negative", typed=shown)
     s, unit = _strip_unit(s, ("万元", "万", "元"))
     zero = _zero_token(s)
     if zero:
         return Parsed(Decimal(0), zero.note)
     if s.endswith(COUNT_UNITS):
-        raise InputError(f'「{shown}」是件数：这一格填的是金额。{MONEY_EXPECTED}。')
+        raise InputError("money_is_count", typed=shown)
     value = _arabic(s)
     if value is None:
         value = _cn_number(s)
     if value is None:
-        several = _not_single(s, shown, MONEY_EXPECTED)
+        several = _not_single(s, shown, "money_expected")
         if several:
             raise several
-        raise InputError(f'「{shown}」不是数字：{MONEY_EXPECTED}；没有收费就填0。')
+        raise InputError("money_not_a_number", typed=shown)
     note = None
     if unit == "元":
         yuan = value
         value = _tidy_money(value.scaleb(-4))
         if _decimals(value) > MAX_MONEY_DECIMALS:
-            raise InputError(
-                f'「{shown}」换算成万元是{format(value, "f")}，超过4位小数：本栏单位为万元，'
-                f"最多精确到元，请填写以万元为单位的金额，例如{format(value.quantize(Decimal('0.0001')), 'f')}。"
-            )
-        note = f"按{format(yuan, 'f')}元＝{format(value, 'f')}万元计（本栏单位为万元）"
+            raise InputError("money_yuan_too_fine", typed=shown, wan=format(value, "f"),
+                             example=format(value.quantize(Decimal("0.0001")), "f"))
+        note = _say("yuan_note", yuan=format(yuan, "f"), wan=format(value, "f"))
     elif _decimals(value) > MAX_MONEY_DECIMALS and value == value.quantize(Decimal("0.0001")):
         value = value.quantize(Decimal("0.0001"))  # 「1.23450」: only zeros beyond the 4th decimal
     elif _decimals(value) > MAX_MONEY_DECIMALS:
-        raise InputError(
-            f'「{shown}」有{_decimals(value)}位小数：金额以万元为单位，最多保留4位小数（即精确到元），'
-            f"例如{format(value.quantize(Decimal('0.0001')), 'f')}。"
-        )
+        raise InputError("money_too_fine", typed=shown, decimals=_decimals(value),
+                         example=format(value.quantize(Decimal("0.0001")), "f"))
     if value > MAX_NUMBER:
-        raise _too_big(shown, " 万元")
+        raise _too_big(shown, "money_too_big")
     return Parsed(value, note)
 
 
@@ -301,22 +278,21 @@ def _year_range() -> tuple[int, int]:
 
 def parse_year(text: str) -> Parsed:
     raw = text.strip() if isinstance(text, str) else ""
-    s = _nfkc(raw).strip()
+    s = nfkc(raw).strip()
     first, last = _year_range()
-    expected = f"请填写四位数的年度，{first}至{last}之间，例如{last - 1}"
     if not s:
-        raise InputError(f"没有输入内容：{expected}。")
+        raise InputError("year_empty")
     s = s.removesuffix("年度").removesuffix("年").strip()
-    if s and all(ch in _CN_DIGITS for ch in s):
+    if s and all(ch in DIGIT_VALUES for ch in s):
         # 「二〇二四」is read digit by digit, as years are written
-        s = "".join(str(_CN_DIGITS[ch]) for ch in s)
+        s = "".join(str(DIGIT_VALUES[ch]) for ch in s)
     if not re.fullmatch(r"[0-9]{4}", s, re.ASCII):
         if re.fullmatch(r"[0-9]{2}", s, re.ASCII):
-            raise InputError(f'「{_shown(raw)}」只有两位：年度要写四位数，例如20{s}。')
-        raise InputError(f'「{_shown(raw)}」不是年度：{expected}。')
+            raise InputError("year_two_digits", typed=_shown(raw), digits=s)
+        raise InputError("year_not_a_year", typed=_shown(raw))
     year = int(s)
     if not first <= year <= last:
-        raise InputError(f'「{_shown(raw)}」不在{first}–{last}之间：{expected}。')
+        raise InputError("year_out_of_range", typed=_shown(raw), first=first, last=last)
     return Parsed(year)
 
 
@@ -329,16 +305,15 @@ _DATE_PATTERNS = (
 
 def parse_date(text: str) -> Parsed:
     raw = text.strip() if isinstance(text, str) else ""
-    s = _nfkc(raw).strip()
-    expected = "请按「年-月-日」格式填写日期，例如2025-01-20或2025年1月20日"
+    s = nfkc(raw).strip()
     if not s:
-        raise InputError(f"没有输入内容：{expected}。")
+        raise InputError("date_empty")
     cn = re.fullmatch(r"(.+?)年(.+?)月(.+?)日?", s)
     if cn and not s.isascii():
         # 「二〇二五年一月二十日」: the year read digit by digit, month and day as numerals
         parts = [p.strip() for p in cn.groups()]
-        if not parts[0].isascii() and all(ch in _CN_DIGITS for ch in parts[0]):
-            parts[0] = "".join(str(_CN_DIGITS[ch]) for ch in parts[0])
+        if not parts[0].isascii() and all(ch in DIGIT_VALUES for ch in parts[0]):
+            parts[0] = "".join(str(DIGIT_VALUES[ch]) for ch in parts[0])
         for i in (1, 2):
             n = None if parts[i].isascii() else _cn_integer(parts[i])
             if n is not None:
@@ -350,26 +325,26 @@ def parse_date(text: str) -> Parsed:
             try:
                 day = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
             except ValueError:
-                raise InputError(f'「{_shown(raw)}」不是存在的日期：{expected}。') from None
+                raise InputError("date_not_a_day", typed=_shown(raw)) from None
             first, last = _year_range()
             if not first <= day.year <= last:
-                raise InputError(f'「{_shown(raw)}」的年份不在{first}–{last}之间：{expected}。')
+                raise InputError("date_year_out_of_range", typed=_shown(raw), first=first, last=last)
             return Parsed(day.isoformat())
-    raise InputError(f'「{_shown(raw)}」不是日期：{expected}。')
+    raise InputError("date_not_a_date", typed=_shown(raw))
 
 
 def _choice_key(text: str) -> str:
-    return "".join(_nfkc(text).split()).lower()
+    return "".join(nfkc(text).split()).lower()
 
 
 def parse_choice(field: Field, text: str) -> Parsed:
     """The key of one of ``field.choices``: typed as its key, label, number, or a unique part of its label."""
     choices = list(field.choices.items())
-    listing = "；".join(f"{i}. {label}" for i, (_key, label) in enumerate(choices, 1))
+    listing = "；".join(_say("choice_item", n=i, label=label) for i, (_key, label) in enumerate(choices, 1))
     raw = text.strip() if isinstance(text, str) else ""
     s = _choice_key(raw)
     if not s:
-        raise InputError(f"没有输入内容：请从以下选项中选择一项（填序号或名称）：{listing}。")
+        raise InputError("choice_empty", listing=listing)
     labels = {key: _choice_key(label) for key, label in choices}
     for key, label in labels.items():
         if s == label:
@@ -381,7 +356,7 @@ def parse_choice(field: Field, text: str) -> Parsed:
         n = int(s) if s.isascii() else _cn_integer(s)
         if n is not None and 1 <= n <= len(choices):
             return Parsed(choices[n - 1][0])
-        raise InputError(f'「{_shown(raw)}」不是有效的序号：请填1至{len(choices)}，或选项名称：{listing}。')
+        raise InputError("choice_bad_number", typed=_shown(raw), n=len(choices), listing=listing)
     for match in (
         # a prefix is a substring too: 「政府」must stay ambiguous even though one label starts with it
         lambda lab: s in lab,
@@ -393,8 +368,8 @@ def parse_choice(field: Field, text: str) -> Parsed:
             return Parsed(hits[0])
         if len(hits) > 1:
             names = "、".join(f"「{field.choices[k]}」" for k in hits)
-            raise InputError(f'「{_shown(raw)}」可以指{names}：请写得更具体一些，或填序号：{listing}。')
-    raise InputError(f'「{_shown(raw)}」不是可选的一项：请从以下选项中选择（填序号或名称）：{listing}。')
+            raise InputError("choice_ambiguous", typed=_shown(raw), names=names, listing=listing)
+    raise InputError("choice_unknown", typed=_shown(raw), listing=listing)
 
 
 def parse_text(field: Field, text: str) -> Parsed:
@@ -402,7 +377,7 @@ def parse_text(field: Field, text: str) -> Parsed:
     raw = text if isinstance(text, str) else ""
     value = "".join(line.strip() for line in raw.splitlines())
     if not value and field.required:
-        raise InputError(f"没有输入内容：请填写{field.label}。")
+        raise InputError("text_empty", label=field.label)
     return Parsed(value)
 
 
@@ -416,7 +391,7 @@ def parse_prose(field: Field, text: str) -> Parsed:
         lines.pop()
     value = "\n".join(lines)
     if not value and field.required:
-        raise InputError(f"没有输入内容：请填写{field.label}。")
+        raise InputError("text_empty", label=field.label)
     return Parsed(value)
 
 
@@ -464,19 +439,19 @@ def parse_counts(text: str, n: int) -> list[Parsed]:
     """
     # split before normalising, so that each token's note quotes it as typed (「－」, not "-")
     s = text.strip() if isinstance(text, str) else ""
-    how = f"请按顺序填写{n}个数，用空格隔开，例如：{' '.join(['0'] * n)}"
+    how = _say("row_how", n=n, zeros=" ".join(["0"] * n))
     if not s:
-        raise InputError(f"没有输入内容：{how}。")
+        raise InputError("row_empty", how=how)
     tokens = _split_row(s, n)
     if len(tokens) != n:
         typed = "、".join(_shown(t) for t in tokens[:12]) + ("…" if len(tokens) > 12 else "")
-        raise InputError(f"这一行应填{n}个数，您填了{len(tokens)}个（{typed}）：{how}。")
+        raise InputError("row_count", n=n, typed_n=len(tokens), typed=typed, how=how)
     out: list[Parsed] = []
     for i, token in enumerate(tokens, 1):
         try:
             out.append(parse_count(token))
         except InputError as err:
-            raise InputError(f"第{i}个数有误：{err.message}（这一行共{n}个数）") from None
+            raise InputError("row_cell", i=i, n=n, error=err.message, cause=err.key) from None
     return out
 
 

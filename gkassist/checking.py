@@ -15,21 +15,22 @@ import json
 import multiprocessing
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
 
-from gkassist.engine import SEVERITY_LABELS, Finding, check
+from gkassist.engine import check, evaluator
 from gkassist.errors import UserError
+from gkassist.findings import SEVERITIES, Finding, by_section, label_of, severity_labels
 from gkassist.form import FORM
+from gkassist.phrases import say
 from gkassist.rulebook import RuleFileError, default_rulebook
 from gkassist.session import looks_like_json
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
-SUGGESTION_LABEL = "建议"
 
 
 class InputUnreadable(UserError):
@@ -70,7 +71,7 @@ def load_input(ref: str | Path) -> CheckInput:
     """A session (id or JSON file) or a published report (txt / html), ready to check."""
     path = Path(ref).expanduser()
     if path.is_dir():
-        raise InputUnreadable(f"{path} 是一个空文件夹，没有可检查的报告。")
+        raise InputUnreadable(say("checks", "check_empty_folder", path=path))
     if path.is_file() and not looks_like_json(path):
         return load_published(path)
     return load_session_input(ref)
@@ -103,7 +104,7 @@ def load_published(path: Path) -> CheckInput:
 
     report = read_report(path)
     if report.failed:
-        raise InputUnreadable("；".join(report.unreadable) or "无法读取这个文件。")
+        raise InputUnreadable(say("checks", "separator").join(report.unreadable) or say("checks", "check_unreadable_file"))
     return CheckInput(
         answers=report.answers_as_printed(),
         notes=dict(report.notes),
@@ -159,10 +160,10 @@ def _internal_error(ref: str) -> str:
 
         log = log_dir() / f"check-error-{dt.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
         log.write_text(f"{ref}\n{traceback.format_exc()}", encoding="utf-8")
-        where = f"错误详情已写入：{log}"
+        where = say("checks", "check_log_written", log=log)
     except Exception:  # the log itself failed: still report the file, never crash the run
-        where = "错误详情未能写入日志"
-    return f"检查这个文件时程序出现内部错误，其他文件不受影响；{where}，请发给维护人员。"
+        where = say("checks", "check_log_failed")
+    return say("checks", "check_internal_error", where=where)
 
 
 # from this many files on, checking uses every core (a process each: the engine is single-threaded)
@@ -195,11 +196,17 @@ def _section_title(section_id: str) -> str:
     return s.heading or s.title
 
 
+def _counts_text(count: Callable[[str], int]) -> str:
+    labels = severity_labels()
+    return say("checks", "comma").join(say("checks", "check_count", label=labels[s], n=count(s)) for s in SEVERITIES)
+
+
 def _summary_text(result: FileResult) -> str:
-    counts = [f"{SEVERITY_LABELS[s]} {result.count(s)} 项" for s in ("error", "warning", "hint")]
     suggestions = sum(1 for f in result.findings if f.kind != "finding")
-    tail = f"，{SUGGESTION_LABEL} {suggestions} 条" if suggestions else ""
-    return "，".join(counts) + tail
+    if not suggestions:
+        return _counts_text(result.count)
+    tail = say("checks", "check_suggestions", label=severity_labels()["suggestion"], n=suggestions)
+    return _counts_text(result.count) + say("checks", "comma") + tail
 
 
 def _unanswered_text(field_ids: Sequence[str]) -> str:
@@ -207,17 +214,17 @@ def _unanswered_text(field_ids: Sequence[str]) -> str:
     for fid in field_ids:
         section = FORM.field(fid).section
         by_section[section] = by_section.get(section, 0) + 1
-    parts = [f"{_section_title(sid)} {n} 项" for sid, n in by_section.items()]
-    return f"{len(field_ids)} 项必填内容（" + "，".join(parts) + "）"
+    parts = [say("checks", "check_unanswered_section", section=_section_title(sid), n=n) for sid, n in by_section.items()]
+    return say("checks", "check_unanswered", n=len(field_ids), sections=say("checks", "comma").join(parts))
 
 
 def _who(result: FileResult) -> str:
     inp = result.input
     if inp is None:
         return result.file
-    name = inp.agency or "（未写机关名称）"
-    year = f" {inp.year} 年度" if inp.year else ""
-    return f"{name}{year}（{result.file}）"
+    name = inp.agency or say("checks", "check_no_agency")
+    year = say("checks", "check_year", year=inp.year) if inp.year else ""
+    return say("checks", "check_who", name=name, year=year, file=result.file)
 
 
 def write_text(results: Sequence[FileResult], out: TextIO) -> None:
@@ -225,34 +232,31 @@ def write_text(results: Sequence[FileResult], out: TextIO) -> None:
         if i:
             out.write("\n")
         if result.error is not None:
-            out.write(f"■ {result.file}\n  无法读取：{result.error}\n")
+            out.write(f"■ {result.file}\n  {say('checks', 'check_cannot_read', error=result.error)}\n")
             continue
         out.write(f"■ {_who(result)}\n")
         assert result.input is not None
         for problem in result.input.problems:
-            out.write(f"  未能读出：{problem}\n")
+            out.write(f"  {say('checks', 'check_not_read', problem=problem)}\n")
         if result.input.unanswered:
-            out.write(f"  尚未填写：{_unanswered_text(result.input.unanswered)}；未填的内容不参与核对。\n")
-        section = None
-        for f in result.findings:
-            if f.section != section:
-                section = f.section
-                out.write(f"  {_section_title(section)}\n")
-            label = SUGGESTION_LABEL if f.kind != "finding" else SEVERITY_LABELS[f.severity]
-            out.write(f"    {label} {f.code}  {f.message}\n")
+            what = _unanswered_text(result.input.unanswered)
+            out.write(f"  {say('checks', 'check_not_answered', what=what)}\n")
+        for section, findings in by_section(result.findings):
+            out.write(f"  {_section_title(section)}\n")
+            for f in findings:
+                out.write(f"    {label_of(f)} {f.code}  {f.message}\n")
         if not result.findings:
-            out.write("  没有发现问题。\n")
-        out.write(f"  小结（{Path(result.file).name}）：{_summary_text(result)}\n")
+            out.write(f"  {say('checks', 'check_nothing_found')}\n")
+        summary = say("checks", "check_summary", file=Path(result.file).name, counts=_summary_text(result))
+        out.write(f"  {summary}\n")
     if len(results) > 1:
         read = [r for r in results if r.error is None]
         with_errors = sum(1 for r in read if r.count("error"))
         unreadable = len(results) - len(read)
-        totals = "，".join(
-            f"{SEVERITY_LABELS[s]} {sum(r.count(s) for r in read)} 项" for s in ("error", "warning", "hint")
-        )
-        out.write(
-            f"\n合计：检查 {len(results)} 份，{with_errors} 份有错误，{unreadable} 份无法读取；{totals}。\n"
-        )
+        totals = _counts_text(lambda s: sum(r.count(s) for r in read))
+        total = say("checks", "check_total", files=len(results), with_errors=with_errors, unreadable=unreadable,
+                    totals=totals)
+        out.write(f"\n{total}\n")
 
 
 def _json_value(value: Any) -> Any:
@@ -279,7 +283,7 @@ def result_json(result: FileResult) -> dict[str, Any]:
             }
             for f in result.findings
         ],
-        "summary": {s: result.count(s) for s in ("error", "warning", "hint")},
+        "summary": {s: result.count(s) for s in SEVERITIES},
     }
     if result.error is not None:
         out["error"] = result.error
@@ -328,12 +332,13 @@ def run_check(files: Sequence[str], previous: str | None = None, as_json: bool =
     """``gkassist check``: check every file, print the findings, return the exit code."""
     out = out or sys.stdout
     default_rulebook()  # a malformed rule file stops the run here, before any file is read
+    evaluator()  # so does a GKASSIST_ENGINE naming an engine that cannot run
     prev_answers = None
     if previous is not None:
         try:
             prev_answers = load_previous(previous)
         except InputUnreadable as err:
-            raise InputUnreadable(f"无法读取上一年度的报告 {previous}：{err}") from None
+            raise InputUnreadable(say("checks", "check_previous_unreadable", path=previous, error=err)) from None
     results = check_files(expand(files), prev_answers)
     if as_json:
         write_json(results, out)

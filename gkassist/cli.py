@@ -59,6 +59,17 @@ def _translate_argparse(message: str) -> str:
     return message
 
 
+class _Version(argparse.Action):
+    """``--version``: the version and the rule engine this process runs (chosen only when asked:
+    choosing imports the engine, which a plain command need not wait for)."""
+
+    def __call__(self, parser, namespace, values, option_string=None):  # noqa: ANN001 - argparse's signature
+        from gkassist.engine import engine_label
+
+        sys.stdout.write(f"gkassist {__version__}（规则引擎：{engine_label()}）\n")
+        parser.exit()
+
+
 def build_parser() -> Parser:
     parser = Parser(
         prog="gkassist",
@@ -67,7 +78,7 @@ def build_parser() -> Parser:
             "不带参数运行时进入对话式填报：选择已保存的报告继续填写，或开始新报告。"
         ),
     )
-    parser.add_argument("--version", action="version", version=f"gkassist {__version__}", help="显示版本号")
+    parser.add_argument("--version", action=_Version, nargs=0, help="显示版本号和所用的规则引擎")
     sub = parser.add_subparsers(dest="command", title="命令", metavar="命令", parser_class=Parser)
     for name in COMMANDS:
         module = importlib.import_module(f"gkassist.commands.{_module_name(name)}")

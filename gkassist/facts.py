@@ -1,12 +1,13 @@
 """Answers (+ last year's, + text features, + facts of other modules) → facts for the rule engine.
 
 A rule checks one *scope* — every column of table 三, every row, each group of table 四, each text,
-the report as a whole … (``SCOPES``). For each scope instance this module builds one :class:`Fact`:
+the report as a whole … (``vocabulary.SCOPES``). For each scope instance this module builds one :class:`Fact`:
 its local values (``new``, ``carried`` … for a column), the global values the rulebook says rules of
 that scope read (``meta.level``, ``previous.active.rules.in_force``, ``other_matters.mentions_fee``),
 and what a message needs besides numbers (labels from ``FORM``, the field ids, matched text).
 
-Why facts look like this (see ../shared/notes/durable-rules.md):
+Why facts look like this (durable-rules' limits, each verified when it was chosen; the pure-Python
+evaluator reads the same facts):
 - every fact has a unique string ``id`` and a ``kind`` (a fact without ``id`` can segfault the
   engine; the kind guard keeps rules off the engine's own state document);
 - values are ints or short strings only: money is integer 元 (万元 × 10000, exact from Decimal),
@@ -26,211 +27,35 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
-import cn2an
-
-from gkassist import similarity
+from gkassist.expressions import cond_names, eval_lin
+from gkassist.features import FeatureCache
 from gkassist.form import FORM
-
-if TYPE_CHECKING:
-    from gkassist.rulebook import Claim, Feature, Rulebook
-
-# engine fact kinds of the built-in scopes
-REPORT = "report"
-COLUMN = "requests.column"
-ROW = "requests.row"
-REVIEW = "review.group"
-ACTIVE = "active.row"
-CELL = "cell"
-TEXT = "text"
-CLAIM = "claim"
-
-BUILTIN_TEXT_NAMES = ("chars", "answered", "text_id")
-# the key naming a text fact's text (a rule's ``texts:`` filter matches it)
-TEXT_KEY = "text_id"
-
-_NUM = r"(?:[0-9０-９]+|[零〇一二两三四五六七八九十百千万]+)"
-_NEVER = r"(?!x)x"
-
-
-@dataclass(frozen=True)
-class Scope:
-    kind: str
-    phrases: tuple[str, ...]  # how rules/*.yaml names it: English first, then Chinese
-    names: Mapping[str, str]  # local name → label (from FORM)
-    groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    previous: bool = False  # previous.<local name> available
-    labels: tuple[str, ...] = ()  # message label variables
-
-
-def _scopes() -> dict[str, Scope]:
-    rows = FORM.requests_rows
-    cols = FORM.requests_columns
-    active = FORM.active_blocks[0]
-    review_cols = FORM.review_columns
-    return {
-        s.kind: s
-        for s in (
-            Scope(REPORT, ("the report", "整份报告"), {}),
-            Scope(
-                COLUMN,
-                ("each column of table 三", "表三每一列"),
-                {**{r.id: r.label for r in rows}, "computed": "整列由程序相加得出"},
-                {"results": tuple(r.id for r in rows if r.is_result)},
-                previous=True,
-                labels=("column",),
-            ),
-            Scope(
-                ROW,
-                ("each row of table 三", "表三每一行"),
-                {c.id: c.label for c in cols},
-                {"applicants": tuple(c.id for c in cols if not c.derived)},
-                previous=True,
-                labels=("row",),
-            ),
-            Scope(
-                REVIEW,
-                ("each group of table 四", "表四每一组"),
-                {c.id: c.label for c in review_cols},
-                {"parts": tuple(c.id for c in review_cols if not c.derived)},
-                labels=("group",),
-            ),
-            Scope(
-                ACTIVE,
-                ("each row of table 二 第（一）项", "表二第（一）项每一行"),
-                {c.id: c.label for c in active.columns},
-                previous=True,
-                labels=("row",),
-            ),
-            Scope(
-                CELL,
-                ("each number", "每个数字栏目"),
-                {"value": "数值", "numeric": "是数字", "whole": "整数或不超过4位小数", "noted": "有填写说明"},
-                labels=("field", "raw", "note"),
-            ),
-            Scope(
-                TEXT,
-                ("each text", "每段文字"),
-                {"chars": "字数", "answered": "已填写", TEXT_KEY: "文字编号"},
-                labels=("field",),
-            ),
-            Scope(
-                CLAIM,
-                ("each number stated in the prose", "正文中的每个数字"),
-                {"said": "文中的数", "table": "表中的数"},
-                labels=("field", "claim", "text"),
-            ),
-        )
-    }
-
-
-SCOPES: dict[str, Scope] = _scopes()
-
-PROSE_FIELDS: tuple[str, ...] = tuple(f.id for f in FORM.fields.values() if f.kind == "prose")
-# whole sections made of several prose fields, for checks that do not care which field says it
-SECTION_TEXTS: dict[str, tuple[str, ...]] = {
-    f"section.{s.id}": tuple(fid for fid in s.field_ids if fid in PROSE_FIELDS)
-    for s in FORM.sections
-    if sum(fid in PROSE_FIELDS for fid in s.field_ids) > 1
-}
-
-
-def text_ids() -> tuple[str, ...]:
-    return PROSE_FIELDS + tuple(SECTION_TEXTS)
-
-
-def _text_label(text_id: str) -> str:
-    if text_id in SECTION_TEXTS:
-        return FORM.section(text_id.split(".", 1)[1]).heading or text_id
-    return FORM.field(text_id).label
-
-
-def _text_section(text_id: str) -> str:
-    if text_id in SECTION_TEXTS:
-        return text_id.split(".", 1)[1]
-    return FORM.field(text_id).section
-
-
-def _split_feature_name(name: str) -> tuple[str, str] | None:
-    base, _, feat = name.rpartition(".")
-    if base in PROSE_FIELDS or base in SECTION_TEXTS:
-        return base, feat
-    return None
-
-
-def feature_text(name: str) -> str | None:
-    """The text id of a feature name such as ``other_matters.mentions_fee`` (else None)."""
-    split = _split_feature_name(name)
-    return split[0] if split else None
-
-
-def global_name_kind(name: str, features: Mapping[str, Any]) -> str | None:
-    """What a global name is: a field kind (count, money, year, date, choice, text), "feature", or None."""
-    fid = name[len("previous."):] if name.startswith("previous.") else name
-    f = FORM.fields.get(fid)
-    if f is not None:
-        return None if f.kind == "prose" else f.kind
-    split = _split_feature_name(name)
-    if split and (split[1] in features or split[1] in ("chars", "answered")):
-        return "feature"
-    return None
-
-
-def name_label(name: str, kind: str) -> str:
-    """How a message spells a name: the FORM label of a field or of a scope's local name."""
-    scope = SCOPES.get(kind)
-    prefix = ""
-    if name.startswith("previous."):
-        prefix, name = "上年", name[len("previous."):]
-    if scope is not None and name in scope.names:
-        return prefix + scope.names[name]
-    if name in FORM.fields:
-        return prefix + FORM.fields[name].label
-    split = _split_feature_name(name)
-    if split:
-        return f"{prefix}{_text_label(split[0])}·{split[1]}"
-    return prefix + name
-
-
-def section_of_names(names: Iterable[str]) -> str | None:
-    """The section a report-wide rule belongs to: that of the first non-meta field it reads."""
-    sections = []
-    for name in names:
-        fid = name[len("previous."):] if name.startswith("previous.") else name
-        split = _split_feature_name(fid)
-        if split:
-            sections.append(_text_section(split[0]))
-        elif fid in FORM.fields:
-            sections.append(FORM.fields[fid].section)
-    for s in sections:
-        if s != "meta":
-            return s
-    return sections[0] if sections else None
-
-
-def expand_pattern(regex: str, year: int | None) -> str:
-    """A feature/claim regex with NUM, YEAR and NEXT_YEAR filled in."""
-    out = regex.replace("NEXT_YEAR", str(year + 1) if year else _NEVER)
-    out = out.replace("YEAR", str(year) if year else _NEVER)
-    return out.replace("NUM", _NUM)
-
-
-def parse_number(text: str) -> int | None:
-    """「3」「３」「十二」「两」 → int; None when it is not a whole number."""
-    text = unicodedata.normalize("NFKC", text).strip()
-    if text.isdigit():
-        return int(text)
-    try:
-        value = cn2an.cn2an(text, "normal")
-    except (ValueError, KeyError, IndexError, TypeError):
-        return None
-    return int(value) if float(value).is_integer() else None
-
+from gkassist.rulebook import Rulebook
+from gkassist.text import compact
+from gkassist.vocabulary import (
+    ACTIVE,
+    CELL,
+    CLAIM,
+    COLUMN,
+    ENGINE_KEYS,
+    PROSE_FIELDS,
+    REPORT,
+    REVIEW,
+    ROW,
+    SECTION_TEXTS,
+    TEXT,
+    TEXT_KEY,
+    engine_key,
+    split_feature_name,
+    text_ids,
+    text_label,
+    text_section,
+)
 
 # --- values --------------------------------------------------------------------------------------
 
@@ -333,117 +158,6 @@ class _Values:
 
 
 # --- text features ---------------------------------------------------------------------------------
-
-_ENUM_SERIES = (
-    ("是", re.compile(r"([一二三四五六七八九十]{1,3})是")),
-    ("（）", re.compile(r"[（(]([一二三四五六七八九十]{1,3})[）)]")),
-    ("（1）", re.compile(r"[（(](\d{1,2})[）)]")),
-    ("1.", re.compile(r"(?:^|(?<=[\n。；;：:]))\s*(\d{1,2})[.、．](?!\d)")),
-)
-
-
-def _marker(kind: str, n: int) -> str:
-    cn = cn2an.an2cn(str(n)) if kind in ("是", "（）") else str(n)
-    return {"是": f"{cn}是", "（）": f"（{cn}）", "（1）": f"（{n}）", "1.": f"{n}."}[kind]
-
-
-def enumeration_breaks(text: str) -> list[str]:
-    """Where a 「一是…二是」-style list skips or starts late, one description per break."""
-    breaks: list[str] = []
-    for kind, rx in _ENUM_SERIES:
-        prev = 0
-        for m in rx.finditer(text):
-            n = parse_number(m[1])
-            if n is None or n == 0:
-                continue
-            if n == 1 or n == prev + 1:
-                prev = n
-                continue
-            if n == prev:  # the same marker twice, e.g. a quoted list: not a gap
-                continue
-            if prev == 0:
-                breaks.append(f"「{_marker(kind, n)}」之前没有「{_marker(kind, 1)}」")
-            else:
-                breaks.append(f"「{_marker(kind, prev)}」之后是「{_marker(kind, n)}」，缺少「{_marker(kind, prev + 1)}」")
-            prev = n
-    return breaks
-
-
-def _normal(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
-
-
-class FeatureCache:
-    """Text features computed once per (text, feature, year, last year's text).
-
-    A Validator keeps one, so that re-checking after one changed answer does not rerun every
-    regex and similarity over unchanged prose. Bounded: cleared when it grows past ``limit``.
-    """
-
-    def __init__(self, limit: int = 4096) -> None:
-        self.limit = limit
-        self._data: dict[tuple, tuple[int | None, dict[str, Any]]] = {}
-
-    def claims(self, claims: list[Claim], text: str, year: int | None) -> list[tuple[int, int, int, str]]:
-        """(start, claim index, number said, matched text) of every claim found in a text."""
-        key = ("claims", id(claims), text, year)
-        hit = self._data.get(key)
-        if hit is None:
-            if len(self._data) >= self.limit:
-                self._data.clear()
-            hit = self._data[key] = find_claims(claims, text, year)  # type: ignore[assignment]
-        return hit  # type: ignore[return-value]
-
-    def get(self, feature: Feature, text: str, year: int | None, previous: str | None) -> tuple[int | None, dict]:
-        key = (feature.name, text, year, previous if feature.kind == "similarity" else None)
-        hit = self._data.get(key)
-        if hit is None:
-            if len(self._data) >= self.limit:
-                self._data.clear()
-            hit = self._data[key] = compute_feature(feature, text, year, previous)
-        return hit
-
-
-def find_claims(claims: list[Claim], text: str, year: int | None) -> list[tuple[int, int, int, str]]:
-    """Numbers the prose states about the tables (rule T3): the first claim to match a place wins."""
-    out: list[tuple[int, int, int, str]] = []
-    seen: set[int] = set()
-    for k, claim in enumerate(claims):
-        for pattern in claim.patterns:
-            for m in _compiled(pattern, year).finditer(text):
-                start = m.start()
-                if start in seen:
-                    continue
-                said = parse_number(m["n"]) if m.groupdict().get("n") is not None else 0
-                if said is None:
-                    continue
-                seen.add(start)
-                out.append((start, k, said, m[0]))
-    return sorted(out)
-
-
-def compute_feature(feature: Feature, text: str, year: int | None, previous: str | None) -> tuple[int | None, dict]:
-    """(value, message details) of one feature of one text; value None = no value (rule silent)."""
-    name, params = feature.name, feature.params
-    if feature.kind == "keywords":
-        norm = _normal(text)
-        return sum(norm.count(_normal(w)) for w in params["words"]), {}
-    if feature.kind == "pattern":
-        rx = _compiled(params["regex"], year)
-        matches = list(rx.finditer(text))
-        return len(matches), {f"{name}_text": matches[0][0] if matches else ""}
-    if feature.kind == "enumeration":
-        breaks = enumeration_breaks(text)
-        return len(breaks), {f"{name}_text": "；".join(breaks)}
-    if feature.kind == "similarity":
-        if previous is None or not previous.strip() or not text.strip():
-            return None, {}
-        share, matches = similarity.copied_share(text, previous, threshold=float(params.get("threshold", 85)))
-        quoted = "；".join(f"「{m.sentence}」" for m in matches)
-        return share, {f"{name}_text": quoted, f"{name}_count": len(matches)}
-    raise ValueError(f"unknown feature kind {feature.kind}")
-
-
 # --- facts -----------------------------------------------------------------------------------------
 
 
@@ -461,7 +175,7 @@ class Fact:
     deps: frozenset[str] | None = None
 
     def engine_fact(self) -> dict[str, Any]:
-        keys = _ENGINE_KEYS  # engine_key's cache, read inline: this runs for every key of every fact
+        keys = ENGINE_KEYS  # engine_key's cache, read inline: this runs for every key of every fact
         out: dict[str, Any] = {}
         for k, v in self.values.items():
             if v is not None:
@@ -476,18 +190,8 @@ class Fact:
         return self.values == other.values and self.labels == other.labels and self.fields == other.fields
 
 
-_KEY_SAFE = re.compile(r"[^0-9A-Za-z_]")
 _CUSTOM_RESERVED = frozenset(("id", "kind", "fields", "section", "order"))
-_ENGINE_KEYS: dict[str, str] = {}  # rule name → engine key (see engine_key)
 _MONEY_UNITS = {"value": "money"}
-
-
-def engine_key(name: str) -> str:
-    """The key a name has inside an engine fact (no dots: durable-rules reads them as paths)."""
-    key = _ENGINE_KEYS.get(name)
-    if key is None:
-        key = _ENGINE_KEYS[name] = _KEY_SAFE.sub("_", name.replace(".", "__"))
-    return key
 
 
 class FactError(ValueError):
@@ -584,7 +288,7 @@ class _Builder:
         if key not in self._features:
             text = self.now.text(text_id)
             if name == "chars":
-                self._features[key] = (len(_normal(text)), {})
+                self._features[key] = (len(compact(text)), {})
             elif name == "answered":
                 self._features[key] = (1 if text else 0, {})
             else:
@@ -605,7 +309,7 @@ class _Builder:
                 return (self.prev.get(fid) if self.prev is not None else None), {}
         if name in FORM.fields:
             return self.now.get(name), {}
-        split = _split_feature_name(name)
+        split = split_feature_name(name)
         if split:
             value, detail = self.feature(*split)
             return value, {f"{name}{k[len(split[1]):]}": v for k, v in detail.items()}
@@ -638,7 +342,7 @@ class _Builder:
             fact.labels.update(detail)
             if name.startswith("previous."):
                 continue  # a change of last year's answers rebuilds everything
-            split = _split_feature_name(name)
+            split = split_feature_name(name)
             if split:
                 text_fields = SECTION_TEXTS.get(split[0], (split[0],))
                 fact.fields[name] = text_fields
@@ -736,20 +440,18 @@ class _Builder:
                 yield old
                 continue
             values: dict[str, Any] = {TEXT_KEY: text_id}
-            labels: dict[str, Any] = {"field": _text_label(text_id)}
+            labels: dict[str, Any] = {"field": text_label(text_id)}
             for name in ("chars", "answered", *used_features):
                 value, detail = self.feature(text_id, name)
                 values[name] = value
                 labels.update(detail)
             fields = SECTION_TEXTS.get(text_id, (text_id,))
-            section = _text_section(text_id)
+            section = text_section(text_id)
             fact = Fact(f"text.{text_id}", TEXT, values, labels, {n: fields for n in values},
                         section=section, order=self.order(section, 300 + all_ids.index(text_id)))
             yield self.add_globals(fact, deps=[*fields, "meta.year"])
 
     def claims(self) -> Iterable[Fact]:
-        from gkassist.rulebook import eval_lin
-
         if not self.book.claims or not any(r.scope == CLAIM for r in self.book.rules):
             return
         env = {}
@@ -819,8 +521,6 @@ def _text_plan(book: Rulebook) -> tuple[tuple[str, ...], tuple[str, ...]]:
     plan = book.plans.get("texts")
     if plan is not None:
         return plan
-    from gkassist.rulebook import cond_names
-
     wanted: list[str] = []
     used: list[str] = []
     for rule in book.rules:
@@ -838,18 +538,6 @@ def _text_plan(book: Rulebook) -> tuple[tuple[str, ...], tuple[str, ...]]:
     plan = book.plans["texts"] = (tuple(wanted), tuple(used))
     return plan
 
-
-_PATTERN_CACHE: dict[tuple[str, int | None], re.Pattern] = {}
-
-
-def _compiled(regex: str, year: int | None) -> re.Pattern:
-    key = (regex, year)
-    rx = _PATTERN_CACHE.get(key)
-    if rx is None:
-        if len(_PATTERN_CACHE) > 512:
-            _PATTERN_CACHE.clear()
-        rx = _PATTERN_CACHE[key] = re.compile(expand_pattern(regex, year))
-    return rx
 
 
 def build_facts(answers: Mapping[str, Any], previous: Mapping[str, Any] | None = None, *,

@@ -113,12 +113,6 @@ class Form:
                 return s
         raise KeyError(f"unknown section id {section_id!r}")
 
-    def section_of_number(self, number: str) -> Section:
-        for s in self.sections:
-            if s.number == number:
-                return s
-        raise KeyError(f"unknown section number {number!r}")
-
     def section_fields(self, section_id: str) -> list[Field]:
         return [self.fields[f] for f in self.section(section_id).field_ids]
 

@@ -1,28 +1,21 @@
-"""The rule catalogue in ``rules/*.yaml``: load, validate, compile for durable-rules.
+"""The rule catalogue in ``rules/*.yaml``: load, validate, compile.
 
-A rule's ``when`` / ``check`` / ``values`` are expressions a 政务公开 officer can read
-(``new + carried == total + carry_over``). They are parsed with :mod:`ast` — never evaluated —
-into a small tree of comparisons over *linear integer sums*, which is all the catalogue needs and
-all durable-rules can compute exactly. That tree is compiled twice:
-
-* into durable-rules JSON (``$add``/``$sub``/``$mul`` chains of ``{"$m": key}``, ``$neq``,
-  ``$lt`` …, ``$and``/``$or``), one engine rule per rule case, matching the facts that *break* the
-  rule (the check is negated here, by pushing ``not`` down to the comparisons);
-* into a Python evaluator for the numbers a message names (left side, right side, ``values``).
+Each rule case's expressions (:mod:`gkassist.expressions`) are parsed once, and the case is
+compiled to the condition on one fact under which it *fires* (``when`` and not ``check``, the
+negation pushed down to the comparisons): ``Case.fires`` as a tree, ``Case.pattern`` as
+durable-rules JSON with the fact-kind guard. Every evaluator reads the same compiled rulebook.
 
 Anything wrong in a rule file is reported at load time as a :class:`RuleFileError` naming the
 file, the rule and the problem, in Chinese.
 
 The scopes a rule can check (the kinds of facts and the names they carry) are defined by
-:mod:`gkassist.facts`, which builds those facts; this module only validates names against them.
+:mod:`gkassist.vocabulary`; :mod:`gkassist.facts` builds those facts.
 """
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import importlib
-import itertools
 import json
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -34,12 +27,29 @@ from typing import Any
 
 import yaml
 
-from gkassist import facts as facts_mod
+from gkassist import vocabulary as vocab
 from gkassist.errors import UserError
+from gkassist.expressions import (
+    BoolOp,
+    Cmp,
+    Cond,
+    ExprError,
+    Lin,
+    Member,
+    Parser,
+    Table,
+    compile_cond,
+    cond_lookups,
+    cond_names,
+    json_any,
+    negate,
+    push_down,
+)
+from gkassist.features import Claim, Feature, expand_pattern
 from gkassist.form import FORM
+from gkassist.similarity import DEFAULT_THRESHOLD
+from gkassist.vocabulary import PLACEHOLDER, SEVERITIES, SEVERITY_ALIASES
 
-SEVERITIES = ("error", "warning", "hint")
-SEVERITY_ALIASES = {"错误": "error", "警告": "warning", "提示": "hint", "E": "error", "W": "warning", "H": "hint"}
 RULE_KINDS = ("finding", "suggestion")
 FEATURE_KINDS = ("keywords", "pattern", "enumeration", "similarity")
 TABLE_UNITS = (None, "万元", "month-day")
@@ -49,7 +59,6 @@ RULE_KEYS = {"code", "id", "severity", "kind", "title", "scope", "texts", "secti
 CASE_KEYS = {"severity", "when", "check", "values", "message"}
 # names every message may use besides the ones the rule reads
 MESSAGE_SIDES = {"left", "right", "diff"}
-_PLACEHOLDER = re.compile(r"\{([^{}:]+)(?::([a-z]+))?\}")
 _CODE = re.compile(r"^[A-Z][0-9]+[a-z]?$")
 
 
@@ -57,442 +66,7 @@ class RuleFileError(UserError):
     """A rule file cannot be used; the message lists every problem found (file, rule, what)."""
 
 
-# --- expression tree ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Lookup:
-    table: str
-    key: str  # the name whose value selects the entry
-
-
-@dataclass(frozen=True)
-class Lin:
-    """An integer linear sum: Σ coef·name + Σ coef·table[key] + const."""
-
-    terms: tuple[tuple[str, int], ...] = ()
-    lookups: tuple[tuple[Lookup, int], ...] = ()
-    const: int = 0
-
-    def names(self) -> list[str]:
-        return [n for n, _ in self.terms] + [lk.key for lk, _ in self.lookups]
-
-    def scaled(self, k: int) -> Lin:
-        return Lin(tuple((n, c * k) for n, c in self.terms), tuple((lk, c * k) for lk, c in self.lookups), self.const * k)
-
-    def plus(self, other: Lin) -> Lin:
-        terms: dict[str, int] = dict(self.terms)
-        for n, c in other.terms:
-            terms[n] = terms.get(n, 0) + c
-        lookups: dict[Lookup, int] = dict(self.lookups)
-        for lk, c in other.lookups:
-            lookups[lk] = lookups.get(lk, 0) + c
-        return Lin(
-            tuple((n, c) for n, c in terms.items() if c),
-            tuple((lk, c) for lk, c in lookups.items() if c),
-            self.const + other.const,
-        )
-
-    @property
-    def is_const(self) -> bool:
-        return not self.terms and not self.lookups
-
-    @property
-    def single_name(self) -> str | None:
-        if len(self.terms) == 1 and self.terms[0][1] == 1 and not self.lookups and self.const == 0:
-            return self.terms[0][0]
-        return None
-
-
-@dataclass(frozen=True)
-class Cmp:
-    op: str  # == != < <= > >=
-    left: Lin | str  # str: a string constant (choice keys)
-    right: Lin | str
-
-
-@dataclass(frozen=True)
-class Member:
-    name: str
-    values: tuple[int | str, ...]
-    negated: bool = False
-
-
-@dataclass(frozen=True)
-class Truth:
-    name: str
-    negated: bool = False
-
-
-@dataclass(frozen=True)
-class BoolOp:
-    op: str  # and | or
-    items: tuple[Cond, ...]
-
-
-@dataclass(frozen=True)
-class Not:
-    item: Cond
-
-
-Cond = Cmp | Member | Truth | BoolOp | Not
-
-_NEGATED_OP = {"==": "!=", "!=": "==", "<": ">=", "<=": ">", ">": "<=", ">=": "<"}
-_FLIPPED_OP = {"==": "==", "!=": "!=", "<": ">", "<=": ">=", ">": "<", ">=": "<="}
-_AST_OPS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">", ast.GtE: ">="}
-_ENGINE_OPS = {"!=": "$neq", "<": "$lt", "<=": "$lte", ">": "$gt", ">=": "$gte"}
-
-
-class ExprError(Exception):
-    """Why an expression cannot be used (Chinese, without file/rule: the caller adds those)."""
-
-
-def _dotted(node: ast.expr) -> str | None:
-    if isinstance(node, ast.Name):
-        return node.id
-    if isinstance(node, ast.Attribute):
-        base = _dotted(node.value)
-        return f"{base}.{node.attr}" if base else None
-    return None
-
-
-class _Parser:
-    """ast → Cond / Lin. ``groups`` expands ``sum(name)``; ``tables`` are the known lookup tables."""
-
-    def __init__(self, groups: Mapping[str, tuple[str, ...]], tables: Mapping[str, Any]) -> None:
-        self.groups = groups
-        self.tables = tables
-
-    def parse_cond(self, text: str) -> Cond:
-        return self.cond(self._tree(text))
-
-    def parse_lin(self, text: str) -> Lin:
-        return self.lin(self._tree(text))
-
-    @staticmethod
-    def _tree(text: str) -> ast.expr:
-        if not isinstance(text, str | int) or isinstance(text, bool):
-            raise ExprError("应为一个算式（文字）")
-        source = str(text).strip()
-        try:
-            # parenthesised so that an expression may span several lines of the YAML file
-            return ast.parse(f"({source}\n)", mode="eval").body
-        except SyntaxError as err:
-            shown = " ".join(source.split())
-            raise ExprError(f"「{shown}」不是合法的算式（{err.msg}）") from None
-
-    def cond(self, node: ast.expr) -> Cond:
-        if isinstance(node, ast.BoolOp):
-            op = "and" if isinstance(node.op, ast.And) else "or"
-            return BoolOp(op, tuple(self.cond(v) for v in node.values))
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-            return Not(self.cond(node.operand))
-        if isinstance(node, ast.Compare):
-            return self.compare(node)
-        name = _dotted(node)
-        if name is not None:
-            return Truth(name)
-        raise ExprError(f"「{ast.unparse(node)}」不是条件：应写成比较（如 a == b）或用 and / or / not 组合")
-
-    def compare(self, node: ast.Compare) -> Cond:
-        items: list[Cond] = []
-        left = node.left
-        for op, right in zip(node.ops, node.comparators, strict=True):
-            if isinstance(op, ast.In | ast.NotIn):
-                name = _dotted(left)
-                if name is None:
-                    raise ExprError(f"「in」左边应是一个栏目名称：「{ast.unparse(left)}」")
-                if not isinstance(right, ast.List | ast.Tuple | ast.Set):
-                    raise ExprError(f"「in」右边应是一组值，如 [\"county\", \"township\"]：「{ast.unparse(right)}」")
-                values = tuple(self.constant(v) for v in right.elts)
-                items.append(Member(name, values, negated=isinstance(op, ast.NotIn)))
-            elif type(op) in _AST_OPS:
-                items.append(Cmp(_AST_OPS[type(op)], self.side(left), self.side(right)))
-            else:
-                raise ExprError(f"不支持的比较「{ast.unparse(node)}」：可用 == != < <= > >= in")
-            left = right
-        return items[0] if len(items) == 1 else BoolOp("and", tuple(items))
-
-    def side(self, node: ast.expr) -> Lin | str:
-        if isinstance(node, ast.Constant) and isinstance(node.value, str):
-            return node.value
-        return self.lin(node)
-
-    @staticmethod
-    def constant(node: ast.expr) -> int | str:
-        if isinstance(node, ast.Constant) and isinstance(node.value, int | str) and not isinstance(node.value, bool):
-            return node.value
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub) and isinstance(node.operand, ast.Constant):
-            value = node.operand.value
-            if isinstance(value, int) and not isinstance(value, bool):
-                return -value
-        raise ExprError(f"「{ast.unparse(node)}」应是整数或带引号的文字")
-
-    def lin(self, node: ast.expr) -> Lin:
-        if isinstance(node, ast.Constant):
-            if isinstance(node.value, bool) or not isinstance(node.value, int):
-                raise ExprError(f"「{ast.unparse(node)}」：算式中只能用整数（金额按元、日期按八位数写）")
-            return Lin(const=node.value)
-        name = _dotted(node)
-        if name is not None:
-            return Lin(terms=((name, 1),))
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
-            return self.lin(node.operand).scaled(-1)
-        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.UAdd):
-            return self.lin(node.operand)
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
-            return self.lin(node.left).plus(self.lin(node.right))
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Sub):
-            return self.lin(node.left).plus(self.lin(node.right).scaled(-1))
-        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
-            a, b = self.lin(node.left), self.lin(node.right)
-            if a.is_const:
-                return b.scaled(a.const)
-            if b.is_const:
-                return a.scaled(b.const)
-            raise ExprError(f"「{ast.unparse(node)}」：乘法只能乘以整数常数")
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "sum":
-            if len(node.args) != 1 or node.keywords or _dotted(node.args[0]) is None:
-                raise ExprError(f"「{ast.unparse(node)}」：sum 的写法是 sum(组名)")
-            group = _dotted(node.args[0])
-            if group not in self.groups:
-                known = "、".join(self.groups) or "（本检查对象没有组）"
-                raise ExprError(f"「{ast.unparse(node)}」：没有名为 {group} 的组；可用的组：{known}")
-            return Lin(terms=tuple((m, 1) for m in self.groups[group]))
-        if isinstance(node, ast.Subscript):
-            table = _dotted(node.value)
-            key = _dotted(node.slice)
-            if table is None or key is None:
-                raise ExprError(f"「{ast.unparse(node)}」：查表的写法是 表名[栏目]")
-            if table not in self.tables:
-                known = "、".join(self.tables) or "（没有定义任何表）"
-                raise ExprError(f"「{ast.unparse(node)}」：没有名为 {table} 的表（tables 中定义）；已有：{known}")
-            return Lin(lookups=((Lookup(table, key), 1),))
-        raise ExprError(
-            f"「{ast.unparse(node)}」无法理解：算式只能用栏目名称、整数、+ - 、乘以整数、sum(组名) 和 表名[栏目]"
-        )
-
-
-# --- negation and names --------------------------------------------------------------------------
-
-
-def negate(cond: Cond) -> Cond:
-    """``not cond`` with the negation pushed down to the comparisons (De Morgan)."""
-    if isinstance(cond, Cmp):
-        return Cmp(_NEGATED_OP[cond.op], cond.left, cond.right)
-    if isinstance(cond, Member):
-        return Member(cond.name, cond.values, not cond.negated)
-    if isinstance(cond, Truth):
-        return Truth(cond.name, not cond.negated)
-    if isinstance(cond, Not):
-        return push_down(cond.item)
-    return BoolOp("or" if cond.op == "and" else "and", tuple(negate(i) for i in cond.items))
-
-
-def push_down(cond: Cond) -> Cond:
-    if isinstance(cond, Not):
-        return negate(cond.item)
-    if isinstance(cond, BoolOp):
-        return BoolOp(cond.op, tuple(push_down(i) for i in cond.items))
-    return cond
-
-
-def cond_names(cond: Cond | None) -> list[str]:
-    if cond is None:
-        return []
-    if isinstance(cond, Cmp):
-        return [n for side in (cond.left, cond.right) if isinstance(side, Lin) for n in side.names()]
-    if isinstance(cond, Member | Truth):
-        return [cond.name]
-    if isinstance(cond, Not):
-        return cond_names(cond.item)
-    return [n for i in cond.items for n in cond_names(i)]
-
-
-def cond_lookups(cond: Cond | None) -> list[Lookup]:
-    if cond is None:
-        return []
-    if isinstance(cond, Cmp):
-        return [lk for side in (cond.left, cond.right) if isinstance(side, Lin) for lk, _ in side.lookups]
-    if isinstance(cond, Not):
-        return cond_lookups(cond.item)
-    if isinstance(cond, BoolOp):
-        return [lk for i in cond.items for lk in cond_lookups(i)]
-    return []
-
-
-engine_key = facts_mod.engine_key
-
-
-# --- compile to durable-rules JSON ------------------------------------------------------------------
-
-
-def _ref(name: str, coef: int) -> dict | int:
-    ref = {"$m": engine_key(name)}
-    return ref if coef == 1 else {"$mul": {"$l": ref, "$r": coef}}
-
-
-def _sum_json(terms: Iterable[tuple[str, int]], const: int) -> dict | int:
-    acc: dict | int | None = None
-    # positive terms first, so that "a - b" compiles to a $sub chain rather than 0 - b + a
-    for name, coef in sorted(terms, key=lambda t: t[1] < 0):
-        term = _ref(name, abs(coef))
-        if acc is None:
-            acc = term if coef > 0 else {"$sub": {"$l": 0, "$r": term}}
-        else:
-            acc = {("$add" if coef > 0 else "$sub"): {"$l": acc, "$r": term}}
-    if acc is None:
-        return const
-    if const:
-        acc = {("$add" if const > 0 else "$sub"): {"$l": acc, "$r": abs(const)}}
-    return acc
-
-
-def _compare_json(op: str, key: str, value: Any) -> dict:
-    return {key: value} if op == "==" else {_ENGINE_OPS[op]: {key: value}}
-
-
-def _linear_json(op: str, diff: Lin) -> dict:
-    """``diff op 0`` for a lookup-free diff, as one engine comparison of an anchor field.
-
-    A fact without the anchor field never matches, but a ``{"$m": name}`` reference to a missing
-    field reads as null and makes ``$neq`` match: every referenced name gets an ``$ex`` guard, so
-    that a rule reading an unanswered field stays silent.
-    """
-    anchor = next(((n, c) for n, c in diff.terms if c in (1, -1)), None)
-    if anchor is None:
-        raise ExprError("比较式中至少要有一个系数为 1 的栏目（如 a == 2 * b 可以，2 * a == 3 * b 不行）")
-    name, coef = anchor
-    rest = [(n, c) for n, c in diff.terms if n != name]
-    guards = [{"$ex": {engine_key(n): 1}} for n, _ in rest]
-    if coef == 1:  # name + rest op 0  ⟺  name op -rest
-        comparison = _compare_json(op, engine_key(name), _sum_json([(n, -c) for n, c in rest], -diff.const))
-    else:  # -name + rest op 0  ⟺  rest op name  ⟺  name flip(op) rest
-        comparison = _compare_json(_FLIPPED_OP[op], engine_key(name), _sum_json(rest, diff.const))
-    return _and([*guards, comparison])
-
-
-def _and(items: list[dict]) -> dict:
-    return items[0] if len(items) == 1 else {"$and": items}
-
-
-def _or(items: list[dict]) -> dict:
-    return items[0] if len(items) == 1 else {"$or": items}
-
-
-def compile_cond(cond: Cond, tables: Mapping[str, Table]) -> dict:
-    """A pushed-down condition → durable-rules JSON that matches exactly when it holds."""
-    if isinstance(cond, BoolOp):
-        parts = [compile_cond(i, tables) for i in cond.items]
-        return _and(parts) if cond.op == "and" else _or(parts)
-    if isinstance(cond, Not):
-        return compile_cond(negate(cond.item), tables)
-    if isinstance(cond, Truth):
-        key = engine_key(cond.name)
-        return {key: 0} if cond.negated else {"$neq": {key: 0}}
-    if isinstance(cond, Member):
-        key = engine_key(cond.name)
-        if cond.negated:
-            return _and([{"$neq": {key: v}} for v in cond.values])
-        return _or([{key: v} for v in cond.values])
-    left, right = cond.left, cond.right
-    if isinstance(left, str) or isinstance(right, str):
-        name = right.single_name if isinstance(left, str) and isinstance(right, Lin) else (
-            left.single_name if isinstance(left, Lin) else None)
-        text = left if isinstance(left, str) else right
-        if name is None or cond.op not in ("==", "!="):
-            raise ExprError("文字只能和一个栏目比较是否相等（== 或 !=），如 meta.agency_kind == \"government\"")
-        return _compare_json(cond.op, engine_key(name), text)
-    diff = left.plus(right.scaled(-1))
-    if diff.is_const:
-        raise ExprError("比较式两边都是常数，没有检查任何栏目")
-    if not diff.lookups:
-        return _linear_json(cond.op, diff)
-    # A lookup becomes one alternative per table entry: (key == entry and diff(entry) op 0).
-    # A key whose value is not in the table matches no alternative: the rule stays silent.
-    lookups = [lk for lk, _ in diff.lookups]
-    alternatives = []
-    for choice in itertools.product(*(tables[lk.table].values.items() for lk in lookups)):
-        guards = [{engine_key(lk.key): entry_key} for lk, (entry_key, _) in zip(lookups, choice, strict=True)]
-        const = diff.const + sum(c * value for (_, c), (_, value) in zip(diff.lookups, choice, strict=True))
-        alternatives.append(_and([*guards, _linear_json(cond.op, Lin(diff.terms, (), const))]))
-    return _or(alternatives)
-
-
-# --- Python evaluation (messages, claims, cross-checks) ----------------------------------------------
-
-
-def eval_lin(lin: Lin, env: Mapping[str, Any], tables: Mapping[str, Table]) -> int | None:
-    """The integer value of a sum, or None when a value it needs is missing."""
-    total = lin.const
-    for name, coef in lin.terms:
-        value = env.get(name)
-        if not isinstance(value, int) or isinstance(value, bool):
-            return None
-        total += coef * value
-    for lk, coef in lin.lookups:
-        entry = tables[lk.table].values.get(env.get(lk.key))  # type: ignore[arg-type]
-        if entry is None:
-            return None
-        total += coef * entry
-    return total
-
-
-def holds(cond: Cond, env: Mapping[str, Any], tables: Mapping[str, Table]) -> bool:
-    """Whether a pushed-down condition holds with the engine's semantics (missing value → false)."""
-    if isinstance(cond, BoolOp):
-        results = (holds(i, env, tables) for i in cond.items)
-        return all(results) if cond.op == "and" else any(results)
-    if isinstance(cond, Not):
-        return holds(negate(cond.item), env, tables)
-    if isinstance(cond, Truth):
-        value = env.get(cond.name)
-        return value is not None and ((value == 0) if cond.negated else (value != 0))
-    if isinstance(cond, Member):
-        value = env.get(cond.name)
-        if value is None:
-            return False
-        return (value not in cond.values) if cond.negated else (value in cond.values)
-    sides: list[Any] = []
-    for side in (cond.left, cond.right):
-        if isinstance(side, str):
-            sides.append(side)
-        elif side.single_name is not None and isinstance(env.get(side.single_name), str):
-            sides.append(env[side.single_name])  # a choice such as meta.level
-        else:
-            sides.append(eval_lin(side, env, tables))
-    a, b = sides
-    if a is None or b is None:
-        return False
-    if isinstance(a, str) or isinstance(b, str):
-        return (a == b) if cond.op == "==" else (a != b) if cond.op == "!=" else False
-    return {"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[cond.op]
-
-
 # --- the catalogue ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Table:
-    name: str
-    unit: str | None
-    values: Mapping[str, int]
-
-
-@dataclass(frozen=True)
-class Feature:
-    name: str
-    kind: str
-    params: Mapping[str, Any]
-    file: str
-
-
-@dataclass(frozen=True)
-class Claim:
-    name: str
-    value: Lin
-    patterns: tuple[re.Pattern, ...]
-    file: str
 
 
 @dataclass(frozen=True)
@@ -558,6 +132,36 @@ class Rulebook:
             if r.id == rule_id:
                 return r
         raise KeyError(rule_id)
+
+    def subset(self, rule: str) -> Rulebook:
+        """The rulebook of one rule (by id), or of every rule with that code: checks only those.
+
+        Made once per rule and kept. Other modules' fact producers are kept only when a chosen
+        rule checks facts they make (the wording producer costs more than a whole table check).
+        """
+        key = f"subset:{rule}"
+        book = self.plans.get(key)
+        if book is None:
+            rules = [r for r in self.rules if r.id == rule] or [r for r in self.rules if r.code == rule]
+            if not rules:
+                raise KeyError(rule)
+            custom = any(r.scope in self.fact_kinds for r in rules)
+            book = self.plans[key] = _indexed(Rulebook(
+                rules, self.features, self.claims, self.tables, self.fact_kinds,
+                self.producers if custom else [], self.files,
+            ))
+        return book
+
+    def similarity_threshold(self, rule: str) -> float:
+        """The sentence closeness (0–100) from which the similarity feature ``rule`` reads counts a
+        sentence as copied (Y3: ``copied_share``'s threshold in rules/previous.yaml)."""
+        for r in self.rules:
+            if rule in (r.id, r.code):
+                for name in r.reads:
+                    feature = self.features.get(name)
+                    if feature is not None and feature.kind == "similarity":
+                        return float(feature.params.get("threshold", DEFAULT_THRESHOLD))
+        raise KeyError(f"{rule} reads no similarity feature")
 
     def engine_definition(self) -> dict[str, dict]:
         """Rule name → durable-rules definition (without ``run``; the engine binds actions)."""
@@ -643,11 +247,11 @@ def _parse_feature(name: str, raw: Any, file: str) -> Feature:
         if not isinstance(regex, str) or not regex:
             raise ExprError("pattern 特征要有 regex")
         try:
-            re.compile(facts_mod.expand_pattern(regex, 2024))
+            re.compile(expand_pattern(regex, 2024))
         except re.error as err:
             raise ExprError(f"正则表达式有误：{err}") from None
     elif kind == "similarity":
-        threshold = params.get("threshold", 85)
+        threshold = params.get("threshold", DEFAULT_THRESHOLD)
         if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 50 <= threshold <= 100:
             raise ExprError("similarity 特征的 threshold 应为 50 到 100 之间的数")
     unknown = set(params) - {"words", "regex", "threshold", "title"}
@@ -686,7 +290,7 @@ def _resolve_scope(raw: Any, fact_kinds: Mapping[str, FactKind]) -> str:
     if not isinstance(raw, str):
         raise ExprError("scope 应为文字，如 each column of table 三")
     text = " ".join(raw.split())
-    for scope in facts_mod.SCOPES.values():
+    for scope in vocab.SCOPES.values():
         if text in scope.phrases:
             return scope.kind
     m = re.fullmatch(r"(?:facts of kind|each fact of kind)\s+(\S+)|(\S+)\s*类事实", text)
@@ -695,7 +299,7 @@ def _resolve_scope(raw: Any, fact_kinds: Mapping[str, FactKind]) -> str:
         if kind not in fact_kinds:
             raise ExprError(f"事实种类 {kind} 未在 fact_kinds 中声明")
         return kind
-    choices = "；".join(s.phrases[0] for s in facts_mod.SCOPES.values())
+    choices = "；".join(s.phrases[0] for s in vocab.SCOPES.values())
     raise ExprError(f"不认识的检查对象「{raw}」；可用：{choices}；或 facts of kind X")
 
 
@@ -703,10 +307,10 @@ class _Names:
     """What a rule of one scope may name: local names, groups, previous, globals."""
 
     def __init__(self, kind: str, book_features: Mapping[str, Feature], fact_kinds: Mapping[str, FactKind]) -> None:
-        scope = facts_mod.SCOPES.get(kind)
+        scope = vocab.SCOPES.get(kind)
         if scope is not None:
             self.local: dict[str, str] = dict(scope.names)
-            if kind == facts_mod.TEXT:
+            if kind == vocab.TEXT:
                 self.local.update({f: f for f in book_features})
             self.groups = dict(scope.groups)
             self.previous = scope.previous
@@ -724,7 +328,7 @@ class _Names:
             return True
         if self.previous and name.startswith("previous.") and name[len("previous."):] in self.local:
             return True
-        return facts_mod.global_name_kind(name, self.features) is not None
+        return vocab.global_name_kind(name, self.features) is not None
 
     def is_global(self, name: str) -> bool:
         return not (name in self.local or name in self.groups or (
@@ -764,7 +368,7 @@ def load_rulebook(paths: Iterable[Path] | None = None) -> Rulebook:
             except ExprError as err:
                 problems.add(label, f"表 {name}", str(err))
         for name, spec in (raw.get("features") or {}).items():
-            if name in features or name in facts_mod.BUILTIN_TEXT_NAMES:
+            if name in features or name in vocab.BUILTIN_TEXT_NAMES:
                 problems.add(label, f"特征 {name}", "与已有的特征重名")
                 continue
             if not re.fullmatch(r"[a-z][a-z0-9_]*", str(name)):
@@ -775,7 +379,7 @@ def load_rulebook(paths: Iterable[Path] | None = None) -> Rulebook:
             except ExprError as err:
                 problems.add(label, f"特征 {name}", str(err))
         for kind, spec in (raw.get("fact_kinds") or {}).items():
-            if kind in fact_kinds or kind in facts_mod.SCOPES:
+            if kind in fact_kinds or kind in vocab.SCOPES:
                 problems.add(label, f"事实种类 {kind}", "重名")
                 continue
             if not isinstance(spec, dict) or not isinstance(spec.get("names", {}), dict):
@@ -792,7 +396,7 @@ def load_rulebook(paths: Iterable[Path] | None = None) -> Rulebook:
 
     # Pass 2: claims (T3) and rules.
     claims: list[Claim] = []
-    global_parser = _Parser({}, tables)
+    global_parser = Parser({}, tables)
     for label, raw in docs:
         for i, spec in enumerate(raw.get("claims") or [], 1):
             where = f"claims 第 {i} 项"
@@ -829,23 +433,27 @@ def load_rulebook(paths: Iterable[Path] | None = None) -> Rulebook:
         more = f"\n……另有 {len(problems.items) - 30} 处" if len(problems.items) > 30 else ""
         raise RuleFileError("规则文件有误，程序无法启动。请改正后重试：\n" + "\n".join(f"- {p}" for p in shown) + more)
 
-    book = Rulebook(rules, features, claims, tables, fact_kinds, producers, [label for label, _ in docs])
-    for rule in rules:
+    return _indexed(Rulebook(rules, features, claims, tables, fact_kinds, producers, [label for label, _ in docs]))
+
+
+def _indexed(book: Rulebook) -> Rulebook:
+    """The book with what is worked out from its rules: cases by key, global needs, digest."""
+    for rule in book.rules:
         for case in rule.cases:
             book.cases_by_key[case.key] = (rule, case)
-    book.global_needs = _global_needs(rules, features, fact_kinds)
+    book.global_needs = _global_needs(book.rules, book.features, book.fact_kinds)
     book.digest = hashlib.sha256(
         json.dumps(book.engine_definition(), sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()[:16]
     return book
 
 
-def _parse_claim(spec: Any, parser: _Parser, features: Mapping[str, Feature], label: str) -> Claim:
+def _parse_claim(spec: Any, parser: Parser, features: Mapping[str, Feature], label: str) -> Claim:
     if not isinstance(spec, dict) or not {"name", "value", "patterns"} <= set(spec):
         raise ExprError("每项应有 name、value、patterns")
     value = parser.parse_lin(spec["value"])
     for name in value.names():
-        if facts_mod.global_name_kind(name, features) not in ("count", "money"):
+        if vocab.global_name_kind(name, features) not in ("count", "money"):
             raise ExprError(f"value 中的「{name}」不是表格中的数字栏目")
     patterns = _as_list(spec["patterns"])
     if not patterns:
@@ -853,7 +461,7 @@ def _parse_claim(spec: Any, parser: _Parser, features: Mapping[str, Feature], la
     compiled = []
     for p in patterns:
         try:
-            rx = re.compile(facts_mod.expand_pattern(p, 2024))
+            rx = re.compile(expand_pattern(p, 2024))
         except re.error as err:
             raise ExprError(f"正则表达式「{p}」有误：{err}") from None
         if "n" not in rx.groupindex and "zero" not in rx.groupindex:
@@ -880,12 +488,12 @@ def _parse_rule(spec: Any, label: str, order: int, tables: Mapping[str, Table],
     names = _Names(scope_kind, features, fact_kinds)
     texts = None
     if "texts" in spec:
-        if scope_kind != facts_mod.TEXT:
+        if scope_kind != vocab.TEXT:
             raise ExprError("texts 只用于 scope: each text")
         texts = _as_list(spec["texts"])
-        bad = [t for t in texts or [] if t not in facts_mod.text_ids()]
+        bad = [t for t in texts or [] if t not in vocab.text_ids()]
         if not texts or bad:
-            raise ExprError(f"texts 中有不存在的文字栏目：{'、'.join(bad) or '（空）'}；可用：{'、'.join(facts_mod.text_ids())}")
+            raise ExprError(f"texts 中有不存在的文字栏目：{'、'.join(bad) or '（空）'}；可用：{'、'.join(vocab.text_ids())}")
         texts = tuple(texts)
     reads = _as_list(spec.get("reads"))
     if not reads:
@@ -896,8 +504,8 @@ def _parse_rule(spec: Any, label: str, order: int, tables: Mapping[str, Table],
     section = spec.get("section")
     if section is not None and section not in {s.id for s in FORM.sections}:
         raise ExprError(f"section「{section}」不存在；可用：{'、'.join(s.id for s in FORM.sections)}")
-    if section is None and scope_kind in (facts_mod.REPORT,) + tuple(fact_kinds):
-        section = facts_mod.section_of_names(reads)
+    if section is None and scope_kind in (vocab.REPORT,) + tuple(fact_kinds):
+        section = vocab.section_of_names(reads)
 
     base = {k: spec.get(k) for k in CASE_KEYS if k in spec}
     raw_cases = spec.get("cases")
@@ -905,7 +513,7 @@ def _parse_rule(spec: Any, label: str, order: int, tables: Mapping[str, Table],
         raw_cases = [{}]
     if not isinstance(raw_cases, list) or not raw_cases or not all(isinstance(c, dict) for c in raw_cases):
         raise ExprError("cases 应是一个列表，每项可写 severity、when、check、values、message")
-    parser = _Parser(names.groups, tables)
+    parser = Parser(names.groups, tables)
     cases = []
     for n, raw_case in enumerate(raw_cases, 1):
         bad = set(raw_case) - CASE_KEYS
@@ -924,7 +532,7 @@ def _parse_rule(spec: Any, label: str, order: int, tables: Mapping[str, Table],
     return Rule(rule_id, code, title.strip(), kind, scope_kind, texts, section, tuple(reads), tuple(cases), label, order)
 
 
-def _parse_case(key: str, spec: Mapping[str, Any], parser: _Parser, names: _Names, reads: list[str],
+def _parse_case(key: str, spec: Mapping[str, Any], parser: Parser, names: _Names, reads: list[str],
                 scope_kind: str, tables: Mapping[str, Table], texts: tuple[str, ...] | None) -> Case:
     severity = _severity(spec.get("severity"))
     if severity is None:
@@ -957,7 +565,7 @@ def _parse_case(key: str, spec: Mapping[str, Any], parser: _Parser, names: _Name
     if not isinstance(message, str) or not message.strip():
         raise ExprError("message 应为一段中文提示")
     single = isinstance(check, Cmp) and isinstance(check.left, Lin) and isinstance(check.right, Lin)
-    for m in _PLACEHOLDER.finditer(message):
+    for m in PLACEHOLDER.finditer(message):
         var, fmt = m[1], m[2]
         if var in MESSAGE_SIDES:
             if not single:
@@ -971,7 +579,7 @@ def _parse_case(key: str, spec: Mapping[str, Any], parser: _Parser, names: _Name
         if fmt == "label" and not names.known(var):
             raise ExprError(f"提示中的 {{{var}:label}}：label 只能用于栏目名称")
 
-    message_names = [m[1] for m in _PLACEHOLDER.finditer(message) if m[1] in allowed]
+    message_names = [m[1] for m in PLACEHOLDER.finditer(message) if m[1] in allowed]
     case_names = tuple(dict.fromkeys([*used, *message_names]))
     fires_parts = []
     if when is not None:
@@ -983,8 +591,8 @@ def _parse_case(key: str, spec: Mapping[str, Any], parser: _Parser, names: _Name
     # The kind guard keeps the pattern away from the session-state document (durable-rules would
     # otherwise loop forever on it) and from facts of other kinds.
     guards: list[dict] = [{"kind": scope_kind}]
-    if scope_kind == facts_mod.TEXT:
-        guards.append(_or([{facts_mod.TEXT_KEY: t} for t in texts or facts_mod.PROSE_FIELDS]))
+    if scope_kind == vocab.TEXT:
+        guards.append(json_any([{vocab.TEXT_KEY: t} for t in texts or vocab.PROSE_FIELDS]))
     pattern = {"$and": [*guards, compiled]}
     return Case(key, severity, when, check, values, _join_lines(message), case_names, fires, pattern)
 
@@ -1006,7 +614,7 @@ def _is_detail_var(var: str, names: _Names) -> bool:
     for suffix in ("_text", "_count"):
         if var.endswith(suffix):
             base = var[: -len(suffix)]
-            if base in names.local or facts_mod.global_name_kind(base, names.features) is not None:
+            if base in names.local or vocab.global_name_kind(base, names.features) is not None:
                 return True
     return False
 
@@ -1039,7 +647,7 @@ def _global_needs(rules: list[Rule], features: Mapping[str, Feature], fact_kinds
             used = cond_names(case.when) + cond_names(case.check)
             used += [n for v in case.values.values() for n in v.names()]
             used += [lk.key for lk in cond_lookups(case.when) + cond_lookups(case.check)]
-            for m in _PLACEHOLDER.finditer(case.message):
+            for m in PLACEHOLDER.finditer(case.message):
                 var = m[1]
                 base = var.rsplit("_", 1)[0] if var.endswith(("_text", "_count")) else var
                 if names.known(base) and names.is_global(base):

@@ -11,20 +11,18 @@ copied with only the year or a count changed is still a copy.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
+
+from gkassist.text import SENTENCE_END, nfkc, strip_marker
 
 DEFAULT_THRESHOLD = 85.0
 # Shorter fragments ("一是", "下一步") match everything and say nothing about copying.
 MIN_SENTENCE_CHARS = 8
 
 # A colon ends a piece too: a list's lead-in (「…仍存在以下不足：一是…」) must not hide its first item.
-_SENTENCE_END = re.compile(r"(?<=[。！？；!?;：:])|\n+")
-_MARKER = re.compile(
-    r"^(?:[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]+[）)]|\d+[.、．]|[一二三四五六七八九十]+、|第[一二三四五六七八九十]+[，,、]?)"
-)
+_SENTENCE_END = re.compile(f"(?<=[{SENTENCE_END}：:])|\n+")
 _NOISE = re.compile(r"[\s\W_]+")
 _DIGITS = re.compile(r"\d+")
 
@@ -42,8 +40,7 @@ def split_sentences(text: str) -> list[str]:
 
 
 def normalise(sentence: str) -> str:
-    text = unicodedata.normalize("NFKC", sentence).strip()
-    text = _MARKER.sub("", text)
+    text = strip_marker(nfkc(sentence).strip())
     text = _DIGITS.sub("#", text)
     return _NOISE.sub("", text)
 

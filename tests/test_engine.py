@@ -1,5 +1,8 @@
 """The engine: incremental checking equals a full check, many sessions in one process, threads,
-errors inside rule actions, and the compiled rules against a plain Python reading of the same rules."""
+errors inside rule actions, and the compiled rules against a plain Python reading of the same rules.
+
+Tests that hold for any evaluator run with each (``engine_name``); those about durable-rules'
+sessions run with durable-rules. tests/test_engine_differential.py compares the two evaluators."""
 
 from __future__ import annotations
 
@@ -14,12 +17,19 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_rules_catalogue import consistent, sample
 
-from gkassist import engine
-from gkassist.engine import EngineError, Validator, check, live_sessions
-from gkassist.facts import TEXT, TEXT_KEY, build_facts
+from gkassist.engine import EngineError, Validator, check, evaluator
+from gkassist.expressions import holds
+from gkassist.facts import build_facts
 from gkassist.form import FORM
 from gkassist.resources import rules_dir
-from gkassist.rulebook import default_rulebook, holds, load_rulebook
+from gkassist.rulebook import default_rulebook, load_rulebook
+from gkassist.vocabulary import TEXT, TEXT_KEY
+
+try:
+    from gkassist.engine import durable
+except ImportError:  # durable-rules is not installed, or does not load on this Python
+    durable = None
+needs_durable = pytest.mark.skipif(durable is None, reason="durable-rules does not import here")
 
 NUMBER_FIELDS = [f.id for f in FORM.fields.values() if f.kind == "count"]
 INPUT_NUMBERS = [f.id for f in FORM.input_fields() if f.kind == "count"]
@@ -29,10 +39,19 @@ def messages(findings) -> list[tuple[str, str]]:
     return [(f.code, f.message) for f in findings]
 
 
-def test_a_fixed_problem_disappears_at_once():
+@pytest.fixture(params=[pytest.param("durable", marks=needs_durable), "python"])
+def engine_name(request):
+    return request.param
+
+
+def live_sessions() -> int:
+    return evaluator("durable").live_sessions()
+
+
+def test_a_fixed_problem_disappears_at_once(engine_name):
     answers = {**sample(), "requests.new.natural": 3, "requests.carried.natural": 1,
                "requests.granted.natural": 2, "requests.carry_over.natural": 1}
-    with Validator(answers) as v:
+    with Validator(answers, engine=engine_name) as v:
         assert "N4" in [f.code for f in v.findings()]
         after = v.update({"requests.granted.natural": 3})
         assert "N4" not in [f.code for f in after]
@@ -41,8 +60,8 @@ def test_a_fixed_problem_disappears_at_once():
         assert len(n4) == 1 and n4[0].numbers["right"] == 5
 
 
-def test_clearing_an_answer_silences_its_rules_and_notes_come_and_go():
-    with Validator({**consistent(), "requests.new.total": 5}) as v:
+def test_clearing_an_answer_silences_its_rules_and_notes_come_and_go(engine_name):
+    with Validator({**consistent(), "requests.new.total": 5}, engine=engine_name) as v:
         assert "N2" in [f.code for f in v.findings()]
         assert "N2" not in [f.code for f in v.update({"requests.new.total": None})]
         noted = v.update({}, notes={"active.fees": "原表此格为「—」，按0计"})
@@ -50,8 +69,8 @@ def test_clearing_an_answer_silences_its_rules_and_notes_come_and_go():
         assert not [f for f in v.update({}, notes={"active.fees": None}) if f.code == "N1"]
 
 
-def test_previous_year_and_extra_facts_can_be_set_later():
-    with Validator(consistent()) as v:
+def test_previous_year_can_be_set_later(engine_name):
+    with Validator(consistent(), engine=engine_name) as v:
         assert "Y1" not in [f.code for f in v.findings()]
         found = v.set_previous({**consistent(), "requests.carry_over.natural": 4})
         assert [f.numbers["previous.carry_over"] for f in found if f.code == "Y1"] == [4]
@@ -75,11 +94,11 @@ def _random_change(rng: random.Random, answers: dict) -> dict:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_incremental_updates_always_equal_a_full_check(seed):
+def test_incremental_updates_always_equal_a_full_check(seed, engine_name):
     rng = random.Random(seed)
     answers = consistent()
     previous = {**consistent(), "requests.carry_over.natural": 2} if seed == 2 else None
-    with Validator(answers, previous) as v:
+    with Validator(answers, previous, engine=engine_name) as v:
         for _ in range(120):
             change = _random_change(rng, answers)
             for fid, value in change.items():
@@ -87,7 +106,7 @@ def test_incremental_updates_always_equal_a_full_check(seed):
                     answers.pop(fid, None)
                 else:
                     answers[fid] = value
-            assert messages(v.update(change)) == messages(check(answers, previous=previous))
+            assert messages(v.update(change)) == messages(check(answers, previous=previous, engine=engine_name))
 
 
 @pytest.fixture(scope="module")
@@ -96,22 +115,24 @@ def numbers_book():
     return load_rulebook([rules_dir() / "numbers.yaml"])
 
 
+@needs_durable
 def test_hundreds_of_sessions_in_one_process(numbers_book):
     base = live_sessions()
     for i in range(1100):  # more than durable-rules' 1024 live sessions per ruleset
         answers = {**consistent(), "requests.new.natural": i % 5}
-        found = [f.code for f in check(answers, rulebook=numbers_book)]
+        found = [f.code for f in check(answers, rulebook=numbers_book, engine="durable")]
         assert ("N4" in found) == (i % 5 != 3)
     assert live_sessions() == base
 
 
+@needs_durable
 def test_more_open_validators_than_engine_sessions_still_give_the_right_findings(numbers_book):
-    validators = [Validator({**consistent(), "requests.new.natural": i % 2 + 3}, rulebook=numbers_book)
-                  for i in range(1100)]
+    validators = [Validator({**consistent(), "requests.new.natural": i % 2 + 3}, rulebook=numbers_book,
+                            engine="durable") for i in range(1100)]
     try:
         for v in validators:
             v.findings()
-        assert live_sessions() <= engine.MAX_LIVE_SESSIONS
+        assert live_sessions() <= durable.MAX_LIVE_SESSIONS
         # the oldest ones gave their engine session up; they rebuild it when used again
         for i, v in enumerate(validators[:50]):
             codes = [f.code for f in v.update({"requests.carry_over.natural": 1})]
@@ -121,52 +142,49 @@ def test_more_open_validators_than_engine_sessions_still_give_the_right_findings
             v.close()
 
 
-def test_a_session_is_handed_on_empty_after_a_check():
-    # check() gives its session back for the next report after retracting the facts that fired,
-    # on the grounds that, every rule matching one fact, those are all a session keeps
+@needs_durable
+def test_a_check_gives_its_session_back():
+    base = live_sessions()
     answers = {**sample(), "requests.new.natural": 99, "active.normative.issued": 1,
                "active.normative.in_force": 0, "overview.intro": ""}
-    assert len(check(answers)) > 3
-    with engine._ENGINE.lock:
-        for ruleset, sids in engine._ENGINE.warm.items():
-            for sid in sids:
-                assert engine._ENGINE.host.get_facts(ruleset, sid) == [
-                    {"sid": sid, "id": engine._SENTINEL_KIND, "kind": engine._SENTINEL_KIND}]
-    assert [f.code for f in check(sample())] == [f.code for f in check(dict(sample()))]
+    assert len(check(answers, engine="durable")) > 3
+    assert live_sessions() == base
 
 
+@needs_durable
 def test_dropped_validators_give_their_sessions_back():
     base = live_sessions()
     for i in range(300):
-        Validator({**consistent(), "requests.new.natural": i % 4}).findings()
+        Validator({**consistent(), "requests.new.natural": i % 4}, engine="durable").findings()
     gc.collect()
     assert live_sessions() == base
 
 
+@needs_durable
 def test_memory_stays_flat_over_many_sessions(numbers_book):
     proc = psutil.Process()
     for _ in range(200):
-        check(consistent(), rulebook=numbers_book)
+        check(consistent(), rulebook=numbers_book, engine="durable")
     gc.collect()
     before = proc.memory_info().rss
     for i in range(1000):  # the benchmark runs 10,000
-        check({**consistent(), "requests.new.natural": i % 7}, rulebook=numbers_book)
+        check({**consistent(), "requests.new.natural": i % 7}, rulebook=numbers_book, engine="durable")
     gc.collect()
     assert proc.memory_info().rss - before < 10 * 1024 * 1024
 
 
-def test_threads_share_the_engine_safely():
+def test_threads_share_the_engine_safely(engine_name):
     errors: list[BaseException] = []
     expected = {i: messages(check({**consistent(), "requests.new.natural": i})) for i in range(4)}
 
     def work(k: int) -> None:
         try:
-            with Validator(consistent()) as v:
+            with Validator(consistent(), engine=engine_name) as v:
                 for n in range(40):
                     i = (k + n) % 4
                     got = messages(v.update({"requests.new.natural": i}))
                     assert got == expected[i]
-                    assert messages(check({**consistent(), "requests.new.natural": i})) == expected[i]
+                    assert messages(check({**consistent(), "requests.new.natural": i}, engine=engine_name)) == expected[i]
         except BaseException as err:  # reported by the main thread
             errors.append(err)
 
@@ -178,9 +196,9 @@ def test_threads_share_the_engine_safely():
     assert errors == []
 
 
-def test_findings_are_read_off_the_engine_without_running_python_actions(monkeypatch, tmp_path):
-    # durable-rules would swallow an action's exception into the session state; gkassist runs no
-    # actions at all (findings are read off the action queue), so a raising one changes nothing
+@needs_durable
+def test_an_exception_inside_a_durable_action_is_an_engine_error(monkeypatch, tmp_path):
+    # durable-rules swallows an action's exception into the session state: it must surface
     extra = tmp_path / "probe.yaml"
     extra.write_text(
         "rules:\n  - code: N99\n    severity: error\n    title: 探针\n    scope: each row of table 二 第（一）项\n"
@@ -189,43 +207,42 @@ def test_findings_are_read_off_the_engine_without_running_python_actions(monkeyp
     )
     book = load_rulebook([rules_dir() / "numbers.yaml", extra])
 
-    def failing_action(c):  # noqa: ANN001
-        raise RuntimeError("an action ran")
+    def failing_action(self, key):  # noqa: ANN001
+        def action(c):  # noqa: ANN001
+            raise RuntimeError("an action failed")
+        return action
 
-    monkeypatch.setattr(engine, "_noop", failing_action)  # what the new ruleset registers
+    monkeypatch.setattr(durable._Pool, "_action", failing_action)  # what the new ruleset registers
     answers = {**consistent(), "active.normative.issued": 1000, "active.normative.in_force": 1000}
-    assert [f.code for f in check(answers, rulebook=book)] == ["N99"]  # one batch for the whole report
-    with Validator(consistent(), rulebook=book) as v:
+    with pytest.raises(EngineError, match="an action failed"):
+        check(answers, rulebook=book, engine="durable")
+    with Validator(consistent(), rulebook=book, engine="durable") as v:
         assert v.findings() == []
-        after = v.update({"active.normative.issued": 1000, "active.normative.in_force": 1000})  # one fact
-        assert [f.message for f in after] == ["探针 1000"]
-        assert v.update({"active.normative.issued": 1}) == []
+        with pytest.raises(EngineError):
+            v.update({"active.normative.issued": 1000, "active.normative.in_force": 1000})
 
 
-def test_a_number_beyond_64_bits_is_checked_not_crashed():
-    # the batch goes to the engine as JSON written by orjson, whose integers stop at 64 bits
+def test_a_number_beyond_64_bits_is_checked_not_crashed(engine_name):
     answers = {**consistent(), "active.normative.issued": 10**30, "active.normative.in_force": 10**30}
-    codes = [f.code for f in check(answers)]
+    codes = [f.code for f in check(answers, engine=engine_name)]
     assert codes == [f.code for f in check({**consistent(), "active.normative.issued": 10**12,
-                                            "active.normative.in_force": 10**12})]
+                                            "active.normative.in_force": 10**12}, engine=engine_name)]
 
 
+@needs_durable
 def test_asserting_a_fact_the_session_holds_is_an_engine_error():
-    # the batch path calls the C core directly: its "already observed" code must still surface
     book = default_rulebook()
     answers = {**consistent(), "active.normative.issued": 1, "active.normative.in_force": 0}
     facts = build_facts(answers, book=book)
-    box = engine._SidBox()
-    with engine._ENGINE.lock:
-        ruleset = engine._ENGINE.ruleset(book)
-        engine._ENGINE.lend(box, ruleset)
-        try:
-            fired = {fact_id for _, fact_id in engine._ENGINE.assert_many(ruleset, box.sid, facts)}
-            assert fired  # facts a rule matched are kept by the session
-            with pytest.raises(EngineError, match="重复"):
-                engine._ENGINE.assert_many(ruleset, box.sid, [f for f in facts if f.id in fired])
-        finally:
-            engine._ENGINE.give_back(box)
+    matcher = evaluator("durable").matcher(book)
+    try:
+        matcher.sync(facts)
+        assert matcher.fired  # facts a rule matched are kept by the session
+        again = [f for f in facts if f.id in matcher.fired]
+        with matcher._session(), pytest.raises(EngineError, match="重复"):
+            matcher._apply([], again)
+    finally:
+        matcher.close()
 
 
 answers_strategy = st.dictionaries(
@@ -235,6 +252,7 @@ answers_strategy = st.dictionaries(
 ).map(lambda d: {k: (Decimal(v) if k == "active.fees" else v) for k, v in d.items()})
 
 
+@needs_durable
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     numbers=answers_strategy,
@@ -252,12 +270,12 @@ def test_the_engine_fires_exactly_where_the_rules_read_in_python_say(numbers, le
             answers[fid] = value
     previous = {**sample(), **dict(list(numbers.items())[::2])} if with_previous else None
     facts = build_facts(answers, previous, book=book)
-    run = engine._Run(book)
+    matcher = evaluator("durable").matcher(book)
     try:
-        run.sync(facts)
-        fired = {(fid, key) for fid, keys in run.fired.items() for key in keys}
+        matcher.sync(facts)
+        fired = {(fid, key) for fid, keys in matcher.fired.items() for key in keys}
     finally:
-        run.close()
+        matcher.close()
     expected = set()
     for fact in facts:
         for key, (rule, case) in book.cases_by_key.items():

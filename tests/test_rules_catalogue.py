@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from gkassist.answers import from_json
-from gkassist.engine import Finding, check
+from gkassist.engine import check
+from gkassist.findings import Finding
 
 FIXTURE = Path(__file__).parent / "fixtures" / "hongjiang-2024.session.json"
 

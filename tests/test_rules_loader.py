@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from test_rules_catalogue import consistent, one
 
-from gkassist import rulebook
+from gkassist import expressions, rulebook
 from gkassist.engine import check
 from gkassist.resources import rules_dir
 from gkassist.rulebook import RuleFileError, load_rulebook
@@ -152,8 +152,8 @@ def test_messages_keep_no_stray_spaces_from_folded_lines():
 
 
 def test_the_parser_never_evaluates():
-    parser = rulebook._Parser({}, {})
+    parser = expressions.Parser({}, {})
     for text in ("open('x')", "a.b()", "[x for x in y]", "lambda: 1", "a if b else c", "a ** 2", "a / 2"):
-        with pytest.raises(rulebook.ExprError):
+        with pytest.raises(expressions.ExprError):
             parser.parse_cond(text) if "==" in text else parser.parse_lin(text)
 

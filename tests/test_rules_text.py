@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 
 from gkassist import similarity
-from gkassist.facts import enumeration_breaks, parse_number
+from gkassist.features import enumeration_breaks
+from gkassist.phrases import say
+from gkassist.text import parse_int
 
 LAST_YEAR = "一是信息公开的及时性有待提高，部分栏目更新较慢。二是工作人员多为兼职，业务能力参差不齐。"
 
@@ -40,10 +42,10 @@ def test_new_text_is_not_a_copy():
     "text, breaks",
     [
         ("一是甲。二是乙。三是丙。", []),
-        ("二是乙。三是丙。", ["「二是」之前没有「一是」"]),
-        ("一是甲。三是丙。", ["「一是」之后是「三是」，缺少「二是」"]),
-        ("（一）甲（二）乙（四）丁", ["「（二）」之后是「（四）」，缺少「（三）」"]),
-        ("1. 甲\n2. 乙\n4. 丁", ["「2.」之后是「4.」，缺少「3.」"]),
+        ("二是乙。三是丙。", [("是", 0, 2)]),
+        ("一是甲。三是丙。", [("是", 1, 3)]),
+        ("（一）甲（二）乙（四）丁", [("（）", 2, 4)]),
+        ("1. 甲\n2. 乙\n4. 丁", [("1.", 2, 4)]),
         ("共公开3.5万条。一是甲。一是乙。", []),  # a decimal is no list item; a restarted list is fine
     ],
 )
@@ -51,6 +53,12 @@ def test_enumeration_breaks(text, breaks):
     assert enumeration_breaks(text) == breaks
 
 
+def test_a_break_is_described_by_its_markers():
+    late, skip = enumeration_breaks("二是乙。")[0], enumeration_breaks("（一）甲（二）乙（四）丁")[0]
+    assert late.describe() == say("checks", "enumeration_starts_late", found="二是", first="一是")
+    assert skip.describe() == say("checks", "enumeration_skips", before="（二）", found="（四）", missing="（三）")
+
+
 @pytest.mark.parametrize("text, value", [("3", 3), ("３", 3), ("十二", 12), ("两", 2), ("一百零五", 105), ("三点五", None)])
 def test_numbers_in_prose(text, value):
-    assert parse_number(text) == value
+    assert parse_int(text) == value

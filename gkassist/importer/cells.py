@@ -14,14 +14,14 @@ from functools import lru_cache
 from typing import Any
 
 from gkassist.form import FORM
-from gkassist.importer.normalise import norm
+from gkassist.text import fold
 
-# after norm(): dashes are folded to "-", full-width slash to "/"
+# after fold(): dashes are folded to "-", full-width slash to "/"
 _DASHES = frozenset({"/", "//", "-", "--", "---", "----", "------", "\\", "x", "X", "×", "…", "..."})
 _ZERO_WORDS = frozenset({"无", "没有", "零", "〇"})
 _UNITS = re.compile(r"(件|条|个|项|人次|次|万元|元)$")
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
-_GAP = norm(FORM.gap_marker)
+_GAP = fold(FORM.gap_marker)
 
 
 class CellError(Exception):
@@ -37,14 +37,14 @@ class CellValue:
 @lru_cache(maxsize=8192)
 def is_value(text: str) -> bool:
     """Whether a cell holds a number, or something a table prints in place of one."""
-    t = norm(text)
+    t = fold(text)
     if not t or t in _DASHES or t in _ZERO_WORDS or t == _GAP:
         return True
     return bool(_NUMBER.match(_UNITS.sub("", t)))
 
 
 def is_blank(text: str) -> bool:
-    return not norm(text)
+    return not fold(text)
 
 
 @lru_cache(maxsize=16384)
@@ -53,7 +53,7 @@ def read_cell(field_id: str, text: str) -> CellValue:
     from gkassist.answers import InputError, parse_answer
 
     shown = " ".join(text.split())
-    t = norm(text)
+    t = fold(text)
     if t == _GAP:
         return CellValue(None)
     zero: Any = Decimal("0") if FORM.field(field_id).kind == "money" else 0

@@ -14,7 +14,7 @@ from functools import cache
 
 from gkassist.form import FORM
 from gkassist.importer.model import formats
-from gkassist.importer.normalise import norm
+from gkassist.text import DIGIT_VALUES, NUMERALS, ORDINAL, fold, parse_int
 
 _YEAR = re.compile(r"((?:19|20)\d\d)\s*年(?:度)?")
 _EDGE = " \t:：,，、。.《》<>「」\"'“”()（）[]【】-—_|"
@@ -32,14 +32,14 @@ def is_title(line: str) -> bool:
     """A line that names the report and a year, shaped as a title rather than a sentence: it
     ends with 「年度报告」 (or 「年报」, maybe followed by a parenthetical) and has no clause
     punctuation — the opening sentence 「…现将…年度报告如下：」 is no title."""
-    n = norm(line)
+    n = fold(line)
     f = formats()
     core_n = re.sub(r"\([^()]*\)$", "", n)
     return (
         len(n) <= 80
         and not any(ch in n for ch in ",:;。")
-        and all(norm(w) in n for w in f["title_words"])
-        and any(core_n.endswith(norm(t)) for t in f["title_tails"])
+        and all(fold(w) in n for w in f["title_words"])
+        and any(core_n.endswith(fold(t)) for t in f["title_tails"])
         and bool(_YEAR.search(line))
     )
 
@@ -60,7 +60,7 @@ def parse_title(line: str) -> Title | None:
     if not agency:
         return None
     year = int(m.group(1))
-    return Title(line, agency, year, norm(line) == norm(FORM.title(agency, year)))
+    return Title(line, agency, year, fold(line) == fold(FORM.title(agency, year)))
 
 
 @cache
@@ -72,16 +72,8 @@ def _date_pattern() -> re.Pattern[str]:
 
 
 _SIGNATURE_DATE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*$")
-_CN_DATE = re.compile(r"^\s*([〇○零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})日\s*$")
-_CN_DIGIT = {ch: i for i, ch in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0}
-
-
-def _cn_small(text: str) -> int:
-    """一 … 三十一 (months and days)."""
-    if "十" not in text:
-        return _CN_DIGIT[text]
-    tens, _, ones = text.partition("十")
-    return (_CN_DIGIT[tens] if tens else 1) * 10 + (_CN_DIGIT[ones] if ones else 0)
+# 二〇二五年一月二十日: the year digit by digit, month and day as numbers
+_CN_DATE = re.compile(rf"^\s*([〇○零{NUMERALS[:-1]}]{{4}})年({ORDINAL})月({ORDINAL})日\s*$")
 
 
 def signature_date(line: str) -> str | None:
@@ -92,8 +84,11 @@ def signature_date(line: str) -> str | None:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).isoformat()
         m = _CN_DATE.match(line)
         if m:
-            year = int("".join(str(_CN_DIGIT[ch]) for ch in m.group(1)))
-            return dt.date(year, _cn_small(m.group(2)), _cn_small(m.group(3))).isoformat()
+            year = int("".join(str(DIGIT_VALUES[ch]) for ch in m.group(1)))
+            month, day = parse_int(m.group(2)), parse_int(m.group(3))
+            if month is None or day is None:
+                return None
+            return dt.date(year, month, day).isoformat()
     except (ValueError, KeyError):
         return None
     return None
@@ -117,12 +112,12 @@ def find_date(lines: list[str], signature: str | None = None) -> str | None:
 
 def is_metadata(line: str) -> bool:
     """A page-metadata line (「发布日期：…」「来源：…」) rather than a sentence of the report."""
-    n = norm(line)
+    n = fold(line)
     return bool(_date_pattern().search(line)) or bool(re.match(r"^[^:]{1,6}:[^:]{0,40}$", n)) and not n.endswith(":")
 
 
 def _bracketed(text: str) -> str:
-    return norm(text).replace("(", "[").replace(")", "]")
+    return fold(text).replace("(", "[").replace(")", "]")
 
 
 def cites_2019_basis(lines: list[str]) -> bool:
@@ -150,7 +145,7 @@ INFERRED_NOTE = "按机关名称推断，请核对"
 
 def infer_kind_and_level(agency: str) -> tuple[str | None, str | None]:
     """(meta.agency_kind, meta.level) as far as the agency's name shows them."""
-    name = norm(agency)
+    name = fold(agency)
     if _TOWNSHIP_END.search(name):
         return "township", "township"
     kind = "government" if _GOVERNMENT_END.search(name) else "department" if _DEPARTMENT_END.search(name) else None

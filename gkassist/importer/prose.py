@@ -10,57 +10,36 @@ them the whole of 五 is the problems. 六 is other_matters. Nothing is rewritte
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import cache, lru_cache
 
-from rapidfuzz.fuzz import ratio
-
 from gkassist.form import FORM
-from gkassist.importer.model import Item, Line, formats
-from gkassist.importer.normalise import SENTENCE_END, norm
+from gkassist.headings import field_of_heading
+from gkassist.importer.model import Item, Line
+from gkassist.text import ORDINAL, SENTENCE_END, fold, nfkc
 
-_SUBHEAD = re.compile(r"^(\(([一二三四五六七八九十]{1,2})\)|[一二三四五六七八九十]{1,2}、|\d{1,2}[.、])\s*(\S.*)$")
-_CHINESE_SUBHEAD = re.compile(r"^\([一二三四五六七八九十]{1,2}\)")
+_SUBHEAD = re.compile(rf"^(\(({ORDINAL})\)|{ORDINAL}、|\d{{1,2}}[.、])\s*(\S.*)$")
+_CHINESE_SUBHEAD = re.compile(rf"^\({ORDINAL}\)")
 _CUT = re.compile(r"[。:;,]")
 _MAX_TITLE = 24
-_FUZZY_MIN = 75
 
 
 @cache
-def _candidates(section: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    out = []
-    aliases = formats()["problems_aliases"] if section == "problems" else {}
-    for f in FORM.section_fields(section):
-        if section == "overview" and not f.topic:
-            continue
-        names = [norm(f.label), *(norm(a) for a in aliases.get(f.id, ()))]
-        out.append((f.id, tuple(dict.fromkeys(names))))
-    return tuple(out)
-
-
-def _strip_suffixes(t: str) -> str:
-    suffixes = [norm(s) for s in formats()["heading_suffixes"]]
-    changed = True
-    while changed:
-        changed = False
-        for s in suffixes:
-            if t.endswith(s) and len(t) > len(s) + 1:
-                t = t[: -len(s)]
-                changed = True
-    return t
+def _fields(section: str) -> tuple[str, ...]:
+    """The prose fields a sub-heading of ``section`` can head (一: the five topics)."""
+    return tuple(f.id for f in FORM.section_fields(section) if section != "overview" or f.topic)
 
 
 @lru_cache(maxsize=4096)
 def _subheading(text: str) -> tuple[str, str, bool] | None:
     """(title words, text after the heading on the same line, numbered （一）-style?) or None."""
-    t = unicodedata.normalize("NFKC", text).strip()
+    t = nfkc(text).strip()
     m = _SUBHEAD.match(t)
     if not m:
         return None
     body = m.group(3)
     cut = _CUT.search(body)
     title, rest = (body[: cut.start()], body[cut.end():].strip()) if cut else (body, "")
-    if not norm(title) or len(norm(title)) > _MAX_TITLE:
+    if not fold(title) or len(fold(title)) > _MAX_TITLE:
         return None
     if not cut and any(ch in body for ch in SENTENCE_END):
         return None
@@ -68,7 +47,7 @@ def _subheading(text: str) -> tuple[str, str, bool] | None:
     if rest:
         raw = text.strip()
         rest = raw[len(raw) - len(rest):] if raw.endswith(rest) else rest
-    return norm(title), rest, bool(_CHINESE_SUBHEAD.match(t))
+    return fold(title), rest, bool(_CHINESE_SUBHEAD.match(t))
 
 
 @lru_cache(maxsize=4096)
@@ -79,21 +58,8 @@ def field_of(text: str, section: str) -> tuple[str, str] | None:
     if not sub:
         return None
     title, rest, _ = sub
-    short = _strip_suffixes(title)
-    hits = {
-        fid
-        for fid, names in _candidates(section)
-        for name in names
-        if name in title or (len(short) >= 2 and short in name)
-    }
-    if len(hits) == 1:
-        return hits.pop(), rest
-    if hits:
-        return None
-    scored = sorted(((max(ratio(short, n) for n in names), fid) for fid, names in _candidates(section)), reverse=True)
-    if scored and scored[0][0] >= _FUZZY_MIN and (len(scored) == 1 or scored[1][0] < scored[0][0]):
-        return scored[0][1], rest
-    return None
+    fid = field_of_heading(title, _fields(section))
+    return (fid, rest) if fid is not None else None
 
 
 def is_topic_heading(text: str) -> bool:

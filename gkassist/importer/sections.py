@@ -10,7 +10,6 @@ starts that section, and the facts say how it was printed.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,11 +18,10 @@ from rapidfuzz.fuzz import ratio
 
 from gkassist.form import FORM
 from gkassist.importer.model import Item, Line, Table
-from gkassist.importer.normalise import norm
+from gkassist.text import ORDINAL, fold, nfkc
 
-_NUM = "一二三四五六七八九十"
-_TOP = re.compile(rf"^([{_NUM}]{{1,3}})\s*(?:、|\.|,|:|\s)\s*(\S.*)$")
-_SUB = re.compile(rf"^\(([{_NUM}]{{1,3}})\)\s*(\S.*)$")
+_TOP = re.compile(rf"^({ORDINAL})\s*(?:、|\.|,|:|\s)\s*(\S.*)$")
+_SUB = re.compile(rf"^\(({ORDINAL})\)\s*(\S.*)$")
 _TITLE_CUT = re.compile(r"[。:;]")
 # a top-level heading's words must be this close to a section title (0–100, rapidfuzz ratio);
 # a printed number that agrees adds _NUMBER_BONUS. Table 三's row 「一、本年新收政府信息公开申请数量」
@@ -60,7 +58,7 @@ class Split:
 
 
 def _section_titles() -> list[tuple[str, str, str]]:
-    return [(s.id, s.number, norm(s.title)) for s in FORM.sections if s.number]
+    return [(s.id, s.number, fold(s.title)) for s in FORM.sections if s.number]
 
 
 _TITLES = _section_titles()
@@ -69,7 +67,7 @@ _TITLES = _section_titles()
 @lru_cache(maxsize=4096)
 def match_heading(text: str) -> HeadingMatch | None:
     """The section ``text`` is the heading of, or None."""
-    t = unicodedata.normalize("NFKC", text).strip()
+    t = nfkc(text).strip()
     if not t:
         return None
     m = _TOP.match(t)
@@ -85,7 +83,7 @@ def match_heading(text: str) -> HeadingMatch | None:
     if cut:
         rest = title[cut.end():].strip()
         title = title[: cut.start()]
-    nt = norm(title)
+    nt = fold(title)
     if not nt or len(nt) > _MAX_TITLE:
         return None
     best_score, best = -1.0, None

@@ -21,10 +21,11 @@ from rapidfuzz.fuzz import ratio
 from gkassist.form import FORM
 from gkassist.importer.cells import CellError, is_blank, is_value, read_cell
 from gkassist.importer.model import Cell, Table, formats
-from gkassist.importer.normalise import core, norm
+from gkassist.importer.normalise import core
+from gkassist.text import ORDINAL, fold
 
 TABLES = ("active", "requests", "review")
-_ENUM = re.compile(r"^(\d{1,2}\.|\([一二三四五六七八九十]{1,2}\)|[一二三四五六七八九十]{1,2}、)")
+_ENUM = re.compile(rf"^(\d{{1,2}}\.|\({ORDINAL}\)|{ORDINAL}、)")
 _ROW_MIN = 70  # rapidfuzz ratio for a row label whose enumerator matches
 _LABEL_MIN = 80  # … and for one without an enumerator
 
@@ -111,25 +112,25 @@ def segments(table: Table) -> list[Segment]:
 
 @cache
 def _keywords() -> dict[str, frozenset[str]]:
-    active: set[str] = {norm(FORM.active_item_label)}
+    active: set[str] = {fold(FORM.active_item_label)}
     for b in FORM.active_blocks:
-        active.add(norm(b.heading))
+        active.add(fold(b.heading))
         active.update(core(r.label) for r in b.rows)
         active.update(core(c.label) for c in b.columns)
-    requests: set[str] = {norm(FORM.requests_note), norm(FORM.requests_applicant_header)}
+    requests: set[str] = {fold(FORM.requests_note), fold(FORM.requests_applicant_header)}
     for r in FORM.requests_rows:
         requests.add(core(r.label))
         requests.update(core(p) for p in r.path)
     requests.update(core(c.label) for c in FORM.requests_columns)
     if FORM.requests_columns[1].group:
-        requests.add(norm(FORM.requests_columns[1].group))
+        requests.add(fold(FORM.requests_columns[1].group))
     review: set[str] = set()
     for g in FORM.review_groups:
-        review.add(norm(g.label))
+        review.add(fold(g.label))
         if g.parent:
-            review.add(norm(g.parent))
+            review.add(fold(g.parent))
     review.update(core(c.label) for c in FORM.review_columns)
-    legacy = {norm(x) for x in formats()["legacy_2019"]["active_labels"]}
+    legacy = {fold(x) for x in formats()["legacy_2019"]["active_labels"]}
     active |= legacy
     shared = (active & requests) | (active & review) | (requests & review)
     return {
@@ -142,10 +143,10 @@ def _keywords() -> dict[str, frozenset[str]]:
 @cache
 def _start_markers() -> dict[str, str]:
     return {
-        norm(FORM.active_blocks[0].heading): "active",
-        norm(FORM.requests_note): "requests",
-        norm(FORM.requests_applicant_header): "requests",
-        norm(FORM.review_groups[0].label): "review",
+        fold(FORM.active_blocks[0].heading): "active",
+        fold(FORM.requests_note): "requests",
+        fold(FORM.requests_applicant_header): "requests",
+        fold(FORM.review_groups[0].label): "review",
     }
 
 
@@ -156,7 +157,7 @@ def classify(table: Table) -> str | None:
     for cell in table.cells():
         if is_value(cell.text):
             continue
-        n, c = norm(cell.text), core(cell.text)
+        n, c = fold(cell.text), core(cell.text)
         for t in TABLES:
             if n in kw[t] or c in kw[t]:
                 scores[t] += 1
@@ -172,7 +173,7 @@ def split_merged(table: Table) -> list[Table]:
         chunks: list[list[Cell]] = [[]]
         seen_value = False
         for cell in table.rows[0] if table.rows else []:
-            if seen_value and norm(cell.text) in markers:
+            if seen_value and fold(cell.text) in markers:
                 chunks.append([])
                 seen_value = False
             chunks[-1].append(cell)
@@ -181,7 +182,7 @@ def split_merged(table: Table) -> list[Table]:
     tables: list[list[list[Cell]]] = [[]]
     seen_value = False
     for row in table.rows:
-        if seen_value and row and norm(row[0].text) in markers:
+        if seen_value and row and fold(row[0].text) in markers:
             tables.append([])
             seen_value = False
         tables[-1].append(row)
@@ -207,9 +208,9 @@ def _match_label(label: str, expected: tuple[str, ...]) -> tuple[int | None, boo
     prints it (after punctuation is folded; a dropped trailing parenthetical is no alteration)."""
     if not label:
         return None, False
-    n, c = norm(label), core(label)
+    n, c = fold(label), core(label)
     for i, e in enumerate(expected):
-        if n == norm(e) or c == core(e):
+        if n == fold(e) or c == core(e):
             return i, True
     enum, rest = _enum(c)
     best, best_i = 0.0, None
@@ -278,8 +279,8 @@ def _assign(segs: list[Segment], expected: list[str], widths: list[int], skip: f
 
 
 def read_active(tables: list[Table], out: Reading) -> None:
-    legacy = {norm(x) for x in formats()["legacy_2019"]["active_labels"]}
-    texts = {norm(c.text) for t in tables for c in t.cells()}
+    legacy = {fold(x) for x in formats()["legacy_2019"]["active_labels"]}
+    texts = {fold(c.text) for t in tables for c in t.cells()}
     hits = sorted(texts & legacy)
     fact = _table_fact("active", present=bool(tables))
     if hits:
@@ -434,6 +435,6 @@ def _count_problem(table: str, label: str, got: int, want: int) -> str:
 def _shown(tables: Iterable[Table], wanted: set[str]) -> str:
     for t in tables:
         for c in t.cells():
-            if norm(c.text) in wanted:
+            if fold(c.text) in wanted:
                 return c.text
     return ""

@@ -20,8 +20,9 @@ from functools import lru_cache
 
 from gkassist.importer.cells import is_value
 from gkassist.importer.model import Cell, Document, Item, Line, Table
-from gkassist.importer.normalise import SENTENCE_END, clean_line
+from gkassist.importer.normalise import clean_line
 from gkassist.importer.sections import match_heading
+from gkassist.text import SENTENCE_END
 
 _PIPES = re.compile(r"^\|+$")
 _EMPTY_CELL = re.compile(r"^\s+\|$")

@@ -21,9 +21,7 @@ from typing import Any
 from rich.cells import cell_len
 
 from gkassist.form import FORM, Field, Form
-
-# Ordinals of the （一）（二）… sub-headings; a section has far fewer sub-headings than this.
-_ORDINALS = "一二三四五六七八九十"
+from gkassist.text import NUMERALS
 
 # Indentation of a nested table-三/四 row label in the txt layout, per level.
 TXT_INDENT = "  "
@@ -147,7 +145,7 @@ class _Builder:
                 continue  # optional and empty: left out, heading and all
             heading = None
             if headed:
-                heading = f"（{_ORDINALS[n]}）{f.label}"
+                heading = f"（{NUMERALS[n]}）{f.label}"  # a section has far fewer than ten
                 n += 1
             parts.append(Part(f.id, heading, text, gap))
         if not parts and self.gap_text:

@@ -84,22 +84,6 @@ CELL_MARGIN = Mm(1)
 # --- fonts and styles ---------------------------------------------------------------------------
 
 
-def _set_fonts(rpr: etree._Element, east_asia: str, latin: str | None = None) -> None:
-    """Name the fonts of a w:rPr explicitly; theme fonts would override them, so drop those."""
-    fonts = rpr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = OxmlElement("w:rFonts")
-        rpr.insert(0, fonts)  # rFonts comes first in CT_RPr
-    for attr in list(fonts.attrib):
-        if attr.endswith("Theme") or attr.endswith("theme"):
-            del fonts.attrib[attr]
-    latin = latin or east_asia
-    fonts.set(qn("w:ascii"), latin)
-    fonts.set(qn("w:hAnsi"), latin)
-    fonts.set(qn("w:cs"), latin)
-    fonts.set(qn("w:eastAsia"), east_asia)
-
-
 def _rpr_xml(
     east_asia: str, latin: str, size: Pt, spacing: int | None = None, color: str | None = None
 ) -> str:

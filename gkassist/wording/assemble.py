@@ -9,7 +9,6 @@ any marker the user typed is removed first — so it cannot skip or start at 二
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -17,13 +16,12 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from gkassist.text import FULL_STOPS, strip_marker
 from gkassist.wording.bank import STATUSES, Bank, get_bank
 from gkassist.wording.items import clean_item, ordinal, problem_title
-from gkassist.wording.normalise import strip_marker
 from gkassist.wording.slots import fill, unfilled_slots
 
 TEMPLATE = "section5.j2"
-_SENTENCE_INSIDE = re.compile(r"[。！？!?]")
 _END_PUNCT = "。；;，,.、 \t\n"
 
 
@@ -107,7 +105,7 @@ def _prepare(items: Sequence[str], auto: Mapping[str, str]) -> list[dict[str, st
     texts = [fill(clean_item(strip_marker(t)).rstrip(_END_PUNCT), auto) for t in items]
     texts = [t for t in texts if t]
     # short one-clause items read best joined by 「；」; items of several sentences need 「。」
-    end = "。" if any(_SENTENCE_INSIDE.search(t) for t in texts) else "；"
+    end = "。" if any(ch in t for t in texts for ch in FULL_STOPS) else "；"
     out = []
     for i, t in enumerate(texts):
         out.append({

@@ -27,7 +27,6 @@ CATEGORY_FILES = {"problem": "problems.yaml", "measure": "measures.yaml"}
 SLOTS_FILE = "slots.yaml"
 PHRASES_FILE = "phrases.yaml"
 STATUSES = ("done", "ongoing", "not_done")
-_KIND_NAME = {"problem": "问题", "measure": "措施"}
 
 
 class BankError(UserError):
@@ -455,8 +454,3 @@ def get_bank() -> Bank:
     """The installed bank, loaded once per process."""
     return load_bank()
 
-
-def kind_name(kind: str) -> str:
-    """问题 / 措施, for messages."""
-    _check_kind(kind)
-    return _KIND_NAME[kind]

@@ -11,32 +11,27 @@ forms the longest run 1, 2, 3 … in it.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
-import cn2an
+from gkassist.headings import field_of_heading
+from gkassist.text import CLAUSE_PUNCT, NUMERALS, ORDINAL, numeral, parse_int
 
-_CN = "一二三四五六七八九十"
 # A marker counts only at the start of the text, of a line, or after punctuation (「统一是」 is no marker).
-_BOUNDARY = r"(?:^|(?<=[\s。；;：:，,！!？?]))"
+_BOUNDARY = rf"(?:^|(?<=[\s{CLAUSE_PUNCT}]))"
 _FAMILIES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("是", re.compile(_BOUNDARY + rf"([{_CN}]{{1,3}})是")),
-    ("（一）", re.compile(_BOUNDARY + rf"[（(]([{_CN}]{{1,3}})[）)]")),
+    ("是", re.compile(_BOUNDARY + rf"({ORDINAL})是")),
+    ("（一）", re.compile(_BOUNDARY + rf"[（(]({ORDINAL})[）)]")),
     ("（1）", re.compile(_BOUNDARY + r"[（(](\d{1,2})[）)]")),
     ("1.", re.compile(_BOUNDARY + r"(\d{1,2})\s*[.．、](?!\d)")),
-    ("第一", re.compile(_BOUNDARY + rf"第([{_CN}]{{1,3}})[，,、：:]")),
+    ("第一", re.compile(_BOUNDARY + rf"第({ORDINAL})[，,、：:]")),
 )
 
 # sub-headings of 五 and what they head
 _HEADING = re.compile(
-    rf"(?:^|(?<=[\n。；;]))\s*[（(]([{_CN}])[）)]\s*([^\n。；;：:（(]{{2,24}}?)\s*(?:[：:。]|\n|$)"
+    rf"(?:^|(?<=[\n。；;]))\s*[（(]([{NUMERALS}])[）)]\s*([^\n。；;：:（(]{{2,24}}?)\s*(?:[：:。]|\n|$)"
 )
-_PART_WORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("rectification", ("上年", "上一年", "整改情况", "整改落实")),
-    ("other", ("其他需要报告", "其他事项")),
-    ("measures", ("改进措施", "整改措施", "改进情况", "措施", "下一步", "工作打算", "工作计划", "努力方向", "改进")),
-    ("problems", ("存在的", "问题", "不足")),
-)
+# the parts, by the field each sub-heading heads (the heading words are gkassist/headings.yaml's)
+_PARTS = {"problems": "problems", "measures": "measures", "rectification": "rectification", "other_matters": "other"}
 # the sentence that turns from problems to measures when there are no sub-headings
 _TRANSITION = re.compile(
     r"(?:下一步|针对(?:上述|以上|存在的)?(?:问题|不足)|今后|(?:\d{4}|明)年[，,]?\s*(?:我|本)[^\s，,。]{0,6}将|改进措施[：:])"
@@ -56,15 +51,6 @@ class Section5Parts:
     other_text: str = ""
 
 
-def _number(token: str) -> int | None:
-    if token.isdigit():
-        return int(token)
-    try:
-        return int(cn2an.cn2an(token, "strict"))
-    except (ValueError, KeyError, IndexError, TypeError):
-        return None
-
-
 def _longest_run(text: str) -> list[re.Match[str]]:
     """The markers of the enumeration style with the longest run 1, 2, 3 … in ``text``."""
     best: list[re.Match[str]] = []
@@ -72,7 +58,7 @@ def _longest_run(text: str) -> list[re.Match[str]]:
         run: list[re.Match[str]] = []
         candidate: list[re.Match[str]] = []
         for m in rx.finditer(text):
-            n = _number(m.group(1))
+            n = parse_int(m.group(1))
             if n == 1 and len(candidate) <= 1:
                 candidate = [m]  # (re)start: a run that has not got past 「一」 yet
             elif candidate and n == len(candidate) + 1:
@@ -113,11 +99,8 @@ def split_items(text: str) -> list[str]:
 
 
 def _part_of(heading: str) -> str | None:
-    h = unicodedata.normalize("NFKC", heading)
-    for part, words in _PART_WORDS:
-        if any(w in h for w in words):
-            return part
-    return None
+    fid = field_of_heading(heading, tuple(_PARTS))
+    return _PARTS[fid] if fid is not None else None
 
 
 def split_section5(text: str) -> Section5Parts:
@@ -174,7 +157,7 @@ def problem_title(item: str, limit: int = 30) -> str:
     """A short restatement of a problem (its first clause), for 「关于“…”的问题」."""
     text = clean_item(item)
     # a heading-style item 「强化审核：……」 is its own title
-    clauses = [c.strip() for c in re.split(r"[，,；;。：:！!？?]", text) if c.strip()]
+    clauses = [c.strip() for c in re.split(f"[{CLAUSE_PUNCT}]", text) if c.strip()]
     if not clauses:
         return ""
     title = clauses[0]
@@ -187,4 +170,4 @@ def problem_title(item: str, limit: int = 30) -> str:
 
 def ordinal(n: int) -> str:
     """1 → 一是, 12 → 十二是 (the enumeration reviewers expect in 五)."""
-    return f"{cn2an.an2cn(str(n))}是"
+    return f"{numeral(n)}是"

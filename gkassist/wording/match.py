@@ -1,7 +1,7 @@
 """Matching what the user types against the wording bank (rapidfuzz, character level).
 
-Chinese has no spaces, so rapidfuzz's token scorers see one token per sentence; the scoring here
-works on characters (see shared/notes/textual-and-rapidfuzz.md §4). For each phrasing and each
+Chinese has no spaces, so rapidfuzz's token scorers (which split on white space) see one token per
+sentence; the scoring here works on characters. For each phrasing and each
 category keyword ("choice") the surface similarity is the best of
 
 - ``partial_ratio``: a short fragment inside a longer phrase, or a keyword inside a long
@@ -33,6 +33,7 @@ from functools import cache
 
 from rapidfuzz import fuzz, process
 
+from gkassist.text import CLAUSE_PUNCT
 from gkassist.wording.bank import Bank, Category, Phrasing, _check_kind, get_bank
 from gkassist.wording.normalise import bigrams, normalise
 
@@ -59,7 +60,7 @@ GENERIC_WORDS = (
 )
 GENERIC_BIGRAMS = frozenset(w[i : i + 2] for w in GENERIC_WORDS.split() for i in range(len(w) - 1))
 
-_CLAUSE_SPLIT = re.compile(r"[，,；;。：:！!？?\n]+")
+_CLAUSE_SPLIT = re.compile(f"[{CLAUSE_PUNCT}\n]+")
 
 
 @dataclass(frozen=True)

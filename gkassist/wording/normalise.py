@@ -8,28 +8,17 @@ enumeration marker (一是, 1., （一）) is removed because every item starts 
 
 from __future__ import annotations
 
-import re
 import unicodedata
 
+from gkassist.text import LEADING_MARKER_RE, nfkc, strip_marker
 from gkassist.wording.slots import strip_slots
 
-# 一是 … 十是, 1. / 1、/ 1） / (1) / （一） / 第一， at the start of an item
-_ORDINAL_CN = "一二三四五六七八九十"
-LEADING_MARKER_RE = re.compile(
-    rf"^\s*(?:[{_ORDINAL_CN}]{{1,2}}是|第[{_ORDINAL_CN}]{{1,2}}[，,、:：]?|"
-    rf"[(（][{_ORDINAL_CN}\d]{{1,2}}[)）]|\d{{1,2}}\s*[.．、)）](?!\d))\s*"
-)
-
-
-def strip_marker(text: str) -> str:
-    """``text`` without a leading enumeration marker."""
-    return LEADING_MARKER_RE.sub("", text, count=1)
+__all__ = ["LEADING_MARKER_RE", "bigrams", "normalise", "strip_marker"]  # the markers: the interview's editor
 
 
 def normalise(text: str) -> str:
     """The characters of ``text`` that matching should look at."""
-    text = unicodedata.normalize("NFKC", text)
-    text = strip_marker(strip_slots(text))
+    text = strip_marker(strip_slots(nfkc(text)))
     # keep letters (CJK ideographs are letters, category Lo); drop digits, punctuation, symbols, space
     return "".join(ch for ch in text if unicodedata.category(ch)[0] == "L").lower()
 

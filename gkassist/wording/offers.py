@@ -115,7 +115,9 @@ def copied_from_last_year(text: str, previous: Mapping[str, Any] | None, *,
                           threshold: float = similarity.DEFAULT_THRESHOLD) -> list[similarity.SentenceMatch]:
     """Sentences of ``text`` (an item being written) that repeat last year's 五 almost word for word.
 
-    The same comparison as rule Y3 (``gkassist.similarity``), for a warning while the user types.
+    The same comparison as rule Y3 (``gkassist.similarity``), for a warning while the user types;
+    pass Y3's own threshold, ``default_rulebook().similarity_threshold("Y3")``, so that the warning
+    and the rule agree when rules/previous.yaml changes it.
     """
     prev = last_year_text(previous)
     return similarity.near_copies(text, prev, threshold=threshold) if prev and text.strip() else []

@@ -10,9 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-# A slot name is a short run of CJK / word characters in ASCII braces. Full-width braces are
-# accepted too because an input method may produce them when a user types a slot by hand.
-SLOT_RE = re.compile(r"[{｛]([^{}｛｝\s，。；：、]{1,12})[}｝]")
+from gkassist.text import SLOT_RE  # what a slot looks like (also the interview's editor and rule W7)
 
 
 def slot_names(text: str) -> list[str]:

@@ -1,0 +1,242 @@
+"""The durable-rules evaluator: the only module that imports durable_rules.
+
+Each rule case is registered as one durable-rules rule (``Case.pattern``, compiled by the
+rulebook) whose action records (rule case, fact id); a report's facts are asserted into a
+session of their own, through durable-rules' documented host API (``assert_facts``,
+``retract_facts``, ``get_state``, ``update_state``, ``delete_state``).
+
+Traps this module contains (durable-rules 2.0.28, its last release; each verified on it):
+- ``Host()`` starts two timer threads that run queued actions outside our lock; ``_SyncHost``
+  switches them off, so actions run inside the call that queued them;
+- each ruleset is registered once per process (re-registering leaks some 2 MB and cannot be
+  undone), under its rulebook's digest;
+- every call goes under one lock (the C core is not thread-safe; Textual workers call us);
+- at most 1024 live sessions per ruleset: a session id is reused after ``delete_state``, and the
+  ``Validator`` idle longest gives its session up when the pool is full (``MAX_LIVE_SESSIONS``);
+- a fact no rule matches is dropped, and a batch holding one raises ``MessageNotHandledException``
+  with the actions of the others still queued: ``update_state`` with the session's own state runs
+  them (the patterns' kind guard keeps rules off that state document, which would otherwise fire
+  them forever);
+- an action takes exactly one parameter (two makes durable-rules treat it as asynchronous), and an
+  exception inside it is swallowed into the state's ``exception``: read it and raise;
+- ``delete_state`` on a session in which no fact was ever stored aborts the process with a double
+  free: every session starts with a sentinel fact that a sentinel rule matches.
+"""
+
+from __future__ import annotations
+
+import collections
+import copy
+import functools
+import importlib.metadata
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from durable import engine as _dr
+
+from gkassist.engine.base import EngineError, Evaluator, Matcher
+from gkassist.facts import Fact
+from gkassist.rulebook import Rulebook
+
+# below durable-rules' hard limit of 1024 live sessions per ruleset
+MAX_LIVE_SESSIONS = 1000
+SENTINEL_KIND = "gkassist.session"
+_SENTINEL_RULE = "__session_open__"
+
+
+class _SyncHost(_dr.Host):
+    # durable-rules has no documented switch for its dispatcher threads; overriding the hook that
+    # starts them is the one way to keep every action inside the (locked) call that queued it
+    def _run(self) -> None:
+        pass
+
+
+class _SidBox:
+    """A session id lent to one matcher; the pool may take it back (``sid = None``)."""
+
+    __slots__ = ("sid", "ruleset")
+
+    def __init__(self) -> None:
+        self.sid: str | None = None
+        self.ruleset: str | None = None
+
+
+class _Pool:
+    """The process-wide host, its rulesets and sessions, and the (case, fact) pairs just fired."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self.host: _SyncHost | None = None
+        self.rulesets: dict[str, str] = {}  # rulebook digest → ruleset name
+        self.live: collections.OrderedDict[tuple[str, str], _SidBox] = collections.OrderedDict()
+        self.free: dict[str, list[str]] = {}  # ids of deleted sessions, to be used again
+        self.counter = 0
+        self.fired: list[tuple[str, str]] = []  # filled by the actions during one call
+        # sessions of matchers that were dropped unclosed, given back at the next call (never from
+        # the garbage collector's callback, which may run in the middle of another engine call)
+        self.orphans: collections.deque[_SidBox] = collections.deque()
+
+    def ruleset(self, book: Rulebook) -> str:
+        name = self.rulesets.get(book.digest)
+        if name is not None:
+            return name
+        if self.host is None:
+            self.host = _SyncHost()
+        name = f"gkassist_{book.digest}"
+        definition = copy.deepcopy(book.engine_definition())  # durable-rules mutates what it gets
+        for key, rule in definition.items():
+            rule["run"] = self._action(key)
+        definition[_SENTINEL_RULE] = {"all": [{"m": {"kind": SENTINEL_KIND}}], "run": _sentinel}
+        self.host.register_rulesets({name: definition})
+        self.rulesets[book.digest] = name
+        return name
+
+    def _action(self, key: str):  # noqa: ANN202 - durable-rules' action: one parameter
+        fired = self.fired
+
+        def action(c):  # noqa: ANN001
+            fired.append((key, c.m.id))
+
+        return action
+
+    # sessions -------------------------------------------------------------------------------------
+
+    def release_orphans(self) -> None:
+        while self.orphans:
+            self.give_back(self.orphans.popleft())
+
+    def lend(self, box: _SidBox, ruleset: str) -> None:
+        if len(self.live) >= MAX_LIVE_SESSIONS:
+            (old_rs, old_sid), old_box = self.live.popitem(last=False)
+            self._delete(old_rs, old_sid)
+            old_box.sid = None
+        pool = self.free.setdefault(ruleset, [])
+        if pool:
+            sid = pool.pop()
+        else:
+            self.counter += 1
+            sid = f"s{self.counter}"
+        # a stored fact makes delete_state safe later (see the module docstring)
+        self.call(self.host.assert_fact, ruleset, {"sid": sid, "id": SENTINEL_KIND, "kind": SENTINEL_KIND})
+        box.sid, box.ruleset = sid, ruleset
+        self.live[(ruleset, sid)] = box
+
+    def touch(self, box: _SidBox) -> None:
+        self.live.move_to_end((box.ruleset, box.sid))
+
+    def give_back(self, box: _SidBox) -> None:
+        if box.sid is None or box.ruleset is None:
+            return
+        key = (box.ruleset, box.sid)
+        if self.live.get(key) is box:
+            del self.live[key]
+            self._delete(box.ruleset, box.sid)
+        box.sid = None
+
+    def _delete(self, ruleset: str, sid: str) -> None:
+        assert self.host is not None
+        try:
+            self.host.delete_state(ruleset, sid)
+        except Exception as err:
+            raise EngineError(f"规则引擎无法清除会话 {sid}：{err}") from err
+        self.free.setdefault(ruleset, []).append(sid)
+
+    # calls ----------------------------------------------------------------------------------------
+
+    def call(self, method: Any, ruleset: str, payload: Any) -> list[tuple[str, str]]:
+        """One host call; the (case key, fact id) pairs its actions recorded."""
+        assert self.host is not None
+        self.fired.clear()
+        state = None
+        try:
+            state = method(ruleset, payload)
+        except _dr.MessageNotHandledException:
+            # a fact that matches no rule (most facts): dropped; the batch's other actions are
+            # still queued — running them is update_state's documented side effect
+            sid = payload[0]["sid"] if isinstance(payload, list) else payload["sid"]
+            state = self.host.get_state(ruleset, sid)
+            self.host.update_state(ruleset, dict(state))
+            state = self.host.get_state(ruleset, sid)
+        except _dr.MessageObservedException as err:
+            raise EngineError("规则引擎拒绝了重复的事实") from err
+        if isinstance(state, dict) and state.get("exception"):
+            raise EngineError(f"规则引擎的动作出错：{state['exception']}")
+        fired = list(self.fired)
+        self.fired.clear()
+        return fired
+
+
+def _sentinel(c):  # noqa: ANN001 - the sentinel rule's action: nothing to record
+    pass
+
+
+_POOL = _Pool()
+
+
+def _docs(sid: str, facts: list[Fact]) -> list[dict[str, Any]]:
+    docs = []
+    for fact in facts:
+        doc = fact.engine_fact()
+        doc["sid"] = sid
+        docs.append(doc)
+    return docs
+
+
+class DurableMatcher(Matcher):
+    def __init__(self, book: Rulebook) -> None:
+        super().__init__(book)
+        self.box = _SidBox()
+
+    @contextmanager
+    def _session(self) -> Iterator[bool]:
+        with _POOL.lock:
+            _POOL.release_orphans()
+            ruleset = _POOL.ruleset(self.book)
+            if self.box.sid is not None and self.box.ruleset == ruleset:
+                _POOL.touch(self.box)
+                yield False
+            else:
+                _POOL.lend(self.box, ruleset)
+                yield True
+
+    def _apply(self, gone: list[str], added: list[Fact]) -> list[tuple[str, str]]:
+        ruleset, sid = self.box.ruleset, self.box.sid
+        assert ruleset is not None and sid is not None and _POOL.host is not None
+        # the session keeps only the facts a rule matched: the others were dropped on arrival
+        stored = [{"sid": sid, "id": fid} for fid in gone if fid in self.fired]
+        if stored:
+            _POOL.call(_POOL.host.retract_facts, ruleset, stored)  # one-fact rules: retracting fires nothing
+        if not added:
+            return []
+        return _POOL.call(_POOL.host.assert_facts, ruleset, _docs(sid, added))
+
+    def _abandon(self) -> None:
+        _POOL.give_back(self.box)
+
+    def _release(self) -> None:
+        with _POOL.lock:
+            _POOL.give_back(self.box)
+
+    def release_when_dropped(self) -> Callable[[], None]:
+        return functools.partial(_POOL.orphans.append, self.box)  # deque.append is atomic
+
+
+class DurableEvaluator(Evaluator):
+    name = "durable"
+
+    def __init__(self) -> None:
+        try:
+            version = importlib.metadata.version("durable-rules")
+        except importlib.metadata.PackageNotFoundError:
+            version = "?"
+        self.label = f"durable-rules {version}"
+
+    def matcher(self, book: Rulebook) -> Matcher:
+        return DurableMatcher(book)
+
+    def live_sessions(self) -> int:
+        with _POOL.lock:
+            _POOL.release_orphans()
+            return len(_POOL.live)

@@ -1,0 +1,230 @@
+"""Findings: what a check reports, in which order, how it is labelled, grouped and worded.
+
+Plain data and functions with no engine behind them: both evaluators, ``gkassist check`` and the
+interview use this module, and importing it starts no rule engine.
+
+- :class:`Finding` is one rule case that fires on one fact, its message filled in.
+- Order: by section in report order, most severe first within a section, then rule order and the
+  fact's place in the report (:func:`sort_key`).
+- Labels of the severities (错误 / 警告 / 提示 / 建议) come from ``prompts/ui.yaml``.
+- :func:`render` fills a rule case's message from a fact: ``{name}`` is a value, ``{name:label}``
+  its label, ``{left:terms}`` the sum spelled out; money and dates shown as people write them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from gkassist.errors import UserError
+from gkassist.expressions import Cmp, Lin, eval_lin
+from gkassist.form import FORM
+from gkassist.phrases import phrases
+from gkassist.vocabulary import PLACEHOLDER, SCOPES, SEVERITIES, feature_text, name_label
+
+if TYPE_CHECKING:
+    from gkassist.facts import Fact
+    from gkassist.rulebook import Case, Rule, Rulebook
+
+SEVERITY_ORDER = {s: i for i, s in enumerate(SEVERITIES)}
+KINDS = ("finding", "suggestion")  # a suggestion (wording rules) is an offer, not a fault
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: str  # "error" | "warning" | "hint"
+    fields: tuple[str, ...]
+    message: str
+    section: str  # form section id the finding belongs to
+    numbers: dict = field(default_factory=dict, compare=False, hash=False)  # what the message names
+    kind: str = "finding"  # or "suggestion" (wording rules)
+
+
+# --- labels -------------------------------------------------------------------------------------------
+
+
+@cache
+def severity_labels() -> Mapping[str, str]:
+    """Severity (and ``suggestion``) → the word a reader sees, from ``prompts/ui.yaml``."""
+    labels = phrases("ui").get("severity") or {}
+    missing = [k for k in (*SEVERITIES, "suggestion") if not isinstance(labels.get(k), str)]
+    if missing:
+        raise UserError(f"prompts/ui.yaml 的 severity 下缺少 {'、'.join(missing)} 的说法，请补上。")
+    return dict(labels)
+
+
+def label_of(finding: Finding) -> str:
+    """错误 / 警告 / 提示 for a finding, 建议 for a suggestion."""
+    labels = severity_labels()
+    return labels["suggestion"] if finding.kind != "finding" else labels[finding.severity]
+
+
+# --- order, grouping, keys -------------------------------------------------------------------------
+
+_SECTION_RANK = {s.id: i for i, s in enumerate(FORM.sections)}
+
+
+def section_rank(section: str) -> int:
+    return _SECTION_RANK.get(section, len(_SECTION_RANK))
+
+
+def sort_key(finding: Finding, rule_order: int, fact_order: tuple[int, ...], case_key: str) -> tuple:
+    """Report order: section, most severe first, the rule's place in the catalogue, the fact's in the report."""
+    return (section_rank(finding.section), SEVERITY_ORDER[finding.severity], rule_order, fact_order, case_key)
+
+
+def by_section(findings: Iterable[Finding]) -> list[tuple[str, list[Finding]]]:
+    """Runs of findings of one section, in the order given (sorted findings: one run per section)."""
+    out: list[tuple[str, list[Finding]]] = []
+    for f in findings:
+        if not out or out[-1][0] != f.section:
+            out.append((f.section, []))
+        out[-1][1].append(f)
+    return out
+
+
+def count_by_severity(findings: Iterable[Any]) -> dict[str, int]:
+    """How many findings of each severity (suggestions are not counted)."""
+    out = dict.fromkeys(SEVERITIES, 0)
+    for f in findings:
+        if getattr(f, "kind", "finding") == "finding" and f.severity in out:
+            out[f.severity] += 1
+    return out
+
+
+def finding_key(f: Any) -> tuple[str, tuple[str, ...]]:
+    """What makes a finding "the same one" across checks: its code and the fields it names."""
+    return (f.code, tuple(f.fields))
+
+
+def touching(findings: Iterable[Any], fields: Iterable[str]) -> list[Any]:
+    """Findings that name one of ``fields`` or a total computed from them."""
+    wanted = set(fields)
+    for f in list(wanted):
+        wanted.update(FORM.dependents(f))
+    return [f for f in findings if wanted & set(f.fields)]
+
+
+# --- messages ---------------------------------------------------------------------------------------
+
+
+
+def _unit_of(name: str, fact: Fact) -> str | None:
+    if name in fact.units:
+        return fact.units[name]
+    fid = name[len("previous."):] if name.startswith("previous.") else name
+    f = FORM.fields.get(fid)
+    if f is not None and f.kind in ("money", "date"):
+        return f.kind
+    return None
+
+
+def _display(value: Any, unit: str | None) -> str:
+    if value is None:
+        return "—"
+    if unit == "money" and isinstance(value, int):
+        return _yuan_to_wan_text(value)
+    if unit == "date" and isinstance(value, int) and value > 10000000:
+        return f"{value // 10000}年{value // 100 % 100}月{value % 100}日"
+    return str(value)
+
+
+def _yuan_to_wan_text(value: int) -> str:
+    wan = Decimal(value) / 10000
+    text = format(wan.normalize(), "f")
+    return text
+
+
+def _number_value(value: Any, unit: str | None) -> Any:
+    """The value as ``Finding.numbers`` gives it: money in 万元 (Decimal), dates as YYYY-MM-DD."""
+    if value is None:
+        return None
+    if unit == "money" and isinstance(value, int):
+        return Decimal(value) / 10000
+    if unit == "date" and isinstance(value, int) and value > 10000000:
+        return f"{value // 10000:04d}-{value // 100 % 100:02d}-{value % 100:02d}"
+    return value
+
+
+def _side_unit(lin: Lin, fact: Fact, book: Rulebook) -> str | None:
+    units = {_unit_of(n, fact) for n in lin.names()}
+    units |= {("money" if book.tables[lk.table].unit == "万元" else None) for lk, _ in lin.lookups}
+    for u in ("money", "date"):
+        if u in units:
+            return u
+    return None
+
+
+def _terms_text(lin: Lin, fact: Fact, env: Mapping[str, Any], book: Rulebook, unit: str | None) -> str:
+    parts: list[str] = []
+    for name, coef in lin.terms:
+        label = name_label(name, fact.kind)
+        value = _display(env.get(name), _unit_of(name, fact))
+        term = f"{label} {value}" if abs(coef) == 1 else f"{abs(coef)} × {label} {value}"
+        parts.append(("+ " if coef > 0 else "− ") + term)
+    for lk, coef in lin.lookups:
+        entry = book.tables[lk.table].values.get(env.get(lk.key))  # type: ignore[arg-type]
+        parts.append(("+ " if coef > 0 else "− ") + _display(entry, unit))
+    if lin.const:
+        parts.append(("+ " if lin.const > 0 else "− ") + str(abs(lin.const)))
+    text = " ".join(parts)
+    return text[2:] if text.startswith("+ ") else text
+
+
+def render(rule: Rule, case: Case, fact: Fact, book: Rulebook) -> Finding:
+    """The finding of one rule case on one fact, its message filled in from the fact."""
+    env: dict[str, Any] = dict(fact.values)
+    scope = SCOPES.get(rule.scope)
+    groups = dict(scope.groups) if scope else {}
+    numbers: dict[str, Any] = {}
+    computed: dict[str, tuple[Any, str | None]] = {}
+    check = case.check
+    if isinstance(check, Cmp) and isinstance(check.left, Lin) and isinstance(check.right, Lin):
+        left = eval_lin(check.left, env, book.tables)
+        right = eval_lin(check.right, env, book.tables)
+        unit = _side_unit(check.left, fact, book) or _side_unit(check.right, fact, book)
+        computed["left"] = (left, unit)
+        computed["right"] = (right, unit)
+        computed["diff"] = (abs(left - right) if left is not None and right is not None else None, unit)
+    for name, lin in case.values.items():
+        computed[name] = (eval_lin(lin, env, book.tables), _side_unit(lin, fact, book))
+    for name, members in groups.items():
+        if name not in computed:
+            computed[name] = (eval_lin(Lin(tuple((m, 1) for m in members)), env, book.tables), None)
+
+    def fill(m) -> str:  # noqa: ANN001
+        var, fmt = m[1], m[2]
+        if fmt == "label":
+            split = feature_text(var)
+            return name_label(split or var, fact.kind)
+        if fmt == "terms" and isinstance(check, Cmp):
+            side = check.left if var == "left" else check.right
+            assert isinstance(side, Lin)
+            return _terms_text(side, fact, env, book, computed[var][1])
+        if var in computed:
+            value, unit = computed[var]
+        elif var in fact.values:
+            value, unit = fact.values[var], _unit_of(var, fact)
+        elif var in fact.labels:
+            value, unit = fact.labels[var], None
+        else:
+            value, unit = None, None
+        numbers[var] = _number_value(value, unit)
+        return _display(value, unit)
+
+    message = PLACEHOLDER.sub(fill, case.message)
+    fields: list[str] = []
+    for name in rule.reads:
+        members = groups.get(name, (name,))
+        if not any(m in case.names for m in (name, *members)):
+            continue
+        for member in members:
+            for fid in fact.fields.get(member, ()):
+                if fid not in fields:
+                    fields.append(fid)
+    section = rule.section or fact.section or "meta"
+    return Finding(rule.code, case.severity, tuple(fields), message, section, numbers, rule.kind)

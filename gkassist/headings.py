@@ -1,0 +1,66 @@
+"""Which form field a printed sub-heading heads: 一's five topics, 五's parts.
+
+Reports word their sub-headings freely (「（二）改进措施」「下一步工作打算」「（四）平台建设情况」). The
+form's labels and the variants in ``headings.yaml`` are the one set of heading words; the importer
+reads published reports with it, and the 五 splitter (``wording/items.py``) last year's 五 or 五
+written as prose.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cache
+from importlib import resources
+
+import yaml
+from rapidfuzz.fuzz import ratio
+
+from gkassist.form import FORM
+from gkassist.text import fold
+
+# below this closeness (0–100) a sub-heading names no field
+FUZZY_MIN = 75
+
+
+@cache
+def _data() -> dict:
+    return yaml.safe_load(resources.files("gkassist").joinpath("headings.yaml").read_text(encoding="utf-8"))
+
+
+@cache
+def names(field_id: str) -> tuple[str, ...]:
+    """A field's heading words, folded: its label, then the variants reports use."""
+    aliases = _data()["aliases"].get(field_id, ())
+    return tuple(dict.fromkeys(fold(n) for n in (FORM.field(field_id).label, *aliases)))
+
+
+def _strip_suffixes(title: str) -> str:
+    suffixes = [fold(s) for s in _data()["suffixes"]]
+    changed = True
+    while changed:
+        changed = False
+        for s in suffixes:
+            if title.endswith(s) and len(title) > len(s) + 1:
+                title = title[: -len(s)]
+                changed = True
+    return title
+
+
+def field_of_heading(title: str, field_ids: Sequence[str]) -> str | None:
+    """The one field of ``field_ids`` that a sub-heading's words (numbering removed) name, else None.
+
+    A field whose heading word is in the title, or whose word contains the title (without a
+    trailing 情况/工作 …), is named; two such fields are ambiguous. Without one, the closest field
+    by rapidfuzz ratio, if close enough and closer than any other.
+    """
+    title = fold(title)
+    short = _strip_suffixes(title)
+    hits = {fid for fid in field_ids for n in names(fid) if n in title or (len(short) >= 2 and short in n)}
+    if len(hits) == 1:
+        return hits.pop()
+    if hits:
+        return None
+    scored = sorted(((max(ratio(short, n) for n in names(fid)), fid) for fid in field_ids), reverse=True)
+    if scored and scored[0][0] >= FUZZY_MIN and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+        return scored[0][1]
+    return None

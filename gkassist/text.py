@@ -1,0 +1,132 @@
+"""Chinese text basics, in one place: numerals, sentence ends, normalising, list markers, slots.
+
+Everything outside the screens reads Chinese text with these (the importer, the wording bank, the
+text features of the rules, similarity, typed answers), so that "where a sentence ends", "what a
+list marker is" and "what number 十二 is" have one answer.
+
+- Numerals: ``NUMERALS`` (一 … 十, which build the markers 一是, （十二）, 二十一、 …),
+  ``DIGIT_VALUES`` (a numeral read digit by digit, 二〇二四), :func:`parse_int` (the one cn2an
+  wrapper) and :func:`numeral` (12 → 十二).
+- Sentences: ``FULL_STOPS`` end a sentence; ``SENTENCE_END`` also counts the semicolon, which ends
+  an item of an enumeration as published reports write them (「一是…；二是…。」); ``CLAUSE_PUNCT``
+  is every mark that ends a clause.
+- Normalising: :func:`nfkc` (full-width forms to plain), :func:`compact` (also no white space),
+  :func:`fold` (the comparison form of a label: punctuation folded too).
+- List markers: ``LEADING_MARKER_RE`` / :func:`strip_marker` (一是, 第一，, （一）, (1), 1., 1、, 1）, 一、
+  at the start of an item).
+- Slots: ``SLOT`` / ``SLOT_RE``, the ``{栏目名}`` placeholders of the standard wording.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# --- numerals -------------------------------------------------------------------------------------
+
+NUMERALS = "一二三四五六七八九十"
+# a numeral of a list marker or heading: 一 … 十, 十一 … 九十九
+ORDINAL = f"[{NUMERALS}]{{1,3}}"
+# digits as a year or a date is written digit by digit (二〇二四年), financial forms included
+DIGIT_VALUES = {
+    "零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "三": 3, "叁": 3, "四": 4, "肆": 4,
+    "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9,
+}
+
+
+def parse_int(text: str) -> int | None:
+    """A whole number written in digits (full-width too) or Chinese numerals, else None.
+
+    「3」「３」「十二」「两」「一百零五」「二〇二四」 → 3, 3, 12, 2, 105, 2024. cn2an's ``normal`` mode:
+    the numerals people write, 两 and 〇 included (its ``strict`` mode refuses those, and gives
+    the same answer as ``normal`` for everything else a list marker or a count can hold).
+    """
+    text = nfkc(text).strip()
+    if not text:
+        return None
+    if text.isdigit():
+        return int(text)
+    import cn2an  # imported late: it takes a fifth of a second, and most numbers are digits
+
+    try:
+        value = cn2an.cn2an(text, "normal")
+    except Exception:  # cn2an signals "not a numeral" with assorted exception types
+        return None
+    if isinstance(value, float):
+        if not value.is_integer():
+            return None
+        value = int(value)
+    return value if isinstance(value, int) else None
+
+
+def numeral(n: int) -> str:
+    """12 → 十二 (as list markers and headings write a number)."""
+    import cn2an
+
+    return cn2an.an2cn(str(n))
+
+
+# --- sentences ------------------------------------------------------------------------------------
+
+FULL_STOPS = "。！？!?"
+SENTENCE_END = FULL_STOPS + "；;"
+CLAUSE_PUNCT = "，,；;。：:！!？?"
+
+
+# --- normalising ----------------------------------------------------------------------------------
+
+
+def nfkc(text: str) -> str:
+    """Full-width digits, letters, spaces and punctuation → their plain forms (「１２，３」→ "12,3")."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def compact(text: str) -> str:
+    """NFKC without any white space: what counting characters and finding words look at."""
+    return "".join(nfkc(text).split())
+
+
+# NFKC already folds （）：，；！？ and full-width digits/letters; what it leaves alone is folded here.
+_FOLD = str.maketrans(
+    {
+        "“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "「": '"', "」": '"',
+        "〔": "[", "〕": "]", "【": "[", "】": "]", "［": "[", "］": "]",
+        "—": "-", "–": "-", "－": "-", "―": "-", "─": "-",
+        "／": "/", "．": ".", "﹒": ".", "，": ",", "、": "、",
+    }
+)
+_SPACE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=8192)
+def fold(text: str) -> str:
+    """The comparison form of a label: NFKC, quotes/brackets/dashes folded, no white space at all.
+
+    Published copies mix full-width and half-width punctuation, curly and straight quotes, and
+    stray spaces (a scrape turned 「商业企业」 into 「商业 企业」).
+    """
+    return _SPACE.sub("", nfkc(text).translate(_FOLD))
+
+
+# --- list markers ---------------------------------------------------------------------------------
+
+# 一是 … 十是, 第一，, （一）/(1), 1. / 1、/ 1）/ 1), 一、 at the start of an item (a digit right after
+# 「1.」 makes it a number such as 1.5, not a marker)
+LEADING_MARKER_RE = re.compile(
+    rf"^\s*(?:{ORDINAL}是|第{ORDINAL}[，,、:：]?|[(（](?:{ORDINAL}|\d{{1,2}})[)）]|\d{{1,2}}\s*[.．、)）](?!\d)|{ORDINAL}、)\s*"
+)
+
+
+def strip_marker(text: str) -> str:
+    """``text`` without a leading enumeration marker."""
+    return LEADING_MARKER_RE.sub("", text, count=1)
+
+
+# --- slots ----------------------------------------------------------------------------------------
+
+# A slot name is a short run of CJK / word characters in ASCII braces. Full-width braces are
+# accepted too because an input method may produce them when a user types a slot by hand.
+_SLOT_NAME = r"[^{}｛｝\s，。；：、]{1,12}"
+SLOT = rf"[{{｛]{_SLOT_NAME}[}}｝]"  # a regex piece (rules/wording.yaml names it SLOT)
+SLOT_RE = re.compile(rf"[{{｛]({_SLOT_NAME})[}}｝]")  # group 1: the slot's name

@@ -1,0 +1,204 @@
+"""The words rules and facts share: scopes, the names a rule may read, engine keys, severities.
+
+A rule checks one *scope* — every column of table 三, every row, each group of table 四, each text,
+the report as a whole … (``SCOPES``). The fact builder (:mod:`gkassist.facts`) makes one fact per
+scope instance; the rulebook (:mod:`gkassist.rulebook`) validates rule files against the names
+defined here. Both depend on this module, neither on the other's internals.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from gkassist.form import FORM
+
+# how severe a finding is, most severe first (the order findings sort by)
+SEVERITIES = ("error", "warning", "hint")
+# what a rule file may write for each
+SEVERITY_ALIASES = {"错误": "error", "警告": "warning", "提示": "hint", "E": "error", "W": "warning", "H": "hint"}
+
+# a value in a rule's message: {name}, {name:label} (its label), {left:terms} (the sum spelled out)
+PLACEHOLDER = re.compile(r"\{([^{}:]+)(?::([a-z]+))?\}")
+
+# fact kinds of the built-in scopes
+REPORT = "report"
+COLUMN = "requests.column"
+ROW = "requests.row"
+REVIEW = "review.group"
+ACTIVE = "active.row"
+CELL = "cell"
+TEXT = "text"
+CLAIM = "claim"
+
+BUILTIN_TEXT_NAMES = ("chars", "answered", "text_id")
+# the key naming a text fact's text (a rule's ``texts:`` filter matches it)
+TEXT_KEY = "text_id"
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str
+    phrases: tuple[str, ...]  # how rules/*.yaml names it: English first, then Chinese
+    names: Mapping[str, str]  # local name → label (from FORM)
+    groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    previous: bool = False  # previous.<local name> available
+    labels: tuple[str, ...] = ()  # message label variables
+
+
+def _scopes() -> dict[str, Scope]:
+    rows = FORM.requests_rows
+    cols = FORM.requests_columns
+    active = FORM.active_blocks[0]
+    review_cols = FORM.review_columns
+    return {
+        s.kind: s
+        for s in (
+            Scope(REPORT, ("the report", "整份报告"), {}),
+            Scope(
+                COLUMN,
+                ("each column of table 三", "表三每一列"),
+                {**{r.id: r.label for r in rows}, "computed": "整列由程序相加得出"},
+                {"results": tuple(r.id for r in rows if r.is_result)},
+                previous=True,
+                labels=("column",),
+            ),
+            Scope(
+                ROW,
+                ("each row of table 三", "表三每一行"),
+                {c.id: c.label for c in cols},
+                {"applicants": tuple(c.id for c in cols if not c.derived)},
+                previous=True,
+                labels=("row",),
+            ),
+            Scope(
+                REVIEW,
+                ("each group of table 四", "表四每一组"),
+                {c.id: c.label for c in review_cols},
+                {"parts": tuple(c.id for c in review_cols if not c.derived)},
+                labels=("group",),
+            ),
+            Scope(
+                ACTIVE,
+                ("each row of table 二 第（一）项", "表二第（一）项每一行"),
+                {c.id: c.label for c in active.columns},
+                previous=True,
+                labels=("row",),
+            ),
+            Scope(
+                CELL,
+                ("each number", "每个数字栏目"),
+                {"value": "数值", "numeric": "是数字", "whole": "整数或不超过4位小数", "noted": "有填写说明"},
+                labels=("field", "raw", "note"),
+            ),
+            Scope(
+                TEXT,
+                ("each text", "每段文字"),
+                {"chars": "字数", "answered": "已填写", TEXT_KEY: "文字编号"},
+                labels=("field",),
+            ),
+            Scope(
+                CLAIM,
+                ("each number stated in the prose", "正文中的每个数字"),
+                {"said": "文中的数", "table": "表中的数"},
+                labels=("field", "claim", "text"),
+            ),
+        )
+    }
+
+
+SCOPES: dict[str, Scope] = _scopes()
+
+PROSE_FIELDS: tuple[str, ...] = tuple(f.id for f in FORM.fields.values() if f.kind == "prose")
+# whole sections made of several prose fields, for checks that do not care which field says it
+SECTION_TEXTS: dict[str, tuple[str, ...]] = {
+    f"section.{s.id}": tuple(fid for fid in s.field_ids if fid in PROSE_FIELDS)
+    for s in FORM.sections
+    if sum(fid in PROSE_FIELDS for fid in s.field_ids) > 1
+}
+
+
+def text_ids() -> tuple[str, ...]:
+    return PROSE_FIELDS + tuple(SECTION_TEXTS)
+
+
+def text_label(text_id: str) -> str:
+    if text_id in SECTION_TEXTS:
+        return FORM.section(text_id.split(".", 1)[1]).heading or text_id
+    return FORM.field(text_id).label
+
+
+def text_section(text_id: str) -> str:
+    if text_id in SECTION_TEXTS:
+        return text_id.split(".", 1)[1]
+    return FORM.field(text_id).section
+
+
+def split_feature_name(name: str) -> tuple[str, str] | None:
+    base, _, feat = name.rpartition(".")
+    if base in PROSE_FIELDS or base in SECTION_TEXTS:
+        return base, feat
+    return None
+
+
+def feature_text(name: str) -> str | None:
+    """The text id of a feature name such as ``other_matters.mentions_fee`` (else None)."""
+    split = split_feature_name(name)
+    return split[0] if split else None
+
+
+def global_name_kind(name: str, features: Mapping[str, Any]) -> str | None:
+    """What a global name is: a field kind (count, money, year, date, choice, text), "feature", or None."""
+    fid = name[len("previous."):] if name.startswith("previous.") else name
+    f = FORM.fields.get(fid)
+    if f is not None:
+        return None if f.kind == "prose" else f.kind
+    split = split_feature_name(name)
+    if split and (split[1] in features or split[1] in ("chars", "answered")):
+        return "feature"
+    return None
+
+
+def name_label(name: str, kind: str) -> str:
+    """How a message spells a name: the FORM label of a field or of a scope's local name."""
+    scope = SCOPES.get(kind)
+    prefix = ""
+    if name.startswith("previous."):
+        prefix, name = "上年", name[len("previous."):]
+    if scope is not None and name in scope.names:
+        return prefix + scope.names[name]
+    if name in FORM.fields:
+        return prefix + FORM.fields[name].label
+    split = split_feature_name(name)
+    if split:
+        return f"{prefix}{text_label(split[0])}·{split[1]}"
+    return prefix + name
+
+
+def section_of_names(names: Iterable[str]) -> str | None:
+    """The section a report-wide rule belongs to: that of the first non-meta field it reads."""
+    sections = []
+    for name in names:
+        fid = name[len("previous."):] if name.startswith("previous.") else name
+        split = split_feature_name(fid)
+        if split:
+            sections.append(text_section(split[0]))
+        elif fid in FORM.fields:
+            sections.append(FORM.fields[fid].section)
+    for s in sections:
+        if s != "meta":
+            return s
+    return sections[0] if sections else None
+
+_KEY_SAFE = re.compile(r"[^0-9A-Za-z_]")
+ENGINE_KEYS: dict[str, str] = {}  # rule name → engine key (see engine_key); read inline by hot loops
+
+
+def engine_key(name: str) -> str:
+    """The key a name has inside an engine fact (no dots: durable-rules reads them as paths)."""
+    key = ENGINE_KEYS.get(name)
+    if key is None:
+        key = ENGINE_KEYS[name] = _KEY_SAFE.sub("_", name.replace(".", "__"))
+    return key
