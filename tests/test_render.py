@@ -13,7 +13,7 @@ from rich.cells import cell_len
 
 from gkassist.answers import format_value, from_json
 from gkassist.form import FORM
-from gkassist.render import render, render_to_bytes, standard_preamble
+from gkassist.render import render, render_to_bytes
 
 FIXTURE = Path(__file__).parent / "fixtures" / "hongjiang-2024.session.json"
 GAP = FORM.gap_marker
@@ -351,7 +351,7 @@ def test_draft_marks_gaps_and_leaves_out_empty_optional_fields():
     lines = txt.splitlines()
     assert lines[0] == "某县某局2025年政府信息公开工作年度报告"
     # no preamble of its own: the standard opening sentence
-    assert lines[2] == standard_preamble("某县某局", 2025)
+    assert lines[2] == FORM.standard_preamble("某县某局", 2025)
     assert "国办公开办函〔2021〕30号" in lines[2]
     # required prose: sub-heading and 【待填写】; optional topics and rectification: absent
     assert lines[lines.index("（一）存在的主要问题") + 1] == GAP
