@@ -139,29 +139,22 @@ def check_file(ref: str, previous: Mapping[str, Any] | None = None) -> FileResul
         return FileResult(ref, None, [], error=str(err))
     except RuleFileError:
         raise  # the rule files are wrong for every file: stop, saying what to fix
-    except Exception:  # a bug met on one file must not stop a reviewer's run over hundreds
-        return FileResult(ref, None, [], error=_internal_error(ref))
+    except Exception as err:  # a bug met on one file must not stop a reviewer's run over hundreds
+        return FileResult(ref, None, [], error=_internal_error(ref, err))
     try:
         return FileResult(ref, inp, check_input(inp, previous))
     except RuleFileError:
         raise
-    except Exception:
-        return FileResult(ref, None, [], error=_internal_error(ref))
+    except Exception as err:
+        return FileResult(ref, None, [], error=_internal_error(ref, err))
 
 
-def _internal_error(ref: str) -> str:
+def _internal_error(ref: str, err: Exception) -> str:
     """Log the traceback of an unexpected error on one file; say so in one Chinese sentence."""
-    import datetime as dt
-    import traceback
+    from gkassist.files import log_crash
 
-    try:
-        from gkassist.paths import log_dir
-
-        log = log_dir() / f"check-error-{dt.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
-        log.write_text(f"{ref}\n{traceback.format_exc()}", encoding="utf-8")
-        where = f"错误详情已写入：{log}"
-    except Exception:  # the log itself failed: still report the file, never crash the run
-        where = "错误详情未能写入日志"
+    log = log_crash(err, kind="check-error", context=ref)
+    where = f"错误详情已写入：{log}" if log else "错误详情未能写入日志"
     return f"检查这个文件时程序出现内部错误，其他文件不受影响；{where}，请发给维护人员。"
 
 

@@ -6,7 +6,8 @@ when known, and the interview's scratch space (docs/internals.md has the documen
 
 Guarantees:
 - every change is on disk before the call returns, written to a temp file in the same folder,
-  fsynced and renamed over the old one: a crash at any moment leaves the old or the new document;
+  fsynced and renamed over the old one (``files.atomic_write``): a crash at any moment leaves the
+  old or the new document;
 - one process at a time edits a session (an OS file lock, released by the kernel if the process
   dies, plus a small owner file so that the refusal can name the other process);
 - a document of a newer version, or a corrupt one, is refused and never written to; a corrupt
@@ -25,7 +26,6 @@ import re
 import secrets
 import shutil
 import socket
-import tempfile
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -38,6 +38,7 @@ import filelock
 from gkassist import paths
 from gkassist.answers import from_json, to_json
 from gkassist.errors import UserError, os_error_message
+from gkassist.files import atomic_write, glob_escape, remove_stale_temps
 from gkassist.form import FORM
 
 FORMAT = "gkassist-session"
@@ -67,51 +68,6 @@ def _now() -> str:
 def new_id() -> str:
     first = secrets.choice(ID_ALPHABET[:24])  # the letters
     return first + "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH - 1))
-
-
-
-
-# --- atomic writing -----------------------------------------------------------------------------
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable; a no-op where folders cannot be opened (Windows)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(fd)
-    except OSError:  # some file systems refuse fsync on a folder; the rename is still atomic
-        pass
-    finally:
-        os.close(fd)
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _remove_stale_temps(path: Path) -> None:
-    """Temp files left by a process killed mid-save; only called while holding the session's lock."""
-    for tmp in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-
-
-def glob_escape(name: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", name)
 
 
 # --- the lock -----------------------------------------------------------------------------------
@@ -786,7 +742,7 @@ class SessionStore:
         session_lock.acquire(path.stem)
         try:
             session = self._load(path, lock=session_lock, read_only=False)
-            _remove_stale_temps(path)
+            remove_stale_temps(path)
         except BaseException:
             session_lock.release()
             raise
@@ -938,8 +894,7 @@ def export_session(ref: str | Path, output: str | Path) -> Path:
     if out.exists() and out.resolve() == session.path.resolve():
         raise SessionError(f"导出文件不能是报告文件本身：{out}")
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(out, session.to_json_bytes())
+        atomic_write(out, session.to_json_bytes(), parents=True)
     except OSError as err:
         raise SessionError(f"无法写入 {out}：{os_error_message(err)}。请检查路径和写入权限。") from err
     return out
