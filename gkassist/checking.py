@@ -1,8 +1,8 @@
 """``gkassist check``: check sessions and published reports, print findings, set the exit code.
 
 Each input becomes a :class:`CheckInput` through :func:`load_input` — a session (id or JSON file)
-through ``session.load_session``, a published report (txt / html) through the importer — and is
-checked by the engine. Output: per file, findings grouped by section in report order (most severe
+or a published report (txt / html …), read by ``sources.read_source`` — and is checked by the
+engine. Output: per file, findings grouped by section in report order (most severe
 first within a section) and a one-line summary; then a total. ``--json`` prints the shape of
 DESIGN.md (one object for one file, an array for several). A folder stands for the files in it.
 Exit codes: 1 errors found; otherwise 2 when a file could not be read (the other files are still
@@ -26,7 +26,7 @@ from gkassist.engine import SEVERITY_LABELS, Finding, check
 from gkassist.errors import UserError
 from gkassist.form import FORM
 from gkassist.rulebook import RuleFileError, default_rulebook
-from gkassist.session import looks_like_json
+from gkassist.sources import read_source
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 SUGGESTION_LABEL = "建议"
@@ -71,53 +71,39 @@ def load_input(ref: str | Path) -> CheckInput:
     path = Path(ref).expanduser()
     if path.is_dir():
         raise InputUnreadable(f"{path} 是一个空文件夹，没有可检查的报告。")
-    if path.is_file() and not looks_like_json(path):
-        return load_published(path)
-    return load_session_input(ref)
-
-
-def load_session_input(ref: str | Path) -> CheckInput:
-    from gkassist.session import load_session
-
     try:
-        session = load_session(ref)
+        src = read_source(ref)
     except UserError as err:
         raise InputUnreadable(str(err)) from None
-    try:
+    if src.report is not None:
+        # a published report is judged as printed: its bad cells too (rule N1 names them, so
+        # they are no "could not read" of their own) and its structure (the S rules)
         return CheckInput(
-            answers=dict(session.answers),
-            previous=dict(session.previous) if session.previous is not None else None,
-            notes=dict(session.notes),
-            source={"file": str(ref), "kind": "session", "id": session.id},
-            agency=session.agency,
-            year=session.year,
-            unanswered=[f.id for f in FORM.required_fields() if session.value(f.id) is None],
+            answers=src.report.answers_as_printed(),
+            notes=src.notes,
+            extra_facts=list(src.report.structure_facts),
+            source=src.source,
+            agency=src.agency,
+            year=src.year,
+            problems=src.report.unreadable_besides_invalid(),
         )
-    finally:
-        session.close()
-
-
-def load_published(path: Path) -> CheckInput:
-    """A published report read by the importer: its numbers as printed, notes and structure facts."""
-    from gkassist.importer import read_report
-
-    report = read_report(path)
-    if report.failed:
-        raise InputUnreadable("；".join(report.unreadable) or "无法读取这个文件。")
     return CheckInput(
-        answers=report.answers_as_printed(),
-        notes=dict(report.notes),
-        extra_facts=list(report.structure_facts),
-        source={"file": str(path), "kind": "report", **report.source},
-        agency=report.agency,
-        year=report.year,
-        problems=report.unreadable_besides_invalid(),  # bad cells: rule N1 names them
+        answers=src.answers,
+        previous=src.previous,
+        notes=src.notes,
+        source=src.source,
+        agency=src.agency,
+        year=src.year,
+        unanswered=[f.id for f in FORM.required_fields() if FORM.value(f.id, src.answers) is None],
     )
 
 
 def load_previous(ref: str | Path) -> Mapping[str, Any]:
     """Last year's answers from a session or a published report (``--previous``)."""
-    return load_input(ref).answers
+    try:
+        return read_source(ref).answers
+    except UserError as err:
+        raise InputUnreadable(str(err)) from None
 
 
 # --- checking -----------------------------------------------------------------------------------

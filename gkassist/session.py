@@ -713,9 +713,15 @@ class SessionStore:
         except _Corrupt as err:
             kept = self._keep_aside(path) if keep_aside else None
             where = f"已将原文件复制到 {kept} 备查；" if kept else ""
-            raise SessionError(
-                f"报告文件 {path} 已损坏，无法打开：{err}。{where}原文件未被改动，也不会被覆盖。"
+            # a saved report that broke can be replaced by a backup; a file from elsewhere may
+            # simply be something else (the same reader serves import, check and the picker)
+            advice = (
                 "如有备份或导出的 JSON 文件，可用 gkassist import 导入。"
+                if in_store
+                else "请确认它是 gkassist 保存或导出的会话文件。"
+            )
+            raise SessionError(
+                f"报告文件 {path} 已损坏，无法打开：{err}。{where}原文件未被改动，也不会被覆盖。{advice}"
             ) from None
 
     def _keep_aside(self, path: Path) -> Path | None:
@@ -898,84 +904,3 @@ def export_session(ref: str | Path, output: str | Path) -> Path:
     except OSError as err:
         raise SessionError(f"无法写入 {out}：{os_error_message(err)}。请检查路径和写入权限。") from err
     return out
-
-
-def looks_like_json(path: Path) -> bool:
-    """A session document by its name or its first bytes (a published report is txt / html)."""
-    if path.suffix.lower() == ".json":
-        return True
-    try:
-        with path.open("rb") as f:
-            head = f.read(64)
-    except OSError:
-        return False
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
-
-
-def import_file(file: str | Path, store: SessionStore | None = None) -> Session:
-    """A new session from an exported session JSON, or from a published report (txt / html).
-
-    The session is returned locked: close it when done. For a published report, what could not be
-    read is in ``session.source["unreadable"]``.
-    """
-    store = store or SessionStore()
-    path = Path(file).expanduser()
-    if not path.exists():
-        raise SessionError(f"找不到文件：{path}")
-    if path.is_dir():
-        raise SessionError(f"{path} 是一个文件夹，请给出要导入的文件。")
-    if looks_like_json(path):
-        return _import_session_json(path, store)
-    return _import_report(path, store)
-
-
-def _import_session_json(path: Path, store: SessionStore) -> Session:
-    try:
-        doc = _read_json(path)
-        _check_shape(doc)
-        # decoding every answer now makes a bad file fail here, before anything is written
-        Session(path, doc, lock=None, read_only=True)
-    except _Newer as err:
-        raise SessionError(
-            f"{path} 由更新版本的 gkassist 导出（格式版本 {err.version}，本程序只支持版本 {VERSION}）。"
-            "请先升级 gkassist（pip install -U gkassist）再导入。"
-        ) from None
-    except _Corrupt as err:
-        raise SessionError(f"无法导入 {path}：{err}。请确认它是 gkassist export 导出的会话文件。") from None
-    return store.adopt(doc)
-
-
-def _import_report(path: Path, store: SessionStore) -> Session:
-    try:
-        from gkassist.importer import read_report
-    except ImportError as err:
-        if not (getattr(err, "name", "") or "").startswith("gkassist.importer"):
-            raise
-        raise SessionError(
-            f"{path} 不是会话 JSON 文件。读取已发布年报（txt / html）的功能尚未完成；"
-            "目前只能导入 gkassist export 导出的会话文件。"
-        ) from None
-    report = read_report(path)
-    unreadable = [str(m) for m in (getattr(report, "unreadable", None) or [])]
-    if getattr(report, "failed", False):
-        why = "；".join(m.rstrip("。.； ") for m in unreadable[:3]) or "没有找到年度报告的内容"
-        raise SessionError(f"无法从 {path} 读出年度报告：{why}。")
-    answers = dict(report.answers)
-    if getattr(report, "agency", None) and "meta.agency" not in answers:
-        answers["meta.agency"] = report.agency
-    if getattr(report, "year", None) and "meta.year" not in answers:
-        answers["meta.year"] = report.year
-    extra = getattr(report, "source", None) or {}
-    try:
-        json.dumps(extra)
-    except (TypeError, ValueError):
-        extra = {}
-    source: dict[str, Any] = {**extra, "kind": "import", "file": str(path.resolve())}
-    if unreadable:
-        source["unreadable"] = unreadable
-    notes = {
-        fid: note
-        for fid, note in (getattr(report, "notes", None) or {}).items()
-        if fid in FORM.fields and note
-    }
-    return store.create(answers, source=source, notes=notes)
