@@ -5,9 +5,11 @@ Test modules never import one another: what two modules need is a fixture here.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
+import platformdirs
 import pytest
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -15,12 +17,60 @@ SAMPLE_REPORT = FIXTURES / "hongjiang-kjgxj-2024.txt"  # the published sample, c
 REVIEW_HEADING = "五、存在的主要问题及改进情况"
 
 
+# --- the data folder: each test its own, the real one never touched --------------------------------
+
+# The data folders of the person running the tests, as they were before any test ran: the
+# platform's (platformdirs) and a GKASSIST_HOME set in their shell.
+REAL_DATA_FOLDERS = tuple(
+    dict.fromkeys(
+        [Path(platformdirs.user_data_dir("gkassist", appauthor=False))]
+        + ([Path(os.environ["GKASSIST_HOME"]).expanduser()] if os.environ.get("GKASSIST_HOME") else [])
+    )
+)
+
+
+def _snapshot(folders: tuple[Path, ...]) -> dict[str, tuple[int, int] | None]:
+    """Every file under ``folders`` with its size and modification time; a missing folder as None."""
+    out: dict[str, tuple[int, int] | None] = {}
+    for folder in folders:
+        if not folder.exists():
+            out[str(folder)] = None
+            continue
+        for root, _dirs, files in os.walk(folder):
+            out[root] = (0, 0)
+            for name in files:
+                path = os.path.join(root, name)
+                try:
+                    st = os.lstat(path)
+                except OSError:
+                    continue
+                out[path] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+def _changes(before: dict, after: dict) -> list[str]:
+    return sorted(p for p in before.keys() | after.keys() if before.get(p, "absent") != after.get(p, "absent"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def real_data_folder_untouched():
+    """Fails the run if anything (a test, a thread or process it left behind) wrote to the real
+    data folder; ``gkassist_home`` below names the test when it happens during one."""
+    before = _snapshot(REAL_DATA_FOLDERS)
+    yield
+    changed = _changes(before, _snapshot(REAL_DATA_FOLDERS))
+    assert not changed, f"the tests wrote to the real data folder: {changed}"
+
+
 @pytest.fixture(autouse=True)
 def gkassist_home(tmp_path, monkeypatch):
     """Point GKASSIST_HOME at a fresh folder for each test; returns that folder."""
     home = tmp_path / "gkassist-home"
+    before = _snapshot(REAL_DATA_FOLDERS)
     monkeypatch.setenv("GKASSIST_HOME", str(home))
-    return home
+    yield home
+    changed = _changes(before, _snapshot(REAL_DATA_FOLDERS))
+    assert not changed, f"this test wrote to the real data folder: {changed}"
 
 
 # --- the published sample as text, and variants of it made by changing printed cells -----------

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from test_rules_catalogue import consistent, sample
 
 from gkassist.checking import run_check
@@ -41,6 +42,7 @@ def run(*files: str, previous: str | None = None, as_json: bool = False) -> tupl
     return code, out.getvalue()
 
 
+@pytest.mark.slow  # a real process
 def test_a_new_user_with_a_balance_error_sees_the_column_both_sides_and_what_to_do(gkassist_home):
     sid, _ = make_session(unbalanced())
     proc = cli(sid)
@@ -95,6 +97,7 @@ def test_previous_year_session_feeds_y1(gkassist_home):
     assert "Y1" in run(str(carried))[1]
 
 
+@pytest.mark.slow  # a real process
 def test_unreadable_files_are_reported_and_the_rest_checked(tmp_path):
     broken = tmp_path / "坏.json"
     broken.write_text("{not json", encoding="utf-8")
@@ -105,6 +108,7 @@ def test_unreadable_files_are_reported_and_the_rest_checked(tmp_path):
     assert proc.returncode == 2 and "Traceback" not in proc.stdout + proc.stderr
 
 
+@pytest.mark.slow  # a real process
 def test_a_session_id_that_does_not_exist(gkassist_home):
     proc = cli("zzzzzzzz")
     assert proc.returncode == 2

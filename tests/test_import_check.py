@@ -48,6 +48,7 @@ def test_a_folder_with_the_sample_a_broken_copy_and_an_empty_file(reviewer_folde
     assert last.startswith("合计：检查 3 份，2 份有错误，1 份无法读取")
 
 
+@pytest.mark.slow  # a real process
 def test_the_real_command_line_on_that_folder(reviewer_folder, gkassist_home):
     proc = subprocess.run(
         [sys.executable, "-m", "gkassist", "check", str(reviewer_folder)],
