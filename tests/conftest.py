@@ -5,15 +5,23 @@ Test modules never import one another: what two modules need is a fixture here.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 import pytest
+import yaml
+
+from gkassist.answers import from_json
+from gkassist.form import FORM
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SAMPLE_REPORT = FIXTURES / "hongjiang-kjgxj-2024.txt"  # the published sample, copied byte for byte
+SAMPLE_SESSION = FIXTURES / "hongjiang-2024.session.json"  # the same report as a session
 REVIEW_HEADING = "五、存在的主要问题及改进情况"
 
 
@@ -144,3 +152,199 @@ def fix_structure() -> Callable[[str], str]:
 def consistent_text() -> Callable[..., str]:
     """``consistent_text(text=sample)``: a published report whose non-zero numbers all balance."""
     return _consistent_text
+
+
+# --- the sample as answers, and variants of it -------------------------------------------------------
+
+
+def _sample_answers() -> dict[str, Any]:
+    """The sample report's answers (all tables zero), typed as a session holds them."""
+    raw = json.loads(SAMPLE_SESSION.read_text(encoding="utf-8"))["answers"]
+    return {fid: from_json(fid, value) for fid, value in raw.items()}
+
+
+def _consistent_answers() -> dict[str, Any]:
+    """The sample with non-zero tables that balance everywhere."""
+    a = _sample_answers()
+    a.update({
+        # 自然人: 3 new + 1 carried = (2 granted + 1 partial) + 1 carried over
+        "requests.new.natural": 3, "requests.carried.natural": 1, "requests.granted.natural": 2,
+        "requests.partial.natural": 1, "requests.carry_over.natural": 1,
+        # 商业企业: 1 new = 1 本机关不掌握
+        "requests.new.commercial": 1, "requests.unable.not_held.commercial": 1,
+        "review.upheld": 1,
+        "active.normative.issued": 2, "active.normative.repealed": 1, "active.normative.in_force": 5,
+        "active.fees": Decimal("26.55"),
+    })
+    return a
+
+
+def _numbered_answers() -> dict[str, Any]:
+    """The sample with every input number distinct, so that a misplaced cell shows."""
+    answers = _sample_answers()
+    n = 0
+    for f in FORM.input_fields():
+        if f.kind == "count":
+            n += 1
+            answers[f.id] = n
+    answers["active.fees"] = Decimal("26.55")
+    return answers
+
+
+def _one_finding(findings: list, code: str) -> Any:
+    """The one finding of ``code`` (fails, listing them all, when there is none or several)."""
+    found = [f for f in findings if f.code == code]
+    assert len(found) == 1, [(f.code, f.message) for f in findings]
+    return found[0]
+
+
+@pytest.fixture(scope="session")
+def sample_session() -> Path:
+    """The sample report as a session JSON file."""
+    return SAMPLE_SESSION
+
+
+@pytest.fixture(scope="session")
+def sample_answers() -> Callable[[], dict[str, Any]]:
+    """``sample_answers()``: a fresh dict of the sample's typed answers."""
+    return _sample_answers
+
+
+@pytest.fixture(scope="session")
+def consistent_answers() -> Callable[[], dict[str, Any]]:
+    """``consistent_answers()``: the sample with non-zero tables that balance everywhere."""
+    return _consistent_answers
+
+
+@pytest.fixture(scope="session")
+def numbered_answers() -> Callable[[], dict[str, Any]]:
+    """``numbered_answers()``: the sample with every input number distinct."""
+    return _numbered_answers
+
+
+@pytest.fixture(scope="session")
+def one_finding() -> Callable[[list, str], Any]:
+    """``one_finding(findings, code)``: the single finding of that code."""
+    return _one_finding
+
+
+@pytest.fixture(scope="session")
+def hostile_text() -> str:
+    """Template syntax, HTML, Markdown and a table bar: user text that must stay text everywhere."""
+    return "{{ 7*7 }}{% if 1 %}x{% endif %}<script>alert('x')</script>*粗* [链](http://e.cn) | &amp;"
+
+
+@pytest.fixture(scope="session")
+def slot_values() -> dict[str, str]:
+    """What an officer of the sample agency puts into each slot of the standard wording."""
+    return yaml.safe_load((FIXTURES / "slot_values.yaml").read_text(encoding="utf-8"))
+
+
+# --- the interview's flow without a screen ------------------------------------------------------------
+
+
+def _apply(flow: Any, text: str) -> Any:
+    """Submit ``text`` and, as the screen does after saving, store the outcome and move on."""
+    out = flow.submit(text)
+    if out.ok:
+        flow.state.answers.update(out.values)
+        for f in out.clears:
+            flow.state.answers.pop(f, None)
+        flow.state.workbench.update(out.workbench)
+        flow.advance(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def apply() -> Callable[[Any, str], Any]:
+    """``apply(flow, text)``: one answer given to the flow (no screen), stored, and the flow moved on."""
+    return _apply
+
+
+# --- driving the interview through Textual's Pilot (the UI tests) -----------------------------------
+
+
+class Interviewer:
+    """Drives the interview as a person would: types key by key, submits, waits for the screen.
+
+    Textual is imported only when a UI test runs: a UI test module sets the environment it needs
+    (TEXTUAL_DISABLE_KITTY_KEY) before Textual reads it.
+    """
+
+    size = (120, 40)  # every UI test runs at this terminal size
+
+    def __init__(self, slot_values: dict[str, str]) -> None:
+        self.slot_values = slot_values  # what an officer types into a {slot}
+
+    @staticmethod
+    async def settle(pilot: Any) -> None:
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    @staticmethod
+    def interview(app: Any) -> Any:
+        """The interview screen, wherever it is in the stack (a dialog may be on top)."""
+        from gkassist.ui.interview import InterviewScreen
+
+        for screen in app.screen_stack:
+            if isinstance(screen, InterviewScreen):
+                return screen
+        raise AssertionError(f"no interview screen in {app.screen_stack}")
+
+    @staticmethod
+    async def type_text(pilot: Any, text: str) -> None:
+        """Type ``text`` key by key, as a terminal sends it (an IME's committed text included).
+
+        ``pilot.press`` drops Chinese punctuation (「，」「、」「《」「“」…): Textual 8 turns such a
+        character into a key name it cannot turn back, so the key comes without its character. A
+        real terminal sends the character (the tmux walkthrough proves it); so do these key events.
+        """
+        from textual import events
+        from textual.keys import _character_to_key
+
+        for ch in text:
+            if ch.isascii() or ch.isalnum():
+                await pilot.press(ch)
+            else:
+                pilot.app._driver.send_message(events.Key(_character_to_key(ch), ch))
+                await pilot.pause()
+
+    async def answer(self, pilot: Any, text: str) -> None:
+        """Type ``text`` into the line (key by key) or the prose editor, and submit it."""
+        screen = self.interview(pilot.app)
+        assert pilot.app.screen is screen, f"expected the conversation, got {pilot.app.screen}"
+        if screen.flow.question().multiline:
+            editor = screen.query_one("#prose")
+            editor.load_text(text)  # long prose is pasted, as people do; short answers are typed
+            await pilot.press("ctrl+j")
+        else:
+            # no clearing: a prefilled answer is selected, so typing replaces it as it does for a
+            # person; anything else left in the line would show up as a wrong answer
+            await self.type_text(pilot, text)
+            await pilot.press("enter")
+        await self.settle(pilot)
+
+    def chat(self, app: Any) -> list:
+        """Every message of the conversation (``ChatMessage``: kind and text)."""
+        return self.interview(app).conversation()
+
+    def said(self, app: Any, kind_prefix: str = "") -> list[str]:
+        return [m.plain for m in self.chat(app) if m.kind.startswith(kind_prefix)]
+
+    async def start_new(self, pilot: Any) -> None:
+        await self.settle(pilot)
+        await pilot.click("#new")
+        await self.settle(pilot)
+
+    async def meta(self, pilot: Any, agency: str = "怀化市洪江区科技和工业信息化局") -> None:
+        await self.answer(pilot, agency)
+        await self.answer(pilot, "2024")
+        await self.answer(pilot, "2")
+        await self.answer(pilot, "4")
+
+
+@pytest.fixture(scope="session")
+def ui(slot_values) -> Interviewer:
+    """The interview driver: ``await ui.answer(pilot, "3")``, ``ui.said(app, "finding-")`` …"""
+    return Interviewer(slot_values)

@@ -12,7 +12,6 @@ import psutil
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_rules_catalogue import consistent, sample
 
 from gkassist import engine
 from gkassist.engine import EngineError, Validator, check, live_sessions
@@ -29,8 +28,8 @@ def messages(findings) -> list[tuple[str, str]]:
     return [(f.code, f.message) for f in findings]
 
 
-def test_a_fixed_problem_disappears_at_once():
-    answers = {**sample(), "requests.new.natural": 3, "requests.carried.natural": 1,
+def test_a_fixed_problem_disappears_at_once(sample_answers):
+    answers = {**sample_answers(), "requests.new.natural": 3, "requests.carried.natural": 1,
                "requests.granted.natural": 2, "requests.carry_over.natural": 1}
     with Validator(answers) as v:
         assert "N4" in [f.code for f in v.findings()]
@@ -41,8 +40,8 @@ def test_a_fixed_problem_disappears_at_once():
         assert len(n4) == 1 and n4[0].numbers["right"] == 5
 
 
-def test_clearing_an_answer_silences_its_rules_and_notes_come_and_go():
-    with Validator({**consistent(), "requests.new.total": 5}) as v:
+def test_clearing_an_answer_silences_its_rules_and_notes_come_and_go(consistent_answers):
+    with Validator({**consistent_answers(), "requests.new.total": 5}) as v:
         assert "N2" in [f.code for f in v.findings()]
         assert "N2" not in [f.code for f in v.update({"requests.new.total": None})]
         noted = v.update({}, notes={"active.fees": "原表此格为「—」，按0计"})
@@ -50,10 +49,10 @@ def test_clearing_an_answer_silences_its_rules_and_notes_come_and_go():
         assert not [f for f in v.update({}, notes={"active.fees": None}) if f.code == "N1"]
 
 
-def test_previous_year_and_extra_facts_can_be_set_later():
-    with Validator(consistent()) as v:
+def test_previous_year_and_extra_facts_can_be_set_later(consistent_answers):
+    with Validator(consistent_answers()) as v:
         assert "Y1" not in [f.code for f in v.findings()]
-        found = v.set_previous({**consistent(), "requests.carry_over.natural": 4})
+        found = v.set_previous({**consistent_answers(), "requests.carry_over.natural": 4})
         assert [f.numbers["previous.carry_over"] for f in found if f.code == "Y1"] == [4]
         assert "Y1" not in [f.code for f in v.set_previous(None)]
 
@@ -75,10 +74,10 @@ def _random_change(rng: random.Random, answers: dict) -> dict:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_incremental_updates_always_equal_a_full_check(seed):
+def test_incremental_updates_always_equal_a_full_check(consistent_answers, seed):
     rng = random.Random(seed)
-    answers = consistent()
-    previous = {**consistent(), "requests.carry_over.natural": 2} if seed == 2 else None
+    answers = consistent_answers()
+    previous = {**consistent_answers(), "requests.carry_over.natural": 2} if seed == 2 else None
     with Validator(answers, previous) as v:
         for _ in range(120):
             change = _random_change(rng, answers)
@@ -96,17 +95,17 @@ def numbers_book():
     return load_rulebook([rules_dir() / "numbers.yaml"])
 
 
-def test_hundreds_of_sessions_in_one_process(numbers_book):
+def test_hundreds_of_sessions_in_one_process(consistent_answers, numbers_book):
     base = live_sessions()
     for i in range(1100):  # more than durable-rules' 1024 live sessions per ruleset
-        answers = {**consistent(), "requests.new.natural": i % 5}
+        answers = {**consistent_answers(), "requests.new.natural": i % 5}
         found = [f.code for f in check(answers, rulebook=numbers_book)]
         assert ("N4" in found) == (i % 5 != 3)
     assert live_sessions() == base
 
 
-def test_more_open_validators_than_engine_sessions_still_give_the_right_findings(numbers_book):
-    validators = [Validator({**consistent(), "requests.new.natural": i % 2 + 3}, rulebook=numbers_book)
+def test_more_open_validators_than_engine_sessions_still_give_the_right_findings(consistent_answers, numbers_book):
+    validators = [Validator({**consistent_answers(), "requests.new.natural": i % 2 + 3}, rulebook=numbers_book)
                   for i in range(1100)]
     try:
         for v in validators:
@@ -121,10 +120,10 @@ def test_more_open_validators_than_engine_sessions_still_give_the_right_findings
             v.close()
 
 
-def test_a_session_is_handed_on_empty_after_a_check():
+def test_a_session_is_handed_on_empty_after_a_check(sample_answers):
     # check() gives its session back for the next report after retracting the facts that fired,
     # on the grounds that, every rule matching one fact, those are all a session keeps
-    answers = {**sample(), "requests.new.natural": 99, "active.normative.issued": 1,
+    answers = {**sample_answers(), "requests.new.natural": 99, "active.normative.issued": 1,
                "active.normative.in_force": 0, "overview.intro": ""}
     assert len(check(answers)) > 3
     with engine._ENGINE.lock:
@@ -132,41 +131,41 @@ def test_a_session_is_handed_on_empty_after_a_check():
             for sid in sids:
                 assert engine._ENGINE.host.get_facts(ruleset, sid) == [
                     {"sid": sid, "id": engine._SENTINEL_KIND, "kind": engine._SENTINEL_KIND}]
-    assert [f.code for f in check(sample())] == [f.code for f in check(dict(sample()))]
+    assert [f.code for f in check(sample_answers())] == [f.code for f in check(dict(sample_answers()))]
 
 
-def test_dropped_validators_give_their_sessions_back():
+def test_dropped_validators_give_their_sessions_back(consistent_answers):
     base = live_sessions()
     for i in range(300):
-        Validator({**consistent(), "requests.new.natural": i % 4}).findings()
+        Validator({**consistent_answers(), "requests.new.natural": i % 4}).findings()
     gc.collect()
     assert live_sessions() == base
 
 
-def test_memory_stays_flat_over_many_sessions(numbers_book):
+def test_memory_stays_flat_over_many_sessions(consistent_answers, numbers_book):
     proc = psutil.Process()
     for _ in range(200):
-        check(consistent(), rulebook=numbers_book)
+        check(consistent_answers(), rulebook=numbers_book)
     gc.collect()
     before = proc.memory_info().rss
     for i in range(1000):  # the benchmark runs 10,000
-        check({**consistent(), "requests.new.natural": i % 7}, rulebook=numbers_book)
+        check({**consistent_answers(), "requests.new.natural": i % 7}, rulebook=numbers_book)
     gc.collect()
     assert proc.memory_info().rss - before < 10 * 1024 * 1024
 
 
-def test_threads_share_the_engine_safely():
+def test_threads_share_the_engine_safely(consistent_answers):
     errors: list[BaseException] = []
-    expected = {i: messages(check({**consistent(), "requests.new.natural": i})) for i in range(4)}
+    expected = {i: messages(check({**consistent_answers(), "requests.new.natural": i})) for i in range(4)}
 
     def work(k: int) -> None:
         try:
-            with Validator(consistent()) as v:
+            with Validator(consistent_answers()) as v:
                 for n in range(40):
                     i = (k + n) % 4
                     got = messages(v.update({"requests.new.natural": i}))
                     assert got == expected[i]
-                    assert messages(check({**consistent(), "requests.new.natural": i})) == expected[i]
+                    assert messages(check({**consistent_answers(), "requests.new.natural": i})) == expected[i]
         except BaseException as err:  # reported by the main thread
             errors.append(err)
 
@@ -178,7 +177,7 @@ def test_threads_share_the_engine_safely():
     assert errors == []
 
 
-def test_findings_are_read_off_the_engine_without_running_python_actions(monkeypatch, tmp_path):
+def test_findings_are_read_off_the_engine_without_running_python_actions(consistent_answers, monkeypatch, tmp_path):
     # durable-rules would swallow an action's exception into the session state; gkassist runs no
     # actions at all (findings are read off the action queue), so a raising one changes nothing
     extra = tmp_path / "probe.yaml"
@@ -193,27 +192,27 @@ def test_findings_are_read_off_the_engine_without_running_python_actions(monkeyp
         raise RuntimeError("an action ran")
 
     monkeypatch.setattr(engine, "_noop", failing_action)  # what the new ruleset registers
-    answers = {**consistent(), "active.normative.issued": 1000, "active.normative.in_force": 1000}
+    answers = {**consistent_answers(), "active.normative.issued": 1000, "active.normative.in_force": 1000}
     assert [f.code for f in check(answers, rulebook=book)] == ["N99"]  # one batch for the whole report
-    with Validator(consistent(), rulebook=book) as v:
+    with Validator(consistent_answers(), rulebook=book) as v:
         assert v.findings() == []
         after = v.update({"active.normative.issued": 1000, "active.normative.in_force": 1000})  # one fact
         assert [f.message for f in after] == ["探针 1000"]
         assert v.update({"active.normative.issued": 1}) == []
 
 
-def test_a_number_beyond_64_bits_is_checked_not_crashed():
+def test_a_number_beyond_64_bits_is_checked_not_crashed(consistent_answers):
     # the batch goes to the engine as JSON written by orjson, whose integers stop at 64 bits
-    answers = {**consistent(), "active.normative.issued": 10**30, "active.normative.in_force": 10**30}
+    answers = {**consistent_answers(), "active.normative.issued": 10**30, "active.normative.in_force": 10**30}
     codes = [f.code for f in check(answers)]
-    assert codes == [f.code for f in check({**consistent(), "active.normative.issued": 10**12,
+    assert codes == [f.code for f in check({**consistent_answers(), "active.normative.issued": 10**12,
                                             "active.normative.in_force": 10**12})]
 
 
-def test_asserting_a_fact_the_session_holds_is_an_engine_error():
+def test_asserting_a_fact_the_session_holds_is_an_engine_error(consistent_answers):
     # the batch path calls the C core directly: its "already observed" code must still surface
     book = default_rulebook()
-    answers = {**consistent(), "active.normative.issued": 1, "active.normative.in_force": 0}
+    answers = {**consistent_answers(), "active.normative.issued": 1, "active.normative.in_force": 0}
     facts = build_facts(answers, book=book)
     box = engine._SidBox()
     with engine._ENGINE.lock:
@@ -242,15 +241,15 @@ answers_strategy = st.dictionaries(
     kind=st.sampled_from([None, "department", "government"]),
     with_previous=st.booleans(),
 )
-def test_the_engine_fires_exactly_where_the_rules_read_in_python_say(numbers, level, kind, with_previous):
+def test_the_engine_fires_exactly_where_the_rules_read_in_python_say(sample_answers, numbers, level, kind, with_previous):
     book = default_rulebook()
-    answers = {**sample(), **numbers}
+    answers = {**sample_answers(), **numbers}
     for fid, value in (("meta.level", level), ("meta.agency_kind", kind)):
         if value is None:
             answers.pop(fid, None)
         else:
             answers[fid] = value
-    previous = {**sample(), **dict(list(numbers.items())[::2])} if with_previous else None
+    previous = {**sample_answers(), **dict(list(numbers.items())[::2])} if with_previous else None
     facts = build_facts(answers, previous, book=book)
     run = engine._Run(book)
     try:
