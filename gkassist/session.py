@@ -43,7 +43,6 @@ from gkassist.form import FORM
 
 FORMAT = "gkassist-session"
 VERSION = 1
-SOURCE_KINDS = ("interview", "import", "fixture", "session")
 
 # Ids are typed by hand (gkassist render k7f3q2ab): no 0/o, 1/l, and a letter first so an id
 # never looks like a number or a year.
