@@ -2,10 +2,10 @@
 
 Each input becomes a :class:`CheckInput` through :func:`load_input` — a session (id or JSON file)
 or a published report (txt / html …), read by ``sources.read_source`` — and is checked by the
-engine. Output: per file, findings grouped by section in report order (most severe
-first within a section) and a one-line summary; then a total. ``--json`` prints the shape of
-DESIGN.md (one object for one file, an array for several). A folder stands for the files in it.
-Exit codes: 1 errors found; otherwise 2 when a file could not be read (the other files are still
+engine. Output: per file, findings grouped by section in report order (most severe first within a
+section) and a one-line summary; then a total. ``--json`` prints the shape documented in
+docs/internals.md (one object for one file, an array for several). A folder stands for the files
+in it. Exit codes: 1 errors found; otherwise 2 when a file could not be read (the other files are still
 checked); otherwise 0.
 """
 
