@@ -1,11 +1,11 @@
 """``gkassist check``: check sessions and published reports, print findings, set the exit code.
 
 Each input becomes a :class:`CheckInput` through :func:`load_input` — a session (id or JSON file)
-through ``session.load_session``, a published report (txt / html) through the importer — and is
-checked by the engine. Output: per file, findings grouped by section in report order (most severe
-first within a section) and a one-line summary; then a total. ``--json`` prints the shape of
-DESIGN.md (one object for one file, an array for several). A folder stands for the files in it.
-Exit codes: 1 errors found; otherwise 2 when a file could not be read (the other files are still
+or a published report (txt / html …), read by ``sources.read_source`` — and is checked by the
+engine. Output: per file, findings grouped by section in report order (most severe first within a
+section) and a one-line summary; then a total. ``--json`` prints the shape documented in
+docs/internals.md (one object for one file, an array for several). A folder stands for the files
+in it. Exit codes: 1 errors found; otherwise 2 when a file could not be read (the other files are still
 checked); otherwise 0.
 """
 
@@ -28,7 +28,7 @@ from gkassist.findings import SEVERITIES, Finding, by_section, label_of, severit
 from gkassist.form import FORM
 from gkassist.phrases import say
 from gkassist.rulebook import RuleFileError, default_rulebook
-from gkassist.session import looks_like_json
+from gkassist.sources import read_source
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -72,53 +72,39 @@ def load_input(ref: str | Path) -> CheckInput:
     path = Path(ref).expanduser()
     if path.is_dir():
         raise InputUnreadable(say("checks", "check_empty_folder", path=path))
-    if path.is_file() and not looks_like_json(path):
-        return load_published(path)
-    return load_session_input(ref)
-
-
-def load_session_input(ref: str | Path) -> CheckInput:
-    from gkassist.session import load_session
-
     try:
-        session = load_session(ref)
+        src = read_source(ref)
     except UserError as err:
         raise InputUnreadable(str(err)) from None
-    try:
+    if src.report is not None:
+        # a published report is judged as printed: its bad cells too (rule N1 names them, so
+        # they are no "could not read" of their own) and its structure (the S rules)
         return CheckInput(
-            answers=dict(session.answers),
-            previous=dict(session.previous) if session.previous is not None else None,
-            notes=dict(session.notes),
-            source={"file": str(ref), "kind": "session", "id": session.id},
-            agency=session.agency,
-            year=session.year,
-            unanswered=[f.id for f in FORM.required_fields() if session.value(f.id) is None],
+            answers=src.report.answers_as_printed(),
+            notes=src.notes,
+            extra_facts=list(src.report.structure_facts),
+            source=src.source,
+            agency=src.agency,
+            year=src.year,
+            problems=src.report.unreadable_besides_invalid(),
         )
-    finally:
-        session.close()
-
-
-def load_published(path: Path) -> CheckInput:
-    """A published report read by the importer: its numbers as printed, notes and structure facts."""
-    from gkassist.importer import read_report
-
-    report = read_report(path)
-    if report.failed:
-        raise InputUnreadable(say("checks", "separator").join(report.unreadable) or say("checks", "check_unreadable_file"))
     return CheckInput(
-        answers=report.answers_as_printed(),
-        notes=dict(report.notes),
-        extra_facts=list(report.structure_facts),
-        source={"file": str(path), "kind": "report", **report.source},
-        agency=report.agency,
-        year=report.year,
-        problems=report.unreadable_besides_invalid(),  # bad cells: rule N1 names them
+        answers=src.answers,
+        previous=src.previous,
+        notes=src.notes,
+        source=src.source,
+        agency=src.agency,
+        year=src.year,
+        unanswered=[f.id for f in FORM.required_fields() if FORM.value(f.id, src.answers) is None],
     )
 
 
 def load_previous(ref: str | Path) -> Mapping[str, Any]:
     """Last year's answers from a session or a published report (``--previous``)."""
-    return load_input(ref).answers
+    try:
+        return read_source(ref).answers
+    except UserError as err:
+        raise InputUnreadable(str(err)) from None
 
 
 # --- checking -----------------------------------------------------------------------------------
@@ -140,29 +126,22 @@ def check_file(ref: str, previous: Mapping[str, Any] | None = None) -> FileResul
         return FileResult(ref, None, [], error=str(err))
     except RuleFileError:
         raise  # the rule files are wrong for every file: stop, saying what to fix
-    except Exception:  # a bug met on one file must not stop a reviewer's run over hundreds
-        return FileResult(ref, None, [], error=_internal_error(ref))
+    except Exception as err:  # a bug met on one file must not stop a reviewer's run over hundreds
+        return FileResult(ref, None, [], error=_internal_error(ref, err))
     try:
         return FileResult(ref, inp, check_input(inp, previous))
     except RuleFileError:
         raise
-    except Exception:
-        return FileResult(ref, None, [], error=_internal_error(ref))
+    except Exception as err:
+        return FileResult(ref, None, [], error=_internal_error(ref, err))
 
 
-def _internal_error(ref: str) -> str:
+def _internal_error(ref: str, err: Exception) -> str:
     """Log the traceback of an unexpected error on one file; say so in one Chinese sentence."""
-    import datetime as dt
-    import traceback
+    from gkassist.files import log_crash
 
-    try:
-        from gkassist.paths import log_dir
-
-        log = log_dir() / f"check-error-{dt.datetime.now():%Y%m%d-%H%M%S}-{os.getpid()}.log"
-        log.write_text(f"{ref}\n{traceback.format_exc()}", encoding="utf-8")
-        where = say("checks", "check_log_written", log=log)
-    except Exception:  # the log itself failed: still report the file, never crash the run
-        where = say("checks", "check_log_failed")
+    log = log_crash(err, kind="check-error", context=ref)
+    where = say("checks", "check_log_written", log=log) if log else say("checks", "check_log_failed")
     return say("checks", "check_internal_error", where=where)
 
 

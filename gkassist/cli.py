@@ -7,10 +7,8 @@ a file in the data folder and reported in one Chinese sentence with the log's pa
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import importlib
 import sys
-import traceback
 from collections.abc import Sequence
 
 from gkassist import __version__
@@ -90,17 +88,6 @@ def _module_name(command: str) -> str:
     return "import_" if command == "import" else command
 
 
-def _log_internal_error() -> str:
-    try:
-        from gkassist.paths import log_dir
-
-        path = log_dir() / f"error-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
-        path.write_text(traceback.format_exc(), encoding="utf-8")
-        return str(path)
-    except Exception:  # the log itself failed: say so rather than hide the first error
-        return "（日志写入失败）"
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -123,8 +110,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception:
-        log = _log_internal_error()
+    except Exception as err:
+        from gkassist.files import log_crash
+
+        log = log_crash(err) or "（日志写入失败）"
         sys.stderr.write(
             f"gkassist 遇到内部错误，操作未完成；已保存的报告不受影响。\n错误详情已写入：{log}\n"
             "请将该文件发给维护人员。\n"

@@ -85,6 +85,7 @@ class ReviewGroup:
 @dataclass
 class Form:
     title_template: str
+    preamble_template: str
     gap_marker: str
     sections: list[Section]
     fields: dict[str, Field]
@@ -134,6 +135,10 @@ class Form:
 
     def title(self, agency: str, year: int | str) -> str:
         return self.title_template.format(agency=agency, year=year)
+
+    def standard_preamble(self, agency: str, year: int | str) -> str:
+        """The opening sentence printed when a report has no ``meta.preamble`` of its own."""
+        return self.preamble_template.format(agency=agency, year=year)
 
     # --- derived cells -------------------------------------------------------------------
 
@@ -323,6 +328,7 @@ def load_form() -> Form:
 
     return Form(
         title_template=raw["title"],
+        preamble_template=raw["standard_preamble"],
         gap_marker=raw["gap_marker"],
         sections=sections,
         fields=fields,

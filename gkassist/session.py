@@ -6,7 +6,8 @@ when known, and the interview's scratch space (docs/internals.md has the documen
 
 Guarantees:
 - every change is on disk before the call returns, written to a temp file in the same folder,
-  fsynced and renamed over the old one: a crash at any moment leaves the old or the new document;
+  fsynced and renamed over the old one (``files.atomic_write``): a crash at any moment leaves the
+  old or the new document;
 - one process at a time edits a session (an OS file lock, released by the kernel if the process
   dies, plus a small owner file so that the refusal can name the other process);
 - a document of a newer version, or a corrupt one, is refused and never written to; a corrupt
@@ -25,7 +26,6 @@ import re
 import secrets
 import shutil
 import socket
-import tempfile
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -38,11 +38,11 @@ import filelock
 from gkassist import paths
 from gkassist.answers import from_json, to_json
 from gkassist.errors import UserError, os_error_message
+from gkassist.files import atomic_write, glob_escape, remove_stale_temps
 from gkassist.form import FORM
 
 FORMAT = "gkassist-session"
 VERSION = 1
-SOURCE_KINDS = ("interview", "import", "fixture", "session")
 
 # Ids are typed by hand (gkassist render k7f3q2ab): no 0/o, 1/l, and a letter first so an id
 # never looks like a number or a year.
@@ -67,51 +67,6 @@ def _now() -> str:
 def new_id() -> str:
     first = secrets.choice(ID_ALPHABET[:24])  # the letters
     return first + "".join(secrets.choice(ID_ALPHABET) for _ in range(ID_LENGTH - 1))
-
-
-
-
-# --- atomic writing -----------------------------------------------------------------------------
-
-
-def _fsync_dir(folder: Path) -> None:
-    """Make the rename itself durable; a no-op where folders cannot be opened (Windows)."""
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
-    try:
-        os.fsync(fd)
-    except OSError:  # some file systems refuse fsync on a folder; the rename is still atomic
-        pass
-    finally:
-        os.close(fd)
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that a crash leaves either the old or the new file."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _remove_stale_temps(path: Path) -> None:
-    """Temp files left by a process killed mid-save; only called while holding the session's lock."""
-    for tmp in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-
-
-def glob_escape(name: str) -> str:
-    return re.sub(r"([*?\[])", r"[\1]", name)
 
 
 # --- the lock -----------------------------------------------------------------------------------
@@ -757,9 +712,15 @@ class SessionStore:
         except _Corrupt as err:
             kept = self._keep_aside(path) if keep_aside else None
             where = f"已将原文件复制到 {kept} 备查；" if kept else ""
-            raise SessionError(
-                f"报告文件 {path} 已损坏，无法打开：{err}。{where}原文件未被改动，也不会被覆盖。"
+            # a saved report that broke can be replaced by a backup; a file from elsewhere may
+            # simply be something else (the same reader serves import, check and the picker)
+            advice = (
                 "如有备份或导出的 JSON 文件，可用 gkassist import 导入。"
+                if in_store
+                else "请确认它是 gkassist 保存或导出的会话文件。"
+            )
+            raise SessionError(
+                f"报告文件 {path} 已损坏，无法打开：{err}。{where}原文件未被改动，也不会被覆盖。{advice}"
             ) from None
 
     def _keep_aside(self, path: Path) -> Path | None:
@@ -786,7 +747,7 @@ class SessionStore:
         session_lock.acquire(path.stem)
         try:
             session = self._load(path, lock=session_lock, read_only=False)
-            _remove_stale_temps(path)
+            remove_stale_temps(path)
         except BaseException:
             session_lock.release()
             raise
@@ -938,89 +899,7 @@ def export_session(ref: str | Path, output: str | Path) -> Path:
     if out.exists() and out.resolve() == session.path.resolve():
         raise SessionError(f"导出文件不能是报告文件本身：{out}")
     try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(out, session.to_json_bytes())
+        atomic_write(out, session.to_json_bytes(), parents=True)
     except OSError as err:
         raise SessionError(f"无法写入 {out}：{os_error_message(err)}。请检查路径和写入权限。") from err
     return out
-
-
-def looks_like_json(path: Path) -> bool:
-    """A session document by its name or its first bytes (a published report is txt / html)."""
-    if path.suffix.lower() == ".json":
-        return True
-    try:
-        with path.open("rb") as f:
-            head = f.read(64)
-    except OSError:
-        return False
-    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
-
-
-def import_file(file: str | Path, store: SessionStore | None = None) -> Session:
-    """A new session from an exported session JSON, or from a published report (txt / html).
-
-    The session is returned locked: close it when done. For a published report, what could not be
-    read is in ``session.source["unreadable"]``.
-    """
-    store = store or SessionStore()
-    path = Path(file).expanduser()
-    if not path.exists():
-        raise SessionError(f"找不到文件：{path}")
-    if path.is_dir():
-        raise SessionError(f"{path} 是一个文件夹，请给出要导入的文件。")
-    if looks_like_json(path):
-        return _import_session_json(path, store)
-    return _import_report(path, store)
-
-
-def _import_session_json(path: Path, store: SessionStore) -> Session:
-    try:
-        doc = _read_json(path)
-        _check_shape(doc)
-        # decoding every answer now makes a bad file fail here, before anything is written
-        Session(path, doc, lock=None, read_only=True)
-    except _Newer as err:
-        raise SessionError(
-            f"{path} 由更新版本的 gkassist 导出（格式版本 {err.version}，本程序只支持版本 {VERSION}）。"
-            "请先升级 gkassist（pip install -U gkassist）再导入。"
-        ) from None
-    except _Corrupt as err:
-        raise SessionError(f"无法导入 {path}：{err}。请确认它是 gkassist export 导出的会话文件。") from None
-    return store.adopt(doc)
-
-
-def _import_report(path: Path, store: SessionStore) -> Session:
-    try:
-        from gkassist.importer import read_report
-    except ImportError as err:
-        if not (getattr(err, "name", "") or "").startswith("gkassist.importer"):
-            raise
-        raise SessionError(
-            f"{path} 不是会话 JSON 文件。读取已发布年报（txt / html）的功能尚未完成；"
-            "目前只能导入 gkassist export 导出的会话文件。"
-        ) from None
-    report = read_report(path)
-    unreadable = [str(m) for m in (getattr(report, "unreadable", None) or [])]
-    if getattr(report, "failed", False):
-        why = "；".join(m.rstrip("。.； ") for m in unreadable[:3]) or "没有找到年度报告的内容"
-        raise SessionError(f"无法从 {path} 读出年度报告：{why}。")
-    answers = dict(report.answers)
-    if getattr(report, "agency", None) and "meta.agency" not in answers:
-        answers["meta.agency"] = report.agency
-    if getattr(report, "year", None) and "meta.year" not in answers:
-        answers["meta.year"] = report.year
-    extra = getattr(report, "source", None) or {}
-    try:
-        json.dumps(extra)
-    except (TypeError, ValueError):
-        extra = {}
-    source: dict[str, Any] = {**extra, "kind": "import", "file": str(path.resolve())}
-    if unreadable:
-        source["unreadable"] = unreadable
-    notes = {
-        fid: note
-        for fid, note in (getattr(report, "notes", None) or {}).items()
-        if fid in FORM.fields and note
-    }
-    return store.create(answers, source=source, notes=notes)

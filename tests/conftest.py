@@ -1,14 +1,84 @@
-"""Shared test set-up: no test ever touches the real user data folder."""
+"""Shared test set-up: no test ever touches the real user data folder; the helpers tests share.
 
+Test modules never import one another: what two modules need is a fixture here.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import platformdirs
 import pytest
+import yaml
+
+from gkassist.answers import from_json
+from gkassist.form import FORM
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SAMPLE_REPORT = FIXTURES / "hongjiang-kjgxj-2024.txt"  # the published sample, copied byte for byte
+SAMPLE_SESSION = FIXTURES / "hongjiang-2024.session.json"  # the same report as a session
+REVIEW_HEADING = "五、存在的主要问题及改进情况"
+
+
+# --- the data folder: each test its own, the real one never touched --------------------------------
+
+# The data folders of the person running the tests, as they were before any test ran: the
+# platform's (platformdirs) and a GKASSIST_HOME set in their shell.
+REAL_DATA_FOLDERS = tuple(
+    dict.fromkeys(
+        [Path(platformdirs.user_data_dir("gkassist", appauthor=False))]
+        + ([Path(os.environ["GKASSIST_HOME"]).expanduser()] if os.environ.get("GKASSIST_HOME") else [])
+    )
+)
+
+
+def _snapshot(folders: tuple[Path, ...]) -> dict[str, tuple[int, int] | None]:
+    """Every file under ``folders`` with its size and modification time; a missing folder as None."""
+    out: dict[str, tuple[int, int] | None] = {}
+    for folder in folders:
+        if not folder.exists():
+            out[str(folder)] = None
+            continue
+        for root, _dirs, files in os.walk(folder):
+            out[root] = (0, 0)
+            for name in files:
+                path = os.path.join(root, name)
+                try:
+                    st = os.lstat(path)
+                except OSError:
+                    continue
+                out[path] = (st.st_size, st.st_mtime_ns)
+    return out
+
+
+def _changes(before: dict, after: dict) -> list[str]:
+    return sorted(p for p in before.keys() | after.keys() if before.get(p, "absent") != after.get(p, "absent"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def real_data_folder_untouched():
+    """Fails the run if anything (a test, a thread or process it left behind) wrote to the real
+    data folder; ``gkassist_home`` below names the test when it happens during one."""
+    before = _snapshot(REAL_DATA_FOLDERS)
+    yield
+    changed = _changes(before, _snapshot(REAL_DATA_FOLDERS))
+    assert not changed, f"the tests wrote to the real data folder: {changed}"
 
 
 @pytest.fixture(autouse=True)
 def gkassist_home(tmp_path, monkeypatch):
     """Point GKASSIST_HOME at a fresh folder for each test; returns that folder."""
     home = tmp_path / "gkassist-home"
+    before = _snapshot(REAL_DATA_FOLDERS)
     monkeypatch.setenv("GKASSIST_HOME", str(home))
-    return home
+    yield home
+    changed = _changes(before, _snapshot(REAL_DATA_FOLDERS))
+    assert not changed, f"this test wrote to the real data folder: {changed}"
 
 
 # --- both rule engines, side by side ------------------------------------------------------------------
@@ -77,3 +147,272 @@ def both_engines_agree(monkeypatch):
     both = BothEvaluator()
     monkeypatch.setattr(engine, "evaluator", lambda name=None: both if name is None else real(name))
     yield
+
+
+# --- the published sample as text, and variants of it made by changing printed cells -----------
+
+
+def _set_row(text: str, label: str, values: list) -> str:
+    """Replace the cells printed after the row label ``label`` (one cell per line, as scraped)."""
+    lines = text.split("\n")
+    i = lines.index(f"{label} |")
+    for k, value in enumerate(values):
+        assert lines[i + 1 + k].endswith("|") and not lines[i + 1 + k].startswith("|"), lines[i + 1 + k]
+        lines[i + 1 + k] = f"{value} |"
+    return "\n".join(lines)
+
+
+def _set_review(text: str, values: list) -> str:
+    """Replace table 四's one row of 15 numbers (the 15 cell lines before section 五)."""
+    assert len(values) == 15
+    lines = text.split("\n")
+    end = lines.index(REVIEW_HEADING)
+    for k, value in enumerate(values):
+        lines[end - 15 + k] = f"{value} |"
+    return "\n".join(lines)
+
+
+def _fix_structure(text: str) -> str:
+    """The sample's real fault (S1), corrected: 其他需要报告的事项 as section 六."""
+    return text.replace("(三)其他需要报告的事项", "六、其他需要报告的事项")
+
+
+def _consistent_text(text: str | None = None) -> str:
+    """The sample (or ``text``) with non-zero numbers that satisfy every identity of the format."""
+    t = _fix_structure(SAMPLE_REPORT.read_text(encoding="utf-8") if text is None else text)
+    t = _set_row(t, "行政规范性文件", [2, 1, 5])
+    t = _set_row(t, "行政许可", [12])
+    t = _set_row(t, "行政处罚", [3])
+    t = _set_row(t, "行政事业性收费", ["2.55"])
+    t = _set_row(t, "一、本年新收政府信息公开申请数量", [3, 1, 0, 0, 0, 0, 4])
+    t = _set_row(t, "二、上年结转政府信息公开申请数量", [1, 0, 0, 0, 0, 0, 1])
+    t = _set_row(t, "(一)予以公开", [2, 1, 0, 0, 0, 0, 3])
+    t = _set_row(t, "1.本机关不掌握相关政府信息", [1, 0, 0, 0, 0, 0, 1])
+    t = _set_row(t, "(七)总计", [3, 1, 0, 0, 0, 0, 4])
+    t = _set_row(t, "四、结转下年度继续办理", [1, 0, 0, 0, 0, 0, 1])
+    return _set_review(t, [1, 1, 0, 0, 2, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0])
+
+
+@pytest.fixture(scope="session")
+def sample_report() -> Path:
+    """The published sample report (scraped text, one cell per line)."""
+    return SAMPLE_REPORT
+
+
+@pytest.fixture(scope="session")
+def set_row() -> Callable[[str, str, list], str]:
+    """``set_row(text, label, values)``: the report text with that row's printed cells replaced."""
+    return _set_row
+
+
+@pytest.fixture(scope="session")
+def set_review() -> Callable[[str, list], str]:
+    """``set_review(text, values)``: the report text with table 四's 15 numbers replaced."""
+    return _set_review
+
+
+@pytest.fixture(scope="session")
+def fix_structure() -> Callable[[str], str]:
+    return _fix_structure
+
+
+@pytest.fixture(scope="session")
+def consistent_text() -> Callable[..., str]:
+    """``consistent_text(text=sample)``: a published report whose non-zero numbers all balance."""
+    return _consistent_text
+
+
+# --- the sample as answers, and variants of it -------------------------------------------------------
+
+
+def _sample_answers() -> dict[str, Any]:
+    """The sample report's answers (all tables zero), typed as a session holds them."""
+    raw = json.loads(SAMPLE_SESSION.read_text(encoding="utf-8"))["answers"]
+    return {fid: from_json(fid, value) for fid, value in raw.items()}
+
+
+def _consistent_answers() -> dict[str, Any]:
+    """The sample with non-zero tables that balance everywhere."""
+    a = _sample_answers()
+    a.update({
+        # 自然人: 3 new + 1 carried = (2 granted + 1 partial) + 1 carried over
+        "requests.new.natural": 3, "requests.carried.natural": 1, "requests.granted.natural": 2,
+        "requests.partial.natural": 1, "requests.carry_over.natural": 1,
+        # 商业企业: 1 new = 1 本机关不掌握
+        "requests.new.commercial": 1, "requests.unable.not_held.commercial": 1,
+        "review.upheld": 1,
+        "active.normative.issued": 2, "active.normative.repealed": 1, "active.normative.in_force": 5,
+        "active.fees": Decimal("26.55"),
+    })
+    return a
+
+
+def _numbered_answers() -> dict[str, Any]:
+    """The sample with every input number distinct, so that a misplaced cell shows."""
+    answers = _sample_answers()
+    n = 0
+    for f in FORM.input_fields():
+        if f.kind == "count":
+            n += 1
+            answers[f.id] = n
+    answers["active.fees"] = Decimal("26.55")
+    return answers
+
+
+def _one_finding(findings: list, code: str) -> Any:
+    """The one finding of ``code`` (fails, listing them all, when there is none or several)."""
+    found = [f for f in findings if f.code == code]
+    assert len(found) == 1, [(f.code, f.message) for f in findings]
+    return found[0]
+
+
+@pytest.fixture(scope="session")
+def sample_session() -> Path:
+    """The sample report as a session JSON file."""
+    return SAMPLE_SESSION
+
+
+@pytest.fixture(scope="session")
+def sample_answers() -> Callable[[], dict[str, Any]]:
+    """``sample_answers()``: a fresh dict of the sample's typed answers."""
+    return _sample_answers
+
+
+@pytest.fixture(scope="session")
+def consistent_answers() -> Callable[[], dict[str, Any]]:
+    """``consistent_answers()``: the sample with non-zero tables that balance everywhere."""
+    return _consistent_answers
+
+
+@pytest.fixture(scope="session")
+def numbered_answers() -> Callable[[], dict[str, Any]]:
+    """``numbered_answers()``: the sample with every input number distinct."""
+    return _numbered_answers
+
+
+@pytest.fixture(scope="session")
+def one_finding() -> Callable[[list, str], Any]:
+    """``one_finding(findings, code)``: the single finding of that code."""
+    return _one_finding
+
+
+@pytest.fixture(scope="session")
+def hostile_text() -> str:
+    """Template syntax, HTML, Markdown and a table bar: user text that must stay text everywhere."""
+    return "{{ 7*7 }}{% if 1 %}x{% endif %}<script>alert('x')</script>*粗* [链](http://e.cn) | &amp;"
+
+
+@pytest.fixture(scope="session")
+def slot_values() -> dict[str, str]:
+    """What an officer of the sample agency puts into each slot of the standard wording."""
+    return yaml.safe_load((Path(__file__).parent / "data" / "slot_values.yaml").read_text(encoding="utf-8"))
+
+
+# --- the interview's flow without a screen ------------------------------------------------------------
+
+
+def _apply(flow: Any, text: str) -> Any:
+    """Submit ``text`` and, as the screen does after saving, store the outcome and move on."""
+    out = flow.submit(text)
+    if out.ok:
+        flow.state.answers.update(out.values)
+        for f in out.clears:
+            flow.state.answers.pop(f, None)
+        flow.state.workbench.update(out.workbench)
+        flow.advance(out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def apply() -> Callable[[Any, str], Any]:
+    """``apply(flow, text)``: one answer given to the flow (no screen), stored, and the flow moved on."""
+    return _apply
+
+
+# --- driving the interview through Textual's Pilot (the UI tests) -----------------------------------
+
+
+class Interviewer:
+    """Drives the interview as a person would: types key by key, submits, waits for the screen.
+
+    Textual is imported only when a UI test runs: a UI test module sets the environment it needs
+    (TEXTUAL_DISABLE_KITTY_KEY) before Textual reads it.
+    """
+
+    size = (120, 40)  # every UI test runs at this terminal size
+
+    def __init__(self, slot_values: dict[str, str]) -> None:
+        self.slot_values = slot_values  # what an officer types into a {slot}
+
+    @staticmethod
+    async def settle(pilot: Any) -> None:
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    @staticmethod
+    def interview(app: Any) -> Any:
+        """The interview screen, wherever it is in the stack (a dialog may be on top)."""
+        from gkassist.ui.interview import InterviewScreen
+
+        for screen in app.screen_stack:
+            if isinstance(screen, InterviewScreen):
+                return screen
+        raise AssertionError(f"no interview screen in {app.screen_stack}")
+
+    @staticmethod
+    async def type_text(pilot: Any, text: str) -> None:
+        """Type ``text`` key by key, as a terminal sends it (an IME's committed text included).
+
+        ``pilot.press`` drops Chinese punctuation (「，」「、」「《」「“」…): Textual 8 turns such a
+        character into a key name it cannot turn back, so the key comes without its character. A
+        real terminal sends the character (the tmux walkthrough proves it); so do these key events.
+        """
+        from textual import events
+        from textual.keys import _character_to_key
+
+        for ch in text:
+            if ch.isascii() or ch.isalnum():
+                await pilot.press(ch)
+            else:
+                pilot.app._driver.send_message(events.Key(_character_to_key(ch), ch))
+                await pilot.pause()
+
+    async def answer(self, pilot: Any, text: str) -> None:
+        """Type ``text`` into the line (key by key) or the prose editor, and submit it."""
+        screen = self.interview(pilot.app)
+        assert pilot.app.screen is screen, f"expected the conversation, got {pilot.app.screen}"
+        if screen.flow.question().multiline:
+            editor = screen.query_one("#prose")
+            editor.load_text(text)  # long prose is pasted, as people do; short answers are typed
+            await pilot.press("ctrl+j")
+        else:
+            # no clearing: a prefilled answer is selected, so typing replaces it as it does for a
+            # person; anything else left in the line would show up as a wrong answer
+            await self.type_text(pilot, text)
+            await pilot.press("enter")
+        await self.settle(pilot)
+
+    def chat(self, app: Any) -> list:
+        """Every message of the conversation (``ChatMessage``: kind and text)."""
+        return self.interview(app).conversation()
+
+    def said(self, app: Any, kind_prefix: str = "") -> list[str]:
+        return [m.plain for m in self.chat(app) if m.kind.startswith(kind_prefix)]
+
+    async def start_new(self, pilot: Any) -> None:
+        await self.settle(pilot)
+        await pilot.click("#new")
+        await self.settle(pilot)
+
+    async def meta(self, pilot: Any, agency: str = "怀化市洪江区科技和工业信息化局") -> None:
+        await self.answer(pilot, agency)
+        await self.answer(pilot, "2024")
+        await self.answer(pilot, "2")
+        await self.answer(pilot, "4")
+
+
+@pytest.fixture(scope="session")
+def ui(slot_values) -> Interviewer:
+    """The interview driver: ``await ui.answer(pilot, "3")``, ``ui.said(app, "finding-")`` …"""
+    return Interviewer(slot_values)

@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from test_rules_catalogue import consistent, sample
+import pytest
 
 from gkassist.checking import run_check
 from gkassist.findings import severity_labels
@@ -16,12 +16,10 @@ from gkassist.form import FORM
 from gkassist.phrases import say
 from gkassist.session import SessionStore
 
-FIXTURE = Path(__file__).parent / "fixtures" / "hongjiang-2024.session.json"
 
-
-def unbalanced() -> dict:
+def unbalanced(sample: dict) -> dict:
     """The sample agency, 自然人 column out of balance by one (the brief's N4 example)."""
-    return {**sample(), "requests.new.natural": 3, "requests.carried.natural": 1,
+    return {**sample, "requests.new.natural": 3, "requests.carried.natural": 1,
             "requests.granted.natural": 2, "requests.carry_over.natural": 1}
 
 
@@ -44,8 +42,9 @@ def run(*files: str, previous: str | None = None, as_json: bool = False) -> tupl
     return code, out.getvalue()
 
 
-def test_a_new_user_with_a_balance_error_sees_the_column_both_sides_and_what_to_do(gkassist_home):
-    sid, _ = make_session(unbalanced())
+@pytest.mark.slow  # a real process
+def test_a_new_user_with_a_balance_error_sees_the_column_both_sides_and_what_to_do(sample_answers, gkassist_home):
+    sid, _ = make_session(unbalanced(sample_answers()))
     proc = cli(sid)
     assert proc.returncode == 1
     assert "Traceback" not in proc.stdout + proc.stderr
@@ -56,8 +55,8 @@ def test_a_new_user_with_a_balance_error_sees_the_column_both_sides_and_what_to_
     assert "小结" in out and "错误 1 项" in out
 
 
-def test_the_sample_session_checks_without_errors():
-    code, out = run(str(FIXTURE))
+def test_the_sample_session_checks_without_errors(sample_session):
+    code, out = run(str(sample_session))
     assert code == 0
     assert out.startswith("■ 怀化市洪江区科技和工业信息化局 2024 年度")
     assert "错误 0 项，警告 1 项，提示 1 项" in out
@@ -65,8 +64,8 @@ def test_the_sample_session_checks_without_errors():
     assert out.index("一、总体情况") < out.index("五、存在的主要问题及改进情况")
 
 
-def test_json_output_has_the_design_shape(gkassist_home):
-    _, path = make_session(unbalanced())
+def test_json_output_has_the_design_shape(sample_answers, gkassist_home):
+    _, path = make_session(unbalanced(sample_answers()))
     code, out = run(str(path), as_json=True)
     data = json.loads(out)
     assert code == 1
@@ -79,11 +78,11 @@ def test_json_output_has_the_design_shape(gkassist_home):
     assert n4["numbers"]["diff"] == 1
 
 
-def test_several_files_give_an_array_and_a_total(gkassist_home):
-    _, bad = make_session(unbalanced())
-    code, out = run(str(FIXTURE), str(bad), as_json=True)
+def test_several_files_give_an_array_and_a_total(sample_answers, sample_session, gkassist_home):
+    _, bad = make_session(unbalanced(sample_answers()))
+    code, out = run(str(sample_session), str(bad), as_json=True)
     assert code == 1 and [d["summary"]["error"] for d in json.loads(out)] == [0, 1]
-    code, out = run(str(FIXTURE), str(bad))
+    code, out = run(str(sample_session), str(bad))
     labels = severity_labels()
     totals = say("checks", "comma").join(
         say("checks", "check_count", label=labels[s], n=n) for s, n in (("error", 1), ("warning", 2), ("hint", 2)))
@@ -91,21 +90,22 @@ def test_several_files_give_an_array_and_a_total(gkassist_home):
     assert out.strip().splitlines()[-1] == total
 
 
-def test_previous_year_session_feeds_y1(gkassist_home):
-    _, last_year = make_session({**consistent(), "meta.year": 2023, "requests.carry_over.natural": 2})
-    _, this_year = make_session(consistent())
+def test_previous_year_session_feeds_y1(consistent_answers, gkassist_home):
+    _, last_year = make_session({**consistent_answers(), "meta.year": 2023, "requests.carry_over.natural": 2})
+    _, this_year = make_session(consistent_answers())
     code, out = run(str(this_year), previous=str(last_year))
     assert "警告 Y1  表三「自然人」列：本年「二、上年结转政府信息公开申请数量」填1件" in out
     assert "上年报告「四、结转下年度继续办理」为2件" in out
     # a session that carries last year itself needs no --previous
-    _, carried = make_session(consistent(), previous={**consistent(), "requests.carry_over.natural": 2})
+    _, carried = make_session(consistent_answers(), previous={**consistent_answers(), "requests.carry_over.natural": 2})
     assert "Y1" in run(str(carried))[1]
 
 
-def test_unreadable_files_are_reported_and_the_rest_checked(tmp_path):
+@pytest.mark.slow  # a real process
+def test_unreadable_files_are_reported_and_the_rest_checked(sample_session, tmp_path):
     broken = tmp_path / "坏.json"
     broken.write_text("{not json", encoding="utf-8")
-    code, out = run(str(broken), str(FIXTURE), str(tmp_path / "没有这个文件.json"), as_json=True)
+    code, out = run(str(broken), str(sample_session), str(tmp_path / "没有这个文件.json"), as_json=True)
     assert code == 2  # nothing else had errors
     data = json.loads(out)
     assert [("error" in d) for d in data] == [True, False, True] and data[1]["agency"].startswith("怀化市洪江区")
@@ -113,14 +113,15 @@ def test_unreadable_files_are_reported_and_the_rest_checked(tmp_path):
     assert proc.returncode == 2 and "Traceback" not in proc.stdout + proc.stderr
 
 
+@pytest.mark.slow  # a real process
 def test_a_session_id_that_does_not_exist(gkassist_home):
     proc = cli("zzzzzzzz")
     assert proc.returncode == 2
     assert "找不到编号为" in proc.stdout and "Traceback" not in proc.stderr
 
 
-def test_a_draft_session_says_what_is_still_unanswered(gkassist_home):
-    draft = {k: v for k, v in sample().items() if not k.startswith(("active.", "review.", "litigation"))}
+def test_a_draft_session_says_what_is_still_unanswered(sample_answers, gkassist_home):
+    draft = {k: v for k, v in sample_answers().items() if not k.startswith(("active.", "review.", "litigation"))}
     sid, _ = make_session(draft)
     code, out = run(sid)
     assert code == 0
@@ -133,5 +134,5 @@ def test_a_draft_session_says_what_is_still_unanswered(gkassist_home):
     assert len(unanswered) == 22 and "active.fees" in unanswered and "review.upheld" in unanswered
 
 
-def test_a_complete_session_lists_nothing_unanswered():
-    assert "unanswered" not in json.loads(run(str(FIXTURE), as_json=True)[1])
+def test_a_complete_session_lists_nothing_unanswered(sample_session):
+    assert "unanswered" not in json.loads(run(str(sample_session), as_json=True)[1])

@@ -14,7 +14,6 @@ import lxml.html
 import pytest
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from test_render import HOSTILE, fixture_answers, numbered_answers
 
 from gkassist.answers import format_value
 from gkassist.errors import UserError
@@ -29,7 +28,7 @@ def open_docx(answers: dict) -> docx.document.Document:
 
 
 @pytest.fixture(scope="module")
-def sample() -> docx.document.Document:
+def sample(numbered_answers) -> docx.document.Document:
     return open_docx(numbered_answers())
 
 
@@ -52,9 +51,9 @@ def test_title_and_the_six_headings_in_order(sample):
     ]
 
 
-def test_text_is_the_html_text_in_the_same_order():
+def test_text_is_the_html_text_in_the_same_order(sample_answers):
     """One source of truth: the DOCX carries exactly the paragraphs of the HTML report."""
-    answers = fixture_answers()
+    answers = sample_answers()
     html = lxml.html.fromstring(render(answers, "html"))
     want = [" ".join(el.text_content().split()) for el in html.iter("h1", "h2", "h3", "p")]
     document = open_docx(answers)
@@ -83,7 +82,7 @@ def spans(table) -> dict[str, tuple[int, int]]:  # noqa: ANN001
     return out
 
 
-def test_table_three_grid_and_merges(sample):
+def test_table_three_grid_and_merges(numbered_answers, sample):
     t3 = sample.tables[1]
     g = grid(t3)
     assert len(g) == 3 + 25 and all(len(r) == 3 + 7 for r in g)
@@ -109,7 +108,7 @@ def test_table_three_grid_and_merges(sample):
         assert [c.text for c in cells[3:]] == want, row.label
 
 
-def test_tables_two_and_four(sample):
+def test_tables_two_and_four(numbered_answers, sample):
     answers = numbered_answers()
     t2, _, t4 = sample.tables
     g2 = grid(t2)
@@ -193,8 +192,8 @@ def test_east_asian_fonts_are_named_everywhere(sample):
     assert b"eastAsiaTheme" not in sample.element.xml.encode()
 
 
-def test_body_lines_make_22_by_28():
-    normal = docx.Document(io.BytesIO(render_to_bytes(fixture_answers(), "docx"))).styles["Normal"]
+def test_body_lines_make_22_by_28(sample_answers):
+    normal = docx.Document(io.BytesIO(render_to_bytes(sample_answers(), "docx"))).styles["Normal"]
     fmt = normal.paragraph_format
     assert fmt.line_spacing_rule is not None and fmt.line_spacing_rule.name == "EXACTLY"
     assert 22 * fmt.line_spacing <= Mm(225) < 23 * fmt.line_spacing
@@ -234,20 +233,20 @@ def test_a_draft_renders_with_visible_gaps():
     ]
 
 
-def test_user_text_comes_out_literally():
-    answers = fixture_answers() | {"problems": HOSTILE, "meta.agency": "A<b>局</b>"}
+def test_user_text_comes_out_literally(hostile_text, sample_answers):
+    answers = sample_answers() | {"problems": hostile_text, "meta.agency": "A<b>局</b>"}
     d = open_docx(answers)
-    assert HOSTILE in [p.text for p in d.paragraphs]
+    assert hostile_text in [p.text for p in d.paragraphs]
     assert d.paragraphs[0].text.startswith("A<b>局</b>")
 
 
 # --- PDF -----------------------------------------------------------------------------------------
 
 
-def test_pdf_without_libreoffice_is_a_chinese_message(monkeypatch, tmp_path):
+def test_pdf_without_libreoffice_is_a_chinese_message(sample_answers, monkeypatch, tmp_path):
     monkeypatch.setenv("GKASSIST_SOFFICE", str(tmp_path / "no-such-soffice"))
     with pytest.raises(UserError) as err:
-        render_to_bytes(fixture_answers(), "pdf")
+        render_to_bytes(sample_answers(), "pdf")
     assert "LibreOffice" in err.value.message and "apt-get install" in err.value.message
 
 
@@ -259,7 +258,7 @@ needs_libreoffice = pytest.mark.skipif(
 
 @pytest.mark.slow
 @needs_libreoffice
-def test_docx_to_pdf_to_png(tmp_path):
+def test_docx_to_pdf_to_png(numbered_answers, tmp_path):
     """The page a person looks at: A4 pages, the text and the numbers present, an image per page."""
     pdf = render_to_bytes(numbered_answers(), "pdf")
     assert pdf.startswith(b"%PDF")

@@ -15,7 +15,6 @@ import psutil
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_rules_catalogue import consistent, sample
 
 from gkassist.engine import EngineError, Validator, check, evaluator
 from gkassist.expressions import holds
@@ -48,8 +47,8 @@ def live_sessions() -> int:
     return evaluator("durable").live_sessions()
 
 
-def test_a_fixed_problem_disappears_at_once(engine_name):
-    answers = {**sample(), "requests.new.natural": 3, "requests.carried.natural": 1,
+def test_a_fixed_problem_disappears_at_once(sample_answers, engine_name):
+    answers = {**sample_answers(), "requests.new.natural": 3, "requests.carried.natural": 1,
                "requests.granted.natural": 2, "requests.carry_over.natural": 1}
     with Validator(answers, engine=engine_name) as v:
         assert "N4" in [f.code for f in v.findings()]
@@ -60,8 +59,8 @@ def test_a_fixed_problem_disappears_at_once(engine_name):
         assert len(n4) == 1 and n4[0].numbers["right"] == 5
 
 
-def test_clearing_an_answer_silences_its_rules_and_notes_come_and_go(engine_name):
-    with Validator({**consistent(), "requests.new.total": 5}, engine=engine_name) as v:
+def test_clearing_an_answer_silences_its_rules_and_notes_come_and_go(consistent_answers, engine_name):
+    with Validator({**consistent_answers(), "requests.new.total": 5}, engine=engine_name) as v:
         assert "N2" in [f.code for f in v.findings()]
         assert "N2" not in [f.code for f in v.update({"requests.new.total": None})]
         noted = v.update({}, notes={"active.fees": "原表此格为「—」，按0计"})
@@ -69,10 +68,10 @@ def test_clearing_an_answer_silences_its_rules_and_notes_come_and_go(engine_name
         assert not [f for f in v.update({}, notes={"active.fees": None}) if f.code == "N1"]
 
 
-def test_previous_year_can_be_set_later(engine_name):
-    with Validator(consistent(), engine=engine_name) as v:
+def test_previous_year_can_be_set_later(consistent_answers, engine_name):
+    with Validator(consistent_answers(), engine=engine_name) as v:
         assert "Y1" not in [f.code for f in v.findings()]
-        found = v.set_previous({**consistent(), "requests.carry_over.natural": 4})
+        found = v.set_previous({**consistent_answers(), "requests.carry_over.natural": 4})
         assert [f.numbers["previous.carry_over"] for f in found if f.code == "Y1"] == [4]
         assert "Y1" not in [f.code for f in v.set_previous(None)]
 
@@ -94,10 +93,10 @@ def _random_change(rng: random.Random, answers: dict) -> dict:
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_incremental_updates_always_equal_a_full_check(seed, engine_name):
+def test_incremental_updates_always_equal_a_full_check(consistent_answers, seed, engine_name):
     rng = random.Random(seed)
-    answers = consistent()
-    previous = {**consistent(), "requests.carry_over.natural": 2} if seed == 2 else None
+    answers = consistent_answers()
+    previous = {**consistent_answers(), "requests.carry_over.natural": 2} if seed == 2 else None
     with Validator(answers, previous, engine=engine_name) as v:
         for _ in range(120):
             change = _random_change(rng, answers)
@@ -116,18 +115,18 @@ def numbers_book():
 
 
 @needs_durable
-def test_hundreds_of_sessions_in_one_process(numbers_book):
+def test_hundreds_of_sessions_in_one_process(consistent_answers, numbers_book):
     base = live_sessions()
     for i in range(1100):  # more than durable-rules' 1024 live sessions per ruleset
-        answers = {**consistent(), "requests.new.natural": i % 5}
+        answers = {**consistent_answers(), "requests.new.natural": i % 5}
         found = [f.code for f in check(answers, rulebook=numbers_book, engine="durable")]
         assert ("N4" in found) == (i % 5 != 3)
     assert live_sessions() == base
 
 
 @needs_durable
-def test_more_open_validators_than_engine_sessions_still_give_the_right_findings(numbers_book):
-    validators = [Validator({**consistent(), "requests.new.natural": i % 2 + 3}, rulebook=numbers_book,
+def test_more_open_validators_than_engine_sessions_still_give_the_right_findings(consistent_answers, numbers_book):
+    validators = [Validator({**consistent_answers(), "requests.new.natural": i % 2 + 3}, rulebook=numbers_book,
                             engine="durable") for i in range(1100)]
     try:
         for v in validators:
@@ -143,48 +142,48 @@ def test_more_open_validators_than_engine_sessions_still_give_the_right_findings
 
 
 @needs_durable
-def test_a_check_gives_its_session_back():
+def test_a_check_gives_its_session_back(sample_answers):
     base = live_sessions()
-    answers = {**sample(), "requests.new.natural": 99, "active.normative.issued": 1,
+    answers = {**sample_answers(), "requests.new.natural": 99, "active.normative.issued": 1,
                "active.normative.in_force": 0, "overview.intro": ""}
     assert len(check(answers, engine="durable")) > 3
     assert live_sessions() == base
 
 
 @needs_durable
-def test_dropped_validators_give_their_sessions_back():
+def test_dropped_validators_give_their_sessions_back(consistent_answers):
     base = live_sessions()
     for i in range(300):
-        Validator({**consistent(), "requests.new.natural": i % 4}, engine="durable").findings()
+        Validator({**consistent_answers(), "requests.new.natural": i % 4}, engine="durable").findings()
     gc.collect()
     assert live_sessions() == base
 
 
 @needs_durable
-def test_memory_stays_flat_over_many_sessions(numbers_book):
+def test_memory_stays_flat_over_many_sessions(consistent_answers, numbers_book):
     proc = psutil.Process()
     for _ in range(200):
-        check(consistent(), rulebook=numbers_book, engine="durable")
+        check(consistent_answers(), rulebook=numbers_book, engine="durable")
     gc.collect()
     before = proc.memory_info().rss
     for i in range(1000):  # the benchmark runs 10,000
-        check({**consistent(), "requests.new.natural": i % 7}, rulebook=numbers_book, engine="durable")
+        check({**consistent_answers(), "requests.new.natural": i % 7}, rulebook=numbers_book, engine="durable")
     gc.collect()
     assert proc.memory_info().rss - before < 10 * 1024 * 1024
 
 
-def test_threads_share_the_engine_safely(engine_name):
+def test_threads_share_the_engine_safely(consistent_answers, engine_name):
     errors: list[BaseException] = []
-    expected = {i: messages(check({**consistent(), "requests.new.natural": i})) for i in range(4)}
+    expected = {i: messages(check({**consistent_answers(), "requests.new.natural": i})) for i in range(4)}
 
     def work(k: int) -> None:
         try:
-            with Validator(consistent(), engine=engine_name) as v:
+            with Validator(consistent_answers(), engine=engine_name) as v:
                 for n in range(40):
                     i = (k + n) % 4
                     got = messages(v.update({"requests.new.natural": i}))
                     assert got == expected[i]
-                    assert messages(check({**consistent(), "requests.new.natural": i}, engine=engine_name)) == expected[i]
+                    assert messages(check({**consistent_answers(), "requests.new.natural": i}, engine=engine_name)) == expected[i]
         except BaseException as err:  # reported by the main thread
             errors.append(err)
 
@@ -197,7 +196,7 @@ def test_threads_share_the_engine_safely(engine_name):
 
 
 @needs_durable
-def test_an_exception_inside_a_durable_action_is_an_engine_error(monkeypatch, tmp_path):
+def test_an_exception_inside_a_durable_action_is_an_engine_error(consistent_answers, monkeypatch, tmp_path):
     # durable-rules swallows an action's exception into the session state: it must surface
     extra = tmp_path / "probe.yaml"
     extra.write_text(
@@ -213,26 +212,26 @@ def test_an_exception_inside_a_durable_action_is_an_engine_error(monkeypatch, tm
         return action
 
     monkeypatch.setattr(durable._Pool, "_action", failing_action)  # what the new ruleset registers
-    answers = {**consistent(), "active.normative.issued": 1000, "active.normative.in_force": 1000}
+    answers = {**consistent_answers(), "active.normative.issued": 1000, "active.normative.in_force": 1000}
     with pytest.raises(EngineError, match="an action failed"):
         check(answers, rulebook=book, engine="durable")
-    with Validator(consistent(), rulebook=book, engine="durable") as v:
+    with Validator(consistent_answers(), rulebook=book, engine="durable") as v:
         assert v.findings() == []
         with pytest.raises(EngineError):
             v.update({"active.normative.issued": 1000, "active.normative.in_force": 1000})
 
 
-def test_a_number_beyond_64_bits_is_checked_not_crashed(engine_name):
-    answers = {**consistent(), "active.normative.issued": 10**30, "active.normative.in_force": 10**30}
+def test_a_number_beyond_64_bits_is_checked_not_crashed(consistent_answers, engine_name):
+    answers = {**consistent_answers(), "active.normative.issued": 10**30, "active.normative.in_force": 10**30}
     codes = [f.code for f in check(answers, engine=engine_name)]
-    assert codes == [f.code for f in check({**consistent(), "active.normative.issued": 10**12,
+    assert codes == [f.code for f in check({**consistent_answers(), "active.normative.issued": 10**12,
                                             "active.normative.in_force": 10**12}, engine=engine_name)]
 
 
 @needs_durable
-def test_asserting_a_fact_the_session_holds_is_an_engine_error():
+def test_asserting_a_fact_the_session_holds_is_an_engine_error(consistent_answers):
     book = default_rulebook()
-    answers = {**consistent(), "active.normative.issued": 1, "active.normative.in_force": 0}
+    answers = {**consistent_answers(), "active.normative.issued": 1, "active.normative.in_force": 0}
     facts = build_facts(answers, book=book)
     matcher = evaluator("durable").matcher(book)
     try:
@@ -260,15 +259,15 @@ answers_strategy = st.dictionaries(
     kind=st.sampled_from([None, "department", "government"]),
     with_previous=st.booleans(),
 )
-def test_the_engine_fires_exactly_where_the_rules_read_in_python_say(numbers, level, kind, with_previous):
+def test_the_engine_fires_exactly_where_the_rules_read_in_python_say(sample_answers, numbers, level, kind, with_previous):
     book = default_rulebook()
-    answers = {**sample(), **numbers}
+    answers = {**sample_answers(), **numbers}
     for fid, value in (("meta.level", level), ("meta.agency_kind", kind)):
         if value is None:
             answers.pop(fid, None)
         else:
             answers[fid] = value
-    previous = {**sample(), **dict(list(numbers.items())[::2])} if with_previous else None
+    previous = {**sample_answers(), **dict(list(numbers.items())[::2])} if with_previous else None
     facts = build_facts(answers, previous, book=book)
     matcher = evaluator("durable").matcher(book)
     try:

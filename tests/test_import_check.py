@@ -49,6 +49,7 @@ def test_a_folder_with_the_sample_a_broken_copy_and_an_empty_file(reviewer_folde
     assert sum(1 for d in data.values() if d["summary"]["error"]) == 2
 
 
+@pytest.mark.slow  # a real process
 def test_the_real_command_line_on_that_folder(reviewer_folder, gkassist_home):
     proc = subprocess.run(
         [sys.executable, "-m", "gkassist", "check", str(reviewer_folder)],
@@ -69,10 +70,9 @@ def test_only_unreadable_input_exits_2(tmp_path):
     assert "这是PDF 文件" in text and "文件是空的" in text
 
 
-def test_clean_report_exits_0():
-    from test_import_variants import consistent
+def test_clean_report_exits_0(consistent_text):
 
-    code, _ = run_text(consistent())
+    code, _ = run_text(consistent_text())
     assert code == 0
 
 
@@ -99,16 +99,14 @@ def test_json_for_a_mix_of_report_page_and_session():
     assert code == 1
 
 
-def test_previous_report_feeds_the_carry_over_rules(tmp_path):
-    from test_import_variants import consistent, set_row
-
+def test_previous_report_feeds_the_carry_over_rules(consistent_text, set_row, tmp_path):
     last_year = tmp_path / "2023.txt"
     last_year.write_text(
-        set_row(consistent(), "四、结转下年度继续办理", [2, 0, 0, 0, 0, 0, 2]).replace("2024年", "2023年"),
+        set_row(consistent_text(), "四、结转下年度继续办理", [2, 0, 0, 0, 0, 0, 2]).replace("2024年", "2023年"),
         encoding="utf-8",
     )
     this_year = tmp_path / "2024.txt"
-    this_year.write_text(consistent(), encoding="utf-8")  # 上年结转 自然人 1, last year carried over 2
+    this_year.write_text(consistent_text(), encoding="utf-8")  # 上年结转 自然人 1, last year carried over 2
     out = io.StringIO()
     run_check([str(this_year)], previous=str(last_year), out=out)
     y1 = [line for line in out.getvalue().splitlines() if "Y1" in line]
@@ -159,11 +157,9 @@ def test_an_internal_error_on_one_file_does_not_stop_the_run(monkeypatch, gkassi
     assert bad.error == say("checks", "check_internal_error", where=say("checks", "check_log_written", log=logs[0]))
 
 
-def test_a_bad_cell_is_named_once_by_n1_not_again_as_unreadable(tmp_path):
-    from test_import_variants import consistent, set_row
-
+def test_a_bad_cell_is_named_once_by_n1_not_again_as_unreadable(consistent_text, set_row, tmp_path):
     path = tmp_path / "bad-cell.txt"
-    path.write_text(set_row(consistent(), "2.重复申请", ["-1", 0, 0, 0, 0, 0, 0]), encoding="utf-8")
+    path.write_text(set_row(consistent_text(), "2.重复申请", ["-1", 0, 0, 0, 0, 0, 0]), encoding="utf-8")
     code, text = run(str(path))
     assert code == 1
     assert text.count("「-1」") == 1 and "错误 N1" in text

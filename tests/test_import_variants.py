@@ -3,56 +3,11 @@ imported report with the right row/column and numbers, and a consistent variant 
 numbers (and its section 六 numbered properly) checks clean."""
 
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 
 from gkassist import engine
 from gkassist.importer import read_report_text
-
-SAMPLE_TEXT = (Path(__file__).parent / "fixtures" / "hongjiang-kjgxj-2024.txt").read_text(encoding="utf-8")
-REVIEW_HEADING = "五、存在的主要问题及改进情况"
-
-
-def set_row(text: str, label: str, values: list) -> str:
-    """Replace the cells printed after the row label ``label`` (one cell per line, as scraped)."""
-    lines = text.split("\n")
-    i = lines.index(f"{label} |")
-    for k, value in enumerate(values):
-        assert lines[i + 1 + k].endswith("|") and not lines[i + 1 + k].startswith("|"), lines[i + 1 + k]
-        lines[i + 1 + k] = f"{value} |"
-    return "\n".join(lines)
-
-
-def set_review(text: str, values: list) -> str:
-    """Replace table 四's one row of 15 numbers (the 15 cell lines before section 五)."""
-    assert len(values) == 15
-    lines = text.split("\n")
-    end = lines.index(REVIEW_HEADING)
-    for k, value in enumerate(values):
-        lines[end - 15 + k] = f"{value} |"
-    return "\n".join(lines)
-
-
-def fix_structure(text: str) -> str:
-    """The sample's real fault (S1), corrected: 其他需要报告的事项 as section 六."""
-    return text.replace("(三)其他需要报告的事项", "六、其他需要报告的事项")
-
-
-def consistent(text: str = SAMPLE_TEXT) -> str:
-    """Non-zero numbers that satisfy every identity of the format."""
-    t = fix_structure(text)
-    t = set_row(t, "行政规范性文件", [2, 1, 5])
-    t = set_row(t, "行政许可", [12])
-    t = set_row(t, "行政处罚", [3])
-    t = set_row(t, "行政事业性收费", ["2.55"])
-    t = set_row(t, "一、本年新收政府信息公开申请数量", [3, 1, 0, 0, 0, 0, 4])
-    t = set_row(t, "二、上年结转政府信息公开申请数量", [1, 0, 0, 0, 0, 0, 1])
-    t = set_row(t, "(一)予以公开", [2, 1, 0, 0, 0, 0, 3])
-    t = set_row(t, "1.本机关不掌握相关政府信息", [1, 0, 0, 0, 0, 0, 1])
-    t = set_row(t, "(七)总计", [3, 1, 0, 0, 0, 0, 4])
-    t = set_row(t, "四、结转下年度继续办理", [1, 0, 0, 0, 0, 0, 1])
-    return set_review(t, [1, 1, 0, 0, 2, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0])
 
 
 def check(text: str):
@@ -66,8 +21,8 @@ def codes(findings, prefix=("N", "S")):
     return [(f.code, f.severity) for f in findings if f.code.startswith(prefix)]
 
 
-def test_consistent_variant_with_non_zero_numbers_checks_clean():
-    report, findings = check(consistent())
+def test_consistent_variant_with_non_zero_numbers_checks_clean(consistent_text):
+    report, findings = check(consistent_text())
     assert report.answers["requests.new.natural"] == 3
     assert report.answers["requests.total.total"] == 4
     assert report.answers["active.fees"] == Decimal("2.55")
@@ -76,8 +31,8 @@ def test_consistent_variant_with_non_zero_numbers_checks_clean():
     assert codes(findings) == []
 
 
-def test_n2_row_total_differs_from_applicants():
-    text = set_row(consistent(), "一、本年新收政府信息公开申请数量", [3, 1, 0, 0, 0, 0, 5])
+def test_n2_row_total_differs_from_applicants(consistent_text, set_row):
+    text = set_row(consistent_text(), "一、本年新收政府信息公开申请数量", [3, 1, 0, 0, 0, 0, 5])
     _, findings = check(text)
     n2 = [f for f in findings if f.code == "N2"]
     assert len(n2) == 1
@@ -86,9 +41,9 @@ def test_n2_row_total_differs_from_applicants():
     assert "requests.new.total" in n2[0].fields
 
 
-def test_n3_result_total_differs_from_results_in_the_right_column():
+def test_n3_result_total_differs_from_results_in_the_right_column(consistent_text, set_row):
     # 商业企业: one more granted than (七)总计 says (row totals kept consistent)
-    text = set_row(consistent(), "(一)予以公开", [2, 2, 0, 0, 0, 0, 4])
+    text = set_row(consistent_text(), "(一)予以公开", [2, 2, 0, 0, 0, 0, 4])
     _, findings = check(text)
     n3 = [f for f in findings if f.code == "N3"]
     assert [f.message.split("」")[0] for f in n3] == ["表三「商业企业", "表三「总计"]
@@ -96,9 +51,9 @@ def test_n3_result_total_differs_from_results_in_the_right_column():
     assert commercial.numbers["total"] == 1 and commercial.numbers["right"] == 2
 
 
-def test_n4_identity_broken_in_one_column():
+def test_n4_identity_broken_in_one_column(consistent_text, set_row):
     # 自然人: 3 new + 2 carried = 5, but 3 handled + 1 carried over = 4
-    text = set_row(consistent(), "二、上年结转政府信息公开申请数量", [2, 0, 0, 0, 0, 0, 2])
+    text = set_row(consistent_text(), "二、上年结转政府信息公开申请数量", [2, 0, 0, 0, 0, 0, 2])
     _, findings = check(text)
     n4 = [f for f in findings if f.code == "N4"]
     assert [f.message.split("」")[0] for f in n4] == ["表三「自然人", "表三「总计"]
@@ -106,8 +61,8 @@ def test_n4_identity_broken_in_one_column():
     assert "requests.carried.natural" in n4[0].fields
 
 
-def test_n5_review_total_wrong():
-    text = set_review(consistent(), [1, 1, 0, 0, 3, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0])
+def test_n5_review_total_wrong(consistent_text, set_review):
+    text = set_review(consistent_text(), [1, 1, 0, 0, 3, 0, 0, 0, 1, 1, 0, 0, 0, 0, 0])
     _, findings = check(text)
     n5 = [f for f in findings if f.code == "N5"]
     assert len(n5) == 1
@@ -115,32 +70,32 @@ def test_n5_review_total_wrong():
     assert n5[0].numbers["total"] == 3 and n5[0].numbers["right"] == 2
 
 
-def test_n6_issued_more_than_in_force():
-    text = set_row(consistent(), "行政规范性文件", [6, 0, 5])
+def test_n6_issued_more_than_in_force(consistent_text, set_row):
+    text = set_row(consistent_text(), "行政规范性文件", [6, 0, 5])
     _, findings = check(text)
     n6 = [f for f in findings if f.code == "N6"]
     assert len(n6) == 1 and n6[0].severity == "warning"
     assert "行政规范性文件" in n6[0].message and n6[0].numbers["issued"] == 6
 
 
-def test_n7_rules_for_a_county_department_is_an_error():
+def test_n7_rules_for_a_county_department_is_an_error(consistent_text, set_row):
     # the agency's name says 区 … 局: a county-level department (inferred, with a note)
-    text = set_row(consistent(), "规章", [1, 0, 1])
+    text = set_row(consistent_text(), "规章", [1, 0, 1])
     report, findings = check(text)
     assert report.answers["meta.level"] == "county" and "meta.level" in report.notes
     n7 = [f for f in findings if f.code == "N7"]
     assert n7 and n7[0].severity == "error"
 
 
-def test_n8_fee_entered_in_yuan():
-    text = set_row(consistent(), "行政事业性收费", ["26550"])
+def test_n8_fee_entered_in_yuan(consistent_text, set_row):
+    text = set_row(consistent_text(), "行政事业性收费", ["26550"])
     _, findings = check(text)
     assert [f.code for f in findings if f.code == "N8"] == ["N8"]
 
 
 @pytest.mark.parametrize("printed", ["", "/", "—", "无"])
-def test_n1_blank_and_placeholder_cells_read_as_zero_with_a_note(printed):
-    text = set_row(consistent(), "3.其他", [0, 0, 0, 0, 0, printed if printed else " ", 0])
+def test_n1_blank_and_placeholder_cells_read_as_zero_with_a_note(consistent_text, set_row, printed):
+    text = set_row(consistent_text(), "3.其他", [0, 0, 0, 0, 0, printed if printed else " ", 0])
     if not printed:  # an empty scraped cell is white space then the bar
         text = text.replace("3.其他 |\n0 |\n0 |\n0 |\n0 |\n0 |\n  |", "3.其他 |\n0 |\n0 |\n0 |\n0 |\n0 |\n |")
     report, findings = check(text)
@@ -152,8 +107,8 @@ def test_n1_blank_and_placeholder_cells_read_as_zero_with_a_note(printed):
 
 
 @pytest.mark.parametrize("printed", ["-1", "1.5", "２.０"])
-def test_n1_invalid_count_is_named_with_what_was_printed(printed):
-    text = set_row(consistent(), "2.重复申请", [printed, 0, 0, 0, 0, 0, 0])
+def test_n1_invalid_count_is_named_with_what_was_printed(consistent_text, set_row, printed):
+    text = set_row(consistent_text(), "2.重复申请", [printed, 0, 0, 0, 0, 0, 0])
     report = read_report_text(text, "variant.txt")
     assert "requests.rejected.duplicate.natural" not in report.answers  # answers stay valid
     assert report.invalid == {"requests.rejected.duplicate.natural": printed}
@@ -166,8 +121,8 @@ def test_n1_invalid_count_is_named_with_what_was_printed(printed):
     assert len(n1) == 1 and f"「{printed}」" in n1[0].message
 
 
-def test_a_row_with_a_missing_cell_is_reported_not_guessed():
-    lines = consistent().split("\n")
+def test_a_row_with_a_missing_cell_is_reported_not_guessed(consistent_text):
+    lines = consistent_text().split("\n")
     i = lines.index("2.重复申请 |")
     del lines[i + 3]  # one cell lost in the scrape: six numbers before the next label
     report = read_report_text("\n".join(lines), "variant.txt")

@@ -17,7 +17,7 @@ import pytest
 
 from gkassist.session import SessionError, SessionStore, load_session
 
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(os.name != "posix", reason="SIGKILL is POSIX")]
 
 FIXTURE = Path(__file__).parent / "fixtures" / "hongjiang-2024.session.json"
 FIELD = "requests.new.natural"

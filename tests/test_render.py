@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
-import json
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import lxml.html
 import pytest
 from rich.cells import cell_len
 
-from gkassist.answers import format_value, from_json
+from gkassist.answers import format_value
 from gkassist.form import FORM
-from gkassist.render import render, render_to_bytes, standard_preamble
+from gkassist.render import render, render_to_bytes
 
-FIXTURE = Path(__file__).parent / "fixtures" / "hongjiang-2024.session.json"
 GAP = FORM.gap_marker
-HOSTILE = "{{ 7*7 }}{% if 1 %}x{% endif %}<script>alert('x')</script>*粗* [链](http://e.cn) | &amp;"
-
-
-def fixture_answers() -> dict:
-    doc = json.loads(FIXTURE.read_text(encoding="utf-8"))
-    return {k: from_json(k, v) for k, v in doc["answers"].items()}
-
-
-def numbered_answers() -> dict:
-    """The sample with every input number distinct, so that a misplaced cell shows."""
-    answers = fixture_answers()
-    n = 0
-    for f in FORM.input_fields():
-        if f.kind == "count":
-            n += 1
-            answers[f.id] = n
-    answers["active.fees"] = Decimal("26.55")
-    return answers
 
 
 def number_fields(table: str) -> list[str]:
@@ -82,8 +61,8 @@ def official_tokens(answers: dict) -> list[str]:
     return out
 
 
-def test_txt_has_every_label_and_value_in_official_order():
-    answers = fixture_answers()
+def test_txt_has_every_label_and_value_in_official_order(sample_answers):
+    answers = sample_answers()
     txt = render(answers, "txt")
     pos = 0
     for token in official_tokens(answers):
@@ -92,8 +71,8 @@ def test_txt_has_every_label_and_value_in_official_order():
         pos = found + len(token)
 
 
-def test_txt_headings_and_sub_headings_are_lines_of_their_own():
-    lines = render(fixture_answers(), "txt").splitlines()
+def test_txt_headings_and_sub_headings_are_lines_of_their_own(sample_answers):
+    lines = render(sample_answers(), "txt").splitlines()
     assert lines[0] == "怀化市洪江区科技和工业信息化局2024年政府信息公开工作年度报告"
     headings = [s.heading for s in FORM.sections if s.heading]
     assert [ln for ln in lines if ln in headings] == headings
@@ -104,7 +83,7 @@ def test_txt_headings_and_sub_headings_are_lines_of_their_own():
     assert lines.index("（一）存在的主要问题") < lines.index("（二）改进措施")
     assert not any("上年度问题整改情况" in ln for ln in lines)
     # measures were two paragraphs: two lines
-    measures = fixture_answers()["measures"].splitlines()
+    measures = sample_answers()["measures"].splitlines()
     i = lines.index("（二）改进措施")
     assert lines[i + 1 : i + 3] == measures
 
@@ -151,7 +130,7 @@ def parse_txt_tables(txt: str) -> dict[str, object]:
     return values
 
 
-def test_txt_tables_read_back_to_the_same_numbers():
+def test_txt_tables_read_back_to_the_same_numbers(numbered_answers):
     answers = numbered_answers()
     values = parse_txt_tables(render(answers, "txt"))
     expected = {
@@ -163,7 +142,7 @@ def test_txt_tables_read_back_to_the_same_numbers():
     assert values == expected
 
 
-def test_txt_table_columns_align_by_display_width():
+def test_txt_table_columns_align_by_display_width(numbered_answers):
     txt = render(numbered_answers() | {"requests.new.natural": 123456}, "txt")
     lines = txt.splitlines()
     for heading in ("三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"):
@@ -182,8 +161,8 @@ def test_txt_table_columns_align_by_display_width():
     assert "| 123456 |" in txt
 
 
-def test_txt_table_three_hierarchy_is_visible():
-    lines = render(fixture_answers(), "txt").splitlines()
+def test_txt_table_three_hierarchy_is_visible(sample_answers):
+    lines = render(sample_answers(), "txt").splitlines()
     assert "三、本年度办理结果" in lines
     assert "  （三）不予公开" in lines
     assert any(ln.startswith("    1.属于国家秘密 ") for ln in lines)
@@ -219,9 +198,9 @@ def html_tables(html: str) -> list:
     return doc.findall(".//table")
 
 
-@pytest.mark.parametrize("make", [fixture_answers, numbered_answers])
-def test_html_parses_back_into_the_same_175_10_15_numbers(make):
-    answers = make()
+@pytest.mark.parametrize("make", ["sample_answers", "numbered_answers"])
+def test_html_parses_back_into_the_same_175_10_15_numbers(request, make):
+    answers = request.getfixturevalue(make)()
     t2, t3, t4 = (expand(t) for t in html_tables(render(answers, "html")))
     want = lambda fid: format_value(fid, FORM.value(fid, answers))  # noqa: E731
 
@@ -262,8 +241,8 @@ def spans(table) -> dict[str, tuple[int, int]]:  # noqa: ANN001
     }
 
 
-def test_html_has_the_official_merged_cells():
-    t2, t3, t4 = html_tables(render(fixture_answers(), "html"))
+def test_html_has_the_official_merged_cells(sample_answers):
+    t2, t3, t4 = html_tables(render(sample_answers(), "html"))
     s3 = spans(t3)
     assert s3[FORM.requests_note] == (3, 3)
     assert s3["申请人情况"] == (1, 7)
@@ -286,8 +265,8 @@ def test_html_has_the_official_merged_cells():
     assert t2.find(".//td[@data-field='active.fees']").get("colspan") == "3"
 
 
-def test_html_sections_and_title():
-    doc = lxml.html.fromstring(render(fixture_answers(), "html"))
+def test_html_sections_and_title(sample_answers):
+    doc = lxml.html.fromstring(render(sample_answers(), "html"))
     assert (
         doc.findtext(".//title")
         == doc.find(".//h1").text_content()
@@ -299,8 +278,9 @@ def test_html_sections_and_title():
 # --- user text is data ------------------------------------------------------------------------
 
 
-def hostile_answers() -> dict:
-    answers = fixture_answers()
+@pytest.fixture
+def hostile_answers(sample_answers, hostile_text) -> dict:
+    answers = sample_answers()
     for fid in (
         "meta.agency",
         "meta.preamble",
@@ -310,35 +290,35 @@ def hostile_answers() -> dict:
         "measures",
         "other_matters",
     ):
-        answers[fid] = HOSTILE
+        answers[fid] = hostile_text
     return answers
 
 
-def test_txt_prints_user_text_literally():
-    txt = render(hostile_answers(), "txt")
-    assert txt.count(HOSTILE) >= 7
+def test_txt_prints_user_text_literally(hostile_answers, hostile_text):
+    txt = render(hostile_answers, "txt")
+    assert txt.count(hostile_text) >= 7
     assert "49" not in txt.replace("2024", "")
 
 
-def test_html_escapes_user_text():
-    html = render(hostile_answers(), "html")
+def test_html_escapes_user_text(hostile_answers, hostile_text):
+    html = render(hostile_answers, "html")
     assert "<script>" not in html
     doc = lxml.html.fromstring(html)
     assert not doc.findall(".//script") and not doc.findall(".//a")
     texts = [p.text_content() for p in doc.iter("p")]
-    assert texts.count(HOSTILE) >= 5
-    assert doc.find(".//h1").text_content() == FORM.title(HOSTILE, 2024)
+    assert texts.count(hostile_text) >= 5
+    assert doc.find(".//h1").text_content() == FORM.title(hostile_text, 2024)
 
 
-def test_markdown_escapes_user_text():
-    md = render(hostile_answers(), "md")
+def test_markdown_escapes_user_text(hostile_answers, sample_answers):
+    md = render(hostile_answers, "md")
     assert "<script>" not in md and "&lt;script&gt;" in md
     assert "{{ 7\\*7 }}" in md  # literal braces; the * cannot start emphasis
     assert "\\[链\\](http://e.cn)" in md  # no link
     assert "\\|" in md  # a bar cannot split a table row
     assert "&amp;amp;" in md  # an entity typed by the user stays literal text
     # 「1. 」 at the start of a paragraph stays literal, not a list that a viewer renumbers
-    md2 = render(fixture_answers(), "md")
+    md2 = render(sample_answers(), "md")
     assert "\n2\\. 提升工作人员业务素养" in md2
 
 
@@ -351,7 +331,7 @@ def test_draft_marks_gaps_and_leaves_out_empty_optional_fields():
     lines = txt.splitlines()
     assert lines[0] == "某县某局2025年政府信息公开工作年度报告"
     # no preamble of its own: the standard opening sentence
-    assert lines[2] == standard_preamble("某县某局", 2025)
+    assert lines[2] == FORM.standard_preamble("某县某局", 2025)
     assert "国办公开办函〔2021〕30号" in lines[2]
     # required prose: sub-heading and 【待填写】; optional topics and rectification: absent
     assert lines[lines.index("（一）存在的主要问题") + 1] == GAP
@@ -376,8 +356,8 @@ def test_without_gap_marks_the_gaps_are_empty():
     assert "某县某局2025年政府信息公开工作年度报告" in txt
 
 
-def test_an_empty_optional_topic_has_no_sub_heading_and_rectification_shows_when_answered():
-    answers = fixture_answers() | {
+def test_an_empty_optional_topic_has_no_sub_heading_and_rectification_shows_when_answered(sample_answers):
+    answers = sample_answers() | {
         "overview.on_request": "本年未收到申请。",
         "rectification": "上年问题已整改。",
         "overview.proactive": "  \n ",
@@ -393,8 +373,8 @@ def test_an_empty_optional_topic_has_no_sub_heading_and_rectification_shows_when
     assert lines[lines.index("（一）上年度问题整改情况") + 1] == "上年问题已整改。"
 
 
-def test_derived_cells_computed_when_absent_and_printed_when_stored():
-    answers = fixture_answers() | {
+def test_derived_cells_computed_when_absent_and_printed_when_stored(sample_answers):
+    answers = sample_answers() | {
         "requests.new.natural": 3,
         "requests.new.legal": 2,
         "requests.granted.natural": 4,
@@ -408,15 +388,15 @@ def test_derived_cells_computed_when_absent_and_printed_when_stored():
     assert values["requests.new.total"] == "9"
 
 
-def test_money_is_written_by_answers_format_value():
+def test_money_is_written_by_answers_format_value(sample_answers):
     for fee in (Decimal("26.55"), Decimal("4068.208"), Decimal("0")):
-        values = parse_txt_tables(render(fixture_answers() | {"active.fees": fee}, "txt"))
+        values = parse_txt_tables(render(sample_answers() | {"active.fees": fee}, "txt"))
         assert values["active.fees"] == format_value("active.fees", fee)
         assert Decimal(values["active.fees"]) == fee
 
 
-def test_render_to_bytes_accepts_a_session_like_object_and_answers():
-    answers = fixture_answers()
+def test_render_to_bytes_accepts_a_session_like_object_and_answers(sample_answers):
+    answers = sample_answers()
 
     class FakeSession:
         pass

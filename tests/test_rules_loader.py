@@ -6,7 +6,6 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from test_rules_catalogue import consistent, one
 
 from gkassist import expressions, rulebook
 from gkassist.engine import check
@@ -48,13 +47,13 @@ def test_the_shipped_catalogue_loads():
     }
 
 
-def test_a_new_rule_of_an_existing_kind_needs_only_a_rule_file(tmp_path):
+def test_a_new_rule_of_an_existing_kind_needs_only_a_rule_file(consistent_answers, one_finding, tmp_path):
     book = load_rulebook([RULES / "numbers.yaml", write(tmp_path, GOOD)])
-    answers = {**consistent(), "active.normative.issued": 25, "active.normative.in_force": 30}
-    f = one(check(answers, rulebook=book), "N9")
+    answers = {**consistent_answers(), "active.normative.issued": 25, "active.normative.in_force": 30}
+    f = one_finding(check(answers, rulebook=book), "N9")
     assert f.message == "表二「行政规范性文件」本年制发 25 件，超过 20 件，请核对。"
     assert f.fields == ("active.normative.issued",)
-    assert [x for x in check(consistent(), rulebook=book) if x.code == "N9"] == []
+    assert [x for x in check(consistent_answers(), rulebook=book) if x.code == "N9"] == []
 
 
 def test_chinese_scope_and_severity_words_are_accepted(tmp_path):

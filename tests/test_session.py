@@ -2,8 +2,6 @@
 
 import json
 import os
-import sys
-import types
 from decimal import Decimal
 from pathlib import Path
 
@@ -21,7 +19,6 @@ from gkassist.session import (
     SessionError,
     SessionStore,
     export_session,
-    import_file,
     load_session,
     new_id,
 )
@@ -445,94 +442,7 @@ def test_unknown_and_ambiguous_refs_say_what_to_do(store, gkassist_home):
         load_session("这不是编号")
 
 
-# --- export and import --------------------------------------------------------------------------
-
-
-def test_export_then_import_on_another_machine_keeps_everything(session, tmp_path, monkeypatch):
-    session.set_answer("active.fees", Decimal("4068.208"), note="n")
-    session.set_position(step="problems")
-    out = export_session(session.id, tmp_path / "out" / "r.json")
-    exported = json.loads(out.read_text(encoding="utf-8"))
-    assert exported == on_disk(session)
-    # another machine: another data folder
-    monkeypatch.setenv("GKASSIST_HOME", str(tmp_path / "other-machine"))
-    with import_file(out) as imported:
-        assert imported.id == session.id
-        assert imported.answers["active.fees"] == Decimal("4068.208")
-        assert imported.position == {"step": "problems"} and imported.notes == {"active.fees": "n"}
-        assert imported.path.parent == tmp_path / "other-machine" / "sessions"
-
-
-def test_import_gives_a_new_id_when_the_id_is_taken(store, session, tmp_path):
-    out = export_session(session.id, tmp_path)  # a folder: <id>.json inside it
-    assert out == tmp_path / f"{session.id}.json"
-    with import_file(out) as copy:
-        assert copy.id != session.id and len(copy.id) == ID_LENGTH
-        assert json.loads(copy.path.read_text(encoding="utf-8"))["id"] == copy.id
-        assert dict(copy.answers) == dict(session.answers)
-
-
-@pytest.mark.parametrize(
-    ("content", "says"),
-    [
-        ("{broken", "JSON 格式错误"),
-        ('{"format": "gkassist-session", "version": 7, "id": "a", "answers": {}}', "更新版本"),
-        ('{"hello": 1}', "不是 gkassist 会话文件"),
-    ],
-)
-def test_import_refuses_bad_json_without_creating_anything(store, tmp_path, content, says):
-    bad = tmp_path / "in.json"
-    bad.write_text(content, encoding="utf-8")
-    with pytest.raises(SessionError) as err:
-        import_file(bad)
-    assert says in err.value.message
-    assert store.ids() == []
-
-
-def test_import_of_a_published_report_without_the_importer_says_it_is_not_there_yet(
-    store, tmp_path, monkeypatch
-):
-    monkeypatch.setitem(sys.modules, "gkassist.importer", types.ModuleType("gkassist.importer"))
-    report = tmp_path / "report.txt"
-    report.write_text("怀化市洪江区科技和工业信息化局2024年政府信息公开工作年度报告\n", encoding="utf-8")
-    with pytest.raises(SessionError, match="尚未完成"):
-        import_file(report)
-    assert store.ids() == []
-
-
-def test_import_of_a_published_report_uses_the_importer(store, tmp_path, monkeypatch):
-    fake = types.ModuleType("gkassist.importer")
-    seen = []
-
-    def read_report(path):
-        seen.append(path)
-        return types.SimpleNamespace(
-            answers={"requests.new.natural": 2, "requests.new.total": 2, "active.fees": Decimal("0")},
-            notes={"requests.new.legal": "原表此格为「/」，按0计"},
-            agency="某县某局",
-            year=2023,
-            unreadable=["表四无法读取"],
-            source={"layout": "text-cells"},
-        )
-
-    fake.read_report = read_report
-    monkeypatch.setitem(sys.modules, "gkassist.importer", fake)
-    report = tmp_path / "2023.html"
-    report.write_text("<html>…</html>", encoding="utf-8")
-    with import_file(report) as s:
-        assert seen == [report]
-        assert s.source["kind"] == "import" and s.source["file"] == str(report.resolve())
-        assert s.source["unreadable"] == ["表四无法读取"] and s.source["layout"] == "text-cells"
-        assert s.answers["meta.agency"] == "某县某局" and s.answers["meta.year"] == 2023
-        assert s.answers["requests.new.total"] == 2  # an import keeps the printed total
-        assert s.notes == {"requests.new.legal": "原表此格为「/」，按0计"}
-
-
-def test_import_of_missing_or_folder_paths(tmp_path):
-    with pytest.raises(SessionError, match="找不到文件"):
-        import_file(tmp_path / "nope.json")
-    with pytest.raises(SessionError, match="文件夹"):
-        import_file(tmp_path)
+# --- export --------------------------------------------------------------------------
 
 
 def test_export_errors_are_user_errors(session, tmp_path):
@@ -542,38 +452,6 @@ def test_export_errors_are_user_errors(session, tmp_path):
         export_session(session.id, blocker / "sub" / "r.json")
     with pytest.raises(SessionError, match="不能是报告文件本身"):
         export_session(session.id, session.path)
-
-
-def test_a_file_the_importer_cannot_read_creates_nothing(store, tmp_path, monkeypatch):
-    fake = types.ModuleType("gkassist.importer")
-    fake.read_report = lambda path: types.SimpleNamespace(
-        answers={},
-        notes={},
-        agency=None,
-        year=None,
-        unreadable=["文件是空的，没有可读取的内容。"],
-        source={},
-        failed=True,
-    )
-    monkeypatch.setitem(sys.modules, "gkassist.importer", fake)
-    empty = tmp_path / "empty.txt"
-    empty.write_text("", encoding="utf-8")
-    with pytest.raises(SessionError) as err:
-        import_file(empty)
-    assert err.value.message == f"无法从 {empty} 读出年度报告：文件是空的，没有可读取的内容。"
-    assert store.ids() == []
-
-
-SAMPLE = Path(__file__).parent / "fixtures" / "hongjiang-kjgxj-2024.txt"  # the published sample, copied
-
-
-def test_import_of_the_published_sample_makes_an_import_session(store):
-    pytest.importorskip("gkassist.importer.reader")  # built by the importer issue
-    with import_file(SAMPLE) as s:
-        assert s.source["kind"] == "import" and s.source["file"] == str(SAMPLE)
-        assert s.answers["meta.agency"] == "怀化市洪江区科技和工业信息化局" and s.answers["meta.year"] == 2024
-    again = load_session(s.id)
-    assert again.source["kind"] == "import" and again.progress()[0] > 0
 
 
 def test_reading_a_corrupt_file_in_another_folder_writes_nothing_there(tmp_path):

@@ -158,6 +158,7 @@ def test_import_errors(capsys, tmp_path, name, content, says):
     assert code == 2 and says in err
 
 
+@pytest.mark.slow  # a real process
 def test_no_traceback_from_a_real_process(tmp_path):
     env = {**os.environ, "GKASSIST_HOME": str(tmp_path / "home")}
     for argv in (

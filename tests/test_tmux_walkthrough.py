@@ -1,7 +1,7 @@
 """The real program in a real terminal: ``python -m gkassist`` inside tmux, Chinese typed with
 ``send-keys -l``, the screen read back with ``capture-pane``. A short interview, then an export.
 
-Skips (saying why) where tmux is not installed; ``.ci/run`` installs it.
+Skips (saying why) where tmux is not installed; ``.ci/run`` installs it, and fails where it cannot.
 """
 
 from __future__ import annotations

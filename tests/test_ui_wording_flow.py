@@ -11,7 +11,6 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from test_ui_flow import apply
 
 from gkassist.ui import section5
 from gkassist.ui.flow import Flow, load_script
@@ -50,7 +49,7 @@ def test_items_are_one_per_line_and_a_pasted_enumeration_is_split() -> None:
     assert section5.parse_items("强化审核：落实三审制度") == ["强化审核：落实三审制度"]
 
 
-def test_items_become_the_paragraph_and_stay_in_the_workbench() -> None:
+def test_items_become_the_paragraph_and_stay_in_the_workbench(apply) -> None:
     flow = Flow(make_state())
     flow.move("section5.mode")
     apply(flow, "是")
@@ -83,7 +82,7 @@ def test_empty_items_clear_the_answer() -> None:
     assert out.clears == ["problems"]
 
 
-def test_prose_choice_keeps_the_free_text_steps() -> None:
+def test_prose_choice_keeps_the_free_text_steps(apply) -> None:
     flow = Flow(make_state())
     flow.move("section5.mode")
     apply(flow, "否")
@@ -128,7 +127,7 @@ def test_an_empty_measure_line_offers_what_answers_the_next_unanswered_problem()
     assert second and second[0].category in wanted_2 and "第2条" in second[0].note
 
 
-def test_the_walk_through_last_years_problems(last_year: dict[str, Any]) -> None:
+def test_the_walk_through_last_years_problems(apply, last_year: dict[str, Any]) -> None:
     flow = Flow(make_state(previous=last_year))
     flow.move("section5.mode")
     apply(flow, "是")

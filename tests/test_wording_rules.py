@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from slot_values import SLOT_VALUES
 
 from gkassist import engine
 from gkassist.wording import (
@@ -194,12 +193,12 @@ def test_w7_reports_slots_left_in_the_text():
 
 
 
-def test_every_slot_of_the_bank_has_a_test_value():
+def test_every_slot_of_the_bank_has_a_test_value(slot_values):
     used = {s for p in get_bank().phrasings() for s in p.slots}
-    assert used <= set(SLOT_VALUES)
+    assert used <= set(slot_values)
 
 
-def _write_section5_with_suggestions(previous: dict) -> dict:
+def _write_section5_with_suggestions(previous: dict, slot_values: dict) -> dict:
     """Type three short problems, take the first suggestion for each, fill its slots; take one
     measure per problem from the measures the assistant proposes; answer the questions about
     last year's problems; assemble."""
@@ -207,10 +206,10 @@ def _write_section5_with_suggestions(previous: dict) -> dict:
     for typed in ("栏目更新不及时", "人员兼职", "解读形式单一"):
         s = suggest(typed, "problem")[0]
         categories.append(s.category)
-        problems.append(fill(s.text, SLOT_VALUES))
+        problems.append(fill(s.text, slot_values))
     for cat in categories:
-        m = next(m for m in measure_suggestions(cat) if fill(m.text, SLOT_VALUES) not in measures)
-        measures.append(fill(m.text, SLOT_VALUES))
+        m = next(m for m in measure_suggestions(cat) if fill(m.text, slot_values) not in measures)
+        measures.append(fill(m.text, slot_values))
     last_year = problem_items(previous["problems"], previous["measures"])
     rect = [
         RectificationEntry(last_year[0], "严格落实三级审核制度，每季度开展一次自查", "done", "全年自查整改信息差错6处，比上年减少4处"),
@@ -221,11 +220,11 @@ def _write_section5_with_suggestions(previous: dict) -> dict:
     return s.answers()
 
 
-def test_a_section_written_with_suggestions_passes_t4_t5_t7_t8():
+def test_a_section_written_with_suggestions_passes_t4_t5_t7_t8(slot_values):
     previous = sample()
     answers = sample()
     answers["meta.year"] = 2025
-    answers.update(_write_section5_with_suggestions(previous))
+    answers.update(_write_section5_with_suggestions(previous, slot_values))
     found = findings(answers, previous)
     assert not [f for f in found if f.code in {"T4", "T5", "T7", "T8", "Y3", "W7"}], [f.message for f in found]
     # and each problem is answered by a measure, by the bank's own judgement
@@ -246,10 +245,10 @@ def test_last_years_section_copied_triggers_y3_naming_the_sentences():
     assert copies[0].sentence.startswith("当前") or "信息质量有待提升" in copies[0].sentence
 
 
-def test_a_measure_for_each_problem_category_classifies_back():
+def test_a_measure_for_each_problem_category_classifies_back(slot_values):
     # every measure category the bank pairs with a problem is recognisable from its own phrasings,
     # otherwise T4 would call an answered problem unanswered
     bank = get_bank()
     for cat in bank.of_kind("measure"):
         for p in cat.phrasings:
-            assert cat.id in [c.category for c in classify(fill(p.text, SLOT_VALUES), "measure")], p.key
+            assert cat.id in [c.category for c in classify(fill(p.text, slot_values), "measure")], p.key

@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from gkassist.session import import_file
+    from gkassist.sources import import_file
 
     with import_file(args.file) as session:
         unreadable = session.source.get("unreadable") or []

@@ -22,6 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from gkassist.errors import UserError, os_error_message
+    from gkassist.files import atomic_write
     from gkassist.render import render_to_bytes
     from gkassist.session import load_session
 
@@ -41,8 +42,7 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         out = Path(args.output)
         try:
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_bytes(data)
+            atomic_write(out, data, parents=True)
         except OSError as err:
             raise UserError(f"无法写入文件 {out}：{os_error_message(err)}。请检查路径和写入权限。") from err
         print(f"已生成：{out}")

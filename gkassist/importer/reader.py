@@ -225,9 +225,7 @@ def _is_standard_preamble(lines: list[str], title: meta.Title) -> bool:
     """gkassist prints a standard opening when a session has none; reading it back is no answer."""
     if len(lines) != 1:
         return False
-    from gkassist.render import standard_preamble  # the renderer owns that sentence
-
-    return lines[0].strip() == standard_preamble(title.agency, title.year)
+    return lines[0].strip() == FORM.standard_preamble(title.agency, title.year)
 
 
 def _split_tables(items: list[Item]) -> list[Item]:

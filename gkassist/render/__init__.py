@@ -13,7 +13,7 @@ The txt layout (the importer reads it back; keep both in step)
 * Line 1 is the title 「<机关><YYYY>年政府信息公开工作年度报告」. Blank lines only separate blocks
   and carry no meaning; no line has leading or trailing white space except indented table labels.
 * The lines between the title and 「一、总体情况」 are the opening (``meta.preamble``). When the session
-  has none, the standard sentence ``standard_preamble(agency, year)`` is printed instead — an importer
+  has none, the standard sentence ``FORM.standard_preamble(agency, year)`` is printed instead — an importer
   should treat that exact sentence as "no preamble".
 * Section headings are the exact headings of ``FORM`` (「一、总体情况」 … 「六、其他需要报告的事项」), each
   on its own line.
@@ -51,13 +51,14 @@ from typing import Any
 
 import jinja2
 
+from gkassist.form import FORM
 from gkassist.render import context as ctx
 from gkassist.render.markdown import md_escape
 
 TEXT_FORMATS = ("txt", "md", "html")
 FORMATS = (*TEXT_FORMATS, "docx", "pdf")
 
-__all__ = ["FORMATS", "TEXT_FORMATS", "render", "render_to_bytes", "standard_preamble"]
+__all__ = ["FORMATS", "TEXT_FORMATS", "render", "render_to_bytes"]
 
 
 def _txt_lines(table: ctx.Table) -> list[str]:
@@ -105,19 +106,13 @@ def _env(fmt: str) -> jinja2.Environment:
     return env
 
 
-def standard_preamble(agency: str, year: int | str) -> str:
-    """The opening sentence printed when a session has no ``meta.preamble`` of its own."""
-    module = _env("txt").get_template("_shared.j2").module
-    return str(module.standard_preamble(agency, year)).strip()  # type: ignore[attr-defined]
-
-
 def render(answers: Mapping[str, Any], fmt: str, *, mark_gaps: bool = True) -> str:
     """The report as txt, md or html. Unanswered required fields show 【待填写】 when ``mark_gaps``."""
     if fmt not in TEXT_FORMATS:
         raise ValueError(f"render() makes {TEXT_FORMATS}, not {fmt!r}; use render_to_bytes for docx/pdf")
     report = ctx.build_report(answers, mark_gaps=mark_gaps)
     if not report.preamble:
-        report.preamble = [standard_preamble(report.agency, report.year)]
+        report.preamble = [FORM.standard_preamble(report.agency, report.year)]
     return _env(fmt).get_template(f"report.{fmt}.j2").render(r=report)
 
 

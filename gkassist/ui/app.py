@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import traceback
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -122,11 +120,6 @@ class GkApp(App):
 
 
 def _log_crash(error: BaseException) -> str:
-    try:
-        from gkassist.paths import log_dir
+    from gkassist.files import log_crash
 
-        path = log_dir() / f"error-{dt.datetime.now():%Y%m%d-%H%M%S}.log"
-        path.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
-        return str(path)
-    except Exception:  # the log itself failed: say so rather than hide the first error
-        return "（日志写入失败）"
+    return str(log_crash(error) or "（日志写入失败）")

@@ -87,6 +87,7 @@ class Backend:
         return (folder or Path.cwd()) / f"{name}.{fmt}"
 
     def export(self, fmt: str, path: str | Path | None) -> Path:
+        from gkassist.files import atomic_write
         from gkassist.render import render_to_bytes
 
         raw = str(path or "").strip()
@@ -97,10 +98,7 @@ class Backend:
             target = target.with_name(f"{target.name}.{fmt}")  # 「/export docx 年报」 → 年报.docx
         with self._lock:
             data = render_to_bytes(dict(self.session.answers), fmt)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(target.name + ".part")
-        tmp.write_bytes(data)
-        tmp.replace(target)
+        atomic_write(target, data, parents=True)
         return target.resolve()
 
     def close(self) -> None:

@@ -13,7 +13,6 @@ from textual.widgets import Button, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from gkassist.errors import UserError
-from gkassist.form import FORM
 from gkassist.ui.flow import carry_over, load_script
 from gkassist.ui.widgets import HEADER_ICON
 
@@ -172,8 +171,10 @@ class PickerScreen(Screen):
         if not path.is_file():
             self.message(self.say("picker_file_missing", path=path))
             return
+        from gkassist.sources import read_source
+
         try:
-            answers = read_previous(path)
+            answers = dict(read_source(path).answers)
         except UserError as err:
             self.message(self.say("picker_import_unreadable", error=err.message))
             return
@@ -182,25 +183,3 @@ class PickerScreen(Screen):
             return
         self.start_from_previous(answers, {"kind": "import", "file": str(path.resolve())})
 
-
-def read_previous(path: Path) -> dict[str, Any]:
-    """Last year's typed answers from a session file or a published report (txt / html)."""
-    from gkassist.session import SessionStore
-
-    if path.suffix.lower() == ".json":
-        return dict(SessionStore(path.parent).open(path, lock=False).answers)
-    from gkassist.importer import read_report
-
-    report = read_report(path)
-    if report.failed or not report.answers:
-        raise UserError("；".join(report.unreadable) or str(path))
-    answers = dict(report.answers)
-    # a published report prints its totals; a session made by the interview computes them
-    for fid in list(answers):
-        if FORM.is_derived(fid):
-            del answers[fid]
-    if report.agency and "meta.agency" not in answers:
-        answers["meta.agency"] = report.agency
-    if report.year and "meta.year" not in answers:
-        answers["meta.year"] = report.year
-    return answers
