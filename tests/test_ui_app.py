@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 
 from gkassist.form import FORM
+from gkassist.interview.flow import FINAL
 from gkassist.ui.app import GkApp
 from gkassist.ui.chatlog import ChatMessage
-from gkassist.ui.flow import FINAL
 from gkassist.ui.interview import InterviewScreen
 
 SIZE = (120, 40)

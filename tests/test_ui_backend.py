@@ -6,9 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from gkassist.interview.findings import touching
+from gkassist.interview.flow import Flow
+from gkassist.interview.service import InterviewService as Backend
 from gkassist.session import SessionStore
-from gkassist.ui.backend import Backend, touching
-from gkassist.ui.flow import Flow
 
 
 @pytest.fixture

@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 
 from gkassist.form import FORM
-from gkassist.ui.flow import FINAL, Flow, carry_over, load_script
+from gkassist.interview.flow import FINAL, Flow
+from gkassist.interview.script import load_script
+from gkassist.interview.start import carry_over
 
 
 def make_state(answers: dict | None = None, previous: dict | None = None) -> SimpleNamespace:

@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 from test_ui_flow import apply
 
-from gkassist.ui import section5
-from gkassist.ui.flow import Flow, load_script
+from gkassist.interview import section5
+from gkassist.interview.flow import Flow
+from gkassist.interview.script import load_script
 from gkassist.ui.widgets import SLOT_PATTERN
 
 SAMPLE_TXT = Path(__file__).parent / "fixtures" / "hongjiang-kjgxj-2024.txt"  # the published sample, copied

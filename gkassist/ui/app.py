@@ -13,7 +13,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from gkassist.ui.flow import load_script
+from gkassist.interview.script import load_script
 
 
 class GkApp(App):

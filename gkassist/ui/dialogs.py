@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from gkassist.ui.backend import EXPORT_FORMATS, Backend
+from gkassist.interview.service import EXPORT_FORMATS, InterviewService
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -44,7 +44,7 @@ class ExportScreen(ModalScreen[tuple[str, str] | None]):
 
     BINDINGS = [Binding("escape", "cancel", "取消")]
 
-    def __init__(self, backend: Backend, say: Any) -> None:
+    def __init__(self, backend: InterviewService, say: Any) -> None:
         super().__init__()
         self.backend = backend
         self.say = say

@@ -8,7 +8,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from gkassist.ui.flow import load_script
+from gkassist.interview.script import load_script
 
 
 class HelpScreen(ModalScreen[None]):

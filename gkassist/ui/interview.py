@@ -1,7 +1,7 @@
 """The conversation: one question at a time, answers checked as they are entered.
 
 The screen only displays and collects. ``Flow`` decides what to ask and what an answer means;
-``Backend`` saves it and asks the engine, in a thread worker; the screen shows the outcome when
+``InterviewService`` saves it and asks the engine, in a thread worker; the screen shows the outcome when
 the worker reports back (``AnswerSaved``), so the next question appears only once the answer is
 on disk.
 """
@@ -25,9 +25,10 @@ from textual.widgets.text_area import Selection
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from gkassist.errors import UserError
-from gkassist.ui.backend import EXPORT_FORMATS, Backend, count_by_severity, finding_key, touching
+from gkassist.interview.findings import SEVERITY_ORDER, count_by_severity, finding_key, touching
+from gkassist.interview.flow import FINAL, Flow, Outcome
+from gkassist.interview.service import EXPORT_FORMATS, InterviewService
 from gkassist.ui.chatlog import ChatLog, ChatMessage
-from gkassist.ui.flow import FINAL, Flow, Outcome
 from gkassist.ui.messages import (
     AnswerSaved,
     AnswerSubmitted,
@@ -48,7 +49,6 @@ from gkassist.ui.widgets import (
     question_text,
 )
 
-SEVERITY_ORDER = {"error": 0, "warning": 1, "hint": 2}
 # standard wording is looked up once typing pauses this long (each keystroke restarts the wait)
 ASSIST_DELAY = 0.12
 
@@ -69,7 +69,7 @@ class InterviewScreen(Screen):
     def __init__(self, session: Any, *, resumed: bool = False, intro: str | None = None) -> None:
         super().__init__()
         self.session = session
-        self.backend = Backend(session)
+        self.backend = InterviewService(session)
         self.flow = Flow(session)
         self.say = self.flow.script.say
         self.resumed = resumed
@@ -300,7 +300,7 @@ class InterviewScreen(Screen):
         offers = [f for f in self.findings if getattr(f, "kind", "finding") == "suggestion"]
         new = [f for f in offers if f.code not in self._offers_said]
         if new:
-            from gkassist.ui import section5
+            from gkassist.interview import section5
         for f in new:
             # the rule quotes the bank's phrasing as written: 我局 and the years go in, as when taken
             message = section5.auto_fill(f.message, self.session.answers)
@@ -321,7 +321,7 @@ class InterviewScreen(Screen):
             assist.display = False
 
     def _assist_context(self) -> Any:
-        from gkassist.ui import section5
+        from gkassist.interview import section5
 
         step = self.flow.step
         kind = "measure" if step.suggest == "measures" else "problem"
@@ -349,7 +349,7 @@ class InterviewScreen(Screen):
         time.sleep(ASSIST_DELAY)
         if get_current_worker().is_cancelled:
             return
-        from gkassist.ui import section5
+        from gkassist.interview import section5
 
         result = section5.assist(context, text, row, col, self.say)
         if not get_current_worker().is_cancelled:
@@ -399,7 +399,7 @@ class InterviewScreen(Screen):
 
     def take_offer(self, index: int) -> None:
         """Put offer ``index`` in place of what was typed, and select its first slot to fill."""
-        from gkassist.ui import section5
+        from gkassist.interview import section5
 
         result = self._assist
         if result is None or not 0 <= index < len(result.offers):
@@ -427,7 +427,7 @@ class InterviewScreen(Screen):
         editor = self.query_one("#prose", ProseEditor)
         if not self.flow.step.suggest:
             return False
-        from gkassist.ui import section5
+        from gkassist.interview import section5
 
         row, _ = editor.cursor_location
         line = editor.document.get_line(row)

@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.message import Message
 
-from gkassist.ui.flow import Outcome
+from gkassist.interview.flow import Outcome
 
 
 @dataclass

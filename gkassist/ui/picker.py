@@ -13,8 +13,8 @@ from textual.widgets import Button, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from gkassist.errors import UserError
-from gkassist.form import FORM
-from gkassist.ui.flow import carry_over, load_script
+from gkassist.interview.script import load_script
+from gkassist.interview.start import carry_over, read_previous
 from gkassist.ui.widgets import HEADER_ICON
 
 
@@ -182,25 +182,3 @@ class PickerScreen(Screen):
             return
         self.start_from_previous(answers, {"kind": "import", "file": str(path.resolve())})
 
-
-def read_previous(path: Path) -> dict[str, Any]:
-    """Last year's typed answers from a session file or a published report (txt / html)."""
-    from gkassist.session import SessionStore
-
-    if path.suffix.lower() == ".json":
-        return dict(SessionStore(path.parent).open(path, lock=False).answers)
-    from gkassist.importer import read_report
-
-    report = read_report(path)
-    if report.failed or not report.answers:
-        raise UserError("；".join(report.unreadable) or str(path))
-    answers = dict(report.answers)
-    # a published report prints its totals; a session made by the interview computes them
-    for fid in list(answers):
-        if FORM.is_derived(fid):
-            del answers[fid]
-    if report.agency and "meta.agency" not in answers:
-        answers["meta.agency"] = report.agency
-    if report.year and "meta.year" not in answers:
-        answers["meta.year"] = report.year
-    return answers

@@ -10,9 +10,9 @@ from textual.containers import ScrollableContainer, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from gkassist.ui.backend import Backend
+from gkassist.interview.script import load_script
+from gkassist.interview.service import InterviewService
 from gkassist.ui.chatlog import Folded
-from gkassist.ui.flow import load_script
 from gkassist.ui.messages import PreviewReady
 from gkassist.ui.widgets import HEADER_ICON
 
@@ -20,7 +20,7 @@ from gkassist.ui.widgets import HEADER_ICON
 class PreviewScreen(Screen):
     BINDINGS = [Binding("escape", "app.pop_screen", "返回"), Binding("q", "app.pop_screen", "返回", show=False)]
 
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, backend: InterviewService) -> None:
         super().__init__()
         self.backend = backend
         self.say = load_script().say

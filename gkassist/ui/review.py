@@ -17,7 +17,7 @@ from textual.widgets import Button, Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from gkassist.form import FORM
-from gkassist.ui.flow import Step
+from gkassist.interview.script import Step
 from gkassist.ui.widgets import HEADER_ICON
 
 if TYPE_CHECKING:

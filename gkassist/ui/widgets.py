@@ -23,7 +23,7 @@ from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from gkassist.form import FORM
-from gkassist.ui.flow import Question
+from gkassist.interview.flow import Question
 
 # "☰" is narrow in every terminal; Textual's default "⭘" is East-Asian "ambiguous" width, drawn
 # two cells wide by terminals set up for Chinese, which shifts the header line
