@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from textual.app import ComposeResult
@@ -10,7 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from gkassist.interview.service import EXPORT_FORMATS, InterviewService
+from gkassist.interview.service import EXPORT_FORMATS
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -44,9 +46,10 @@ class ExportScreen(ModalScreen[tuple[str, str] | None]):
 
     BINDINGS = [Binding("escape", "cancel", "取消")]
 
-    def __init__(self, backend: InterviewService, say: Any) -> None:
+    def __init__(self, default_path: Callable[[str], Path], say: Any) -> None:
+        """``default_path``: where a format is saved unless the user says otherwise."""
         super().__init__()
-        self.backend = backend
+        self.default_path = default_path
         self.say = say
         self.fmt = "docx"
 
@@ -60,19 +63,19 @@ class ExportScreen(ModalScreen[tuple[str, str] | None]):
                 for fmt in EXPORT_FORMATS:
                     variant = "primary" if fmt == self.fmt else "default"
                     yield Button(fmt, id=f"fmt-{fmt}", variant=variant, compact=True)
-            yield Input(str(self.backend.default_export_path(self.fmt)), id="export-path", compact=True)
+            yield Input(str(self.default_path(self.fmt)), id="export-path", compact=True)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(say("btn_export"), id="do-export", variant="primary", compact=True)
                 yield Button(say("btn_no"), id="cancel", compact=True)
 
     def choose(self, fmt: str) -> None:
-        old_default = str(self.backend.default_export_path(self.fmt))
+        old_default = str(self.default_path(self.fmt))
         self.fmt = fmt
         for other in EXPORT_FORMATS:
             self.query_one(f"#fmt-{other}", Button).variant = "primary" if other == fmt else "default"
         path = self.query_one("#export-path", Input)
         if path.value == old_default:
-            path.value = str(self.backend.default_export_path(self.fmt))
+            path.value = str(self.default_path(self.fmt))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -645,6 +645,7 @@ class InterviewScreen(Screen):
         self.commit(outcome)
 
     def action_review(self) -> None:
+        from gkassist.interview.review import review_rows
         from gkassist.ui.review import ReviewScreen
 
         def back_from_review(result: Any) -> None:
@@ -653,12 +654,13 @@ class InterviewScreen(Screen):
             elif isinstance(result, tuple) and result and result[0] == "export":
                 self.action_export()
 
-        self.app.push_screen(ReviewScreen(self), back_from_review)
+        rows = review_rows(self.flow, self.findings)
+        self.app.push_screen(ReviewScreen(rows, self.say, self.backend.render_text), back_from_review)
 
     def action_preview(self) -> None:
         from gkassist.ui.preview import PreviewScreen
 
-        self.app.push_screen(PreviewScreen(self.backend))
+        self.app.push_screen(PreviewScreen(self.backend.render_text))
 
     def action_check(self) -> None:
         counts = count_by_severity(self.findings)
@@ -684,7 +686,7 @@ class InterviewScreen(Screen):
             if result:
                 self.post_message(ExportRequested(*result))
 
-        self.app.push_screen(ExportScreen(self.backend, self.say), chosen)
+        self.app.push_screen(ExportScreen(self.backend.default_export_path, self.say), chosen)
 
     def on_export_requested(self, message: ExportRequested) -> None:
         from gkassist.ui.dialogs import ConfirmScreen

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -11,7 +13,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from gkassist.interview.script import load_script
-from gkassist.interview.service import InterviewService
 from gkassist.ui.chatlog import Folded
 from gkassist.ui.messages import PreviewReady
 from gkassist.ui.widgets import HEADER_ICON
@@ -20,9 +21,10 @@ from gkassist.ui.widgets import HEADER_ICON
 class PreviewScreen(Screen):
     BINDINGS = [Binding("escape", "app.pop_screen", "返回"), Binding("q", "app.pop_screen", "返回", show=False)]
 
-    def __init__(self, backend: InterviewService) -> None:
+    def __init__(self, render: Callable[[], str]) -> None:
+        """``render``: the report's text as it stands (called in a thread worker)."""
         super().__init__()
-        self.backend = backend
+        self.render_report = render
         self.say = load_script().say
         self.text = ""
 
@@ -41,7 +43,7 @@ class PreviewScreen(Screen):
     @work(thread=True, exit_on_error=False)
     def _render_report(self) -> None:
         try:
-            text = self.backend.render_text("txt")
+            text = self.render_report()
         except Exception as err:  # shown on the screen, in words, never as a traceback
             self.post_message(PreviewReady(error=f"{type(err).__name__}: {err}"))
             return
