@@ -248,3 +248,19 @@ def test_gate_rejects_anything_but_yes_or_no(text: str) -> None:
     flow.move("review.any")
     out = flow.submit(text)
     assert not out.ok and "有" in out.messages[0][1]
+
+
+def test_a_prefilled_yes_or_no_is_the_named_word_and_is_understood_again() -> None:
+    say = load_script().say
+    flow = Flow(make_state())
+    flow.move("requests.any")
+    apply(flow, say("gate_yes"))
+    flow.move("requests.any")
+    assert flow.question().prefill == say("gate_yes")
+    flow.move("section5.mode")
+    apply(flow, say("ask_no"))
+    flow.move("section5.mode")
+    q = flow.question()
+    assert q.prefill == say("ask_no"), "an answered 否 comes back as 否 (it came back as 「不」)"
+    out = flow.submit(q.prefill)
+    assert out.ok and out.workbench["asks"]["section5.mode"] == "no"

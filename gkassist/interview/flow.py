@@ -297,12 +297,12 @@ class Flow:
                 return (str(keys.index(value) + 1) if value in keys else str(value)), False
             return " ".join(self._format(f, answers[f]) for f in step.fields), False
         if step.kind == "gate" and self.answered(step):
-            return (say("yes_words")[0] if _gates(self.state)[step.id] else say("no_words")[0]), False
+            return say("gate_yes" if _gates(self.state)[step.id] else "gate_no"), False
         if step.kind == "ask" and self.answered(step):
-            return (say("yes_words")[1] if _asks(self.state)[step.id] == "yes" else say("no_words")[4]), False
+            return say("ask_yes" if _asks(self.state)[step.id] == "yes" else "ask_no"), False
         default = step.default
         if default in ("yes", "no"):
-            return str(say("yes_words")[1] if default == "yes" else say("no_words")[3]), True
+            return say("ask_yes" if default == "yes" else "ask_no"), True
         if default == "last_year":
             return str(dt.date.today().year - 1), True
         if default == "previous_carry_over" and self.state.previous:
@@ -338,8 +338,9 @@ class Flow:
 
     def _yes_no_error(self, text: str) -> Outcome:
         # a gate is answered 有 / 没有; its confirmation and the ask steps 是 / 否
-        gate = self.step.kind == "gate" and not self.pending_confirm
-        msg = self.script.say("yes_no_expected", text=text.strip(), yes="有" if gate else "是", no="没有" if gate else "否")
+        say = self.script.say
+        kind = "gate" if self.step.kind == "gate" and not self.pending_confirm else "ask"
+        msg = say("yes_no_expected", text=text.strip(), yes=say(f"{kind}_yes"), no=say(f"{kind}_no"))
         return Outcome(ok=False, messages=[("error", msg)])
 
     def submit(self, text: str) -> Outcome:

@@ -152,4 +152,8 @@ def load_script() -> Script:
     for s in steps:
         if s.when and s.when not in index:
             raise ValueError(f"interview.yaml: step {s.id} depends on unknown gate {s.when}")
+    for word, accepted in (("gate_yes", "yes_words"), ("ask_yes", "yes_words"), ("gate_no", "no_words"), ("ask_no", "no_words")):
+        # a prefilled answer must be one the interview then understands
+        if str(phrases[word]).lower() not in [str(w).lower() for w in phrases[accepted]]:
+            raise ValueError(f"ui.yaml: {word} 「{phrases[word]}」 is not among {accepted}")
     return Script(steps=steps, phrases=phrases, index=index)
