@@ -610,3 +610,28 @@ async def test_preview_prose_never_folds_inside_a_number() -> None:
         assert "湖南省怀化市洪江区科学技术局2024年政府信息公开工作年度报告如下" in joined
         broken = [(a, b) for a, b in itertools.pairwise(lines) if a[-1:].isdigit() and b.strip()[:1].isdigit()]
         assert not broken, broken
+
+
+@pytest.mark.slow
+def test_an_unexpected_error_exits_with_a_sentence_and_a_log_not_a_traceback(home: Path) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "from gkassist.ui import prepare_environment\n"
+        "prepare_environment()\n"
+        "from gkassist.ui.app import GkApp\n"
+        "class Broken(GkApp):\n"
+        "    def on_ready(self):\n"
+        "        raise ZeroDivisionError('boom')\n"
+        "app = Broken()\n"
+        "app.run(headless=True, size=(120, 40))\n"
+        "raise SystemExit(app.return_code)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "GKASSIST_HOME": str(home), "COLUMNS": "200"})
+    assert out.returncode == 1
+    logs = list((home / "logs").glob("error-*.log"))
+    assert len(logs) == 1 and "ZeroDivisionError: boom" in logs[0].read_text(encoding="utf-8")
+    assert str(logs[0]) in out.stderr.replace("\n", "")
+    assert "Traceback" not in out.stderr and "ZeroDivisionError" not in out.stderr

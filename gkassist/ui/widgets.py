@@ -104,7 +104,9 @@ class ProseEditor(TextArea):
     def action_submit(self) -> None:
         self.post_message(self.Submitted(self))
 
-    async def _on_key(self, event: events.Key) -> None:
+    def on_key(self, event: events.Key) -> None:
+        # runs before TextArea's own key handler (a base class's), which inserts the key unless
+        # prevented; keys that must keep their order with the typed text are handled here
         if event.key == "tab" and self.tab_handler is not None and self.tab_handler():
             event.stop()
             event.prevent_default()
@@ -112,7 +114,6 @@ class ProseEditor(TextArea):
         if self.items_mode and event.key == "enter" and not self.read_only:
             row, _ = self.cursor_location
             self.move_cursor((row, len(self.document.get_line(row))))
-        await super()._on_key(event)
 
     def get_line(self, line_index: int) -> Text:
         line = super().get_line(line_index)
