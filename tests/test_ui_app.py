@@ -156,7 +156,7 @@ async def test_whole_interview_for_the_sample_agency_with_the_zero_shortcuts(tmp
         # T1 notices the two topics the sample leaves out; no N-code error on the sample's figures
         assert not [f for f in screen.findings if f.code.startswith("N") and f.severity == "error"]
         # export from the review screen, as a first-time user would: button, dialog, button
-        await pilot.click("#rv-export")
+        await pilot.click("#btn-export")
         await settle(pilot)
         assert type(app.screen).__name__ == "ExportScreen"
         await pilot.click("#fmt-txt")
@@ -635,3 +635,28 @@ def test_an_unexpected_error_exits_with_a_sentence_and_a_log_not_a_traceback(hom
     assert len(logs) == 1 and "ZeroDivisionError: boom" in logs[0].read_text(encoding="utf-8")
     assert str(logs[0]) in out.stderr.replace("\n", "")
     assert "Traceback" not in out.stderr and "ZeroDivisionError" not in out.stderr
+
+
+async def test_a_command_runs_alike_from_its_button_key_and_slash_name() -> None:
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await pilot.click("#btn-help")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        await answer(pilot, "/h")
+        assert type(app.screen).__name__ == "HelpScreen"
+        await pilot.click("#btn-close")
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "PreviewScreen"
+        await pilot.press("escape")
+        await settle(pilot)
+        interview(app).query_one("#line").focus()
+        await type_text(pilot, "/quit")
+        await pilot.press("enter")
+        await pilot.pause()
+    assert app.return_code == 0 and not app.is_running

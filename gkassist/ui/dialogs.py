@@ -12,11 +12,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from gkassist.interview.script import load_script
 from gkassist.interview.service import EXPORT_FORMATS
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    BINDINGS = [Binding("escape", "no", "取消")]
+    BINDINGS = [Binding("escape", "no", load_script().say("btn_no"))]
 
     def __init__(self, question: str, say: Any) -> None:
         super().__init__()
@@ -44,7 +45,7 @@ class ConfirmScreen(ModalScreen[bool]):
 class ExportScreen(ModalScreen[tuple[str, str] | None]):
     """Choose a format and where to save; the path follows the format until the user edits it."""
 
-    BINDINGS = [Binding("escape", "cancel", "取消")]
+    BINDINGS = [Binding("escape", "cancel", load_script().say("btn_no"))]
 
     def __init__(self, default_path: Callable[[str], Path], say: Any) -> None:
         """``default_path``: where a format is saved unless the user says otherwise."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import inspect
 import time
 from typing import Any
 
@@ -28,6 +29,7 @@ from gkassist.errors import UserError
 from gkassist.interview.findings import SEVERITY_ORDER, count_by_severity, finding_key, touching
 from gkassist.interview.flow import FINAL, Flow, Outcome
 from gkassist.interview.service import EXPORT_FORMATS, InterviewService
+from gkassist.ui import actions
 from gkassist.ui.chatlog import ChatLog, ChatMessage
 from gkassist.ui.messages import (
     AnswerSaved,
@@ -56,10 +58,7 @@ ASSIST_DELAY = 0.12
 class InterviewScreen(Screen):
     # the buttons under the input show these; the footer keeps to the few global keys
     BINDINGS = [
-        Binding("f2", "preview", "预览", show=False),
-        Binding("f3", "check", "检查", show=False),
-        Binding("f4", "review", "审阅", show=False),
-        Binding("f5", "export", "导出", show=False),
+        *actions.bindings(actions.INTERVIEW),
         # section 五's standard wording: Ctrl+up/down (Alt on terminals that keep Ctrl+arrows)
         # picks another offer; Tab is the editor's own (ProseEditor.tab_handler → on_editor_tab)
         Binding("ctrl+down,alt+down", "offer_move(1)", show=False),
@@ -106,14 +105,7 @@ class InterviewScreen(Screen):
                     yield SuggestionList(id="suggestions")
                     yield Static("", id="assist", markup=False)
                     with Horizontal(id="buttons"):
-                        yield Button(say("btn_submit"), id="btn-submit", variant="primary", compact=True)
-                        yield Button(say("btn_back"), id="btn-back", compact=True)
-                        yield Button(say("btn_skip"), id="btn-skip", compact=True)
-                        yield Button(say("btn_preview"), id="btn-preview", compact=True)
-                        yield Button(say("btn_check"), id="btn-check", compact=True)
-                        yield Button(say("btn_review"), id="btn-review", compact=True)
-                        yield Button(say("btn_export"), id="btn-export", compact=True)
-                        yield Button(say("btn_help"), id="btn-help", compact=True)
+                        yield from actions.buttons(actions.INTERVIEW, primary="submit")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -264,21 +256,8 @@ class InterviewScreen(Screen):
     def on_answer_submitted(self, message: AnswerSubmitted) -> None:
         self.handle_text(message.text)
 
-    @on(Button.Pressed)
-    def _button(self, event: Button.Pressed) -> None:
-        event.stop()
-        actions = {
-            "btn-submit": lambda: self.post_message(AnswerSubmitted(self._current_text())),
-            "btn-back": self.action_back,
-            "btn-skip": self.action_skip,
-            "btn-preview": self.action_preview,
-            "btn-check": self.action_check,
-            "btn-review": self.action_review,
-            "btn-export": self.action_export,
-            "btn-help": self.app.action_help,
-        }
-        if event.button.id in actions:
-            actions[event.button.id]()
+    def action_submit(self) -> None:
+        self.post_message(AnswerSubmitted(self._current_text()))
 
     @on(OptionList.OptionSelected, "#sections")
     def _section_clicked(self, event: OptionList.OptionSelected) -> None:
@@ -675,11 +654,12 @@ class InterviewScreen(Screen):
             self.add(f"finding-{f.severity}", finding_text(f, self.say, unreached=bool(unreached & set(f.fields))))
             self._shown.add(finding_key(f))
 
-    def action_export(self, fmt: str | None = None, path: str | None = None) -> None:
+    def action_export(self, fmt: str | None = None, *path: str) -> None:
+        """Export as ``fmt`` to ``path`` (words of a path typed after /export), or ask for both."""
         from gkassist.ui.dialogs import ExportScreen
 
         if fmt:
-            self.post_message(ExportRequested(fmt, path))
+            self.post_message(ExportRequested(fmt.lower(), " ".join(path) or None))
             return
 
         def chosen(result: Any) -> None:
@@ -723,40 +703,28 @@ class InterviewScreen(Screen):
 
     # --- commands ----------------------------------------------------------------------------
 
-    def run_command(self, command_line: str) -> None:
-        parts = command_line.split()
-        if not parts:
+    def run_command(self, text: str) -> None:
+        """A /command typed in the answer: the action of the command it names, with its arguments."""
+        command, name, args = actions.command_line(text)
+        if not name:
             return
-        name, args = parts[0].lower(), parts[1:]
         self._clear_input()
-        if name in ("back", "b"):
-            self.action_back()
-        elif name in ("skip", "s"):
-            self.action_skip()
-        elif name in ("goto", "go", "g"):
-            step = self.flow.resolve_target(args[0]) if args else None
-            if step is None:
-                self.add("error", self.say("goto_unknown", target=" ".join(args)))
-            elif step == FINAL:
-                self.action_review()
-            else:
-                self.go_to(step)
-        elif name in ("preview", "p"):
-            self.action_preview()
-        elif name in ("check", "c"):
-            self.action_check()
-        elif name in ("review", "r"):
+        if command is None:
+            self.add("error", self.say("unknown_command", command="/" + name))
+            return
+        handler = getattr(self.app if command.on_app else self, f"action_{command.id}")
+        result = handler(*args) if command.args else handler()
+        if inspect.isawaitable(result):  # Textual's own actions (quit) are coroutines
+            self.call_next(lambda: result)
+
+    def action_goto(self, *target: str) -> None:
+        step = self.flow.resolve_target(target[0]) if target else None
+        if step is None:
+            self.add("error", self.say("goto_unknown", target=" ".join(target)))
+        elif step == FINAL:
             self.action_review()
-        elif name in ("export", "e"):
-            fmt = args[0].lower() if args else None
-            path = " ".join(args[1:]) or None
-            self.action_export(fmt, path)
-        elif name in ("help", "h", "?"):
-            self.app.action_help()
-        elif name in ("quit", "q", "exit"):
-            self.app.exit()
         else:
-            self.add("error", self.say("unknown_command", command="/" + parts[0]))
+            self.go_to(step)
 
     def on_unmount(self) -> None:
         # closing is best effort: a lock left by a dead process is recognised as stale

@@ -13,13 +13,14 @@ from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
 from gkassist.interview.script import load_script
+from gkassist.ui import actions
 from gkassist.ui.chatlog import Folded
 from gkassist.ui.messages import PreviewReady
 from gkassist.ui.widgets import HEADER_ICON
 
 
 class PreviewScreen(Screen):
-    BINDINGS = [Binding("escape", "app.pop_screen", "返回"), Binding("q", "app.pop_screen", "返回", show=False)]
+    BINDINGS = [*actions.bindings(actions.PREVIEW), Binding("q", "close", show=False)]
 
     def __init__(self, render: Callable[[], str]) -> None:
         """``render``: the report's text as it stands (called in a thread worker)."""
@@ -48,6 +49,9 @@ class PreviewScreen(Screen):
             self.post_message(PreviewReady(error=f"{type(err).__name__}: {err}"))
             return
         self.post_message(PreviewReady(text))
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
 
     def on_preview_ready(self, message: PreviewReady) -> None:
         body = self.query_one("#preview", Static)

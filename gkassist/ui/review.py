@@ -7,13 +7,13 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, OptionList, Static
+from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from gkassist.interview.review import ReviewRow
+from gkassist.ui import actions
 from gkassist.ui.widgets import HEADER_ICON
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "hint": "cyan"}
@@ -23,11 +23,7 @@ ANSWER_STYLE = {"missing": "bold red", "optional": "dim"}
 class ReviewScreen(Screen):
     """Dismissed with a step id (go there), ``("export",)`` (export), or None (back)."""
 
-    BINDINGS = [
-        Binding("escape", "close", "返回对话"),
-        Binding("f2", "preview", "预览"),
-        Binding("f5", "export", "导出"),
-    ]
+    BINDINGS = actions.bindings(actions.REVIEW)
 
     def __init__(self, rows: Sequence[ReviewRow], say: Callable[..., Any], render: Callable[[], str]) -> None:
         super().__init__()
@@ -42,9 +38,7 @@ class ReviewScreen(Screen):
         yield Static(say("review_intro"), id="review-intro", markup=False)
         yield OptionList(*self._options(), id="review-list")
         with Horizontal(id="review-buttons"):
-            yield Button(say("btn_export"), id="rv-export", variant="primary", compact=True)
-            yield Button(say("btn_preview"), id="rv-preview", compact=True)
-            yield Button(say("btn_close"), id="rv-close", compact=True)
+            yield from actions.buttons(actions.REVIEW, primary="export")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -86,15 +80,6 @@ class ReviewScreen(Screen):
         target = self.targets.get(event.option.id or "")
         if target:
             self.dismiss(target)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
-        if event.button.id == "rv-export":
-            self.action_export()
-        elif event.button.id == "rv-preview":
-            self.action_preview()
-        else:
-            self.action_close()
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -14,7 +14,6 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.geometry import Size
 from textual.message import Message
@@ -24,6 +23,7 @@ from textual.widgets.option_list import Option
 
 from gkassist.form import FORM
 from gkassist.interview.flow import Question
+from gkassist.ui import actions
 
 # "☰" is narrow in every terminal; Textual's default "⭘" is East-Asian "ambiguous" width, drawn
 # two cells wide by terminals set up for Chinese, which shifts the header line
@@ -72,11 +72,7 @@ SLOT_STYLE = Style(color="black", bgcolor="yellow", bold=True)
 
 
 class ProseEditor(TextArea):
-    """The multi-line editor for prose. Enter is a new line; Ctrl+J submits.
-
-    Ctrl+J is a plain line feed (0x0A) in every terminal, so it works without the Kitty keyboard
-    protocol (which we turn off for Chinese input methods); Ctrl+Enter also works where the
-    terminal reports it.
+    """The multi-line editor for prose. Enter is a new line; Ctrl+J submits (``actions.COMMANDS``).
 
     In ``items_mode`` (section 五 written one item per line) Enter always opens a new line after
     the current one: pressing it right after filling the last slot in the middle of a line must
@@ -89,10 +85,7 @@ class ProseEditor(TextArea):
     # by which time a character typed right after it may already be in the text.
     tab_handler: Callable[[], bool] | None = None
 
-    BINDINGS = [
-        Binding("ctrl+j", "submit", "提交", show=True, priority=True),
-        Binding("ctrl+enter", "submit", "提交", show=False, priority=True),
-    ]
+    BINDINGS = actions.bindings(actions.EDITOR)
 
     class Submitted(Message):
         """The editor's text was submitted."""
