@@ -232,7 +232,7 @@ class Flow:
     def resolve_target(self, target: str) -> str | None:
         """``/goto`` target (一…六, a section title or id, 审阅) → the step to go to."""
         target = target.strip().rstrip("、")
-        if target in ("审阅", "导出", "done", FINAL):
+        if target in ("done", FINAL, *self.script.phrases["goto_review_words"]):
             return FINAL
         for sec in FORM.sections:
             names = {sec.id, sec.title, sec.number or "", sec.heading or ""}

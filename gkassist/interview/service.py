@@ -15,6 +15,7 @@ from typing import Any
 
 from gkassist.form import FORM
 from gkassist.interview.flow import Outcome
+from gkassist.interview.script import load_script
 
 EXPORT_FORMATS = ("txt", "md", "html", "docx")
 
@@ -78,7 +79,7 @@ class InterviewService:
 
     def default_export_path(self, fmt: str, folder: Path | None = None) -> Path:
         answers = self.session.answers
-        agency = str(answers.get("meta.agency") or "").strip() or "未命名机关"
+        agency = str(answers.get("meta.agency") or "").strip() or load_script().say("export_unnamed")
         year = answers.get("meta.year") or ""
         name = FORM.title(agency, year)
         # a name that is also a valid file name on Windows

@@ -134,4 +134,4 @@ def _log_crash(error: BaseException) -> str:
         path.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
         return str(path)
     except Exception:  # the log itself failed: say so rather than hide the first error
-        return "（日志写入失败）"
+        return load_script().say("crash_no_log")
