@@ -12,11 +12,11 @@ import pytest
 from gkassist.interview.script import load_script
 from gkassist.ui import actions
 from gkassist.ui.app import GkApp
+from gkassist.ui.editor import ProseEditor
 from gkassist.ui.help import HelpScreen
 from gkassist.ui.interview import InterviewScreen
 from gkassist.ui.preview import PreviewScreen
 from gkassist.ui.review import ReviewScreen
-from gkassist.ui.widgets import ProseEditor
 
 SCOPES = {
     actions.APP: GkApp, actions.INTERVIEW: InterviewScreen, actions.REVIEW: ReviewScreen,

@@ -17,7 +17,7 @@ from slot_values import SLOT_VALUES
 from test_ui_app import SAMPLE_TXT, SIZE, answer, interview, meta, said, settle, start_new, type_text
 
 from gkassist.ui.app import GkApp
-from gkassist.ui.widgets import SLOT_PATTERN
+from gkassist.ui.editor import SLOT_PATTERN
 
 RECTIFICATION = [  # last year's two problems: what was done, how far (1/2/3), the result
     ("落实信息发布三级审核制度，每季度开展一次信息质量自查", "1", "全年自查整改信息差错6处，比上年减少4处"),

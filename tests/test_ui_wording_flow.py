@@ -16,7 +16,7 @@ from test_ui_flow import apply
 from gkassist.interview import section5
 from gkassist.interview.flow import Flow
 from gkassist.interview.script import load_script
-from gkassist.ui.widgets import SLOT_PATTERN
+from gkassist.ui.editor import SLOT_PATTERN
 
 SAMPLE_TXT = Path(__file__).parent / "fixtures" / "hongjiang-kjgxj-2024.txt"  # the published sample, copied
 AGENCY = "怀化市洪江区科技和工业信息化局"

@@ -17,12 +17,9 @@ from typing import Any
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, Footer, Header, OptionList, Static
-from textual.widgets.option_list import Option
-from textual.widgets.text_area import Selection
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from gkassist.errors import UserError
@@ -31,6 +28,7 @@ from gkassist.interview.flow import FINAL, Flow, Outcome
 from gkassist.interview.service import EXPORT_FORMATS, InterviewService
 from gkassist.ui import actions
 from gkassist.ui.chatlog import ChatLog, ChatMessage
+from gkassist.ui.editor import AnswerEditor
 from gkassist.ui.messages import (
     AnswerSaved,
     AnswerSubmitted,
@@ -41,13 +39,9 @@ from gkassist.ui.messages import (
 )
 from gkassist.ui.widgets import (
     HEADER_ICON,
-    SLOT_PATTERN,
     AnswerInput,
-    ProseEditor,
     SidePanel,
-    SuggestionList,
     finding_text,
-    offer_prompt,
     question_text,
 )
 
@@ -57,13 +51,7 @@ ASSIST_DELAY = 0.12
 
 class InterviewScreen(Screen):
     # the buttons under the input show these; the footer keeps to the few global keys
-    BINDINGS = [
-        *actions.bindings(actions.INTERVIEW),
-        # section 五's standard wording: Ctrl+up/down (Alt on terminals that keep Ctrl+arrows)
-        # picks another offer; Tab is the editor's own (ProseEditor.tab_handler → on_editor_tab)
-        Binding("ctrl+down,alt+down", "offer_move(1)", show=False),
-        Binding("ctrl+up,alt+up", "offer_move(-1)", show=False),
-    ]
+    BINDINGS = actions.bindings(actions.INTERVIEW)
 
     def __init__(self, session: Any, *, resumed: bool = False, intro: str | None = None) -> None:
         super().__init__()
@@ -82,8 +70,6 @@ class InterviewScreen(Screen):
         self._hint = ""
         self._answered_step: str | None = None
         self._shown: set[tuple[str, tuple[str, ...]]] = set()  # findings already said in the chat
-        self._assist: Any = None  # what is offered under the editor now (section5.Assist)
-        self._slots_warned = ""  # the text already submitted once with {slots} left in it
         self._offers_said: set[str] = set()  # data-driven suggestions already said in the chat
 
     # --- layout ------------------------------------------------------------------------------
@@ -98,12 +84,8 @@ class InterviewScreen(Screen):
                 with Vertical(id="answer-area"):
                     yield Static(say("hint_line"), id="hint", markup=False)
                     yield AnswerInput(id="line", compact=True)
-                    editor = ProseEditor(id="prose", soft_wrap=True, show_line_numbers=False, compact=True)
-                    editor.tab_handler = self.on_editor_tab
-                    yield editor
-                    # section 五's standard wording: offers under the editor, and what they need
-                    yield SuggestionList(id="suggestions")
-                    yield Static("", id="assist", markup=False)
+                    # prose, and section 五's standard wording under it
+                    yield AnswerEditor(say, id="editor")
                     with Horizontal(id="buttons"):
                         yield from actions.buttons(actions.INTERVIEW, primary="submit")
         yield Footer()
@@ -172,22 +154,16 @@ class InterviewScreen(Screen):
         q = self.flow.question()
         self.add("question", question_text(q, self.say))
         line = self.query_one("#line", AnswerInput)
-        editor = self.query_one("#prose", ProseEditor)
-        self._hide_assist()
-        self._slots_warned = ""
+        editor = self.query_one("#editor", AnswerEditor)
         if q.step.suggest:
             self._say_offers(q.step)
         if q.multiline:
             line.display = False
             editor.display = True
-            editor.items_mode = bool(q.step.items)
-            editor.load_text(q.prefill)
-            if q.step.items and q.prefill:
-                # the items so far, and an empty line under them for the next one
-                editor.insert("\n", editor.document.end)
-            editor.move_cursor(editor.document.end)
-            editor.focus()
+            # the items so far, one per line, and a line under them for the next one
+            editor.load(q.prefill, items=bool(q.step.items), assisting=q.step.suggest in ("problems", "measures"))
         else:
+            editor.hide_assist()
             editor.display = False
             line.display = True
             line.focus()
@@ -229,35 +205,25 @@ class InterviewScreen(Screen):
         event.stop()
         self.post_message(AnswerSubmitted(event.value))
 
-    @on(ProseEditor.Submitted)
-    def _prose_submitted(self, event: ProseEditor.Submitted) -> None:
+    @on(AnswerEditor.Submitted, "#editor")
+    def _prose_submitted(self, event: AnswerEditor.Submitted) -> None:
         event.stop()
-        text = event.text_area.text
-        if self.flow.step.items and self._stop_for_slots(text):
-            return
-        self.post_message(AnswerSubmitted(text))
+        self.post_message(AnswerSubmitted(event.text))
 
-    def _stop_for_slots(self, text: str) -> bool:
-        """The first submit of items with {slots} left stops at the first of them (a second goes on)."""
-        slots = list(dict.fromkeys(m.group(0) for m in SLOT_PATTERN.finditer(text)))
-        if not slots or text == self._slots_warned:
-            return False
-        self._slots_warned = text
-        self.add("note", self.say("slots_left", n=len(slots), slots="、".join(slots)))
-        editor = self.query_one("#prose", ProseEditor)
-        for row, line in enumerate(text.split("\n")):
-            m = SLOT_PATTERN.search(line)
-            if m:
-                editor.selection = Selection((row, m.start()), (row, m.end()))
-                break
-        editor.focus()
-        return True
+    @on(AnswerEditor.SlotsLeft, "#editor")
+    def _slots_left(self, event: AnswerEditor.SlotsLeft) -> None:
+        event.stop()
+        self.add("note", self.say("slots_left", n=len(event.slots), slots="、".join(event.slots)))
 
     def on_answer_submitted(self, message: AnswerSubmitted) -> None:
         self.handle_text(message.text)
 
     def action_submit(self) -> None:
-        self.post_message(AnswerSubmitted(self._current_text()))
+        editor = self.query_one("#editor", AnswerEditor)
+        if editor.display:
+            editor.submit()  # as Ctrl+J: items with {slots} left stop at the first
+        else:
+            self.post_message(AnswerSubmitted(self.query_one("#line", AnswerInput).value))
 
     @on(OptionList.OptionSelected, "#sections")
     def _section_clicked(self, event: OptionList.OptionSelected) -> None:
@@ -289,16 +255,6 @@ class InterviewScreen(Screen):
         if new:
             self.add("info", self.say("offers_listed"))
 
-    def _hide_assist(self) -> None:
-        self._assist = None
-        suggestions = self.query_one("#suggestions", SuggestionList)
-        if suggestions.option_count or suggestions.display:  # on most questions: nothing to redraw
-            suggestions.clear_options()
-            suggestions.display = False
-        assist = self.query_one("#assist", Static)
-        if assist.display:
-            assist.display = False
-
     def _assist_context(self) -> Any:
         from gkassist.interview import section5
 
@@ -312,14 +268,12 @@ class InterviewScreen(Screen):
             previous=self.session.previous, findings=tuple(self.findings), problems=problems,
         )
 
-    def request_assist(self) -> None:
+    @on(AnswerEditor.AssistWanted, "#editor")
+    def _assist_wanted(self, event: AnswerEditor.AssistWanted) -> None:
         """Look up what to offer for the line the cursor is on (in a worker, once typing pauses)."""
-        step = self.flow.step
-        editor = self.query_one("#prose", ProseEditor)
-        if step.suggest not in ("problems", "measures") or not editor.display:
-            return
-        row, col = editor.cursor_location
-        self._run_assist(self._assist_context(), editor.text, row, col)
+        event.stop()
+        if self.flow.step.suggest in ("problems", "measures"):
+            self._run_assist(self._assist_context(), event.text, event.row, event.col)
 
     @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
     def _run_assist(self, context: Any, text: str, row: int, col: int) -> None:
@@ -332,104 +286,7 @@ class InterviewScreen(Screen):
 
         result = section5.assist(context, text, row, col, self.say)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_assist, result)
-
-    def show_assist(self, result: Any) -> None:
-        """Offer standard wording under the editor, or say what the slots of this line want."""
-        editor = self.query_one("#prose", ProseEditor)
-        if result.text != editor.text or result.row != editor.cursor_location[0] or not self.flow.step.suggest:
-            return  # typed on meanwhile: a newer lookup is on its way
-        self._assist = result
-        suggestions = self.query_one("#suggestions", SuggestionList)
-        suggestions.clear_options()
-        suggestions.add_options([Option(offer_prompt(o.label, o.text, o.note), id=str(i)) for i, o in enumerate(result.offers)])
-        suggestions.display = bool(result.offers)
-        if result.offers:
-            suggestions.highlighted = 0
-        lines: list[str] = []
-        if result.copy is not None:
-            lines.append(self.say("line_copied", previous=result.copy.previous))
-        if result.slots:
-            slots = "；".join(self.say("slot_hint", slot=name, hint=hint) for name, hint in result.slots)
-            lines.append(self.say("slots_to_fill", slots=slots))
-        elif result.offers:
-            lines.append(self.say("offers_keys"))
-        elif result.done and self.flow.step.items:
-            lines.append(self.say("item_done"))
-        assist = self.query_one("#assist", Static)
-        assist.update("\n".join(lines))
-        assist.display = bool(lines)
-
-    @on(ProseEditor.Changed, "#prose")
-    def _prose_changed(self, event: ProseEditor.Changed) -> None:
-        if self.flow.step.suggest:
-            self.request_assist()
-
-    @on(ProseEditor.SelectionChanged, "#prose")
-    def _prose_moved(self, event: ProseEditor.SelectionChanged) -> None:
-        # the cursor moved to another line: offers for that line (an edit posts Changed as well)
-        if self.flow.step.suggest and self._assist is not None and event.selection.end[0] != self._assist.row:
-            self.request_assist()
-
-    @on(OptionList.OptionSelected, "#suggestions")
-    def _suggestion_chosen(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.take_offer(int(event.option.id or 0))
-
-    def take_offer(self, index: int) -> None:
-        """Put offer ``index`` in place of what was typed, and select its first slot to fill."""
-        from gkassist.interview import section5
-
-        result = self._assist
-        if result is None or not 0 <= index < len(result.offers):
-            return
-        editor = self.query_one("#prose", ProseEditor)
-        text = result.offers[index].text
-        start, end = result.span
-        editor.replace(text, (result.row, start), (result.row, end))
-        editor.focus()
-        line = editor.document.get_line(result.row)
-        slot = section5.slot_at(line, start)
-        if slot is not None:
-            editor.selection = Selection((result.row, slot[0]), (result.row, slot[1]))
-        else:
-            editor.move_cursor((result.row, start + len(text)))
-        self._hide_assist()
-        self.request_assist()
-
-    def on_editor_tab(self) -> bool:
-        """Tab in 五's editor: the next {slot} of the line, else the highlighted offer.
-
-        False (nothing to do here): Tab moves the focus, as it does by default. Called by the
-        editor as it handles the key, in order with the characters typed before and after it.
-        """
-        editor = self.query_one("#prose", ProseEditor)
-        if not self.flow.step.suggest:
-            return False
-        from gkassist.interview import section5
-
-        row, _ = editor.cursor_location
-        line = editor.document.get_line(row)
-        slot = section5.slot_at(line, max(editor.selection.start[1], editor.selection.end[1]))
-        if slot is not None:
-            editor.selection = Selection((row, slot[0]), (row, slot[1]))
-            return True
-        suggestions = self.query_one("#suggestions", SuggestionList)
-        if self._assist is not None and self._assist.row == row and suggestions.display and suggestions.option_count:
-            self.take_offer(suggestions.highlighted or 0)
-            return True
-        return False
-
-    def action_offer_move(self, step: int) -> None:
-        suggestions = self.query_one("#suggestions", SuggestionList)
-        if suggestions.display and suggestions.option_count:
-            current = suggestions.highlighted or 0
-            suggestions.highlighted = (current + step) % suggestions.option_count
-
-    def _current_text(self) -> str:
-        if self.flow.question().multiline:
-            return self.query_one("#prose", ProseEditor).text
-        return self.query_one("#line", AnswerInput).value
+            self.app.call_from_thread(self.query_one("#editor", AnswerEditor).show_assist, result)
 
     def handle_text(self, text: str) -> None:
         stripped = text.strip()
