@@ -1,6 +1,15 @@
-"""Shared test set-up: no test ever touches the real user data folder."""
+"""Shared test set-up: no test ever touches the real user data folder.
 
-import pytest
+Helpers that drive the interview are in ``drive.py`` (a module, not a test), the slot values an
+officer types in ``slot_values.py``.
+"""
+
+import os
+
+# as gkassist.ui.run_app does before Textual is imported (Textual reads it once, at import)
+os.environ.setdefault("TEXTUAL_DISABLE_KITTY_KEY", "1")
+
+import pytest  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -9,3 +18,9 @@ def gkassist_home(tmp_path, monkeypatch):
     home = tmp_path / "gkassist-home"
     monkeypatch.setenv("GKASSIST_HOME", str(home))
     return home
+
+
+@pytest.fixture
+def home(gkassist_home):
+    """The test's data folder (GKASSIST_HOME)."""
+    return gkassist_home

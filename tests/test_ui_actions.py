@@ -3,10 +3,6 @@ each has its words in prompts/ui.yaml, and the help lists every /command and key
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("TEXTUAL_DISABLE_KITTY_KEY", "1")  # as run_app does: read once, at import
-
 import pytest
 
 from gkassist.interview.script import load_script

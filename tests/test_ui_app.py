@@ -6,119 +6,40 @@ would (Chinese included) and checks what is on screen, what is saved and what th
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("TEXTUAL_DISABLE_KITTY_KEY", "1")  # as run_app does: read once, at import
-
 import itertools
 import json
+import os
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from drive import (
+    SAMPLE_TXT,
+    SIZE,
+    answer,
+    chat,
+    chat_screen_lines,
+    interview,
+    meta,
+    panel_lines,
+    said,
+    sample_answers,
+    say,
+    settle,
+    start_new,
+    type_text,
+)
 
 from gkassist.form import FORM
 from gkassist.interview.flow import FINAL
+from gkassist.interview.script import load_script
 from gkassist.ui.app import GkApp
-from gkassist.ui.chatlog import ChatMessage
-from gkassist.ui.interview import InterviewScreen
-
-SIZE = (120, 40)
-FIXTURE = Path(__file__).parent / "fixtures" / "hongjiang-2024.session.json"
-# the published sample: ../shared beside the clone (CI lays it there too)
-SAMPLE_TXT = Path(__file__).parent / "fixtures" / "hongjiang-kjgxj-2024.txt"  # the published sample, copied
-
-
-@pytest.fixture(autouse=True)
-def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "home"
-    monkeypatch.setenv("GKASSIST_HOME", str(root))
-    return root
-
-
-def sample_answers() -> dict[str, Any]:
-    """The sample agency's typed answers, less what the interview does not ask (the preamble)."""
-    from gkassist.answers import from_json
-
-    raw = json.loads(FIXTURE.read_text(encoding="utf-8"))["answers"]
-    return {fid: from_json(fid, v) for fid, v in raw.items() if fid != "meta.preamble"}
-
-
-# --- driving ----------------------------------------------------------------------------------
-
-
-async def settle(pilot: Any) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
-def interview(app: GkApp) -> InterviewScreen:
-    for screen in app.screen_stack:
-        if isinstance(screen, InterviewScreen):
-            return screen
-    raise AssertionError(f"no interview screen in {app.screen_stack}")
-
-
-async def type_text(pilot: Any, text: str) -> None:
-    """Type ``text`` key by key, as a terminal sends it (an IME's committed text included).
-
-    ``pilot.press`` drops Chinese punctuation (「，」「、」「《」「“」…): Textual 8 turns such a
-    character into a key name it cannot turn back, so the key comes without its character. A real
-    terminal sends the character (the tmux walkthrough proves it); so do these key events.
-    """
-    from textual import events
-    from textual.keys import _character_to_key
-
-    for ch in text:
-        if ch.isascii() or ch.isalnum():
-            await pilot.press(ch)
-        else:
-            pilot.app._driver.send_message(events.Key(_character_to_key(ch), ch))
-            await pilot.pause()
-
-
-async def answer(pilot: Any, text: str) -> None:
-    """Type ``text`` into the line (key by key) or the prose editor, and submit it."""
-    screen = interview(pilot.app)
-    assert pilot.app.screen is screen, f"expected the conversation, got {pilot.app.screen}"
-    if screen.flow.question().multiline:
-        editor = screen.query_one("#prose")
-        editor.load_text(text)  # long prose is pasted, as people do; short answers are typed
-        await pilot.press("ctrl+j")
-    else:
-        # no clearing: a prefilled answer is selected, so typing replaces it as it does for a
-        # person; anything else left in the line would show up as a wrong answer
-        await type_text(pilot, text)
-        await pilot.press("enter")
-    await settle(pilot)
-
-
-def chat(app: GkApp) -> list[ChatMessage]:
-    return interview(app).conversation()
-
-
-def said(app: GkApp, kind_prefix: str = "") -> list[str]:
-    return [m.plain for m in chat(app) if m.kind.startswith(kind_prefix)]
-
-
-async def start_new(pilot: Any) -> None:
-    await settle(pilot)
-    await pilot.click("#new")
-    await settle(pilot)
-
-
-async def meta(pilot: Any, agency: str = "怀化市洪江区科技和工业信息化局") -> None:
-    await answer(pilot, agency)
-    await answer(pilot, "2024")
-    await answer(pilot, "2")
-    await answer(pilot, "4")
-
 
 # --- the tests ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a whole part of the interview typed through: 5–20 s
 async def test_whole_interview_for_the_sample_agency_with_the_zero_shortcuts(tmp_path: Path) -> None:
     from gkassist.render import render, render_to_bytes
 
@@ -172,6 +93,7 @@ async def test_whole_interview_for_the_sample_agency_with_the_zero_shortcuts(tmp
         assert sample["meta.agency"] + "2024年政府信息公开工作年度报告" in target.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow  # a whole part of the interview typed through: 5–20 s
 async def test_nonzero_tables_with_an_imbalance_that_is_then_fixed() -> None:
     from gkassist.render import render
 
@@ -183,7 +105,7 @@ async def test_nonzero_tables_with_an_imbalance_that_is_then_fixed() -> None:
             await answer(pilot, "")  # the six paragraphs of 一 skipped for now
         await answer(pilot, "有")  # 表二
         screen = interview(app)
-        assert any("规章" in m and "0" in m for m in said(app, "info")), "规章 row filled for a county bureau"
+        assert say("auto_zero") in said(app, "info"), "规章 row filled for a county bureau"
         await answer(pilot, "1 0 3")
         await answer(pilot, "5")
         await answer(pilot, "0")
@@ -231,10 +153,11 @@ async def test_nonzero_tables_with_an_imbalance_that_is_then_fixed() -> None:
         await pilot.press("escape")  # from the review, back to the conversation
         await settle(pilot)
         assert len(chat(app)) > 100 and not screen.chat.children
-        assert not any("您好！我来帮您" in line for line in chat_screen_lines(app))
+        first_question = load_script().steps[0].question.split("\n")[0][:8]
+        assert not any(first_question in line for line in chat_screen_lines(app))
         screen.chat.scroll_home(animate=False)
         await pilot.pause()
-        assert any("您好！我来帮您" in line for line in chat_screen_lines(app))
+        assert any(first_question in line for line in chat_screen_lines(app))
 
     expected: dict[str, Any] = {
         "meta.agency": "怀化市洪江区科技和工业信息化局",
@@ -285,7 +208,7 @@ async def test_quit_mid_interview_and_continue_at_the_same_question() -> None:
         assert screen.flow.step_id == "meta.level"
         texts = said(app)
         assert any("怀化市洪江区科技和工业信息化局" in t for t in texts), "the conversation so far is shown"
-        assert "行政层级" in said(app, "question")[-1]
+        assert FORM.field("meta.level").label in said(app, "question")[-1]
         await answer(pilot, "4")
         assert screen.session.answers["meta.level"] == "county"
         assert screen.flow.step_id == "overview.intro"
@@ -350,7 +273,7 @@ async def test_side_panel_click_goes_to_a_section_and_shows_progress() -> None:
         await meta(pilot)
         screen = interview(app)
         sections = screen.query_one("#sections")
-        sections.highlighted = [o.id for o in sections._options].index("review")
+        sections.highlighted = sections.get_option_index("review")
         sections.focus()
         await pilot.press("enter")
         await settle(pilot)
@@ -375,6 +298,7 @@ async def test_preview_shows_gaps_marked() -> None:
         assert app.screen is interview(app)
 
 
+@pytest.mark.slow  # a whole part of the interview typed through: 5–20 s
 async def test_export_asks_for_confirmation_while_errors_remain(tmp_path: Path) -> None:
     app = GkApp()
     async with app.run_test(size=SIZE) as pilot:
@@ -417,11 +341,11 @@ async def test_new_year_from_a_saved_session_carries_over(home: Path) -> None:
         assert session.previous["meta.agency"] == last_year["meta.agency"]
         assert session.answers["meta.year"] == 2025
         assert session.answers["requests.carried.natural"] == 2
-        assert any("上年" in m for m in said(app, "info")), "the carry-over is explained"
+        assert say("picker_carry_done") in said(app, "info"), "the carry-over is explained"
         assert screen.query_one("#line").value == "怀化市洪江区科技和工业信息化局"
         await answer(pilot, "/goto 二")
         await answer(pilot, "有")
-        assert "上年度现行有效4件" in said(app, "question")[-1], "现行有效 is suggested from last year"
+        assert say("in_force_hint", prev=4) in said(app, "question")[-1], "现行有效 is suggested from last year"
         await answer(pilot, "/goto 三")
         await answer(pilot, "有")
         await answer(pilot, "1 0 0 0 0 0")
@@ -434,11 +358,10 @@ async def test_new_year_from_a_saved_session_carries_over(home: Path) -> None:
 
 
 async def test_new_year_from_last_years_published_report(home: Path) -> None:
-    sample_txt = SAMPLE_TXT
     app = GkApp()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        app.screen.query_one("#import-path").value = str(sample_txt)
+        app.screen.query_one("#import-path").value = str(SAMPLE_TXT)
         await pilot.click("#import")
         await settle(pilot)
         screen = interview(app)
@@ -460,13 +383,13 @@ async def test_a_file_that_is_no_report_is_explained_in_the_picker(tmp_path: Pat
         await settle(pilot)
         assert type(app.screen).__name__ == "PickerScreen"
         message = str(app.screen.query_one("#picker-msg").render())
-        assert "无法从这个文件读出上年的报告" in message
+        assert message.startswith(say("picker_import_unreadable", error=""))
         path_input = app.screen.query_one("#import-path")
         path_input.value = str(tmp_path / "missing.txt")
         path_input.focus()
         await pilot.press("enter")  # the keyboard way: Enter in the path field
         await settle(pilot)
-        assert "找不到文件" in str(app.screen.query_one("#picker-msg").render())
+        assert say("picker_file_missing", path=tmp_path / "missing.txt") == str(app.screen.query_one("#picker-msg").render())
 
 
 async def test_picker_with_nothing_saved_starts_a_new_report_on_enter() -> None:
@@ -511,9 +434,10 @@ async def test_picker_with_saved_reports_resumes_the_newest_on_enter(home: Path)
         assert interview(app).session.answers["meta.agency"] == "乙局"
 
 
-def panel_lines(app: GkApp) -> dict[str, str]:
-    sections = interview(app).query_one("#sections")
-    return {o.id: o.prompt.plain for o in sections._options}
+def counted(line: str) -> bool:
+    """A section line of the side panel counts errors or warnings."""
+    marks = [say(key, n=0).replace("0", "") for key in ("status_errors", "status_warnings")]
+    return any(mark in line for mark in marks)
 
 
 async def test_side_panel_counts_no_findings_about_questions_not_reached() -> None:
@@ -523,23 +447,23 @@ async def test_side_panel_counts_no_findings_about_questions_not_reached() -> No
         screen = interview(app)
         assert {f.code for f in screen.findings} >= {"T4", "T6"}, "the engine finds the empty paragraphs"
         lines = panel_lines(app)
-        assert not [line for line in lines.values() if "警" in line or "错" in line], lines
+        assert not [line for line in lines.values() if counted(line)], lines
         # /check still lists everything, saying which are about parts not filled in yet
         await answer(pilot, "/check")
         t6 = [m for m in said(app, "finding-") if "T6" in m]
-        assert t6 and t6[-1].endswith("（这部分还没有填到）")
+        assert t6 and t6[-1].endswith(say("finding_unreached"))
         await meta(pilot)
         await answer(pilot, "/goto 五")
         await answer(pilot, "是")
         await answer(pilot, "")  # no problems written: skipped, and now T4 is the user's to see
         assert screen.flow.step_id == "measures.items"
-        assert "警1" in panel_lines(app)["problems"], panel_lines(app)
-        assert "警" not in panel_lines(app)["other"]
+        assert say("status_warnings", n=1) in panel_lines(app)["problems"], panel_lines(app)
+        assert not counted(panel_lines(app)["other"])
         await answer(pilot, "/review")  # the full account: everything, the parts not reached marked
-        options = app.screen.query_one("#review-list")._options
-        lines = [o.prompt.plain for o in options if o is not None]
-        assert any("T6" in line and line.endswith("（这部分还没有填到）") for line in lines)
-        assert any("T4" in line and "还没有填到" not in line for line in lines), "五's problems were skipped"
+        review = app.screen.query_one("#review-list")
+        lines = [review.get_option_at_index(i).prompt.plain for i in range(review.option_count)]
+        assert any("T6" in line and line.endswith(say("finding_unreached")) for line in lines)
+        assert any("T4" in line and say("finding_unreached") not in line for line in lines), "五's problems were skipped"
 
 
 async def test_resumed_recap_tells_skipped_from_never_seen() -> None:
@@ -557,16 +481,15 @@ async def test_resumed_recap_tells_skipped_from_never_seen() -> None:
         await pilot.press("enter")
         await settle(pilot)
         recap = said(app, "recap")
-        assert "总体情况概述：（跳过）" in recap, recap
-        assert "主动公开：（未填）" in recap and "监督保障：（未填）" in recap, recap
+        script = load_script()
 
+        def line(step: str, answer: str) -> str:
+            s = script.step(step)
+            return say("recap", title=s.title or s.label, answer=say(answer))
 
-def chat_screen_lines(app: GkApp) -> list[str]:
-    """The conversation as drawn on the terminal, line by line (cells cropped to the chat area)."""
-    screen = app.screen
-    region = screen.query_one("#chat").region
-    strips = screen._compositor.render_strips()
-    return [strip.crop(region.x, region.right).text.strip() for strip in strips[region.y : region.bottom]]
+        assert line("overview.intro", "recap_skipped") in recap, recap
+        assert line("overview.proactive", "recap_unanswered") in recap, recap
+        assert line("overview.oversight", "recap_unanswered") in recap, recap
 
 
 async def test_a_message_folds_without_a_number_left_at_the_start_of_a_line() -> None:
@@ -591,7 +514,7 @@ async def test_the_newest_question_stays_in_view_when_the_prose_editor_opens() -
         screen = interview(app)
         assert screen.flow.question().multiline
         lines = [line for line in chat_screen_lines(app) if line]
-        assert "示例" in lines[-2] + lines[-1], lines[-4:]
+        assert say("example", text="") in lines[-2] + lines[-1], lines[-4:]
         assert any("一、总体情况" in line for line in lines[-8:]), lines[-8:]
 
 
@@ -605,7 +528,8 @@ async def test_preview_prose_never_folds_inside_a_number() -> None:
         await pilot.press("f2")
         await settle(pilot)
         await pilot.pause()
-        lines = [strip.text.rstrip() for strip in app.screen._compositor.render_strips()]
+        # the preview's prose as drawn (its tables are separate, scrolled sideways)
+        lines = [strip.text.rstrip() for w in app.screen.query(".preview-prose") for strip in w.render_lines(w.size.region)]
         joined = "".join(line.strip() for line in lines)
         assert "湖南省怀化市洪江区科学技术局2024年政府信息公开工作年度报告如下" in joined
         broken = [(a, b) for a, b in itertools.pairwise(lines) if a[-1:].isdigit() and b.strip()[:1].isdigit()]

@@ -6,94 +6,35 @@ resuming, and the report that comes out.
 
 from __future__ import annotations
 
-import os
-
-os.environ.setdefault("TEXTUAL_DISABLE_KITTY_KEY", "1")  # as run_app does: read once, at import
-
 from pathlib import Path
-from typing import Any
 
-from slot_values import SLOT_VALUES
-from test_ui_app import SAMPLE_TXT, SIZE, answer, interview, meta, said, settle, start_new, type_text
+import pytest
+from drive import (
+    RECTIFICATION,
+    SIZE,
+    answer,
+    current_line,
+    editor,
+    fill_slots,
+    import_last_year,
+    interview,
+    meta,
+    offers,
+    said,
+    say,
+    settle,
+    start_new,
+    take,
+    to_section_five,
+)
 
 from gkassist.ui.app import GkApp
 from gkassist.ui.editor import SLOT_PATTERN
 
-RECTIFICATION = [  # last year's two problems: what was done, how far (1/2/3), the result
-    ("落实信息发布三级审核制度，每季度开展一次信息质量自查", "1", "全年自查整改信息差错6处，比上年减少4处"),
-    ("组织政务公开专题培训2次，培训信息员12人次", "2", "信息员业务考试合格率由75%提高到92%"),
-]
-
-
-# --- driving the editor -------------------------------------------------------------------------
-
-
-def editor(app: GkApp) -> Any:
-    return interview(app).query_one("#prose")
-
-
-def offers(app: GkApp) -> list[str]:
-    suggestions = interview(app).query_one("#suggestions")
-    if not suggestions.display:
-        return []
-    return [str(suggestions.get_option_at_index(i).prompt) for i in range(suggestions.option_count)]
-
-
-def current_line(app: GkApp) -> str:
-    ed = editor(app)
-    return ed.document.get_line(ed.cursor_location[0])
-
-
-async def fill_slots(pilot: Any) -> None:
-    """Type a value over each {slot} of the line, as a person does: the slot is selected, Tab goes on."""
-    while True:
-        ed = editor(pilot.app)
-        m = SLOT_PATTERN.fullmatch(ed.selected_text)
-        assert m, f"a slot is selected after taking an offer or pressing Tab, not {ed.selected_text!r}"
-        await type_text(pilot, SLOT_VALUES[m.group(1)])
-        if not SLOT_PATTERN.search(current_line(pilot.app)):
-            break
-        await pilot.press("tab")
-    await settle(pilot)
-
-
-async def take(pilot: Any, typed: str, expect: str | None = None) -> str:
-    """Type ``typed`` on a new line, take the highlighted offer with Tab, fill its slots."""
-    if typed:
-        await type_text(pilot, typed)
-    await settle(pilot)
-    listed = offers(pilot.app)
-    assert listed, f"nothing offered for {typed!r}"
-    if expect:
-        assert expect in listed[0], listed
-    await pilot.press("tab")
-    await fill_slots(pilot)
-    return current_line(pilot.app)
-
-
-async def to_section_five(pilot: Any, *, items: bool = True) -> None:
-    await answer(pilot, "/goto 五")
-    assert interview(pilot.app).flow.step_id == "section5.mode"
-    await answer(pilot, "是" if items else "否")
-
-
-async def import_last_year(pilot: Any) -> None:
-    await settle(pilot)
-    pilot.app.screen.query_one("#import-path").value = str(SAMPLE_TXT)
-    await pilot.click("#import")
-    await settle(pilot)
-
-
-async def walk(pilot: Any) -> None:
-    for action, status, result in RECTIFICATION:
-        await answer(pilot, action)
-        await answer(pilot, status)
-        await answer(pilot, result)
-
-
 # --- the tests ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # a whole part of the interview typed through: 5–20 s
 async def test_a_typed_fragment_lists_the_standard_phrasing_and_tab_inserts_it() -> None:
     app = GkApp()
     async with app.run_test(size=SIZE) as pilot:
@@ -136,6 +77,7 @@ async def test_a_typed_fragment_lists_the_standard_phrasing_and_tab_inserts_it()
         assert len(screen.session.workbench["section5"]["problems"]) == 2
 
 
+@pytest.mark.slow  # a whole part of the interview typed through: 5–20 s
 async def test_unfilled_slots_stop_the_first_submit_and_w7_names_them_after_the_second() -> None:
     app = GkApp()
     async with app.run_test(size=SIZE) as pilot:
@@ -157,6 +99,7 @@ async def test_unfilled_slots_stop_the_first_submit_and_w7_names_them_after_the_
         assert any("W7" in m and "{科室}" in m for m in said(app, "finding-warning"))
 
 
+@pytest.mark.slow  # a whole part of the interview typed through: 5–20 s
 async def test_measures_are_proposed_for_each_accepted_problem() -> None:
     from gkassist.wording import get_bank
 
@@ -176,14 +119,14 @@ async def test_measures_are_proposed_for_each_accepted_problem() -> None:
         await settle(pilot)  # the empty line of the measures: the proposals for problem 1
         listed = offers(app)
         labels = {bank.category(m).label for m in bank.category("interpretation_gap").measures}
-        assert listed and "回应第1条问题" in listed[0]
+        assert listed and say("offer_note_answers", n=1) in listed[0]
         assert any(listed[0].startswith(f"【{label}】") for label in labels), listed
         await take(pilot, "")
         await pilot.press("enter")
         await settle(pilot)
         listed = offers(app)
         labels = {bank.category(m).label for m in bank.category("staffing").measures}
-        assert listed and "回应第2条问题" in listed[0], "problem 1 is answered: problem 2's turn"
+        assert listed and say("offer_note_answers", n=2) in listed[0], "problem 1 is answered: problem 2's turn"
         assert any(listed[0].startswith(f"【{label}】") for label in labels), listed
         await take(pilot, "")
         await pilot.press("ctrl+j")
@@ -193,6 +136,7 @@ async def test_measures_are_proposed_for_each_accepted_problem() -> None:
         assert not [f for f in screen.findings if f.code == "T4"], "each problem has its measure"
 
 
+@pytest.mark.slow  # a whole part of the interview typed through: 5–20 s
 async def test_last_year_imported_the_walk_the_offers_and_a_clean_section_five(tmp_path: Path) -> None:
     """The sample agency's 2024 report imported as last year; 五 written with the assistant."""
     from gkassist.render import render
@@ -247,7 +191,8 @@ async def test_last_year_imported_the_walk_the_offers_and_a_clean_section_five(t
         assert not [f for f in screen.findings if f.kind == "suggestion"], "the offered problem is written"
         text = render(dict(screen.session.answers), "txt")
         await answer(pilot, "/review")  # the walk's paragraph is on the review page, like any answer
-        listed = [str(o.prompt) for o in app.screen.query_one("#review-list")._options]
+        review = app.screen.query_one("#review-list")
+        listed = [str(review.get_option_at_index(i).prompt) for i in range(review.option_count)]
         assert any(line.strip().startswith("上年度问题整改情况：针对上年度") for line in listed), listed
     five = text[text.index("五、存在的主要问题及改进情况") :]
     assert "针对上年度报告中指出的问题，我局" in five
@@ -258,6 +203,7 @@ async def test_last_year_imported_the_walk_the_offers_and_a_clean_section_five(t
     assert "{" not in five
 
 
+@pytest.mark.slow  # a whole part of the interview typed through: 5–20 s
 async def test_items_survive_a_restart_and_one_item_is_edited() -> None:
     app = GkApp()
     async with app.run_test(size=SIZE) as pilot:
@@ -318,6 +264,7 @@ async def test_last_years_section_copied_is_named_in_the_conversation() -> None:
         assert {f.fields for f in screen.findings if f.code == "Y3"} >= {("measures",)}, "the rule agrees"
 
 
+@pytest.mark.slow  # a whole part of the interview typed through: 5–20 s
 async def test_free_prose_remains_a_choice_with_suggestions_completing_the_clause() -> None:
     app = GkApp()
     async with app.run_test(size=SIZE) as pilot:

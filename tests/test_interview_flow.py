@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-from typing import Any
-
 import pytest
+from drive import apply, make_state
 
 from gkassist.form import FORM
 from gkassist.interview.flow import FINAL, Flow
 from gkassist.interview.script import load_script
 from gkassist.interview.start import carry_over
-
-
-def make_state(answers: dict | None = None, previous: dict | None = None) -> SimpleNamespace:
-    return SimpleNamespace(answers=dict(answers or {}), previous=previous, workbench={})
-
-
-def apply(flow: Flow, text: str) -> Any:
-    """Submit ``text`` and, as the screen does after saving, store the outcome and move on."""
-    out = flow.submit(text)
-    if out.ok:
-        flow.state.answers.update(out.values)
-        for f in out.clears:
-            flow.state.answers.pop(f, None)
-        flow.state.workbench.update(out.workbench)
-        flow.advance(out)
-    return out
 
 
 def test_script_refers_only_to_form_fields_and_asks_every_input_field() -> None:

@@ -1,29 +1,20 @@
 """Section 五 in the interview without a screen: items, offers, last year's problems one by one.
 
-The screen's side is in test_ui_wording.py; here the flow and ``gkassist.ui.section5`` are driven
+The screen's side is in test_ui_wording.py; here the flow and ``gkassist.interview.section5`` are driven
 directly, with the sample agency's published 2024 report as last year.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from test_ui_flow import apply
+from drive import AGENCY, SAMPLE_TXT, apply, say
 
 from gkassist.interview import section5
 from gkassist.interview.flow import Flow
-from gkassist.interview.script import load_script
 from gkassist.ui.editor import SLOT_PATTERN
-
-SAMPLE_TXT = Path(__file__).parent / "fixtures" / "hongjiang-kjgxj-2024.txt"  # the published sample, copied
-AGENCY = "怀化市洪江区科技和工业信息化局"
-
-
-def say(key: str, **kw: Any) -> str:
-    return load_script().say(key, **kw)
 
 
 @pytest.fixture(scope="module")
