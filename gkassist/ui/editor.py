@@ -3,12 +3,12 @@
 ``AnswerEditor`` holds the editor (``ProseEditor``), the offers (``SuggestionList``) and a line
 that says what the current line's slots want. It keeps to the keys and the display:
 
-- ``AssistWanted`` asks the screen for offers for the line the cursor is on (the screen works them
+- ``AssistWanted`` (messages.py, as the others) asks the screen for offers for the line the cursor is on (the screen works them
   out with ``gkassist.interview.section5.assist`` in a thread worker and hands them back with
   ``show_assist``); posted on each edit and when the cursor moves to another line;
 - Tab fills the next ``{slot}`` of the line, else takes the highlighted offer; Ctrl+↑/↓ (Alt on
   terminals that keep Ctrl+arrows) picks another offer; a click takes one;
-- ``Submitted`` carries the text when the officer submits; the first submit of items with
+- ``EditorSubmitted`` carries the text when the officer submits; the first submit of items with
   ``{slots}`` left stops at the first slot and posts ``SlotsLeft`` instead (a second goes on).
 """
 
@@ -30,6 +30,7 @@ from textual.widgets.option_list import Option
 from textual.widgets.text_area import Selection
 
 from gkassist.ui import actions
+from gkassist.ui.messages import AssistWanted, EditorSubmitted, SlotsLeft
 
 # a {slot} of a standard phrasing, still to be filled (the same pattern as gkassist.wording.slots,
 # repeated here so that drawing the editor does not import the wording layer)
@@ -118,36 +119,6 @@ class AnswerEditor(Vertical):
         Binding("ctrl+up,alt+up", "offer_move(-1)", show=False),
     ]
 
-    class _Message(Message):
-        def __init__(self, editor: AnswerEditor) -> None:
-            super().__init__()
-            self.editor = editor
-
-        @property
-        def control(self) -> AnswerEditor:  # what @on(…, "#editor") matches
-            return self.editor
-
-    class AssistWanted(_Message):
-        """Offers are wanted for line ``row`` of ``text`` (the cursor at ``col``)."""
-
-        def __init__(self, editor: AnswerEditor, text: str, row: int, col: int) -> None:
-            super().__init__(editor)
-            self.text, self.row, self.col = text, row, col
-
-    class Submitted(_Message):
-        """The officer submitted ``text``."""
-
-        def __init__(self, editor: AnswerEditor, text: str) -> None:
-            super().__init__(editor)
-            self.text = text
-
-    class SlotsLeft(_Message):
-        """A submit stopped at the first of ``slots`` still to fill (the next submit goes on)."""
-
-        def __init__(self, editor: AnswerEditor, slots: list[str]) -> None:
-            super().__init__(editor)
-            self.slots = slots
-
     def __init__(self, say: Callable[..., str], **kw: Any) -> None:
         super().__init__(**kw)
         self.say = say
@@ -227,7 +198,7 @@ class AnswerEditor(Vertical):
 
     def _want_assist(self) -> None:
         row, col = self.prose.cursor_location
-        self.post_message(self.AssistWanted(self, self.text, row, col))
+        self.post_message(AssistWanted(self, self.text, row, col))
 
     @on(ProseEditor.Changed, "#prose")
     def _changed(self, event: ProseEditor.Changed) -> None:
@@ -250,7 +221,7 @@ class AnswerEditor(Vertical):
     def _submitted(self, text: str) -> None:
         if self.prose.items_mode and self._stop_for_slots(text):
             return
-        self.post_message(self.Submitted(self, text))
+        self.post_message(EditorSubmitted(self, text))
 
     def _stop_for_slots(self, text: str) -> bool:
         """The first submit of items with {slots} left stops at the first of them (a second goes on)."""
@@ -265,7 +236,7 @@ class AnswerEditor(Vertical):
                 editor.selection = Selection((row, m.start()), (row, m.end()))
                 break
         editor.focus()
-        self.post_message(self.SlotsLeft(self, slots))
+        self.post_message(SlotsLeft(self, slots))
         return True
 
     @on(OptionList.OptionSelected, "#suggestions")

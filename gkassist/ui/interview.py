@@ -19,7 +19,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, OptionList, Static
+from textual.widgets import Footer, Header, OptionList, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from gkassist.errors import UserError
@@ -28,14 +28,16 @@ from gkassist.interview.flow import FINAL, Flow, Outcome
 from gkassist.interview.service import EXPORT_FORMATS, InterviewService
 from gkassist.ui import actions
 from gkassist.ui.chatlog import ChatLog, ChatMessage
-from gkassist.ui.editor import AnswerEditor
 from gkassist.ui.messages import (
     AnswerSaved,
     AnswerSubmitted,
+    AssistWanted,
+    EditorSubmitted,
     ExportDone,
     ExportRequested,
     FindingsUpdated,
     GotoStep,
+    SlotsLeft,
 )
 from gkassist.ui.widgets import (
     HEADER_ICON,
@@ -66,7 +68,7 @@ class InterviewScreen(Screen):
         self._engine_error_said = False
         self._pending: list[ChatMessage] = []
         self._submitted: str | None = None
-        self._panel_due = False
+        self._panel_due = True  # filled once the first question is on screen (on_mount)
         self._hint = ""
         self._answered_step: str | None = None
         self._shown: set[tuple[str, tuple[str, ...]]] = set()  # findings already said in the chat
@@ -84,10 +86,10 @@ class InterviewScreen(Screen):
                 with Vertical(id="answer-area"):
                     yield Static(say("hint_line"), id="hint", markup=False)
                     yield AnswerInput(id="line", compact=True)
-                    # prose, and section 五's standard wording under it
-                    yield AnswerEditor(say, id="editor")
-                    with Horizontal(id="buttons"):
-                        yield from actions.buttons(actions.INTERVIEW, primary="submit")
+                    # prose, and section 五's standard wording under it: the editor (ui/editor.py)
+                    # is mounted here once a question needs it (_editor)
+                    # its buttons are mounted once the first question is on screen (_mount_buttons)
+                    yield Horizontal(id="buttons")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -101,9 +103,12 @@ class InterviewScreen(Screen):
         if self.intro:
             self.add("info", self.intro)
         self.show_question()
-        self.refresh_panel()
-        # the engine's first complete check (durable_rules import, ruleset registration) starts
-        # once the first question is painted, so that it does not compete with the paint
+        # once the first question is painted: the side panel's sections (drawing them is a fifth of
+        # the first frame), the prose editor, and the engine's first complete check
+        # (durable_rules import, ruleset registration), so that none of them delays the question
+        self.call_after_refresh(self._refresh_panel_now)
+        self.call_after_refresh(self._mount_buttons)
+        self.call_after_refresh(self._mount_editor)
         self.call_after_refresh(self.run_check, None, quiet=True)
 
     def _set_title(self) -> None:
@@ -154,17 +159,20 @@ class InterviewScreen(Screen):
         q = self.flow.question()
         self.add("question", question_text(q, self.say))
         line = self.query_one("#line", AnswerInput)
-        editor = self.query_one("#editor", AnswerEditor)
+        editor = self._editor()
         if q.step.suggest:
             self._say_offers(q.step)
         if q.multiline:
             line.display = False
-            editor.display = True
-            # the items so far, one per line, and a line under them for the next one
-            editor.load(q.prefill, items=bool(q.step.items), assisting=q.step.suggest in ("problems", "measures"))
+            if editor is None:  # mounted now, loaded once it is (before the next frame)
+                self._mount_editor()
+                self.call_after_refresh(self._load_editor, q)
+            else:
+                self._load_editor(q)
         else:
-            editor.hide_assist()
-            editor.display = False
+            if editor is not None:
+                editor.hide_assist()
+                editor.display = False
             line.display = True
             line.focus()
             if not line.value:  # text typed ahead while the last answer was being saved stays
@@ -173,7 +181,7 @@ class InterviewScreen(Screen):
                 line.select_all()
             else:
                 line.cursor_position = len(line.value)
-        self.query_one("#btn-submit", Button).display = q.multiline
+        self._show_submit(q.multiline)
         hint = self.say("hint_items_line" if q.step.items else "hint_prose_line" if q.multiline else "hint_line")
         if hint != self._hint:  # an update redraws, even with the same text
             self._hint = hint
@@ -205,13 +213,47 @@ class InterviewScreen(Screen):
         event.stop()
         self.post_message(AnswerSubmitted(event.value))
 
-    @on(AnswerEditor.Submitted, "#editor")
-    def _prose_submitted(self, event: AnswerEditor.Submitted) -> None:
+    def _mount_buttons(self) -> None:
+        row = self.query_one("#buttons")
+        if row.is_attached and not row.children:
+            row.mount_all(actions.buttons(actions.INTERVIEW, primary="submit"))
+            self.call_after_refresh(lambda: self._show_submit(self.flow.question().multiline))
+
+    def _show_submit(self, shown: bool) -> None:
+        # 提交 is for the prose editor (a line is submitted with Enter)
+        for button in self.query("#btn-submit"):
+            button.display = shown
+
+    def _editor(self) -> Any:
+        """The prose editor (ui/editor.AnswerEditor), None until a question first needs it."""
+        return next(iter(self.query("#editor")), None)
+
+    def _mount_editor(self) -> None:
+        # not composed with the screen: the editor and TextArea under it cost the first question
+        # (a line) a tenth of its start-up; mounted once the first question is on screen
+        area = self.query_one("#answer-area")
+        if self._editor() is None and area.is_attached:  # (not while the app is closing)
+            from gkassist.ui.editor import AnswerEditor
+
+            editor = AnswerEditor(self.say, id="editor")
+            editor.display = False  # shown by _load_editor
+            area.mount(editor, before="#buttons")
+
+    def _load_editor(self, q: Any) -> None:
+        editor = self._editor()
+        if editor is None or q.step.id != self.flow.step_id:
+            return  # moved on meanwhile
+        editor.display = True
+        # the items so far, one per line, and a line under them for the next one
+        editor.load(q.prefill, items=bool(q.step.items), assisting=q.step.suggest in ("problems", "measures"))
+
+    @on(EditorSubmitted, "#editor")
+    def _prose_submitted(self, event: EditorSubmitted) -> None:
         event.stop()
         self.post_message(AnswerSubmitted(event.text))
 
-    @on(AnswerEditor.SlotsLeft, "#editor")
-    def _slots_left(self, event: AnswerEditor.SlotsLeft) -> None:
+    @on(SlotsLeft, "#editor")
+    def _slots_left(self, event: SlotsLeft) -> None:
         event.stop()
         self.add("note", self.say("slots_left", n=len(event.slots), slots="、".join(event.slots)))
 
@@ -219,8 +261,8 @@ class InterviewScreen(Screen):
         self.handle_text(message.text)
 
     def action_submit(self) -> None:
-        editor = self.query_one("#editor", AnswerEditor)
-        if editor.display:
+        editor = self._editor()
+        if editor is not None and editor.display:
             editor.submit()  # as Ctrl+J: items with {slots} left stop at the first
         else:
             self.post_message(AnswerSubmitted(self.query_one("#line", AnswerInput).value))
@@ -268,8 +310,8 @@ class InterviewScreen(Screen):
             previous=self.session.previous, findings=tuple(self.findings), problems=problems,
         )
 
-    @on(AnswerEditor.AssistWanted, "#editor")
-    def _assist_wanted(self, event: AnswerEditor.AssistWanted) -> None:
+    @on(AssistWanted, "#editor")
+    def _assist_wanted(self, event: AssistWanted) -> None:
         """Look up what to offer for the line the cursor is on (in a worker, once typing pauses)."""
         event.stop()
         if self.flow.step.suggest in ("problems", "measures"):
@@ -286,7 +328,7 @@ class InterviewScreen(Screen):
 
         result = section5.assist(context, text, row, col, self.say)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.query_one("#editor", AnswerEditor).show_assist, result)
+            self.app.call_from_thread(self._editor().show_assist, result)
 
     def handle_text(self, text: str) -> None:
         stripped = text.strip()
