@@ -128,7 +128,7 @@ class Flow:
             # 五 is written as items unless the user chose prose (an unanswered choice: items)
             prose = _asks(self.state).get(SECTION5_MODE) == "no"
             return prose if name == "section5_prose" else not prose
-        if name == "no_rule_power":
+        if name == "no_rule_power":  # issue 16: ask the rulebook (this is N7's condition)
             kind, level = answers.get("meta.agency_kind"), answers.get("meta.level")
             if kind is None or level is None:
                 return False
@@ -481,6 +481,7 @@ class Flow:
         return out
 
     def _balance_message(self, answers: Mapping[str, Any], out: Outcome) -> None:
+        # issue 16: ask the rulebook (this recomputes N4)
         left = FORM.value("requests.new.total", answers), FORM.value("requests.carried.total", answers)
         right = FORM.value("requests.total.total", answers), FORM.value("requests.carry_over.total", answers)
         if None in left or None in right:

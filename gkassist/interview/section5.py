@@ -110,7 +110,7 @@ def copies(items: Sequence[str], previous: Mapping[str, Any] | None) -> list[tup
     """(item number from 1, the match) for items that repeat last year's 五 almost word for word."""
     out = []
     for n, item in enumerate(items, 1):
-        found = copied_from_last_year(item, previous)
+        found = copied_from_last_year(item, previous)  # issue 16: ask the rulebook (Y3, its threshold)
         if found:
             out.append((n, found[0]))
     return out
@@ -194,6 +194,7 @@ def assist(ctx: Context, text: str, row: int, col: int, say: Say) -> Assist:
     span = _span(line, min(col, len(line)), ctx.items_mode)
     bank = get_bank()
     slots = [(name, bank.hint(name)) for name in unfilled_slots(line)]
+    # issue 16: ask the rulebook (Y3, its threshold)
     found = copied_from_last_year(line, ctx.previous) if len(normalise(line)) >= similarity.MIN_SENTENCE_CHARS else []
     base = Assist(text=text, row=row, span=span, slots=slots, copy=found[0] if found else None)
     if slots:
