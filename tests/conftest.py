@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import json
 import os
+
+# as gkassist.ui.run_app does before Textual is imported (Textual reads it once, at import)
+os.environ.setdefault("TEXTUAL_DISABLE_KITTY_KEY", "1")
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -308,111 +311,7 @@ def slot_values() -> dict[str, str]:
     return yaml.safe_load((Path(__file__).parent / "data" / "slot_values.yaml").read_text(encoding="utf-8"))
 
 
-# --- the interview's flow without a screen ------------------------------------------------------------
-
-
-def _apply(flow: Any, text: str) -> Any:
-    """Submit ``text`` and, as the screen does after saving, store the outcome and move on."""
-    out = flow.submit(text)
-    if out.ok:
-        flow.state.answers.update(out.values)
-        for f in out.clears:
-            flow.state.answers.pop(f, None)
-        flow.state.workbench.update(out.workbench)
-        flow.advance(out)
-    return out
-
-
-@pytest.fixture(scope="session")
-def apply() -> Callable[[Any, str], Any]:
-    """``apply(flow, text)``: one answer given to the flow (no screen), stored, and the flow moved on."""
-    return _apply
-
-
-# --- driving the interview through Textual's Pilot (the UI tests) -----------------------------------
-
-
-class Interviewer:
-    """Drives the interview as a person would: types key by key, submits, waits for the screen.
-
-    Textual is imported only when a UI test runs: a UI test module sets the environment it needs
-    (TEXTUAL_DISABLE_KITTY_KEY) before Textual reads it.
-    """
-
-    size = (120, 40)  # every UI test runs at this terminal size
-
-    def __init__(self, slot_values: dict[str, str]) -> None:
-        self.slot_values = slot_values  # what an officer types into a {slot}
-
-    @staticmethod
-    async def settle(pilot: Any) -> None:
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-    @staticmethod
-    def interview(app: Any) -> Any:
-        """The interview screen, wherever it is in the stack (a dialog may be on top)."""
-        from gkassist.ui.interview import InterviewScreen
-
-        for screen in app.screen_stack:
-            if isinstance(screen, InterviewScreen):
-                return screen
-        raise AssertionError(f"no interview screen in {app.screen_stack}")
-
-    @staticmethod
-    async def type_text(pilot: Any, text: str) -> None:
-        """Type ``text`` key by key, as a terminal sends it (an IME's committed text included).
-
-        ``pilot.press`` drops Chinese punctuation (「，」「、」「《」「“」…): Textual 8 turns such a
-        character into a key name it cannot turn back, so the key comes without its character. A
-        real terminal sends the character (the tmux walkthrough proves it); so do these key events.
-        """
-        from textual import events
-        from textual.keys import _character_to_key
-
-        for ch in text:
-            if ch.isascii() or ch.isalnum():
-                await pilot.press(ch)
-            else:
-                pilot.app._driver.send_message(events.Key(_character_to_key(ch), ch))
-                await pilot.pause()
-
-    async def answer(self, pilot: Any, text: str) -> None:
-        """Type ``text`` into the line (key by key) or the prose editor, and submit it."""
-        screen = self.interview(pilot.app)
-        assert pilot.app.screen is screen, f"expected the conversation, got {pilot.app.screen}"
-        if screen.flow.question().multiline:
-            editor = screen.query_one("#prose")
-            editor.load_text(text)  # long prose is pasted, as people do; short answers are typed
-            await pilot.press("ctrl+j")
-        else:
-            # no clearing: a prefilled answer is selected, so typing replaces it as it does for a
-            # person; anything else left in the line would show up as a wrong answer
-            await self.type_text(pilot, text)
-            await pilot.press("enter")
-        await self.settle(pilot)
-
-    def chat(self, app: Any) -> list:
-        """Every message of the conversation (``ChatMessage``: kind and text)."""
-        return self.interview(app).conversation()
-
-    def said(self, app: Any, kind_prefix: str = "") -> list[str]:
-        return [m.plain for m in self.chat(app) if m.kind.startswith(kind_prefix)]
-
-    async def start_new(self, pilot: Any) -> None:
-        await self.settle(pilot)
-        await pilot.click("#new")
-        await self.settle(pilot)
-
-    async def meta(self, pilot: Any, agency: str = "怀化市洪江区科技和工业信息化局") -> None:
-        await self.answer(pilot, agency)
-        await self.answer(pilot, "2024")
-        await self.answer(pilot, "2")
-        await self.answer(pilot, "4")
-
-
-@pytest.fixture(scope="session")
-def ui(slot_values) -> Interviewer:
-    """The interview driver: ``await ui.answer(pilot, "3")``, ``ui.said(app, "finding-")`` …"""
-    return Interviewer(slot_values)
+@pytest.fixture
+def home(gkassist_home):
+    """The test's data folder (GKASSIST_HOME)."""
+    return gkassist_home

@@ -8,20 +8,17 @@ from typing import Any
 
 from rich.text import Text
 from textual.app import App, SystemCommand
-from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import Screen
 
-from gkassist.ui.flow import load_script
+from gkassist.interview.script import load_script
+from gkassist.ui import actions
 
 
 class GkApp(App):
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere find it too
     ENABLE_COMMAND_PALETTE = True
-    BINDINGS = [
-        Binding("f1", "help", "帮助"),
-        Binding("ctrl+p", "command_palette", "命令", show=False, priority=True),
-        Binding("ctrl+q", "quit", "退出", priority=True),
-    ]
+    BINDINGS = actions.bindings(actions.APP)
 
     def __init__(
         self,
@@ -79,7 +76,13 @@ class GkApp(App):
             self.push_screen(HelpScreen())
 
     def action_help_quit(self) -> None:
-        self.notify("按 Ctrl+Q 退出（已填的内容都已保存）。")
+        # Ctrl+C: Textual's own binding says how to quit; in Chinese here
+        self.notify(self.say("quit_hint"))
+
+    def action_command_palette(self) -> None:
+        # Textual's, with the search field's placeholder in Chinese
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=self.say("palette_placeholder")))
 
     def _interview(self) -> Any:
         from gkassist.ui.interview import InterviewScreen
@@ -90,36 +93,38 @@ class GkApp(App):
         return None
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield SystemCommand("帮助", "怎样回答、全部命令和快捷键", self.action_help)
         interview = self._interview()
-        if interview is not None:
-            yield SystemCommand("预览报告", "查看报告全文（未填处标【待填写】）", interview.action_preview)
-            yield SystemCommand("检查", "列出全部检查结果", interview.action_check)
-            yield SystemCommand("审阅", "逐项核对，选中一项回去修改", interview.action_review)
-            yield SystemCommand("导出报告", "导出为 txt、md、html 或 docx", interview.action_export)
-            yield SystemCommand("上一题", "回到上一题（后面已填的内容不会丢）", interview.action_back)
-            yield SystemCommand("跳过", "跳过这一题", interview.action_skip)
-        yield SystemCommand("退出", "退出程序（已填的内容都已保存）", self.action_quit)
+        for c in actions.COMMANDS:
+            target = self if c.on_app else interview
+            if c.palette and target is not None:
+                yield SystemCommand(c.text("title"), c.text("palette"), getattr(target, f"action_{c.id}"))
 
     # --- unexpected errors -----------------------------------------------------------------------
 
     def _handle_exception(self, error: Exception) -> None:
-        # a bug must not paint a traceback over the user's work: log it, then exit with a sentence
+        # The one override of a private Textual method: Textual has no public hook for an error no
+        # handler caught (Textualize/textual#5931, open; #2818), and its default paints a traceback
+        # over the user's work. Log it, then hand Textual the error wrapped in a renderable: for an
+        # error with __rich__ it exits through the public ``panic`` with that text, not a traceback.
         self.crash_log = _log_crash(error)
-        super()._handle_exception(error)
+        super()._handle_exception(CrashReport(error, self.crash_log))
 
-    def _fatal_error(self) -> None:
-        self.bell()
-        self._exit_renderables.append(
-            Text(
-                "gkassist 遇到内部错误，已退出；已保存的内容不受影响，重新运行 gkassist 即可继续。\n"
-                f"错误详情已写入：{self.crash_log}\n请将该文件发给维护人员。"
-            )
-        )
-        self._close_messages_no_wait()
 
+class CrashReport(Exception):
+    """An unexpected error as the user sees it on exit: a sentence in Chinese and where the log is."""
+
+    def __init__(self, error: Exception, log: str) -> None:
+        super().__init__(str(error))
+        self.__cause__ = error
+        self.log = log
+
+    def __rich__(self) -> Text:
+        try:
+            return Text(load_script().say("crash", log=self.log))
+        except Exception:  # the phrases themselves may be what failed to load
+            return Text(f"gkassist: internal error; log: {self.log}")
 
 def _log_crash(error: BaseException) -> str:
     from gkassist.files import log_crash
 
-    return str(log_crash(error) or "（日志写入失败）")
+    return str(log_crash(error) or load_script().say("crash_no_log"))

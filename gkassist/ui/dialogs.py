@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from textual.app import ComposeResult
@@ -10,11 +12,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
-from gkassist.ui.backend import EXPORT_FORMATS, Backend
+from gkassist.interview.script import load_script
+from gkassist.interview.service import EXPORT_FORMATS
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    BINDINGS = [Binding("escape", "no", "取消")]
+    BINDINGS = [Binding("escape", "no", load_script().say("btn_no"))]
 
     def __init__(self, question: str, say: Any) -> None:
         super().__init__()
@@ -42,11 +45,12 @@ class ConfirmScreen(ModalScreen[bool]):
 class ExportScreen(ModalScreen[tuple[str, str] | None]):
     """Choose a format and where to save; the path follows the format until the user edits it."""
 
-    BINDINGS = [Binding("escape", "cancel", "取消")]
+    BINDINGS = [Binding("escape", "cancel", load_script().say("btn_no"))]
 
-    def __init__(self, backend: Backend, say: Any) -> None:
+    def __init__(self, default_path: Callable[[str], Path], say: Any) -> None:
+        """``default_path``: where a format is saved unless the user says otherwise."""
         super().__init__()
-        self.backend = backend
+        self.default_path = default_path
         self.say = say
         self.fmt = "docx"
 
@@ -60,19 +64,19 @@ class ExportScreen(ModalScreen[tuple[str, str] | None]):
                 for fmt in EXPORT_FORMATS:
                     variant = "primary" if fmt == self.fmt else "default"
                     yield Button(fmt, id=f"fmt-{fmt}", variant=variant, compact=True)
-            yield Input(str(self.backend.default_export_path(self.fmt)), id="export-path", compact=True)
+            yield Input(str(self.default_path(self.fmt)), id="export-path", compact=True)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(say("btn_export"), id="do-export", variant="primary", compact=True)
                 yield Button(say("btn_no"), id="cancel", compact=True)
 
     def choose(self, fmt: str) -> None:
-        old_default = str(self.backend.default_export_path(self.fmt))
+        old_default = str(self.default_path(self.fmt))
         self.fmt = fmt
         for other in EXPORT_FORMATS:
             self.query_one(f"#fmt-{other}", Button).variant = "primary" if other == fmt else "default"
         path = self.query_one("#export-path", Input)
         if path.value == old_default:
-            path.value = str(self.backend.default_export_path(self.fmt))
+            path.value = str(self.default_path(self.fmt))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -1,4 +1,4 @@
-"""Help: how to answer, the commands and the keys, all from ``prompts/ui.yaml``."""
+"""Help: how to answer (``prompts/ui.yaml``), then the commands and keys (``actions.COMMANDS``)."""
 
 from __future__ import annotations
 
@@ -6,25 +6,25 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Static
 
-from gkassist.ui.flow import load_script
+from gkassist.interview.script import load_script
+from gkassist.ui import actions
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape", "dismiss", "返回"), Binding("f1", "dismiss", "返回", show=False)]
+    BINDINGS = [*actions.bindings(actions.HELP), Binding("f1", "close", show=False)]
 
     def compose(self) -> ComposeResult:
         say = load_script().say
         with Vertical(id="help-box"):
             yield Static(say("help_title"), id="help-title", markup=False)
             with VerticalScroll(id="help-scroll"):
-                yield Static(say("help_text"), id="help-text", markup=False)
-            yield Button(say("btn_close"), id="help-close", variant="primary", compact=True)
+                yield Static(say("help_intro") + "\n" + actions.help_text(), id="help-text", markup=False)
+            yield from actions.buttons(actions.HELP, primary="close")
 
     def on_mount(self) -> None:
-        self.query_one("#help-close", Button).focus()
+        self.query_one("#btn-close").focus()
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        event.stop()
+    def action_close(self) -> None:
         self.dismiss(None)

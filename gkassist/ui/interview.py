@@ -1,7 +1,7 @@
 """The conversation: one question at a time, answers checked as they are entered.
 
 The screen only displays and collects. ``Flow`` decides what to ask and what an answer means;
-``Backend`` saves it and asks the engine, in a thread worker; the screen shows the outcome when
+``InterviewService`` saves it and asks the engine, in a thread worker; the screen shows the outcome when
 the worker reports back (``AnswerSaved``), so the next question appears only once the answer is
 on disk.
 """
@@ -10,66 +10,55 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import inspect
 import time
 from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, OptionList, Static
-from textual.widgets.option_list import Option
-from textual.widgets.text_area import Selection
+from textual.widgets import Footer, Header, OptionList, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from gkassist.errors import UserError
-from gkassist.ui.backend import EXPORT_FORMATS, Backend, count_by_severity, finding_key, touching
+from gkassist.interview.findings import SEVERITY_ORDER, count_by_severity, finding_key, touching
+from gkassist.interview.flow import FINAL, Flow, Outcome
+from gkassist.interview.service import EXPORT_FORMATS, InterviewService
+from gkassist.ui import actions
 from gkassist.ui.chatlog import ChatLog, ChatMessage
-from gkassist.ui.flow import FINAL, Flow, Outcome
 from gkassist.ui.messages import (
     AnswerSaved,
     AnswerSubmitted,
+    AssistWanted,
+    EditorSubmitted,
     ExportDone,
     ExportRequested,
     FindingsUpdated,
     GotoStep,
+    SlotsLeft,
 )
 from gkassist.ui.widgets import (
     HEADER_ICON,
-    SLOT_PATTERN,
     AnswerInput,
-    ProseEditor,
     SidePanel,
-    SuggestionList,
     finding_text,
-    offer_prompt,
     question_text,
 )
 
-SEVERITY_ORDER = {"error": 0, "warning": 1, "hint": 2}
 # standard wording is looked up once typing pauses this long (each keystroke restarts the wait)
 ASSIST_DELAY = 0.12
 
 
 class InterviewScreen(Screen):
     # the buttons under the input show these; the footer keeps to the few global keys
-    BINDINGS = [
-        Binding("f2", "preview", "预览", show=False),
-        Binding("f3", "check", "检查", show=False),
-        Binding("f4", "review", "审阅", show=False),
-        Binding("f5", "export", "导出", show=False),
-        # section 五's standard wording: Ctrl+up/down (Alt on terminals that keep Ctrl+arrows)
-        # picks another offer; Tab is the editor's own (ProseEditor.tab_handler → on_editor_tab)
-        Binding("ctrl+down,alt+down", "offer_move(1)", show=False),
-        Binding("ctrl+up,alt+up", "offer_move(-1)", show=False),
-    ]
+    BINDINGS = actions.bindings(actions.INTERVIEW)
 
     def __init__(self, session: Any, *, resumed: bool = False, intro: str | None = None) -> None:
         super().__init__()
         self.session = session
-        self.backend = Backend(session)
+        self.backend = InterviewService(session)
         self.flow = Flow(session)
         self.say = self.flow.script.say
         self.resumed = resumed
@@ -79,12 +68,10 @@ class InterviewScreen(Screen):
         self._engine_error_said = False
         self._pending: list[ChatMessage] = []
         self._submitted: str | None = None
-        self._panel_due = False
+        self._panel_due = True  # filled once the first question is on screen (on_mount)
         self._hint = ""
         self._answered_step: str | None = None
         self._shown: set[tuple[str, tuple[str, ...]]] = set()  # findings already said in the chat
-        self._assist: Any = None  # what is offered under the editor now (section5.Assist)
-        self._slots_warned = ""  # the text already submitted once with {slots} left in it
         self._offers_said: set[str] = set()  # data-driven suggestions already said in the chat
 
     # --- layout ------------------------------------------------------------------------------
@@ -99,21 +86,10 @@ class InterviewScreen(Screen):
                 with Vertical(id="answer-area"):
                     yield Static(say("hint_line"), id="hint", markup=False)
                     yield AnswerInput(id="line", compact=True)
-                    editor = ProseEditor(id="prose", soft_wrap=True, show_line_numbers=False, compact=True)
-                    editor.tab_handler = self.on_editor_tab
-                    yield editor
-                    # section 五's standard wording: offers under the editor, and what they need
-                    yield SuggestionList(id="suggestions")
-                    yield Static("", id="assist", markup=False)
-                    with Horizontal(id="buttons"):
-                        yield Button(say("btn_submit"), id="btn-submit", variant="primary", compact=True)
-                        yield Button(say("btn_back"), id="btn-back", compact=True)
-                        yield Button(say("btn_skip"), id="btn-skip", compact=True)
-                        yield Button(say("btn_preview"), id="btn-preview", compact=True)
-                        yield Button(say("btn_check"), id="btn-check", compact=True)
-                        yield Button(say("btn_review"), id="btn-review", compact=True)
-                        yield Button(say("btn_export"), id="btn-export", compact=True)
-                        yield Button(say("btn_help"), id="btn-help", compact=True)
+                    # prose, and section 五's standard wording under it: the editor (ui/editor.py)
+                    # is mounted here once a question needs it (_editor)
+                    # its buttons are mounted once the first question is on screen (_mount_buttons)
+                    yield Horizontal(id="buttons")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -127,9 +103,12 @@ class InterviewScreen(Screen):
         if self.intro:
             self.add("info", self.intro)
         self.show_question()
-        self.refresh_panel()
-        # the engine's first complete check (durable_rules import, ruleset registration) starts
-        # once the first question is painted, so that it does not compete with the paint
+        # once the first question is painted: the side panel's sections (drawing them is a fifth of
+        # the first frame), the prose editor, and the engine's first complete check
+        # (durable_rules import, ruleset registration), so that none of them delays the question
+        self.call_after_refresh(self._refresh_panel_now)
+        self.call_after_refresh(self._mount_buttons)
+        self.call_after_refresh(self._mount_editor)
         self.call_after_refresh(self.run_check, None, quiet=True)
 
     def _set_title(self) -> None:
@@ -180,23 +159,20 @@ class InterviewScreen(Screen):
         q = self.flow.question()
         self.add("question", question_text(q, self.say))
         line = self.query_one("#line", AnswerInput)
-        editor = self.query_one("#prose", ProseEditor)
-        self._hide_assist()
-        self._slots_warned = ""
+        editor = self._editor()
         if q.step.suggest:
             self._say_offers(q.step)
         if q.multiline:
             line.display = False
-            editor.display = True
-            editor.items_mode = bool(q.step.items)
-            editor.load_text(q.prefill)
-            if q.step.items and q.prefill:
-                # the items so far, and an empty line under them for the next one
-                editor.insert("\n", editor.document.end)
-            editor.move_cursor(editor.document.end)
-            editor.focus()
+            if editor is None:  # mounted now, loaded once it is (before the next frame)
+                self._mount_editor()
+                self.call_after_refresh(self._load_editor, q)
+            else:
+                self._load_editor(q)
         else:
-            editor.display = False
+            if editor is not None:
+                editor.hide_assist()
+                editor.display = False
             line.display = True
             line.focus()
             if not line.value:  # text typed ahead while the last answer was being saved stays
@@ -205,7 +181,7 @@ class InterviewScreen(Screen):
                 line.select_all()
             else:
                 line.cursor_position = len(line.value)
-        self.query_one("#btn-submit", Button).display = q.multiline
+        self._show_submit(q.multiline)
         hint = self.say("hint_items_line" if q.step.items else "hint_prose_line" if q.multiline else "hint_line")
         if hint != self._hint:  # an update redraws, even with the same text
             self._hint = hint
@@ -237,48 +213,59 @@ class InterviewScreen(Screen):
         event.stop()
         self.post_message(AnswerSubmitted(event.value))
 
-    @on(ProseEditor.Submitted)
-    def _prose_submitted(self, event: ProseEditor.Submitted) -> None:
-        event.stop()
-        text = event.text_area.text
-        if self.flow.step.items and self._stop_for_slots(text):
-            return
-        self.post_message(AnswerSubmitted(text))
+    def _mount_buttons(self) -> None:
+        row = self.query_one("#buttons")
+        if row.is_attached and not row.children:
+            row.mount_all(actions.buttons(actions.INTERVIEW, primary="submit"))
+            self.call_after_refresh(lambda: self._show_submit(self.flow.question().multiline))
 
-    def _stop_for_slots(self, text: str) -> bool:
-        """The first submit of items with {slots} left stops at the first of them (a second goes on)."""
-        slots = list(dict.fromkeys(m.group(0) for m in SLOT_PATTERN.finditer(text)))
-        if not slots or text == self._slots_warned:
-            return False
-        self._slots_warned = text
-        self.add("note", self.say("slots_left", n=len(slots), slots="、".join(slots)))
-        editor = self.query_one("#prose", ProseEditor)
-        for row, line in enumerate(text.split("\n")):
-            m = SLOT_PATTERN.search(line)
-            if m:
-                editor.selection = Selection((row, m.start()), (row, m.end()))
-                break
-        editor.focus()
-        return True
+    def _show_submit(self, shown: bool) -> None:
+        # 提交 is for the prose editor (a line is submitted with Enter)
+        for button in self.query("#btn-submit"):
+            button.display = shown
+
+    def _editor(self) -> Any:
+        """The prose editor (ui/editor.AnswerEditor), None until a question first needs it."""
+        return next(iter(self.query("#editor")), None)
+
+    def _mount_editor(self) -> None:
+        # not composed with the screen: the editor and TextArea under it cost the first question
+        # (a line) a tenth of its start-up; mounted once the first question is on screen
+        area = self.query_one("#answer-area")
+        if self._editor() is None and area.is_attached:  # (not while the app is closing)
+            from gkassist.ui.editor import AnswerEditor
+
+            editor = AnswerEditor(self.say, id="editor")
+            editor.display = False  # shown by _load_editor
+            area.mount(editor, before="#buttons")
+
+    def _load_editor(self, q: Any) -> None:
+        editor = self._editor()
+        if editor is None or q.step.id != self.flow.step_id:
+            return  # moved on meanwhile
+        editor.display = True
+        # the items so far, one per line, and a line under them for the next one
+        editor.load(q.prefill, items=bool(q.step.items), assisting=q.step.suggest in ("problems", "measures"))
+
+    @on(EditorSubmitted, "#editor")
+    def _prose_submitted(self, event: EditorSubmitted) -> None:
+        event.stop()
+        self.post_message(AnswerSubmitted(event.text))
+
+    @on(SlotsLeft, "#editor")
+    def _slots_left(self, event: SlotsLeft) -> None:
+        event.stop()
+        self.add("note", self.say("slots_left", n=len(event.slots), slots="、".join(event.slots)))
 
     def on_answer_submitted(self, message: AnswerSubmitted) -> None:
         self.handle_text(message.text)
 
-    @on(Button.Pressed)
-    def _button(self, event: Button.Pressed) -> None:
-        event.stop()
-        actions = {
-            "btn-submit": lambda: self.post_message(AnswerSubmitted(self._current_text())),
-            "btn-back": self.action_back,
-            "btn-skip": self.action_skip,
-            "btn-preview": self.action_preview,
-            "btn-check": self.action_check,
-            "btn-review": self.action_review,
-            "btn-export": self.action_export,
-            "btn-help": self.app.action_help,
-        }
-        if event.button.id in actions:
-            actions[event.button.id]()
+    def action_submit(self) -> None:
+        editor = self._editor()
+        if editor is not None and editor.display:
+            editor.submit()  # as Ctrl+J: items with {slots} left stop at the first
+        else:
+            self.post_message(AnswerSubmitted(self.query_one("#line", AnswerInput).value))
 
     @on(OptionList.OptionSelected, "#sections")
     def _section_clicked(self, event: OptionList.OptionSelected) -> None:
@@ -300,7 +287,7 @@ class InterviewScreen(Screen):
         offers = [f for f in self.findings if getattr(f, "kind", "finding") == "suggestion"]
         new = [f for f in offers if f.code not in self._offers_said]
         if new:
-            from gkassist.ui import section5
+            from gkassist.interview import section5
         for f in new:
             # the rule quotes the bank's phrasing as written: 我局 and the years go in, as when taken
             message = section5.auto_fill(f.message, self.session.answers)
@@ -310,18 +297,8 @@ class InterviewScreen(Screen):
         if new:
             self.add("info", self.say("offers_listed"))
 
-    def _hide_assist(self) -> None:
-        self._assist = None
-        suggestions = self.query_one("#suggestions", SuggestionList)
-        if suggestions.option_count or suggestions.display:  # on most questions: nothing to redraw
-            suggestions.clear_options()
-            suggestions.display = False
-        assist = self.query_one("#assist", Static)
-        if assist.display:
-            assist.display = False
-
     def _assist_context(self) -> Any:
-        from gkassist.ui import section5
+        from gkassist.interview import section5
 
         step = self.flow.step
         kind = "measure" if step.suggest == "measures" else "problem"
@@ -333,14 +310,12 @@ class InterviewScreen(Screen):
             previous=self.session.previous, findings=tuple(self.findings), problems=problems,
         )
 
-    def request_assist(self) -> None:
+    @on(AssistWanted, "#editor")
+    def _assist_wanted(self, event: AssistWanted) -> None:
         """Look up what to offer for the line the cursor is on (in a worker, once typing pauses)."""
-        step = self.flow.step
-        editor = self.query_one("#prose", ProseEditor)
-        if step.suggest not in ("problems", "measures") or not editor.display:
-            return
-        row, col = editor.cursor_location
-        self._run_assist(self._assist_context(), editor.text, row, col)
+        event.stop()
+        if self.flow.step.suggest in ("problems", "measures"):
+            self._run_assist(self._assist_context(), event.text, event.row, event.col)
 
     @work(thread=True, exclusive=True, group="suggest", exit_on_error=False)
     def _run_assist(self, context: Any, text: str, row: int, col: int) -> None:
@@ -349,108 +324,11 @@ class InterviewScreen(Screen):
         time.sleep(ASSIST_DELAY)
         if get_current_worker().is_cancelled:
             return
-        from gkassist.ui import section5
+        from gkassist.interview import section5
 
         result = section5.assist(context, text, row, col, self.say)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.show_assist, result)
-
-    def show_assist(self, result: Any) -> None:
-        """Offer standard wording under the editor, or say what the slots of this line want."""
-        editor = self.query_one("#prose", ProseEditor)
-        if result.text != editor.text or result.row != editor.cursor_location[0] or not self.flow.step.suggest:
-            return  # typed on meanwhile: a newer lookup is on its way
-        self._assist = result
-        suggestions = self.query_one("#suggestions", SuggestionList)
-        suggestions.clear_options()
-        suggestions.add_options([Option(offer_prompt(o.label, o.text, o.note), id=str(i)) for i, o in enumerate(result.offers)])
-        suggestions.display = bool(result.offers)
-        if result.offers:
-            suggestions.highlighted = 0
-        lines: list[str] = []
-        if result.copy is not None:
-            lines.append(self.say("line_copied", previous=result.copy.previous))
-        if result.slots:
-            slots = "；".join(self.say("slot_hint", slot=name, hint=hint) for name, hint in result.slots)
-            lines.append(self.say("slots_to_fill", slots=slots))
-        elif result.offers:
-            lines.append(self.say("offers_keys"))
-        elif result.done and self.flow.step.items:
-            lines.append(self.say("item_done"))
-        assist = self.query_one("#assist", Static)
-        assist.update("\n".join(lines))
-        assist.display = bool(lines)
-
-    @on(ProseEditor.Changed, "#prose")
-    def _prose_changed(self, event: ProseEditor.Changed) -> None:
-        if self.flow.step.suggest:
-            self.request_assist()
-
-    @on(ProseEditor.SelectionChanged, "#prose")
-    def _prose_moved(self, event: ProseEditor.SelectionChanged) -> None:
-        # the cursor moved to another line: offers for that line (an edit posts Changed as well)
-        if self.flow.step.suggest and self._assist is not None and event.selection.end[0] != self._assist.row:
-            self.request_assist()
-
-    @on(OptionList.OptionSelected, "#suggestions")
-    def _suggestion_chosen(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.take_offer(int(event.option.id or 0))
-
-    def take_offer(self, index: int) -> None:
-        """Put offer ``index`` in place of what was typed, and select its first slot to fill."""
-        from gkassist.ui import section5
-
-        result = self._assist
-        if result is None or not 0 <= index < len(result.offers):
-            return
-        editor = self.query_one("#prose", ProseEditor)
-        text = result.offers[index].text
-        start, end = result.span
-        editor.replace(text, (result.row, start), (result.row, end))
-        editor.focus()
-        line = editor.document.get_line(result.row)
-        slot = section5.slot_at(line, start)
-        if slot is not None:
-            editor.selection = Selection((result.row, slot[0]), (result.row, slot[1]))
-        else:
-            editor.move_cursor((result.row, start + len(text)))
-        self._hide_assist()
-        self.request_assist()
-
-    def on_editor_tab(self) -> bool:
-        """Tab in 五's editor: the next {slot} of the line, else the highlighted offer.
-
-        False (nothing to do here): Tab moves the focus, as it does by default. Called by the
-        editor as it handles the key, in order with the characters typed before and after it.
-        """
-        editor = self.query_one("#prose", ProseEditor)
-        if not self.flow.step.suggest:
-            return False
-        from gkassist.ui import section5
-
-        row, _ = editor.cursor_location
-        line = editor.document.get_line(row)
-        slot = section5.slot_at(line, max(editor.selection.start[1], editor.selection.end[1]))
-        if slot is not None:
-            editor.selection = Selection((row, slot[0]), (row, slot[1]))
-            return True
-        suggestions = self.query_one("#suggestions", SuggestionList)
-        if self._assist is not None and self._assist.row == row and suggestions.display and suggestions.option_count:
-            self.take_offer(suggestions.highlighted or 0)
-            return True
-        return False
-
-    def action_offer_move(self, step: int) -> None:
-        suggestions = self.query_one("#suggestions", SuggestionList)
-        if suggestions.display and suggestions.option_count:
-            current = suggestions.highlighted or 0
-            suggestions.highlighted = (current + step) % suggestions.option_count
-
-    def _current_text(self) -> str:
-        if self.flow.question().multiline:
-            return self.query_one("#prose", ProseEditor).text
-        return self.query_one("#line", AnswerInput).value
+            self.app.call_from_thread(self._editor().show_assist, result)
 
     def handle_text(self, text: str) -> None:
         stripped = text.strip()
@@ -645,6 +523,7 @@ class InterviewScreen(Screen):
         self.commit(outcome)
 
     def action_review(self) -> None:
+        from gkassist.interview.review import review_rows
         from gkassist.ui.review import ReviewScreen
 
         def back_from_review(result: Any) -> None:
@@ -653,12 +532,13 @@ class InterviewScreen(Screen):
             elif isinstance(result, tuple) and result and result[0] == "export":
                 self.action_export()
 
-        self.app.push_screen(ReviewScreen(self), back_from_review)
+        rows = review_rows(self.flow, self.findings)
+        self.app.push_screen(ReviewScreen(rows, self.say, self.backend.render_text), back_from_review)
 
     def action_preview(self) -> None:
         from gkassist.ui.preview import PreviewScreen
 
-        self.app.push_screen(PreviewScreen(self.backend))
+        self.app.push_screen(PreviewScreen(self.backend.render_text))
 
     def action_check(self) -> None:
         counts = count_by_severity(self.findings)
@@ -673,18 +553,19 @@ class InterviewScreen(Screen):
             self.add(f"finding-{f.severity}", finding_text(f, self.say, unreached=bool(unreached & set(f.fields))))
             self._shown.add(finding_key(f))
 
-    def action_export(self, fmt: str | None = None, path: str | None = None) -> None:
+    def action_export(self, fmt: str | None = None, *path: str) -> None:
+        """Export as ``fmt`` to ``path`` (words of a path typed after /export), or ask for both."""
         from gkassist.ui.dialogs import ExportScreen
 
         if fmt:
-            self.post_message(ExportRequested(fmt, path))
+            self.post_message(ExportRequested(fmt.lower(), " ".join(path) or None))
             return
 
         def chosen(result: Any) -> None:
             if result:
                 self.post_message(ExportRequested(*result))
 
-        self.app.push_screen(ExportScreen(self.backend, self.say), chosen)
+        self.app.push_screen(ExportScreen(self.backend.default_export_path, self.say), chosen)
 
     def on_export_requested(self, message: ExportRequested) -> None:
         from gkassist.ui.dialogs import ConfirmScreen
@@ -721,40 +602,28 @@ class InterviewScreen(Screen):
 
     # --- commands ----------------------------------------------------------------------------
 
-    def run_command(self, command_line: str) -> None:
-        parts = command_line.split()
-        if not parts:
+    def run_command(self, text: str) -> None:
+        """A /command typed in the answer: the action of the command it names, with its arguments."""
+        command, name, args = actions.command_line(text)
+        if not name:
             return
-        name, args = parts[0].lower(), parts[1:]
         self._clear_input()
-        if name in ("back", "b"):
-            self.action_back()
-        elif name in ("skip", "s"):
-            self.action_skip()
-        elif name in ("goto", "go", "g"):
-            step = self.flow.resolve_target(args[0]) if args else None
-            if step is None:
-                self.add("error", self.say("goto_unknown", target=" ".join(args)))
-            elif step == FINAL:
-                self.action_review()
-            else:
-                self.go_to(step)
-        elif name in ("preview", "p"):
-            self.action_preview()
-        elif name in ("check", "c"):
-            self.action_check()
-        elif name in ("review", "r"):
+        if command is None:
+            self.add("error", self.say("unknown_command", command="/" + name))
+            return
+        handler = getattr(self.app if command.on_app else self, f"action_{command.id}")
+        result = handler(*args) if command.args else handler()
+        if inspect.isawaitable(result):  # Textual's own actions (quit) are coroutines
+            self.call_next(lambda: result)
+
+    def action_goto(self, *target: str) -> None:
+        step = self.flow.resolve_target(target[0]) if target else None
+        if step is None:
+            self.add("error", self.say("goto_unknown", target=" ".join(target)))
+        elif step == FINAL:
             self.action_review()
-        elif name in ("export", "e"):
-            fmt = args[0].lower() if args else None
-            path = " ".join(args[1:]) or None
-            self.action_export(fmt, path)
-        elif name in ("help", "h", "?"):
-            self.app.action_help()
-        elif name in ("quit", "q", "exit"):
-            self.app.exit()
         else:
-            self.add("error", self.say("unknown_command", command="/" + parts[0]))
+            self.go_to(step)
 
     def on_unmount(self) -> None:
         # closing is best effort: a lock left by a dead process is recognised as stale

@@ -7,7 +7,7 @@ from typing import Any
 
 from textual.message import Message
 
-from gkassist.ui.flow import Outcome
+from gkassist.interview.flow import Outcome
 
 
 @dataclass
@@ -61,3 +61,41 @@ class ExportDone(Message):
 class PreviewReady(Message):
     text: str = ""
     error: str | None = None
+
+
+# --- the prose editor (ui/editor.py): here, so that the screen handles them without importing the
+# editor, which is mounted only when a question first needs it
+
+
+class EditorMessage(Message):
+    def __init__(self, editor: Any) -> None:
+        super().__init__()
+        self.editor = editor
+
+    @property
+    def control(self) -> Any:  # what @on(…, "#editor") matches
+        return self.editor
+
+
+class AssistWanted(EditorMessage):
+    """Offers are wanted for line ``row`` of ``text`` (the cursor at ``col``)."""
+
+    def __init__(self, editor: Any, text: str, row: int, col: int) -> None:
+        super().__init__(editor)
+        self.text, self.row, self.col = text, row, col
+
+
+class EditorSubmitted(EditorMessage):
+    """The officer submitted the editor's ``text``."""
+
+    def __init__(self, editor: Any, text: str) -> None:
+        super().__init__(editor)
+        self.text = text
+
+
+class SlotsLeft(EditorMessage):
+    """A submit stopped at the first of ``slots`` still to fill (the next submit goes on)."""
+
+    def __init__(self, editor: Any, slots: list[str]) -> None:
+        super().__init__(editor)
+        self.slots = slots

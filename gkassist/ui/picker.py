@@ -13,7 +13,8 @@ from textual.widgets import Button, Footer, Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from gkassist.errors import UserError
-from gkassist.ui.flow import carry_over, load_script
+from gkassist.interview.script import load_script
+from gkassist.interview.start import carry_over
 from gkassist.ui.widgets import HEADER_ICON
 
 

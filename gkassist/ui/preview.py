@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -10,19 +12,20 @@ from textual.containers import ScrollableContainer, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Static
 
-from gkassist.ui.backend import Backend
+from gkassist.interview.script import load_script
+from gkassist.ui import actions
 from gkassist.ui.chatlog import Folded
-from gkassist.ui.flow import load_script
 from gkassist.ui.messages import PreviewReady
 from gkassist.ui.widgets import HEADER_ICON
 
 
 class PreviewScreen(Screen):
-    BINDINGS = [Binding("escape", "app.pop_screen", "返回"), Binding("q", "app.pop_screen", "返回", show=False)]
+    BINDINGS = [*actions.bindings(actions.PREVIEW), Binding("q", "close", show=False)]
 
-    def __init__(self, backend: Backend) -> None:
+    def __init__(self, render: Callable[[], str]) -> None:
+        """``render``: the report's text as it stands (called in a thread worker)."""
         super().__init__()
-        self.backend = backend
+        self.render_report = render
         self.say = load_script().say
         self.text = ""
 
@@ -41,11 +44,14 @@ class PreviewScreen(Screen):
     @work(thread=True, exit_on_error=False)
     def _render_report(self) -> None:
         try:
-            text = self.backend.render_text("txt")
+            text = self.render_report()
         except Exception as err:  # shown on the screen, in words, never as a traceback
             self.post_message(PreviewReady(error=f"{type(err).__name__}: {err}"))
             return
         self.post_message(PreviewReady(text))
+
+    def action_close(self) -> None:
+        self.app.pop_screen()
 
     def on_preview_ready(self, message: PreviewReady) -> None:
         body = self.query_one("#preview", Static)

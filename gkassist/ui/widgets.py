@@ -1,4 +1,4 @@
-"""Widgets of the conversation: the answer line, the prose editor, the side panel (messages: chatlog.py).
+"""Widgets of the conversation: the answer line and the side panel (messages: chatlog.py; prose: editor.py).
 
 Every text a user typed, and every message from the engine, is shown as plain text (``Text`` or
 ``markup=False``): a 「[b]」 in an answer must come out as typed, never as markup.
@@ -6,24 +6,19 @@ Every text a user typed, and every message from the engine, is shown as plain te
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from rich.style import Style
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.geometry import Size
-from textual.message import Message
 from textual.reactive import Reactive
-from textual.widgets import Input, OptionList, Static, TextArea
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from gkassist.form import FORM
-from gkassist.ui.flow import Question
+from gkassist.interview.flow import Question
 
 # "☰" is narrow in every terminal; Textual's default "⭘" is East-Asian "ambiguous" width, drawn
 # two cells wide by terminals set up for Chinese, which shifts the header line
@@ -63,82 +58,6 @@ class AnswerInput(Input):
     # length of the value changes: at every answer (cleared, then the next prefill). The line's
     # own size never depends on it (one row, full width), so a repaint of the line is enough.
     virtual_size = Reactive(Size(0, 0), layout=False, repaint=True)
-
-
-# a {slot} of a standard phrasing, still to be filled (the same pattern as gkassist.wording.slots,
-# repeated here so that drawing the editor does not import the wording layer)
-SLOT_PATTERN = re.compile(r"[{｛]([^{}｛｝\s，。；：、]{1,12})[}｝]")
-SLOT_STYLE = Style(color="black", bgcolor="yellow", bold=True)
-
-
-class ProseEditor(TextArea):
-    """The multi-line editor for prose. Enter is a new line; Ctrl+J submits.
-
-    Ctrl+J is a plain line feed (0x0A) in every terminal, so it works without the Kitty keyboard
-    protocol (which we turn off for Chinese input methods); Ctrl+Enter also works where the
-    terminal reports it.
-
-    In ``items_mode`` (section 五 written one item per line) Enter always opens a new line after
-    the current one: pressing it right after filling the last slot in the middle of a line must
-    not cut the item in two. ``{slots}`` still to fill are drawn highlighted.
-    """
-
-    items_mode = False
-    # Tab's meaning in section 五 (next slot, take an offer): True when it was used. Handled here,
-    # as the key reaches the editor: a screen binding would see Tab only after it bubbled up,
-    # by which time a character typed right after it may already be in the text.
-    tab_handler: Callable[[], bool] | None = None
-
-    BINDINGS = [
-        Binding("ctrl+j", "submit", "提交", show=True, priority=True),
-        Binding("ctrl+enter", "submit", "提交", show=False, priority=True),
-    ]
-
-    class Submitted(Message):
-        """The editor's text was submitted."""
-
-        def __init__(self, text_area: ProseEditor) -> None:
-            super().__init__()
-            self.text_area = text_area
-
-    def action_submit(self) -> None:
-        self.post_message(self.Submitted(self))
-
-    async def _on_key(self, event: events.Key) -> None:
-        if event.key == "tab" and self.tab_handler is not None and self.tab_handler():
-            event.stop()
-            event.prevent_default()
-            return
-        if self.items_mode and event.key == "enter" and not self.read_only:
-            row, _ = self.cursor_location
-            self.move_cursor((row, len(self.document.get_line(row))))
-        await super()._on_key(event)
-
-    def get_line(self, line_index: int) -> Text:
-        line = super().get_line(line_index)
-        for m in SLOT_PATTERN.finditer(line.plain):
-            line.stylize(SLOT_STYLE, m.start(), m.end())
-        return line
-
-
-class SuggestionList(OptionList):
-    """Standard wording offered under the prose editor (section 五); selecting one inserts it.
-
-    Hidden until there is something to offer: see ``InterviewScreen.show_assist``.
-    """
-
-
-def offer_prompt(label: str, text: str, note: str = "") -> Text:
-    """One offer as listed: its category (and why it is offered), then the phrasing, slots marked."""
-    out = Text()
-    out.append(f"【{label}】", style="bold")
-    if note:
-        out.append(note + " ", style="italic")
-    start = len(out)
-    out.append(text)
-    for m in SLOT_PATTERN.finditer(text):
-        out.stylize(SLOT_STYLE, start + m.start(), start + m.end())
-    return out
 
 
 class SidePanel(Vertical):

@@ -6,20 +6,21 @@ from pathlib import Path
 
 import pytest
 
+from gkassist.interview.findings import touching
+from gkassist.interview.flow import Flow
+from gkassist.interview.service import InterviewService
 from gkassist.session import SessionStore
-from gkassist.ui.backend import Backend, touching
-from gkassist.ui.flow import Flow
 
 
 @pytest.fixture
-def backend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Backend:
+def backend(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> InterviewService:
     monkeypatch.setenv("GKASSIST_HOME", str(tmp_path / "home"))
     session = SessionStore().create({"meta.agency": "某某县科技局", "meta.year": 2024})
-    yield Backend(session)
+    yield InterviewService(session)
     session.close()
 
 
-def test_an_answer_is_one_write_with_its_position(backend: Backend, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_answer_is_one_write_with_its_position(backend: InterviewService, monkeypatch: pytest.MonkeyPatch) -> None:
     session = backend.session
     writes: list[int] = []
     original = type(session).save
@@ -39,7 +40,7 @@ def test_an_answer_is_one_write_with_its_position(backend: Backend, monkeypatch:
     assert reopened.workbench["gates"] == {"requests.any": True}
 
 
-def test_export_paths(backend: Backend, tmp_path: Path) -> None:
+def test_export_paths(backend: InterviewService, tmp_path: Path) -> None:
     title = "某某县科技局2024年政府信息公开工作年度报告"
     assert backend.export("txt", tmp_path / "年报") == (tmp_path / "年报.txt").resolve()
     assert backend.export("md", str(tmp_path) + "/") == (tmp_path / f"{title}.md").resolve()
@@ -47,7 +48,7 @@ def test_export_paths(backend: Backend, tmp_path: Path) -> None:
     assert title in (tmp_path / "年报.txt").read_text(encoding="utf-8")
 
 
-def test_findings_touching_a_row_include_those_on_its_totals(backend: Backend) -> None:
+def test_findings_touching_a_row_include_those_on_its_totals(backend: InterviewService) -> None:
     class F:
         def __init__(self, code: str, fields: tuple[str, ...]) -> None:
             self.code, self.fields = code, fields
@@ -57,7 +58,7 @@ def test_findings_touching_a_row_include_those_on_its_totals(backend: Backend) -
     assert touching([n2, t6], ["requests.new.natural"]) == [n2]
 
 
-def test_findings_come_from_the_real_engine(backend: Backend) -> None:
+def test_findings_come_from_the_real_engine(backend: InterviewService) -> None:
     findings = backend.check(None)
     assert findings, "an almost empty report has findings (T4, T6 …)"
     assert all(f.severity in ("error", "warning", "hint") for f in findings)

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import pytest
+from drive import apply, make_state
 
 from gkassist.form import FORM
-from gkassist.ui.flow import FINAL, Flow, carry_over, load_script
-
-
-def make_state(answers: dict | None = None, previous: dict | None = None) -> SimpleNamespace:
-    return SimpleNamespace(answers=dict(answers or {}), previous=previous, workbench={})
+from gkassist.interview.flow import FINAL, Flow
+from gkassist.interview.script import load_script
+from gkassist.interview.start import carry_over
 
 
 def test_script_refers_only_to_form_fields_and_asks_every_input_field() -> None:
@@ -30,7 +27,7 @@ def test_labels_come_from_the_form() -> None:
     assert step.row_labels == tuple(c.label for c in FORM.requests_columns if not c.derived)
 
 
-def test_meta_then_overview_with_year_defaulting_to_last_year(apply) -> None:
+def test_meta_then_overview_with_year_defaulting_to_last_year() -> None:
     flow = Flow(make_state())
     assert flow.step_id == "meta.agency"
     apply(flow, "怀化市洪江区科技和工业信息化局")
@@ -45,7 +42,7 @@ def test_meta_then_overview_with_year_defaulting_to_last_year(apply) -> None:
     assert flow.question().multiline
 
 
-def test_table_three_none_needs_one_confirmation_then_fills_zeros(apply) -> None:
+def test_table_three_none_needs_one_confirmation_then_fills_zeros() -> None:
     flow = Flow(make_state({"meta.agency_kind": "department", "meta.level": "county"}))
     flow.move("requests.any")
     out = apply(flow, "没有")
@@ -56,7 +53,7 @@ def test_table_three_none_needs_one_confirmation_then_fills_zeros(apply) -> None
     assert flow.step_id == "review.any"
 
 
-def test_confirmation_can_be_declined(apply) -> None:
+def test_confirmation_can_be_declined() -> None:
     flow = Flow(make_state())
     flow.move("requests.any")
     apply(flow, "没有")
@@ -66,7 +63,7 @@ def test_confirmation_can_be_declined(apply) -> None:
     assert flow.step_id == "requests.new"
 
 
-def test_rows_take_six_numbers_and_show_the_total(apply) -> None:
+def test_rows_take_six_numbers_and_show_the_total() -> None:
     flow = Flow(make_state())
     flow.move("requests.new")
     out = apply(flow, "3 1 0 0 0 0")
@@ -86,7 +83,7 @@ def test_bad_row_says_what_is_expected_and_stays() -> None:
     assert not out.ok and out.messages[0][0] == "error"
 
 
-def test_group_gate_none_skips_its_rows_and_carry_over_is_suggested(apply) -> None:
+def test_group_gate_none_skips_its_rows_and_carry_over_is_suggested() -> None:
     flow = Flow(make_state())
     flow.move("requests.any")
     apply(flow, "有")
@@ -113,7 +110,7 @@ def test_group_gate_none_skips_its_rows_and_carry_over_is_suggested(apply) -> No
     assert FORM.value("requests.total.total", flow.state.answers) == 4
 
 
-def test_active_rules_row_is_filled_for_an_agency_without_rule_making_power(apply) -> None:
+def test_active_rules_row_is_filled_for_an_agency_without_rule_making_power() -> None:
     flow = Flow(make_state({"meta.agency_kind": "department", "meta.level": "county"}))
     flow.move("active.any")
     out = apply(flow, "有")
@@ -126,7 +123,7 @@ def test_active_rules_row_is_filled_for_an_agency_without_rule_making_power(appl
     assert flow.step_id == "active.rules"
 
 
-def test_back_keeps_later_answers_and_prefills(apply) -> None:
+def test_back_keeps_later_answers_and_prefills() -> None:
     flow = Flow(make_state())
     apply(flow, "某某局")
     apply(flow, "2024")
@@ -140,7 +137,7 @@ def test_back_keeps_later_answers_and_prefills(apply) -> None:
     assert flow.step_id == "meta.year" and flow.question().prefill == "2024"
 
 
-def test_return_to_review_after_a_jump(apply) -> None:
+def test_return_to_review_after_a_jump() -> None:
     flow = Flow(make_state())
     flow.move("meta.year", return_to=FINAL)
     out = apply(flow, "2024")
@@ -155,7 +152,7 @@ def test_goto_targets() -> None:
     assert flow.resolve_target("七") is None
 
 
-def test_fee_answer_prefills_a_standard_sentence(apply) -> None:
+def test_fee_answer_prefills_a_standard_sentence() -> None:
     flow = Flow(make_state({"meta.agency": "某某局"}))
     flow.move("fee_charged")
     apply(flow, "否")
@@ -164,7 +161,7 @@ def test_fee_answer_prefills_a_standard_sentence(apply) -> None:
     assert q.prefill == "本年度，某某局未收取政府信息公开信息处理费。"
 
 
-def test_rectification_only_with_last_year(apply) -> None:
+def test_rectification_only_with_last_year() -> None:
     # 五 starts with how to write it; written as prose, last year's rectification is asked only
     # when there is a last year (the items way is tested in test_ui_wording_flow.py)
     flow = Flow(make_state())
@@ -196,7 +193,7 @@ def test_carry_over_from_last_year() -> None:
     assert "7" in flow.question().text
 
 
-def test_recap_lists_answers_and_skips(apply) -> None:
+def test_recap_lists_answers_and_skips() -> None:
     flow = Flow(make_state())
     apply(flow, "某某局")
     apply(flow, "2024")
@@ -215,7 +212,7 @@ def test_recap_lists_answers_and_skips(apply) -> None:
     assert recap["overview.on_request"] == recap["overview.platform"] == "（未填）"
 
 
-def test_unreached_fields_are_those_neither_answered_nor_skipped(apply) -> None:
+def test_unreached_fields_are_those_neither_answered_nor_skipped() -> None:
     flow = Flow(make_state())
     assert {"meta.agency", "overview.intro", "problems", "measures", "other_matters"} <= flow.unreached_fields()
     assert "rectification" not in flow.unreached_fields(), "no last year: its rectification is never asked"
@@ -233,3 +230,19 @@ def test_gate_rejects_anything_but_yes_or_no(text: str) -> None:
     flow.move("review.any")
     out = flow.submit(text)
     assert not out.ok and "有" in out.messages[0][1]
+
+
+def test_a_prefilled_yes_or_no_is_the_named_word_and_is_understood_again() -> None:
+    say = load_script().say
+    flow = Flow(make_state())
+    flow.move("requests.any")
+    apply(flow, say("gate_yes"))
+    flow.move("requests.any")
+    assert flow.question().prefill == say("gate_yes")
+    flow.move("section5.mode")
+    apply(flow, say("ask_no"))
+    flow.move("section5.mode")
+    q = flow.question()
+    assert q.prefill == say("ask_no"), "an answered 否 comes back as 否 (it came back as 「不」)"
+    out = flow.submit(q.prefill)
+    assert out.ok and out.workbench["asks"]["section5.mode"] == "no"

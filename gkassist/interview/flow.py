@@ -1,10 +1,10 @@
 """The interview's engine, without a screen: step order, what is answered, where to go next.
 
-The script (``prompts/interview.yaml``) says what is asked and in which order; ``FORM`` says what
-the fields are called. ``Flow`` reads the state of a session (its answers, last year's answers and
+The script (``script.py``) says what is asked and in which order; ``FORM`` says what the fields
+are called. ``Flow`` reads the state of a session (its answers, last year's answers and
 the interview's workbench) and turns what the user typed into an ``Outcome``: typed values to save,
 messages to show and the step to go to. It never saves anything itself: the screen saves the
-outcome's values (``Session.set_answers``) and only then moves on, so that every answer is on disk
+outcome (``InterviewService.save``) and only then moves on, so that every answer is on disk
 before the next question appears. Plain Python, importable without Textual, tested on its own.
 """
 
@@ -13,13 +13,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cache
 from typing import Any, Protocol
 
-import yaml
-
 from gkassist.form import FORM
-from gkassist.resources import prompts_dir
+from gkassist.interview.script import Script, Step, load_script
 
 FINAL = "review_all"  # the id of the last step: the review
 SECTION5_MODE = "section5.mode"  # the ask step: 五 as items (with standard wording) or as prose
@@ -34,145 +31,6 @@ class State(Protocol):
     answers: Mapping[str, Any]
     previous: Mapping[str, Any] | None
     workbench: Mapping[str, Any]
-
-
-# --- the script -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Step:
-    id: str
-    section: str
-    kind: str  # field | row | gate | ask | walk | final
-    fields: tuple[str, ...] = ()
-    question: str = ""
-    help: str = ""
-    example: str = ""
-    title: str = ""  # short name in the recap of a resumed conversation
-    when: str | None = None  # gate id that must not be answered "no"
-    cond: tuple[str, ...] = ()  # "if": conditions that must all hold (has_previous …)
-    auto_zero_if: str | None = None
-    default: str | None = None
-    defaults: Mapping[str, str] = field(default_factory=dict)
-    show: str | None = None
-    suggest: str | None = None
-    items: str | None = None  # section 五 written as items, one per line: "problem" | "measure"
-    zero_when: str = "no"
-    confirm: str | None = None
-    filled: str = ""  # a gate's scope, in the message after filling zeros
-    row_labels: tuple[str, ...] = ()  # column labels of a table row, in input order
-    label: str = ""  # the row's or field's label from FORM
-
-    @property
-    def prose(self) -> bool:
-        return self.kind == "field" and FORM.field(self.fields[0]).kind == "prose"
-
-    @property
-    def choice(self) -> bool:
-        return self.kind == "field" and FORM.field(self.fields[0]).kind == "choice"
-
-
-@dataclass
-class Script:
-    steps: list[Step]
-    phrases: dict[str, Any]
-    index: dict[str, int]
-
-    def step(self, step_id: str) -> Step:
-        return self.steps[self.index[step_id]]
-
-    def say(self, key: str, **kw: Any) -> str:
-        text = self.phrases[key]
-        return text.format(**kw) if kw else text
-
-
-def _row_geometry(ref: str) -> tuple[str, tuple[str, ...], tuple[str, ...], str]:
-    """(label, field ids, column labels, template name) of a table row named in the script."""
-    if ref.startswith("requests."):
-        row_id = ref.removeprefix("requests.")
-        row = next(r for r in FORM.requests_rows if r.id == row_id)
-        cols = [c for c in FORM.requests_columns if not c.derived]
-        # name the group too: 「（三）不予公开 1.属于国家秘密」 says more than 「1.属于国家秘密」
-        group = [p for p in row.path if p.startswith("（")]
-        label = " ".join([*group, row.label])
-        return label, tuple(f"requests.{row_id}.{c.id}" for c in cols), tuple(c.label for c in cols), "requests_row"
-    if ref.startswith("active."):
-        row_id = ref.removeprefix("active.")
-        for block in FORM.active_blocks:
-            for r, row in enumerate(block.rows):
-                if row.id == row_id:
-                    labels = tuple(c.label for c in block.columns)
-                    template = "active_row" if len(labels) > 1 else "active_single"
-                    return row.label, block.field_ids[r], labels, template
-        raise KeyError(ref)
-    group = next(g for g in FORM.review_groups if g.id == ref)
-    cols = [c for c in FORM.review_columns if not c.derived]
-    label = f"{group.parent}（{group.label}）" if group.parent else group.label
-    return label, tuple(f"{ref}.{c.id}" for c in cols), tuple(c.label for c in cols), "review_row"
-
-
-def _read_yaml(name: str) -> dict[str, Any]:
-    # the C loader when PyYAML has it: the pure-Python one costs a tenth of a second at start-up
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load((prompts_dir() / name).read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
-
-
-@cache
-def load_script() -> Script:
-    raw = _read_yaml("interview.yaml")
-    phrases = _read_yaml("ui.yaml")
-    templates = raw.get("templates", {})
-    steps: list[Step] = []
-    for item in raw["steps"]:
-        common = dict(
-            id=item["id"],
-            section=item["section"],
-            question=item.get("question", ""),
-            help=item.get("help", ""),
-            example=str(item.get("example", "")),
-            title=item.get("title", ""),
-            when=item.get("when"),
-            cond=tuple([item["if"]] if isinstance(item.get("if"), str) else item.get("if") or ()),
-            auto_zero_if=item.get("auto_zero_if"),
-            default=item.get("default"),
-            defaults={str(k): v for k, v in (item.get("defaults") or {}).items()},
-            show=item.get("show"),
-            suggest=item.get("suggest"),
-            items=item.get("items"),
-            zero_when=str(item.get("zero_when", "no")),
-            confirm=item.get("confirm"),
-            filled=item.get("filled", ""),
-        )
-        if "field" in item:
-            f = FORM.field(item["field"])
-            steps.append(Step(kind="field", fields=(f.id,), label=f.label, **common))
-        elif "row" in item:
-            label, fids, col_labels, tname = _row_geometry(item["row"])
-            t = templates[tname]
-            columns = "、".join(col_labels)
-            for key in ("question", "help", "example"):
-                if not common[key]:
-                    common[key] = str(t[key]).format(label=label, columns=columns, n=len(fids))
-            steps.append(Step(kind="row", fields=fids, row_labels=col_labels, label=label, **common))
-        elif "gate" in item:
-            steps.append(Step(kind="gate", **common))
-        elif "ask" in item:
-            steps.append(Step(kind="ask", **common))
-        elif "walk" in item:
-            # last year's problems one by one; writes the field it names (rectification)
-            f = FORM.field(item["walk"])
-            steps.append(Step(kind="walk", fields=(f.id,), label=f.label, **common))
-        elif item.get("final"):
-            steps.append(Step(kind="final", **common))
-        else:
-            raise ValueError(f"interview.yaml: step {item['id']} has no field, row, gate, ask, walk or final")
-    index = {s.id: i for i, s in enumerate(steps)}
-    if len(index) != len(steps):
-        raise ValueError("interview.yaml: two steps share an id")
-    for s in steps:
-        if s.when and s.when not in index:
-            raise ValueError(f"interview.yaml: step {s.id} depends on unknown gate {s.when}")
-    return Script(steps=steps, phrases=phrases, index=index)
 
 
 # --- what one turn produces ---------------------------------------------------------------
@@ -254,7 +112,7 @@ class Flow:
     @staticmethod
     def _section5():  # noqa: ANN205 - a module
         # imported on reaching 五: the wording bank and its matcher are no start-up cost
-        from gkassist.ui import section5
+        from gkassist.interview import section5
 
         return section5
 
@@ -270,7 +128,7 @@ class Flow:
             # 五 is written as items unless the user chose prose (an unanswered choice: items)
             prose = _asks(self.state).get(SECTION5_MODE) == "no"
             return prose if name == "section5_prose" else not prose
-        if name == "no_rule_power":
+        if name == "no_rule_power":  # issue 16: ask the rulebook (this is N7's condition)
             kind, level = answers.get("meta.agency_kind"), answers.get("meta.level")
             if kind is None or level is None:
                 return False
@@ -374,7 +232,7 @@ class Flow:
     def resolve_target(self, target: str) -> str | None:
         """``/goto`` target (一…六, a section title or id, 审阅) → the step to go to."""
         target = target.strip().rstrip("、")
-        if target in ("审阅", "导出", "done", FINAL):
+        if target in ("done", FINAL, *self.script.phrases["goto_review_words"]):
             return FINAL
         for sec in FORM.sections:
             names = {sec.id, sec.title, sec.number or "", sec.heading or ""}
@@ -439,12 +297,12 @@ class Flow:
                 return (str(keys.index(value) + 1) if value in keys else str(value)), False
             return " ".join(self._format(f, answers[f]) for f in step.fields), False
         if step.kind == "gate" and self.answered(step):
-            return (say("yes_words")[0] if _gates(self.state)[step.id] else say("no_words")[0]), False
+            return say("gate_yes" if _gates(self.state)[step.id] else "gate_no"), False
         if step.kind == "ask" and self.answered(step):
-            return (say("yes_words")[1] if _asks(self.state)[step.id] == "yes" else say("no_words")[4]), False
+            return say("ask_yes" if _asks(self.state)[step.id] == "yes" else "ask_no"), False
         default = step.default
         if default in ("yes", "no"):
-            return str(say("yes_words")[1] if default == "yes" else say("no_words")[3]), True
+            return say("ask_yes" if default == "yes" else "ask_no"), True
         if default == "last_year":
             return str(dt.date.today().year - 1), True
         if default == "previous_carry_over" and self.state.previous:
@@ -480,8 +338,9 @@ class Flow:
 
     def _yes_no_error(self, text: str) -> Outcome:
         # a gate is answered 有 / 没有; its confirmation and the ask steps 是 / 否
-        gate = self.step.kind == "gate" and not self.pending_confirm
-        msg = self.script.say("yes_no_expected", text=text.strip(), yes="有" if gate else "是", no="没有" if gate else "否")
+        say = self.script.say
+        kind = "gate" if self.step.kind == "gate" and not self.pending_confirm else "ask"
+        msg = say("yes_no_expected", text=text.strip(), yes=say(f"{kind}_yes"), no=say(f"{kind}_no"))
         return Outcome(ok=False, messages=[("error", msg)])
 
     def submit(self, text: str) -> Outcome:
@@ -622,6 +481,7 @@ class Flow:
         return out
 
     def _balance_message(self, answers: Mapping[str, Any], out: Outcome) -> None:
+        # issue 16: ask the rulebook (this recomputes N4)
         left = FORM.value("requests.new.total", answers), FORM.value("requests.carried.total", answers)
         right = FORM.value("requests.total.total", answers), FORM.value("requests.carry_over.total", answers)
         if None in left or None in right:
@@ -843,25 +703,3 @@ class _View:
     answers: Mapping[str, Any]
     previous: Mapping[str, Any] | None
     workbench: Mapping[str, Any]
-
-
-
-def carry_over(previous: Mapping[str, Any]) -> dict[str, Any]:
-    """The answers a new year's session starts with, from last year's answers.
-
-    The agency stays the same agency; 二、上年结转 is by definition last year's 四、结转下年度.
-    Everything else is this year's to say (现行有效 is only suggested, in the question).
-    """
-    out: dict[str, Any] = {}
-    for fid in ("meta.agency", "meta.agency_kind", "meta.level"):
-        if previous.get(fid) is not None:
-            out[fid] = previous[fid]
-    if isinstance(previous.get("meta.year"), int):
-        out["meta.year"] = previous["meta.year"] + 1
-    for col in FORM.requests_columns:
-        if col.derived:
-            continue
-        value = FORM.value(f"requests.carry_over.{col.id}", previous)
-        if value is not None:
-            out[f"requests.carried.{col.id}"] = value
-    return out

@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from gkassist import similarity
+from gkassist.interview.script import load_script
 from gkassist.wording import (
     RectificationEntry,
     assemble_section5,
@@ -109,7 +110,7 @@ def copies(items: Sequence[str], previous: Mapping[str, Any] | None) -> list[tup
     """(item number from 1, the match) for items that repeat last year's 五 almost word for word."""
     out = []
     for n, item in enumerate(items, 1):
-        found = copied_from_last_year(item, previous)
+        found = copied_from_last_year(item, previous)  # issue 16: ask the rulebook (Y3, its threshold)
         if found:
             out.append((n, found[0]))
     return out
@@ -193,6 +194,7 @@ def assist(ctx: Context, text: str, row: int, col: int, say: Say) -> Assist:
     span = _span(line, min(col, len(line)), ctx.items_mode)
     bank = get_bank()
     slots = [(name, bank.hint(name)) for name in unfilled_slots(line)]
+    # issue 16: ask the rulebook (Y3, its threshold)
     found = copied_from_last_year(line, ctx.previous) if len(normalise(line)) >= similarity.MIN_SENTENCE_CHARS else []
     base = Assist(text=text, row=row, span=span, slots=slots, copy=found[0] if found else None)
     if slots:
@@ -320,21 +322,14 @@ def rectification_paragraph(entries: Sequence[Mapping[str, str]], answers: Mappi
     return assemble_section5(rectification=ready, agency=answers.get("meta.agency"), year=answers.get("meta.year")).rectification
 
 
-STATUS_WORDS = {
-    # checked in this order: 「未完成」 contains 「完成」
-    "not_done": ("未完成", "没完成", "没有完成", "尚未", "未整改", "没有整改"),
-    "ongoing": ("持续", "推进", "进行中", "正在"),
-    "done": ("已完成", "完成", "已整改", "整改完毕"),
-}
-
-
 def parse_status(text: str) -> str | None:
     """「1」「已完成」「持续推进」「未完成」… → done | ongoing | not_done; None if it says none."""
     t = text.strip().rstrip("。.")
     if t in ("1", "2", "3", "１", "２", "３"):
         return STATUSES[int(t.translate(str.maketrans("１２３", "123"))) - 1]
     labels = get_bank().phrases.statuses
-    for key in ("not_done", "ongoing", "done"):
-        if t in (labels[key].label, labels[key].text) or any(w in t for w in STATUS_WORDS[key]):
+    words = load_script().phrases["status_words"]
+    for key in ("not_done", "ongoing", "done"):  # in this order: 「未完成」 contains 「完成」
+        if t in (labels[key].label, labels[key].text) or any(str(w) in t for w in words[key]):
             return key
     return None

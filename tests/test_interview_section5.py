@@ -1,27 +1,20 @@
 """Section 五 in the interview without a screen: items, offers, last year's problems one by one.
 
-The screen's side is in test_ui_wording.py; here the flow and ``gkassist.ui.section5`` are driven
+The screen's side is in test_ui_wording.py; here the flow and ``gkassist.interview.section5`` are driven
 directly, with the sample agency's published 2024 report as last year.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from drive import AGENCY, SAMPLE_TXT, apply, say
 
-from gkassist.ui import section5
-from gkassist.ui.flow import Flow, load_script
-from gkassist.ui.widgets import SLOT_PATTERN
-
-SAMPLE_TXT = Path(__file__).parent / "fixtures" / "hongjiang-kjgxj-2024.txt"  # the published sample, copied
-AGENCY = "怀化市洪江区科技和工业信息化局"
-
-
-def say(key: str, **kw: Any) -> str:
-    return load_script().say(key, **kw)
+from gkassist.interview import section5
+from gkassist.interview.flow import Flow
+from gkassist.ui.editor import SLOT_PATTERN
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +42,7 @@ def test_items_are_one_per_line_and_a_pasted_enumeration_is_split() -> None:
     assert section5.parse_items("强化审核：落实三审制度") == ["强化审核：落实三审制度"]
 
 
-def test_items_become_the_paragraph_and_stay_in_the_workbench(apply) -> None:
+def test_items_become_the_paragraph_and_stay_in_the_workbench() -> None:
     flow = Flow(make_state())
     flow.move("section5.mode")
     apply(flow, "是")
@@ -82,7 +75,7 @@ def test_empty_items_clear_the_answer() -> None:
     assert out.clears == ["problems"]
 
 
-def test_prose_choice_keeps_the_free_text_steps(apply) -> None:
+def test_prose_choice_keeps_the_free_text_steps() -> None:
     flow = Flow(make_state())
     flow.move("section5.mode")
     apply(flow, "否")
@@ -127,7 +120,7 @@ def test_an_empty_measure_line_offers_what_answers_the_next_unanswered_problem()
     assert second and second[0].category in wanted_2 and "第2条" in second[0].note
 
 
-def test_the_walk_through_last_years_problems(apply, last_year: dict[str, Any]) -> None:
+def test_the_walk_through_last_years_problems(last_year: dict[str, Any]) -> None:
     flow = Flow(make_state(previous=last_year))
     flow.move("section5.mode")
     apply(flow, "是")

@@ -1,7 +1,7 @@
 """The layers behind one open interview: session, rule engine, renderer.
 
 Everything here blocks (disk, the engine, Jinja) and runs in the screen's thread workers; a lock
-keeps one session's saves and checks in order. No Textual import: tested without a screen.
+keeps one session's saves and checks in order. No Textual: tested without a screen.
 The engine and the renderer are imported on first use, after the first question is on screen,
 because durable_rules and Jinja cost start-up time the user would otherwise wait through.
 """
@@ -9,23 +9,23 @@ because durable_rules and Jinja cost start-up time the user would otherwise wait
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from gkassist.form import FORM
-from gkassist.ui.flow import Outcome
+from gkassist.interview.flow import Outcome
+from gkassist.interview.script import load_script
 
 EXPORT_FORMATS = ("txt", "md", "html", "docx")
 
 
-class Backend:
+class InterviewService:
     def __init__(self, session: Any) -> None:
         self.session = session
         self._lock = threading.Lock()  # the session document
         self._engine_lock = threading.Lock()  # the validator: a slow first check must not hold up saves
         self._validator: Any = None
-        self.findings: list[Any] = []
 
     # --- saving -------------------------------------------------------------------------------
 
@@ -57,10 +57,10 @@ class Backend:
                     previous = self.session.previous
                 # answers saved meanwhile are in this snapshot already; their own check follows
                 self._validator = Validator(answers, previous, notes=notes)
-                self.findings = list(self._validator.findings())
-            elif changes:
-                self.findings = list(self._validator.update(dict(changes)))
-            return list(self.findings)
+                return list(self._validator.findings())
+            if changes:
+                return list(self._validator.update(dict(changes)))
+            return list(self._validator.findings())
 
     @staticmethod
     def changes_of(outcome: Outcome) -> dict[str, Any]:
@@ -79,7 +79,7 @@ class Backend:
 
     def default_export_path(self, fmt: str, folder: Path | None = None) -> Path:
         answers = self.session.answers
-        agency = str(answers.get("meta.agency") or "").strip() or "未命名机关"
+        agency = str(answers.get("meta.agency") or "").strip() or load_script().say("export_unnamed")
         year = answers.get("meta.year") or ""
         name = FORM.title(agency, year)
         # a name that is also a valid file name on Windows
@@ -114,22 +114,3 @@ class Backend:
         with self._lock:
             self.session.close()
 
-
-def count_by_severity(findings: Iterable[Any]) -> dict[str, int]:
-    out = {"error": 0, "warning": 0, "hint": 0}
-    for f in findings:
-        if getattr(f, "kind", "finding") == "finding" and f.severity in out:
-            out[f.severity] += 1
-    return out
-
-
-def touching(findings: Iterable[Any], fields: Iterable[str]) -> list[Any]:
-    """Findings that name one of ``fields`` or a total computed from them."""
-    wanted = set(fields)
-    for f in list(wanted):
-        wanted.update(FORM.dependents(f))
-    return [f for f in findings if wanted & set(f.fields)]
-
-
-def finding_key(f: Any) -> tuple[str, tuple[str, ...]]:
-    return (f.code, tuple(f.fields))

@@ -1,0 +1,289 @@
+"""The prose editor with section 五's standard wording under it, as one widget that posts messages.
+
+``AnswerEditor`` holds the editor (``ProseEditor``), the offers (``SuggestionList``) and a line
+that says what the current line's slots want. It keeps to the keys and the display:
+
+- ``AssistWanted`` (messages.py, as the others) asks the screen for offers for the line the cursor is on (the screen works them
+  out with ``gkassist.interview.section5.assist`` in a thread worker and hands them back with
+  ``show_assist``); posted on each edit and when the cursor moves to another line;
+- Tab fills the next ``{slot}`` of the line, else takes the highlighted offer; Ctrl+↑/↓ (Alt on
+  terminals that keep Ctrl+arrows) picks another offer; a click takes one;
+- ``EditorSubmitted`` carries the text when the officer submits; the first submit of items with
+  ``{slots}`` left stops at the first slot and posts ``SlotsLeft`` instead (a second goes on).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from rich.style import Style
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+from textual.widgets.text_area import Selection
+
+from gkassist.ui import actions
+from gkassist.ui.messages import AssistWanted, EditorSubmitted, SlotsLeft
+
+# a {slot} of a standard phrasing, still to be filled (the same pattern as gkassist.wording.slots,
+# repeated here so that drawing the editor does not import the wording layer)
+SLOT_PATTERN = re.compile(r"[{｛]([^{}｛｝\s，。；：、]{1,12})[}｝]")
+SLOT_STYLE = Style(color="black", bgcolor="yellow", bold=True)
+
+
+class ProseEditor(TextArea):
+    """The multi-line editor for prose. Enter is a new line; Ctrl+J submits (``actions.COMMANDS``).
+
+    In ``items_mode`` (section 五 written one item per line) Enter always opens a new line after
+    the current one: pressing it right after filling the last slot in the middle of a line must
+    not cut the item in two. ``{slots}`` still to fill are drawn highlighted.
+    """
+
+    items_mode = False
+    # Tab's meaning in section 五 (next slot, take an offer): True when it was used. Handled here,
+    # as the key reaches the editor: a binding would see Tab only after it bubbled up, by which
+    # time a character typed right after it may already be in the text.
+    tab_handler: Callable[[], bool] | None = None
+
+    BINDINGS = actions.bindings(actions.EDITOR)
+
+    class Submitted(Message):
+        """The editor's text was submitted."""
+
+        def __init__(self, text_area: ProseEditor) -> None:
+            super().__init__()
+            self.text_area = text_area
+
+    def action_submit(self) -> None:
+        self.post_message(self.Submitted(self))
+
+    def on_key(self, event: events.Key) -> None:
+        # runs before TextArea's own key handler (a base class's), which inserts the key unless
+        # prevented; keys that must keep their order with the typed text are handled here
+        if event.key == "tab" and self.tab_handler is not None and self.tab_handler():
+            event.stop()
+            event.prevent_default()
+            return
+        if self.items_mode and event.key == "enter" and not self.read_only:
+            row, _ = self.cursor_location
+            self.move_cursor((row, len(self.document.get_line(row))))
+
+    def get_line(self, line_index: int) -> Text:
+        line = super().get_line(line_index)
+        for m in SLOT_PATTERN.finditer(line.plain):
+            line.stylize(SLOT_STYLE, m.start(), m.end())
+        return line
+
+
+class SuggestionList(OptionList):
+    """Standard wording offered under the prose editor (section 五); selecting one inserts it."""
+
+
+def offer_prompt(label: str, text: str, note: str = "") -> Text:
+    """One offer as listed: its category (and why it is offered), then the phrasing, slots marked."""
+    out = Text()
+    out.append(f"【{label}】", style="bold")
+    if note:
+        out.append(note + " ", style="italic")
+    start = len(out)
+    out.append(text)
+    for m in SLOT_PATTERN.finditer(text):
+        out.stylize(SLOT_STYLE, start + m.start(), start + m.end())
+    return out
+
+
+def _section5():  # noqa: ANN202 - a module
+    # imported on the first Tab: the wording layer behind it is no start-up cost
+    from gkassist.interview import section5
+
+    return section5
+
+
+class AnswerEditor(Vertical):
+    """The prose editor, and under it the offers and hints of section 五's standard wording."""
+
+    DEFAULT_CSS = """
+    AnswerEditor {
+        height: auto;
+    }
+    """
+    BINDINGS = [
+        Binding("ctrl+down,alt+down", "offer_move(1)", show=False),
+        Binding("ctrl+up,alt+up", "offer_move(-1)", show=False),
+    ]
+
+    def __init__(self, say: Callable[..., str], **kw: Any) -> None:
+        super().__init__(**kw)
+        self.say = say
+        self.assisting = False  # standard wording is offered (section 五's problems and measures)
+        self._assist: Any = None  # what is offered now (gkassist.interview.section5.Assist)
+        self._slots_warned = ""  # the text already submitted once with {slots} left in it
+
+    def compose(self) -> ComposeResult:
+        editor = ProseEditor(id="prose", soft_wrap=True, show_line_numbers=False, compact=True)
+        editor.tab_handler = self._tab
+        yield editor
+        yield SuggestionList(id="suggestions")
+        yield Static("", id="assist", markup=False)
+
+    @property
+    def prose(self) -> ProseEditor:
+        return self.query_one("#prose", ProseEditor)
+
+    @property
+    def text(self) -> str:
+        return self.prose.text
+
+    def load(self, text: str, *, items: bool, assisting: bool) -> None:
+        """Start a question: its text (items one per line, and a line for the next), cursor at the end."""
+        self.hide_assist()
+        self._slots_warned = ""
+        self.assisting = assisting
+        editor = self.prose
+        editor.items_mode = items
+        editor.load_text(text)
+        if items and text:
+            editor.insert("\n", editor.document.end)
+        editor.move_cursor(editor.document.end)
+        editor.focus()
+
+    def submit(self) -> None:
+        self._submitted(self.text)
+
+    # --- the offers -------------------------------------------------------------------------------
+
+    def hide_assist(self) -> None:
+        self._assist = None
+        suggestions = self.query_one("#suggestions", SuggestionList)
+        if suggestions.option_count or suggestions.display:  # on most questions: nothing to redraw
+            suggestions.clear_options()
+            suggestions.display = False
+        assist = self.query_one("#assist", Static)
+        if assist.display:
+            assist.display = False
+
+    def show_assist(self, result: Any) -> None:
+        """Offer standard wording under the editor, or say what the slots of this line want."""
+        editor = self.prose
+        if not self.assisting or result.text != editor.text or result.row != editor.cursor_location[0]:
+            return  # typed on meanwhile: a newer lookup is on its way
+        self._assist = result
+        say = self.say
+        suggestions = self.query_one("#suggestions", SuggestionList)
+        suggestions.clear_options()
+        suggestions.add_options([Option(offer_prompt(o.label, o.text, o.note), id=str(i)) for i, o in enumerate(result.offers)])
+        suggestions.display = bool(result.offers)
+        if result.offers:
+            suggestions.highlighted = 0
+        lines: list[str] = []
+        if result.copy is not None:
+            lines.append(say("line_copied", previous=result.copy.previous))
+        if result.slots:
+            slots = "；".join(say("slot_hint", slot=name, hint=hint) for name, hint in result.slots)
+            lines.append(say("slots_to_fill", slots=slots))
+        elif result.offers:
+            lines.append(say("offers_keys"))
+        elif result.done and editor.items_mode:
+            lines.append(say("item_done"))
+        assist = self.query_one("#assist", Static)
+        assist.update("\n".join(lines))
+        assist.display = bool(lines)
+
+    def _want_assist(self) -> None:
+        row, col = self.prose.cursor_location
+        self.post_message(AssistWanted(self, self.text, row, col))
+
+    @on(ProseEditor.Changed, "#prose")
+    def _changed(self, event: ProseEditor.Changed) -> None:
+        event.stop()
+        if self.assisting:
+            self._want_assist()
+
+    @on(ProseEditor.SelectionChanged, "#prose")
+    def _moved(self, event: ProseEditor.SelectionChanged) -> None:
+        event.stop()
+        # the cursor moved to another line: offers for that line (an edit posts Changed as well)
+        if self.assisting and self._assist is not None and event.selection.end[0] != self._assist.row:
+            self._want_assist()
+
+    @on(ProseEditor.Submitted)
+    def _editor_submitted(self, event: ProseEditor.Submitted) -> None:
+        event.stop()
+        self._submitted(event.text_area.text)
+
+    def _submitted(self, text: str) -> None:
+        if self.prose.items_mode and self._stop_for_slots(text):
+            return
+        self.post_message(EditorSubmitted(self, text))
+
+    def _stop_for_slots(self, text: str) -> bool:
+        """The first submit of items with {slots} left stops at the first of them (a second goes on)."""
+        slots = list(dict.fromkeys(m.group(0) for m in SLOT_PATTERN.finditer(text)))
+        if not slots or text == self._slots_warned:
+            return False
+        self._slots_warned = text
+        editor = self.prose
+        for row, line in enumerate(text.split("\n")):
+            m = SLOT_PATTERN.search(line)
+            if m:
+                editor.selection = Selection((row, m.start()), (row, m.end()))
+                break
+        editor.focus()
+        self.post_message(SlotsLeft(self, slots))
+        return True
+
+    @on(OptionList.OptionSelected, "#suggestions")
+    def _suggestion_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.take_offer(int(event.option.id or 0))
+
+    def take_offer(self, index: int) -> None:
+        """Put offer ``index`` in place of what was typed, and select its first slot to fill."""
+        result = self._assist
+        if result is None or not 0 <= index < len(result.offers):
+            return
+        editor = self.prose
+        text = result.offers[index].text
+        start, end = result.span
+        editor.replace(text, (result.row, start), (result.row, end))
+        editor.focus()
+        slot = _section5().slot_at(editor.document.get_line(result.row), start)
+        if slot is not None:
+            editor.selection = Selection((result.row, slot[0]), (result.row, slot[1]))
+        else:
+            editor.move_cursor((result.row, start + len(text)))
+        self.hide_assist()
+        self._want_assist()
+
+    def _tab(self) -> bool:
+        """Tab: the next {slot} of the line, else the highlighted offer; False: Tab moves the focus.
+
+        Called by the editor as it handles the key, in order with the characters typed before and
+        after it.
+        """
+        if not self.assisting:
+            return False
+        editor = self.prose
+        row, _ = editor.cursor_location
+        slot = _section5().slot_at(editor.document.get_line(row), max(editor.selection.start[1], editor.selection.end[1]))
+        if slot is not None:
+            editor.selection = Selection((row, slot[0]), (row, slot[1]))
+            return True
+        suggestions = self.query_one("#suggestions", SuggestionList)
+        if self._assist is not None and self._assist.row == row and suggestions.display and suggestions.option_count:
+            self.take_offer(suggestions.highlighted or 0)
+            return True
+        return False
+
+    def action_offer_move(self, step: int) -> None:
+        suggestions = self.query_one("#suggestions", SuggestionList)
+        if suggestions.display and suggestions.option_count:
+            current = suggestions.highlighted or 0
+            suggestions.highlighted = (current + step) % suggestions.option_count
