@@ -15,8 +15,8 @@ import yaml
 
 from gkassist.interview.flow import Flow
 from gkassist.interview.script import load_script
+from gkassist.text import SLOT_RE
 from gkassist.ui.chatlog import ChatMessage
-from gkassist.ui.editor import SLOT_PATTERN
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SESSION = FIXTURES / "hongjiang-2024.session.json"  # the sample agency's 2024 report as a session
@@ -170,10 +170,10 @@ async def fill_slots(pilot: Any) -> None:
     """Type a value over each {slot} of the line, as a person does: the slot is selected, Tab goes on."""
     while True:
         ed = editor(pilot.app)
-        m = SLOT_PATTERN.fullmatch(ed.selected_text)
+        m = SLOT_RE.fullmatch(ed.selected_text)
         assert m, f"a slot is selected after taking an offer or pressing Tab, not {ed.selected_text!r}"
         await type_text(pilot, SLOT_VALUES[m.group(1)])
-        if not SLOT_PATTERN.search(current_line(pilot.app)):
+        if not SLOT_RE.search(current_line(pilot.app)):
             break
         await pilot.press("tab")
     await settle(pilot)

@@ -14,7 +14,6 @@ from drive import AGENCY, SAMPLE_TXT, apply, say
 
 from gkassist.interview import section5
 from gkassist.interview.flow import Flow
-from gkassist.ui.editor import SLOT_PATTERN
 
 
 @pytest.fixture(scope="module")
@@ -27,12 +26,6 @@ def last_year() -> dict[str, Any]:
 def make_state(answers: dict | None = None, previous: dict | None = None) -> SimpleNamespace:
     base = {"meta.agency": AGENCY, "meta.year": 2025}
     return SimpleNamespace(answers={**base, **(answers or {})}, previous=previous, workbench={})
-
-
-def test_the_slot_pattern_of_the_editor_is_the_wording_layers() -> None:
-    from gkassist.wording.slots import SLOT_RE
-
-    assert SLOT_PATTERN.pattern == SLOT_RE.pattern
 
 
 def test_items_are_one_per_line_and_a_pasted_enumeration_is_split() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from gkassist.interview.findings import touching
+from gkassist.findings import touching
 from gkassist.interview.flow import Flow
 from gkassist.interview.service import InterviewService
 from gkassist.session import SessionStore

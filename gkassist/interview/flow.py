@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 
 from gkassist.form import FORM
@@ -128,14 +129,9 @@ class Flow:
             # 五 is written as items unless the user chose prose (an unanswered choice: items)
             prose = _asks(self.state).get(SECTION5_MODE) == "no"
             return prose if name == "section5_prose" else not prose
-        if name == "no_rule_power":  # issue 16: ask the rulebook (this is N7's condition)
-            kind, level = answers.get("meta.agency_kind"), answers.get("meta.level")
-            if kind is None or level is None:
-                return False
-            rule_power = (kind == "department" and level == "national") or (
-                kind == "government" and level in ("national", "province", "city")
-            )
-            return not rule_power
+        if name == "no_rule_power":
+            # the agency cannot make 规章 exactly when rule N7 (规章 must be 0) applies to it
+            return _no_rule_power(answers.get("meta.agency_kind"), answers.get("meta.level"))
         raise ValueError(f"interview.yaml: unknown condition {name}")
 
     def applicable(self, step: Step) -> bool:
@@ -481,19 +477,17 @@ class Flow:
         return out
 
     def _balance_message(self, answers: Mapping[str, Any], out: Outcome) -> None:
-        # issue 16: ask the rulebook (this recomputes N4)
+        """Say that table 三 balances, once its last row is in and rule N4 finds nothing.
+
+        An imbalance is said by the engine's own N4 finding, which names both sides per column.
+        """
         left = FORM.value("requests.new.total", answers), FORM.value("requests.carried.total", answers)
         right = FORM.value("requests.total.total", answers), FORM.value("requests.carry_over.total", answers)
         if None in left or None in right:
             return
-        cols = [c.id for c in FORM.requests_columns]
-        balanced = all(
-            (FORM.value(f"requests.new.{c}", answers) or 0) + (FORM.value(f"requests.carried.{c}", answers) or 0)
-            == (FORM.value(f"requests.total.{c}", answers) or 0) + (FORM.value(f"requests.carry_over.{c}", answers) or 0)
-            for c in cols
-        )
-        # an imbalance is the engine's N4 finding, which names both sides per column
-        if balanced:
+        from gkassist.engine import findings_of
+
+        if not findings_of("N4", answers, self.state.previous):
             out.messages.append(("info", self.script.say("balance_ok", left=sum(left), right=sum(right))))
 
     def _submit_field(self, step: Step, text: str) -> Outcome:
@@ -696,6 +690,19 @@ class Flow:
 
     def step_title(self, step: Step) -> str:
         return step.title or step.label or step.id
+
+
+@lru_cache(maxsize=32)
+def _no_rule_power(kind: str | None, level: str | None) -> bool:
+    """Rule N7 (the 规章 row must be 0) applies to an agency of this kind and level.
+
+    Asked of the rulebook, once per pair: the rule reads nothing else to decide where it applies.
+    """
+    if kind is None or level is None:
+        return False
+    from gkassist.engine import rule_applies
+
+    return rule_applies("N7", {"meta.agency_kind": kind, "meta.level": level})
 
 
 @dataclass

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gkassist.form import FORM
+from gkassist.interview.findings import is_fault
 from gkassist.interview.flow import Flow
 from gkassist.interview.script import Step
 
@@ -64,7 +65,7 @@ def review_rows(flow: Flow, findings: Iterable[Any]) -> list[ReviewRow]:
     """The review of the session ``flow`` runs on, with the current ``findings``, section by section."""
     say = flow.script.say
     answers = flow.state.answers
-    real = [f for f in findings if getattr(f, "kind", "finding") == "finding"]
+    real = [f for f in findings if is_fault(f)]
     unreached = flow.unreached_fields()
     rows: list[ReviewRow] = []
     for sec in FORM.sections:

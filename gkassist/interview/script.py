@@ -13,10 +13,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-import yaml
-
 from gkassist.form import FORM
-from gkassist.resources import prompts_dir
+from gkassist.phrases import phrases as prompts
 
 
 @dataclass(frozen=True)
@@ -91,16 +89,10 @@ def _row_geometry(ref: str) -> tuple[str, tuple[str, ...], tuple[str, ...], str]
     return label, tuple(f"{ref}.{c.id}" for c in cols), tuple(c.label for c in cols), "review_row"
 
 
-def _read_yaml(name: str) -> dict[str, Any]:
-    # the C loader when PyYAML has it: the pure-Python one costs a tenth of a second at start-up
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load((prompts_dir() / name).read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
-
-
 @cache
 def load_script() -> Script:
-    raw = _read_yaml("interview.yaml")
-    phrases = _read_yaml("ui.yaml")
+    raw = prompts("interview")
+    phrases = dict(prompts("ui"))
     templates = raw.get("templates", {})
     steps: list[Step] = []
     for item in raw["steps"]:

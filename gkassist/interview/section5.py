@@ -26,6 +26,7 @@ from typing import Any
 
 from gkassist import similarity
 from gkassist.interview.script import load_script
+from gkassist.text import FULL_STOPS, LEADING_MARKER_RE, SENTENCE_END, SLOT_RE, strip_marker
 from gkassist.wording import (
     RectificationEntry,
     assemble_section5,
@@ -46,15 +47,12 @@ from gkassist.wording import (
 )
 from gkassist.wording.bank import STATUSES
 from gkassist.wording.match import default_matcher
-from gkassist.wording.normalise import LEADING_MARKER_RE, normalise, strip_marker
-from gkassist.wording.slots import SLOT_RE
+from gkassist.wording.normalise import normalise
 
 WORKBENCH_KEY = "section5"
 ITEM_KEYS = {"problem": "problems", "measure": "measures"}  # item kind -> workbench key and field id
 WALK_PARTS = ("action", "status", "reason", "result")
 MAX_OFFERS = 4  # more do not fit under the editor without pushing the conversation off screen
-SENTENCE_END = "。！？!?"
-CLAUSE_BREAK = "。；;！？!?"
 
 Say = Callable[..., str]
 
@@ -106,11 +104,18 @@ def paragraph(kind: str, items: Sequence[str], answers: Mapping[str, Any]) -> st
     return assemble_section5(measures=items, agency=agency, year=year).measures
 
 
+def copy_threshold() -> float:
+    """How close a sentence must be to last year's to count as copied: rule Y3's own threshold."""
+    from gkassist.rulebook import default_rulebook
+
+    return default_rulebook().similarity_threshold("Y3")
+
+
 def copies(items: Sequence[str], previous: Mapping[str, Any] | None) -> list[tuple[int, similarity.SentenceMatch]]:
     """(item number from 1, the match) for items that repeat last year's 五 almost word for word."""
     out = []
     for n, item in enumerate(items, 1):
-        found = copied_from_last_year(item, previous)  # issue 16: ask the rulebook (Y3, its threshold)
+        found = copied_from_last_year(item, previous, threshold=copy_threshold())
         if found:
             out.append((n, found[0]))
     return out
@@ -182,7 +187,7 @@ def _span(line: str, col: int, items_mode: bool) -> tuple[int, int]:
         return 0, len(line)
     # free prose: the clause being typed, from the last sentence or clause break to the cursor;
     # its 「二是」 stays, the offer replaces what follows it
-    start = max(line.rfind(ch, 0, col) for ch in CLAUSE_BREAK) + 1
+    start = max(line.rfind(ch, 0, col) for ch in SENTENCE_END) + 1
     marker = LEADING_MARKER_RE.match(line[start:col])  # (「^」 would not match at a pos > 0)
     return start + (marker.end() if marker else 0), col
 
@@ -194,14 +199,14 @@ def assist(ctx: Context, text: str, row: int, col: int, say: Say) -> Assist:
     span = _span(line, min(col, len(line)), ctx.items_mode)
     bank = get_bank()
     slots = [(name, bank.hint(name)) for name in unfilled_slots(line)]
-    # issue 16: ask the rulebook (Y3, its threshold)
-    found = copied_from_last_year(line, ctx.previous) if len(normalise(line)) >= similarity.MIN_SENTENCE_CHARS else []
+    long_enough = len(normalise(line)) >= similarity.MIN_SENTENCE_CHARS
+    found = copied_from_last_year(line, ctx.previous, threshold=copy_threshold()) if long_enough else []
     base = Assist(text=text, row=row, span=span, slots=slots, copy=found[0] if found else None)
     if slots:
         return base  # the user is filling in a phrasing: say what the slots want, offer nothing else
     query = strip_marker(line[span[0] : span[1]]).strip()
     others = [x for i, x in enumerate(lines) if i != row and x.strip()]
-    if ctx.items_mode and query.endswith(tuple(SENTENCE_END)):
+    if ctx.items_mode and query.endswith(tuple(FULL_STOPS)):
         return Assist(text=text, row=row, span=span, copy=base.copy, done=True)
     if len(normalise(query)) < 2:
         offers = _empty_line_offers(ctx, others, say)

@@ -14,7 +14,6 @@ that says what the current line's slots want. It keeps to the keys and the displ
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -29,12 +28,10 @@ from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.widgets.text_area import Selection
 
+from gkassist.text import SLOT_RE
 from gkassist.ui import actions
 from gkassist.ui.messages import AssistWanted, EditorSubmitted, SlotsLeft
 
-# a {slot} of a standard phrasing, still to be filled (the same pattern as gkassist.wording.slots,
-# repeated here so that drawing the editor does not import the wording layer)
-SLOT_PATTERN = re.compile(r"[{｛]([^{}｛｝\s，。；：、]{1,12})[}｝]")
 SLOT_STYLE = Style(color="black", bgcolor="yellow", bold=True)
 
 
@@ -77,7 +74,7 @@ class ProseEditor(TextArea):
 
     def get_line(self, line_index: int) -> Text:
         line = super().get_line(line_index)
-        for m in SLOT_PATTERN.finditer(line.plain):
+        for m in SLOT_RE.finditer(line.plain):
             line.stylize(SLOT_STYLE, m.start(), m.end())
         return line
 
@@ -94,7 +91,7 @@ def offer_prompt(label: str, text: str, note: str = "") -> Text:
         out.append(note + " ", style="italic")
     start = len(out)
     out.append(text)
-    for m in SLOT_PATTERN.finditer(text):
+    for m in SLOT_RE.finditer(text):
         out.stylize(SLOT_STYLE, start + m.start(), start + m.end())
     return out
 
@@ -225,13 +222,13 @@ class AnswerEditor(Vertical):
 
     def _stop_for_slots(self, text: str) -> bool:
         """The first submit of items with {slots} left stops at the first of them (a second goes on)."""
-        slots = list(dict.fromkeys(m.group(0) for m in SLOT_PATTERN.finditer(text)))
+        slots = list(dict.fromkeys(m.group(0) for m in SLOT_RE.finditer(text)))
         if not slots or text == self._slots_warned:
             return False
         self._slots_warned = text
         editor = self.prose
         for row, line in enumerate(text.split("\n")):
-            m = SLOT_PATTERN.search(line)
+            m = SLOT_RE.search(line)
             if m:
                 editor.selection = Selection((row, m.start()), (row, m.end()))
                 break

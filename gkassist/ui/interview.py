@@ -23,7 +23,8 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from gkassist.errors import UserError
-from gkassist.interview.findings import SEVERITY_ORDER, count_by_severity, finding_key, touching
+from gkassist.findings import count_by_severity, finding_key
+from gkassist.interview.findings import after_answer, by_severity, is_fault, reached
 from gkassist.interview.flow import FINAL, Flow, Outcome
 from gkassist.interview.service import EXPORT_FORMATS, InterviewService
 from gkassist.ui import actions
@@ -202,8 +203,7 @@ class InterviewScreen(Screen):
             progress = (0, 0)
         # as in the conversation, findings about questions not reached yet wait: a new user
         # does not start with warnings about the empty paragraphs of 五 and 六
-        unreached = self.flow.unreached_fields()
-        findings = [f for f in self.findings if not unreached & set(f.fields)]
+        findings = reached(self.findings, self.flow.unreached_fields())
         self.query_one(SidePanel).refresh_status(self.session.answers, findings, progress, self.flow.step.section)
 
     # --- answering ------------------------------------------------------------------------------
@@ -425,24 +425,17 @@ class InterviewScreen(Screen):
         self.show_question()
 
     def _show_findings(self, findings: list[Any], touched: tuple[str, ...], said: tuple[tuple[str, str], ...] = ()) -> None:
-        before = {finding_key(f): f for f in self.findings}
-        now = {finding_key(f) for f in findings}
-        self.findings = findings
+        before, self.findings = self.findings, findings
         if touched:
-            # a finding about a question not asked yet waits: the user is about to answer it
             pending = self.flow.pending_fields(self._answered_step) if self._answered_step else set()
-            for f in sorted(touching(findings, touched), key=lambda f: SEVERITY_ORDER.get(f.severity, 3)):
-                if getattr(f, "kind", "finding") == "suggestion" or pending & set(f.fields):
-                    continue
-                if any((f.code, fid) in said for fid in f.fields):
-                    self._shown.add(finding_key(f))  # the flow said it in its own words this turn
-                    continue
+            told = after_answer(before, findings, touched, pending=pending, said=said, shown=self._shown)
+            for f in told.say:
                 self.add(f"finding-{f.severity}", finding_text(f, self.say))
+            for f in [*told.say, *told.said_by_flow]:
                 self._shown.add(finding_key(f))
-            for key, f in before.items():
-                if key not in now and key in self._shown:
-                    self.add("resolved", self.say("resolved", code=f.code, message=f.message))
-                    self._shown.discard(key)
+            for f in told.resolved:
+                self.add("resolved", self.say("resolved", code=f.code, message=f.message))
+                self._shown.discard(finding_key(f))
         self.refresh_panel()
 
     def on_findings_updated(self, message: FindingsUpdated) -> None:
@@ -542,13 +535,13 @@ class InterviewScreen(Screen):
 
     def action_check(self) -> None:
         counts = count_by_severity(self.findings)
-        real = [f for f in self.findings if getattr(f, "kind", "finding") == "finding"]
+        real = [f for f in self.findings if is_fault(f)]
         if not real:
             self.add("info", self.say("check_none"))
             return
         self.add("info", self.say("check_title", **counts))
         unreached = self.flow.unreached_fields()
-        for f in sorted(real, key=lambda f: SEVERITY_ORDER.get(f.severity, 3)):
+        for f in by_severity(real):
             # all of them, as asked; those about questions still to come say so
             self.add(f"finding-{f.severity}", finding_text(f, self.say, unreached=bool(unreached & set(f.fields))))
             self._shown.add(finding_key(f))

@@ -17,6 +17,7 @@ from textual.reactive import Reactive
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from gkassist.findings import count_by_severity, label_of
 from gkassist.form import FORM
 from gkassist.interview.flow import Question
 
@@ -43,8 +44,7 @@ def question_text(q: Question, say: Any) -> Text:
 
 def finding_text(f: Any, say: Any, *, unreached: bool = False) -> Text:
     """A finding as said in the conversation; ``unreached``: about a part not filled in yet."""
-    label = say("severity")[f.severity if getattr(f, "kind", "finding") == "finding" else "suggestion"]
-    text = Text(say("finding", label=f"【{label}】", code=f.code, message=f.message))
+    text = Text(say("finding", label=f"【{label_of(f)}】", code=f.code, message=f.message))
     if unreached:
         text.append(say("finding_unreached"), style="italic")
     return text
@@ -84,12 +84,10 @@ class SidePanel(Vertical):
         current_section: str | None,
     ) -> None:
         say = self.say
-        by_section: dict[str, dict[str, int]] = {}
+        sections: dict[str, list[Any]] = {}
         for f in findings:
-            if getattr(f, "kind", "finding") != "finding":
-                continue
-            counts = by_section.setdefault(f.section, {"error": 0, "warning": 0, "hint": 0})
-            counts[f.severity] = counts.get(f.severity, 0) + 1
+            sections.setdefault(f.section, []).append(f)
+        by_section = {sid: count_by_severity(fs) for sid, fs in sections.items()}
         options: list[Option] = []
         for sec in FORM.sections:
             fields = [f for f in FORM.section_fields(sec.id) if not f.derived]
