@@ -12,7 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from gkassist.findings import SEVERITY_ORDER, finding_key, touching
+from gkassist.findings import SEVERITY_ORDER, count_by_severity, finding_key, touching
+
+# the screen reaches these through this module (one late import of the findings layer)
+__all__ = ["AfterAnswer", "after_answer", "by_severity", "count_by_severity", "finding_key", "is_fault", "reached"]
 
 
 def is_fault(f: Any) -> bool:

@@ -110,6 +110,15 @@ class Flow:
     def position(self) -> dict[str, Any]:
         return {"step": self.step_id, "return_to": self.return_to, "sub": self.sub}
 
+    def draft_key(self) -> str:
+        """The question asked now, as drafts are kept by it: its step (and the walk's question)."""
+        if self.step.kind == "walk":
+            s5 = self._section5()
+            here = self._walk_here(s5.walk_parts(s5.walk_entries(self.state)))
+            if here is not None:
+                return f"{self.step_id}#{here[0]}.{here[1]}"
+        return self.step_id
+
     @staticmethod
     def _section5():  # noqa: ANN205 - a module
         # imported on reaching 五: the wording bank and its matcher are no start-up cost
@@ -687,6 +696,27 @@ class Flow:
                 # skipped on purpose, or never seen (jumped over with /goto): not the same thing
                 out.append((s, self.script.say("recap_skipped" if self.skipped(s) else "recap_unanswered")))
         return out
+
+    def section_status(self) -> dict[str, tuple[int, int, int]]:
+        """Section id → (answered, skipped, total): the questions progress counts
+        (``session.progress_items``), answered, or left empty on purpose (/skip, an empty
+        paragraph), of each section."""
+        from gkassist.session import progress_items
+
+        skipped: set[str] = set()
+        for s in self.script.steps:
+            if self.skipped(s):
+                skipped.update(s.fields)
+        out: dict[str, list[int]] = {}
+        answers = self.state.answers
+        for fields in progress_items():
+            counts = out.setdefault(FORM.field(fields[0]).section, [0, 0, 0])
+            counts[2] += 1
+            if all(answers.get(f) not in (None, "") for f in fields):
+                counts[0] += 1
+            elif all(f in skipped for f in fields):
+                counts[1] += 1
+        return {sid: (a, k, n) for sid, (a, k, n) in out.items()}
 
     def step_title(self, step: Step) -> str:
         return step.title or step.label or step.id

@@ -75,6 +75,26 @@ class GkApp(App):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
+    async def action_quit(self) -> None:
+        """Quit once the keys typed before Ctrl+Q are in: a priority key runs as it arrives,
+        ahead of the keys still on their way to the focused widget, whose text is the draft."""
+        target = self.focused or self.screen
+        target.call_later(self._quit_now)
+
+    def _quit_now(self) -> None:
+        interview = self._interview()
+        problem = interview.before_quit() if interview is not None else None
+        if problem is None:
+            self.exit()
+            return
+        from gkassist.ui.dialogs import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmScreen(self.say("quit_unsaved", error=problem), self.say), answered)
+
     def action_help_quit(self) -> None:
         # Ctrl+C: Textual's own binding says how to quit; in Chinese here
         self.notify(self.say("quit_hint"))

@@ -18,13 +18,20 @@ class AnswerSubmitted(Message):
 
 
 @dataclass
-class AnswerSaved(Message):
-    """``outcome`` is on disk (a worker saved it); ``findings`` is the complete current set."""
+class AnswerChecked(Message):
+    """``outcome`` is recorded and checked (a worker asked the engine); ``findings`` is the
+    complete current set. Writing it to disk goes on meanwhile (``SaveFailed`` if it fails)."""
 
     outcome: Outcome
     findings: list[Any] | None
-    error: str | None = None  # the save failed: nothing moved on, the typed text is kept
-    engine_error: str | None = None  # saved, but the rules could not be checked
+    engine_error: str | None = None  # recorded, but the rules could not be checked
+
+
+@dataclass
+class SaveFailed(Message):
+    """Writing the session failed; what was recorded stays in memory for the next write."""
+
+    error: str
 
 
 @dataclass

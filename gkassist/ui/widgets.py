@@ -10,10 +10,12 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.geometry import Size
 from textual.reactive import Reactive
+from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -50,14 +52,59 @@ def finding_text(f: Any, say: Any, *, unreached: bool = False) -> Text:
     return text
 
 
+async def run_own_binding(widget: Widget, event: events.Key) -> bool:
+    """Run ``widget``'s own key binding for ``event`` now, as the key arrives; True if it did.
+
+    Textual inserts a typed character in the focused widget's key handler, but runs a binding
+    (Enter, Backspace, Ctrl+U, the arrows …) only once the key has bubbled up to the app, after
+    the widget has handled the keys that arrived with it. Keys that come in one burst (a paste,
+    a fast typist, a slow computer) then lose their order: 「7 Enter 9 Enter」 submits 「79」 twice
+    (Textual issue 6605, docs/textual-6605.md). Called first in the widget's own key handler,
+    this runs the widget's binding in its place among the keys. Priority bindings (the app's,
+    run before the key reaches the widget) and bindings of other widgets are left to Textual.
+    """
+    if event.is_printable:
+        return False
+    active = widget.screen.active_bindings.get(event.key)
+    if active is None or active.node is not widget or active.binding.priority or not active.enabled:
+        return False
+    event.stop()
+    event.prevent_default()
+    await widget.run_action(active.binding.action)
+    return True
+
+
 class AnswerInput(Input):
-    """The one-line answer; Enter submits (handled by the screen)."""
+    """The one-line answer. Enter submits what is typed and empties the line at once, so that
+    what is typed next (while the answer is saved) is the next answer, never appended to this
+    one; every key is applied in the order it came (``run_own_binding``). A pasted text of
+    several lines is that many answers."""
 
     # Input keeps the width of its text in ``virtual_size`` (to scroll sideways), a reactive that
     # asks for a relayout of the whole screen, and so a repaint of every widget, whenever the
     # length of the value changes: at every answer (cleared, then the next prefill). The line's
     # own size never depends on it (one row, full width), so a repaint of the line is enough.
     virtual_size = Reactive(Size(0, 0), layout=False, repaint=True)
+
+    async def on_key(self, event: events.Key) -> None:
+        await run_own_binding(self, event)
+
+    async def action_submit(self) -> None:
+        value, self.value = self.value, ""
+        self.post_message(self.Submitted(self, value))
+
+    async def on_paste(self, event: events.Paste) -> None:
+        # runs before Input's own handler (which would keep only the first line) and stops it
+        event.stop()
+        event.prevent_default()
+        lines = event.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        for i, line in enumerate(lines):
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(line)
+            else:
+                self.replace(line, *self.selection)
+            if i < len(lines) - 1:
+                await self.action_submit()
 
 
 class SidePanel(Vertical):
