@@ -92,6 +92,38 @@ async def type_text(pilot: Any, text: str) -> None:
             await pilot.pause()
 
 
+def key_event(key: str) -> Any:
+    """The key event a terminal's bytes give for ``key`` (a character, or a name: "enter", "ctrl+u")."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    if len(key) == 1:
+        return events.Key(_character_to_key(key), key)
+    return events.Key(key, {"enter": "\r", "tab": "\t", "ctrl+j": "\n"}.get(key))
+
+
+async def burst(pilot: Any, *keys: str) -> None:
+    """Keys as a terminal delivers a paste or a fast typist's keys: read at once, all handed to the
+    app before any is handled (``pilot.press`` waits for each key to be handled, which hides
+    ordering bugs: Textual issue 6605). Strings of several characters are typed character by
+    character unless they name a key. Waits until every answer typed has had its turn."""
+    names = {"enter", "tab", "ctrl+j", "ctrl+u", "ctrl+q", "ctrl+end", "backspace", "end", "home", "escape"}
+    for item in keys:
+        for key in [item] if item in names else list(item):
+            pilot.app.post_message(key_event(key))
+    await settle_all(pilot)
+
+
+async def settle_all(pilot: Any) -> None:
+    """Wait until the interview has taken every answer in its queue (and everything is drawn)."""
+    for _ in range(400):
+        await settle(pilot)
+        screens = [s for s in pilot.app.screen_stack if type(s).__name__ == "InterviewScreen"]
+        if not pilot.app.is_running or not screens or not getattr(screens[0], "busy", False):
+            break
+    await settle(pilot)
+
+
 async def answer(pilot: Any, text: str) -> None:
     """Type ``text`` into the line (key by key) or the prose editor, and submit it."""
     screen = interview(pilot.app)

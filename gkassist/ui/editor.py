@@ -30,12 +30,12 @@ from textual.widgets.text_area import Selection
 from gkassist.text import SLOT_RE
 from gkassist.ui import actions
 from gkassist.ui.messages import AssistWanted, EditorSubmitted, SlotsLeft
-from gkassist.ui.widgets import run_own_binding
+from gkassist.ui.widgets import SetsAside, run_own_binding
 
 SLOT_STYLE = Style(color="black", bgcolor="yellow", bold=True)
 
 
-class ProseEditor(TextArea):
+class ProseEditor(SetsAside, TextArea):
     """The multi-line editor for prose. Enter is a new line; Ctrl+J submits (``actions.COMMANDS``).
 
     Every key is applied in the order it came (``widgets.run_own_binding``): Ctrl+J submits the
@@ -63,6 +63,8 @@ class ProseEditor(TextArea):
     async def on_key(self, event: events.Key) -> None:
         # runs before TextArea's own key handler (a base class's), which inserts the key unless
         # prevented
+        if self.set_aside(event):
+            return
         if event.key == "tab" and self.tab_handler is not None and self.tab_handler():
             event.stop()
             event.prevent_default()
@@ -76,6 +78,9 @@ class ProseEditor(TextArea):
             self.move_cursor((row, len(self.document.get_line(row))))
             return
         await run_own_binding(self, event)
+
+    async def on_paste(self, event: events.Paste) -> None:
+        self.set_aside(event)
 
     def get_line(self, line_index: int) -> Text:
         line = super().get_line(line_index)
@@ -173,11 +178,11 @@ class AnswerEditor(Vertical):
                 editor.load_text(rest)
                 editor.move_cursor(editor.document.end)
             for command in commands:
-                self.post_message(EditorSubmitted(self, "/" + command))
+                self.post_message(EditorSubmitted(self, "/" + command, typed_at=editor.last_key_at))
             return
         if editor.items_mode and self._stop_for_slots(text):
             return
-        self.post_message(EditorSubmitted(self, text))
+        self.post_message(EditorSubmitted(self, text, typed_at=editor.last_key_at))
         self.hide_assist()
         editor.load_text("")
 
@@ -198,7 +203,7 @@ class AnswerEditor(Vertical):
         end = (row, len(editor.document.get_line(row)))
         start = (row - 1, len(editor.document.get_line(row - 1))) if row > 0 else (row, 0)
         editor.delete(start, end)
-        self.post_message(EditorSubmitted(self, "/" + command))
+        self.post_message(EditorSubmitted(self, "/" + command, typed_at=editor.last_key_at))
         return True
 
     # --- the offers -------------------------------------------------------------------------------

@@ -50,8 +50,10 @@ from gkassist.ui.widgets import (
     HEADER_ICON,
     AnswerInput,
     SidePanel,
+    TypedAside,
     finding_text,
     question_text,
+    textual_now,
 )
 
 # standard wording is looked up once typing pauses this long (each keystroke restarts the wait)
@@ -88,6 +90,7 @@ class InterviewScreen(Screen):
         self._turn: Outcome | None = None  # the answer being checked; the next waits for it
         self._asked: Any = None  # the question on screen (flow.Question), for drafts
         self._asked_key = ""  # … and the key its draft is kept by
+        self._refused_at = float("-inf")  # when an answer was last refused (Textual's clock)
         self._panel_due = True  # filled once the first question is on screen (on_mount)
         self._hint = ""
         self._answered_step: str | None = None
@@ -276,7 +279,7 @@ class InterviewScreen(Screen):
     @on(AnswerInput.Submitted, "#line")
     def _line_submitted(self, event: AnswerInput.Submitted) -> None:
         event.stop()
-        self.post_message(AnswerSubmitted(event.value))
+        self.post_message(AnswerSubmitted(event.value, getattr(event, "typed_at", None)))
 
     def _mount_buttons(self) -> None:
         row = self.query_one("#buttons")
@@ -317,7 +320,7 @@ class InterviewScreen(Screen):
     @on(EditorSubmitted, "#editor")
     def _prose_submitted(self, event: EditorSubmitted) -> None:
         event.stop()
-        self.post_message(AnswerSubmitted(event.text))
+        self.post_message(AnswerSubmitted(event.text, event.typed_at))
 
     @on(SlotsLeft, "#editor")
     def _slots_left(self, event: SlotsLeft) -> None:
@@ -325,7 +328,19 @@ class InterviewScreen(Screen):
         self.add("note", self.say("slots_left", n=len(event.slots), slots="、".join(event.slots)))
 
     def on_answer_submitted(self, message: AnswerSubmitted) -> None:
+        if message.typed_at is not None and message.typed_at <= self._refused_at:
+            # typed before the answer ahead of it was refused: meant for a later question
+            self._say_unused([message.text])
+            return
         self.handle_text(message.text)
+
+    def on_typed_aside(self, message: TypedAside) -> None:
+        self._say_unused(message.text.split("\n"))
+
+    def _say_unused(self, answers: list[str]) -> None:
+        answers = [a.strip() for a in answers if a.strip()]
+        if answers:
+            self.add("info", self.say("typed_ahead_unused", answers="」「".join(answers)))
 
     def action_submit(self) -> None:
         editor = self._editor()
@@ -431,12 +446,15 @@ class InterviewScreen(Screen):
     def _refused(self, text: str) -> None:
         """An answer the flow cannot take goes back where it was typed, to be fixed; what was
         typed after it was meant for later questions and is not used (said, never dropped)."""
-        later = [t for t in self._queue if t.strip()]
+        later = [*self._queue]
         self._queue.clear()
-        typed = self._take_typed().strip()
-        if typed:
-            later.append(typed)
+        later.append(self._take_typed())
+        # keys typed before now and still on their way are set aside too (SetsAside)
+        self._refused_at = textual_now()
         editor = self._editor()
+        for widget in (self.query_one("#line", AnswerInput), editor.prose if editor is not None else None):
+            if widget is not None:
+                widget.stale_before = self._refused_at
         if self._asked is not None and self._asked.multiline and editor is not None:
             editor.load(text, items=False, assisting=editor.assisting)
             editor.prose.items_mode = bool(self._asked.step.items)
@@ -444,8 +462,7 @@ class InterviewScreen(Screen):
             line = self.query_one("#line", AnswerInput)
             line.value = text
             line.cursor_position = len(text)
-        if later:
-            self.add("info", self.say("typed_ahead_unused", answers="」「".join(later)))
+        self._say_unused(later)
 
     def commit(self, outcome: Outcome, *, answered: bool = True) -> None:
         """Record the outcome (in memory: the next question is asked from it) and check it in a

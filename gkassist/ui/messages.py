@@ -15,6 +15,7 @@ class AnswerSubmitted(Message):
     """The user submitted ``text`` at the current question (a line, or the prose editor)."""
 
     text: str
+    typed_at: float | None = None  # when its last key was typed (an event's time); None: now
 
 
 @dataclass
@@ -95,9 +96,9 @@ class AssistWanted(EditorMessage):
 class EditorSubmitted(EditorMessage):
     """The officer submitted the editor's ``text``."""
 
-    def __init__(self, editor: Any, text: str) -> None:
+    def __init__(self, editor: Any, text: str, typed_at: float | None = None) -> None:
         super().__init__(editor)
-        self.text = text
+        self.text, self.typed_at = text, typed_at
 
 
 class SlotsLeft(EditorMessage):

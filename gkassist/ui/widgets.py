@@ -14,6 +14,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.geometry import Size
+from textual.message import Message
 from textual.reactive import Reactive
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
@@ -74,7 +75,54 @@ async def run_own_binding(widget: Widget, event: events.Key) -> bool:
     return True
 
 
-class AnswerInput(Input):
+def textual_now() -> float:
+    """The clock Textual stamps its messages and events with (``Message.time``)."""
+    return Message().time
+
+
+class TypedAside(Message):
+    """Keys typed before an answer was refused reached ``widget`` after it: set aside, not
+    applied to the answer being fixed (``text``: what they typed, an Enter as a new line)."""
+
+    def __init__(self, widget: Widget, text: str) -> None:
+        super().__init__()
+        self.widget, self.text = widget, text
+
+
+class SetsAside:
+    """A text widget that sets aside keys typed before ``stale_before`` (when the screen refused
+    an answer): they were meant for questions after that one, and must not be typed into it."""
+
+    stale_before = float("-inf")
+    last_key_at = float("-inf")  # when the last key applied was typed (its event's time)
+    _aside = ""
+    _aside_due = False
+
+    def set_aside(self, event: events.Key | events.Paste) -> bool:
+        if event.time > self.stale_before:
+            self.last_key_at = event.time
+            return False
+        event.stop()
+        event.prevent_default()
+        if isinstance(event, events.Paste):
+            self._aside += event.text
+        elif event.key in ("enter", "ctrl+j"):
+            self._aside += "\n"
+        elif event.is_printable and event.character:
+            self._aside += event.character
+        if not self._aside_due:  # said once the keys already on their way are in
+            self._aside_due = True
+            self.call_later(self._report_aside)  # type: ignore[attr-defined]
+        return True
+
+    def _report_aside(self) -> None:
+        self._aside_due = False
+        text, self._aside = self._aside, ""
+        if text.strip():
+            self.post_message(TypedAside(self, text))  # type: ignore[arg-type, attr-defined]
+
+
+class AnswerInput(SetsAside, Input):
     """The one-line answer. Enter submits what is typed and empties the line at once, so that
     what is typed next (while the answer is saved) is the next answer, never appended to this
     one; every key is applied in the order it came (``run_own_binding``). A pasted text of
@@ -87,14 +135,19 @@ class AnswerInput(Input):
     virtual_size = Reactive(Size(0, 0), layout=False, repaint=True)
 
     async def on_key(self, event: events.Key) -> None:
-        await run_own_binding(self, event)
+        if not self.set_aside(event):
+            await run_own_binding(self, event)
 
     async def action_submit(self) -> None:
         value, self.value = self.value, ""
-        self.post_message(self.Submitted(self, value))
+        message = self.Submitted(self, value)
+        message.typed_at = self.last_key_at  # type: ignore[attr-defined]
+        self.post_message(message)
 
     async def on_paste(self, event: events.Paste) -> None:
         # runs before Input's own handler (which would keep only the first line) and stops it
+        if self.set_aside(event):
+            return
         event.stop()
         event.prevent_default()
         lines = event.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
