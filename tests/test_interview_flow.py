@@ -246,3 +246,29 @@ def test_a_prefilled_yes_or_no_is_the_named_word_and_is_understood_again() -> No
     assert q.prefill == say("ask_no"), "an answered 否 comes back as 否 (it came back as 「不」)"
     out = flow.submit(q.prefill)
     assert out.ok and out.workbench["asks"]["section5.mode"] == "no"
+
+
+@pytest.mark.parametrize("typed", ["3 1 0 0 0 0", "3\t1\t0\t0\t0\t0", "3、1、0、0、0、0", "3，1，0，0，0，0",
+                                   "3,1,0,0,0,0", "3；1；0；0；0；0", "3;1;0;0;0;0", "３、１、０、０、０、０"])
+def test_a_row_takes_its_numbers_whatever_separates_them(typed: str) -> None:
+    # issue 13 item 4: 「3、1、0、0、0、0」 was refused with 「看起来是6个数：这一格只能填一个数」
+    flow = Flow(make_state())
+    flow.move("requests.new")
+    out = apply(flow, typed)
+    assert out.ok, out.messages
+    assert [flow.state.answers[f] for f in flow.script.step("requests.new").fields] == [3, 1, 0, 0, 0, 0]
+
+
+@pytest.mark.parametrize("typed", ["0", "无", "０"])
+def test_a_single_zero_is_still_a_row_of_zeros(typed: str) -> None:
+    flow = Flow(make_state())
+    flow.move("requests.new")
+    assert apply(flow, typed).ok
+    assert {flow.state.answers[f] for f in flow.script.step("requests.new").fields} == {0}
+
+
+def test_a_row_with_too_few_numbers_says_how_many_it_wants() -> None:
+    flow = Flow(make_state())
+    flow.move("requests.new")
+    out = flow.submit("3、1")
+    assert not out.ok and "6" in out.messages[0][1] and "2" in out.messages[0][1]

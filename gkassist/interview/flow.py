@@ -455,16 +455,19 @@ class Flow:
     def _submit_row(self, step: Step, text: str) -> Outcome:
         answers = _answers_module()
         n = len(step.fields)
-        tokens = text.split()
-        if not tokens:
+        if not text.strip():
             return Outcome(ok=False, messages=[("error", self.script.say("empty_answer"))])
         if n == 1:
             parsed = [answers.parse_answer(step.fields[0], text)]
-        elif len(tokens) == 1 and answers.parse_answer(step.fields[0], tokens[0]).value == 0:
-            # 「0」 or 「无」 alone stands for a row of zeros
-            parsed = [answers.parse_answer(f, tokens[0]) for f in step.fields]
         else:
-            parsed = answers.parse_counts(text, n)
+            # the numbers of a row, however they are separated (spaces, tabs, 、，,；;: parse_counts)
+            try:
+                parsed = answers.parse_counts(text, n)
+            except answers.InputError:
+                zeros = self._zero_row(step, text)
+                if zeros is None:
+                    raise
+                parsed = zeros
         values = {f: p.value for f, p in zip(step.fields, parsed, strict=True)}
         notes = {f: p.note for f, p in zip(step.fields, parsed, strict=True) if p.note}
         out = Outcome(values=values, notes=notes, touched=tuple(step.fields))
@@ -484,6 +487,15 @@ class Flow:
         if step.id == "requests.carry_over":
             self._balance_message({**self.state.answers, **values}, out)
         return out
+
+    def _zero_row(self, step: Step, text: str) -> list[Any] | None:
+        """「0」 or 「无」 alone stands for a row of zeros; None if ``text`` is not one zero."""
+        answers = _answers_module()
+        try:
+            zero = answers.parse_answer(step.fields[0], text.strip())
+        except answers.InputError:
+            return None
+        return [answers.parse_answer(f, text.strip()) for f in step.fields] if zero.value == 0 else None
 
     def _balance_message(self, answers: Mapping[str, Any], out: Outcome) -> None:
         """Say that table 三 balances, once its last row is in and rule N4 finds nothing.
