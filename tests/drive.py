@@ -225,10 +225,19 @@ async def take(pilot: Any, typed: str, expect: str | None = None) -> str:
     return current_line(pilot.app)
 
 
+RECTIFIED_NONE = "上年度报告未列出需要整改的问题。"  # what an officer writes when last year listed none
+
+
 async def to_section_five(pilot: Any, *, items: bool = True) -> None:
+    """To 五's problems, as items (or as prose): last year's report listed no problems."""
     await answer(pilot, "/goto 五")
     assert interview(pilot.app).flow.step_id == "section5.mode"
     await answer(pilot, say("ask_yes" if items else "ask_no"))
+    step = interview(pilot.app).flow.step_id
+    if step == "rectification.listed":
+        await answer(pilot, say("ask_no"))
+    elif step == "rectification":
+        await answer(pilot, RECTIFIED_NONE)
 
 
 async def import_last_year(pilot: Any) -> None:

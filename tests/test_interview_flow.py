@@ -161,20 +161,43 @@ def test_fee_answer_prefills_a_standard_sentence() -> None:
     assert q.prefill == "本年度，某某局未收取政府信息公开信息处理费。"
 
 
-def test_rectification_only_with_last_year() -> None:
-    # 五 starts with how to write it; written as prose, last year's rectification is asked only
-    # when there is a last year (the items way is tested in test_ui_wording_flow.py)
+def test_last_years_problems_are_always_asked_about() -> None:
+    # issue 13 item 5: without a previous report 五 never asked about last year's rectification,
+    # yet T5 warned about it. Written as prose, the rectification is asked with or without one.
     flow = Flow(make_state())
     assert flow.next_after("review.litigation_after_review") == "section5.mode"
     flow.move("section5.mode")
     apply(flow, "否")
-    assert flow.step_id == "problems"
+    assert flow.step_id == "rectification"
+    assert "previous_problems" not in flow.question().help
     prev = {"problems": "一是信息更新不及时。"}
     flow = Flow(make_state(previous=prev))
     flow.move("section5.mode")
     apply(flow, "否")
     assert flow.step_id == "rectification"
     assert "一是信息更新不及时。" in flow.question().help
+
+
+def test_without_last_years_report_the_items_way_asks_whether_it_listed_problems() -> None:
+    flow = Flow(make_state({"meta.agency": "怀化市洪江区科技和工业信息化局", "meta.year": 2025}))
+    flow.move("section5.mode")
+    apply(flow, "是")
+    assert flow.step_id == "rectification.listed"
+    apply(flow, "否")  # it listed none: the paragraph says so, in the bank's words
+    assert "未列出需要整改的问题" in flow.state.answers["rectification"]
+    assert flow.step_id == "problems.items"
+    # … or it did: the officer writes them down, and the walk goes through them
+    flow.move("rectification.listed")
+    apply(flow, "是")
+    assert flow.step_id == "rectification.previous" and flow.question().multiline
+    apply(flow, "信息发布不够及时\n政策解读形式单一")
+    assert flow.step_id == "rectification.walk"
+    for text in ("建立栏目更新清单", "1", "", "组织解读培训2次", "2", ""):
+        apply(flow, text)
+    rectification = flow.state.answers["rectification"]
+    assert "信息发布不够及时" in rectification and "建立栏目更新清单" in rectification
+    assert "组织解读培训2次" in rectification
+    assert flow.step_id == "problems.items"
 
 
 def test_carry_over_from_last_year() -> None:

@@ -39,7 +39,9 @@ def test_items_become_the_paragraph_and_stay_in_the_workbench() -> None:
     flow = Flow(make_state())
     flow.move("section5.mode")
     apply(flow, "是")
-    assert flow.step_id == "problems.items"  # no last year: nothing to walk through
+    assert flow.step_id == "rectification.listed"  # no last year's report: did it list problems?
+    apply(flow, "否")
+    assert flow.step_id == "problems.items"
     q = flow.question()
     assert q.multiline and q.prefill == ""
     out = apply(flow, "栏目更新不及时\n工作人员均为兼职")
@@ -72,6 +74,8 @@ def test_prose_choice_keeps_the_free_text_steps() -> None:
     flow = Flow(make_state())
     flow.move("section5.mode")
     apply(flow, "否")
+    assert flow.step_id == "rectification"
+    apply(flow, "上年度报告未列出需要整改的问题。")
     assert flow.step_id == "problems"
     apply(flow, "一是信息发布不及时。")
     assert flow.state.answers["problems"] == "一是信息发布不及时。"

@@ -62,7 +62,8 @@ async def test_whole_interview_for_the_sample_agency_with_the_zero_shortcuts(tmp
         screen = interview(app)
         assert screen.flow.step_id == "section5.mode"
         await answer(pilot, "否")  # 五 as the sample has it: prose, written by the user
-        assert screen.flow.step_id == "problems"  # no last year: no rectification question
+        assert screen.flow.step_id == "rectification"  # asked with or without last year's report
+        await answer(pilot, "")  # the sample has no such paragraph (T5 will say so)
         await answer(pilot, sample["problems"])
         await answer(pilot, sample["measures"])
         await answer(pilot, "否")
@@ -144,6 +145,7 @@ async def test_nonzero_tables_with_an_imbalance_that_is_then_fixed() -> None:
         await answer(pilot, "0")
         await answer(pilot, "0")
         await answer(pilot, "否")  # 五 as prose
+        await answer(pilot, "上年度报告未列出需要整改的问题。")
         await answer(pilot, "一是政策解读形式单一。")
         await answer(pilot, "下一步，我局将丰富政策解读形式。")
         await answer(pilot, "否")
@@ -167,6 +169,7 @@ async def test_nonzero_tables_with_an_imbalance_that_is_then_fixed() -> None:
         "active.rules.issued": 0, "active.rules.repealed": 0, "active.rules.in_force": 0,
         "active.normative.issued": 1, "active.normative.repealed": 0, "active.normative.in_force": 3,
         "active.licensing": 5, "active.penalty": 0, "active.coercion": 0, "active.fees": Decimal("0"),
+        "rectification": "上年度报告未列出需要整改的问题。",
         "problems": "一是政策解读形式单一。",
         "measures": "下一步，我局将丰富政策解读形式。",
         "other_matters": "本年度，怀化市洪江区科技和工业信息化局未收取政府信息公开信息处理费。",
@@ -455,6 +458,7 @@ async def test_side_panel_counts_no_findings_about_questions_not_reached() -> No
         await meta(pilot)
         await answer(pilot, "/goto 五")
         await answer(pilot, "是")
+        await answer(pilot, "否")  # last year's report listed no problems
         await answer(pilot, "")  # no problems written: skipped, and now T4 is the user's to see
         assert screen.flow.step_id == "measures.items"
         assert say("status_warnings", n=1) in panel_lines(app)["problems"], panel_lines(app)

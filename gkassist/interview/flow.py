@@ -130,10 +130,15 @@ class Flow:
         answers = self.state.answers
         if name == "has_previous":
             return bool(self.state.previous)
-        if name == "previous_problems":
+        if name in ("previous_problems", "no_previous_problems"):
             # cheap on purpose: asked on every turn (pending_fields); the walk splits the text
             problems = (self.state.previous or {}).get("problems")
-            return isinstance(problems, str) and bool(problems.strip())
+            known = isinstance(problems, str) and bool(problems.strip())
+            return known if name == "previous_problems" else not known
+        if name == "listed_previous_problems":  # the officer says last year's report listed problems
+            return _asks(self.state).get("rectification.listed") == "yes"
+        if name == "walkable":  # there are last year's problems to go through, one by one
+            return self.condition("previous_problems") or bool(self._section5().listed_problems(self.state))
         if name in ("section5_items", "section5_prose"):
             # 五 is written as items unless the user chose prose (an unanswered choice: items)
             prose = _asks(self.state).get(SECTION5_MODE) == "no"
@@ -162,6 +167,8 @@ class Flow:
             return step.id in _gates(self.state)
         if step.kind == "ask":
             return step.id in _asks(self.state)
+        if step.kind == "list":
+            return step.id in _asks(self.state)  # written, or left empty on purpose
         if step.kind == "walk":
             entries = self._section5().walk_entries(self.state)
             return bool(entries) and self._section5().walk_open(entries) is None
@@ -222,17 +229,25 @@ class Flow:
         return [s for s in self.script.steps if s.section == section_id]
 
     def step_for_field(self, field_id: str) -> str:
-        """The step that asks ``field_id``, or the gate in front of it when that says "none"."""
-        for s in self.script.steps:
-            if field_id in s.fields:
-                if self.applicable(s):
-                    return s.id
+        """The question that can change ``field_id``: the step that asks it, else the gate in front
+        of it when that says "none", else the question whose answer decides whether it is asked
+        (五's 逐条写?, 上年报告列出问题了吗?) — never a step that would have nothing to ask."""
+        asking = [s for s in self.script.steps if field_id in s.fields]
+        for s in asking:
+            if self.applicable(s):
+                return s.id
+        if asking:
+            s = asking[0]
+            if s.when:
                 gate = s.when
                 while gate and self.script.step(gate).when and not self.applicable(self.script.step(gate)):
                     gate = self.script.step(gate).when
-                return gate or s.id
+                return gate
+            for before in reversed(self.script.steps[: self.script.index[s.id]]):
+                if before.section == s.section and before.kind in ("ask", "list", "gate") and self.applicable(before):
+                    return before.id
         section = FORM.field(field_id).section
-        return self.section_steps(section)[0].id
+        return next((s.id for s in self.section_steps(section) if self.applicable(s)), self.section_steps(section)[0].id)
 
     def resolve_target(self, target: str) -> str | None:
         """``/goto`` target (一…六, a section title or id, 审阅) → the step to go to."""
@@ -280,7 +295,7 @@ class Flow:
             example=step.example,
             options=options,
             prefill=prefill,
-            multiline=step.prose,
+            multiline=step.prose or step.kind == "list",
             before=before,
             prefilled_default=is_default,
         )
@@ -295,6 +310,8 @@ class Flow:
             return "\n".join(self._section5().items_of(self.state, step.items)), False
         if step.kind == "walk":
             return answers.get("rectification") or "", False
+        if step.kind == "list":
+            return "\n".join(self._section5().listed_problems(self.state)), False
         if step.kind in ("field", "row") and self.answered(step):
             if step.choice:
                 keys = list(FORM.field(step.fields[0]).choices)
@@ -356,6 +373,8 @@ class Flow:
                 out = self._submit_gate(step, text)
             elif step.kind == "ask":
                 out = self._submit_ask(step, text)
+            elif step.kind == "list":
+                out = self._submit_list(step, text)
             elif step.kind == "row":
                 out = self._submit_row(step, text)
             elif step.kind == "walk":
@@ -450,7 +469,30 @@ class Flow:
             return self._yes_no_error(text)
         asks = _asks(self.state)
         asks[step.id] = "yes" if answer else "no"
-        return Outcome(workbench={"asks": asks})
+        out = Outcome(workbench={"asks": asks})
+        if not answer and step.on_no == "no_problems_last_year":
+            # last year's report listed no problems: the rectification paragraph says so
+            text = self._section5().no_problems_last_year(self.state.answers)
+            out.values["rectification"] = text
+            out.touched = ("rectification",)
+            out.messages.append(("info", self.script.say("walk_done", text=text)))
+        return out
+
+    def _submit_list(self, step: Step, text: str) -> Outcome:
+        """Lines the officer wrote (last year's problems): kept in the workbench for the walk."""
+        s5 = self._section5()
+        lines = s5.parse_items(text)
+        wb = s5.workbench(self.state)
+        wb[step.keeps or step.id] = lines
+        asks = _asks(self.state)
+        asks[step.id] = "yes" if lines else "no"
+        out = Outcome(workbench={s5.WORKBENCH_KEY: wb, "asks": asks})
+        if lines:
+            out.messages.append(("info", self.script.say("listed_recorded", n=len(lines))))
+        else:
+            out.workbench.update(self._skip_record(step))
+            out.messages.append(("info", self.script.say("skipped")))
+        return out
 
     def _submit_row(self, step: Step, text: str) -> Outcome:
         answers = _answers_module()
@@ -696,6 +738,10 @@ class Flow:
         out: list[tuple[Step, str]] = []
         for s in self.script.steps[: self.script.index[self.step_id]]:
             if not self.applicable(s) or s.kind == "final":
+                continue
+            if self.answered(s) and s.kind == "list":
+                lines = self._section5().listed_problems(self.state)
+                out.append((s, "；".join(lines) if lines else self.script.say("recap_skipped")))
                 continue
             if self.answered(s):
                 prefill, _ = self._prefill(s)

@@ -21,7 +21,7 @@ from gkassist.phrases import phrases as prompts
 class Step:
     id: str
     section: str
-    kind: str  # field | row | gate | ask | walk | final
+    kind: str  # field | row | gate | ask | list | walk | final
     fields: tuple[str, ...] = ()
     question: str = ""
     help: str = ""
@@ -40,10 +40,17 @@ class Step:
     filled: str = ""  # a gate's scope, in the message after filling zeros
     row_labels: tuple[str, ...] = ()  # column labels of a table row, in input order
     label: str = ""  # the row's or field's label from FORM
+    on_no: str | None = None  # an ask answered 否 also writes this (section5: what it means)
+    keeps: str | None = None  # a list step: the workbench list it keeps (one line, one entry)
 
     @property
     def prose(self) -> bool:
         return self.kind == "field" and FORM.field(self.fields[0]).kind == "prose"
+
+    @property
+    def one_per_line(self) -> bool:
+        """Written one entry per line in the editor (五's items, last year's problems listed)."""
+        return bool(self.items) or self.kind == "list"
 
     @property
     def choice(self) -> bool:
@@ -114,6 +121,7 @@ def load_script() -> Script:
             zero_when=str(item.get("zero_when", "no")),
             confirm=item.get("confirm"),
             filled=item.get("filled", ""),
+            on_no=item.get("on_no"),
         )
         if "field" in item:
             f = FORM.field(item["field"])
@@ -130,6 +138,9 @@ def load_script() -> Script:
             steps.append(Step(kind="gate", **common))
         elif "ask" in item:
             steps.append(Step(kind="ask", **common))
+        elif "list" in item:
+            # lines the officer writes, kept in the interview's workbench (not a field of the report)
+            steps.append(Step(kind="list", keeps=item["list"], **common))
         elif "walk" in item:
             # last year's problems one by one; writes the field it names (rectification)
             f = FORM.field(item["walk"])
@@ -137,7 +148,7 @@ def load_script() -> Script:
         elif item.get("final"):
             steps.append(Step(kind="final", **common))
         else:
-            raise ValueError(f"interview.yaml: step {item['id']} has no field, row, gate, ask, walk or final")
+            raise ValueError(f"interview.yaml: step {item['id']} has no field, row, gate, ask, list, walk or final")
     index = {s.id: i for i, s in enumerate(steps)}
     if len(index) != len(steps):
         raise ValueError("interview.yaml: two steps share an id")

@@ -288,10 +288,29 @@ def planned_measures(previous: Mapping[str, Any] | None) -> list[list[str]]:
     return out
 
 
+LISTED_KEY = "previous_problems"  # workbench key: last year's problems as the officer listed them
+
+
+def listed_problems(state: Any) -> list[str]:
+    """Last year's problems as the officer wrote them down (no report of last year to read them from)."""
+    listed = (state.workbench.get(WORKBENCH_KEY) or {}).get(LISTED_KEY)
+    return [str(p) for p in listed] if isinstance(listed, list) else []
+
+
+def walk_problems(state: Any) -> list[str]:
+    """The problems the walk goes through: last year's report's, else those the officer listed."""
+    return previous_problems(state.previous) or listed_problems(state)
+
+
 def walk_entries(state: Any) -> list[dict[str, str]]:
     """One entry per problem of last year, with what the user has said about it so far."""
     saved = {e.get("problem"): e for e in workbench(state).get("rectification") or [] if isinstance(e, dict)}
-    return [dict(saved.get(p) or {"problem": p}) for p in previous_problems(state.previous)]
+    return [dict(saved.get(p) or {"problem": p}) for p in walk_problems(state)]
+
+
+def no_problems_last_year(answers: Mapping[str, Any]) -> str:
+    """The rectification paragraph when last year's report listed no problems (the bank's sentence)."""
+    return assemble_section5(rectification=[], agency=answers.get("meta.agency"), year=answers.get("meta.year")).rectification
 
 
 def walk_parts(entries: Sequence[Mapping[str, str]]) -> list[tuple[int, str]]:

@@ -217,7 +217,7 @@ class InterviewScreen(Screen):
                 # selected: Enter takes it, typing replaces it, an arrow key keeps it for editing
                 line.select_all()
         self._show_submit(q.multiline)
-        hint = self.say("hint_items_line" if q.step.items else "hint_prose_line" if q.multiline else "hint_line")
+        hint = self.say("hint_items_line" if q.step.one_per_line else "hint_prose_line" if q.multiline else "hint_line")
         if hint != self._hint:  # an update redraws, even with the same text
             self._hint = hint
             self.query_one("#hint", Static).update(hint)
@@ -313,9 +313,9 @@ class InterviewScreen(Screen):
             return  # moved on meanwhile
         editor.display = True
         # the items so far, one per line, and a line under them for the next one
-        editor.load(draft or q.prefill, items=bool(q.step.items) and not draft,
+        editor.load(draft or q.prefill, items=q.step.one_per_line and not draft,
                     assisting=q.step.suggest in ("problems", "measures"), typed=typed)
-        editor.prose.items_mode = bool(q.step.items)
+        editor.prose.items_mode = q.step.one_per_line
 
     @on(EditorSubmitted, "#editor")
     def _prose_submitted(self, event: EditorSubmitted) -> None:
@@ -388,7 +388,7 @@ class InterviewScreen(Screen):
         if kind == "measure":
             problems = tuple(section5.items_of(self.session, "problem"))
         return section5.Context(
-            kind=kind, items_mode=bool(step.items), answers=dict(self.session.answers),
+            kind=kind, items_mode=step.one_per_line, answers=dict(self.session.answers),
             previous=self.session.previous, findings=tuple(self.findings), problems=problems,
         )
 
@@ -457,7 +457,7 @@ class InterviewScreen(Screen):
                 widget.stale_before = self._refused_at
         if self._asked is not None and self._asked.multiline and editor is not None:
             editor.load(text, items=False, assisting=editor.assisting)
-            editor.prose.items_mode = bool(self._asked.step.items)
+            editor.prose.items_mode = self._asked.step.one_per_line
         else:
             line = self.query_one("#line", AnswerInput)
             line.value = text
