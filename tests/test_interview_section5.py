@@ -175,3 +175,29 @@ def test_copied_items_are_named_and_the_rule_summary_is_not_repeated(last_year: 
     assert out.said == (("Y3", "problems"),)
     fresh = flow.submit("“通知公告”栏目有5条信息在形成后超过5个工作日才公开")
     assert not [m for kind, m in fresh.messages if kind == "finding-warning"] and fresh.said == ()
+
+
+def test_a_phrasing_is_never_offered_with_a_zero_from_the_tables(sample_answers) -> None:
+    # issue 13 item 11: an agency with no cases was offered 「逐案分析被纠正的0件案件」; another phrasing
+    # is offered instead
+    answers = sample_answers()  # every table 0
+    for kind, typed in (("measure", "逐案分析"), ("problem", "被纠正"), ("measure", "案例"), ("problem", "不掌握")):
+        ctx = section5.Context(kind=kind, items_mode=True, answers=answers, previous=None)
+        offers = section5.assist(ctx, typed, 0, len(typed), say).offers
+        assert offers, typed
+        assert not [o for o in offers if "0件" in o.text], [o.text for o in offers]
+        assert not [o for o in offers if section5.says_zero(o.key, answers)], [o.text for o in offers]
+
+
+def test_a_slot_the_tables_know_is_filled_from_them(sample_answers) -> None:
+    # issue 13 item 6: a number the tables hold is never the officer's to type (and mistype)
+    answers = {**sample_answers(), "review.corrected": 2}
+    ctx = section5.Context(kind="measure", items_mode=True, answers=answers, previous=None)
+    offers = section5.assist(ctx, "逐案分析", 0, 4, say).offers
+    assert offers[0].text.startswith("逐案分析被纠正的2件案件"), [o.text for o in offers]
+    from gkassist.wording import get_bank, unfilled_slots
+
+    for cat in get_bank().categories.values():
+        for phrasing in cat.phrasings:
+            text = section5.prefill(phrasing.key, answers)
+            assert not set(phrasing.data) & set(unfilled_slots(text)) or section5.says_zero(phrasing.key, answers), text

@@ -25,6 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from gkassist import similarity
+from gkassist.form import FORM
 from gkassist.interview.script import load_script
 from gkassist.text import FULL_STOPS, LEADING_MARKER_RE, SENTENCE_END, SLOT_RE, strip_marker
 from gkassist.wording import (
@@ -45,7 +46,7 @@ from gkassist.wording import (
     split_items,
     unfilled_slots,
 )
-from gkassist.wording.bank import STATUSES
+from gkassist.wording.bank import STATUSES, data_fields
 from gkassist.wording.match import default_matcher
 from gkassist.wording.normalise import normalise
 
@@ -132,6 +133,7 @@ class Offer:
     label: str  # the bank category's label
     note: str = ""  # why it is offered (「据表格数字」「回应第 1 条问题」), in Chinese, or ""
     category: str = ""
+    key: str = ""  # the bank's phrasing ("timeliness/2")
 
 
 @dataclass(frozen=True)
@@ -217,15 +219,27 @@ def assist(ctx: Context, text: str, row: int, col: int, say: Say) -> Assist:
     return Assist(text=text, row=row, span=span, offers=offers, copy=base.copy)
 
 
+def says_zero(key: str, answers: Mapping[str, Any]) -> bool:
+    """The phrasing ``key`` would put a 0 from the tables into its slot (「逐案分析被纠正的0件案件」):
+    it says nothing, so another phrasing is offered instead. Its numbers otherwise come from the
+    tables (``prefill``), never from the officer's typing."""
+    for expr in get_bank().phrasing(key).data.values():
+        values = [FORM.value(fid, answers) for fid in data_fields(expr)]
+        if values and None not in values and sum(values) == 0:
+            return True
+    return False
+
+
 def _typed_offers(ctx: Context, query: str, say: Say) -> list[Offer]:
     out = []
     # two phrasings per category: when the fragment says one thing, the second way of saying it
-    # is often the one that fits the agency
-    for s in default_matcher().suggest(query, ctx.kind, limit=MAX_OFFERS, per_category=2):
+    # is often the one that fits the agency (asked for a few more: some may say a table's 0)
+    found = default_matcher().suggest(query, ctx.kind, limit=MAX_OFFERS + 2, per_category=2)
+    for s in [s for s in found if not says_zero(s.key, ctx.answers)][:MAX_OFFERS]:
         note = ""
         if ctx.kind == "measure" and (n := _first_answered(ctx.problems, s.category)):
             note = say("offer_note_answers", n=n)
-        out.append(Offer(auto_fill(prefill(s.key, ctx.answers), ctx.answers), s.label, note, s.category))
+        out.append(Offer(auto_fill(prefill(s.key, ctx.answers), ctx.answers), s.label, note, s.category, s.key))
     return out
 
 
@@ -236,9 +250,10 @@ def _empty_line_offers(ctx: Context, others: Sequence[str], say: Say) -> list[Of
         for f in ctx.findings:
             if getattr(f, "kind", "finding") != "suggestion":
                 continue
-            for o in offers_for(f, ctx.answers)[:2]:
+            for o in [o for o in offers_for(f, ctx.answers) if not says_zero(o.key, ctx.answers)][:2]:
                 if o.category not in written:
-                    out.append(Offer(auto_fill(o.text, ctx.answers), o.label, say("offer_note_data", code=f.code), o.category))
+                    out.append(Offer(auto_fill(o.text, ctx.answers), o.label, say("offer_note_data", code=f.code),
+                                     o.category, o.key))
         return out
     answered = {c for x in others for c in categories(x, "measure")}
     seen: set[str] = set()
@@ -246,10 +261,11 @@ def _empty_line_offers(ctx: Context, others: Sequence[str], say: Say) -> list[Of
         cats = categories(problem, "problem")
         if not cats or _wanted(problem) & answered:
             continue
-        for s in measure_suggestions(list(cats), limit=2, answers=ctx.answers):
+        found = measure_suggestions(list(cats), limit=4, answers=ctx.answers)
+        for s in [s for s in found if not says_zero(s.key, ctx.answers)][:2]:
             if s.key not in seen:
                 seen.add(s.key)
-                out.append(Offer(auto_fill(s.text, ctx.answers), s.label, say("offer_note_answers", n=n), s.category))
+                out.append(Offer(auto_fill(s.text, ctx.answers), s.label, say("offer_note_answers", n=n), s.category, s.key))
         if len(out) >= MAX_OFFERS:
             break
     return out
