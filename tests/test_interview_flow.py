@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from drive import apply, make_state
+from drive import apply, make_state, say
 
 from gkassist.form import FORM
 from gkassist.interview.flow import FINAL, Flow
@@ -295,3 +295,37 @@ def test_a_row_with_too_few_numbers_says_how_many_it_wants() -> None:
     flow.move("requests.new")
     out = flow.submit("3、1")
     assert not out.ok and "6" in out.messages[0][1] and "2" in out.messages[0][1]
+
+
+def _imported_overview() -> str:
+    """一 of the published sample as an importer that keeps the agency's sub-headings gives it: the
+    whole section in overview.intro, its own 「(一)…(二)…(三)…」 lines in place."""
+    from drive import SAMPLE_TXT
+
+    lines = SAMPLE_TXT.read_text(encoding="utf-8").split("\n")
+    return "\n".join(lines[lines.index("一、总体情况") + 1 : lines.index("二、主动公开政府信息情况")])
+
+
+def test_an_imported_report_with_its_own_subheadings_is_asked_only_what_it_misses(sample_answers) -> None:
+    # issue 13 item 7: continuing the imported sample asked 「（一）主动公开」 again, and the preview then
+    # showed the agency's （一）（二）（三） followed by a second （一）
+    answers = {k: v for k, v in sample_answers().items() if not k.startswith("overview.")}
+    answers["overview.intro"] = _imported_overview()
+    state = make_state(answers)
+    state.outline = {"overview": [{"field": "overview.intro"}]}
+    flow = Flow(state)
+    asked = [s.id for s in flow.section_steps("overview") if flow.applicable(s) and not flow.answered(s)]
+    # the sample writes about 主动公开, 依申请公开 and 信息管理 in its own words; 平台建设 and 监督保障 it misses
+    assert asked == ["overview.platform", "overview.oversight"], asked
+    assert flow.first_open() == "overview.platform"
+    question = flow.question("overview.platform").text
+    assert not question.startswith(("（", "(")) and "（四）" not in question, "no number of the standard layout"
+    assert say("own_headings_missing", label=flow.script.step("overview.platform").label) in question
+
+
+def test_a_report_in_the_standard_layout_is_asked_every_topic() -> None:
+    flow = Flow(make_state({"overview.intro": "2024年，我局认真贯彻落实《条例》，做好政府信息公开工作。"}))
+    assert [s.id for s in flow.section_steps("overview") if flow.applicable(s)] == [
+        "overview.intro", "overview.proactive", "overview.on_request", "overview.management",
+        "overview.platform", "overview.oversight"]
+    assert flow.question("overview.proactive").text.startswith("（一）主动公开")

@@ -11,6 +11,7 @@ before the next question appears. Plain Python, importable without Textual, test
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -18,16 +19,23 @@ from typing import Any, Protocol
 
 from gkassist.form import FORM
 from gkassist.interview.script import Script, Step, load_script
+from gkassist.text import ORDINAL, strip_marker
 
 FINAL = "review_all"  # the id of the last step: the review
 SECTION5_MODE = "section5.mode"  # the ask step: 五 as items (with standard wording) or as prose
 # workbench key: ids of the steps the user chose to leave empty (/skip, or an empty prose answer);
 # a step neither answered nor in it was not reached (jumped over with /goto, or still to come)
 SKIPPED = "skipped"
+# a sub-heading of the agency's own in a paragraph: a line starting 「（一）」 or 「(一)」
+OWN_SUBHEADING = re.compile(rf"\s*[(（]{ORDINAL}[)）]")
 
 
 class State(Protocol):
-    """What ``Flow`` reads: a ``Session`` satisfies it, so does a plain namespace in tests."""
+    """What ``Flow`` reads: a ``Session`` satisfies it, so does a plain namespace in tests.
+
+    An ``outline`` (the report's own sub-headings, by section: docs/internals.md) is read where
+    the state has one.
+    """
 
     answers: Mapping[str, Any]
     previous: Mapping[str, Any] | None
@@ -90,6 +98,7 @@ class Flow:
         self.return_to: str | None = None
         self.pending_confirm: str | None = None
         self.sub: dict[str, Any] | None = None  # where a walk stands: {"item": 0, "part": "action"}
+        self._t1: tuple[tuple, set[str]] | None = None  # (一's answers, the topics T1 finds missing)
 
     # --- where we are ----------------------------------------------------------------------
 
@@ -148,6 +157,38 @@ class Flow:
             return _no_rule_power(answers.get("meta.agency_kind"), answers.get("meta.level"))
         raise ValueError(f"interview.yaml: unknown condition {name}")
 
+    # --- the agency's own sub-headings (an imported report) ------------------------------------
+
+    def own_headings(self, section: str) -> bool:
+        """The report heads this section with sub-headings of its own (as a published report
+        imported keeps them: the session's ``outline``, or heading lines left in its text)."""
+        outline = getattr(self.state, "outline", None) or {}
+        if any(entry.get("heading") for entry in outline.get(section) or ()):
+            return True
+        for f in FORM.section_fields(section):
+            text = self.state.answers.get(f.id)
+            if f.kind == "prose" and isinstance(text, str) and any(OWN_SUBHEADING.match(line) for line in text.split("\n")):
+                return True
+        return False
+
+    def topic_missing(self, field_id: str) -> bool:
+        """Rule T1 says the report does not cover this topic of 一 (in a field or in its own words)."""
+        key = tuple((f.id, self.state.answers.get(f.id)) for f in FORM.section_fields("overview"))
+        if self._t1 is None or self._t1[0] != key:
+            from gkassist.engine import findings_of
+
+            missing = {f.fields[0] for f in findings_of("T1", dict(self.state.answers)) if f.fields}
+            self._t1 = (key, missing)
+        return field_id in self._t1[1]
+
+    def _asked_in_own_words(self, step: Step) -> bool:
+        """A topic of 一 the report already covers under its own sub-headings: not asked again."""
+        if not step.prose or step.section != "overview" or not FORM.field(step.fields[0]).topic:
+            return False
+        if step.fields[0] in self.state.answers or not self.own_headings(step.section):
+            return False
+        return not self.topic_missing(step.fields[0])
+
     def applicable(self, step: Step) -> bool:
         gates = _gates(self.state)
         gate = step.when
@@ -158,7 +199,9 @@ class Flow:
             gate = self.script.step(gate).when
         if not all(self.condition(c) for c in step.cond):
             return False
-        return not (step.auto_zero_if and self.condition(step.auto_zero_if))
+        if step.auto_zero_if and self.condition(step.auto_zero_if):
+            return False
+        return not self._asked_in_own_words(step)
 
     def answered(self, step: Step) -> bool:
         if step.kind in ("field", "row"):
@@ -281,6 +324,9 @@ class Flow:
             prev = (self.state.previous or {}).get("problems") or say("previous_none")
             help_text = help_text.replace("{previous_problems}", str(prev))
         text = step.question
+        if step.prose and step.fields[0] not in self.state.answers and self.own_headings(step.section):
+            # the report numbers its own sub-headings: no （一） of the standard layout here
+            text = say("own_headings_missing", label=step.label) + strip_marker(text)
         if step.kind == "row" and step.fields[0] in ("active.rules.issued", "active.normative.issued"):
             prev_value = (self.state.previous or {}).get(step.fields[2])
             if prev_value is not None:
@@ -407,7 +453,8 @@ class Flow:
     def _after(self, out: Outcome) -> Flow:
         """A flow over the state as it will be once ``out`` is saved."""
         answers = {k: v for k, v in {**self.state.answers, **out.values}.items() if k not in out.clears}
-        view = _View(answers, self.state.previous, {**self.state.workbench, **out.workbench})
+        view = _View(answers, self.state.previous, {**self.state.workbench, **out.workbench},
+                     getattr(self.state, "outline", None) or {})
         return Flow(view, self.script)
 
     def _auto_fill_between(self, probe: Flow, step: Step, nxt: str | None, out: Outcome) -> None:
@@ -798,3 +845,4 @@ class _View:
     answers: Mapping[str, Any]
     previous: Mapping[str, Any] | None
     workbench: Mapping[str, Any]
+    outline: Mapping[str, Any]
