@@ -588,3 +588,55 @@ async def test_a_command_runs_alike_from_its_button_key_and_slash_name() -> None
         await pilot.press("enter")
         await pilot.pause()
     assert app.return_code == 0 and not app.is_running
+
+
+def _printed_by_check(session_path: Path) -> list[tuple]:
+    """The findings `gkassist check SESSION --json` prints for the saved session."""
+    import io
+
+    from gkassist.checking import run_check
+
+    out = io.StringIO()
+    run_check([str(session_path)], as_json=True, out=out)
+    doc = json.loads(out.getvalue())
+    return sorted((f["code"], f["severity"], tuple(f["fields"]), f["message"]) for f in doc["findings"])
+
+
+def _on_screen(screen: Any) -> list[tuple]:
+    return sorted((f.code, f.severity, tuple(f.fields), f.message) for f in screen.findings)
+
+
+async def test_the_interview_shows_the_findings_gkassist_check_prints_for_the_same_session() -> None:
+    # issue 13 item 8: after 「2655元」 the UI kept the N1 hint about it once corrected, and showed it
+    # where `gkassist check` of the same session did not: one validation path
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await meta(pilot)
+        await answer(pilot, "/goto 二")
+        await answer(pilot, "有")
+        screen = interview(app)
+        while screen.flow.step_id != "active.fees":
+            await answer(pilot, "0")
+        await answer(pilot, "2655元")
+        assert _on_screen(screen) == _printed_by_check(screen.session.path)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:  # resumed: the engine starts from the saved session
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = interview(app)
+        await answer(pilot, "/goto 二")
+        await answer(pilot, "有")
+        while screen.flow.step_id != "active.fees":
+            await answer(pilot, "0")
+        await answer(pilot, "0.2655")  # corrected: the note and its N1 hint go
+        assert not [f for f in screen.findings if f.code == "N1"]
+        assert _on_screen(screen) == _printed_by_check(screen.session.path)
+        await answer(pilot, "/goto 三")
+        for text in ("有", "3 0 0 0 0 0", "0", "0", "0", "没有", "没有", "没有", "没有", "0"):
+            await answer(pilot, text)  # three applications, none handled: N4
+        assert [f for f in screen.findings if f.code == "N4"]
+        assert _on_screen(screen) == _printed_by_check(screen.session.path)
