@@ -640,3 +640,45 @@ async def test_the_interview_shows_the_findings_gkassist_check_prints_for_the_sa
             await answer(pilot, text)  # three applications, none handled: N4
         assert [f for f in screen.findings if f.code == "N4"]
         assert _on_screen(screen) == _printed_by_check(screen.session.path)
+
+
+async def test_progress_counts_every_paragraph_and_a_section_is_done_only_when_nothing_is_left(home: Path) -> None:
+    # issue 13 item 9: 4/173 through all of 一; 99% with 五 and 六 empty; 100% with 一 skipped
+    from gkassist.session import SessionStore
+
+    sample = sample_answers()
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await meta(pilot)
+        screen = interview(app)
+        before = screen.session.progress()
+        for field in ("overview.intro", "overview.proactive", "overview.on_request", "overview.management",
+                      "overview.platform", "overview.oversight"):
+            await answer(pilot, sample.get(field) or "本年度无相关情况。")
+        after = screen.session.progress()
+        assert after[0] == before[0] + 6, "each paragraph of 一 counts"
+        assert say("status_done") in panel_lines(app)["overview"]
+        assert f"{after[0]}/{after[1]}" in str(screen.query_one("#progress-text").render())
+
+    no_five_six = {k: v for k, v in sample.items() if k not in ("rectification", "problems", "measures", "other_matters")}
+    with SessionStore().create(no_five_six) as s:
+        answered, total = s.progress()
+    assert 100 * answered / total < 95, "五 and 六 empty weigh as four questions of the report, not four of 173"
+
+    no_one = {k: v for k, v in sample.items() if not k.startswith("overview.")}
+    skipped = [f"overview.{t}" for t in ("intro", "proactive", "on_request", "management", "platform", "oversight")]
+    with SessionStore().create(no_one) as s:
+        s.record(workbench={"skipped": skipped}, position={"step": "review_all"})
+        path = s.path
+    app = GkApp(open_session=str(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = interview(app)
+        answered, total = screen.session.progress()
+        assert answered < total, "skipped paragraphs are not answered"
+        progress = str(screen.query_one("#progress-text").render())
+        assert f"{answered}/{total}" in progress and "100%" not in progress
+        overview = panel_lines(app)["overview"]
+        assert say("status_done") in overview and say("status_skipped", n=6) in overview, overview
+        assert say("status_partial") in panel_lines(app)["problems"], "rectification is not written yet"

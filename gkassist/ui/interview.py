@@ -272,7 +272,7 @@ class InterviewScreen(Screen):
         # as in the conversation, findings about questions not reached yet wait: a new user
         # does not start with warnings about the empty paragraphs of 五 and 六
         findings = _findings().reached(self.findings, self.flow.unreached_fields())
-        self.query_one(SidePanel).refresh_status(self.session.answers, findings, progress, self.flow.step.section)
+        self.query_one(SidePanel).refresh_status(self.flow.section_status(), findings, progress, self.flow.step.section)
 
     # --- answering ------------------------------------------------------------------------------
 

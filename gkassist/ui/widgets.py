@@ -178,11 +178,12 @@ class SidePanel(Vertical):
 
     def refresh_status(
         self,
-        answers: Mapping[str, Any],
+        statuses: Mapping[str, tuple[int, int, int]],
         findings: Iterable[Any],
         progress: tuple[int, int],
         current_section: str | None,
     ) -> None:
+        """``statuses``: section → (answered, skipped, to answer); ``progress``: (answered, to answer)."""
         say = self.say
         sections: dict[str, list[Any]] = {}
         for f in findings:
@@ -190,22 +191,22 @@ class SidePanel(Vertical):
         by_section = {sid: count_by_severity(fs) for sid, fs in sections.items()}
         options: list[Option] = []
         for sec in FORM.sections:
-            fields = [f for f in FORM.section_fields(sec.id) if not f.derived]
-            # sections whose fields are all optional (一) count what there is to write
-            required = [f.id for f in fields if f.required] or [f.id for f in fields]
-            done = sum(1 for f in required if f in answers)
-            if done == 0:
-                status, style = say("status_todo"), "dim"
-            elif done < len(required):
-                status, style = say("status_partial"), "yellow"
-            else:
+            answered, skipped, total = statuses.get(sec.id, (0, 0, 0))
+            # 已完成 only when every question is answered or left empty on purpose
+            if answered + skipped >= total:
                 status, style = say("status_done"), "green"
+            elif answered + skipped == 0:
+                status, style = say("status_todo"), "dim"
+            else:
+                status, style = say("status_partial"), "yellow"
             # no space after the number: a narrow panel then folds the title, not the number off it
             name = f"{sec.number}、{sec.title}" if sec.number else sec.title
             line = Text()
             line.append(name, style="bold reverse" if sec.id == current_section else "bold")
             line.append("\n  ")
             line.append(status, style=style)
+            if skipped:
+                line.append(" " + say("status_skipped", n=skipped), style="dim")
             counts = by_section.get(sec.id, {})
             if counts.get("error"):
                 line.append(" " + say("status_errors", n=counts["error"]), style="bold red")
