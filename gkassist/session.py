@@ -676,6 +676,24 @@ class SessionInfo:
     status: str = "ok"  # "ok" | "corrupt" | "newer"
     problem: str | None = None  # for corrupt / newer: what is wrong, in Chinese
     editing: str | None = None  # another process holds it: who (「进程 1234，主机 …」)
+    created: str | None = None
+    source: Mapping[str, Any] | None = None  # how the report began: {"kind": "interview" | "import", "file"}
+    previous_source: Mapping[str, Any] | None = None  # where last year's answers came from, if any
+
+    def made_from(self, path: Path, how: str) -> bool:
+        """This report was imported from ``path`` (``how="import"``), or started from it as last
+        year's report (``how="last_year"``)."""
+        src = self.source if how == "import" else self.previous_source
+        return bool(src) and _same_file(src.get("file"), path) and (how != "import" or src.get("kind") == "import")
+
+
+def _same_file(recorded: Any, path: Path) -> bool:
+    if not isinstance(recorded, str) or not recorded:
+        return False
+    try:
+        return Path(recorded).expanduser().resolve() == path.expanduser().resolve()
+    except OSError:
+        return False
 
 
 def _display_time(iso: str) -> str:
@@ -920,6 +938,12 @@ class SessionStore:
         out.sort(key=lambda i: (i.status == "ok", _sort_time(i.updated)), reverse=True)
         return out
 
+    def made_from(self, file: str | Path, how: str) -> list[SessionInfo]:
+        """The reports imported from ``file`` (``how="import"``) or started from it as last year's
+        (``how="last_year"``), newest first: the same file twice should not silently give two."""
+        path = Path(file)
+        return [info for info in self.list() if info.status == "ok" and info.made_from(path, how)]
+
     def _info(self, path: Path) -> SessionInfo:
         sid = path.stem
         try:
@@ -938,7 +962,8 @@ class SessionStore:
         if owner is not None and _SessionLock(path).held_by_other():
             editing = _describe_owner(owner).strip("（）") or "另一个窗口"
         return SessionInfo(
-            sid, path, session.agency, session.year, answered, required, session.updated, "ok", None, editing
+            sid, path, session.agency, session.year, answered, required, session.updated, "ok", None, editing,
+            session.created, dict(session.source), dict(session.previous_source) if session.previous_source else None,
         )
 
 

@@ -34,6 +34,7 @@ from drive import (
 from gkassist.form import FORM
 from gkassist.interview.flow import FINAL
 from gkassist.interview.script import load_script
+from gkassist.session import display_time
 from gkassist.ui.app import GkApp
 
 # --- the tests ----------------------------------------------------------------------------------
@@ -682,3 +683,55 @@ async def test_progress_counts_every_paragraph_and_a_section_is_done_only_when_n
         overview = panel_lines(app)["overview"]
         assert say("status_done") in overview and say("status_skipped", n=6) in overview, overview
         assert say("status_partial") in panel_lines(app)["problems"], "rectification is not written yet"
+
+
+async def test_picker_rows_tell_reports_apart_and_a_file_used_again_offers_its_report(home: Path) -> None:
+    # issue 13 item 10: four identical lines after importing twice; the same file twice made two copies
+    from gkassist.session import SessionStore
+    from gkassist.sources import import_file
+
+    with import_file(SAMPLE_TXT) as imported:
+        imported_id = imported.id
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#import-path").value = str(SAMPLE_TXT)
+        await pilot.click("#import")  # last year's report: start 2025 from it
+        await settle(pilot)
+        carried_id = interview(app).session.id
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        picker = app.screen
+        saved = picker.query_one("#saved")
+        rows = {saved.get_option_at_index(i).id: saved.get_option_at_index(i).prompt.plain for i in range(saved.option_count)}
+        assert rows[imported_id] != rows[carried_id]
+        for sid, row in rows.items():
+            info = next(i for i in SessionStore().list() if i.id == sid)
+            assert sid in row and display_time(info.created) in row and display_time(info.updated) in row
+        assert say("picker_source_import", file=SAMPLE_TXT.name) in rows[imported_id]
+        assert say("picker_source_carry", what=SAMPLE_TXT.name) in rows[carried_id]
+        # the same file again: the report already started from it is offered
+        picker.query_one("#import-path").value = str(SAMPLE_TXT)
+        await pilot.click("#import")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ChoiceScreen"
+        await pilot.click("#choice-open")
+        await settle(pilot)
+        assert interview(app).session.id == carried_id
+    assert len(SessionStore().list()) == 2, "no copy was made"
+
+
+def test_importing_a_file_already_imported_says_where_it_is(home: Path, capsys) -> None:
+    from gkassist import cli
+    from gkassist.session import SessionStore
+
+    assert cli.main(["import", str(SAMPLE_TXT)]) == 0
+    first = SessionStore().list()
+    assert cli.main(["import", str(SAMPLE_TXT)]) == 0
+    assert SessionStore().list() == first, "no second copy"
+    assert first[0].id in capsys.readouterr().out
+    assert cli.main(["import", str(SAMPLE_TXT), "--again"]) == 0
+    assert len(SessionStore().list()) == 2

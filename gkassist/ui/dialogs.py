@@ -42,6 +42,34 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(False)
 
 
+class ChoiceScreen(ModalScreen[str | None]):
+    """A question and a button per answer; dismissed with the chosen id, or None (Escape)."""
+
+    BINDINGS = [Binding("escape", "cancel", load_script().say("btn_no"))]
+
+    def __init__(self, question: str, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.question = question
+        self.choices = choices  # (id, label), the first one the default
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(self.question, classes="dialog-text", markup=False)
+            with Horizontal(classes="dialog-buttons"):
+                for n, (cid, label) in enumerate(self.choices):
+                    yield Button(label, id=f"choice-{cid}", variant="primary" if n == 0 else "default", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss((event.button.id or "").removeprefix("choice-"))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 class ExportScreen(ModalScreen[tuple[str, str] | None]):
     """Choose a format and where to save; the path follows the format until the user edits it."""
 
