@@ -167,6 +167,11 @@ def panel_lines(app: Any) -> dict[str, str]:
     return {o.id: o.prompt.plain for o in options}
 
 
+def shown(widget: Any) -> str:
+    """The text a Static shows (plain, as it was given to it)."""
+    return str(widget.content)
+
+
 def chat_screen_lines(app: Any) -> list[str]:
     """The conversation as drawn on the terminal, line by line (cells cropped to the chat area)."""
     log = app.screen.query_one("#chat")

@@ -329,3 +329,22 @@ def test_a_report_in_the_standard_layout_is_asked_every_topic() -> None:
         "overview.intro", "overview.proactive", "overview.on_request", "overview.management",
         "overview.platform", "overview.oversight"]
     assert flow.question("overview.proactive").text.startswith("（一）主动公开")
+
+
+@pytest.mark.parametrize("typed", ["区级", "市辖区", "县级市"])
+def test_a_district_is_taken_as_county_level_and_said_so(typed: str) -> None:
+    # issue 13 item 11: 「区级」 was refused; a 市辖区 is 县级
+    flow = Flow(make_state())
+    flow.move("meta.level")
+    out = apply(flow, typed)
+    assert out.ok and flow.state.answers["meta.level"] == "county"
+    note = flow.script.step("meta.level").also_note
+    assert ("note", say("note", text=note)) in out.messages
+
+
+def test_examples_name_the_reports_own_year() -> None:
+    # issue 13 item 11: prose examples said 「2025年」 in a 2024 report
+    flow = Flow(make_state({"meta.year": 2024}))
+    for step in ("overview.intro", "overview.proactive", "overview.on_request"):
+        example = flow.question(step).example
+        assert example.startswith("2024年") and "2025" not in example, example

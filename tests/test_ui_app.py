@@ -27,6 +27,7 @@ from drive import (
     sample_answers,
     say,
     settle,
+    shown,
     start_new,
     type_text,
 )
@@ -282,7 +283,7 @@ async def test_side_panel_click_goes_to_a_section_and_shows_progress() -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert screen.flow.step_id == "review.any"
-        progress = str(screen.query_one("#progress-text").render())
+        progress = shown(screen.query_one("#progress-text"))
         assert "4/" in progress
 
 
@@ -386,14 +387,14 @@ async def test_a_file_that_is_no_report_is_explained_in_the_picker(tmp_path: Pat
         await pilot.click("#import")
         await settle(pilot)
         assert type(app.screen).__name__ == "PickerScreen"
-        message = str(app.screen.query_one("#picker-msg").render())
+        message = shown(app.screen.query_one("#picker-msg"))
         assert message.startswith(say("picker_import_unreadable", error=""))
         path_input = app.screen.query_one("#import-path")
         path_input.value = str(tmp_path / "missing.txt")
         path_input.focus()
         await pilot.press("enter")  # the keyboard way: Enter in the path field
         await settle(pilot)
-        assert say("picker_file_missing", path=tmp_path / "missing.txt") == str(app.screen.query_one("#picker-msg").render())
+        assert say("picker_file_missing", path=tmp_path / "missing.txt") == shown(app.screen.query_one("#picker-msg"))
 
 
 async def test_picker_with_nothing_saved_starts_a_new_report_on_enter() -> None:
@@ -660,7 +661,7 @@ async def test_progress_counts_every_paragraph_and_a_section_is_done_only_when_n
         after = screen.session.progress()
         assert after[0] == before[0] + 6, "each paragraph of 一 counts"
         assert say("status_done") in panel_lines(app)["overview"]
-        assert f"{after[0]}/{after[1]}" in str(screen.query_one("#progress-text").render())
+        assert f"{after[0]}/{after[1]}" in shown(screen.query_one("#progress-text"))
 
     no_five_six = {k: v for k, v in sample.items() if k not in ("rectification", "problems", "measures", "other_matters")}
     with SessionStore().create(no_five_six) as s:
@@ -678,7 +679,7 @@ async def test_progress_counts_every_paragraph_and_a_section_is_done_only_when_n
         screen = interview(app)
         answered, total = screen.session.progress()
         assert answered < total, "skipped paragraphs are not answered"
-        progress = str(screen.query_one("#progress-text").render())
+        progress = shown(screen.query_one("#progress-text"))
         assert f"{answered}/{total}" in progress and "100%" not in progress
         overview = panel_lines(app)["overview"]
         assert say("status_done") in overview and say("status_skipped", n=6) in overview, overview
@@ -735,3 +736,108 @@ def test_importing_a_file_already_imported_says_where_it_is(home: Path, capsys) 
     assert first[0].id in capsys.readouterr().out
     assert cli.main(["import", str(SAMPLE_TXT), "--again"]) == 0
     assert len(SessionStore().list()) == 2
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_every_button_of_the_conversation_is_whole_on_screen(size: tuple[int, int]) -> None:
+    # issue 13 item 11: at 80×24 the 审阅/导出/帮助 buttons were cut off
+    app = GkApp()
+    async with app.run_test(size=size) as pilot:
+        await start_new(pilot)
+        await meta(pilot)  # a prose question: 提交 is shown too, the most buttons there are
+        screen = interview(app)
+        buttons = [b for b in screen.query("#buttons Button") if b.display]
+        assert len(buttons) == 8
+        row = screen.query_one("#buttons").content_region
+        for b in buttons:
+            assert b.region.x >= row.x and b.region.right <= row.right, (b.label, b.region, row)
+            assert b.region.width >= len(str(b.label)) * 2, b.label
+
+
+async def test_the_command_palette_speaks_chinese_and_goes_to_any_part() -> None:
+    # issue 13 item 11: the palette's placeholder was English and it had no goto
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        palette = app.screen
+        assert palette.query_one("CommandInput").placeholder == say("palette_placeholder")
+        palette.query_one("CommandInput").value = say("palette_goto", section="三")[:3]
+        await pilot.pause(0.3)
+        commands = palette.query_one("CommandList")
+        texts = [commands.get_option_at_index(i).prompt for i in range(commands.option_count)]
+        target = FORM.section("requests")
+        index = next(i for i, t in enumerate(texts) if say("palette_goto", section=target.heading) in str(t))
+        commands.highlighted = index
+        await pilot.press("enter")
+        await settle(pilot)
+        assert interview(app).flow.step_id == "requests.any"
+
+
+def _broken_lines(lines: list[str]) -> list[tuple[str, str]]:
+    """Pairs of consecutive lines that break the kinsoku rule or cut a number or a Latin word."""
+    from gkassist.ui.chatlog import NO_LINE_END, NO_LINE_START
+
+    bad = []
+    for a, b in itertools.pairwise(lines):
+        a, b = a.rstrip(), b.strip()
+        if not a or not b:
+            continue
+        if b[0] in NO_LINE_START or a[-1] in NO_LINE_END or (a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum()):
+            bad.append((a[-8:], b[:8]))
+    return bad
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_no_line_of_the_review_starts_with_closing_punctuation_or_cuts_a_group(size: tuple[int, int]) -> None:
+    # issue 13 item 11: wrapped lines started with 「，」 or 「。」; the review cut 「（2」/「）LE」
+    from gkassist.session import SessionStore
+
+    answers = sample_answers()
+    answers["overview.proactive"] = "（2）LED显示屏、宣传栏公开信息200余条，内容涉及上级文件通知、党建工作、法制宣传。" * 2
+    with SessionStore().create(answers) as s:
+        s.set_position(step="review_all")
+        path = s.path
+    app = GkApp(open_session=str(path))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        review = app.screen.query_one("#review-list")
+        width = review.scrollable_content_region.width
+        options = app.console.options.update_width(width)
+        checked = 0
+        for i in range(review.option_count):
+            prompt = review.get_option_at_index(i).prompt
+            lines = ["".join(seg.text for seg in line) for line in app.console.render_lines(prompt, options, pad=False)]
+            assert not _broken_lines(lines), (_broken_lines(lines), lines)
+            checked += len(lines) > 1
+        assert checked, "some rows fold"
+
+
+async def test_the_preview_shows_table_three_whole_and_scrolls_it_sideways() -> None:
+    # issue 13 item 11: at 120 columns the preview's table 三 was cut and did not scroll
+    from rich.cells import cell_len
+
+    from gkassist.session import SessionStore
+
+    with SessionStore().create(sample_answers()) as s:
+        s.set_position(step="review_all")
+        path = s.path
+    app = GkApp(open_session=str(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        boxes = list(app.screen.query(".preview-table"))
+        three = next(b for b in boxes if "（七）总计" in shown(b.query_one(".preview-table-text")))
+        table = shown(three.query_one(".preview-table-text"))
+        assert three.query_one(".preview-table-text").region.width == max(cell_len(line) for line in table.split("\n"))
+        assert three.max_scroll_x > 0, "wider than the screen"
+        await pilot.press("right", "right", "right")
+        await pilot.pause()
+        assert three.scroll_x > 0, "← → scroll the tables"
+        await pilot.press(*["right"] * 20)
+        await pilot.pause()
+        assert three.scroll_x == three.max_scroll_x, "to its last column"

@@ -334,11 +334,13 @@ class Flow:
         if step.kind == "walk":
             return self._walk_question(step)
         prefill, is_default = self._prefill(step)
+        # an example names the report's own year (last year's until the year is answered)
+        year = self.state.answers.get("meta.year") or dt.date.today().year - 1
         return Question(
             step=step,
             text=text,
             help=help_text,
-            example=step.example,
+            example=step.example.replace("{year}", str(year)),
             options=options,
             prefill=prefill,
             multiline=step.prose or step.kind == "list",
@@ -615,9 +617,13 @@ class Flow:
         if not text.strip():
             return Outcome(ok=False, messages=[("error", say("empty_answer"))])
         if f.kind == "choice":
-            key = _answers_module().parse_answer(fid, text).value
-            return Outcome(values={fid: key}, touched=(fid,),
-                           messages=[("info", say("row_recorded", cells=f.choices[key]))])
+            other = step.also.get(text.strip())
+            key = other or _answers_module().parse_answer(fid, text).value
+            out = Outcome(values={fid: key}, touched=(fid,),
+                          messages=[("info", say("row_recorded", cells=f.choices[key]))])
+            if other and step.also_note:  # 「区级」: said how it is taken, never refused
+                out.messages.insert(0, ("note", say("note", text=step.also_note)))
+            return out
         parsed = _answers_module().parse_answer(fid, text)
         out = Outcome(values={fid: parsed.value}, touched=(fid,))
         if parsed.note:

@@ -42,6 +42,8 @@ class Step:
     label: str = ""  # the row's or field's label from FORM
     on_no: str | None = None  # an ask answered 否 also writes this (section5: what it means)
     keeps: str | None = None  # a list step: the workbench list it keeps (one line, one entry)
+    also: Mapping[str, str] = field(default_factory=dict)  # a choice: other words for a choice → its key
+    also_note: str = ""  # said when one of them was typed
 
     @property
     def prose(self) -> bool:
@@ -122,6 +124,8 @@ def load_script() -> Script:
             confirm=item.get("confirm"),
             filled=item.get("filled", ""),
             on_no=item.get("on_no"),
+            also={str(k): str(v) for k, v in (item.get("also") or {}).items()},
+            also_note=str(item.get("also_note", "")),
         )
         if "field" in item:
             f = FORM.field(item["field"])
@@ -155,6 +159,9 @@ def load_script() -> Script:
     for s in steps:
         if s.when and s.when not in index:
             raise ValueError(f"interview.yaml: step {s.id} depends on unknown gate {s.when}")
+    for s in steps:
+        if s.also and not (s.choice and set(s.also.values()) <= set(FORM.field(s.fields[0]).choices)):
+            raise ValueError(f"interview.yaml: step {s.id}: also names no choice of {s.fields[:1]}")
     for word, accepted in (("gate_yes", "yes_words"), ("ask_yes", "yes_words"), ("gate_no", "no_words"), ("ask_no", "no_words")):
         # a prefilled answer must be one the interview then understands
         if str(phrases[word]).lower() not in [str(w).lower() for w in phrases[accepted]]:

@@ -118,6 +118,16 @@ class GkApp(App):
             target = self if c.on_app else interview
             if c.palette and target is not None:
                 yield SystemCommand(c.text("title"), c.text("palette"), getattr(target, f"action_{c.id}"))
+        if interview is not None:
+            # /goto as the palette has it: one entry per part of the report
+            from functools import partial
+
+            from gkassist.form import FORM
+
+            for sec in FORM.sections:
+                name = sec.heading or sec.title
+                yield SystemCommand(self.say("palette_goto", section=name), self.say("palette_goto_help", section=name),
+                                    partial(interview.action_goto, sec.id))
 
     # --- unexpected errors -----------------------------------------------------------------------
 

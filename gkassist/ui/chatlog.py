@@ -99,10 +99,18 @@ def fold(text: Text, width: int) -> list[Text]:
 
 
 class Folded:
-    """A Rich renderable: ``text`` folded as above, at whatever width it is drawn (the preview)."""
+    """A Rich renderable: ``text`` folded as above, at whatever width it is drawn (the preview, the
+    review list, the hints and dialogs: every text of the screens that may fold)."""
 
-    def __init__(self, text: Text) -> None:
-        self.text = text
+    def __init__(self, text: Text | str) -> None:
+        self.text = text if isinstance(text, Text) else Text(text)
+
+    @property
+    def plain(self) -> str:
+        return self.text.plain
+
+    def __str__(self) -> str:
+        return self.text.plain
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         for line in fold(self.text, options.max_width):

@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Static
 
 from gkassist.interview.script import load_script
 from gkassist.interview.service import EXPORT_FORMATS
+from gkassist.ui.chatlog import Folded
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -26,7 +27,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="dialog-text", markup=False)
+            yield Static(Folded(self.question), classes="dialog-text")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.say("btn_yes"), id="yes", variant="error", compact=True)
                 yield Button(self.say("btn_no"), id="no", variant="primary", compact=True)
@@ -54,7 +55,7 @@ class ChoiceScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="dialog-text", markup=False)
+            yield Static(Folded(self.question), classes="dialog-text")
             with Horizontal(classes="dialog-buttons"):
                 for n, (cid, label) in enumerate(self.choices):
                     yield Button(label, id=f"choice-{cid}", variant="primary" if n == 0 else "default", compact=True)
@@ -86,7 +87,7 @@ class ExportScreen(ModalScreen[tuple[str, str] | None]):
         say = self.say
         with Vertical(classes="dialog", id="export-box"):
             yield Static(say("export_title"), classes="dialog-title", markup=False)
-            yield Static(say("export_formats"), classes="dialog-text", markup=False)
+            yield Static(Folded(say("export_formats")), classes="dialog-text")
             # buttons rather than a RadioSet: its 「▐●▌」 are ambiguous-width characters
             with Horizontal(id="formats"):
                 for fmt in EXPORT_FORMATS:

@@ -29,6 +29,7 @@ from textual.widgets.text_area import Selection
 
 from gkassist.text import SLOT_RE
 from gkassist.ui import actions
+from gkassist.ui.chatlog import Folded
 from gkassist.ui.messages import AssistWanted, EditorSubmitted, SlotsLeft
 from gkassist.ui.widgets import SetsAside, run_own_binding
 
@@ -227,7 +228,8 @@ class AnswerEditor(Vertical):
         say = self.say
         suggestions = self.query_one("#suggestions", SuggestionList)
         suggestions.clear_options()
-        suggestions.add_options([Option(offer_prompt(o.label, o.text, o.note), id=str(i)) for i, o in enumerate(result.offers)])
+        suggestions.add_options([Option(Folded(offer_prompt(o.label, o.text, o.note)), id=str(i))
+                                 for i, o in enumerate(result.offers)])
         suggestions.display = bool(result.offers)
         if result.offers:
             suggestions.highlighted = 0
@@ -242,7 +244,7 @@ class AnswerEditor(Vertical):
         elif result.done and editor.items_mode:
             lines.append(say("item_done"))
         assist = self.query_one("#assist", Static)
-        assist.update("\n".join(lines))
+        assist.update(Folded("\n".join(lines)))
         assist.display = bool(lines)
 
     def _want_assist(self) -> None:

@@ -33,7 +33,7 @@ from gkassist.errors import UserError
 from gkassist.interview.flow import FINAL, Flow, Outcome
 from gkassist.interview.service import EXPORT_FORMATS, InterviewService
 from gkassist.ui import actions
-from gkassist.ui.chatlog import ChatLog, ChatMessage
+from gkassist.ui.chatlog import ChatLog, ChatMessage, Folded
 from gkassist.ui.messages import (
     AnswerChecked,
     AnswerSubmitted,
@@ -73,6 +73,8 @@ def _findings():  # noqa: ANN202 - a module
 class InterviewScreen(Screen):
     # the buttons under the input show these; the footer keeps to the few global keys
     BINDINGS = actions.bindings(actions.INTERVIEW)
+    # under 100 columns the side panel and the buttons close up (app.tcss, InterviewScreen.-narrow)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     def __init__(self, session: Any, *, resumed: bool = False, intro: str | None = None) -> None:
         super().__init__()
@@ -107,7 +109,7 @@ class InterviewScreen(Screen):
             with Vertical(id="main"):
                 yield ChatLog(id="chat")
                 with Vertical(id="answer-area"):
-                    yield Static(say("hint_line"), id="hint", markup=False)
+                    yield Static(Folded(say("hint_line")), id="hint")
                     yield AnswerInput(id="line", compact=True)
                     # prose, and section 五's standard wording under it: the editor (ui/editor.py)
                     # is mounted here once a question needs it (_editor)
@@ -220,7 +222,7 @@ class InterviewScreen(Screen):
         hint = self.say("hint_items_line" if q.step.one_per_line else "hint_prose_line" if q.multiline else "hint_line")
         if hint != self._hint:  # an update redraws, even with the same text
             self._hint = hint
-            self.query_one("#hint", Static).update(hint)
+            self.query_one("#hint", Static).update(Folded(hint))
         self.refresh_panel()
 
     def _take_typed(self) -> str:

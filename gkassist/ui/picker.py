@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from gkassist.errors import UserError
 from gkassist.interview.script import load_script
 from gkassist.interview.start import carry_over
+from gkassist.ui.chatlog import Folded
 from gkassist.ui.widgets import HEADER_ICON
 
 
@@ -35,7 +36,7 @@ class PickerScreen(Screen):
         say = self.say
         yield Header(icon=HEADER_ICON)
         with Vertical(id="picker"):
-            yield Static(say("picker_intro"), id="picker-intro", markup=False)
+            yield Static(Folded(say("picker_intro")), id="picker-intro")
             yield OptionList(id="saved")
             yield Static("", id="picker-msg", markup=False)
             with Horizontal(classes="picker-buttons"):
@@ -87,7 +88,7 @@ class PickerScreen(Screen):
             line.append("\n")
             line.append(say("picker_row_more", id=info.id, created=display_time(info.created),
                             updated=display_time(info.updated), source=self.source_text(info)), style="dim")
-            saved.add_option(Option(line, id=info.id))
+            saved.add_option(Option(Folded(line), id=info.id))
         resumable = [i for i, info in enumerate(infos) if info.status == "ok"]
         # an empty (or all-broken) list is no place for the keyboard: Tab would pass through it
         saved.disabled = not resumable
@@ -123,7 +124,7 @@ class PickerScreen(Screen):
         self._update_carry()
 
     def message(self, text: str) -> None:
-        self.query_one("#picker-msg", Static).update(text)
+        self.query_one("#picker-msg", Static).update(Folded(text))
 
     # --- choosing ------------------------------------------------------------------------------
 
