@@ -30,6 +30,10 @@ class InterviewService:
         self._lock = threading.Lock()  # the session document in memory
         self._engine_lock = threading.Lock()  # the validator: a slow first check must not hold up saves
         self._validator: Any = None
+        self._writer: threading.Thread | None = None
+        self._write_due = threading.Event()
+        self._closing = False
+        self.on_write_error: Any = None  # called (in the writer thread) with a failed write's message
 
     # --- recording and saving -----------------------------------------------------------------
 
@@ -51,6 +55,29 @@ class InterviewService:
         """Write what ``apply`` recorded (``SessionError`` if the disk refuses; kept for the next)."""
         self.session.flush()
 
+    def write_soon(self) -> None:
+        """Have what ``apply`` recorded written by the writer thread (started on first use): one
+        write at a time, each with every change recorded before it; a failure goes to
+        ``on_write_error`` and the changes stay for the next write."""
+        if self._writer is None:
+            self._writer = threading.Thread(target=self._write_loop, name="gkassist-writer", daemon=True)
+            self._writer.start()
+        self._write_due.set()
+
+    def _write_loop(self) -> None:
+        from gkassist.errors import UserError
+
+        while True:
+            self._write_due.wait()
+            self._write_due.clear()
+            if self._closing:
+                return
+            try:
+                self.session.flush()
+            except UserError as err:
+                if self.on_write_error is not None:
+                    self.on_write_error(err.message)
+
     def set_position(self, position: Mapping[str, Any]) -> None:
         with self._lock:
             self.session.record(position=dict(position), save=False)
@@ -64,6 +91,11 @@ class InterviewService:
         return self.session.drafts.get(key)
 
     # --- checking -----------------------------------------------------------------------------
+
+    @property
+    def ready(self) -> bool:
+        """The engine holds this session's answers: a check is an update, a millisecond or two."""
+        return self._validator is not None and not self._engine_lock.locked()
 
     def check(self, changes: Mapping[str, Any] | None = None) -> list[Any]:
         """The complete current findings; ``changes`` are the fields just saved (None: cleared)."""
@@ -125,6 +157,8 @@ class InterviewService:
         return target.resolve()
 
     def close(self) -> None:
+        self._closing = True
+        self._write_due.set()  # the writer thread ends; the session writes what is left as it closes
         # quitting must not wait for a first check still running: a validator left behind
         # gives its engine session back by itself (engine.Validator's finalizer)
         if self._engine_lock.acquire(blocking=False):

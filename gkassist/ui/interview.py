@@ -80,6 +80,7 @@ class InterviewScreen(Screen):
         super().__init__()
         self.session = session
         self.backend = InterviewService(session)
+        self.backend.on_write_error = lambda error: self.post_message(SaveFailed(error))  # thread-safe
         self.flow = Flow(session)
         self.say = self.flow.script.say
         self.resumed = resumed
@@ -486,8 +487,19 @@ class InterviewScreen(Screen):
         self.flow.advance(outcome)
         if outcome.open_review:
             self.flow.move(FINAL)
-        self._check(outcome)
         self._write()
+        if self.backend.ready:
+            # an update of the engine takes a millisecond or two: done here, the answer, its
+            # findings and the next question are drawn in the frame after the key (a worker would
+            # add the time its task and thread take to start)
+            try:
+                findings = self.backend.check(self.backend.changes_of(outcome))
+            except Exception as err:  # the answer is recorded; the check failing must not lose it
+                self.on_answer_checked(AnswerChecked(outcome, None, engine_error=f"{type(err).__name__}: {err}"))
+                return
+            self.on_answer_checked(AnswerChecked(outcome, findings))
+        else:
+            self._check(outcome)  # the engine is still starting: in a worker, the screen stays live
 
     @work(thread=True, exit_on_error=False, group="check")
     def _check(self, outcome: Outcome) -> None:
@@ -498,13 +510,9 @@ class InterviewScreen(Screen):
             return
         self.post_message(AnswerChecked(outcome, findings))
 
-    @work(thread=True, exit_on_error=False, group="save")
     def _write(self) -> None:
-        # one write at a time (Session.flush), each with every change recorded before it
-        try:
-            self.backend.flush()
-        except UserError as err:
-            self.post_message(SaveFailed(err.message))
+        # the service's writer thread: no Textual worker (and its messages) per answer
+        self.backend.write_soon()
 
     def on_save_failed(self, message: SaveFailed) -> None:
         # said once until a write succeeds again: every answer is kept and written with the next
@@ -523,7 +531,10 @@ class InterviewScreen(Screen):
             self._show_findings(message.findings, outcome.touched, outcome.said)
         self._set_title()
         self.show_question()
-        self.call_next(self._flush)
+        # written now, not on the next turn of the message loop: the frame after the key shows it
+        self._flush()
+        if self._panel_due:
+            self._refresh_panel_now()
         if outcome.open_review:
             self.action_review()
         self._pump()

@@ -18,6 +18,7 @@ from textual.message import Message
 from textual.reactive import Reactive
 from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
+from textual.widgets.input import Selection
 from textual.widgets.option_list import Option
 
 from gkassist.findings import count_by_severity, label_of
@@ -139,7 +140,12 @@ class AnswerInput(SetsAside, Input):
             await run_own_binding(self, event)
 
     async def action_submit(self) -> None:
-        value, self.value = self.value, ""
+        value = self.value
+        # emptied without a repaint: the next question's prefill (or the next key typed) repaints
+        # the line, so that the answer, its findings and that question come in one frame rather
+        # than a frame for the emptied line that holds the next back by a frame interval
+        self.set_reactive(Input.value, "")
+        self.set_reactive(Input.selection, Selection.cursor(0))
         message = self.Submitted(self, value)
         message.typed_at = self.last_key_at  # type: ignore[attr-defined]
         self.post_message(message)
