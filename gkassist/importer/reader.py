@@ -7,20 +7,23 @@ Whatever cannot be read is listed in Chinese in ``unreadable``; nothing is guess
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
 from gkassist.errors import os_error_message
 from gkassist.form import FORM
-from gkassist.importer import docx_layout, meta, mhtml, prose, tables
+from gkassist.importer import docx_layout, extent, meta, mhtml, prose, tables
 from gkassist.importer.decoding import Unreadable, decode
 from gkassist.importer.html_layout import looks_like_html, read_html
-from gkassist.importer.model import Document, Image, ImportedReport, Item, Line, Table, formats
+from gkassist.importer.model import Document, Extent, Image, ImportedReport, Item, Line, Table, formats
 from gkassist.importer.normalise import norm
 from gkassist.importer.sections import Found, Split, split_sections
 from gkassist.importer.text_layout import read_text
+from gkassist.text import ORDINAL, fold
 
 _TABLE_OF_SECTION = {s.id: s.table for s in FORM.sections if s.table}
+_TOP_HEADING = re.compile(rf"^\s*({ORDINAL})\s*、\s*(.+)$")
 _FALLBACKS = {"overview": prose.is_topic_heading, "problems": prose.is_problems_heading}
 
 
@@ -89,34 +92,65 @@ def _read_document(doc: Document) -> ImportedReport:
     report = ImportedReport()
     items = _split_tables(doc.items)
     split = split_sections(items, _FALLBACKS)
-    reading, stray = _read_tables(items, split, report)
+    section_of = _section_index(items, split)
     title, title_at = _find_title(split, doc)
+    ends = extent.find_ends(items, split, title, doc.page)
+    _mark_cut_tables(items, split, ends)
+    reading, stray, kinds = _read_tables(items, section_of, report)
     signature = _read_prose(split, stray, title, report)
     _read_meta(doc, items, split, title, title_at, signature, report)
+    fmt = _format(report, reading, items)
+    ext = extent.measure(items, split, ends, section_of, kinds, report.year, fmt)
+    if fmt == 2008:
+        # a report under the 2008 条例: its sections are not those of the current formats
+        ext.seen = ext.whole = ()
+    report.extent = ext
     tables_found = {f["table"] for f in reading.facts if f["kind"] == "structure.table" and f["present"]}
+    _table_facts(reading, split, ext, report)
     report.structure_facts = [
         _document_fact(title, doc.outside + [it.text for it in items if isinstance(it, Line)]),
-        *_section_facts(split, tables_found),
+        *_section_facts(split, tables_found, ext),
         *reading.facts,
+        ext.fact(),
     ]
-    if title is None and not split.found and not tables_found:
+    _say_where_the_file_is_cut(ext, title, report)
+    if title is None and not split.found and not tables_found and not ext.seen:
         report.failed = True
         report.unreadable.insert(0, "没有找到年度报告的标题、章节或表格，这份文件可能不是政府信息公开工作年度报告。")
     return report
 
 
-def _read_tables(items: list[Item], split: Split, report: ImportedReport) -> tuple[tables.Reading, set[int]]:
-    """Every table's numbers into ``report``; returns the reading and the ids of "tables" that
-    are none of the three (a line of text that merely looked like a row), to be read as text."""
-    section_of = _section_index(items, split)
+def _mark_cut_tables(items: list[Item], split: Split, ends: extent.Ends) -> None:
+    """A file that stops inside a table (or starts inside one): that table's rows end (begin) there."""
+    if ends.cut_end and 0 <= ends.last < len(items):
+        # the last table, when nothing but fragments of its labels follows it (a cut label)
+        k = ends.last
+        while k >= 0 and isinstance(items[k], Line) and extent.is_fragment(items[k].text):
+            k -= 1
+        if k >= 0 and isinstance(items[k], Table):
+            items[k].cut = True
+    if ends.cut_start:
+        first_heading = split.found[0].index if split.found else len(items)
+        first = next((i for i, it in enumerate(items[:first_heading]) if isinstance(it, Table)), None)
+        if first is not None:
+            items[first].starts_cut = True
+
+
+def _read_tables(items: list[Item], section_of: dict[int, str],
+                 report: ImportedReport) -> tuple[tables.Reading, set[int], dict[int, str]]:
+    """Every table's numbers into ``report``; returns the reading, the ids of "tables" that are
+    none of the three (a line of text that merely looked like a row), to be read as text, and
+    which of the three each table item is (item index → table id)."""
     by_kind: dict[str, list[Table]] = {t: [] for t in tables.TABLES}
     stray: set[int] = set()
+    kinds: dict[int, str] = {}
     for i, item in enumerate(items):
         if isinstance(item, Table):
             # classified by its words, else by the section it stands in
             kind = tables.classify(item) or _TABLE_OF_SECTION.get(section_of.get(i, ""))
             if kind:
                 by_kind[kind].append(item)
+                kinds[i] = kind
             else:
                 stray.add(id(item))
     reading = tables.Reading()
@@ -125,16 +159,60 @@ def _read_tables(items: list[Item], split: Split, report: ImportedReport) -> tup
     tables.read_review(by_kind["review"], reading)
     report.answers.update(reading.answers)
     report.notes.update(reading.notes)
-    report.invalid.update(reading.invalid)
+    report.cells.update(reading.cells)
     report.invalid_messages.extend(reading.invalid_messages)
-    for fact in reading.facts:
-        if fact["kind"] == "structure.table" and not fact["present"]:
-            part = split.parts.get(fact["table"], [])
-            fact["image"] = any(isinstance(it, Image) for it in part)
-            report.unreadable.append(f"未找到{fact['name']}" + ("（该部分只有图片）。" if fact["image"] else "。"))
     report.unreadable.extend(reading.unreadable)
     report.unreadable.extend(reading.invalid_messages)
-    return reading, stray
+    return reading, stray, kinds
+
+
+def _table_facts(reading: tables.Reading, split: Split, ext: Extent, report: ImportedReport) -> None:
+    """Complete the table facts with what the file shows of each table (seen, whole), the format's
+    one S3 (``legacy`` on the first table that shows the 2019 format), and say which tables are
+    missing — only those whose place lies wholly within the file."""
+    legacy_seen = False
+    for fact in reading.facts:
+        if fact["kind"] != "structure.table":
+            continue
+        sid = fact["table"]
+        fact["seen"] = int(bool(fact["present"]) or sid in ext.whole)
+        fact["whole"] = int(bool(fact["present"]) and not fact.pop("cut", False) and sid in ext.seen)
+        if fact["legacy"]:
+            fact["legacy"] = not legacy_seen
+            legacy_seen = True
+        part = split.parts.get(sid, [])
+        fact["image"] = not fact["present"] and any(isinstance(it, Image) for it in part)
+        if not fact["present"] and fact["seen"]:
+            report.unreadable.append(f"未找到{fact['name']}" + ("（该部分只有图片）。" if fact["image"] else "。"))
+
+
+def _say_where_the_file_is_cut(ext: Extent, title: meta.Title | None, report: ImportedReport) -> None:
+    """Once: which part of the report the file holds."""
+    if ext.cut_start and ext.cut_end:
+        said = f"文件只有报告的一部分：从{ext.starts_at or '报告中间'}开始，到{ext.stops_at or '报告中间'}为止，其余部分不在文件中。"
+    elif ext.cut_end:
+        said = f"文件在{ext.stops_at}中断，其后的部分不在文件中。"
+    elif ext.cut_start:
+        said = f"文件从{ext.starts_at or '报告中间'}开始，此前的部分" + ("（含报告标题）" if title is None else "") + "不在文件中。"
+    else:
+        return
+    report.unreadable.insert(0, said)
+
+
+
+def _format(report: ImportedReport, reading: tables.Reading, items: list[Item]) -> int:
+    """The format the report is written in: 2008 (before the 2019 条例), 2019 (trial), or 2021."""
+    f = formats()
+    if report.year is not None and report.year < f["first_2019_year"]:
+        return 2008
+    if report.year is None:
+        headings = {fold(h) for h in f["legacy_2008"]["headings"]}
+        tops = [fold(m.group(2)) for it in items if isinstance(it, Line) and (m := _TOP_HEADING.match(it.text))]
+        if sum(1 for t in tops if any(h in t for h in headings)) >= 2:
+            return 2008
+    if any(fact.get("legacy") for fact in reading.facts if fact["kind"] == "structure.table"):
+        return 2019
+    return 2021
 
 
 def _read_prose(split: Split, stray: set[int], title: meta.Title | None, report: ImportedReport) -> str | None:
@@ -176,8 +254,7 @@ def _read_meta(doc: Document, items: list[Item], split: Split, title: meta.Title
             if value:
                 report.answers[fid] = value
                 report.notes[fid] = meta.INFERRED_NOTE
-    else:
-        report.unreadable.append(f"未找到报告标题（{FORM.title('<机关全称>', 'YYYY')}），无法确定机关名称和年度。")
+
     before = [it.text for it in split.before if isinstance(it, Line)]
     # a line can be empty once table rules such as 「│」 are taken out of it
     preamble = [line for line in before[(title_at + 1 if title_at is not None else 0):]
@@ -264,9 +341,10 @@ def _document_fact(title: meta.Title | None, lines: list[str]) -> dict[str, Any]
     }
 
 
-def _section_facts(split: Split, tables_found: set[str]) -> list[dict[str, Any]]:
+def _section_facts(split: Split, tables_found: set[str], ext: Extent) -> list[dict[str, Any]]:
     """One fact per section. A table section whose heading is missing still has its content
-    when its table was found (tables are recognised by their words, wherever they stand)."""
+    when its table was found (tables are recognised by their words, wherever they stand).
+    ``seen`` / ``whole``: the section lies partly / wholly within the file."""
     numbered = [s for s in FORM.sections if s.number]
     order = [s.id for s in numbered]
     printed_order = [f.section for f in split.found]
@@ -297,6 +375,8 @@ def _section_facts(split: Split, tables_found: set[str]) -> list[dict[str, Any]]
                 "printed": hm.printed if hm else "",
                 "printed_number": hm.number if hm else "",
                 "parent": parent,
+                "seen": int(s.id in ext.seen),
+                "whole": int(s.id in ext.whole),
             }
         )
     return facts
