@@ -49,7 +49,7 @@ class Ends:
     reasons: list[str] = field(default_factory=list)
 
 
-def _is_chrome(text: str) -> bool:
+def is_chrome(text: str) -> bool:
     n = fold(text)
     return len(n) <= 30 and any(fold(w) in n for w in formats()["page_chrome"])
 
@@ -88,7 +88,7 @@ def find_ends(items: list[Item], split: Split, title: meta.Title | None, page: i
     """Where the report body starts and stops, and whether the file is cut at either end."""
     ends = Ends()
     last = len(items) - 1
-    while last >= 0 and isinstance(items[last], Line) and _is_chrome(items[last].text):
+    while last >= 0 and isinstance(items[last], Line) and is_chrome(items[last].text):
         last -= 1
     while last >= 0 and isinstance(items[last], Image):
         last -= 1
@@ -155,7 +155,7 @@ def measure(items: list[Item], split: Split, ends: Ends, section_of: dict[int, s
         first = order[0]
     else:
         body = [i for i in range(0, first_found if first_found is not None else ends.last + 1)
-                if _substantive(items[i])]
+                if is_body(items[i])]
         first = section_at(body[0]) if body else (found[0] if found else None)
         if first is None and table_kind:
             first = table_kind[min(table_kind)]
@@ -174,7 +174,7 @@ def measure(items: list[Item], split: Split, ends: Ends, section_of: dict[int, s
         lo, hi = order.index(first), order.index(last)
         seen = tuple(order[lo:hi + 1]) if lo <= hi else (first,)
     starts_at_heading = not ends.cut_start or (
-        first in found and not any(_substantive(items[i]) for i in range(0, split.found[found.index(first)].index)))
+        first in found and not any(is_body(items[i]) for i in range(0, split.found[found.index(first)].index)))
     whole = tuple(
         s for s in seen
         if not (ends.cut_end and s == last) and not (ends.cut_start and s == first and not starts_at_heading)
@@ -190,7 +190,7 @@ def measure(items: list[Item], split: Split, ends: Ends, section_of: dict[int, s
     if ends.cut_end and ends.last >= 0:
         ext.stops_at = f"{where(last)}（最后的文字：「{_words(items[ends.last], last=True)}」）"
     if ends.cut_start:
-        body_start = next((i for i in range(len(items)) if _substantive(items[i])), None)
+        body_start = next((i for i in range(len(items)) if is_body(items[i])), None)
         if body_start is not None:
             words = _words(items[body_start], last=False)
             heading = isinstance(items[body_start], Line) and match_heading(items[body_start].text) is not None
@@ -199,13 +199,13 @@ def measure(items: list[Item], split: Split, ends: Ends, section_of: dict[int, s
     return ext
 
 
-def _substantive(item: Item) -> bool:
+def is_body(item: Item) -> bool:
     """Report text rather than page chrome, metadata or a page marker."""
     if isinstance(item, Table):
         return True
     if not isinstance(item, Line):
         return False
     text = item.text.strip()
-    if not text or _is_chrome(text) or meta.is_metadata(text) or meta.is_title(text):
+    if not text or is_chrome(text) or meta.is_metadata(text) or meta.is_title(text):
         return False
     return not (len(text) <= 8 and text.rstrip().endswith((":", "：")))

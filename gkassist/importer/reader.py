@@ -13,12 +13,12 @@ from typing import Any
 
 from gkassist.errors import os_error_message
 from gkassist.form import FORM
-from gkassist.importer import docx_layout, extent, meta, mhtml, prose, tables
+from gkassist.importer import docx_layout, extent, meta, mhtml, prose, tables, traditional
 from gkassist.importer.decoding import Unreadable, decode
 from gkassist.importer.html_layout import looks_like_html, read_html
 from gkassist.importer.model import Document, Extent, Image, ImportedReport, Item, Line, Table, formats
 from gkassist.importer.normalise import norm
-from gkassist.importer.sections import Found, Split, split_sections
+from gkassist.importer.sections import Found, Split, match_heading, split_sections
 from gkassist.importer.text_layout import read_text
 from gkassist.text import ORDINAL, fold
 
@@ -41,7 +41,7 @@ def read_report(path: str | Path) -> ImportedReport:
         except Unreadable as err:
             return _failed(str(p), str(err), "docx")
         report = _read_document(doc)
-        report.source = {"kind": "import", "file": str(p), "format": "docx"}
+        report.source = {"kind": "import", "file": str(p), "format": "docx", **report.source}
         return report
     fmt = None
     if mhtml.is_mhtml(data):
@@ -76,7 +76,7 @@ def read_report_text(text: str, name: str = "<text>", *, encoding: str | None = 
     except Unreadable as err:
         return _failed(name, str(err), "unreadable")
     report = _read_document(doc)
-    report.source = {"kind": "import", "file": name, "format": doc.layout}
+    report.source = {"kind": "import", "file": name, "format": doc.layout, **report.source}
     if encoding:
         report.source["encoding"] = encoding
     return report
@@ -90,6 +90,8 @@ def _failed(name: str, message: str, fmt: str) -> ImportedReport:
 
 def _read_document(doc: Document) -> ImportedReport:
     report = ImportedReport()
+    if traditional.simplify(doc):
+        report.source["script"] = "traditional"  # read after conversion to simplified characters
     items = _split_tables(doc.items)
     split = split_sections(items, _FALLBACKS)
     section_of = _section_index(items, split)
@@ -97,14 +99,16 @@ def _read_document(doc: Document) -> ImportedReport:
     ends = extent.find_ends(items, split, title, doc.page)
     _mark_cut_tables(items, split, ends)
     reading, stray, kinds = _read_tables(items, section_of, report)
-    signature = _read_prose(split, stray, title, report)
-    _read_meta(doc, items, split, title, title_at, signature, report)
+    closing = _closing_lines(items, ends, title)
+    _read_identity(doc, items, split, title, closing, report)
     fmt = _format(report, reading, items)
     ext = extent.measure(items, split, ends, section_of, kinds, report.year, fmt)
     if fmt == 2008:
         # a report under the 2008 条例: its sections are not those of the current formats
         ext.seen = ext.whole = ()
     report.extent = ext
+    _read_prose(items, split, stray, ext, ends, title_at, closing, report)
+    _read_date(doc, items, split, closing, report)
     tables_found = {f["table"] for f in reading.facts if f["kind"] == "structure.table" and f["present"]}
     _table_facts(reading, split, ext, report)
     report.structure_facts = [
@@ -215,55 +219,135 @@ def _format(report: ImportedReport, reading: tables.Reading, items: list[Item]) 
     return 2021
 
 
-def _read_prose(split: Split, stray: set[int], title: meta.Title | None, report: ImportedReport) -> str | None:
-    """The prose fields of 一, 五 and 六 into ``report``; returns the signature's date, if any."""
+def _closing_lines(items: list[Item], ends: extent.Ends, title: meta.Title | None) -> list[int]:
+    """Indices of the lines that close the report — its signature (organ, date) — and of the page
+    chrome after them: no text of any section."""
+    out: list[int] = list(range(ends.last + 1, len(items)))
+    k = ends.last
+    while k >= 0 and isinstance(items[k], Line) and _is_signature(items[k].text, title):
+        out.append(k)
+        k -= 1
+    if out and k >= 0 and isinstance(items[k], Line) and k + 1 in out and meta.signature_agency(
+            [items[k].text, items[k + 1].text]):
+        out.append(k)  # the organ's name above the date
+    return sorted(out)
 
-    def text_of(section: str) -> list[Item]:
+
+def _read_prose(items: list[Item], split: Split, stray: set[int], ext: Extent, ends: extent.Ends,
+                title_at: int | None, closing: list[int], report: ImportedReport) -> None:
+    """The prose of 一, 五 and 六 into their fields, and their own sub-headings and order into the
+    outline; the opening into meta.preamble. A paragraph with no place in the form (text among the
+    tables, page chrome) is listed in ``report.unplaced`` with its first words."""
+    skip = {id(items[i]) for i in closing}
+    position = {id(it): i for i, it in enumerate(items)}
+
+    def lines_of(part: list[Item], where: str) -> list[Item]:
         out: list[Item] = []
-        for item in split.parts.get(section, []):
+        for item in part:
+            if id(item) in skip:
+                continue
             if isinstance(item, Table):
                 if id(item) in stray:
                     out.extend(Line(" ".join(c.text for c in row)) for row in item.rows)
-            else:
+            elif isinstance(item, Line):
                 out.append(item)
         return out
 
+    parts = {sid: lines_of(split.parts.get(sid, []), sid) for sid in split.parts}
+    before = lines_of(split.before, "")
+    # a file that starts inside a later section: the text before its first heading is that section's
+    first = ext.seen[0] if ext.seen else None
+    if ends.cut_start and first and first != "overview" and before:
+        body = [it for it in before if extent.is_body(it)]
+        parts[first] = body + parts.get(first, [])
+        before = [it for it in before if not extent.is_body(it)]
     readers = {"overview": prose.read_overview, "problems": prose.read_problems, "other": prose.read_other}
-    last = split.found[-1].section if split.found else None
-    signature: str | None = None
-    for section, read in readers.items():
-        part = text_of(section)
-        if section == last:
-            # the signature (agency, date) closes the report; it is no part of the last section
-            while part and isinstance(part[-1], Line) and _is_signature(part[-1].text, title):
-                signature = signature or meta.signature_date(part[-1].text)
-                part.pop()
-        report.answers.update(read(part))
-    return signature
+    for sid, read in readers.items():
+        answers, outline = read(parts.get(sid, []))
+        report.answers.update(answers)
+        if outline:
+            report.outline[sid] = outline
+    for sid in ("active", "requests", "review"):
+        for it in parts.get(sid, []):
+            if isinstance(it, Line) and it.text.strip() and not match_heading(it.text) \
+                    and not tables.is_table_text(it.text):
+                report.unplaced.append(f"「{FORM.section(sid).heading}」中：「{_first_words(it.text)}」")
+    chrome = [items[i].text for i in closing if i > ends.last and isinstance(items[i], Line)]
+    report.unplaced.extend(f"文末：「{_first_words(t)}」" for t in chrome if t.strip())
+    if report.unplaced:
+        report.unreadable.append("以下文字在年度报告的格式中没有对应的栏目，未导入：" + "；".join(report.unplaced) + "。")
+    _read_preamble(before, title_at, report, position)
 
 
-def _read_meta(doc: Document, items: list[Item], split: Split, title: meta.Title | None, title_at: int | None,
-               signature: str | None, report: ImportedReport) -> None:
-    """Agency, year (and what the name tells of kind and level), opening sentence, date."""
-    if title:
-        report.agency, report.year = title.agency, title.year
-        report.answers["meta.agency"] = title.agency
-        report.answers["meta.year"] = title.year
-        kind, level = meta.infer_kind_and_level(title.agency)
-        for fid, value in (("meta.agency_kind", kind), ("meta.level", level)):
-            if value:
-                report.answers[fid] = value
-                report.notes[fid] = meta.INFERRED_NOTE
+_FIRST_WORDS = 20
 
-    before = [it.text for it in split.before if isinstance(it, Line)]
-    # a line can be empty once table rules such as 「│」 are taken out of it
-    preamble = [line for line in before[(title_at + 1 if title_at is not None else 0):]
-                if line.strip() and not meta.is_metadata(line)]
-    if title_at is None and not doc.layout.startswith("text"):
-        preamble = preamble[-3:]  # page chrome may precede an HTML body without a title
-    if preamble and not (title and _is_standard_preamble(preamble, title)):
+
+def _first_words(text: str) -> str:
+    t = " ".join(text.split())
+    return t if len(t) <= _FIRST_WORDS else t[:_FIRST_WORDS] + "……"
+
+
+def _read_preamble(before: list[Item], title_at: int | None, report: ImportedReport,
+                   position: dict[int, int]) -> None:
+    """The opening: the lines between the title and 一 (page metadata left out)."""
+    lines = [it.text for it in before if isinstance(it, Line)]
+    start = title_at + 1 if title_at is not None else 0
+    preamble = [line for line in lines[start:]
+                if line.strip() and not meta.is_metadata(line) and not meta.is_title(meta.strip_label(line))
+                and not extent.is_chrome(line)]
+    title = report.answers.get("meta.agency"), report.answers.get("meta.year")
+    if preamble and not (all(title) and len(preamble) == 1
+                         and preamble[0].strip() == FORM.standard_preamble(*title)):
         report.answers["meta.preamble"] = "\n".join(preamble)
+
+
+def _read_identity(doc: Document, items: list[Item], split: Split, title: meta.Title | None,
+                   closing: list[int], report: ImportedReport) -> None:
+    """Agency and year (and what the name tells of kind and level): from the title; else from the
+    page's metadata, the opening sentence, the statistical period, the signature, the first words
+    of 一 — each read value that is not the title's carries a note saying where it came from."""
+    lines = [it.text for it in items if isinstance(it, Line)]
+    head = doc.outside + [it.text for it in split.before if isinstance(it, Line)]
+    agency = title.agency if title else None
+    year = title.year if title else None
+    notes: dict[str, str] = {}
+    if year is None:
+        year = next((y for line in head if (y := meta.title_year(line))), None)
+    found_agency, found_year = meta.identity_in_text(head + lines[:60])
+    if agency is None and found_agency:
+        agency, notes["meta.agency"] = found_agency, "按报告正文（开头语或总体情况）读出，请核对"
+    if agency is None:
+        signed = meta.signature_agency([items[i].text for i in closing if isinstance(items[i], Line)])
+        if signed:
+            agency, notes["meta.agency"] = signed, "按报告落款读出，请核对"
+    if year is None:
+        year = meta.period_year(lines) or found_year
+        if year is None:
+            year = meta.usual_year([t for t in lines if not meta.is_metadata(t)])
+            if year is not None:
+                notes["meta.year"] = "按正文中最常提到的年份推断，请核对"
+    if agency:
+        report.agency = agency
+        report.answers["meta.agency"] = agency
+    if year:
+        report.year = year
+        report.answers["meta.year"] = year
+    report.notes.update(notes)
+    kind, level = meta.infer_kind_and_level(agency) if agency else (None, None)
+    kind = kind or meta.self_reference_kind(lines)
+    if kind == "township":
+        level = level or "township"
+    for fid, value in (("meta.agency_kind", kind), ("meta.level", level)):
+        if value:
+            report.answers[fid] = value
+            report.notes[fid] = meta.INFERRED_NOTE
+
+
+def _read_date(doc: Document, items: list[Item], split: Split, closing: list[int], report: ImportedReport) -> None:
+    before = [it.text for it in split.before if isinstance(it, Line)]
     last_lines = [it.text for it in items[-12:] if isinstance(it, Line)]
+    signature = next((d for i in closing if isinstance(items[i], Line) and (d := meta.signature_date(items[i].text))),
+                     None)
     date = meta.find_date(doc.outside + before + last_lines, signature)
     if date:
         report.answers["meta.published"] = date
@@ -296,13 +380,6 @@ def _is_signature(line: str, title: meta.Title | None) -> bool:
     if meta.signature_date(line):
         return True
     return title is not None and norm(line) == norm(title.agency)
-
-
-def _is_standard_preamble(lines: list[str], title: meta.Title) -> bool:
-    """gkassist prints a standard opening when a session has none; reading it back is no answer."""
-    if len(lines) != 1:
-        return False
-    return lines[0].strip() == FORM.standard_preamble(title.agency, title.year)
 
 
 def _split_tables(items: list[Item]) -> list[Item]:

@@ -142,6 +142,7 @@ def _keywords() -> dict[str, frozenset[str]]:
     legacy = {fold(x) for x in formats()["legacy_2019"]["active_labels"]}
     active |= legacy
     shared = (active & requests) | (active & review) | (requests & review)
+    _ALL_LABELS.update(active | requests | review)
     return {
         "active": frozenset(active - shared),
         "requests": frozenset(requests - shared),
@@ -173,11 +174,20 @@ def _row_widths() -> dict[str, int]:
     return widths
 
 
+_ALL_LABELS: set[str] = set()  # every label of the three tables, shared ones too (filled by _keywords)
+
+
 def is_table_label(text: str) -> bool:
     """Whether a line is one of the format's table labels (a row, column or block heading)."""
+    _keywords()
     n, c = fold(text), core(text)
-    kw = _keywords()
-    return any(n in kw[t] or c in kw[t] for t in TABLES) or c in _row_widths()
+    return n in _ALL_LABELS or c in _ALL_LABELS or c in _row_widths()
+
+
+def is_table_text(text: str) -> bool:
+    """A line made only of table labels and numbers (a header a layout did not join to its table)."""
+    tokens = text.split()
+    return bool(tokens) and all(is_table_label(t) or is_value(t) for t in tokens)
 
 
 _GLUED = re.compile(r"^(\D*?\D)(\d+)$")
