@@ -110,7 +110,7 @@ def _read_document(doc: Document) -> ImportedReport:
     _read_prose(items, split, stray, ext, ends, title_at, closing, report)
     _read_date(doc, items, split, closing, report)
     tables_found = {f["table"] for f in reading.facts if f["kind"] == "structure.table" and f["present"]}
-    _table_facts(reading, split, ext, report)
+    _table_facts(reading, split, ext, report, {k: section_of.get(i, "") for i, k in sorted(kinds.items(), reverse=True)})
     report.structure_facts = [
         _document_fact(title, doc.outside + [it.text for it in items if isinstance(it, Line)]),
         *_section_facts(split, tables_found, ext),
@@ -170,15 +170,23 @@ def _read_tables(items: list[Item], section_of: dict[int, str],
     return reading, stray, kinds
 
 
-def _table_facts(reading: tables.Reading, split: Split, ext: Extent, report: ImportedReport) -> None:
-    """Complete the table facts with what the file shows of each table (seen, whole), the format's
-    one S3 (``legacy`` on the first table that shows the 2019 format), and say which tables are
-    missing — only those whose place lies wholly within the file."""
+def _table_facts(reading: tables.Reading, split: Split, ext: Extent, report: ImportedReport,
+                 stands_in: dict[str, str]) -> None:
+    """Complete the table facts with what the file shows of each table (seen, whole), where an
+    unreadable one stands, the format's one S3 (``legacy`` on the first table that shows the 2019
+    format), and say which tables are missing — only those whose place lies wholly within the
+    file. ``stands_in``: table id → the section its first item stands in."""
     legacy_seen = False
+    printed = {f.section: f.match.printed for f in split.found if f.match is not None}
     for fact in reading.facts:
         if fact["kind"] != "structure.table":
             continue
         sid = fact["table"]
+        if fact["present"] and not fact["readable"]:
+            host = stands_in.get(sid) or sid
+            heading = printed.get(host) or FORM.section(host).heading
+            # (why it could not be read is already among the unreadable parts)
+            fact["where"] = f"「{heading}」之下" if host in printed else "报告中（它所在部分的标题没有找到）"
         fact["seen"] = int(bool(fact["present"]) or sid in ext.whole)
         fact["whole"] = int(bool(fact["present"]) and not fact.pop("cut", False) and sid in ext.seen)
         if fact["legacy"]:

@@ -290,10 +290,14 @@ def _match_label(label: str, expected: tuple[str, ...]) -> tuple[int | None, boo
 
 
 def _trim(values: list[Cell], n: int) -> list[Cell] | None:
-    """Exactly ``n`` values, dropping surplus blank cells at the end (merged-cell remnants)."""
+    """Exactly ``n`` values, dropping surplus blank cells at the end (merged-cell remnants), then
+    at the start (the empty label cells a PDF-to-Markdown converter pads a row's label columns
+    with: 「| 一、本年新收… | | | 3 | 0 | …」)."""
     vals = list(values)
     while len(vals) > n and is_blank(vals[-1].text):
         vals.pop()
+    while len(vals) > n and is_blank(vals[0].text):
+        vals.pop(0)
     return vals if len(vals) == n else None
 
 
