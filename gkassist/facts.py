@@ -454,9 +454,11 @@ class _Builder:
             fact.fields["total_blank"] = (own,)
 
     def _parts_printed(self, fid: str) -> bool:
-        """Whether the parts of sum cell ``fid`` hold a number other than 0."""
+        """Whether the parts of sum cell ``fid`` hold a number other than 0 (a part that is a
+        blank sum itself counts by its own parts: 表三's （七）总计·总计 over a blank （七） row)."""
         get = self.now.get
-        return any((v := get(p)) is not None and v != 0 for p in _FORMULAS[fid])
+        return any(((v := get(p)) is not None and v != 0) or (v is None and p in _FORMULAS and self._parts_printed(p))
+                   for p in _FORMULAS[fid])
 
     def columns(self) -> Iterable[Fact]:
         clean = self.now.clean

@@ -173,7 +173,8 @@ def measure(items: list[Item], split: Split, ends: Ends, section_of: dict[int, s
     if first is not None and last is not None:
         lo, hi = order.index(first), order.index(last)
         seen = tuple(order[lo:hi + 1]) if lo <= hi else (first,)
-    starts_at_heading = not ends.cut_start or (
+    opening = first == order[0] and first_found is not None and any(is_body(items[i]) for i in range(first_found))
+    starts_at_heading = not ends.cut_start or opening or (
         first in found and not any(is_body(items[i]) for i in range(0, split.found[found.index(first)].index)))
     whole = tuple(
         s for s in seen
@@ -194,7 +195,6 @@ def measure(items: list[Item], split: Split, ends: Ends, section_of: dict[int, s
         if body_start is not None:
             words = _words(items[body_start], last=False)
             heading = isinstance(items[body_start], Line) and match_heading(items[body_start].text) is not None
-            opening = first == order[0] and first_found is not None and body_start < first_found
             ext.starts_at = ("开头语" if opening else where(first)) + ("" if heading else f"（最前面的文字：「{words}」）")
     return ext
 

@@ -147,7 +147,10 @@ def read_problems(items: list[Item]) -> tuple[dict[str, str], list[dict[str, Any
     (「下一步」「针对上述问题」 …, headings.yaml)."""
     parts = _Parts()
     current = "problems"
-    for line in _lines(items):
+    lines = _lines(items)
+    if lines and not field_of(lines[0], "problems"):
+        parts.start("problems", "")  # 五 opens with text of its own, under no sub-heading
+    for line in lines:
         hit = field_of(line, "problems")
         if hit and hit[0] not in parts.lines:
             current, rest = hit

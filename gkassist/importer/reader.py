@@ -92,7 +92,7 @@ def _read_document(doc: Document) -> ImportedReport:
     report = ImportedReport()
     if traditional.simplify(doc):
         report.source["script"] = "traditional"  # read after conversion to simplified characters
-    items = _split_tables(doc.items)
+    items = _untable_head(_split_tables(doc.items))
     split = split_sections(items, _FALLBACKS)
     section_of = _section_index(items, split)
     title, title_at = _find_title(split, doc)
@@ -112,7 +112,7 @@ def _read_document(doc: Document) -> ImportedReport:
     tables_found = {f["table"] for f in reading.facts if f["kind"] == "structure.table" and f["present"]}
     _table_facts(reading, split, ext, report, {k: section_of.get(i, "") for i, k in sorted(kinds.items(), reverse=True)})
     report.structure_facts = [
-        _document_fact(title, doc.outside + [it.text for it in items if isinstance(it, Line)]),
+        _document_fact(title, doc.outside + [it.text for it in items if isinstance(it, Line)], report.agency),
         *_section_facts(split, tables_found, ext),
         *reading.facts,
         ext.fact(),
@@ -316,7 +316,7 @@ def _read_identity(doc: Document, items: list[Item], split: Split, title: meta.T
     of 一 — each read value that is not the title's carries a note saying where it came from."""
     lines = [it.text for it in items if isinstance(it, Line)]
     head = doc.outside + [it.text for it in split.before if isinstance(it, Line)]
-    agency = title.agency if title else None
+    agency = (title.agency or None) if title else None
     year = title.year if title else None
     notes: dict[str, str] = {}
     if year is None:
@@ -372,6 +372,11 @@ def _find_title(split: Split, doc: Document) -> tuple[meta.Title | None, int | N
         title = _title_at(doc.outside, k)
         if title:
             return title, None
+    # a title that names no agency (「2023年政府信息公开工作年度报告」) is still the report's title
+    for k, line in enumerate(before):
+        year = meta.title_year(line)
+        if year:
+            return meta.Title(" ".join(meta.strip_label(line).split()), "", year, False), k
     return None, None
 
 
@@ -387,7 +392,23 @@ def _title_at(lines: list[str], k: int) -> meta.Title | None:
 def _is_signature(line: str, title: meta.Title | None) -> bool:
     if meta.signature_date(line):
         return True
-    return title is not None and norm(line) == norm(title.agency)
+    return title is not None and bool(title.agency) and norm(line) == norm(title.agency)
+
+
+def _untable_head(items: list[Item]) -> list[Item]:
+    """A page's head scraped with bars (「字号: | 打印」) reads as a "table" of the title and the
+    metadata: before the first section heading, a table that is none of the three is lines."""
+    first = next((i for i, it in enumerate(items) if isinstance(it, Line) and match_heading(it.text)), len(items))
+    out: list[Item] = []
+    for i, item in enumerate(items):
+        if i < first and isinstance(item, Table) and tables.classify(item) is None:
+            if item.rows_known:
+                out.extend(Line(" ".join(c.text for c in row)) for row in item.rows)
+            else:
+                out.extend(Line(c.text) for c in item.cells() if c.text.strip())
+        else:
+            out.append(item)
+    return out
 
 
 def _split_tables(items: list[Item]) -> list[Item]:
@@ -411,7 +432,9 @@ def _section_index(items: list[Item], split: Split) -> dict[int, str]:
     return out
 
 
-def _document_fact(title: meta.Title | None, lines: list[str]) -> dict[str, Any]:
+def _document_fact(title: meta.Title | None, lines: list[str], agency: str | None) -> dict[str, Any]:
+    # a title without the agency's name: the title it should be, with the name the text gives
+    expected = FORM.title(title.agency or agency or "<机关全称>", title.year) if title else ""
     return {
         "kind": "structure.document",
         "id": "document",
@@ -420,7 +443,7 @@ def _document_fact(title: meta.Title | None, lines: list[str]) -> dict[str, Any]
         "title_ok": bool(title and title.conventional),
         "cites_2019_basis": meta.cites_2019_basis(lines),
         "title": title.printed if title else "",
-        "expected_title": FORM.title(title.agency, title.year) if title else "",
+        "expected_title": expected,
         "title_pattern": FORM.title("<机关全称>", "YYYY"),
         "basis": formats()["legacy_2019"]["basis"],
     }

@@ -413,6 +413,10 @@ def read_active(tables: list[Table], out: Reading) -> None:
     fact["cut"] = cuts.ends or cuts.starts
     if hits:
         fact["legacy"] = True
+        # its numbers are not read into the current columns, but they are there (S7 asks): those
+        # of its rows that print their numbers (every row of the 2019 表二 has two or three)
+        fact["cells"] = sum(sum(1 for v in seg.values if is_printed_number(v.text))
+                            for seg in segs if len(seg.values) >= 2)
         out.unreadable.append(f"{_table_name('active')}采用 2019 年试行格式（如「{_shown(tables, legacy)}」），其数字未导入。")
         out.facts.append(fact)
         return

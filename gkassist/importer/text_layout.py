@@ -155,10 +155,14 @@ def _group(lines: list[_Classified]) -> list[Item]:
         if c.kind == "blank":
             i += 1
             continue
-        if c.kind == "plain" and not _starts_table(lines, i):
-            items.append(Line(c.text))
-            i += 1
-            continue
+        if c.kind == "plain":
+            starts, run_end = _starts_table(lines, i)
+            if not starts:
+                # no line of this run of labels starts a table either: all of it is text (one scan
+                # per run keeps reading linear in the length of the file)
+                items.extend(Line(x.text) for x in lines[i:run_end] if x.kind == "plain")
+                i = max(run_end, i + 1)
+                continue
         # a table: label lines, then table lines and label lines, ending at the last table line
         # (or, for a table printed without numbers, at the last of its label lines)
         j, last_table, last_label = i, -1, -1
@@ -189,21 +193,23 @@ def _labels_only_table(lines: list[_Classified]) -> bool:
     return sum(1 for t in labels if is_table_label(t)) >= _LABELS_ONLY_MIN
 
 
-def _starts_table(lines: list[_Classified], i: int) -> bool:
-    """Whether the label line at ``i`` heads a table: only label or blank lines until table lines
-    (or a run of the format's table labels printed without numbers)."""
-    run: list[_Classified] = []
-    for c in lines[i:]:
+def _starts_table(lines: list[_Classified], i: int) -> tuple[bool, int]:
+    """Whether the label line at ``i`` heads a table — only label or blank lines until table lines,
+    or a run of the format's table labels printed without numbers — and where the run of label
+    lines that starts at ``i`` ends (the first line after it)."""
+    labels = 0
+    for j in range(i, len(lines)):
+        c = lines[j]
         if c.kind in _TABLE_KINDS:
-            return True
+            return True, j
         if c.kind == "blank":
             continue
         if not _label_like(c.text):
-            break
-        run.append(c)
-        if len(run) >= _LABELS_ONLY_MIN and _labels_only_table(run):
-            return True
-    return False
+            return False, j if j > i else i + 1
+        labels += is_table_label(c.text)
+        if labels >= _LABELS_ONLY_MIN:
+            return True, j
+    return False, len(lines)
 
 
 def _table(lines: list[_Classified]) -> Table:
