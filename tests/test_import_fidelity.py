@@ -184,6 +184,8 @@ def _accounted(line: str, report, haystack: str, headings: list[str]) -> bool:
         return True
     if meta.signature_date(t) or tables.is_table_text(t) or (report.agency and compact(t) == compact(report.agency)):
         return True
+    if report.extent and report.extent.cut_end and compact(t) in compact(report.extent.stops_at):
+        return True  # the words where a cut file stops (the start of a label, cut short) are said there
     return any(compact(t)[:10] in compact(u) for u in report.unplaced)
 
 

@@ -46,7 +46,8 @@ class Ends:
     first: int = 0  # index of the first item of the report body
     last: int = -1  # index of the last item of the report body (trailing page chrome left out)
     signature: bool = False  # the body closes with a signature or a date
-    reasons: list[str] = field(default_factory=list)
+    # lines after a table the file stops in: the start of its next label, cut short
+    fragments: list[int] = field(default_factory=list)
 
 
 def is_chrome(text: str) -> bool:

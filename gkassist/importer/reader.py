@@ -133,6 +133,7 @@ def _mark_cut_tables(items: list[Item], split: Split, ends: extent.Ends) -> None
             k -= 1
         if k >= 0 and isinstance(items[k], Table):
             items[k].cut = True
+            ends.fragments = list(range(k + 1, ends.last + 1))  # its label cut short: no text
     if ends.cut_start:
         first_heading = split.found[0].index if split.found else len(items)
         first = next((i for i, it in enumerate(items[:first_heading]) if isinstance(it, Table)), None)
@@ -246,7 +247,7 @@ def _read_prose(items: list[Item], split: Split, stray: set[int], ext: Extent, e
     """The prose of 一, 五 and 六 into their fields, and their own sub-headings and order into the
     outline; the opening into meta.preamble. A paragraph with no place in the form (text among the
     tables, page chrome) is listed in ``report.unplaced`` with its first words."""
-    skip = {id(items[i]) for i in closing}
+    skip = {id(items[i]) for i in (*closing, *ends.fragments)}
     position = {id(it): i for i, it in enumerate(items)}
 
     def lines_of(part: list[Item], where: str) -> list[Item]:
