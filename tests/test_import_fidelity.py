@@ -305,6 +305,15 @@ def test_a_table_printed_as_labels_only_is_there_without_numbers_never_missing(s
     assert len(s7) == 1 and "没有读到任何数字" in s7[0].message
 
 
+@pytest.mark.parametrize(("slug", "table", "rows"), [
+    ("wuqia-xian-nd", "active", 0),  # cut inside the header of 表二: no row label seen
+    ("xiongxian-xiang-2019", "requests", 22),  # every row label printed, no number
+    ("lixian-sjj-2022", "active", 6),  # all six rows of 表二
+])
+def test_the_rows_a_file_shows_of_a_table_are_counted(slug, table, rows):
+    assert _facts(read_report(_case(slug)[0]))[f"table.{table}"]["rows"] == rows
+
+
 def test_markdown_rows_from_a_pdf_conversion_are_read():
     report = read_report(FIXTURES / "pdf-to-markdown-2023.md")
     assert report.unreadable == []

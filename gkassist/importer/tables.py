@@ -397,6 +397,18 @@ def _missing_rows(labels: list[str], assigned: dict[int, Segment], cuts: _Cuts, 
             out.unreadable.append(f"{_table_name(table)}中未找到「{label}」一行。")
 
 
+def _rows_printed(tables: list[Table], labels: list[str]) -> int:
+    """How many of the format's rows print their label in the file (with numbers or without)."""
+    found: set[int] = set()
+    for t in tables:
+        for cell in t.cells():
+            if not is_value(cell.text):
+                idx, _ = match_label(cell.text, labels)
+                if idx is not None:
+                    found.add(idx)
+    return len(found)
+
+
 def _readable(fact: dict[str, Any], segs: list[Segment], problems: list[str], read: int) -> None:
     """A table whose numbers are printed but none could be placed is unreadable (never missing)."""
     printed = sum(1 for seg in segs for v in seg.values if is_printed_number(v.text))
@@ -411,6 +423,9 @@ def read_active(tables: list[Table], out: Reading) -> None:
     fact = _table_fact("active", present=bool(tables))
     segs, cuts = _segments_of(tables)
     fact["cut"] = cuts.ends or cuts.starts
+    rows = [(b, r, b.field_ids[k]) for b in FORM.active_blocks for k, r in enumerate(b.rows)]
+    expected = [r.label for _, r, _ in rows]
+    fact["rows"] = _rows_printed(tables, expected + formats()["legacy_2019"]["active_rows"])
     if hits:
         fact["legacy"] = True
         # its numbers are not read into the current columns, but they are there (S7 asks): those
@@ -420,8 +435,6 @@ def read_active(tables: list[Table], out: Reading) -> None:
         out.unreadable.append(f"{_table_name('active')}采用 2019 年试行格式（如「{_shown(tables, legacy)}」），其数字未导入。")
         out.facts.append(fact)
         return
-    rows = [(b, r, b.field_ids[k]) for b in FORM.active_blocks for k, r in enumerate(b.rows)]
-    expected = [r.label for _, r, _ in rows]
     widths = [len(ids) for _, _, ids in rows]
     assigned, matches, repeated = _assign(segs, expected, widths)
     _report_repeated("active", repeated, out)
@@ -455,6 +468,7 @@ def read_requests(tables: list[Table], out: Reading) -> None:
     expected = [r.label for r in rows]
     segs, cuts = _segments_of(tables)
     fact["cut"] = cuts.ends or cuts.starts
+    fact["rows"] = _rows_printed(tables, expected)
     single = core(formats()["legacy_2019"]["requests_single_row"])
     groups = frozenset(core(p) for r in rows for p in r.path)
     assigned, matches, repeated = _assign(segs, expected, [len(cols)] * len(rows), skip=groups)
@@ -500,6 +514,7 @@ def read_review(tables: list[Table], out: Reading) -> None:
     ids = [FORM.review_field(g.id, c.id) for g in groups for c in cols]
     segs, cuts = _segments_of(tables)
     fact["cut"] = cuts.ends or cuts.starts
+    fact["rows"] = _rows_printed(tables, [g.label for g in groups])
     cells: list[Cell] | None = None
     for seg in segs:  # the format's one row of 15 numbers
         cells = _trim(seg.values, len(ids))
@@ -547,6 +562,7 @@ def _table_fact(table: str, *, present: bool) -> dict[str, Any]:
         "image": False,
         "legacy": False,  # the 2019 trial format (rule S3; the reader keeps it on one table)
         "cells": 0,
+        "rows": 0,  # the format's rows whose label the file prints (with numbers or without)
         "readable": 1,  # 0: numbers are printed but could not be placed (``why`` says why)
         "why": "",
         "where": "",
