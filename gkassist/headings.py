@@ -8,6 +8,7 @@ written as prose.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
@@ -64,3 +65,19 @@ def field_of_heading(title: str, field_ids: Sequence[str]) -> str | None:
     if scored and scored[0][0] >= FUZZY_MIN and (len(scored) == 1 or scored[1][0] < scored[0][0]):
         return scored[0][1]
     return None
+
+
+@cache
+def _transition() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{t})" for t in _data()["transitions"]))
+
+
+def transition_at(text: str) -> int | None:
+    """Where 五's measures begin in ``text`` that runs its problems and measures together: the
+    start of the sentence (or line) holding the turn (「下一步」「针对上述问题」 …), or None when
+    there is no turn after some text."""
+    m = _transition().search(text)
+    if not m or m.start() == 0:
+        return None
+    start = max(text.rfind(ch, 0, m.start()) for ch in "。；;\n") + 1
+    return start if text[:start].strip() else None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from gkassist.headings import field_of_heading
+from gkassist.headings import field_of_heading, transition_at
 from gkassist.text import CLAUSE_PUNCT, NUMERALS, ORDINAL, numeral, parse_int
 
 # A marker counts only at the start of the text, of a line, or after punctuation (「统一是」 is no marker).
@@ -32,10 +32,6 @@ _HEADING = re.compile(
 )
 # the parts, by the field each sub-heading heads (the heading words are gkassist/headings.yaml's)
 _PARTS = {"problems": "problems", "measures": "measures", "rectification": "rectification", "other_matters": "other"}
-# the sentence that turns from problems to measures when there are no sub-headings
-_TRANSITION = re.compile(
-    r"(?:下一步|针对(?:上述|以上|存在的)?(?:问题|不足)|今后|(?:\d{4}|明)年[，,]?\s*(?:我|本)[^\s，,。]{0,6}将|改进措施[：:])"
-)
 
 
 @dataclass(frozen=True)
@@ -119,10 +115,8 @@ def split_section5(text: str) -> Section5Parts:
             end = headings[i + 1][0].start() if i + 1 < len(headings) else len(text)
             parts[part].append(text[m.end():end].strip())
     else:
-        m = _TRANSITION.search(text)
-        if m and m.start() > 0:
-            # the transition sentence starts at the last sentence break before the keyword
-            start = max(text.rfind(ch, 0, m.start()) for ch in "。；;\n") + 1
+        start = transition_at(text)  # the sentence that turns from problems to measures
+        if start is not None:
             parts["problems"].append(text[:start].strip())
             parts["measures"].append(text[start:].strip())
         else:
