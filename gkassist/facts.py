@@ -39,6 +39,7 @@ from gkassist.rulebook import Rulebook
 from gkassist.text import compact
 from gkassist.vocabulary import (
     ACTIVE,
+    APPLIES_PREFIX,
     CELL,
     CLAIM,
     COLUMN,
@@ -50,7 +51,9 @@ from gkassist.vocabulary import (
     SECTION_TEXTS,
     TEXT,
     TEXT_KEY,
+    Coverage,
     engine_key,
+    rule_applies_to,
     split_feature_name,
     text_ids,
     text_label,
@@ -267,7 +270,8 @@ _LINES = _lines()
 class _Builder:
     def __init__(self, answers: Mapping[str, Any], previous: Mapping[str, Any] | None,
                  notes: Mapping[str, str] | None, book: Rulebook, cache: FeatureCache,
-                 old: Mapping[str, Fact] | None = None, changed: set[str] | None = None) -> None:
+                 old: Mapping[str, Fact] | None = None, changed: set[str] | None = None,
+                 coverage: Coverage | None = None) -> None:
         self.answers = answers
         self.old = old or {}
         self.changed = changed
@@ -278,6 +282,8 @@ class _Builder:
         self.cache = cache
         year = self.now.get("meta.year")
         self.year = year if isinstance(year, int) else None
+        self.coverage = coverage or Coverage()
+        self._flags: dict[tuple[str, str | None], int] = {}
         self._features: dict[tuple[str, str], tuple[int | None, dict]] = {}
         self._globals: dict[str, tuple[int | str | None, dict]] = {}
 
@@ -315,6 +321,17 @@ class _Builder:
             return value, {f"{name}{k[len(split[1]):]}": v for k, v in detail.items()}
         return None, {}
 
+    def flag(self, name: str, fact: Fact) -> int:
+        """1 when the rule behind ``applies.<rule id>`` applies to this fact, else 0."""
+        rule = self.book.applicability[name]
+        applies = rule.applies
+        section = (rule.section or fact.section) if applies.reads_own_section else None
+        key = (name, section)
+        hit = self._flags.get(key)
+        if hit is None:
+            hit = self._flags[key] = int(rule_applies_to(applies, self.coverage, self.year, section))
+        return hit
+
     def reuse(self, fact_id: str) -> Fact | None:
         """Last build's fact, when none of the answers it was built from has changed."""
         if self.changed is None:
@@ -337,6 +354,11 @@ class _Builder:
             return fact
         all_deps = set(deps or ())
         for name in names:
+            if name.startswith(APPLIES_PREFIX):
+                fact.values[name] = self.flag(name, fact)
+                if self.book.applicability[name].applies.reads_year:
+                    all_deps.add("meta.year")
+                continue
             value, detail = self.global_value(name)
             fact.values[name] = value
             fact.labels.update(detail)
@@ -551,7 +573,10 @@ def build_facts(answers: Mapping[str, Any], previous: Mapping[str, Any] | None =
     (``FORM.dependents``). A fact whose ``deps`` miss ``changed`` is reused as it is; claims and
     other modules' facts are always rebuilt. ``changed=None`` rebuilds everything.
     """
-    b = _Builder(answers, previous, notes, book, cache or FeatureCache(), old, changed)
+    extras = list(extra_facts)
+    for producer in book.producers:
+        extras.extend(producer(answers, previous) or ())
+    b = _Builder(answers, previous, notes, book, cache or FeatureCache(), old, changed, Coverage.of_facts(extras))
     kinds = {r.scope for r in book.rules}
     out: list[Fact] = []
     producers = {
@@ -562,9 +587,6 @@ def build_facts(answers: Mapping[str, Any], previous: Mapping[str, Any] | None =
         if kind in kinds:  # facts no rule can match would only cost time (and be discarded)
             out.extend(produce())
     # --- extra fact producers: other modules' facts (importer structure, wording) -----------------
-    extras = list(extra_facts)
-    for producer in book.producers:
-        extras.extend(producer(answers, previous) or ())
     for i, raw in enumerate(extras):
         out.append(b.custom(raw, i))
     seen: set[str] = set()
