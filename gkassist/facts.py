@@ -478,9 +478,13 @@ class _Builder:
             return
         env = {}
         for claim in self.book.claims:
-            for name in claim.value.names():
+            for name in claim.value.names() + (claim.also.names() if claim.also else []):
                 env[name] = self.global_value(name)[0]
-        table_values = [eval_lin(claim.value, env, self.book.tables) for claim in self.book.claims]
+        tables = self.book.tables
+        table_values = [eval_lin(claim.value, env, tables) for claim in self.book.claims]
+        # a claim without an alternative agrees only with its value: the alternative is that value
+        also_values = [eval_lin(claim.also, env, tables) if claim.also else table_values[k]
+                       for k, claim in enumerate(self.book.claims)]
         for t, text_id in enumerate(PROSE_FIELDS):
             text = self.now.text(text_id)
             if not text:
@@ -488,13 +492,14 @@ class _Builder:
             f = FORM.field(text_id)
             for start, k, said, matched in self.cache.claims(self.book.claims, text, self.year):
                 claim = self.book.claims[k]
-                table_fields = tuple(n for n in claim.value.names() if n in FORM.fields)
+                # the finding is about the value the claim names; the alternative only excuses it
+                table_fields = tuple(dict.fromkeys(n for n in claim.value.names() if n in FORM.fields))
                 fact = Fact(
                     f"claim.{text_id}.{start}",
                     CLAIM,
-                    {"said": said, "table": table_values[k]},
+                    {"said": said, "table": table_values[k], "also": also_values[k]},
                     {"field": f.label, "claim": claim.name, "text": matched},
-                    {"said": (text_id,), "table": table_fields},
+                    {"said": (text_id,), "table": table_fields, "also": table_fields},
                     section=f.section,
                     order=self.order(f.section, 400 + t, start),
                 )

@@ -37,8 +37,8 @@ from gkassist.expressions import (
     Lin,
     Member,
     Parser,
-    Truth,
     Table,
+    Truth,
     compile_cond,
     cond_lookups,
     cond_names,
@@ -52,7 +52,7 @@ from gkassist.similarity import DEFAULT_THRESHOLD
 from gkassist.vocabulary import PLACEHOLDER, SEVERITIES, SEVERITY_ALIASES
 
 RULE_KINDS = ("finding", "suggestion")
-FEATURE_KINDS = ("keywords", "pattern", "enumeration", "similarity")
+FEATURE_KINDS = ("keywords", "pattern", "number", "enumeration", "similarity")
 TABLE_UNITS = (None, "万元", "month-day")
 TOP_LEVEL_KEYS = {"rules", "features", "claims", "tables", "fact_kinds", "producers", "applies"}
 RULE_KEYS = {"code", "id", "severity", "kind", "title", "scope", "texts", "section", "reads", "when", "check",
@@ -253,14 +253,16 @@ def _parse_feature(name: str, raw: Any, file: str) -> Feature:
         words = params.get("words")
         if not isinstance(words, list) or not words or not all(isinstance(w, str) and w for w in words):
             raise ExprError("keywords 特征要有 words: [词语, …]")
-    elif kind == "pattern":
+    elif kind in ("pattern", "number"):
         regex = params.get("regex")
         if not isinstance(regex, str) or not regex:
-            raise ExprError("pattern 特征要有 regex")
+            raise ExprError(f"{kind} 特征要有 regex")
         try:
-            re.compile(expand_pattern(regex, 2024))
+            rx = re.compile(expand_pattern(regex, 2024))
         except re.error as err:
             raise ExprError(f"正则表达式有误：{err}") from None
+        if kind == "number" and "n" not in rx.groupindex:
+            raise ExprError("number 特征的正则表达式要用 (?P<n>NUM) 标出要读的数")
     elif kind == "similarity":
         threshold = params.get("threshold", DEFAULT_THRESHOLD)
         if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 50 <= threshold <= 100:
@@ -463,11 +465,15 @@ def _indexed(book: Rulebook) -> Rulebook:
 
 def _parse_claim(spec: Any, parser: Parser, features: Mapping[str, Feature], label: str) -> Claim:
     if not isinstance(spec, dict) or not {"name", "value", "patterns"} <= set(spec):
-        raise ExprError("每项应有 name、value、patterns")
+        raise ExprError("每项应有 name、value、patterns（可加 also）")
+    unknown = set(spec) - {"name", "value", "also", "patterns"}
+    if unknown:
+        raise ExprError(f"不认识的项：{'、'.join(sorted(map(str, unknown)))}")
     value = parser.parse_lin(spec["value"])
-    for name in value.names():
+    also = parser.parse_lin(spec["also"]) if spec.get("also") is not None else None
+    for name in value.names() + (also.names() if also else []):
         if vocab.global_name_kind(name, features) not in ("count", "money"):
-            raise ExprError(f"value 中的「{name}」不是表格中的数字栏目")
+            raise ExprError(f"value / also 中的「{name}」不是表格中的数字栏目")
     patterns = _as_list(spec["patterns"])
     if not patterns:
         raise ExprError("patterns 应是正则表达式的列表")
@@ -480,7 +486,7 @@ def _parse_claim(spec: Any, parser: Parser, features: Mapping[str, Feature], lab
         if "n" not in rx.groupindex and "zero" not in rx.groupindex:
             raise ExprError(f"正则表达式「{p}」要用 (?P<n>NUM) 标出数字，或用 (?P<zero>…) 标出“没有”的说法")
         compiled.append(p)
-    return Claim(str(spec["name"]), value, tuple(compiled), label)  # type: ignore[arg-type]
+    return Claim(str(spec["name"]), value, tuple(compiled), label, also)  # type: ignore[arg-type]
 
 
 def _parse_rule(spec: Any, label: str, order: int, tables: Mapping[str, Table],

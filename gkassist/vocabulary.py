@@ -102,7 +102,7 @@ def _scopes() -> dict[str, Scope]:
             Scope(
                 CLAIM,
                 ("each number stated in the prose", "正文中的每个数字"),
-                {"said": "文中的数", "table": "表中的数"},
+                {"said": "文中的数", "table": "表中的数", "also": "文中的数也可能指的表中之数（如加上年结转）"},
                 labels=("field", "claim", "text"),
             ),
         )
