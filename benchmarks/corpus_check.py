@@ -22,8 +22,8 @@ Matching rule (one-to-one, per file):
 Precision = TP / (TP + FP), recall = TP / (TP + FN), per code and over all codes. A code with nothing to
 measure prints «—».
 
-``--coverage-from-expectations`` measures the rules alone: each file is checked with the coverage fact
-(``source.coverage``: format, which sections the file holds) made from its expectation (``format``,
+``--coverage-from-expectations`` measures the rules alone: each file is checked with the extent fact
+(``structure.extent``: format, which sections the file holds) made from its expectation (``format``,
 ``truncated``, ``sections_seen``) instead of the one the importer works out — what the rules give when
 the importer says exactly what the file holds. The figures of record are those without it.
 """
@@ -129,31 +129,36 @@ def compare(case: Case, found: Sequence[Any], error: str | None = None,
 
 
 def expected_coverage(case: Case) -> dict[str, Any]:
-    """The ``source.coverage`` fact a perfect importer would give for this file (from its expectation).
+    """The ``structure.extent`` fact a perfect importer would give for this file (from its expectation).
 
     Sections are in the form's order; a truncated file holds nothing before the first section it
     shows and nothing after the last; the first is held in part when the file starts inside the
-    report, the last when it stops inside it (not when it ends with the report's signature).
+    report, the last when it stops inside it (not when it ends with the report's signature). The
+    file starts after the report's start when it does not show the title (``meta``).
     """
     from gkassist.form import FORM
 
     e = case.expected
-    order = [s.id for s in FORM.sections]
-    fact: dict[str, Any] = {"kind": "source.coverage", "id": "coverage", "format": e["format"],
-                            "truncated": 1 if e.get("truncated") else 0}
+    numbered = [s.id for s in FORM.sections if s.number]
     cut = e.get("truncated")
-    seen = [sid for sid in order if sid in (e.get("sections_seen") or ())]
-    for sid in order:
-        fact[sid] = "whole"
+    seen = [sid for sid in numbered if sid in (e.get("sections_seen") or ())]
+    held = dict.fromkeys(numbered, "whole")
     if cut and seen:
-        first, last = order.index(seen[0]), order.index(seen[-1])
-        for i, sid in enumerate(order):
+        first, last = numbered.index(seen[0]), numbered.index(seen[-1])
+        for i, sid in enumerate(numbered):
             if i < first or i > last:
-                fact[sid] = "none"
+                held[sid] = "none"
         if "starts inside" in cut or "starts at the last" in cut:
-            fact[seen[0]] = "part"
+            held[seen[0]] = "part"
         if "signature" not in cut and "end of" not in cut:
-            fact[seen[-1]] = "part"
+            held[seen[-1]] = "part"
+    cut_start = bool(cut) and ("meta" not in (e.get("sections_seen") or ()) or "starts" in cut)
+    fact: dict[str, Any] = {"kind": "structure.extent", "id": "extent", "format": e["format"],
+                            "complete": int(not cut), "cut_start": int(cut_start),
+                            "cut_end": int(bool(cut) and "signature" not in cut and "end of" not in cut)}
+    for sid in numbered:
+        fact[f"seen_{sid}"] = int(held[sid] != "none")
+        fact[f"whole_{sid}"] = int(held[sid] == "whole")
     return fact
 
 
@@ -166,7 +171,7 @@ def run(cases: Iterable[Case], oracle: bool = False) -> list[Outcome]:
         if oracle:
             try:
                 inp = load_input(str(case.report))
-                inp.extra_facts = [f for f in inp.extra_facts if f.get("kind") != "source.coverage"]
+                inp.extra_facts = [f for f in inp.extra_facts if f.get("kind") != "structure.extent"]
                 inp.extra_facts.append(expected_coverage(case))
                 result = FileResult(str(case.report), inp, check_input(inp))
             except Exception as err:  # noqa: BLE001 — a file the checker cannot read counts as misses

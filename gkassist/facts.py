@@ -514,6 +514,8 @@ class _Builder:
         values: dict[str, Any] = {}
         labels: dict[str, Any] = {}
         names = declared.names if declared is not None else None
+        if declared is not None and declared.defaults:
+            raw = {**declared.defaults, **raw}
         for key, value in raw.items():
             if key in _CUSTOM_RESERVED:
                 continue

@@ -77,6 +77,8 @@ class FactKind:
     title: str
     names: Mapping[str, str]
     texts: Mapping[str, str]
+    # the value a name has when a fact of this kind leaves it out (a producer that predates the name)
+    defaults: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -398,8 +400,14 @@ def load_rulebook(paths: Iterable[Path] | None = None) -> Rulebook:
             if not isinstance(spec, dict) or not isinstance(spec.get("names", {}), dict):
                 problems.add(label, f"事实种类 {kind}", "应写成 {title: …, names: {名称: 说明}, texts: {名称: 说明}}")
                 continue
-            fact_kinds[kind] = FactKind(kind, str(spec.get("title", kind)), dict(spec.get("names") or {}),
-                                        dict(spec.get("texts") or {}))
+            names = dict(spec.get("names") or {})
+            defaults = spec.get("defaults") or {}
+            if not isinstance(defaults, dict) or any(
+                    n not in names or isinstance(v, bool) or not isinstance(v, int) for n, v in defaults.items()):
+                problems.add(label, f"事实种类 {kind}", "defaults 应写成 {名称: 整数}，名称须在 names 中")
+                continue
+            fact_kinds[kind] = FactKind(kind, str(spec.get("title", kind)), names, dict(spec.get("texts") or {}),
+                                        dict(defaults))
         for ref in raw.get("producers") or []:
             try:
                 module, _, func = str(ref).partition(":")

@@ -214,8 +214,9 @@ COVERAGE_LEVELS = ("whole", "part", "none")
 NEEDS = ("whole", "part")
 # a rule's ``sections`` may name the section its finding is about (of each fact) instead of a fixed one
 OWN_SECTION = "own"
-# the fact that says what is known of the report as a whole (the importer makes it; docs/internals.md)
-COVERAGE_KIND = "source.coverage"
+# the fact that says what is known of a read report as a whole (the importer makes it; its names are in
+# docs/internals.md, 「What a read report says about itself」)
+COVERAGE_KIND = "structure.extent"
 APPLIES_PREFIX = "applies."
 
 
@@ -260,12 +261,25 @@ class Coverage:
 
     @classmethod
     def of_facts(cls, facts: Iterable[Mapping[str, Any]]) -> Coverage:
-        """The coverage stated by a ``source.coverage`` fact among ``facts`` (none: everything whole)."""
+        """The coverage a ``structure.extent`` fact among ``facts`` states (none: a session, complete).
+
+        A numbered section is whole when ``whole_<id>``, part when only ``seen_<id>``, else none. The
+        title and preamble (``meta``) are whole when the file holds the report from start to end
+        (``complete``), part when it starts at the report's start but stops early, none when it starts
+        after it (the importer says so when there is no title: a page excerpt, a page of a PDF).
+        """
         for fact in facts:
-            if fact.get("kind") == COVERAGE_KIND:
-                fmt = fact.get("format")
-                sections = {s.id: str(fact[s.id]) for s in FORM.sections if fact.get(s.id) in COVERAGE_LEVELS}
-                return cls(fmt if fmt in FORMATS else None, sections)
+            if fact.get("kind") != COVERAGE_KIND:
+                continue
+            fmt = fact.get("format")
+            sections: dict[str, str] = {}
+            for s in FORM.sections:
+                if s.number:
+                    sections[s.id] = ("whole" if fact.get(f"whole_{s.id}") else
+                                      "part" if fact.get(f"seen_{s.id}") else "none")
+            sections["meta"] = ("whole" if fact.get("complete") else
+                                "none" if fact.get("cut_start") else "part")
+            return cls(fmt if fmt in FORMATS else None, sections)
         return cls()
 
 

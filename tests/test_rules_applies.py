@@ -2,7 +2,7 @@
 
 A rule's ``applies:`` in rules/*.yaml names the table formats and report years it applies to and the
 sections the file must hold; the checker is told the format and what the file holds by one
-``source.coverage`` fact (docs/internals.md). These tests run every check on both evaluators
+``structure.extent`` fact (docs/internals.md). These tests run every check on both evaluators
 (conftest's ``both_engines_agree``), so a skipped rule is skipped the same way by each.
 """
 
@@ -40,10 +40,20 @@ def book_of(tmp_path: Path, text: str):
     return load_rulebook([path])
 
 
-def coverage(fmt: int | None = None, **sections: str) -> dict:
-    fact = {"kind": "source.coverage", "id": "coverage", **sections}
+def coverage(fmt: int | None = None, **held: str) -> dict:
+    """The importer's ``structure.extent`` fact: every section whole unless ``held`` says "part" or
+    "none"; ``meta`` "none" is a file that starts after the report's start (no title)."""
+    fact: dict = {"kind": "structure.extent", "id": "extent"}
     if fmt is not None:
         fact["format"] = fmt
+    for sid in ("overview", "active", "requests", "review", "problems", "other"):
+        level = held.get(sid, "whole")
+        fact[f"seen_{sid}"] = int(level != "none")
+        fact[f"whole_{sid}"] = int(level == "whole")
+    cut = any(level != "whole" for level in held.values())
+    fact["cut_start"] = int(held.get("meta") == "none")
+    fact["cut_end"] = int(cut and not fact["cut_start"])
+    fact["complete"] = int(not cut)
     return fact
 
 
@@ -134,8 +144,8 @@ def test_a_rule_needs_the_sections_it_names(tmp_path, many_issued, need, held, f
     book = book_of(tmp_path, RULE.replace("{formats: [2021]}", f"{{sections: {{problems: {need}}}}}"))
     found = check(many_issued, rulebook=book, extra_facts=[coverage(2021, problems=held)])
     assert bool(codes(found, "N9")) is fires
-    # a section the coverage does not name is held whole
-    assert codes(check(many_issued, rulebook=book, extra_facts=[coverage(2021)]), "N9")
+    # no extent fact: a session, complete
+    assert codes(check(many_issued, rulebook=book), "N9")
 
 
 def test_own_is_the_section_of_each_fact(tmp_path, consistent_answers):
