@@ -160,6 +160,12 @@ class _Values:
         return value.strip() if isinstance(value, str) else ""
 
 
+def _printed_empty(value: Any) -> bool:
+    """A cell printed blank or 「/」: a cell state of the importer (``gkassist.cellstates``, whose
+    ``empty`` is true for those and false for invalid text), standing in answers judged as printed."""
+    return getattr(value, "empty", False) is True
+
+
 # --- text features ---------------------------------------------------------------------------------
 # --- facts -----------------------------------------------------------------------------------------
 
@@ -332,6 +338,27 @@ class _Builder:
             hit = self._flags[key] = int(rule_applies_to(applies, self.coverage, self.year, section))
         return hit
 
+    def stated_value(self, fid: str) -> int | None:
+        """A table number as a sentence of the prose states it (rule T3): the cell's value; a cell
+        printed blank or 「/」 counts as nothing (0), and a blank total as the sum of its parts, as a
+        reader adds them up (「予以公开及部分公开」 of a table whose 总计 column is blank). A cell the
+        file does not hold at all is unknown (None): the claim is not compared."""
+        value = self.now.get(fid)
+        if value is not None:
+            return value if isinstance(value, int) else None
+        if not _printed_empty(self.answers.get(fid)):
+            return None
+        parts = FORM.formulas.get(fid)
+        if parts is None:
+            return 0
+        total = 0
+        for part in parts:
+            v = self.stated_value(part)
+            if v is None:
+                return None
+            total += v
+        return total
+
     def reuse(self, fact_id: str) -> Fact | None:
         """Last build's fact, when none of the answers it was built from has changed."""
         if self.changed is None:
@@ -479,7 +506,7 @@ class _Builder:
         env = {}
         for claim in self.book.claims:
             for name in claim.value.names() + (claim.also.names() if claim.also else []):
-                env[name] = self.global_value(name)[0]
+                env[name] = self.stated_value(name) if name in FORM.fields else self.global_value(name)[0]
         tables = self.book.tables
         table_values = [eval_lin(claim.value, env, tables) for claim in self.book.claims]
         # a claim without an alternative agrees only with its value: the alternative is that value

@@ -247,3 +247,22 @@ def test_every_pattern_reads_long_runs_of_digits_and_numerals_in_one_pass():
             start = time.perf_counter()
             rx.findall(reading_form(f"共受理申请{words}{run}件。{run}x"))
             assert time.perf_counter() - start < 5, regex  # generous: a slow machine, not a timed target
+
+
+class _Blank:
+    """A cell printed blank, as the importer keeps it among answers judged as printed
+    (gkassist.cellstates.CellState: ``empty`` is true for a blank or 「/」)."""
+
+    empty = True
+    state = "blank"
+    printed = ""
+
+
+def test_t3_a_blank_total_is_read_as_the_sum_a_reader_makes(answers):
+    """shanghai-bgt-2019.html: the 总计 column is blank; the prose's 258 is against 258+12+1+1 + 3."""
+    answers.update({"requests.granted.natural": 258, "requests.granted.commercial": 12,
+                    "requests.granted.legal": 1, "requests.granted.other": 1, "requests.granted.research": _Blank(),
+                    "requests.granted.total": _Blank(), "requests.partial.natural": 3,
+                    "requests.partial.commercial": _Blank(), "requests.partial.total": _Blank()})
+    found = codes(check({**answers, "overview.on_request": "予以公开及部分公开258件。"}), "T3")
+    assert [(f.numbers["said"], f.numbers["table"]) for f in found] == [(258, 275)]
