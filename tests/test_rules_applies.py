@@ -221,3 +221,23 @@ def test_a_truncated_file_gets_nothing_about_what_it_does_not_hold(consistent_an
                 and f.section in ("meta", "review", "problems", "other")]
     whole = check(answers, extra_facts=structure)  # the same facts of a complete file: all reported
     assert {"S1", "S6", "S7", "T5", "T6"} <= {f.code for f in whole}
+
+
+def _table(**values) -> dict:
+    return {"kind": "structure.table", "id": "table.active", "section": "active", "name": "表二",
+            "present": 1, "image": 0, "legacy": 0, "cells": 0, "readable": 1, **values}
+
+
+def test_s7_an_empty_table_needs_the_whole_table_or_two_rows_of_labels(consistent_answers):
+    """wuqia-xian-nd.txt stops in table 二's header: nothing can be said of its numbers.
+    wujin-tyjrswj-2022.txt stops in table 三 after rows of labels without numbers: it has none."""
+    cut = coverage(2021, active="part", requests="none", review="none", problems="none", other="none")
+
+    def s7(table: dict) -> list:
+        return [f for f in check(consistent_answers(), extra_facts=[table, cut]) if f.code == "S7"]
+
+    assert s7(_table(whole=0, rows=0)) == []
+    assert [f.section for f in s7(_table(whole=0, rows=3))] == ["active"]
+    assert [f.section for f in s7(_table(whole=1))] == ["active"]
+    assert s7(_table(whole=1, readable=0)) == []  # there, but not read: the importer says why
+    assert s7(_table(whole=1, cells=4)) == []
