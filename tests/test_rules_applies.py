@@ -238,5 +238,8 @@ def test_s7_an_empty_table_needs_the_whole_section_or_two_rows_of_labels(consist
     assert s7(_table(rows=0), "part") == []
     assert s7(_table(rows=3), "part") == ["active"]
     assert s7(_table(), "whole") == ["active"]
-    assert s7(_table(readable=0), "whole") == []  # there, but not read: the importer says why
+    # there, but its numbers could not be placed: said as such (where, why), never "no numbers"
+    unreadable = [f for f in check(consistent_answers(), extra_facts=[_table(readable=0, why="栏目对应不上"),
+                                                                     coverage(2021)]) if f.code == "S7"]
+    assert [f.numbers.get("why") for f in unreadable] == ["栏目对应不上"]
     assert s7(_table(cells=4), "whole") == []
