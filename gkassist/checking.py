@@ -52,6 +52,9 @@ class CheckInput:
     problems: list[str] = field(default_factory=list)  # parts that could not be read (shown, not fatal)
     # required fields a session has not answered yet: rules about them stay silent, so say so
     unanswered: list[str] = field(default_factory=list)
+    # a read report's own sub-headings and their order per prose section (the rules read whole
+    # sections in that order: T8 on the report's own numbering)
+    outline: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -88,6 +91,7 @@ def load_input(ref: str | Path) -> CheckInput:
             agency=src.agency,
             year=src.year,
             problems=src.report.unreadable_besides_invalid(),
+            outline=getattr(src, "outline", None) or {},
         )
     return CheckInput(
         answers=src.answers,
@@ -97,6 +101,7 @@ def load_input(ref: str | Path) -> CheckInput:
         agency=src.agency,
         year=src.year,
         unanswered=[f.id for f in FORM.required_fields() if FORM.value(f.id, src.answers) is None],
+        outline=getattr(src, "outline", None) or {},
     )
 
 
@@ -167,6 +172,7 @@ def check_input(inp: CheckInput, previous: PreviousReport | Mapping[str, Any] | 
         previous=previous if previous is not None else inp.previous,
         extra_facts=extra,
         notes=inp.notes,
+        outline=inp.outline,
     )
 
 

@@ -136,9 +136,10 @@ _COUNT_FIELDS = frozenset(f.id for f in FORM.fields.values() if f.kind == "count
 class _Values:
     """Field values of one year's answers, as the engine sees them (cached per field)."""
 
-    def __init__(self, answers: Mapping[str, Any] | None) -> None:
+    def __init__(self, answers: Mapping[str, Any] | None, outline: Mapping[str, Any] | None = None) -> None:
         self.present = answers is not None
         self.clean = _clean_answers(answers)
+        self.outline = outline or {}
         # a whole-number count is its own engine value: most cells of a report, known at once
         self._cache: dict[str, Any] = {
             fid: v for fid, v in self.clean.items() if type(v) is int and fid in _COUNT_FIELDS
@@ -155,9 +156,28 @@ class _Values:
 
     def text(self, text_id: str) -> str:
         if text_id in SECTION_TEXTS:
-            return "\n".join(t for t in (self.text(p) for p in SECTION_TEXTS[text_id]) if t)
+            return self.section_text(text_id)
         value = self.clean.get(text_id)
         return value.strip() if isinstance(value, str) else ""
+
+    def section_text(self, text_id: str) -> str:
+        """A section's prose as the report prints it: its own sub-headings and fields in its own
+        order (the importer's outline: ``{section: [{"field", "heading", "inline"}, …]}``), then the
+        fields it did not head, in the form's order. Without an outline (a session), the form's order."""
+        fields = SECTION_TEXTS[text_id]
+        parts: list[str] = []
+        done: set[str] = set()
+        for entry in self.outline.get(text_id.split(".", 1)[1]) or ():
+            fid = entry.get("field") if isinstance(entry, Mapping) else None
+            if fid not in fields or fid in done:
+                continue
+            done.add(fid)
+            heading, body = str(entry.get("heading") or ""), self.text(fid)
+            joined = (heading + body if entry.get("inline") else "\n".join(t for t in (heading, body) if t))
+            if joined:
+                parts.append(joined)
+        parts += [t for t in (self.text(p) for p in fields if p not in done) if t]
+        return "\n".join(parts)
 
 
 def _printed_empty(value: Any) -> bool:
@@ -277,11 +297,11 @@ class _Builder:
     def __init__(self, answers: Mapping[str, Any], previous: Mapping[str, Any] | None,
                  notes: Mapping[str, str] | None, book: Rulebook, cache: FeatureCache,
                  old: Mapping[str, Fact] | None = None, changed: set[str] | None = None,
-                 coverage: Coverage | None = None) -> None:
+                 coverage: Coverage | None = None, outline: Mapping[str, Any] | None = None) -> None:
         self.answers = answers
         self.old = old or {}
         self.changed = changed
-        self.now = _Values(answers)
+        self.now = _Values(answers, outline)
         self.prev = _Values(previous) if previous is not None else None
         self.notes = notes or {}
         self.book = book
@@ -599,18 +619,23 @@ def _text_plan(book: Rulebook) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def build_facts(answers: Mapping[str, Any], previous: Mapping[str, Any] | None = None, *,
                 book: Rulebook, notes: Mapping[str, str] | None = None,
                 extra_facts: Iterable[Mapping[str, Any]] = (), cache: FeatureCache | None = None,
-                old: Mapping[str, Fact] | None = None, changed: set[str] | None = None) -> list[Fact]:
+                old: Mapping[str, Fact] | None = None, changed: set[str] | None = None,
+                outline: Mapping[str, Any] | None = None) -> list[Fact]:
     """Every fact the rulebook's rules can match, for one report. Ids are unique and stable.
 
     Incremental use (the Validator): ``old`` is the previous build's facts by id and ``changed``
     the field ids whose answers (or notes) changed, with every derived cell depending on them
     (``FORM.dependents``). A fact whose ``deps`` miss ``changed`` is reused as it is; claims and
     other modules' facts are always rebuilt. ``changed=None`` rebuilds everything.
+
+    ``outline``: a read report's own sub-headings and their order per prose section (the importer's
+    ``outline``); the texts of whole sections (``section.overview`` …) follow it.
     """
     extras = list(extra_facts)
     for producer in book.producers:
         extras.extend(producer(answers, previous) or ())
-    b = _Builder(answers, previous, notes, book, cache or FeatureCache(), old, changed, Coverage.of_facts(extras))
+    b = _Builder(answers, previous, notes, book, cache or FeatureCache(), old, changed, Coverage.of_facts(extras),
+                 outline)
     kinds = {r.scope for r in book.rules}
     out: list[Fact] = []
     producers = {

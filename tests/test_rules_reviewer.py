@@ -266,3 +266,18 @@ def test_t3_a_blank_total_is_read_as_the_sum_a_reader_makes(answers):
                     "requests.partial.commercial": _Blank(), "requests.partial.total": _Blank()})
     found = codes(check({**answers, "overview.on_request": "予以公开及部分公开258件。"}), "T3")
     assert [(f.numbers["said"], f.numbers["table"]) for f in found] == [(258, 275)]
+
+
+# --- item 7: T8 on the report's own order ------------------------------------------------------------------
+
+
+def test_t8_reads_a_section_in_the_reports_own_order_with_its_own_headings(answers):
+    """The importer keeps 一's sub-headings and their order (outline); a sub-heading it could not
+    place stays in the text of the field before it. Read in the form's order without the headings,
+    「（三）」 would stand alone; read as the report prints it, 一 counts （一）（二）（三）."""
+    answers.update({"overview.intro": "", "overview.proactive": "全年主动公开信息120条。",
+                    "overview.on_request": "全年收到申请4件。\n（三）严格执行政府信息公开有关规定\n按时更新公开目录。"})
+    outline = {"overview": [{"field": "overview.proactive", "heading": "（一）主动公开"},
+                            {"field": "overview.on_request", "heading": "（二）依申请公开"}]}
+    assert codes(check(answers, outline=outline), "T8") == []
+    assert codes(check(answers), "T8")  # the same fields without the report's headings
