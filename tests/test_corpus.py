@@ -145,3 +145,23 @@ def test_the_matcher_counts_one_fault_reported_many_times_once():
     assert [(e["code"], f.fields) for e, f in o.true_pos] == [("N2", ("requests.granted.total",))]
     assert [f.code for f in o.false_pos] == ["N2", "S7"]  # the hint is not counted
     assert [e["code"] for e in o.false_neg] == ["S7"]
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.expected["truncated"]], ids=lambda c: c.slug)
+def test_nothing_is_said_about_what_a_truncated_file_does_not_hold(case):
+    """The rules' side of issue 12 items 5 and 6, on every cut file of the corpus: told what the file
+    holds (the extent a perfect importer gives, from the expectation), the checker reports no error
+    or warning about a section outside it."""
+    from gkassist.checking import InputUnreadable, check_input, load_input
+
+    try:
+        inp = load_input(str(case.report))
+    except InputUnreadable:
+        return  # not read at all: nothing is said about it
+    inp.extra_facts = [f for f in inp.extra_facts if f.get("kind") != "structure.extent"]
+    inp.extra_facts.append(corpus_check.expected_coverage(case))
+    # what the reviewer saw: the sections listed, and the title or preamble where a finding is about them
+    seen = set(case.expected.get("sections_seen") or ()) | {f["section"] for f in case.expected_findings()}
+    outside = [(f.code, f.section) for f in check_input(inp)
+               if f.severity in ("error", "warning") and f.kind == "finding" and f.section not in seen]
+    assert not outside
