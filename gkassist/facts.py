@@ -139,11 +139,11 @@ class _Values:
     def __init__(self, answers: Mapping[str, Any] | None, outline: Mapping[str, Any] | None = None) -> None:
         self.present = answers is not None
         self.clean = _clean_answers(answers)
-        self.outline = outline or {}
         # a whole-number count is its own engine value: most cells of a report, known at once
         self._cache: dict[str, Any] = {
             fid: v for fid, v in self.clean.items() if type(v) is int and fid in _COUNT_FIELDS
         }
+        self.outline = outline or {}  # the report's own sub-headings and their order (section_text)
 
     def get(self, fid: str) -> int | str | None:
         if fid not in self._cache:
