@@ -599,7 +599,8 @@ def _parse_applies(file_default: Any, raw: Any) -> vocab.Applies:
         if sid not in section_ids:
             raise ExprError(f"applies 的 sections 中「{sid}」不是报告的部分；可用：{'、'.join(sorted(section_ids))}")
         if need not in vocab.NEEDS:
-            raise ExprError(f"applies 的 sections 中「{sid}: {need}」：应为 whole（整个部分都在文件中）或 part（至少有一部分）")
+            raise ExprError(f"applies 的 sections 中「{sid}: {need}」：应为 whole（整个部分都在文件中）、part（至少有一部分）"
+                            f"或 cut（有一部分、但不是全部：文件从它中间开始或在它中间中断）")
     return vocab.Applies(frozenset(formats), years.get("from"), years.get("to"),
                          tuple((str(k), str(v)) for k, v in sections.items()), year_known)
 

@@ -211,7 +211,8 @@ def engine_key(name: str) -> str:
 FORMATS = (2008, 2019, 2021)
 # what of a section a file holds, and what a rule may need of it
 COVERAGE_LEVELS = ("whole", "part", "none")
-NEEDS = ("whole", "part")
+# whole: all of it is in the file; part: some of it is; cut: some but not all (the file starts or stops in it)
+NEEDS = ("whole", "part", "cut")
 # a rule's ``sections`` may name the section its finding is about (of each fact) instead of a fixed one
 OWN_SECTION = "own"
 # the fact that says what is known of a read report as a whole (the importer makes it; its names are in
@@ -309,6 +310,6 @@ def rule_applies_to(applies: Applies, coverage: Coverage, year: int | None, sect
         if sid is None:
             continue
         have = coverage.level(sid)
-        if have == "none" or (need == "whole" and have != "whole"):
+        if have == "none" or (need == "whole" and have != "whole") or (need == "cut" and have != "part"):
             return False
     return True

@@ -139,6 +139,7 @@ def test_known_true_needs_the_year(tmp_path, many_issued):
 @pytest.mark.parametrize("need, held, fires", [
     ("whole", "whole", True), ("whole", "part", False), ("whole", "none", False),
     ("part", "whole", True), ("part", "part", True), ("part", "none", False),
+    ("cut", "whole", False), ("cut", "part", True), ("cut", "none", False),
 ])
 def test_a_rule_needs_the_sections_it_names(tmp_path, many_issued, need, held, fires):
     book = book_of(tmp_path, RULE.replace("{formats: [2021]}", f"{{sections: {{problems: {need}}}}}"))
@@ -237,6 +238,7 @@ def test_s7_an_empty_table_needs_the_whole_section_or_two_rows_of_labels(consist
 
     assert s7(_table(rows=0), "part") == []
     assert s7(_table(rows=3), "part") == ["active"]
+    assert s7(_table(), "part") == ["active"]  # a reader that does not count rows: judged as before
     assert s7(_table(), "whole") == ["active"]
     # there, but its numbers could not be placed: said as such (where, why), never "no numbers"
     unreadable = [f for f in check(consistent_answers(), extra_facts=[_table(readable=0, why="栏目对应不上"),
