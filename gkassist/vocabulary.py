@@ -228,7 +228,7 @@ class Applies:
     formats: frozenset[int] = frozenset(FORMATS)
     year_from: int | None = None
     year_to: int | None = None
-    sections: tuple[tuple[str, str], ...] = ()  # (section id or OWN_SECTION, "whole" | "part")
+    sections: tuple[tuple[str, str], ...] = ()  # (section id or OWN_SECTION, one of NEEDS)
     year_known: bool = False  # the year bounds hold only for a report whose year is known
 
     @property
