@@ -40,6 +40,7 @@ from gkassist.rulebook import Rulebook
 from gkassist.text import compact
 from gkassist.vocabulary import (
     ACTIVE,
+    APPLIES_PREFIX,
     CELL,
     CLAIM,
     COLUMN,
@@ -51,7 +52,9 @@ from gkassist.vocabulary import (
     SECTION_TEXTS,
     TEXT,
     TEXT_KEY,
+    Coverage,
     engine_key,
+    rule_applies_to,
     split_feature_name,
     text_ids,
     text_label,
@@ -134,7 +137,7 @@ _COUNT_FIELDS = frozenset(f.id for f in FORM.fields.values() if f.kind == "count
 class _Values:
     """Field values of one year's answers, as the engine sees them (cached per field)."""
 
-    def __init__(self, answers: Mapping[str, Any] | None) -> None:
+    def __init__(self, answers: Mapping[str, Any] | None, outline: Mapping[str, Any] | None = None) -> None:
         self.present = answers is not None
         self.clean = _clean_answers(answers)
         # cells printed with no number (blank, 「/」, invalid text): no value, and a sum cell
@@ -146,6 +149,7 @@ class _Values:
         self._cache: dict[str, Any] = {
             fid: v for fid, v in self.clean.items() if type(v) is int and fid in _COUNT_FIELDS
         }
+        self.outline = outline or {}  # the report's own sub-headings and their order (section_text)
 
     def get(self, fid: str) -> int | str | None:
         if fid not in self._cache:
@@ -161,9 +165,34 @@ class _Values:
 
     def text(self, text_id: str) -> str:
         if text_id in SECTION_TEXTS:
-            return "\n".join(t for t in (self.text(p) for p in SECTION_TEXTS[text_id]) if t)
+            return self.section_text(text_id)
         value = self.clean.get(text_id)
         return value.strip() if isinstance(value, str) else ""
+
+    def section_text(self, text_id: str) -> str:
+        """A section's prose as the report prints it: its own sub-headings and fields in its own
+        order (the importer's outline: ``{section: [{"field", "heading", "inline"}, …]}``), then the
+        fields it did not head, in the form's order. Without an outline (a session), the form's order."""
+        fields = SECTION_TEXTS[text_id]
+        parts: list[str] = []
+        done: set[str] = set()
+        for entry in self.outline.get(text_id.split(".", 1)[1]) or ():
+            fid = entry.get("field") if isinstance(entry, Mapping) else None
+            if fid not in fields or fid in done:
+                continue
+            done.add(fid)
+            heading, body = str(entry.get("heading") or ""), self.text(fid)
+            joined = (heading + body if entry.get("inline") else "\n".join(t for t in (heading, body) if t))
+            if joined:
+                parts.append(joined)
+        parts += [t for t in (self.text(p) for p in fields if p not in done) if t]
+        return "\n".join(parts)
+
+
+def _printed_empty(value: Any) -> bool:
+    """A cell printed blank or 「/」: a cell state of the importer (``gkassist.cellstates``, whose
+    ``empty`` is true for those and false for invalid text), standing in answers judged as printed."""
+    return getattr(value, "empty", False) is True
 
 
 # --- text features ---------------------------------------------------------------------------------
@@ -295,17 +324,20 @@ def _label_of(line: _Line, name: str) -> str:
 class _Builder:
     def __init__(self, answers: Mapping[str, Any], previous: Mapping[str, Any] | None,
                  notes: Mapping[str, str] | None, book: Rulebook, cache: FeatureCache,
-                 old: Mapping[str, Fact] | None = None, changed: set[str] | None = None) -> None:
+                 old: Mapping[str, Fact] | None = None, changed: set[str] | None = None,
+                 coverage: Coverage | None = None, outline: Mapping[str, Any] | None = None) -> None:
         self.answers = answers
         self.old = old or {}
         self.changed = changed
-        self.now = _Values(answers)
+        self.now = _Values(answers, outline)
         self.prev = _Values(previous) if previous is not None else None
         self.notes = notes or {}
         self.book = book
         self.cache = cache
         year = self.now.get("meta.year")
         self.year = year if isinstance(year, int) else None
+        self.coverage = coverage or Coverage()
+        self._flags: dict[tuple[str, str | None], int] = {}
         self._features: dict[tuple[str, str], tuple[int | None, dict]] = {}
         self._globals: dict[str, tuple[int | str | None, dict]] = {}
 
@@ -343,6 +375,38 @@ class _Builder:
             return value, {f"{name}{k[len(split[1]):]}": v for k, v in detail.items()}
         return None, {}
 
+    def flag(self, name: str, fact: Fact) -> int:
+        """1 when the rule behind ``applies.<rule id>`` applies to this fact, else 0."""
+        rule = self.book.applicability[name]
+        applies = rule.applies
+        section = (rule.section or fact.section) if applies.reads_own_section else None
+        key = (name, section)
+        hit = self._flags.get(key)
+        if hit is None:
+            hit = self._flags[key] = int(rule_applies_to(applies, self.coverage, self.year, section))
+        return hit
+
+    def stated_value(self, fid: str) -> int | None:
+        """A table number as a sentence of the prose states it (rule T3): the cell's value; a cell
+        printed blank or 「/」 counts as nothing (0), and a blank total as the sum of its parts, as a
+        reader adds them up (「予以公开及部分公开」 of a table whose 总计 column is blank). A cell the
+        file does not hold at all is unknown (None): the claim is not compared."""
+        value = self.now.get(fid)
+        if value is not None:
+            return value if isinstance(value, int) else None
+        if not _printed_empty(self.answers.get(fid)):
+            return None
+        parts = FORM.formulas.get(fid)
+        if parts is None:
+            return 0
+        total = 0
+        for part in parts:
+            v = self.stated_value(part)
+            if v is None:
+                return None
+            total += v
+        return total
+
     def reuse(self, fact_id: str) -> Fact | None:
         """Last build's fact, when none of the answers it was built from has changed."""
         if self.changed is None:
@@ -365,6 +429,11 @@ class _Builder:
             return fact
         all_deps = set(deps or ())
         for name in names:
+            if name.startswith(APPLIES_PREFIX):
+                fact.values[name] = self.flag(name, fact)
+                if self.book.applicability[name].applies.reads_year:
+                    all_deps.add("meta.year")
+                continue
             value, detail = self.global_value(name)
             fact.values[name] = value
             fact.labels.update(detail)
@@ -550,9 +619,13 @@ class _Builder:
             return
         env = {}
         for claim in self.book.claims:
-            for name in claim.value.names():
-                env[name] = self.global_value(name)[0]
-        table_values = [eval_lin(claim.value, env, self.book.tables) for claim in self.book.claims]
+            for name in claim.value.names() + (claim.also.names() if claim.also else []):
+                env[name] = self.stated_value(name) if name in FORM.fields else self.global_value(name)[0]
+        tables = self.book.tables
+        table_values = [eval_lin(claim.value, env, tables) for claim in self.book.claims]
+        # a claim without an alternative agrees only with its value: the alternative is that value
+        also_values = [eval_lin(claim.also, env, tables) if claim.also else table_values[k]
+                       for k, claim in enumerate(self.book.claims)]
         for t, text_id in enumerate(PROSE_FIELDS):
             text = self.now.text(text_id)
             if not text:
@@ -560,13 +633,14 @@ class _Builder:
             f = FORM.field(text_id)
             for start, k, said, matched in self.cache.claims(self.book.claims, text, self.year):
                 claim = self.book.claims[k]
-                table_fields = tuple(n for n in claim.value.names() if n in FORM.fields)
+                # the finding is about the value the claim names; the alternative only excuses it
+                table_fields = tuple(dict.fromkeys(n for n in claim.value.names() if n in FORM.fields))
                 fact = Fact(
                     f"claim.{text_id}.{start}",
                     CLAIM,
-                    {"said": said, "table": table_values[k]},
+                    {"said": said, "table": table_values[k], "also": also_values[k]},
                     {"field": f.label, "claim": claim.name, "text": matched},
-                    {"said": (text_id,), "table": table_fields},
+                    {"said": (text_id,), "table": table_fields, "also": table_fields},
                     section=f.section,
                     order=self.order(f.section, 400 + t, start),
                 )
@@ -581,6 +655,8 @@ class _Builder:
         values: dict[str, Any] = {}
         labels: dict[str, Any] = {}
         names = declared.names if declared is not None else None
+        if declared is not None and declared.defaults:
+            raw = {**declared.defaults, **raw}
         for key, value in raw.items():
             if key in _CUSTOM_RESERVED:
                 continue
@@ -637,15 +713,23 @@ def _text_plan(book: Rulebook) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def build_facts(answers: Mapping[str, Any], previous: Mapping[str, Any] | None = None, *,
                 book: Rulebook, notes: Mapping[str, str] | None = None,
                 extra_facts: Iterable[Mapping[str, Any]] = (), cache: FeatureCache | None = None,
-                old: Mapping[str, Fact] | None = None, changed: set[str] | None = None) -> list[Fact]:
+                old: Mapping[str, Fact] | None = None, changed: set[str] | None = None,
+                outline: Mapping[str, Any] | None = None) -> list[Fact]:
     """Every fact the rulebook's rules can match, for one report. Ids are unique and stable.
 
     Incremental use (the Validator): ``old`` is the previous build's facts by id and ``changed``
     the field ids whose answers (or notes) changed, with every derived cell depending on them
     (``FORM.dependents``). A fact whose ``deps`` miss ``changed`` is reused as it is; claims and
     other modules' facts are always rebuilt. ``changed=None`` rebuilds everything.
+
+    ``outline``: a read report's own sub-headings and their order per prose section (the importer's
+    ``outline``); the texts of whole sections (``section.overview`` …) follow it.
     """
-    b = _Builder(answers, previous, notes, book, cache or FeatureCache(), old, changed)
+    extras = list(extra_facts)
+    for producer in book.producers:
+        extras.extend(producer(answers, previous) or ())
+    b = _Builder(answers, previous, notes, book, cache or FeatureCache(), old, changed, Coverage.of_facts(extras),
+                 outline)
     kinds = {r.scope for r in book.rules}
     out: list[Fact] = []
     producers = {
@@ -656,9 +740,6 @@ def build_facts(answers: Mapping[str, Any], previous: Mapping[str, Any] | None =
         if kind in kinds:  # facts no rule can match would only cost time (and be discarded)
             out.extend(produce())
     # --- extra fact producers: other modules' facts (importer structure, wording) -----------------
-    extras = list(extra_facts)
-    for producer in book.producers:
-        extras.extend(producer(answers, previous) or ())
     for i, raw in enumerate(extras):
         out.append(b.custom(raw, i))
     seen: set[str] = set()
