@@ -261,7 +261,7 @@ def flagged_problems(problems: Sequence[str], measures: Sequence[str]) -> set[in
             continue
         if "number" in finding.numbers:
             flagged.add(int(finding.numbers["number"]))
-        elif "measures.chars" in finding.numbers:  # "no measures written": every problem is unanswered
+        elif "measures_chars" in finding.numbers:  # "no measures written": every problem is unanswered
             flagged.update(range(1, len(problems) + 1))
     return flagged
 

@@ -26,6 +26,7 @@ KINDS = ("problem", "measure")
 CATEGORY_FILES = {"problem": "problems.yaml", "measure": "measures.yaml"}
 SLOTS_FILE = "slots.yaml"
 PHRASES_FILE = "phrases.yaml"
+MATCHING_FILE = "matching.yaml"
 STATUSES = ("done", "ongoing", "not_done")
 
 
@@ -64,6 +65,27 @@ class Phrasing:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A measure category that answers a problem category, and when it does.
+
+    A measure of the category answers a problem of the linked category only if the measure says
+    one of ``measure_says`` (when given) and the problem says one of ``problem_says`` (when given):
+    an 「及时更新、扩大公开」 measure that only widens the content does not answer 「更新不及时」,
+    and training does not answer 「缺乏专业技术人员」 (no one is added).
+    """
+
+    id: str
+    measure_says: tuple[str, ...] = ()
+    problem_says: tuple[str, ...] = ()
+
+    def fits_problem(self, problem: str) -> bool:
+        return not self.problem_says or any(w in problem for w in self.problem_says)
+
+    def fits_measure(self, measure: str) -> bool:
+        return not self.measure_says or any(w in measure for w in self.measure_says)
+
+
+@dataclass(frozen=True)
 class Category:
     id: str
     kind: str
@@ -71,7 +93,8 @@ class Category:
     description: str
     keywords: tuple[str, ...]
     phrasings: tuple[Phrasing, ...]
-    measures: tuple[str, ...] = ()  # problems only: measure category ids that answer it
+    measures: tuple[str, ...] = ()  # problems only: measure category ids that answer it, in order
+    links: tuple[Link, ...] = ()  # problems only: the same, with the conditions under which they answer
 
 
 @dataclass(frozen=True)
@@ -99,6 +122,7 @@ class Bank:
     slots: Mapping[str, Slot]
     categories: Mapping[str, Category]  # in file order, problems first
     phrases: Phrases
+    generic: tuple[str, ...] = ()  # stock words matching ignores (matching.yaml), longest first
 
     def category(self, category_id: str) -> Category:
         try:
@@ -141,6 +165,23 @@ class Bank:
 def data_fields(expr: str) -> list[str]:
     """The field ids a ``data`` entry adds up (``review.corrected + litigation_direct.corrected``)."""
     return [p.strip() for p in expr.split("+") if p.strip()]
+
+
+def data_total(phrasing: Phrasing, slot: str, answers: Mapping[str, Any]) -> Any:
+    """The table number a data slot stands for (the sum of its fields), or None if one is unknown."""
+    total: Any = 0
+    for fid in data_fields(phrasing.data[slot]):
+        v = FORM.value(fid, answers)
+        if v is None:
+            return None
+        total += v
+    return total
+
+
+def zero_data(phrasing: Phrasing, answers: Mapping[str, Any]) -> bool:
+    """True when a slot the tables fill would be 0: the phrasing then says nothing
+    (「逐案分析被纠正的0件案件」) and another phrasing should be offered instead."""
+    return any(data_total(phrasing, slot, answers) == 0 for slot in phrasing.data)
 
 
 def _check_kind(kind: str) -> None:
@@ -279,11 +320,9 @@ def _load_categories(
         if keywords is None:
             faults.add(file, where, "keywords 应是文字列表，如 [更新不及时, 更新慢]")
             keywords = []
-        measures: list[str] = []
+        links: list[Link] = []
         if kind == "problem":
-            measures = _str_list(c.get("measures")) or []
-            if not measures:
-                faults.add(file, where, "缺少 measures：每类问题至少要有一类能回应它的措施（measures.yaml 中的 id）")
+            links = _links(c.get("measures"), file, where, faults)
         raw_phrasings = c.get("phrasings")
         if not isinstance(raw_phrasings, list) or not raw_phrasings:
             faults.add(file, where, "缺少 phrasings（规范措辞）")
@@ -341,10 +380,47 @@ def _load_categories(
         out.append(
             Category(
                 id=cid, kind=kind, label=label.strip(), description=description.strip(),
-                keywords=tuple(keywords), phrasings=tuple(phrasings), measures=tuple(measures),
+                keywords=tuple(keywords), phrasings=tuple(phrasings),
+                measures=tuple(link.id for link in links), links=tuple(links),
             )
         )
     return out
+
+
+_LINK_KEYS = {"id", "measure_says", "problem_says"}
+
+
+def _links(raw: Any, file: str, where: str, faults: _Faults) -> list[Link]:
+    """A problem's ``measures``: ids, or {id, measure_says, problem_says} for a conditional link."""
+    if not isinstance(raw, list) or not raw:
+        faults.add(file, where, "缺少 measures：每类问题至少要有一类能回应它的措施（measures.yaml 中的 id）")
+        return []
+    out: list[Link] = []
+    for n, entry in enumerate(raw, 1):
+        if isinstance(entry, str) and entry.strip():
+            out.append(Link(entry.strip()))
+            continue
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str) and not set(entry) - _LINK_KEYS:
+            says = {k: _str_list(entry.get(k, [])) for k in ("measure_says", "problem_says")}
+            bad = [k for k, v in says.items() if v is None]
+            if not bad:
+                out.append(Link(entry["id"].strip(), tuple(says["measure_says"] or ()), tuple(says["problem_says"] or ())))
+                continue
+        faults.add(
+            file, f"{where} measures 第 {n} 项",
+            "应是措施类别的 id，或写成 {id: 措施id, measure_says: [词, …], problem_says: [词, …]}",
+        )
+    return out
+
+
+def _load_generic(raw: Any, faults: _Faults) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    words = _str_list(raw.get("generic"))
+    if not words:
+        faults.add(MATCHING_FILE, "generic", "缺少套话列表（generic），应是文字列表，如 [政府信息公开, 下一步]")
+        return ()
+    return tuple(sorted(set(words), key=lambda w: (-len(w), w)))
 
 
 def _load_phrases(raw: Any, slots: Mapping[str, Slot], faults: _Faults) -> Phrases | None:
@@ -430,6 +506,7 @@ def load_bank(folder: Path | None = None) -> Bank:
         for c in _load_categories(kind, _read(folder, CATEGORY_FILES[kind], faults), slots, seen, faults):
             categories[c.id] = c
     phrases = _load_phrases(_read(folder, PHRASES_FILE, faults), slots, faults)
+    generic = _load_generic(_read(folder, MATCHING_FILE, faults), faults)
     # pairing: every measure a problem names must exist and be a measure
     for c in categories.values():
         for m in c.measures:
@@ -446,7 +523,7 @@ def load_bank(folder: Path | None = None) -> Bank:
         labels.setdefault(c.label, c.id)
     if faults.items or phrases is None:
         raise BankError(faults.items or ["措辞库不完整"])
-    return Bank(folder=folder, slots=slots, categories=categories, phrases=phrases)
+    return Bank(folder=folder, slots=slots, categories=categories, phrases=phrases, generic=generic)
 
 
 @cache

@@ -32,10 +32,31 @@ _HEADING = re.compile(
 )
 # the parts, by the field each sub-heading heads (the heading words are gkassist/headings.yaml's)
 _PARTS = {"problems": "problems", "measures": "measures", "rectification": "rectification", "other_matters": "other"}
-# the sentence that turns from problems to measures when there are no sub-headings
+# the sentence that turns from problems to measures when there are no sub-headings: 「下一步，」
+# 「针对以上问题，我局从以下几个方面……」 「2021年，我局将……」 「为进一步做好……，我署将……」 「对此，」
+_SELF = r"(?:我|本)[^\s，,。；;]{0,6}?"
 _TRANSITION = re.compile(
-    r"(?:下一步|针对(?:上述|以上|存在的)?(?:问题|不足)|今后|(?:\d{4}|明)年[，,]?\s*(?:我|本)[^\s，,。]{0,6}将|改进措施[：:])"
+    r"(?:下一步|下步|今后|针对(?:上述|以上|存在的|这些)?(?:问题|不足)|对此[，,]"
+    r"|(?:\d{4}\s*|明|下一)年(?:度)?[，,]?\s*" + _SELF + r"(?:将|要)"
+    r"|为(?:进一步|了)[^。；;\n]{0,30}?[，,]\s*" + _SELF + r"将"
+    r"|" + _SELF + r"将(?:从|重点|着力|继续|进一步|在|按照|根据|加强|加大|坚持)"
+    r"|(?:改进|整改)措施[：:]?|(?:下一步|下步|今后)?(?:工作)?打算)"
 )
+# a transition opens its sentence: at most this many characters (a 「（二）」, 「同时，」) before it.
+# 「……都还需要在今后的工作中加以改进」 is a problem, not the start of the measures
+_TRANSITION_LEAD = 6
+_SENTENCE_BREAK = "。；;！!？?\n"
+_SENTENCE_END = "。；;！!？?.…”’\"'）)】」』"
+
+
+def _transition(text: str) -> int | None:
+    """Where the measures start in a 五 written without sub-headings: the start of the first
+    sentence that opens with a transition (after the first sentence), or None."""
+    for m in _TRANSITION.finditer(text):
+        start = max(text.rfind(ch, 0, m.start()) for ch in _SENTENCE_BREAK) + 1
+        if start > 0 and m.start() - start <= _TRANSITION_LEAD:
+            return start
+    return None
 
 
 @dataclass(frozen=True)
@@ -119,10 +140,8 @@ def split_section5(text: str) -> Section5Parts:
             end = headings[i + 1][0].start() if i + 1 < len(headings) else len(text)
             parts[part].append(text[m.end():end].strip())
     else:
-        m = _TRANSITION.search(text)
-        if m and m.start() > 0:
-            # the transition sentence starts at the last sentence break before the keyword
-            start = max(text.rfind(ch, 0, m.start()) for ch in "。；;\n") + 1
+        start = _transition(text)
+        if start is not None:
             parts["problems"].append(text[:start].strip())
             parts["measures"].append(text[start:].strip())
         else:
@@ -139,6 +158,13 @@ def split_section5(text: str) -> Section5Parts:
     )
 
 
+def cut_off(problems: str, measures: str = "") -> bool:
+    """Does 五 stop in the middle of a sentence (a page that cuts it off, a measure half typed)?
+    Then the measures seen so far are not all there are."""
+    text = (measures if measures.strip() else problems).rstrip()
+    return bool(text) and text[-1] not in _SENTENCE_END
+
+
 def problem_items(problems: str, measures: str = "") -> list[str]:
     """Problem items from the 「存在的主要问题」 answer (which an import may have filled with all of 五)."""
     if measures.strip():
@@ -153,11 +179,21 @@ def measure_items(problems: str, measures: str = "") -> list[str]:
     return split_section5(problems).measures
 
 
+# clauses that only set the scene: a year, thanks, achievements, 「但仍存在……不足」
+_LEAD_IN = re.compile(
+    r"^(?:\d{4}\s*年度?|.*(?:取得|成绩|成效|进展)[^，,。]*|(?:但|但是)?(?:仍|还)?(?:存在|有)着?(?:一些|以下|一定的?)?"
+    r"(?:问题|不足|短板|差距)(?:和(?:问题|不足|短板|差距))?|.*(?:指导|支持|配合)[^，,。]*下)$"
+)
+
+
 def problem_title(item: str, limit: int = 30) -> str:
     """A short restatement of a problem (its first clause), for 「关于“…”的问题」."""
-    text = clean_item(item)
+    text = re.sub(r"\s+", "", clean_item(item))  # line breaks of a PDF's lines are no spaces
     # a heading-style item 「强化审核：……」 is its own title
     clauses = [c.strip() for c in re.split(f"[{CLAUSE_PUNCT}]", text) if c.strip()]
+    # 「2020年，在……指导下，……取得了一些成绩，但仍存在一些不足，如……有待提升」: the point is at the end
+    while len(clauses) > 1 and _LEAD_IN.match(clauses[0]):
+        clauses.pop(0)
     if not clauses:
         return ""
     title = clauses[0]
