@@ -123,6 +123,7 @@ class Bank:
     categories: Mapping[str, Category]  # in file order, problems first
     phrases: Phrases
     generic: tuple[str, ...] = ()  # stock words matching ignores (matching.yaml), longest first
+    same: tuple[tuple[str, str], ...] = ()  # (word, the word matching reads it as), matching.yaml
 
     def category(self, category_id: str) -> Category:
         try:
@@ -413,14 +414,25 @@ def _links(raw: Any, file: str, where: str, faults: _Faults) -> list[Link]:
     return out
 
 
-def _load_generic(raw: Any, faults: _Faults) -> tuple[str, ...]:
+def _load_matching(raw: Any, faults: _Faults) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """matching.yaml: the stock words matching ignores, and the words it reads as others."""
     if raw is None:
-        return ()
+        return (), ()
     words = _str_list(raw.get("generic"))
     if not words:
-        faults.add(MATCHING_FILE, "generic", "缺少套话列表（generic），应是文字列表，如 [政府信息公开, 下一步]")
-        return ()
-    return tuple(sorted(set(words), key=lambda w: (-len(w), w)))
+        faults.add(MATCHING_FILE, "generic", "缺少套话列表（generic），应是文字列表，如 [政府信息, 下一步]")
+        words = []
+    same_raw = raw.get("same") or {}
+    same: list[tuple[str, str]] = []
+    if not isinstance(same_raw, dict):
+        faults.add(MATCHING_FILE, "same", "应是“词: 当作的词”的形式，如 缺乏: 缺少")
+    else:
+        for word, as_word in same_raw.items():
+            if not isinstance(word, str) or not isinstance(as_word, str) or not word.strip() or not as_word.strip():
+                faults.add(MATCHING_FILE, f"same 中的 {word}", "应是“词: 当作的词”，两边都要写")
+                continue
+            same.append((word.strip(), as_word.strip()))
+    return tuple(sorted(set(words), key=lambda w: (-len(w), w))), tuple(same)
 
 
 def _load_phrases(raw: Any, slots: Mapping[str, Slot], faults: _Faults) -> Phrases | None:
@@ -506,7 +518,7 @@ def load_bank(folder: Path | None = None) -> Bank:
         for c in _load_categories(kind, _read(folder, CATEGORY_FILES[kind], faults), slots, seen, faults):
             categories[c.id] = c
     phrases = _load_phrases(_read(folder, PHRASES_FILE, faults), slots, faults)
-    generic = _load_generic(_read(folder, MATCHING_FILE, faults), faults)
+    generic, same = _load_matching(_read(folder, MATCHING_FILE, faults), faults)
     # pairing: every measure a problem names must exist and be a measure
     for c in categories.values():
         for m in c.measures:
@@ -523,7 +535,7 @@ def load_bank(folder: Path | None = None) -> Bank:
         labels.setdefault(c.label, c.id)
     if faults.items or phrases is None:
         raise BankError(faults.items or ["措辞库不完整"])
-    return Bank(folder=folder, slots=slots, categories=categories, phrases=phrases, generic=generic)
+    return Bank(folder=folder, slots=slots, categories=categories, phrases=phrases, generic=generic, same=same)
 
 
 @cache

@@ -121,19 +121,27 @@ def _score(evidence: float) -> float:
 
 
 class Stock:
-    """The bank's stock words (matching.yaml), removed before matching."""
+    """The bank's stock words (matching.yaml), removed before matching, and the words it reads
+    as others (「缺乏」 as 「缺少」)."""
 
-    def __init__(self, words: Iterable[str]) -> None:
-        # normalised like the texts, longest first so that 「信息公开工作」 goes before 「信息公开」
+    def __init__(self, words: Iterable[str], same: Iterable[tuple[str, str]] = ()) -> None:
+        # normalised like the texts, longest first so that 「政府政务信息」 goes before 「政务信息」
         norm = sorted({normalise(w) for w in words if normalise(w)}, key=lambda w: (-len(w), w))
         self._re = re.compile("|".join(map(re.escape, norm))) if norm else None
+        self._same = {normalise(a): normalise(b) for a, b in same if normalise(a)}
+        order = sorted(self._same, key=lambda w: (-len(w), w))
+        self._same_re = re.compile("|".join(map(re.escape, order))) if order else None
         # the beginnings of stock words: what the end of a text being typed may be (「政府信」)
         self._starts = {w[:i] for w in norm for i in range(1, len(w))}
         self._longest = max((len(w) for w in norm), default=0)
 
     def strip(self, text: str) -> str:
-        """``text`` (normalised) without stock words."""
-        return self._re.sub("", text) if self._re is not None else text
+        """``text`` (normalised) without stock words, and with the same word for the same thing."""
+        if self._re is not None:
+            text = self._re.sub("", text)
+        if self._same_re is not None:
+            text = self._same_re.sub(lambda m: self._same[m.group(0)], text)
+        return text
 
     def clauses(self, text: str, typing: bool = False) -> list[str]:
         """The content of each clause of ``text``: normalised, without years and stock words.
@@ -233,17 +241,16 @@ class _Index:
             for g in v:
                 kdf[g] = kdf.get(g, 0) + 1
         self.kweight = {g: math.log((n + 1) / d) for g, d in kdf.items()}
-        # phrasing-level weights, for ordering the phrasings within a category
-        pdf: dict[str, int] = {}
-        grams: list[list[set[str]]] = []
+        # for ordering the phrasings within a category: each phrasing's bigrams, weighted by how few
+        # phrasings *of its category* use them (「培训」 is in every training phrasing and orders none)
+        self.phrasing_grams: list[list[dict[str, float]]] = []
         for texts in self.phrasing_text:
-            grams.append([set(_bigrams(t)) for t in texts])
-            for gs in grams[-1]:
+            sets = [set(_bigrams(t)) for t in texts]
+            cdf: dict[str, int] = {}
+            for gs in sets:
                 for g in gs:
-                    pdf[g] = pdf.get(g, 0) + 1
-        total = max(1, sum(len(t) for t in self.phrasing_text))
-        self.pweight = {g: math.log(1 + total / d) for g, d in pdf.items()}
-        self.phrasing_grams = grams
+                    cdf[g] = cdf.get(g, 0) + 1
+            self.phrasing_grams.append([{g: math.log(len(sets) / cdf[g]) for g in gs} for gs in sets])
 
     # --- evidence ----------------------------------------------------------------------------------
 
@@ -283,6 +290,13 @@ class _Index:
 
         if clause in self.inner:
             partial(self.inner[clause], (0, n))
+        elif typing:
+            # while typing, any run of three or more characters that is part of keywords
+            for i in range(n - 2):
+                for j in range(min(n, i + self.max_key), i + 2, -1):
+                    if clause[i:j] in self.inner:
+                        partial(self.inner[clause[i:j]], (i, j))
+                        break
         if typing:
             for i in range(max(0, n - self.max_key), n - 1):
                 if clause[i:] in self.starts:
@@ -348,8 +362,11 @@ class _Index:
         own = []
         for pi, gs in enumerate(self.phrasing_grams[ci]):
             if pi not in skip:
-                # how much of the text the phrasing says (rare words weigh more); ties: bank order
-                own.append((-round(sum(self.pweight.get(g, 0.0) for g in grams & gs), 6), pi))
+                # cosine of the two, with the phrasing's words weighted; ties (nothing but the
+                # category's common words shared): the bank's order
+                shared = sum(gs[g] for g in grams if g in gs)
+                size = math.sqrt(sum(w * w for w in gs.values())) or 1.0
+                own.append((-round(shared / size, 1), pi))  # (closer than 0.1: a tie)
         own.sort()
         return [pi for _, pi in own]
 
@@ -359,16 +376,33 @@ class Matcher:
 
     def __init__(self, bank: Bank) -> None:
         self.bank = bank
-        stock = Stock(bank.generic)
+        stock = Stock(bank.generic, bank.same)
         self.stock = stock
         self._index = {kind: _Index(bank.of_kind(kind), stock) for kind in ("problem", "measure")}
 
-    def _ranked(self, kind: str, text: str) -> tuple[_Index, list[tuple[int, float]]]:
+    def _ranked(self, kind: str, text: str, cutoff: float) -> tuple[_Index, list[tuple[int, float]]]:
+        """The categories suggestions come from, best first: above ``cutoff`` and half the best;
+        none when the text is too general (matches too many categories about equally)."""
         _check_kind(kind)
         idx = self._index[kind]
         best, keyword, _ = idx.scores(text, typing=True)
-        order = sorted(best, key=lambda ci: (-round(best[ci], 6), -keyword.get(ci, 0.0), ci))
-        return idx, [(ci, best[ci]) for ci in order]
+        order = sorted((ci for ci, s in best.items() if s >= cutoff),
+                       key=lambda ci: (-round(best[ci], 6), -keyword.get(ci, 0.0), ci))
+        if not order:
+            return idx, []
+        top = best[order[0]]
+        if sum(best[ci] >= top * 0.9 for ci in order) > len(idx.categories) * GENERIC_SHARE:
+            return idx, []
+        return idx, [(ci, best[ci]) for ci in order if best[ci] >= top * RELATIVE_CUTOFF]
+
+    def has_content(self, text: str) -> bool:
+        """Does ``text`` (being typed) say anything yet besides stock words and years?"""
+        return len("".join(self.stock.clauses(text, typing=True))) >= MIN_QUERY
+
+    def rank(self, text: str, kind: str = "problem", *, cutoff: float = SUGGEST_CUTOFF) -> list[CategoryMatch]:
+        """The categories ``suggest`` offers phrasings of, for text being typed, best first."""
+        idx, ranked = self._ranked(kind, text, cutoff)
+        return [CategoryMatch(idx.categories[ci].id, idx.categories[ci].label, kind, round(s, 1)) for ci, s in ranked]
 
     def suggest(
         self, text: str, kind: str = "problem", limit: int = 3, *, per_category: int = 1,
@@ -381,22 +415,14 @@ class Matcher:
         """
         if limit <= 0:
             return []
-        idx, ranked = self._ranked(kind, text)
-        ranked = [(ci, s) for ci, s in ranked if s >= cutoff]
-        if not ranked:
-            return []
-        top = ranked[0][1]
-        if sum(s >= top * 0.9 for _, s in ranked) > len(idx.categories) * GENERIC_SHARE:
-            return []
+        idx, ranked = self._ranked(kind, text, cutoff)
         out: list[Suggestion] = []
         for ci, score in ranked:
-            if score < top * RELATIVE_CUTOFF or len(out) >= limit:
-                break
             cat = idx.categories[ci]
             skip = {p.index for p in cat.phrasings if answers is not None and zero_data(p, answers)}
             for n, pi in enumerate(idx.ranked_phrasings(ci, text, skip)[:per_category]):
                 if len(out) >= limit:
-                    break
+                    return out
                 out.append(Suggestion.of(cat.phrasings[pi], cat, score * (1 - 0.01 * n)))
         return out
 

@@ -5,13 +5,13 @@ from the tables pre-filled into a phrasing's slots.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
 from gkassist import similarity
 from gkassist.wording.bank import Bank, Category, Phrasing, data_total, get_bank, zero_data
-from gkassist.wording.match import Suggestion
+from gkassist.wording.match import Matcher, Suggestion, default_matcher
 from gkassist.wording.normalise import normalise
 from gkassist.wording.slots import fill, unfilled_slots
 
@@ -75,6 +75,29 @@ def measure_suggestions(problem_categories: str | Iterable[str], limit: int = 6,
             if i < len(ps) and len(out) < limit:
                 # a stable, descending score: first preference of the bank first
                 out.append(_suggestion(ps[i], c, 100.0 - i * 10 - rank, answers))
+    return out
+
+
+def typing_offers(text: str, kind: str = "problem", limit: int = 3, *, per_category: int = 1,
+                  answers: Mapping[str, Any] | None = None, problems: Sequence[str] = (),
+                  matcher: Matcher | None = None) -> list[Suggestion]:
+    """What to offer for a line being typed: ``suggest``'s phrasings, or, for a measure that has
+    only a stock opening so far (「下一步，我局将」, 「2026年，」), the measures that answer the
+    ``problems`` written above it, problem by problem."""
+    matcher = matcher or default_matcher()
+    if kind != "measure" or not problems or matcher.has_content(text):
+        return matcher.suggest(text, kind, limit, per_category=per_category, answers=answers)
+    lists = []
+    for problem in problems:
+        cats = [m.category for m in matcher.leading(problem, "problem")]
+        if cats:
+            lists.append(measure_suggestions(cats, limit=limit, answers=answers, bank=matcher.bank, problem=problem))
+    # taking turns between the problems: the first offers answer as many of them as they can
+    out: list[Suggestion] = []
+    for i in range(limit):
+        for offers in lists:
+            if i < len(offers) and len(out) < limit and offers[i].key not in {o.key for o in out}:
+                out.append(offers[i])
     return out
 
 
