@@ -286,7 +286,7 @@ class _Index:
         def partial(counts: Mapping[int, int], span: tuple[int, int]) -> None:
             most = max(counts.values())
             for ci, c in counts.items():
-                cover(part, ci, (span,), PARTIAL_SHARE * (1 + c / most))
+                cover(part, ci, (span,), PARTIAL_SHARE * (1 + c / most) / 2)
 
         if clause in self.inner:
             partial(self.inner[clause], (0, n))
@@ -308,11 +308,10 @@ class _Index:
         whole, part = self._hits(clause, typing)
         out = _Clause()
         for ci in whole.keys() | part.keys():
-            # a whole keyword weighs by the keyword lists; a piece of one (while typing) only by how
-            # distinctive its characters are in the whole bank (「加强」 of 「意识有待加强」 is not)
+            # a piece of a keyword counts less than the whole keyword, never more
             w = whole.get(ci, {})
             e = sum(self.kweight.get(grams[p], 0.0) * st for p, st in w.items())
-            e += sum(self.weight.get(grams[p], 0.0) * st for p, st in part.get(ci, {}).items() if p not in w)
+            e += sum(self.kweight.get(grams[p], 0.0) * st for p, st in part.get(ci, {}).items() if p not in w)
             out.keyword[ci] = e
             out.evidence[ci] = e
         # loose evidence: three characters in a row shared with a phrasing or keyword of the category
