@@ -5,7 +5,7 @@ One job per module:
 
 - ``bank``      loads and validates the bank (``BankError`` names file, entry and fault)
 - ``normalise`` what matching looks at (NFKC, no punctuation, digits or list markers)
-- ``match``     rapidfuzz scoring: ``suggest`` while typing, ``classify`` a whole item
+- ``match``     keyword and bigram evidence: ``suggest`` while typing, ``classify`` a whole item
 - ``slots``     ``{栏目名}`` placeholders: ``fill``, ``unfilled_slots``
 - ``items``     prose ↔ items: split last year's (or any) 五 into problems and measures
 - ``assemble``  the Jinja template ``section5.j2`` → the three prose answers of 五

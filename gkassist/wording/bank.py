@@ -215,7 +215,7 @@ def _read(folder: Path, name: str, faults: _Faults) -> Any:
         faults.add(name, "", "不是 UTF-8 编码的文本，请用 UTF-8 保存")
         return None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"第 {mark.line + 1} 行" if mark is not None else ""

@@ -2,28 +2,35 @@
 
 Chinese has no spaces, so matching works on characters. What a sentence of section 五 is *about* is
 carried by a few content words (「兼职」「解读」「宣传」「更新…及时」); most of its characters are the same
-stock words in every item (政府信息公开, 进一步, 我局将, 有待, the year). So each text is first reduced
-to its content: normalised (``normalise``), cut into clauses, and stripped of the bank's stock words
-(``prompts/wording/matching.yaml``) and of years. Then a category collects evidence from
+stock words in every item (政府信息, 进一步, 我局将, 有待, the year). So each text is first reduced to
+its content: cut into clauses, normalised (``normalise``), stripped of years and of the bank's stock
+words, with some words read as others (``prompts/wording/matching.yaml``). Then a category collects
+evidence from
 
-- its **keywords** (how officers write that problem or measure), found in the clause as written or
-  with a few characters in between (「更新不及时」 in 「更新不够及时」): the strongest evidence;
-- the character **bigrams** of its phrasings and keywords found anywhere in the clause: weaker
-  evidence, for wordings no keyword foresaw.
+- its **keywords** (how officers write that problem or measure), found in a clause as written, with a
+  few characters in between (「更新不及时」 in 「更新不够及时」), or — while typing — as a piece or the
+  beginning of one: the evidence that counts;
+- runs of three characters shared with its phrasings or keywords: a little more, capped so that they
+  never make a match on their own (「年度目标任务全面完成」 shares 「年度目标」 with a phrasing).
 
-Each bigram weighs by how few categories use it (inverse category frequency): 「兼职」 belongs to one
-category and says a lot, 「公开」 to all and says nothing. A category's score (0–100) grows with its
-evidence and saturates; a text is scored clause by clause and a category keeps its best clause, so
-an item making two points gets both. Within a category the phrasings are ordered by their own
-closeness to the text (bigrams weighted by how few phrasings use them), so that 「缺乏专业技术人员」
-is offered the lack-of-specialists phrasing, not the category's first.
+Each bigram a keyword covers weighs by how few categories' keywords use it (inverse category
+frequency): 「兼职」 belongs to one category and says a lot, 「公开」 to all and says nothing. A category's
+score (0–100) grows with its evidence and saturates; a text is scored clause by clause, a category
+keeps its best clause and later clauses count a little less, so an item making two points gets both
+and the point it opens with leads. Within a category the phrasings are ordered by their own closeness
+to the text (bigrams weighted by how few phrasings of the category use them), so that
+「缺乏专业技术人员」 is offered the lack-of-specialists phrasing, not the category's first.
+
+Why not rapidfuzz's scorers, as before: their similarity is about the whole string, and most of any
+item's characters are stock words, so right and wrong categories scored alike (28–49 against a cut-off
+of 50 on real items; docs/wording.md). Evidence from the words that mean something separates them.
 
 The cut-offs and weights below were calibrated on the tuning part of the corpus of real 五 items
 (tests/corpus/section5/, ``benchmarks/wording_corpus.py --part tune``); the held-back part is only
 measured.
 
-Speed: everything about the bank is indexed once (dicts of keywords, of keyword halves, and of
-bigrams → categories); a query costs a few dict look-ups per character, whatever the bank's size,
+Speed: everything about the bank is indexed once (dicts of keywords, of their pieces and halves, of
+trigrams → categories); a query costs a few dict look-ups per character, whatever the bank's size,
 plus the phrasings of the few categories that are offered.
 """
 
@@ -290,16 +297,19 @@ class _Index:
 
         if clause in self.inner:
             partial(self.inner[clause], (0, n))
-        elif typing:
-            # while typing, any run of three or more characters that is part of keywords
+        elif typing and not whole:
+            # while typing, with no keyword found: any run of three or more characters that is part of keywords
             for i in range(n - 2):
                 for j in range(min(n, i + self.max_key), i + 2, -1):
                     if clause[i:j] in self.inner:
                         partial(self.inner[clause[i:j]], (i, j))
                         break
         if typing:
+            # the end of the text may be the beginning of a keyword, unless it is a keyword already
+            # (「更新不及时」 is finished, not the beginning of 「不及时回复」)
+            done = {p for got in whole.values() for p in got}
             for i in range(max(0, n - self.max_key), n - 1):
-                if clause[i:] in self.starts:
+                if clause[i:] in self.starts and not set(range(i, n - 1)) <= done:
                     partial(self.starts[clause[i:]], (i, n))
         return whole, part
 
