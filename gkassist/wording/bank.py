@@ -57,6 +57,8 @@ class Phrasing:
     auto_slots: tuple[str, ...]  # slots the assistant fills
     hints: Mapping[str, str] = field(default_factory=dict)  # slot -> hint, for every user slot
     data: Mapping[str, str] = field(default_factory=dict)  # slot -> field ids (a + b) whose sum pre-fills it
+    # field id -> the value the tables must hold for the phrasing to be true (「连续两年未收到申请」: 0)
+    only_when: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -179,10 +181,20 @@ def data_total(phrasing: Phrasing, slot: str, answers: Mapping[str, Any]) -> Any
     return total
 
 
-def zero_data(phrasing: Phrasing, answers: Mapping[str, Any]) -> bool:
-    """True when a slot the tables fill would be 0: the phrasing then says nothing
-    (「逐案分析被纠正的0件案件」) and another phrasing should be offered instead."""
-    return any(data_total(phrasing, slot, answers) == 0 for slot in phrasing.data)
+def offered(phrasing: Phrasing, answers: Mapping[str, Any] | None) -> bool:
+    """Should this phrasing be offered for a report with these answers? Not when a slot the tables
+    fill would be 0 (「逐案分析被纠正的0件案件」 says nothing), nor when the tables contradict it
+    (``only_when``: 「连续两年未收到申请」 for an agency that received some). Unknown numbers do not
+    stop it, and without answers everything is offered."""
+    if answers is None:
+        return True
+    if any(data_total(phrasing, slot, answers) == 0 for slot in phrasing.data):
+        return False
+    for fid, wanted in phrasing.only_when.items():
+        value = FORM.value(fid, answers)
+        if value is not None and value != wanted:
+            return False
+    return True
 
 
 def _check_kind(kind: str) -> None:
@@ -259,26 +271,33 @@ def _load_slots(raw: Any, faults: _Faults) -> dict[str, Slot]:
     return slots
 
 
-def _phrasing_entry(entry: Any) -> tuple[str | None, dict[str, str], dict[str, str], str | None]:
-    """(text, hints, data, error) from a phrasing written as a string or as {text, hints, data}."""
+_PHRASING_KEYS = {"text", "hints", "data", "only_when"}
+
+
+def _phrasing_entry(entry: Any) -> tuple[str | None, dict[str, str], dict[str, str], dict[str, int], str | None]:
+    """(text, hints, data, only_when, error) from a phrasing written as a string or as a mapping."""
     if isinstance(entry, str):
-        return entry.strip(), {}, {}, None
-    if isinstance(entry, dict):
-        if set(entry) - {"text", "hints", "data"}:
-            return None, {}, {}, (
-                "措辞应是一行文字，或写成 text/hints/data 几项；如果措辞以 { 开头，请给整条措辞加引号"
-            )
-        text = entry.get("text")
-        hints = entry.get("hints") or {}
-        data = entry.get("data") or {}
-        if not isinstance(text, str) or not text.strip():
-            return None, {}, {}, "缺少 text（措辞文字）"
-        if not isinstance(hints, dict) or not all(isinstance(v, str) and v.strip() for v in hints.values()):
-            return None, {}, {}, "hints 应是“填空名: 提示”的形式"
-        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-            return None, {}, {}, "data 应是“填空名: 栏目编号”的形式，如 {不掌握件数: requests.unable.not_held.total}"
-        return text.strip(), {str(k): v.strip() for k, v in hints.items()}, {str(k): v.strip() for k, v in data.items()}, None
-    return None, {}, {}, "措辞应是一行文字"
+        return entry.strip(), {}, {}, {}, None
+    if not isinstance(entry, dict):
+        return None, {}, {}, {}, "措辞应是一行文字"
+    if set(entry) - _PHRASING_KEYS:
+        return None, {}, {}, {}, (
+            "措辞应是一行文字，或写成 text/hints/data/only_when 几项；如果措辞以 { 开头，请给整条措辞加引号"
+        )
+    text = entry.get("text")
+    hints = entry.get("hints") or {}
+    data = entry.get("data") or {}
+    only_when = entry.get("only_when") or {}
+    if not isinstance(text, str) or not text.strip():
+        return None, {}, {}, {}, "缺少 text（措辞文字）"
+    if not isinstance(hints, dict) or not all(isinstance(v, str) and v.strip() for v in hints.values()):
+        return None, {}, {}, {}, "hints 应是“填空名: 提示”的形式"
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        return None, {}, {}, {}, "data 应是“填空名: 栏目编号”的形式，如 {不掌握件数: requests.unable.not_held.total}"
+    if not isinstance(only_when, dict) or not all(type(v) is int and v >= 0 for v in only_when.values()):
+        return None, {}, {}, {}, "only_when 应是“栏目编号: 数”的形式，如 {requests.new.total: 0}"
+    return (text.strip(), {str(k): v.strip() for k, v in hints.items()}, {str(k): v.strip() for k, v in data.items()},
+            {str(k): v for k, v in only_when.items()}, None)
 
 
 def _load_categories(
@@ -331,7 +350,7 @@ def _load_categories(
         phrasings: list[Phrasing] = []
         for i, entry in enumerate(raw_phrasings):
             p_where = f"{where} 第 {i + 1} 条措辞"
-            text, own_hints, data, err = _phrasing_entry(entry)
+            text, own_hints, data, only_when, err = _phrasing_entry(entry)
             if err or text is None:
                 faults.add(file, p_where, err or "措辞有误")
                 continue
@@ -365,6 +384,10 @@ def _load_categories(
                     f = FORM.fields.get(fid)
                     if f is None or not f.is_number:
                         faults.add(file, p_where, f"data 中的 {fid} 不是表格中的数字栏目（栏目编号见 gkassist/form.yaml）")
+            for fid in only_when:
+                f = FORM.fields.get(fid)
+                if f is None or not f.is_number:
+                    faults.add(file, p_where, f"only_when 中的 {fid} 不是表格中的数字栏目（栏目编号见 gkassist/form.yaml）")
             if not user_slots:
                 faults.add(
                     file, p_where,
@@ -376,6 +399,7 @@ def _load_categories(
                 Phrasing(
                     text=text, category=cid, kind=kind, index=i,
                     slots=tuple(user_slots), auto_slots=tuple(auto_slots), hints=hints, data=data,
+                    only_when=only_when,
                 )
             )
         out.append(

@@ -44,7 +44,7 @@ from functools import cache
 from typing import Any
 
 from gkassist.text import CLAUSE_PUNCT, nfkc
-from gkassist.wording.bank import Bank, Category, Phrasing, _check_kind, get_bank, zero_data
+from gkassist.wording.bank import Bank, Category, Phrasing, _check_kind, get_bank, offered
 from gkassist.wording.normalise import normalise
 from gkassist.wording.slots import SLOT_RE
 
@@ -428,7 +428,7 @@ class Matcher:
         out: list[Suggestion] = []
         for ci, score in ranked:
             cat = idx.categories[ci]
-            skip = {p.index for p in cat.phrasings if answers is not None and zero_data(p, answers)}
+            skip = {p.index for p in cat.phrasings if not offered(p, answers)}
             for n, pi in enumerate(idx.ranked_phrasings(ci, text, skip)[:per_category]):
                 if len(out) >= limit:
                     return out

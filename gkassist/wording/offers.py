@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from gkassist import similarity
-from gkassist.wording.bank import Bank, Category, Phrasing, data_total, get_bank, zero_data
+from gkassist.wording.bank import Bank, Category, Phrasing, data_total, get_bank, offered
 from gkassist.wording.match import Matcher, Suggestion, default_matcher
 from gkassist.wording.normalise import normalise
 from gkassist.wording.slots import fill, unfilled_slots
@@ -37,7 +37,7 @@ def _suggestion(p: Phrasing, cat: Category, score: float, answers: Mapping[str, 
 
 def _offerable(phrasings: Iterable[Phrasing], answers: Mapping[str, Any] | None) -> list[Phrasing]:
     """The phrasings worth offering: none whose table number would be 0 (「被纠正的0件案件」)."""
-    return [p for p in phrasings if answers is None or not zero_data(p, answers)]
+    return [p for p in phrasings if offered(p, answers)]
 
 
 def measure_suggestions(problem_categories: str | Iterable[str], limit: int = 6, *,
