@@ -89,7 +89,7 @@ def load_input(ref: str | Path) -> CheckInput:
             problems=src.report.unreadable_besides_invalid(),
         )
     return CheckInput(
-        answers=src.answers,
+        answers=src.answers_as_printed(),
         previous=src.previous,
         notes=src.notes,
         source=src.source,

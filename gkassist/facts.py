@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
+from gkassist.cellstates import INVALID, CellState
 from gkassist.expressions import cond_names, eval_lin
 from gkassist.features import FeatureCache
 from gkassist.form import FORM
@@ -113,7 +114,7 @@ def _clean_answers(answers: Mapping[str, Any] | None) -> dict[str, Any]:
     fields = FORM.fields
     for fid, value in (answers or {}).items():
         f = fields.get(fid)
-        if f is None or value is None:
+        if f is None or value is None or type(value) is CellState:
             continue
         if type(value) is int and f.kind == "count":  # the common case, kept cheap
             out[fid] = value
@@ -136,6 +137,11 @@ class _Values:
     def __init__(self, answers: Mapping[str, Any] | None) -> None:
         self.present = answers is not None
         self.clean = _clean_answers(answers)
+        # cells printed with no number (blank, 「/」, invalid text): no value, and a sum cell
+        # among them is not computed from its parts either (a blank total is no total)
+        self.states: dict[str, CellState] = {
+            fid: v for fid, v in (answers or {}).items() if type(v) is CellState
+        }
         # a whole-number count is its own engine value: most cells of a report, known at once
         self._cache: dict[str, Any] = {
             fid: v for fid, v in self.clean.items() if type(v) is int and fid in _COUNT_FIELDS
@@ -143,6 +149,9 @@ class _Values:
 
     def get(self, fid: str) -> int | str | None:
         if fid not in self._cache:
+            if fid in self.states:
+                self._cache[fid] = None
+                return None
             try:
                 value = FORM.value(fid, self.clean)
             except (TypeError, KeyError):
@@ -205,7 +214,7 @@ _SECTION_INDEX = {s.id: i for i, s in enumerate(FORM.sections)}  # facts sort by
 _CELL_STATIC: dict[str, tuple[Any, str, tuple[str, ...], int, dict[str, str], dict[str, tuple[str, ...]], frozenset[str]]] = {
     f.id: (f, f"cell.{f.id}", (f.id,), _SECTION_INDEX.get(f.section, 99),
            _MONEY_UNITS if f.kind == "money" else {},
-           dict.fromkeys(("value", "numeric", "whole", "noted"), (f.id,)), frozenset((f.id,)))
+           dict.fromkeys(("value", "numeric", "whole", "noted", "invalid", "empty"), (f.id,)), frozenset((f.id,)))
     for f in FORM.fields.values() if f.is_number
 }
 
@@ -262,6 +271,25 @@ def _lines() -> dict[str, list[_Line]]:
 
 
 _LINES = _lines()
+_FORMULAS = FORM.formulas
+_RESULT_ROW = "requests.row.total"  # 表三's （七）总计 row: the sums of the result rows
+_COLUMN_TERMS = frozenset({"new", "carried", "carry_over"})
+_NO_BLANKS = {"blanks": 0, "blank_sums": 0, "total_blank": 0}
+_NO_BLANK_LABELS = {"blank_cells": "", "blank_sums_where": "", "blank_note": ""}
+
+
+_IN_LINES = frozenset(fid for lines in _LINES.values() for line in lines for _, fid in line.cells)
+
+
+def _label_of(line: _Line, name: str) -> str:
+    """The label of a line's cell: a row's label in a column, a column's label in a row."""
+    if line.kind == COLUMN:
+        return next(r.label for r in FORM.requests_rows if r.id == name)
+    if line.kind == ROW:
+        return next(c.label for c in FORM.requests_columns if c.id == name)
+    if line.kind == REVIEW:
+        return next(c.label for c in FORM.review_columns if c.id == name)
+    return next(c.label for c in FORM.active_blocks[0].columns if c.id == name)
 
 
 class _Builder:
@@ -376,7 +404,61 @@ class _Builder:
                 values[name] = get(fid)
         fact = Fact(line.id, line.kind, values, dict(line.labels), dict(line.fields), section=line.section,
                     order=line.order)
+        if self.now.states:
+            self._blank_cells(line, fact)
+        else:
+            values.update(_NO_BLANKS)
         return self.add_globals(fact, deps=line.deps)
+
+    def _blank_cells(self, line: _Line, fact: Fact) -> None:
+        """What the line's cells that printed no number mean for its rules (gkassist.cellstates).
+
+        A blank or 「/」 part counts as nothing in the line's sums (0), and ``blanks`` counts them
+        (``blank_cells`` names them, ``blank_note`` says so for a sum's message); the terms of
+        表三's 勾稽关系 (一, 二, 四 in a column) are no parts of a sum: blank, they stay unknown and
+        N4 says nothing rather than read them as 0. A blank *sum*
+        cell stays without a value — it is no total, so the sum rules cannot compare it — and is
+        counted where it is reported once: ``total_blank`` for the line's own sum (表四's 总计),
+        ``blank_sums`` for the sum cells across the line (表三's 总计 column, its （七） row)
+        whose parts hold numbers.
+        """
+        states = self.now.states
+        values = fact.values
+        empty: list[str] = []
+        sums: list[tuple[str, str]] = []
+        for name, fid in line.cells:
+            state = states.get(fid)
+            if state is None or state.state == INVALID:
+                continue
+            if fid not in _FORMULAS:
+                if line.kind != COLUMN or name not in _COLUMN_TERMS:
+                    values[name] = 0
+                empty.append(_label_of(line, name))
+            elif not self._parts_printed(fid):
+                empty.append(_label_of(line, name))  # a blank total of nothing: worth a word only
+            elif name != "total" or line.id == _RESULT_ROW:
+                sums.append((name, fid))
+        own = dict(line.cells).get("total")
+        fact.labels.update(_NO_BLANK_LABELS)
+        values["blanks"] = len(empty)
+        values["blank_sums"] = len(sums)
+        values["total_blank"] = 1 if own in states and states[own].state != INVALID and own in _FORMULAS \
+            and line.id != _RESULT_ROW and self._parts_printed(own) else 0
+        if empty:
+            fact.labels["blank_cells"] = "、".join(f"「{x}」" for x in empty)
+            fact.labels["blank_note"] = fact.labels["blank_cells"]
+        if sums:
+            fact.labels["blank_sums_where"] = "、".join(f"「{_label_of(line, n)}」" for n, _ in sums)
+            fact.fields["blank_sums"] = tuple(fid for _, fid in sums)
+        if values["total_blank"]:
+            fact.fields["total_blank"] = (own,)
+
+    def _parts_printed(self, fid: str) -> bool:
+        """Whether the parts of sum cell ``fid`` hold a number other than 0 (a part that is a
+        blank sum itself counts by its own parts: 表三's （七）总计·总计 over a blank （七） row)."""
+        get = self.now.get
+        return any(((v := get(p)) is not None and v != 0) or (v is None and p in _FORMULAS and self._parts_printed(p))
+                   for p in _FORMULAS[fid])
 
     def columns(self) -> Iterable[Fact]:
         clean = self.now.clean
@@ -413,8 +495,18 @@ class _Builder:
                 if old is not None:
                     yield old
                     continue
+            invalid = empty = 0
             if type(raw) is int and f.kind == "count":
                 number, numeric = raw, True
+            elif type(raw) is CellState:
+                # a cell printed with no number: invalid text is judged (N1 names it); a blank or
+                # 「/」 is a fact of its own only outside the table lines (表二's single cells),
+                # whose facts report blanks once per line
+                if raw.state != INVALID and fid in _IN_LINES:
+                    continue
+                number, numeric = None, False
+                invalid, empty = (1, 0) if raw.state == INVALID else (0, 1)
+                raw = raw.printed
             else:
                 number, numeric = _clean_number(f, raw)
             note = notes.get(fid)
@@ -423,6 +515,8 @@ class _Builder:
                 "numeric": 1 if numeric else 0,
                 "whole": 0 if number is None else 1,
                 "noted": 1 if note else 0,
+                "invalid": invalid,
+                "empty": empty,
             }
             labels = {"field": f.label, "raw": str(raw), "note": note or ""}
             if plain:

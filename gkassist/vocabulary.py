@@ -38,6 +38,16 @@ BUILTIN_TEXT_NAMES = ("chars", "answered", "text_id")
 TEXT_KEY = "text_id"
 
 
+# what a line of a table (a row or column of 三, a group of 四, a row of 二) says about its cells
+# that printed no number (gkassist.cellstates; facts.py computes them)
+BLANK_NAMES = {
+    "blanks": "这一行（列）中空白或为「/」的格数（合计栏除外）",
+    "blank_sums": "这一行（列）中为空的合计栏个数（其各项有数）",
+    "total_blank": "这一行（列）自己的合计栏为空（其各项有数）为 1",
+}
+BLANK_LABELS = ("blank_cells", "blank_sums_where", "blank_note")
+
+
 @dataclass(frozen=True)
 class Scope:
     kind: str
@@ -60,37 +70,38 @@ def _scopes() -> dict[str, Scope]:
             Scope(
                 COLUMN,
                 ("each column of table 三", "表三每一列"),
-                {**{r.id: r.label for r in rows}, "computed": "整列由程序相加得出"},
+                {**{r.id: r.label for r in rows}, "computed": "整列由程序相加得出", **BLANK_NAMES},
                 {"results": tuple(r.id for r in rows if r.is_result)},
                 previous=True,
-                labels=("column",),
+                labels=("column", *BLANK_LABELS),
             ),
             Scope(
                 ROW,
                 ("each row of table 三", "表三每一行"),
-                {c.id: c.label for c in cols},
+                {**{c.id: c.label for c in cols}, **BLANK_NAMES},
                 {"applicants": tuple(c.id for c in cols if not c.derived)},
                 previous=True,
-                labels=("row",),
+                labels=("row", *BLANK_LABELS),
             ),
             Scope(
                 REVIEW,
                 ("each group of table 四", "表四每一组"),
-                {c.id: c.label for c in review_cols},
+                {**{c.id: c.label for c in review_cols}, **BLANK_NAMES},
                 {"parts": tuple(c.id for c in review_cols if not c.derived)},
-                labels=("group",),
+                labels=("group", *BLANK_LABELS),
             ),
             Scope(
                 ACTIVE,
                 ("each row of table 二 第（一）项", "表二第（一）项每一行"),
-                {c.id: c.label for c in active.columns},
+                {**{c.id: c.label for c in active.columns}, **BLANK_NAMES},
                 previous=True,
-                labels=("row",),
+                labels=("row", *BLANK_LABELS),
             ),
             Scope(
                 CELL,
                 ("each number", "每个数字栏目"),
-                {"value": "数值", "numeric": "是数字", "whole": "整数或不超过4位小数", "noted": "有填写说明"},
+                {"value": "数值", "numeric": "是数字", "whole": "整数或不超过4位小数", "noted": "有填写说明",
+                 "invalid": "原表印的不是有效数字为 1", "empty": "原表此格空白或为「/」（不属于表格的某一行、列）为 1"},
                 labels=("field", "raw", "note"),
             ),
             Scope(

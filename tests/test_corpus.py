@@ -106,7 +106,6 @@ def test_every_report_gets_an_agency_and_year_or_a_reason(checked):
         assert reasons, f"{case.slug}: no agency/year and no word why"
 
 
-@pytest.mark.xfail(strict=False, reason=ISSUE)
 def test_the_year_is_read_wherever_the_file_states_it(checked):
     wrong = [(case.slug, result.input.year if result.input else None, case.expected["year"])
              for case, result in checked

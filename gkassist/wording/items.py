@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from gkassist.headings import field_of_heading
+from gkassist.headings import field_of_heading, transition_at
 from gkassist.text import CLAUSE_PUNCT, NUMERALS, ORDINAL, numeral, parse_int
 
 # A marker counts only at the start of the text, of a line, or after punctuation (「统一是」 is no marker).
@@ -32,31 +32,8 @@ _HEADING = re.compile(
 )
 # the parts, by the field each sub-heading heads (the heading words are gkassist/headings.yaml's)
 _PARTS = {"problems": "problems", "measures": "measures", "rectification": "rectification", "other_matters": "other"}
-# the sentence that turns from problems to measures when there are no sub-headings: 「下一步，」
-# 「针对以上问题，我局从以下几个方面……」 「2021年，我局将……」 「为进一步做好……，我署将……」 「对此，」
-_SELF = r"(?:我|本)[^\s，,。；;]{0,6}?"
-_TRANSITION = re.compile(
-    r"(?:下一步|下步|今后|针对(?:上述|以上|存在的|这些)?(?:问题|不足)|对此[，,]"
-    r"|(?:\d{4}\s*|明|下一)年(?:度)?[，,]?\s*" + _SELF + r"(?:将|要)"
-    r"|为(?:进一步|了)[^。；;\n]{0,30}?[，,]\s*" + _SELF + r"将"
-    r"|" + _SELF + r"将(?:从|重点|着力|继续|进一步|在|按照|根据|加强|加大|坚持)"
-    r"|(?:改进|整改)措施[：:]?|(?:下一步|下步|今后)?(?:工作)?打算)"
-)
-# a transition opens its sentence: at most this many characters (a 「（二）」, 「同时，」) before it.
-# 「……都还需要在今后的工作中加以改进」 is a problem, not the start of the measures
-_TRANSITION_LEAD = 6
-_SENTENCE_BREAK = "。；;！!？?\n"
+# what may end a sentence: a 五 whose text stops on anything else was cut off (see cut_off)
 _SENTENCE_END = "。；;！!？?.…”’\"'）)】」』"
-
-
-def _transition(text: str) -> int | None:
-    """Where the measures start in a 五 written without sub-headings: the start of the first
-    sentence that opens with a transition (after the first sentence), or None."""
-    for m in _TRANSITION.finditer(text):
-        start = max(text.rfind(ch, 0, m.start()) for ch in _SENTENCE_BREAK) + 1
-        if start > 0 and m.start() - start <= _TRANSITION_LEAD:
-            return start
-    return None
 
 
 @dataclass(frozen=True)
@@ -140,7 +117,7 @@ def split_section5(text: str) -> Section5Parts:
             end = headings[i + 1][0].start() if i + 1 < len(headings) else len(text)
             parts[part].append(text[m.end():end].strip())
     else:
-        start = _transition(text)
+        start = transition_at(text)  # the sentence that turns from problems to measures
         if start is not None:
             parts["problems"].append(text[:start].strip())
             parts["measures"].append(text[start:].strip())
