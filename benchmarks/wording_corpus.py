@@ -144,6 +144,7 @@ class KindFigures:
     none_returned_fit: int = 0
     typing_usable: int = 0
     typing_nothing: int = 0
+    typing_context_usable: int = 0  # measures: with the report's problems as what the assistant knows
     whole_usable: int = 0
 
 
@@ -202,9 +203,10 @@ def _cause(text: str, kind: str, accepted: set[str], in_bank: set[str]) -> str:
 
 
 def _measure_items(reports: Iterable[Report], part: PartFigures, in_bank: set[str]) -> None:
-    from gkassist.wording import classify, suggest
+    from gkassist.wording import classify, suggest, typing_offers
 
     for rep in reports:
+        problems = [p.text for p in rep.of_kind("problem")]
         for it in rep.items:
             if it.kind not in KINDS:
                 continue
@@ -237,6 +239,9 @@ def _measure_items(reports: Iterable[Report], part: PartFigures, in_bank: set[st
             else:
                 part.misses.append(Miss(rep.file, it.id, it.kind, it.text[:TYPED_CHARS], it.categories, "typing",
                                         ", ".join(s.key for s in typed) or "—"))
+            if it.kind == "measure":
+                in_context = typing_offers(it.text[:TYPED_CHARS], it.kind, 3, problems=problems)
+                f.typing_context_usable += any(s.category in accepted for s in in_context)
             whole = suggest(it.text, it.kind, 3)
             if any(s.category in accepted for s in whole):
                 f.whole_usable += 1
@@ -261,7 +266,7 @@ def flagged_problems(problems: Sequence[str], measures: Sequence[str]) -> set[in
             continue
         if "number" in finding.numbers:
             flagged.add(int(finding.numbers["number"]))
-        elif "measures.chars" in finding.numbers:  # "no measures written": every problem is unanswered
+        elif "measures_chars" in finding.numbers:  # "no measures written": every problem is unanswered
             flagged.update(range(1, len(problems) + 1))
     return flagged
 
@@ -324,6 +329,8 @@ def table(part: PartFigures, *, t4: bool = True) -> list[str]:
         f" | {m.none_returned} of {m.items} ({m.none_returned_fit} fit a category) |",
         f"| while typing (first {TYPED_CHARS} characters): a usable phrasing in the top 3 | {_pct(p.typing_usable, p.fit)}"
         f" ({p.typing_nothing} get nothing) | {_pct(m.typing_usable, m.fit)} ({m.typing_nothing} get nothing) |",
+        f"| … the same for measures, the assistant knowing the report's problems (``typing_offers``) | |"
+        f" {_pct(m.typing_context_usable, m.fit)} |",
         f"| whole item: a usable phrasing in the top 3 | {_pct(p.whole_usable, p.fit)} | {_pct(m.whole_usable, m.fit)} |",
         f"| (items some category fits / of which the bank has an accepted category) | {p.fit} / {p.fit_in_bank}"
         f" | {m.fit} / {m.fit_in_bank} |",

@@ -72,12 +72,18 @@ def _transition() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{t})" for t in _data()["transitions"]))
 
 
+# a turn opens its sentence: at most this many characters (「（二）」, 「同时，」) may come before it
+TRANSITION_LEAD = 6
+_SENTENCE_BREAK = "。；;！!？?\n"
+
+
 def transition_at(text: str) -> int | None:
     """Where 五's measures begin in ``text`` that runs its problems and measures together: the
-    start of the sentence (or line) holding the turn (「下一步」「针对上述问题」 …), or None when
-    there is no turn after some text."""
-    m = _transition().search(text)
-    if not m or m.start() == 0:
-        return None
-    start = max(text.rfind(ch, 0, m.start()) for ch in "。；;\n") + 1
-    return start if text[:start].strip() else None
+    start of the first sentence (or line) after some text that opens with a turn (「下一步」
+    「针对上述问题」 …), or None. A turn word inside a sentence is none: 「……需要在今后的工作中加以
+    改进」 is a problem."""
+    for m in _transition().finditer(text):
+        start = max(text.rfind(ch, 0, m.start()) for ch in _SENTENCE_BREAK) + 1
+        if m.start() - start <= TRANSITION_LEAD and text[:start].strip():
+            return start
+    return None

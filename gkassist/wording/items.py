@@ -32,6 +32,8 @@ _HEADING = re.compile(
 )
 # the parts, by the field each sub-heading heads (the heading words are gkassist/headings.yaml's)
 _PARTS = {"problems": "problems", "measures": "measures", "rectification": "rectification", "other_matters": "other"}
+# what may end a sentence: a 五 whose text stops on anything else was cut off (see cut_off)
+_SENTENCE_END = "。；;！!？?.…”’\"'）)】」』"
 
 
 @dataclass(frozen=True)
@@ -133,6 +135,13 @@ def split_section5(text: str) -> Section5Parts:
     )
 
 
+def cut_off(problems: str, measures: str = "") -> bool:
+    """Does 五 stop in the middle of a sentence (a page that cuts it off, a measure half typed)?
+    Then the measures seen so far are not all there are."""
+    text = (measures if measures.strip() else problems).rstrip()
+    return bool(text) and text[-1] not in _SENTENCE_END
+
+
 def problem_items(problems: str, measures: str = "") -> list[str]:
     """Problem items from the 「存在的主要问题」 answer (which an import may have filled with all of 五)."""
     if measures.strip():
@@ -147,11 +156,21 @@ def measure_items(problems: str, measures: str = "") -> list[str]:
     return split_section5(problems).measures
 
 
+# clauses that only set the scene: a year, thanks, achievements, 「但仍存在……不足」
+_LEAD_IN = re.compile(
+    r"^(?:\d{4}\s*年度?|.*(?:取得|成绩|成效|进展)[^，,。]*|(?:但|但是)?(?:仍|还)?(?:存在|有)着?(?:一些|以下|一定的?)?"
+    r"(?:问题|不足|短板|差距)(?:和(?:问题|不足|短板|差距))?|.*(?:指导|支持|配合)[^，,。]*下)$"
+)
+
+
 def problem_title(item: str, limit: int = 30) -> str:
     """A short restatement of a problem (its first clause), for 「关于“…”的问题」."""
-    text = clean_item(item)
+    text = re.sub(r"\s+", "", clean_item(item))  # line breaks of a PDF's lines are no spaces
     # a heading-style item 「强化审核：……」 is its own title
     clauses = [c.strip() for c in re.split(f"[{CLAUSE_PUNCT}]", text) if c.strip()]
+    # 「2020年，在……指导下，……取得了一些成绩，但仍存在一些不足，如……有待提升」: the point is at the end
+    while len(clauses) > 1 and _LEAD_IN.match(clauses[0]):
+        clauses.pop(0)
     if not clauses:
         return ""
     title = clauses[0]

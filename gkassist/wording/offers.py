@@ -5,14 +5,14 @@ from the tables pre-filled into a phrasing's slots.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
 from gkassist import similarity
-from gkassist.form import FORM
-from gkassist.wording.bank import Bank, Category, Phrasing, data_fields, get_bank
-from gkassist.wording.match import Suggestion
+from gkassist.wording.bank import Bank, Category, Phrasing, data_total, get_bank, offered
+from gkassist.wording.match import Matcher, Suggestion, default_matcher
+from gkassist.wording.normalise import normalise
 from gkassist.wording.slots import fill, unfilled_slots
 
 
@@ -35,23 +35,69 @@ def _suggestion(p: Phrasing, cat: Category, score: float, answers: Mapping[str, 
     return Suggestion(s.category, s.label, s.kind, text, left, {n: s.hints[n] for n in left}, s.key, s.score)
 
 
+def _offerable(phrasings: Iterable[Phrasing], answers: Mapping[str, Any] | None) -> list[Phrasing]:
+    """The phrasings worth offering: none whose table number would be 0 (「被纠正的0件案件」)."""
+    return [p for p in phrasings if offered(p, answers)]
+
+
 def measure_suggestions(problem_categories: str | Iterable[str], limit: int = 6, *,
-                        answers: Mapping[str, Any] | None = None, bank: Bank | None = None) -> list[Suggestion]:
+                        answers: Mapping[str, Any] | None = None, bank: Bank | None = None,
+                        problem: str | None = None) -> list[Suggestion]:
     """Measure phrasings that answer the given problem categories, taking turns between the
     measure categories (first phrasing of each, then the second of each …) so that the first
-    few offers cover every way of answering the problem."""
+    few offers cover every way of answering the problem.
+
+    A link with conditions (``problems.yaml``: ``measure_says``, ``problem_says``) decides what is
+    offered: only the phrasings of the measure category that say one of its words (for
+    「更新不及时」 the 「及时更新」 phrasings of 及时更新、扩大公开, not the 「扩大范围」 ones), and, when
+    the ``problem`` text is given, only the links whose ``problem_says`` it meets (no training
+    for 「缺乏专业技术人员」). With ``answers``, phrasings whose table number is 0 are left out and
+    the numbers of the others are filled in.
+    """
     bank = bank or get_bank()
     ids = [problem_categories] if isinstance(problem_categories, str) else list(problem_categories)
-    cats: list[Category] = []
+    said = normalise(problem) if problem is not None else None
+    lists: list[tuple[Category, list[Phrasing]]] = []
     for pid in ids:
-        cats.extend(c for c in bank.measures_for(pid) if c not in cats)
+        for link in bank.category(pid).links:
+            if said is not None and not link.fits_problem(said):
+                continue
+            cat = bank.category(link.id)
+            if any(c is cat for c, _ in lists):
+                continue
+            offer = [p for p in _offerable(cat.phrasings, answers) if link.fits_measure(normalise(p.text))]
+            if offer:
+                lists.append((cat, offer))
     out: list[Suggestion] = []
-    depth = max((len(c.phrasings) for c in cats), default=0)
+    depth = max((len(ps) for _, ps in lists), default=0)
     for i in range(depth):
-        for rank, c in enumerate(cats):
-            if i < len(c.phrasings) and len(out) < limit:
+        for rank, (c, ps) in enumerate(lists):
+            if i < len(ps) and len(out) < limit:
                 # a stable, descending score: first preference of the bank first
-                out.append(_suggestion(c.phrasings[i], c, 100.0 - i * 10 - rank, answers))
+                out.append(_suggestion(ps[i], c, 100.0 - i * 10 - rank, answers))
+    return out
+
+
+def typing_offers(text: str, kind: str = "problem", limit: int = 3, *, per_category: int = 1,
+                  answers: Mapping[str, Any] | None = None, problems: Sequence[str] = (),
+                  matcher: Matcher | None = None) -> list[Suggestion]:
+    """What to offer for a line being typed: ``suggest``'s phrasings, or, for a measure that has
+    only a stock opening so far (「下一步，我局将」, 「2026年，」), the measures that answer the
+    ``problems`` written above it, problem by problem."""
+    matcher = matcher or default_matcher()
+    if kind != "measure" or not problems or matcher.has_content(text):
+        return matcher.suggest(text, kind, limit, per_category=per_category, answers=answers)
+    lists = []
+    for problem in problems:
+        cats = [m.category for m in matcher.leading(problem, "problem")]
+        if cats:
+            lists.append(measure_suggestions(cats, limit=limit, answers=answers, bank=matcher.bank, problem=problem))
+    # taking turns between the problems: the first offers answer as many of them as they can
+    out: list[Suggestion] = []
+    for i in range(limit):
+        for offers in lists:
+            if i < len(offers) and len(out) < limit and offers[i].key not in {o.key for o in out}:
+                out.append(offers[i])
     return out
 
 
@@ -76,7 +122,11 @@ def offers_for(finding: _FindingLike, answers: Mapping[str, Any] | None = None, 
     cat = category_by_label(label, bank=bank) if isinstance(label, str) else None
     if cat is None:
         return []
-    return [_suggestion(p, cat, 100.0 - i, answers) for i, p in enumerate(cat.phrasings)]
+    # the finding comes from the tables: the phrasings that carry their numbers come first
+    offer = _offerable(cat.phrasings, answers)
+    if answers:
+        offer.sort(key=lambda p: not p.data)
+    return [_suggestion(p, cat, 100.0 - i, answers) for i, p in enumerate(offer)]
 
 
 def _format(value: Any) -> str:
@@ -86,17 +136,16 @@ def _format(value: Any) -> str:
 
 
 def prefill(phrasing: Phrasing | str, answers: Mapping[str, Any], *, bank: Bank | None = None) -> str:
-    """The phrasing with its data slots (``data:`` in the bank) filled from the answers' tables."""
+    """The phrasing with its data slots (``data:`` in the bank) filled from the answers' tables.
+
+    A slot whose number is unknown or 0 stays a slot: 「逐案分析被纠正的0件案件」 says nothing,
+    and the officer should pick another phrasing (the offers leave such phrasings out).
+    """
     p = phrasing if isinstance(phrasing, Phrasing) else (bank or get_bank()).phrasing(phrasing)
     values: dict[str, str] = {}
-    for slot, expr in p.data.items():
-        total: int | Decimal = 0
-        for fid in data_fields(expr):
-            v = FORM.value(fid, answers)
-            if v is None:
-                break
-            total += v
-        else:
+    for slot in p.data:
+        total = data_total(p, slot, answers)
+        if total:
             values[slot] = _format(total)
     return fill(p.text, values)
 
