@@ -1,7 +1,7 @@
 """Does every dependency of gkassist install from a wheel on every supported Python and system?
 
 For each target (CPython 3.11–3.14 × Linux x86_64, macOS arm64, macOS x86_64, Windows amd64) this
-asks pip to resolve gkassist's dependencies, the ``test`` extra included, **from wheels only**
+asks pip to resolve gkassist's dependencies, the ``test`` and ``exe`` extras included, **from wheels only**
 (``pip install --dry-run --only-binary :all: --platform … --python-version … --report``), against
 the package index alone (the machine's pip configuration, with its local mirrors and find-links,
 is switched off). pip evaluates environment markers for the machine it runs on, not for the target,
@@ -80,10 +80,11 @@ class Target:
 
 
 def project_requirements() -> list[tuple[Requirement, str]]:
-    """gkassist's runtime requirements and its ``test`` extra, each with the extra it belongs to."""
+    """gkassist's runtime requirements and its extras (``test``, ``exe``), each with its extra."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     out = [(Requirement(r), "") for r in project["dependencies"]]
-    out += [(Requirement(r), "test") for r in project["optional-dependencies"]["test"]]
+    for extra, reqs in project["optional-dependencies"].items():
+        out += [(Requirement(r), extra) for r in reqs]
     return out
 
 
