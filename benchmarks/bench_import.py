@@ -229,6 +229,20 @@ def startup_s(engine: str) -> float:
     return statistics.median(walls)
 
 
+def check_folder(folder: Path, n: int, names: list[str], home: Path) -> None:
+    """``gkassist check FOLDER`` (n reports) in a fresh process, start-up included, once per engine."""
+    for engine in names:
+        t = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-m", "gkassist", "check", str(folder)], capture_output=True, text=True,
+            env={**os.environ, "GKASSIST_HOME": str(home), "GKASSIST_ENGINE": engine}, check=False,
+        )
+        wall = time.perf_counter() - t
+        print(f"{n:,} reports, `gkassist check FOLDER` in a fresh process, {engine}: {wall:.1f} s wall, "
+              f"exit {proc.returncode}")
+        print(f"  {proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr.strip()[-300:]}")
+
+
 def main() -> None:
     args = sys.argv[1:]
     batch = int(args.pop(args.index("--batch") + 1)) if "--batch" in args else 500
@@ -290,16 +304,7 @@ def main() -> None:
         print()
         print(f"{n} reports, one run_check call: {wall:.1f} s wall ({wall / n * 1000:.1f} ms per report), exit {code}")
         print(f"  {total}")
-        for engine in names:
-            t = time.perf_counter()
-            proc = subprocess.run(
-                [sys.executable, "-m", "gkassist", "check", str(folder)], capture_output=True, text=True,
-                env={**os.environ, "GKASSIST_HOME": tmp + "/home", "GKASSIST_ENGINE": engine}, check=False,
-            )
-            wall = time.perf_counter() - t
-            print(f"{n} reports, `gkassist check FOLDER` in a fresh process, {engine}: {wall:.1f} s wall, "
-                  f"exit {proc.returncode}")
-            print(f"  {proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr.strip()[-300:]}")
+        check_folder(folder, n, names, Path(tmp) / "home")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; fixed workload: {machine_ms():.1f} ms")
 
 

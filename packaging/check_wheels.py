@@ -179,16 +179,19 @@ def table(targets: list[Target]) -> str:
         for system in systems:
             got = [t for t in targets if t.system == system]
             kinds = [kind(t.wheels[name][1]) if name in t.wheels else None for t in got]
-            if all(k == "pure" for k in kinds):
-                cells.append("pure Python")
-            elif all(k and (k.endswith("abi3") or k == "any Python") for k in kinds):
-                cells.append(f"wheel ({', '.join(sorted(set(kinds)))})")
-            elif all(kinds):
-                cells.append("wheel per Python (" + ", ".join(sorted(set(kinds))) + ")")
+            present = [k for k in kinds if k]
+            if not present:
+                cells.append("not needed")  # a requirement of other systems only (colorama: Windows)
+                continue
+            if all(k == "pure" for k in present):
+                cell = "pure Python"
+            elif all(k.endswith("abi3") or k == "any Python" for k in present):
+                cell = f"one wheel ({', '.join(sorted(set(present)))})"
             else:
-                present = [t.python for t, k in zip(got, kinds, strict=True) if k]
-                needed = [t.python for t, k in zip(got, kinds, strict=True) if not k and t.error is None]
-                cells.append("wheels for " + ", ".join(present) if not needed else "—")
+                cell = "wheel per Python (" + ", ".join(sorted(set(present))) + ")"
+            if len(present) < len(kinds):
+                cell += " for " + ", ".join(t.python for t, k in zip(got, kinds, strict=True) if k)
+            cells.append(cell)
         lines.append(f"| {name} | {', '.join(versions)} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

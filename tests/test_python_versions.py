@@ -81,3 +81,15 @@ def test_the_command_under_warnings_as_errors_gives_the_same_json(tmp_path):
     assert strict.returncode == plain.returncode == 1, strict.stderr  # 1: the sample has errors
     assert "error" not in json.loads(strict.stdout), "an internal error, not a check"
     assert strict.stdout == plain.stdout
+
+
+@pytest.mark.slow
+def test_every_engine_of_this_install_gives_the_same_json_for_every_report():
+    """packaging/compare_installs.py on this venv alone (CI runs it across the Pythons): every
+    fixture and corpus report, each engine that runs here, under -W error, byte for byte."""
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.run([sys.executable, str(root / "packaging" / "compare_installs.py"), sys.prefix],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
+    runs = 2 if durable_engine is not None else 1
+    assert f"identical: {runs} runs" in proc.stdout
