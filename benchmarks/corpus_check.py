@@ -21,6 +21,11 @@ Matching rule (one-to-one, per file):
 
 Precision = TP / (TP + FP), recall = TP / (TP + FN), per code and over all codes. A code with nothing to
 measure prints «—».
+
+``--coverage-from-expectations`` measures the rules alone: each file is checked with the extent fact
+(``structure.extent``: format, which sections the file holds) made from its expectation (``format``,
+``truncated``, ``sections_seen``) instead of the one the importer works out — what the rules give when
+the importer says exactly what the file holds. The figures of record are those without it.
 """
 
 from __future__ import annotations
@@ -123,13 +128,56 @@ def compare(case: Case, found: Sequence[Any], error: str | None = None,
     return out
 
 
-def run(cases: Iterable[Case]) -> list[Outcome]:
-    """Check every report in-process and compare."""
-    from gkassist.checking import check_file
+def expected_coverage(case: Case) -> dict[str, Any]:
+    """The ``structure.extent`` fact a perfect importer would give for this file (from its expectation).
+
+    Sections are in the form's order; a truncated file holds nothing before the first section it
+    shows and nothing after the last; the first is held in part when the file starts inside the
+    report, the last when it stops inside it (not when it ends with the report's signature). The
+    file starts after the report's start when it does not show the title (``meta``).
+    """
+    from gkassist.form import FORM
+
+    e = case.expected
+    numbered = [s.id for s in FORM.sections if s.number]
+    cut = e.get("truncated")
+    seen = [sid for sid in numbered if sid in (e.get("sections_seen") or ())]
+    held = dict.fromkeys(numbered, "whole")
+    if cut and seen:
+        first, last = numbered.index(seen[0]), numbered.index(seen[-1])
+        for i, sid in enumerate(numbered):
+            if i < first or i > last:
+                held[sid] = "none"
+        if "starts inside" in cut or "starts at the last" in cut:
+            held[seen[0]] = "part"
+        if "signature" not in cut and "end of" not in cut:
+            held[seen[-1]] = "part"
+    cut_start = bool(cut) and ("meta" not in (e.get("sections_seen") or ()) or "starts" in cut)
+    fact: dict[str, Any] = {"kind": "structure.extent", "id": "extent", "format": e["format"],
+                            "complete": int(not cut), "cut_start": int(cut_start),
+                            "cut_end": int(bool(cut) and "signature" not in cut and "end of" not in cut)}
+    for sid in numbered:
+        fact[f"seen_{sid}"] = int(held[sid] != "none")
+        fact[f"whole_{sid}"] = int(held[sid] == "whole")
+    return fact
+
+
+def run(cases: Iterable[Case], oracle: bool = False) -> list[Outcome]:
+    """Check every report in-process and compare (``oracle``: coverage from the expectations)."""
+    from gkassist.checking import FileResult, check_file, check_input, load_input
 
     outcomes = []
     for case in cases:
-        result = check_file(str(case.report))
+        if oracle:
+            try:
+                inp = load_input(str(case.report))
+                inp.extra_facts = [f for f in inp.extra_facts if f.get("kind") != "structure.extent"]
+                inp.extra_facts.append(expected_coverage(case))
+                result = FileResult(str(case.report), inp, check_input(inp))
+            except Exception as err:  # noqa: BLE001 — a file the checker cannot read counts as misses
+                result = FileResult(str(case.report), None, [], error=str(err))
+        else:
+            result = check_file(str(case.report))
         inp = result.input
         outcomes.append(compare(case, result.findings, result.error,
                                 inp.agency if inp else None, inp.year if inp else None))
@@ -235,8 +283,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("corpus", nargs="?", type=Path, default=CORPUS)
     parser.add_argument("--summary", action="store_true", help="figures only, no list of false findings")
     parser.add_argument("--json", type=Path, help="also write the figures and lists to this JSON file")
+    parser.add_argument("--coverage-from-expectations", action="store_true",
+                        help="the rules alone: take what each file holds from its expectation, not from the importer")
     args = parser.parse_args(argv)
-    outcomes = run(load_corpus(args.corpus))
+    outcomes = run(load_corpus(args.corpus), oracle=args.coverage_from_expectations)
     report(outcomes, listing=not args.summary)
     if args.json:
         args.json.write_text(json.dumps(as_json(outcomes), ensure_ascii=False, indent=2), encoding="utf-8")

@@ -29,6 +29,7 @@ from gkassist.form import FORM
 from gkassist.phrases import say
 from gkassist.rulebook import RuleFileError, default_rulebook
 from gkassist.sources import read_source
+from gkassist.text import fold
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -51,6 +52,9 @@ class CheckInput:
     problems: list[str] = field(default_factory=list)  # parts that could not be read (shown, not fatal)
     # required fields a session has not answered yet: rules about them stay silent, so say so
     unanswered: list[str] = field(default_factory=list)
+    # a read report's own sub-headings and their order per prose section (the rules read whole
+    # sections in that order: T8 on the report's own numbering)
+    outline: Mapping[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -87,39 +91,92 @@ def load_input(ref: str | Path) -> CheckInput:
             agency=src.agency,
             year=src.year,
             problems=src.report.unreadable_besides_invalid(),
+            outline=getattr(src, "outline", None) or {},
         )
     return CheckInput(
-        answers=src.answers,
+        answers=src.answers_as_printed(),
         previous=src.previous,
         notes=src.notes,
         source=src.source,
         agency=src.agency,
         year=src.year,
         unanswered=[f.id for f in FORM.required_fields() if FORM.value(f.id, src.answers) is None],
+        outline=getattr(src, "outline", None) or {},
     )
 
 
-def load_previous(ref: str | Path) -> Mapping[str, Any]:
-    """Last year's answers from a session or a published report (``--previous``)."""
+@dataclass(frozen=True)
+class PreviousReport:
+    """Last year's report given with ``--previous``: its answers, and whose and which year it is."""
+
+    answers: Mapping[str, Any]
+    agency: str | None
+    year: int | None
+    file: str = ""
+
+
+def load_previous(ref: str | Path) -> PreviousReport:
+    """Last year's report from a session or a published report (``--previous``)."""
     try:
-        return read_source(ref).answers
+        src = read_source(ref)
     except UserError as err:
         raise InputUnreadable(str(err)) from None
+    return PreviousReport(src.answers, src.agency, src.year, str(ref))
+
+
+# the shortest agency name that may stand for a longer one it ends (「洪江区科技和工业信息化局」 is
+# 「怀化市洪江区科技和工业信息化局」; 「财政局」 is every county's)
+_SHORT_NAME = 5
+
+
+def same_agency(a: str, b: str) -> bool:
+    """Whether two printed agency names name the same organ: equal once punctuation and spaces are
+    folded, or the one the other with its region in front."""
+    x, y = fold(a), fold(b)
+    if x == y:
+        return True
+    short, long = sorted((x, y), key=len)
+    return len(short) >= _SHORT_NAME and long.endswith(short)
+
+
+def pair_fact(inp: CheckInput, previous: PreviousReport) -> dict[str, Any]:
+    """The ``previous.pair`` fact (rule Y0 in rules/previous.yaml): is ``previous`` this agency's
+    report of the year before?"""
+    known = bool(inp.agency and previous.agency and inp.year and previous.year)
+    return {
+        "kind": "previous.pair", "id": "previous.pair", "section": "meta",
+        "known": known,
+        "same_agency": known and same_agency(inp.agency or "", previous.agency or ""),
+        "year_before": known and previous.year == (inp.year or 0) - 1,
+        "agency": inp.agency or "", "previous_agency": previous.agency or "",
+        "year": str(inp.year or ""), "previous_year": str(previous.year or ""),
+        "expected_year": str((inp.year or 0) - 1) if inp.year else "",
+        "previous_file": Path(previous.file).name,
+    }
 
 
 # --- checking -----------------------------------------------------------------------------------
 
 
-def check_input(inp: CheckInput, previous: Mapping[str, Any] | None = None) -> list[Finding]:
+def check_input(inp: CheckInput, previous: PreviousReport | Mapping[str, Any] | None = None) -> list[Finding]:
+    """The findings of one input. Last year's report given with ``--previous`` (a
+    ``PreviousReport``) is compared only when it is this agency's report of the year before;
+    otherwise rule Y0 says why, and no Y1–Y3 finding is made against it."""
+    extra = list(inp.extra_facts)
+    if isinstance(previous, PreviousReport):
+        pair = pair_fact(inp, previous)
+        extra.append(pair)
+        previous = previous.answers if pair["same_agency"] and pair["year_before"] else None
     return check(
         inp.answers,
         previous=previous if previous is not None else inp.previous,
-        extra_facts=inp.extra_facts,
+        extra_facts=extra,
         notes=inp.notes,
+        outline=inp.outline,
     )
 
 
-def check_file(ref: str, previous: Mapping[str, Any] | None = None) -> FileResult:
+def check_file(ref: str, previous: PreviousReport | Mapping[str, Any] | None = None) -> FileResult:
     try:
         inp = load_input(ref)
     except InputUnreadable as err:
@@ -149,7 +206,7 @@ def _internal_error(ref: str, err: Exception) -> str:
 PARALLEL_FROM = 16
 
 
-def check_files(files: Sequence[str], previous: Mapping[str, Any] | None = None,
+def check_files(files: Sequence[str], previous: PreviousReport | Mapping[str, Any] | None = None,
                 workers: int | None = None) -> list[FileResult]:
     """Check many files, in input order; ``workers`` processes (default: one per core when many)."""
     if workers is None:

@@ -15,7 +15,7 @@ from gkassist import __version__
 from gkassist.errors import UserError
 
 # name -> module in gkassist.commands; each module has register(subparsers) and run(args) -> int
-COMMANDS = ("check", "import", "render", "sessions", "export")
+COMMANDS = ("check", "import", "render", "sessions", "export", "suggest")
 EXIT_INTERNAL = 70
 
 

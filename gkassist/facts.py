@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
+from gkassist.cellstates import INVALID, CellState
 from gkassist.expressions import cond_names, eval_lin
 from gkassist.features import FeatureCache
 from gkassist.form import FORM
@@ -39,6 +40,7 @@ from gkassist.rulebook import Rulebook
 from gkassist.text import compact
 from gkassist.vocabulary import (
     ACTIVE,
+    APPLIES_PREFIX,
     CELL,
     CLAIM,
     COLUMN,
@@ -50,7 +52,9 @@ from gkassist.vocabulary import (
     SECTION_TEXTS,
     TEXT,
     TEXT_KEY,
+    Coverage,
     engine_key,
+    rule_applies_to,
     split_feature_name,
     text_ids,
     text_label,
@@ -113,7 +117,7 @@ def _clean_answers(answers: Mapping[str, Any] | None) -> dict[str, Any]:
     fields = FORM.fields
     for fid, value in (answers or {}).items():
         f = fields.get(fid)
-        if f is None or value is None:
+        if f is None or value is None or type(value) is CellState:
             continue
         if type(value) is int and f.kind == "count":  # the common case, kept cheap
             out[fid] = value
@@ -133,16 +137,25 @@ _COUNT_FIELDS = frozenset(f.id for f in FORM.fields.values() if f.kind == "count
 class _Values:
     """Field values of one year's answers, as the engine sees them (cached per field)."""
 
-    def __init__(self, answers: Mapping[str, Any] | None) -> None:
+    def __init__(self, answers: Mapping[str, Any] | None, outline: Mapping[str, Any] | None = None) -> None:
         self.present = answers is not None
         self.clean = _clean_answers(answers)
+        # cells printed with no number (blank, 「/」, invalid text): no value, and a sum cell
+        # among them is not computed from its parts either (a blank total is no total)
+        self.states: dict[str, CellState] = {
+            fid: v for fid, v in (answers or {}).items() if type(v) is CellState
+        }
         # a whole-number count is its own engine value: most cells of a report, known at once
         self._cache: dict[str, Any] = {
             fid: v for fid, v in self.clean.items() if type(v) is int and fid in _COUNT_FIELDS
         }
+        self.outline = outline or {}  # the report's own sub-headings and their order (section_text)
 
     def get(self, fid: str) -> int | str | None:
         if fid not in self._cache:
+            if fid in self.states:
+                self._cache[fid] = None
+                return None
             try:
                 value = FORM.value(fid, self.clean)
             except (TypeError, KeyError):
@@ -152,9 +165,34 @@ class _Values:
 
     def text(self, text_id: str) -> str:
         if text_id in SECTION_TEXTS:
-            return "\n".join(t for t in (self.text(p) for p in SECTION_TEXTS[text_id]) if t)
+            return self.section_text(text_id)
         value = self.clean.get(text_id)
         return value.strip() if isinstance(value, str) else ""
+
+    def section_text(self, text_id: str) -> str:
+        """A section's prose as the report prints it: its own sub-headings and fields in its own
+        order (the importer's outline: ``{section: [{"field", "heading", "inline"}, …]}``), then the
+        fields it did not head, in the form's order. Without an outline (a session), the form's order."""
+        fields = SECTION_TEXTS[text_id]
+        parts: list[str] = []
+        done: set[str] = set()
+        for entry in self.outline.get(text_id.split(".", 1)[1]) or ():
+            fid = entry.get("field") if isinstance(entry, Mapping) else None
+            if fid not in fields or fid in done:
+                continue
+            done.add(fid)
+            heading, body = str(entry.get("heading") or ""), self.text(fid)
+            joined = (heading + body if entry.get("inline") else "\n".join(t for t in (heading, body) if t))
+            if joined:
+                parts.append(joined)
+        parts += [t for t in (self.text(p) for p in fields if p not in done) if t]
+        return "\n".join(parts)
+
+
+def _printed_empty(value: Any) -> bool:
+    """A cell printed blank or 「/」: a cell state of the importer (``gkassist.cellstates``, whose
+    ``empty`` is true for those and false for invalid text), standing in answers judged as printed."""
+    return getattr(value, "empty", False) is True
 
 
 # --- text features ---------------------------------------------------------------------------------
@@ -205,7 +243,7 @@ _SECTION_INDEX = {s.id: i for i, s in enumerate(FORM.sections)}  # facts sort by
 _CELL_STATIC: dict[str, tuple[Any, str, tuple[str, ...], int, dict[str, str], dict[str, tuple[str, ...]], frozenset[str]]] = {
     f.id: (f, f"cell.{f.id}", (f.id,), _SECTION_INDEX.get(f.section, 99),
            _MONEY_UNITS if f.kind == "money" else {},
-           dict.fromkeys(("value", "numeric", "whole", "noted"), (f.id,)), frozenset((f.id,)))
+           dict.fromkeys(("value", "numeric", "whole", "noted", "invalid", "empty"), (f.id,)), frozenset((f.id,)))
     for f in FORM.fields.values() if f.is_number
 }
 
@@ -262,22 +300,44 @@ def _lines() -> dict[str, list[_Line]]:
 
 
 _LINES = _lines()
+_FORMULAS = FORM.formulas
+_RESULT_ROW = "requests.row.total"  # 表三's （七）总计 row: the sums of the result rows
+_COLUMN_TERMS = frozenset({"new", "carried", "carry_over"})
+_NO_BLANKS = {"blanks": 0, "blank_sums": 0, "total_blank": 0}
+_NO_BLANK_LABELS = {"blank_cells": "", "blank_sums_where": "", "blank_note": ""}
+
+
+_IN_LINES = frozenset(fid for lines in _LINES.values() for line in lines for _, fid in line.cells)
+
+
+def _label_of(line: _Line, name: str) -> str:
+    """The label of a line's cell: a row's label in a column, a column's label in a row."""
+    if line.kind == COLUMN:
+        return next(r.label for r in FORM.requests_rows if r.id == name)
+    if line.kind == ROW:
+        return next(c.label for c in FORM.requests_columns if c.id == name)
+    if line.kind == REVIEW:
+        return next(c.label for c in FORM.review_columns if c.id == name)
+    return next(c.label for c in FORM.active_blocks[0].columns if c.id == name)
 
 
 class _Builder:
     def __init__(self, answers: Mapping[str, Any], previous: Mapping[str, Any] | None,
                  notes: Mapping[str, str] | None, book: Rulebook, cache: FeatureCache,
-                 old: Mapping[str, Fact] | None = None, changed: set[str] | None = None) -> None:
+                 old: Mapping[str, Fact] | None = None, changed: set[str] | None = None,
+                 coverage: Coverage | None = None, outline: Mapping[str, Any] | None = None) -> None:
         self.answers = answers
         self.old = old or {}
         self.changed = changed
-        self.now = _Values(answers)
+        self.now = _Values(answers, outline)
         self.prev = _Values(previous) if previous is not None else None
         self.notes = notes or {}
         self.book = book
         self.cache = cache
         year = self.now.get("meta.year")
         self.year = year if isinstance(year, int) else None
+        self.coverage = coverage or Coverage()
+        self._flags: dict[tuple[str, str | None], int] = {}
         self._features: dict[tuple[str, str], tuple[int | None, dict]] = {}
         self._globals: dict[str, tuple[int | str | None, dict]] = {}
 
@@ -315,6 +375,38 @@ class _Builder:
             return value, {f"{name}{k[len(split[1]):]}": v for k, v in detail.items()}
         return None, {}
 
+    def flag(self, name: str, fact: Fact) -> int:
+        """1 when the rule behind ``applies.<rule id>`` applies to this fact, else 0."""
+        rule = self.book.applicability[name]
+        applies = rule.applies
+        section = (rule.section or fact.section) if applies.reads_own_section else None
+        key = (name, section)
+        hit = self._flags.get(key)
+        if hit is None:
+            hit = self._flags[key] = int(rule_applies_to(applies, self.coverage, self.year, section))
+        return hit
+
+    def stated_value(self, fid: str) -> int | None:
+        """A table number as a sentence of the prose states it (rule T3): the cell's value; a cell
+        printed blank or 「/」 counts as nothing (0), and a blank total as the sum of its parts, as a
+        reader adds them up (「予以公开及部分公开」 of a table whose 总计 column is blank). A cell the
+        file does not hold at all is unknown (None): the claim is not compared."""
+        value = self.now.get(fid)
+        if value is not None:
+            return value if isinstance(value, int) else None
+        if not _printed_empty(self.answers.get(fid)):
+            return None
+        parts = FORM.formulas.get(fid)
+        if parts is None:
+            return 0
+        total = 0
+        for part in parts:
+            v = self.stated_value(part)
+            if v is None:
+                return None
+            total += v
+        return total
+
     def reuse(self, fact_id: str) -> Fact | None:
         """Last build's fact, when none of the answers it was built from has changed."""
         if self.changed is None:
@@ -337,6 +429,11 @@ class _Builder:
             return fact
         all_deps = set(deps or ())
         for name in names:
+            if name.startswith(APPLIES_PREFIX):
+                fact.values[name] = self.flag(name, fact)
+                if self.book.applicability[name].applies.reads_year:
+                    all_deps.add("meta.year")
+                continue
             value, detail = self.global_value(name)
             fact.values[name] = value
             fact.labels.update(detail)
@@ -376,7 +473,61 @@ class _Builder:
                 values[name] = get(fid)
         fact = Fact(line.id, line.kind, values, dict(line.labels), dict(line.fields), section=line.section,
                     order=line.order)
+        if self.now.states:
+            self._blank_cells(line, fact)
+        else:
+            values.update(_NO_BLANKS)
         return self.add_globals(fact, deps=line.deps)
+
+    def _blank_cells(self, line: _Line, fact: Fact) -> None:
+        """What the line's cells that printed no number mean for its rules (gkassist.cellstates).
+
+        A blank or 「/」 part counts as nothing in the line's sums (0), and ``blanks`` counts them
+        (``blank_cells`` names them, ``blank_note`` says so for a sum's message); the terms of
+        表三's 勾稽关系 (一, 二, 四 in a column) are no parts of a sum: blank, they stay unknown and
+        N4 says nothing rather than read them as 0. A blank *sum*
+        cell stays without a value — it is no total, so the sum rules cannot compare it — and is
+        counted where it is reported once: ``total_blank`` for the line's own sum (表四's 总计),
+        ``blank_sums`` for the sum cells across the line (表三's 总计 column, its （七） row)
+        whose parts hold numbers.
+        """
+        states = self.now.states
+        values = fact.values
+        empty: list[str] = []
+        sums: list[tuple[str, str]] = []
+        for name, fid in line.cells:
+            state = states.get(fid)
+            if state is None or state.state == INVALID:
+                continue
+            if fid not in _FORMULAS:
+                if line.kind != COLUMN or name not in _COLUMN_TERMS:
+                    values[name] = 0
+                empty.append(_label_of(line, name))
+            elif not self._parts_printed(fid):
+                empty.append(_label_of(line, name))  # a blank total of nothing: worth a word only
+            elif name != "total" or line.id == _RESULT_ROW:
+                sums.append((name, fid))
+        own = dict(line.cells).get("total")
+        fact.labels.update(_NO_BLANK_LABELS)
+        values["blanks"] = len(empty)
+        values["blank_sums"] = len(sums)
+        values["total_blank"] = 1 if own in states and states[own].state != INVALID and own in _FORMULAS \
+            and line.id != _RESULT_ROW and self._parts_printed(own) else 0
+        if empty:
+            fact.labels["blank_cells"] = "、".join(f"「{x}」" for x in empty)
+            fact.labels["blank_note"] = fact.labels["blank_cells"]
+        if sums:
+            fact.labels["blank_sums_where"] = "、".join(f"「{_label_of(line, n)}」" for n, _ in sums)
+            fact.fields["blank_sums"] = tuple(fid for _, fid in sums)
+        if values["total_blank"]:
+            fact.fields["total_blank"] = (own,)
+
+    def _parts_printed(self, fid: str) -> bool:
+        """Whether the parts of sum cell ``fid`` hold a number other than 0 (a part that is a
+        blank sum itself counts by its own parts: 表三's （七）总计·总计 over a blank （七） row)."""
+        get = self.now.get
+        return any(((v := get(p)) is not None and v != 0) or (v is None and p in _FORMULAS and self._parts_printed(p))
+                   for p in _FORMULAS[fid])
 
     def columns(self) -> Iterable[Fact]:
         clean = self.now.clean
@@ -413,8 +564,18 @@ class _Builder:
                 if old is not None:
                     yield old
                     continue
+            invalid = empty = 0
             if type(raw) is int and f.kind == "count":
                 number, numeric = raw, True
+            elif type(raw) is CellState:
+                # a cell printed with no number: invalid text is judged (N1 names it); a blank or
+                # 「/」 is a fact of its own only outside the table lines (表二's single cells),
+                # whose facts report blanks once per line
+                if raw.state != INVALID and fid in _IN_LINES:
+                    continue
+                number, numeric = None, False
+                invalid, empty = (1, 0) if raw.state == INVALID else (0, 1)
+                raw = raw.printed
             else:
                 number, numeric = _clean_number(f, raw)
             note = notes.get(fid)
@@ -423,6 +584,8 @@ class _Builder:
                 "numeric": 1 if numeric else 0,
                 "whole": 0 if number is None else 1,
                 "noted": 1 if note else 0,
+                "invalid": invalid,
+                "empty": empty,
             }
             labels = {"field": f.label, "raw": str(raw), "note": note or ""}
             if plain:
@@ -456,9 +619,13 @@ class _Builder:
             return
         env = {}
         for claim in self.book.claims:
-            for name in claim.value.names():
-                env[name] = self.global_value(name)[0]
-        table_values = [eval_lin(claim.value, env, self.book.tables) for claim in self.book.claims]
+            for name in claim.value.names() + (claim.also.names() if claim.also else []):
+                env[name] = self.stated_value(name) if name in FORM.fields else self.global_value(name)[0]
+        tables = self.book.tables
+        table_values = [eval_lin(claim.value, env, tables) for claim in self.book.claims]
+        # a claim without an alternative agrees only with its value: the alternative is that value
+        also_values = [eval_lin(claim.also, env, tables) if claim.also else table_values[k]
+                       for k, claim in enumerate(self.book.claims)]
         for t, text_id in enumerate(PROSE_FIELDS):
             text = self.now.text(text_id)
             if not text:
@@ -466,13 +633,14 @@ class _Builder:
             f = FORM.field(text_id)
             for start, k, said, matched in self.cache.claims(self.book.claims, text, self.year):
                 claim = self.book.claims[k]
-                table_fields = tuple(n for n in claim.value.names() if n in FORM.fields)
+                # the finding is about the value the claim names; the alternative only excuses it
+                table_fields = tuple(dict.fromkeys(n for n in claim.value.names() if n in FORM.fields))
                 fact = Fact(
                     f"claim.{text_id}.{start}",
                     CLAIM,
-                    {"said": said, "table": table_values[k]},
+                    {"said": said, "table": table_values[k], "also": also_values[k]},
                     {"field": f.label, "claim": claim.name, "text": matched},
-                    {"said": (text_id,), "table": table_fields},
+                    {"said": (text_id,), "table": table_fields, "also": table_fields},
                     section=f.section,
                     order=self.order(f.section, 400 + t, start),
                 )
@@ -487,6 +655,8 @@ class _Builder:
         values: dict[str, Any] = {}
         labels: dict[str, Any] = {}
         names = declared.names if declared is not None else None
+        if declared is not None and declared.defaults:
+            raw = {**declared.defaults, **raw}
         for key, value in raw.items():
             if key in _CUSTOM_RESERVED:
                 continue
@@ -543,15 +713,23 @@ def _text_plan(book: Rulebook) -> tuple[tuple[str, ...], tuple[str, ...]]:
 def build_facts(answers: Mapping[str, Any], previous: Mapping[str, Any] | None = None, *,
                 book: Rulebook, notes: Mapping[str, str] | None = None,
                 extra_facts: Iterable[Mapping[str, Any]] = (), cache: FeatureCache | None = None,
-                old: Mapping[str, Fact] | None = None, changed: set[str] | None = None) -> list[Fact]:
+                old: Mapping[str, Fact] | None = None, changed: set[str] | None = None,
+                outline: Mapping[str, Any] | None = None) -> list[Fact]:
     """Every fact the rulebook's rules can match, for one report. Ids are unique and stable.
 
     Incremental use (the Validator): ``old`` is the previous build's facts by id and ``changed``
     the field ids whose answers (or notes) changed, with every derived cell depending on them
     (``FORM.dependents``). A fact whose ``deps`` miss ``changed`` is reused as it is; claims and
     other modules' facts are always rebuilt. ``changed=None`` rebuilds everything.
+
+    ``outline``: a read report's own sub-headings and their order per prose section (the importer's
+    ``outline``); the texts of whole sections (``section.overview`` …) follow it.
     """
-    b = _Builder(answers, previous, notes, book, cache or FeatureCache(), old, changed)
+    extras = list(extra_facts)
+    for producer in book.producers:
+        extras.extend(producer(answers, previous) or ())
+    b = _Builder(answers, previous, notes, book, cache or FeatureCache(), old, changed, Coverage.of_facts(extras),
+                 outline)
     kinds = {r.scope for r in book.rules}
     out: list[Fact] = []
     producers = {
@@ -562,9 +740,6 @@ def build_facts(answers: Mapping[str, Any], previous: Mapping[str, Any] | None =
         if kind in kinds:  # facts no rule can match would only cost time (and be discarded)
             out.extend(produce())
     # --- extra fact producers: other modules' facts (importer structure, wording) -----------------
-    extras = list(extra_facts)
-    for producer in book.producers:
-        extras.extend(producer(answers, previous) or ())
     for i, raw in enumerate(extras):
         out.append(b.custom(raw, i))
     seen: set[str] = set()

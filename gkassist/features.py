@@ -1,10 +1,16 @@
 """Text features: what rules read off the prose besides its length.
 
-A rule file declares features (``features:``) of four kinds — ``keywords`` (how often words occur),
-``pattern`` (a regex, with NUM, YEAR and NEXT_YEAR filled in), ``enumeration`` (a list
-「一是…三是」 that skips a number) and ``similarity`` (the share of sentences copied from last
-year's text) — and claims (``claims:``), numbers the prose states about the tables (rule T3).
-This module computes them for one text; :mod:`gkassist.facts` puts them into facts.
+A rule file declares features (``features:``) of five kinds — ``keywords`` (how often words occur),
+``pattern`` (a regex, with NUM, YEAR, NEXT_YEAR, PREV_YEAR and SLOT filled in), ``number`` (the number
+a regex's group ``n`` captures first), ``enumeration`` (a list 「一是…三是」 that skips a number) and
+``similarity`` (the share of sentences copied from last year's text) — and claims (``claims:``),
+numbers the prose states about the tables (rule T3). This module computes them for one text;
+:mod:`gkassist.facts` puts them into facts.
+
+Regexes read the text in its *reading form* (:func:`reading_form`): published text comes with spaces
+around numbers (every PDF conversion prints 「申请 1296 件」), half-width or full-width punctuation
+and thousands separators, and a rule should not have to spell each variant. NUM matches a whole run
+of digits or numerals and never gives any of it back, so a long run of digits costs one pass.
 """
 
 from __future__ import annotations
@@ -17,10 +23,27 @@ from typing import Any, NamedTuple
 from gkassist import similarity
 from gkassist.expressions import Lin
 from gkassist.phrases import say
-from gkassist.text import NUMERALS, ORDINAL, SLOT, compact, numeral, parse_int
+from gkassist.text import NUMERALS, ORDINAL, SLOT, compact, nfkc, numeral, parse_int
 
-_NUM = rf"(?:[0-9０-９]+|[零〇两{NUMERALS}百千万]+)"
+# a whole number: a run of digits or of numerals, taken whole (possessive: it never backtracks, and
+# the look-behind starts it only at the beginning of a run)
+_DIGITS = "0-9０-９"
+_CN_DIGITS = f"零〇两{NUMERALS}百千万"
+_NUM = rf"(?:(?<![{_DIGITS}])[{_DIGITS}]++|(?<![{_CN_DIGITS}])[{_CN_DIGITS}]++)"
 _NEVER = r"(?!x)x"
+
+# the reading form: no horizontal white space, Chinese punctuation, no thousands separators
+_HSPACE = re.compile(r"[^\S\n]+")
+_THOUSANDS = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
+_CJK_PUNCT = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"})
+
+
+def reading_form(text: str) -> str:
+    """What feature and claim regexes read: full-width digits and letters made plain (NFKC), no
+    spaces or tabs (line breaks stay), 「1,296」 → 「1296」, and the punctuation NFKC made half-width
+    back in its Chinese form (「，；：（）」), so that a rule writes each phrase once."""
+    text = _HSPACE.sub("", nfkc(text))
+    return _THOUSANDS.sub("", text).translate(_CJK_PUNCT)
 
 
 @dataclass(frozen=True)
@@ -37,13 +60,39 @@ class Claim:
     value: Lin
     patterns: tuple[str, ...]  # regexes as written (NUM, YEAR … expanded per report year)
     file: str
+    also: Lin | None = None  # another table value the prose may mean (a total with the carried-over)
+
+
+_REGEX_SPACE = re.compile(r"\s+")
 
 
 def expand_pattern(regex: str, year: int | None) -> str:
-    """A feature/claim regex with NUM, YEAR, NEXT_YEAR and SLOT filled in."""
-    out = regex.replace("NEXT_YEAR", str(year + 1) if year else _NEVER)
+    """A feature/claim regex with NUM, YEAR, NEXT_YEAR, PREV_YEAR and SLOT filled in (an unknown
+    year matches nothing). White space in it is dropped: the reading form it is matched against has
+    none, so a rule file may fold a long regex over several lines."""
+    out = _REGEX_SPACE.sub("", regex)
+    out = out.replace("NEXT_YEAR", str(year + 1) if year else _NEVER)
+    out = out.replace("PREV_YEAR", str(year - 1) if year else _NEVER)
     out = out.replace("YEAR", str(year) if year else _NEVER)
     return out.replace("NUM", _NUM).replace("SLOT", SLOT)
+
+
+def said_number(match: re.Match) -> int | None:
+    """The number a claim's match states: its group ``n``, plus ``n2``, ``n3`` … when the sentence
+    states several that together make the figure (「复议7件，诉讼9件，均获维持」); 0 for a ``zero``
+    match (「未收到…申请」); None when a group holds no number."""
+    groups = match.groupdict()
+    if groups.get("n") is None:
+        return 0 if groups.get("zero") is not None else None
+    total = 0
+    for name, text in groups.items():
+        if text is None or not (name == "n" or (name[0] == "n" and name[1:].isdigit())):
+            continue
+        value = parse_int(text)
+        if value is None:
+            return None
+        total += value
+    return total
 
 
 _ENUM_SERIES = (
@@ -124,19 +173,25 @@ class FeatureCache:
 
 
 def find_claims(claims: list[Claim], text: str, year: int | None) -> list[tuple[int, int, int, str]]:
-    """Numbers the prose states about the tables (rule T3): the first claim to match a place wins."""
+    """Numbers the prose states about the tables (rule T3), read in the reading form.
+
+    Claims are tried in the order written: a place of the text (the span of a match) belongs to
+    the first claim that matches it, so 「予以公开及部分公开258件」 is one claim about both rows, not
+    also one about 部分公开 alone.
+    """
+    text = reading_form(text)
     out: list[tuple[int, int, int, str]] = []
-    seen: set[int] = set()
+    taken: list[tuple[int, int]] = []
     for k, claim in enumerate(claims):
         for pattern in claim.patterns:
             for m in _compiled(pattern, year).finditer(text):
-                start = m.start()
-                if start in seen:
+                start, end = m.span()
+                if any(start < e and s < end for s, e in taken):
                     continue
-                said = parse_int(m["n"]) if m.groupdict().get("n") is not None else 0
+                said = said_number(m)
                 if said is None:
                     continue
-                seen.add(start)
+                taken.append((start, end))
                 out.append((start, k, said, m[0]))
     return sorted(out)
 
@@ -149,8 +204,14 @@ def compute_feature(feature: Feature, text: str, year: int | None, previous: str
         return sum(norm.count(compact(w)) for w in params["words"]), {}
     if feature.kind == "pattern":
         rx = _compiled(params["regex"], year)
-        matches = list(rx.finditer(text))
+        matches = list(rx.finditer(reading_form(text)))
         return len(matches), {f"{name}_text": matches[0][0] if matches else ""}
+    if feature.kind == "number":
+        for m in _compiled(params["regex"], year).finditer(reading_form(text)):
+            value = said_number(m)
+            if value is not None:
+                return value, {f"{name}_text": m[0]}
+        return None, {f"{name}_text": ""}
     if feature.kind == "enumeration":
         breaks = enumeration_breaks(text)
         return len(breaks), {f"{name}_text": say("checks", "separator").join(b.describe() for b in breaks)}

@@ -8,6 +8,7 @@ written as prose.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
@@ -63,4 +64,26 @@ def field_of_heading(title: str, field_ids: Sequence[str]) -> str | None:
     scored = sorted(((max(ratio(short, n) for n in names(fid)), fid) for fid in field_ids), reverse=True)
     if scored and scored[0][0] >= FUZZY_MIN and (len(scored) == 1 or scored[1][0] < scored[0][0]):
         return scored[0][1]
+    return None
+
+
+@cache
+def _transition() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{t})" for t in _data()["transitions"]))
+
+
+# a turn opens its sentence: at most this many characters (「（二）」, 「同时，」) may come before it
+TRANSITION_LEAD = 6
+_SENTENCE_BREAK = "。；;！!？?\n"
+
+
+def transition_at(text: str) -> int | None:
+    """Where 五's measures begin in ``text`` that runs its problems and measures together: the
+    start of the first sentence (or line) after some text that opens with a turn (「下一步」
+    「针对上述问题」 …), or None. A turn word inside a sentence is none: 「……需要在今后的工作中加以
+    改进」 is a problem."""
+    for m in _transition().finditer(text):
+        start = max(text.rfind(ch, 0, m.start()) for ch in _SENTENCE_BREAK) + 1
+        if m.start() - start <= TRANSITION_LEAD and text[:start].strip():
+            return start
     return None

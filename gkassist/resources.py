@@ -1,7 +1,9 @@
 """Where the data folders ``rules/`` and ``prompts/`` are.
 
 A wheel carries them inside the package (see ``force-include`` in pyproject.toml). An editable
-install or a source checkout has them beside the package instead, at the top of the project.
+install or a source checkout has them beside the package instead, at the top of the project. The
+one-file executable (packaging/build_exe.py) is built from the wheel: it unpacks the package, data
+folders inside, into a temporary folder at start, where ``importlib.resources`` finds them the same way.
 """
 
 from __future__ import annotations

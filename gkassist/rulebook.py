@@ -38,6 +38,7 @@ from gkassist.expressions import (
     Member,
     Parser,
     Table,
+    Truth,
     compile_cond,
     cond_lookups,
     cond_names,
@@ -51,11 +52,12 @@ from gkassist.similarity import DEFAULT_THRESHOLD
 from gkassist.vocabulary import PLACEHOLDER, SEVERITIES, SEVERITY_ALIASES
 
 RULE_KINDS = ("finding", "suggestion")
-FEATURE_KINDS = ("keywords", "pattern", "enumeration", "similarity")
+FEATURE_KINDS = ("keywords", "pattern", "number", "enumeration", "similarity")
 TABLE_UNITS = (None, "万元", "month-day")
-TOP_LEVEL_KEYS = {"rules", "features", "claims", "tables", "fact_kinds", "producers"}
+TOP_LEVEL_KEYS = {"rules", "features", "claims", "tables", "fact_kinds", "producers", "applies"}
 RULE_KEYS = {"code", "id", "severity", "kind", "title", "scope", "texts", "section", "reads", "when", "check",
-             "values", "message", "cases"}
+             "values", "message", "cases", "applies", "basis"}
+APPLIES_KEYS = {"formats", "years", "sections"}
 CASE_KEYS = {"severity", "when", "check", "values", "message"}
 # names every message may use besides the ones the rule reads
 MESSAGE_SIDES = {"left", "right", "diff"}
@@ -75,6 +77,8 @@ class FactKind:
     title: str
     names: Mapping[str, str]
     texts: Mapping[str, str]
+    # the value a name has when a fact of this kind leaves it out (a producer that predates the name)
+    defaults: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,13 @@ class Rule:
     cases: tuple[Case, ...]
     file: str
     order: int
+    applies: vocab.Applies = field(default_factory=vocab.Applies)  # formats, years, sections held
+    basis: str = ""  # the legal basis (article, notice) the rule checks, as the rule file states it
+
+    @property
+    def flag(self) -> str | None:
+        """The name of the value that says whether the rule applies (None: it always does)."""
+        return vocab.applies_flag(self.id) if self.applies.restricts else None
 
     @property
     def severity(self) -> str:
@@ -123,6 +134,8 @@ class Rulebook:
     # engine fact kind -> (discriminators, global names) per rule case: what its facts must carry
     global_needs: dict[str, list[tuple[dict[str, frozenset], tuple[str, ...]]]] = field(default_factory=dict)
     cases_by_key: dict[str, tuple[Rule, Case]] = field(default_factory=dict)
+    # applies.<rule id> → the rule, for the rules that do not always apply (see Rule.applies)
+    applicability: dict[str, Rule] = field(default_factory=dict)
     _globals_cache: dict[tuple, tuple[str, ...]] = field(default_factory=dict, repr=False)
     # what other modules work out from the rules once, not per report (facts: the text plan)
     plans: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -242,14 +255,16 @@ def _parse_feature(name: str, raw: Any, file: str) -> Feature:
         words = params.get("words")
         if not isinstance(words, list) or not words or not all(isinstance(w, str) and w for w in words):
             raise ExprError("keywords 特征要有 words: [词语, …]")
-    elif kind == "pattern":
+    elif kind in ("pattern", "number"):
         regex = params.get("regex")
         if not isinstance(regex, str) or not regex:
-            raise ExprError("pattern 特征要有 regex")
+            raise ExprError(f"{kind} 特征要有 regex")
         try:
-            re.compile(expand_pattern(regex, 2024))
+            rx = re.compile(expand_pattern(regex, 2024))
         except re.error as err:
             raise ExprError(f"正则表达式有误：{err}") from None
+        if kind == "number" and "n" not in rx.groupindex:
+            raise ExprError("number 特征的正则表达式要用 (?P<n>NUM) 标出要读的数")
     elif kind == "similarity":
         threshold = params.get("threshold", DEFAULT_THRESHOLD)
         if isinstance(threshold, bool) or not isinstance(threshold, int | float) or not 50 <= threshold <= 100:
@@ -385,8 +400,14 @@ def load_rulebook(paths: Iterable[Path] | None = None) -> Rulebook:
             if not isinstance(spec, dict) or not isinstance(spec.get("names", {}), dict):
                 problems.add(label, f"事实种类 {kind}", "应写成 {title: …, names: {名称: 说明}, texts: {名称: 说明}}")
                 continue
-            fact_kinds[kind] = FactKind(kind, str(spec.get("title", kind)), dict(spec.get("names") or {}),
-                                        dict(spec.get("texts") or {}))
+            names = dict(spec.get("names") or {})
+            defaults = spec.get("defaults") or {}
+            if not isinstance(defaults, dict) or any(
+                    n not in names or isinstance(v, bool) or not isinstance(v, int) for n, v in defaults.items()):
+                problems.add(label, f"事实种类 {kind}", "defaults 应写成 {名称: 整数}，名称须在 names 中")
+                continue
+            fact_kinds[kind] = FactKind(kind, str(spec.get("title", kind)), names, dict(spec.get("texts") or {}),
+                                        dict(defaults))
         for ref in raw.get("producers") or []:
             try:
                 module, _, func = str(ref).partition(":")
@@ -417,7 +438,7 @@ def load_rulebook(paths: Iterable[Path] | None = None) -> Rulebook:
             rid = spec.get("id") or spec.get("code") if isinstance(spec, dict) else None
             where = f"规则 {rid}" if rid else f"第 {i} 条规则"
             try:
-                rule = _parse_rule(spec, label, order, tables, features, fact_kinds)
+                rule = _parse_rule(spec, label, order, tables, features, fact_kinds, raw.get("applies"))
             except ExprError as err:
                 problems.add(label, where, str(err))
                 continue
@@ -441,6 +462,8 @@ def _indexed(book: Rulebook) -> Rulebook:
     for rule in book.rules:
         for case in rule.cases:
             book.cases_by_key[case.key] = (rule, case)
+        if rule.flag is not None:
+            book.applicability[rule.flag] = rule
     book.global_needs = _global_needs(book.rules, book.features, book.fact_kinds)
     book.digest = hashlib.sha256(
         json.dumps(book.engine_definition(), sort_keys=True, ensure_ascii=False).encode()
@@ -450,11 +473,15 @@ def _indexed(book: Rulebook) -> Rulebook:
 
 def _parse_claim(spec: Any, parser: Parser, features: Mapping[str, Feature], label: str) -> Claim:
     if not isinstance(spec, dict) or not {"name", "value", "patterns"} <= set(spec):
-        raise ExprError("每项应有 name、value、patterns")
+        raise ExprError("每项应有 name、value、patterns（可加 also）")
+    unknown = set(spec) - {"name", "value", "also", "patterns"}
+    if unknown:
+        raise ExprError(f"不认识的项：{'、'.join(sorted(map(str, unknown)))}")
     value = parser.parse_lin(spec["value"])
-    for name in value.names():
+    also = parser.parse_lin(spec["also"]) if spec.get("also") is not None else None
+    for name in value.names() + (also.names() if also else []):
         if vocab.global_name_kind(name, features) not in ("count", "money"):
-            raise ExprError(f"value 中的「{name}」不是表格中的数字栏目")
+            raise ExprError(f"value / also 中的「{name}」不是表格中的数字栏目")
     patterns = _as_list(spec["patterns"])
     if not patterns:
         raise ExprError("patterns 应是正则表达式的列表")
@@ -467,11 +494,12 @@ def _parse_claim(spec: Any, parser: Parser, features: Mapping[str, Feature], lab
         if "n" not in rx.groupindex and "zero" not in rx.groupindex:
             raise ExprError(f"正则表达式「{p}」要用 (?P<n>NUM) 标出数字，或用 (?P<zero>…) 标出“没有”的说法")
         compiled.append(p)
-    return Claim(str(spec["name"]), value, tuple(compiled), label)  # type: ignore[arg-type]
+    return Claim(str(spec["name"]), value, tuple(compiled), label, also)  # type: ignore[arg-type]
 
 
 def _parse_rule(spec: Any, label: str, order: int, tables: Mapping[str, Table],
-                features: Mapping[str, Feature], fact_kinds: Mapping[str, FactKind]) -> Rule:
+                features: Mapping[str, Feature], fact_kinds: Mapping[str, FactKind],
+                file_applies: Any = None) -> Rule:
     if not isinstance(spec, dict):
         raise ExprError("每条规则应是一个映射（code、severity、scope、reads、check、message …）")
     unknown = set(spec) - RULE_KEYS
@@ -506,6 +534,11 @@ def _parse_rule(spec: Any, label: str, order: int, tables: Mapping[str, Table],
         raise ExprError(f"section「{section}」不存在；可用：{'、'.join(s.id for s in FORM.sections)}")
     if section is None and scope_kind in (vocab.REPORT,) + tuple(fact_kinds):
         section = vocab.section_of_names(reads)
+    applies = _parse_applies(file_applies, spec.get("applies"))
+    flag = vocab.applies_flag(rule_id) if applies.restricts else None
+    basis = spec.get("basis", "")
+    if not isinstance(basis, str):
+        raise ExprError("basis 应为一段文字：本规则依据的条文或文件，如「《条例》第五十条」")
 
     base = {k: spec.get(k) for k in CASE_KEYS if k in spec}
     raw_cases = spec.get("cases")
@@ -523,17 +556,58 @@ def _parse_rule(spec: Any, label: str, order: int, tables: Mapping[str, Table],
         where = f"（cases 第 {n} 项）" if len(raw_cases) > 1 else ""
         key = rule_id if len(raw_cases) == 1 else f"{rule_id}#{n}"
         try:
-            cases.append(_parse_case(key, merged, parser, names, reads, scope_kind, tables, texts))
+            cases.append(_parse_case(key, merged, parser, names, reads, scope_kind, tables, texts, flag))
         except ExprError as err:
             raise ExprError(f"{err}{where}") from None
     title = spec.get("title")
     if not isinstance(title, str) or not title.strip():
         raise ExprError("title 应为一句简短的中文标题")
-    return Rule(rule_id, code, title.strip(), kind, scope_kind, texts, section, tuple(reads), tuple(cases), label, order)
+    return Rule(rule_id, code, title.strip(), kind, scope_kind, texts, section, tuple(reads), tuple(cases), label,
+                order, applies, " ".join(basis.split()))
+
+
+def _parse_applies(file_default: Any, raw: Any) -> vocab.Applies:
+    """``applies:`` of a rule over its file's default: formats, years, sections the file must hold."""
+    merged: dict[str, Any] = {}
+    for where, spec in (("文件顶层的 applies", file_default), ("applies", raw)):
+        if spec is None:
+            continue
+        if not isinstance(spec, dict):
+            raise ExprError(f"{where} 应写成 {{formats: [2019, 2021], years: {{from: 2021}}, sections: {{problems: whole}}}}")
+        unknown = set(spec) - APPLIES_KEYS
+        if unknown:
+            raise ExprError(f"{where} 中不认识的项：{'、'.join(sorted(map(str, unknown)))}；可用 formats、years、sections")
+        merged.update(spec)
+    formats = merged.get("formats", list(vocab.FORMATS))
+    if not isinstance(formats, list) or not formats or not all(f in vocab.FORMATS for f in formats):
+        raise ExprError(f"applies 的 formats 应是 {'、'.join(map(str, vocab.FORMATS))} 中的一个或几个，如 [2019, 2021]，现为「{formats}」")
+    years = dict(merged.get("years") or {})
+    year_known = years.pop("known", False) if isinstance(years, dict) else False
+    if not isinstance(years, dict) or set(years) - {"from", "to"} or not all(
+            isinstance(v, int) and not isinstance(v, bool) and 2000 <= v <= 2100 for v in years.values()):
+        raise ExprError(f"applies 的 years 应写成 {{from: 2021}}、{{to: 2020}} 或 {{from: 2019, to: 2020}}"
+                        f"（可加 known: true），现为「{merged.get('years')}」")
+    if not isinstance(year_known, bool) or (year_known and not years):
+        raise ExprError("applies 的 years 中 known 应为 true 或 false，且只与 from / to 一起写")
+    if "from" in years and "to" in years and years["from"] > years["to"]:
+        raise ExprError(f"applies 的 years：from {years['from']} 晚于 to {years['to']}")
+    sections = merged.get("sections") or {}
+    section_ids = {s.id for s in FORM.sections} | {vocab.OWN_SECTION}
+    if not isinstance(sections, dict):
+        raise ExprError("applies 的 sections 应写成 {部分: whole 或 part}，如 {problems: whole}")
+    for sid, need in sections.items():
+        if sid not in section_ids:
+            raise ExprError(f"applies 的 sections 中「{sid}」不是报告的部分；可用：{'、'.join(sorted(section_ids))}")
+        if need not in vocab.NEEDS:
+            raise ExprError(f"applies 的 sections 中「{sid}: {need}」：应为 whole（整个部分都在文件中）、part（至少有一部分）"
+                            f"或 cut（有一部分、但不是全部：文件从它中间开始或在它中间中断）")
+    return vocab.Applies(frozenset(formats), years.get("from"), years.get("to"),
+                         tuple((str(k), str(v)) for k, v in sections.items()), year_known)
 
 
 def _parse_case(key: str, spec: Mapping[str, Any], parser: Parser, names: _Names, reads: list[str],
-                scope_kind: str, tables: Mapping[str, Table], texts: tuple[str, ...] | None) -> Case:
+                scope_kind: str, tables: Mapping[str, Table], texts: tuple[str, ...] | None,
+                flag: str | None = None) -> Case:
     severity = _severity(spec.get("severity"))
     if severity is None:
         raise ExprError(f"severity 应为 error、warning 或 hint（错误、警告、提示），现为「{spec.get('severity')}」")
@@ -586,6 +660,8 @@ def _parse_case(key: str, spec: Mapping[str, Any], parser: Parser, names: _Names
         fires_parts.append(push_down(when))
     if check is not None:
         fires_parts.append(negate(check))
+    if flag is not None:  # the rule applies to this fact (format, year, what the file holds)
+        fires_parts.append(Truth(flag))
     fires = fires_parts[0] if len(fires_parts) == 1 else BoolOp("and", tuple(fires_parts))
     compiled = compile_cond(fires, tables)
     # The kind guard keeps the pattern away from the session-state document (durable-rules would
@@ -652,6 +728,8 @@ def _global_needs(rules: list[Rule], features: Mapping[str, Feature], fact_kinds
                 base = var.rsplit("_", 1)[0] if var.endswith(("_text", "_count")) else var
                 if names.known(base) and names.is_global(base):
                     used.append(base)
+            if rule.flag is not None:
+                used.append(rule.flag)
             globals_ = tuple(dict.fromkeys(n for n in used if names.is_global(n)))
             if globals_:
                 bucket.append((_discriminators(case.when, names), globals_))

@@ -36,12 +36,16 @@ from typing import Any
 
 from gkassist import paths
 from gkassist.answers import from_json, to_json
+from gkassist.cellstates import CellState
 from gkassist.errors import UserError, os_error_message
 from gkassist.files import atomic_write, glob_escape, remove_stale_temps
 from gkassist.form import FORM
 
 FORMAT = "gkassist-session"
-VERSION = 1
+# 1: the first format. 2 (issue 12): ``cells`` (table cells that printed no number) and
+# ``outline`` (the report's own sub-headings and their order); a version-1 document has neither
+# and loads as before (docs/internals.md, "The session document").
+VERSION = 2
 
 # Ids are typed by hand (gkassist render k7f3q2ab): no 0/o, 1/l, and a letter first so an id
 # never looks like a number or a year.
@@ -51,7 +55,7 @@ ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 _KNOWN_KEYS = (
     "format", "version", "id", "created", "updated", "source", "answers", "notes", "position",
-    "history", "previous", "workbench", "drafts",
+    "history", "previous", "workbench", "cells", "outline", "drafts",
 )  # fmt: skip
 
 
@@ -277,6 +281,7 @@ def _check_shape(doc: Any) -> None:
         not isinstance(history, list) or not all(isinstance(h, dict) for h in history)
     ):
         raise _Corrupt("history 应为列表")
+    _check_cells_and_outline(doc)
     previous = doc.get("previous")
     if previous is not None and (
         not isinstance(previous, dict) or not isinstance(previous.get("answers"), dict)
@@ -288,6 +293,53 @@ def _check_shape(doc: Any) -> None:
         and not isinstance(previous["source"], dict)
     ):
         raise _Corrupt("previous.source 应为对象")
+
+
+# --- cells and outline (session version 2, issue 12) --------------------------------------------
+# What a report printed in a table cell that holds no number, and the report's own sub-headings
+# with their order; docs/internals.md ("The session document") describes both.
+
+
+def _typed_cells(raw: Any) -> tuple[dict[str, CellState], dict[str, Any]]:
+    """(states of known number fields, raw states of unknown fields kept for the next save)."""
+    typed: dict[str, CellState] = {}
+    unknown: dict[str, Any] = {}
+    for fid, value in (raw or {}).items():
+        if fid in FORM.fields:
+            typed[fid] = CellState.from_json(value)
+        else:
+            unknown[fid] = value
+    return typed, unknown
+
+
+def _check_cells_and_outline(doc: dict) -> None:
+    cells = doc.get("cells")
+    if cells is not None:
+        if not isinstance(cells, dict):
+            raise _Corrupt("cells 应为对象")
+        for fid, value in cells.items():
+            try:
+                CellState.from_json(value)
+            except ValueError as err:
+                raise _Corrupt(f"cells 中 {fid}：{err}") from None
+            if fid in FORM.fields and not FORM.field(fid).is_number:
+                raise _Corrupt(f"cells 中 {fid} 不是数字栏目")
+    outline = doc.get("outline")
+    if outline is None:
+        return
+    if not isinstance(outline, dict):
+        raise _Corrupt("outline 应为对象")
+    sections = {s.id: set(s.field_ids) for s in FORM.sections}
+    for sid, entries in outline.items():
+        if sid not in sections or not isinstance(entries, list):
+            raise _Corrupt(f"outline 中的部分「{sid}」无效")
+        seen: set[str] = set()
+        for entry in entries:
+            if not isinstance(entry, dict) or entry.get("field") not in sections[sid] or entry["field"] in seen:
+                raise _Corrupt(f"outline 中「{sid}」的条目无效：{entry!r}")
+            seen.add(entry["field"])
+            if not isinstance(entry.get("heading", ""), str) or not isinstance(entry.get("inline", False), bool):
+                raise _Corrupt(f"outline 中「{sid}」的条目无效：{entry!r}")
 
 
 # --- progress -------------------------------------------------------------------------------------
@@ -343,6 +395,8 @@ class Session:
         else:
             self._previous, self._previous_unknown = _typed_answers(prev["answers"], "previous.answers")
             self.previous_source = dict(prev.get("source") or {})
+        self._cells, self._unknown_cells = _typed_cells(doc.get("cells"))
+        self._outline: dict[str, list[dict]] = copy.deepcopy(doc.get("outline") or {})
         # keys written by a later build of the same version: carried through untouched
         self._extra = {k: copy.deepcopy(v) for k, v in doc.items() if k not in _KNOWN_KEYS}
 
@@ -360,6 +414,20 @@ class Session:
     @property
     def previous(self) -> Mapping[str, Any] | None:
         return None if self._previous is None else MappingProxyType(self._previous)
+
+    @property
+    def cells(self) -> Mapping[str, CellState]:
+        """Table cells the source printed with no number (blank, 「/」, invalid text): no answers."""
+        return MappingProxyType(self._cells)
+
+    @property
+    def outline(self) -> dict[str, list[dict]]:
+        """The report's own sub-headings and their order, by section (a copy; see ``set_outline``)."""
+        return copy.deepcopy(self._outline)
+
+    def answers_as_printed(self) -> dict[str, Any]:
+        """The answers plus the cells that printed no number (their states): what the rules judge."""
+        return {**self._answers, **self._cells}
 
     @property
     def agency(self) -> str | None:
@@ -413,6 +481,9 @@ class Session:
             "history": self.history,
             "previous": previous,
             "workbench": self.workbench,
+            "cells": {**{fid: self._cells[fid].to_json() for fid in sorted(self._cells, key=order.__getitem__)},
+                      **self._unknown_cells},
+            "outline": self._outline,
             "drafts": self._drafts,
         }
         doc.update(self._extra)
@@ -427,12 +498,13 @@ class Session:
         return (
             dict(self._answers), dict(self._notes), copy.deepcopy(self.position), copy.deepcopy(self.workbench),
             list(self.history), self._previous, self._previous_unknown, self.previous_source, self.updated,
-            dict(self._drafts),
+            dict(self._cells), copy.deepcopy(self._outline), dict(self._drafts),
         )  # fmt: skip
 
     def _restore(self, state: tuple) -> None:
         (self._answers, self._notes, self.position, self.workbench, self.history, self._previous,
-         self._previous_unknown, self.previous_source, self.updated, self._drafts) = state  # fmt: skip
+         self._previous_unknown, self.previous_source, self.updated, self._cells, self._outline,
+         self._drafts) = state  # fmt: skip
 
     def _change(self, apply, *, save: bool = True) -> None:  # noqa: ANN001 - a closure that mutates self
         """Apply a change and save it; if saving fails, memory goes back to what is on disk.
@@ -499,6 +571,8 @@ class Session:
         return from_json(field_id, to_json(field_id, value))
 
     def _put(self, field_id: str, value: Any, note: str | None, time: str) -> None:
+        # a cell answered (or cleared) is no longer what the source printed there
+        self._cells.pop(field_id, None)
         old = self._answers.get(field_id)
         if value is None:
             self._answers.pop(field_id, None)
@@ -593,7 +667,7 @@ class Session:
 
     def clear_answer(self, field_id: str) -> None:
         FORM.field(field_id)
-        if field_id not in self._answers and field_id not in self._notes:
+        if field_id not in self._answers and field_id not in self._notes and field_id not in self._cells:
             return
         self._change(lambda: self._put(field_id, None, None, _now()))
 
@@ -630,6 +704,15 @@ class Session:
             self.previous_source = None if answers is None else dict(source or {})
 
         self._change(apply)
+
+    def set_outline(self, outline: Mapping[str, list[dict]] | None) -> None:
+        """The report's own sub-headings and their order (docs/internals.md); None forgets them."""
+        doc = {"outline": copy.deepcopy(dict(outline or {}))}
+        try:
+            _check_cells_and_outline(doc)
+        except _Corrupt as err:
+            raise ValueError(str(err)) from None
+        self._change(lambda: setattr(self, "_outline", doc["outline"]))
 
     # --- closing --------------------------------------------------------------------------------
 
@@ -866,11 +949,14 @@ class SessionStore:
         source: dict | None = None,
         notes: Mapping[str, str] | None = None,
         session_id: str | None = None,
+        cells: Mapping[str, CellState] | None = None,
+        outline: Mapping[str, list[dict]] | None = None,
     ) -> Session:
         """A new session, saved and locked.
 
         ``previous`` is last year's report: a Session, ``{"answers": …, "source": …}``, or a mapping
-        of typed answers. ``session_id`` keeps a given id (import), when free.
+        of typed answers. ``session_id`` keeps a given id (import), when free. ``cells`` and
+        ``outline``: what an imported report printed (cell states, own sub-headings).
         """
         self._ensure_root()
         sid = (
@@ -894,6 +980,9 @@ class SessionStore:
             "history": [],
             "previous": _previous_doc(previous),
             "workbench": {},
+            # a cell with an answer holds no state: the answer wins
+            "cells": {fid: c.to_json() for fid, c in (cells or {}).items() if fid in FORM.fields and fid not in typed},
+            "outline": copy.deepcopy(dict(outline or {})),
         }
         path = self.path_of(sid)
         session_lock = _SessionLock(path)

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gkassist.cellstates import CellState
 from gkassist.errors import UserError
 from gkassist.form import FORM
 from gkassist.session import Session, SessionError, SessionStore, load_session
@@ -60,8 +61,15 @@ class Source:
     source: dict[str, Any] = field(default_factory=dict)  # where it came from (a session keeps it)
     previous: dict[str, Any] | None = None  # a session's last-year answers
     unreadable: list[str] = field(default_factory=list)  # report: what could not be read (Chinese)
+    # table cells that printed no number (blank, 「/」, invalid text), as gkassist.cellstates states
+    cells: dict[str, CellState] = field(default_factory=dict)
+    outline: dict[str, list[dict]] = field(default_factory=dict)  # own sub-headings and their order
     session: Session | None = None  # a session: the document as read (no lock, read-only)
     report: ImportedReport | None = None  # a report: all the importer found (invalid cells, structure)
+
+    def answers_as_printed(self) -> dict[str, Any]:
+        """The answers plus the cells that printed no number: what the rules judge (check)."""
+        return {**self.answers, **self.cells}
 
     @property
     def agency(self) -> str | None:
@@ -104,6 +112,8 @@ def _read_session(session: Session) -> Source:
             notes=dict(session.notes),
             source={"kind": "session", "id": session.id, "file": str(session.path)},
             previous=dict(session.previous) if session.previous is not None else None,
+            cells=dict(session.cells),
+            outline=session.outline,
             session=session,
         )
     finally:
@@ -123,6 +133,8 @@ def read_report_source(path: Path) -> Source:
         notes={fid: note for fid, note in report.notes.items() if fid in FORM.fields and note},
         source=dict(report.source),
         unreadable=list(report.unreadable),
+        cells=dict(report.cells),
+        outline=report.outline,
         report=report,
     )
 
@@ -153,4 +165,6 @@ def import_file(file: str | Path, store: SessionStore | None = None) -> Session:
     source: dict[str, Any] = {**src.source, "kind": "import", "file": str(path.resolve())}
     if src.unreadable:
         source["unreadable"] = list(src.unreadable)
-    return store.create(src.answers, source=source, notes=src.notes)
+    if src.report is not None and src.report.unplaced:
+        source["unplaced"] = list(src.report.unplaced)
+    return store.create(src.answers, source=source, notes=src.notes, cells=src.cells, outline=src.outline)

@@ -101,6 +101,51 @@ def test_previous_year_session_feeds_y1(consistent_answers, gkassist_home):
     assert "Y1" in run(str(carried))[1]
 
 
+def _pair(this_year: dict, last_year: dict) -> list[dict]:
+    """The Y findings of ``check this_year --previous last_year`` (both sessions), as JSON."""
+    _, this_path = make_session(this_year)
+    _, last_path = make_session(last_year)
+    _, out = run(str(this_path), previous=str(last_path), as_json=True)
+    return [f for f in json.loads(out)["findings"] if f["code"].startswith("Y")]
+
+
+def test_previous_of_another_agency_gives_one_warning_and_no_comparison(consistent_answers, gkassist_home):
+    last_year = {**consistent_answers(), "meta.year": 2023, "meta.agency": "怀化市洪江区财政局",
+                 "requests.carry_over.natural": 2}
+    found = _pair(consistent_answers(), last_year)
+    assert [(f["code"], f["severity"]) for f in found] == [("Y0", "warning")]
+    assert "怀化市洪江区财政局" in found[0]["message"]
+
+
+def test_previous_two_years_older_gives_one_warning_and_no_comparison(consistent_answers, gkassist_home):
+    last_year = {**consistent_answers(), "meta.year": 2022, "requests.carry_over.natural": 2}
+    found = _pair(consistent_answers(), last_year)
+    assert [f["code"] for f in found] == ["Y0"] and "2022" in found[0]["message"]
+
+
+def test_previous_without_agency_or_year_is_not_compared(consistent_answers, gkassist_home):
+    last_year = {k: v for k, v in consistent_answers().items() if k != "meta.year"}
+    assert [f["code"] for f in _pair(consistent_answers(), {**last_year, "requests.carry_over.natural": 2})] == ["Y0"]
+
+
+def test_previous_of_the_same_agency_under_a_shorter_name_is_compared(consistent_answers, gkassist_home):
+    this_year = consistent_answers()
+    assert this_year["meta.agency"].startswith("怀化市")
+    last_year = {**this_year, "meta.year": this_year["meta.year"] - 1,
+                 "meta.agency": "洪江区 科技和工业信息化局", "requests.carry_over.natural": 2}
+    found = {f["code"] for f in _pair(this_year, last_year)}
+    assert "Y1" in found and "Y0" not in found
+
+
+def test_same_agency_folds_names_but_a_bare_bureau_name_is_not_enough():
+    from gkassist.checking import same_agency
+
+    assert same_agency("怀化市洪江区科技和工业信息化局", "洪江区科技和工业信息化局")
+    assert same_agency("上海市人民政府办公厅", "上海市人民政府 办公厅")
+    assert not same_agency("蠡县财政局", "财政局")
+    assert not same_agency("蠡县审计局", "蠡县财政局")
+
+
 @pytest.mark.slow  # a real process
 def test_unreadable_files_are_reported_and_the_rest_checked(sample_session, tmp_path):
     broken = tmp_path / "坏.json"

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from gkassist import engine
+from gkassist.cellstates import BLANK, NOT_APPLICABLE, CellState
 from gkassist.form import FORM
 from gkassist.htmlgrid import MAX_COLUMNS, expand, place, span_value
 from gkassist.importer import read_report, read_report_text
@@ -27,8 +28,8 @@ def test_all_numbers_of_a_2021_page_with_merged_cells(page):
     a = page.answers
     assert page.source["format"] == "html"
     assert page.unreadable == [] and page.invalid == {}
-    for table in ("active", "requests", "review"):
-        assert all(fid in a for fid in FORM.table_field_ids(table)), table
+    for table in ("active", "requests", "review"):  # every cell read: a number, or kept as printed
+        assert all(fid in a or fid in page.cells for fid in FORM.table_field_ids(table)), table
     # a colspan=3 value cell is read once, not three times
     assert (a["active.licensing"], a["active.penalty"], a["active.coercion"]) == (156, 43, 2)
     assert a["active.fees"] == Decimal("26.55")
@@ -43,12 +44,13 @@ def test_all_numbers_of_a_2021_page_with_merged_cells(page):
     assert [a[f"litigation_direct.{c.id}"] for c in FORM.review_columns] == [1, 1, 0, 1, 3]
 
 
-def test_placeholders_in_a_page_read_as_zero_with_notes(page):
-    # 规章 printed 「/」; two cells printed &nbsp;
-    assert page.answers["active.rules.issued"] == 0
-    assert page.notes["active.rules.issued"] == "原表此格为「/」，按0计"
-    assert page.notes["requests.denied.query.social"] == "原表此格为空白，按0计"
-    assert page.notes["requests.rejected.excessive.other"] == "原表此格为空白，按0计"
+def test_placeholders_in_a_page_are_kept_as_printed_never_read_as_zero(page):
+    # 规章 printed 「/」 (not applicable); two cells printed &nbsp; (blank)
+    for fid in ("active.rules.issued", "active.rules.repealed", "active.rules.in_force"):
+        assert fid not in page.answers and page.cells[fid] == CellState(NOT_APPLICABLE, "/")
+    assert page.cells["requests.denied.query.social"] == CellState(BLANK)
+    assert page.cells["requests.rejected.excessive.other"] == CellState(BLANK)
+    assert page.answers_as_printed()["requests.rejected.excessive.other"] == CellState(BLANK)
 
 
 def test_prose_title_and_date_of_a_page(page):
@@ -75,15 +77,18 @@ def test_a_consistent_page_checks_without_errors(page):
     findings = engine.check(page.answers_as_printed(), extra_facts=page.structure_facts, notes=page.notes)
     assert [f for f in findings if f.severity == "error"] == []
     assert [f.code for f in findings if f.code.startswith("S")] == []
-    hints = sorted(f.message.split("」")[0] for f in findings if f.code == "N1")
-    assert len(hints) == 5  # three 「/」 and two blank cells, each named
+    hints = sorted((f.severity, f.numbers["blanks"]) for f in findings if f.code == "N1")
+    # once per line of a table, not per cell: 表二「规章」 (three 「/」), 表三's 社会公益组织 and 其他 columns
+    assert hints == [("hint", 1), ("hint", 1), ("hint", 3)]
 
 
 def test_a_2019_format_page_is_recognised_not_misread():
     report = read_report(PAGE_2019)
     facts = {f["id"]: f for f in report.structure_facts}
-    assert facts["table.active"]["legacy"] and facts["table.requests"]["legacy"]
+    # the report's format is told once (one S3), on the first table that shows it
+    assert facts["table.active"]["legacy"] and not facts["table.requests"]["legacy"]
     assert not facts["table.review"]["legacy"]
+    assert facts["extent"]["format"] == 2019
     # nothing of the 2019 table 二 is taken for the current columns (本年新制作 is not 本年制发)
     assert not any(fid.startswith("active.") for fid in report.answers)
     # table 三's rows that the formats share are read; the single （六）其他处理 row is not split
@@ -93,7 +98,7 @@ def test_a_2019_format_page_is_recognised_not_misread():
     assert len(report.unreadable) == 2 and all("2019 年试行格式" in m for m in report.unreadable)
     findings = engine.check(report.answers_as_printed(), extra_facts=report.structure_facts, notes=report.notes)
     s = sorted((f.code, f.section) for f in findings if f.code.startswith("S"))
-    assert s == [("S3", "active"), ("S3", "requests"), ("S5", "meta")]
+    assert s == [("S3", "active"), ("S5", "meta")]
     assert report.answers["meta.agency_kind"] == "township"
 
 

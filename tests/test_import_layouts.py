@@ -45,6 +45,8 @@ def test_pdf_extraction_with_tabs_spaces_and_page_numbers():
     assert extract.source["format"] == "text-rows"
     assert extract.unreadable == []
     tables = {k: v for k, v in page.answers.items() if k.startswith(TABLE_PREFIXES)}
+    # the PDF prints 0 where the page printed 「/」 or left the cell blank
+    tables |= {k: 0 for k in page.cells}
     assert {k: v for k, v in extract.answers.items() if k.startswith(TABLE_PREFIXES)} == tables
     assert extract.answers["overview.on_request"] == page.answers["overview.on_request"]  # no 「— 1 —」
     assert extract.answers["measures"] == page.answers["measures"]

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from gkassist import engine
+from gkassist.cellstates import BLANK, NOT_APPLICABLE, CellState
 from gkassist.importer import read_report_text
 
 
@@ -93,17 +94,30 @@ def test_n8_fee_entered_in_yuan(consistent_text, set_row):
     assert [f.code for f in findings if f.code == "N8"] == ["N8"]
 
 
-@pytest.mark.parametrize("printed", ["", "/", "—", "无"])
-def test_n1_blank_and_placeholder_cells_read_as_zero_with_a_note(consistent_text, set_row, printed):
+@pytest.mark.parametrize(("printed", "state"), [("", BLANK), ("/", NOT_APPLICABLE), ("—", NOT_APPLICABLE),
+                                               ("不适用", NOT_APPLICABLE)])
+def test_n1_blank_and_not_applicable_cells_are_kept_as_printed_not_read_as_zero(consistent_text, set_row, printed,
+                                                                                state):
     text = set_row(consistent_text(), "3.其他", [0, 0, 0, 0, 0, printed if printed else " ", 0])
     if not printed:  # an empty scraped cell is white space then the bar
         text = text.replace("3.其他 |\n0 |\n0 |\n0 |\n0 |\n0 |\n  |", "3.其他 |\n0 |\n0 |\n0 |\n0 |\n0 |\n |")
     report, findings = check(text)
+    assert "requests.other.other.other" not in report.answers  # a blank is not 0
+    assert report.cells["requests.other.other.other"] == CellState(state, printed)
+    n1 = [f for f in findings if f.code == "N1"]
+    # one hint for the column, naming the row; no error, and the sums of the column still hold
+    assert [(f.severity, f.numbers.get("blanks")) for f in n1] == [("hint", 1)]
+    assert "「其他」列" in n1[0].message and "「3.其他」" in n1[0].message
+    assert [f.code for f in findings if f.severity == "error"] == []
+
+
+def test_n1_a_zero_word_is_a_zero_with_a_note(consistent_text, set_row):
+    text = set_row(consistent_text(), "3.其他", [0, 0, 0, 0, 0, "无", 0])
+    report, findings = check(text)
     assert report.answers["requests.other.other.other"] == 0
     assert "requests.other.other.other" in report.notes
     n1 = [f for f in findings if f.code == "N1"]
-    assert len(n1) == 1 and n1[0].severity == "hint"
-    assert "「3.其他·其他」" in n1[0].message
+    assert len(n1) == 1 and n1[0].severity == "hint" and "「3.其他·其他」" in n1[0].message
 
 
 @pytest.mark.parametrize("printed", ["-1", "1.5", "２.０"])

@@ -141,7 +141,10 @@ def test_checks_compile_to_durable_rules_json_with_guards():
 def test_lookups_expand_to_one_alternative_per_entry():
     book = load_rulebook([RULES / "numbers.yaml"])
     _, n8 = book.cases_by_key["N8"]
-    alternatives = n8.pattern["$and"][1]["$or"]
+    # the case's condition, then the rule's applicability flag (rules/numbers.yaml applies)
+    condition, flag = n8.pattern["$and"][1]["$and"]
+    assert flag == {"$neq": {"applies__N8": 0}}
+    alternatives = condition["$or"]
     assert len(alternatives) == len(book.tables["fee_max"].values)
     assert {"$and": [{"meta__level": "county"}, {"$gt": {"active__fees": 10000 * 10000}}]} in alternatives
 

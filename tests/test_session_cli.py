@@ -141,7 +141,7 @@ def test_import_prints_id_and_path(capsys, gkassist_home):
         ("bad.json", "{not json", "JSON 格式错误"),
         ("binary.json", b"\xff\xfe\x00garbage", "UTF-8"),
         ("other.json", '{"some": "thing"}', "不是 gkassist 会话文件"),
-        ("newer.json", '{"format": "gkassist-session", "version": 2, "id": "a", "answers": {}}', "更新版本"),
+        ("newer.json", '{"format": "gkassist-session", "version": 99, "id": "a", "answers": {}}', "更新版本"),
         ("folder", "DIR", "文件夹"),
     ],
 )

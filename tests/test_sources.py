@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from gkassist import checking
+from gkassist.cellstates import INVALID, CellState
 from gkassist.errors import UserError
 from gkassist.importer import ImportedReport
 from gkassist.session import SessionError, SessionStore, export_session, load_session
@@ -38,7 +39,7 @@ def test_a_report_keeps_its_printed_totals_and_never_a_bad_cell_as_an_answer(tmp
     assert src.kind == "report" and src.session is None
     assert src.answers["requests.new.total"] == 5  # as printed: N2 compares it with its parts
     assert "requests.new.other" not in src.answers
-    assert src.report.answers_as_printed()["requests.new.other"] == "-1"
+    assert src.report.answers_as_printed()["requests.new.other"] == CellState(INVALID, "-1")
     assert src.agency == "怀化市洪江区科技和工业信息化局" and src.year == 2024
     assert src.source["kind"] == "import" and src.source["file"] == str(tmp_path / "r.txt")
 
@@ -85,14 +86,14 @@ def test_import_check_and_last_year_see_the_same_answers(store, sample_report):
         assert dict(imported.answers) == src.answers
         assert dict(imported.notes) == src.notes
     assert checking.load_input(str(sample_report)).answers == src.report.answers_as_printed()
-    assert checking.load_previous(str(sample_report)) == src.answers
+    assert checking.load_previous(str(sample_report)).answers == src.answers
 
 
 def test_the_same_session_checked_and_carried_over_gives_the_same_answers(store):
     with store.create({"meta.agency": "某县某局", "requests.carry_over.natural": 2}) as s:
         path = s.path
     assert checking.load_input(str(path)).answers == read_source(path).answers
-    assert checking.load_previous(s.id) == dict(load_session(s.id).answers)
+    assert checking.load_previous(s.id).answers == dict(load_session(s.id).answers)
 
 
 def y1(this_year: Path, last_year: Path) -> dict[str, int]:

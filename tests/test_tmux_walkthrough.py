@@ -136,9 +136,11 @@ def test_short_interview_in_a_real_terminal_ends_in_an_exported_report(terminal:
     terminal.type("1")
     terminal.keys("C-j")
     terminal.wait_for("回应第1条问题")  # a measure that answers it, on the empty line
-    terminal.keys("Tab")
+    terminal.keys("Tab")  # 充实工作力量，在{科室}明确{人数}名专职人员……
     terminal.wait_for("请把黄色的空换成")
-    terminal.type("4")
+    terminal.type("办公室")
+    terminal.keys("Tab")
+    terminal.type("2")
     terminal.keys("C-j")
     terminal.wait_for("信息处理费")
     terminal.type("否")
@@ -161,7 +163,7 @@ def test_short_interview_in_a_real_terminal_ends_in_an_exported_report(terminal:
     text = report.read_text(encoding="utf-8")
     assert "怀化市洪江区科技和工业信息化局2024年政府信息公开工作年度报告" in text
     assert "目前由办公室1名工作人员兼职承担" in text
-    assert "下一步，我局将" in text and "不少于4次" in text
+    assert "下一步，我局将" in text and "明确2名专职人员" in text
     assert "未收取政府信息公开信息处理费" in text
     terminal.keys("C-q")
     deadline = time.monotonic() + 15

@@ -136,6 +136,27 @@ def test_the_copy_loads(bank_copy):
         # data that is not a table number
         ("problems.yaml", "data: {文件件数: active.normative.in_force}", "data: {文件件数: active.normative.count}",
          ["problems.yaml", "类别 document_cleanup", "active.normative.count"]),
+        # a condition on a field that is no table number
+        ("problems.yaml", "only_when: {requests.new.total: 0}\n      - 依申请", "only_when: {requests.new.count: 0}\n      - 依申请",
+         ["problems.yaml", "类别 request_awareness", "requests.new.count"]),
+        # a conditional link misspelt
+        ("problems.yaml", "      - {id: update_expand, measure_says: [主动公开, 尽公开, 主动]}",
+         "      - {id: update_expand, measure_say: [主动公开]}", ["problems.yaml", "类别 awareness_gap", "measures 第 4 项"]),
+        # a conditional link to a measure that does not exist
+        ("problems.yaml", "      - {id: update_expand, measure_says: [主动公开, 尽公开, 主动]}",
+         "      - {id: update_expands, measure_says: [主动公开]}", ["problems.yaml", "类别 awareness_gap", "update_expands", "不存在"]),
+        # matching.yaml without its list of stock words
+        ("matching.yaml", "generic:", "generics:", ["matching.yaml", "generic"]),
+        # an entry matching.yaml does not know
+        ("matching.yaml", "\nsame:", "\nsames:", ["matching.yaml", "不认识的项 sames"]),
+        # a common category that does not exist, or is of the other kind
+        ("matching.yaml", "  problem: [content_coverage,", "  problem: [content_coverages,",
+         ["matching.yaml", "common.problem", "content_coverages"]),
+        ("matching.yaml", "  problem: [content_coverage,", "  problem: [training,", ["matching.yaml", "common.problem", "training"]),
+        # concessive words that are not a list
+        ("matching.yaml", "concessive: [虽然, 虽说, 尽管, 虽]", "concessive: 虽然", ["matching.yaml", "concessive"]),
+        # broad that is not true or false
+        ("problems.yaml", "    broad: true", "    broad: 是", ["problems.yaml", "类别 general_gap", "broad"]),
     ],
 )
 def test_a_faulty_bank_is_refused_with_file_entry_and_fault(bank_copy, file, old, new, expected):
@@ -160,3 +181,29 @@ def test_a_missing_file_is_named(bank_copy):
     (bank_copy / "slots.yaml").unlink()
     with pytest.raises(BankError, match="slots.yaml：找不到文件"):
         load_bank(bank_copy)
+
+
+def test_matching_settings_are_read():
+    assert BANK.category("general_gap").broad and not BANK.category("timeliness").broad
+    assert "虽然" in BANK.concessive
+    for kind in ("problem", "measure"):
+        assert BANK.common[kind] and all(BANK.category(c).kind == kind for c in BANK.common[kind])
+
+
+def test_links_keep_their_conditions():
+    timeliness = {link.id: link for link in BANK.category("timeliness").links}
+    assert "及时" in timeliness["update_expand"].measure_says
+    assert timeliness["update_expand"].fits_measure("建立栏目定期更新清单") and not timeliness["update_expand"].fits_measure("扩大公开范围")
+    staffing = {link.id: link for link in BANK.category("staffing").links}
+    assert staffing["training"].fits_problem("工作人员业务能力不足") and not staffing["training"].fits_problem("缺少专业技术人员")
+    assert [c.id for c in BANK.measures_for("timeliness")] == [link.id for link in BANK.category("timeliness").links]
+
+
+def test_the_new_categories_of_the_corpus_are_in_the_bank():
+    import yaml
+
+    from gkassist.resources import prompts_dir
+
+    new = yaml.safe_load((prompts_dir().parent / "tests" / "corpus" / "section5" / "new_categories.yaml").read_text(encoding="utf-8"))
+    for c in new["categories"]:
+        assert BANK.category(c["id"]).kind == c["kind"], c["id"]

@@ -1,6 +1,6 @@
-"""The corpus of real section 五 items (tests/corpus/section5/): its schema, its split, and that the
-measuring script runs on it. No thresholds on the figures yet: the corpus is the measure of record,
-and the bar the matcher must reach is set where the matcher is improved (issue 18)."""
+"""The corpus of real section 五 items (tests/corpus/section5/): its schema, its split, that the
+measuring script runs on it, and the figures on the held-back part (docs/wording.md): issue 18's bar
+where it is reached, and floors just under today's figures where it is not, so that neither regresses."""
 
 import hashlib
 import sys
@@ -94,8 +94,12 @@ def test_enumerated_items_split_back_into_the_same_items():
         assert len(measure_items(text_p, text_m)) == len(m), rep.file
 
 
-def test_measure_runs_on_the_corpus():
-    figures = wc.measure(REPORTS)
+@pytest.fixture(scope="module")
+def figures():
+    return wc.measure(REPORTS)
+
+
+def test_measure_runs_on_the_corpus(figures):
     assert set(figures) == {"tune", "held", "all"}
     total = figures["all"]
     assert total.agencies == len(REPORTS)
@@ -106,3 +110,40 @@ def test_measure_runs_on_the_corpus():
     for name in ("tune", "held"):
         lines = wc.table(figures[name])
         assert lines[0].startswith("| measured on real items")
+
+
+def _share(n: int, d: int) -> float:
+    assert d > 0
+    return n / d
+
+
+def test_held_part_top_category_for_measures_reaches_the_bar(figures):
+    m = figures["held"].kinds["measure"]
+    assert _share(m.top_right, m.fit) >= 0.90  # issue 18: ≥ 90 % of the items some category fits
+
+
+def test_held_part_t4_catches_the_unanswered_problems_with_few_false_alarms(figures):
+    held = figures["held"]
+    assert held.t4_unanswered >= 5 and held.t4_split_mismatch == 0
+    assert _share(held.t4_caught, held.t4_unanswered) >= 0.80  # issue 18: recall ≥ 80 %
+    assert _share(held.t4_caught, held.t4_caught + held.t4_false) >= 0.90  # issue 18: precision ≥ 90 %
+
+
+def test_held_part_typing_reaches_the_bar_with_what_the_assistant_knows(figures):
+    # issue 18: a usable phrasing in the top 3 after the first 8 characters for ≥ 75 %, measured with what
+    # the assistant knows at that point (typing_offers: the problems above, or the report's problems and
+    # the measures above; benchmarks/wording_corpus.py says exactly what, docs/wording.md why)
+    p, m = figures["held"].kinds["problem"], figures["held"].kinds["measure"]
+    assert _share(p.typing_context_usable, p.fit) >= 0.75
+    assert _share(m.typing_context_usable, m.fit) >= 0.75
+
+
+def test_held_part_figures_below_the_bar_do_not_regress(figures):
+    # issue 18 asks for ≥ 90 % (top category, problems): not reached (docs/wording.md says why); the text
+    # alone while typing has no bar of its own now but must not get worse. These floors sit just under
+    # the figures of 2026-12-05
+    p, m = figures["held"].kinds["problem"], figures["held"].kinds["measure"]
+    assert _share(p.top_right, p.fit) >= 0.87
+    assert _share(p.typing_usable, p.fit) >= 0.55
+    assert _share(m.typing_usable, m.fit) >= 0.47
+    assert _share(p.whole_usable, p.fit) >= 0.90 and _share(m.whole_usable, m.fit) >= 0.95

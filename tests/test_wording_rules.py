@@ -11,7 +11,6 @@ from gkassist import engine
 from gkassist.wording import (
     RectificationEntry,
     assemble_section5,
-    classify,
     copied_from_last_year,
     fill,
     get_bank,
@@ -245,10 +244,45 @@ def test_last_years_section_copied_triggers_y3_naming_the_sentences():
     assert copies[0].sentence.startswith("当前") or "信息质量有待提升" in copies[0].sentence
 
 
-def test_a_measure_for_each_problem_category_classifies_back(slot_values):
-    # every measure category the bank pairs with a problem is recognisable from its own phrasings,
-    # otherwise T4 would call an answered problem unanswered
-    bank = get_bank()
-    for cat in bank.of_kind("measure"):
+def test_every_measure_phrasing_belongs_to_its_category_for_t4(slot_values):
+    # T4 counts a measure item as one of a category when the category scores MEASURE_CUTOFF in it:
+    # every phrasing of the bank, filled in, must reach it for its own category, otherwise T4
+    # would call a problem answered by the bank's own measure unanswered
+    from gkassist.wording.facts import MEASURE_CUTOFF
+    from gkassist.wording.match import default_matcher
+
+    for cat in get_bank().of_kind("measure"):
         for p in cat.phrasings:
-            assert cat.id in [c.category for c in classify(fill(p.text, slot_values), "measure")], p.key
+            scores = default_matcher().category_scores(fill(p.text, slot_values), "measure")
+            assert scores.get(cat.id, 0) >= MEASURE_CUTOFF, (p.key, scores)
+
+
+def test_the_first_measure_offered_for_each_problem_phrasing_answers_it(slot_values):
+    # what the assistant offers first for a problem it suggested must satisfy T4's careful reading
+    from gkassist.wording.facts import pairing
+
+    bank = get_bank()
+    for p in bank.phrasings("problem"):
+        problem = fill(p.text, slot_values)
+        offers = measure_suggestions(p.category, limit=1, problem=problem)
+        assert offers, p.key
+        measure = fill(offers[0].text, slot_values)
+        found = pairing(f"一是{problem}", f"一是{measure}")
+        assert found[0]["categories"], (p.key, problem)
+        if p.category in found[0]["categories"]:
+            assert found[0]["answered_by"] == (1,), (p.key, offers[0].key, found[0])
+
+
+def test_the_first_measure_offered_for_incomplete_content_is_about_coverage():
+    first = measure_suggestions("content_coverage", limit=1)[0]
+    assert first.category == "update_expand" and "范围" in first.text
+
+
+def test_offers_leave_out_phrasings_whose_table_number_is_zero(consistent_answers):
+    answers = consistent_answers()  # no review or lawsuit corrected
+    keys = [s.key for s in measure_suggestions("request_quality", limit=20, answers=answers)]
+    corrected = [p.key for p in get_bank().category("reply_quality").phrasings if p.data]
+    assert corrected and not set(corrected) & set(keys)
+    answers["review.corrected"] = 2
+    offers = {s.key: s for s in measure_suggestions("request_quality", limit=20, answers=answers)}
+    assert "被纠正的2件案件" in offers[corrected[0]].text

@@ -100,13 +100,16 @@ _SHARED_CACHE = FeatureCache()
 
 def check(answers: Mapping[str, Any], *, previous: Mapping[str, Any] | None = None,
           extra_facts: Iterable[Mapping[str, Any]] = (), notes: Mapping[str, str] | None = None,
-          rulebook: Rulebook | None = None, engine: str | None = None) -> list[Finding]:
+          rulebook: Rulebook | None = None, engine: str | None = None,
+          outline: Mapping[str, Any] | None = None) -> list[Finding]:
     """Every current finding for one report, in report order, most severe first within a section.
 
     ``engine`` picks an evaluator by name (tests, benchmarks); None: the one this process runs.
+    ``outline``: a read report's own sub-headings and their order (the texts of whole sections).
     """
     book = rulebook or default_rulebook()
-    facts = build_facts(answers, previous, book=book, notes=notes, extra_facts=extra_facts, cache=_SHARED_CACHE)
+    facts = build_facts(answers, previous, book=book, notes=notes, extra_facts=extra_facts, cache=_SHARED_CACHE,
+                        outline=outline)
     matcher = evaluator(engine).matcher(book)
     try:
         matcher.sync(facts)
@@ -126,8 +129,10 @@ class Validator:
 
     def __init__(self, answers: Mapping[str, Any], previous: Mapping[str, Any] | None = None, *,
                  notes: Mapping[str, str] | None = None, extra_facts: Iterable[Mapping[str, Any]] = (),
-                 rulebook: Rulebook | None = None, engine: str | None = None) -> None:
+                 rulebook: Rulebook | None = None, engine: str | None = None,
+                 outline: Mapping[str, Any] | None = None) -> None:
         self._lock = threading.Lock()
+        self._outline = outline
         self._book = rulebook or default_rulebook()
         self._answers = {k: v for k, v in answers.items() if v is not None}
         self._previous = dict(previous) if previous is not None else None
@@ -188,7 +193,8 @@ class Validator:
 
     def _revalidate(self, changed: set[str] | None = None) -> list[Finding]:
         facts = build_facts(self._answers, self._previous, book=self._book, notes=self._notes,
-                            extra_facts=self._extra, cache=self._cache, old=self._matcher.facts, changed=changed)
+                            extra_facts=self._extra, cache=self._cache, old=self._matcher.facts, changed=changed,
+                            outline=self._outline)
         self._matcher.sync(facts)
         return self._matcher.findings()
 

@@ -44,13 +44,49 @@ def is_title(line: str) -> bool:
     )
 
 
+@cache
+def _label_prefix() -> re.Pattern[str]:
+    labels = "|".join(re.escape(x) for x in formats()["title_labels"])
+    return re.compile(rf"^\s*(?:{labels})\s*[:：]\s*")
+
+
+def strip_label(line: str) -> str:
+    """A page-metadata line without its label: 「标题: 某某2020年…年度报告」 → the title."""
+    return _label_prefix().sub("", line, count=1)
+
+
+def title_year(line: str) -> int | None:
+    """The year of a title line that names no agency (「2023年政府信息公开工作年度报告」)."""
+    line = strip_label(line)
+    if not is_title(line):
+        return None
+    m = _YEAR.search(line)
+    return int(m.group(1)) if m else None
+
+
+def _organ(name: str) -> str:
+    """The organ's name as printed before the year: without the report's own words
+    (「伊宁县政府信息公开工作2023年度报告」 → 伊宁县)."""
+    n = name
+    for word in formats()["title_words"]:
+        k = n.find(word)
+        if k > 0:
+            n = n[:k]
+    n = n.strip(_EDGE)
+    for opening, closing in ("()", "（）"):  # 「某市人民政府（市人民政府办公厅）」 keeps its bracket
+        if n.count(opening) > n.count(closing):
+            n += closing
+    return n
+
+
 def parse_title(line: str) -> Title | None:
+    line = strip_label(line)
     if not is_title(line):
         return None
     line = " ".join(line.split())
     m = _YEAR.search(line)
     assert m is not None
-    agency = line[: m.start()].strip(_EDGE)
+    agency = _organ(line[: m.start()].strip(_EDGE))
     if agency and any(ch in agency for ch in "。，,:：;；"):
         return None  # a sentence before the year, not an agency's name
     if not agency:  # 「2024年某某局政府信息公开工作年度报告」: the agency follows the year
@@ -130,7 +166,7 @@ def cites_2019_basis(lines: list[str]) -> bool:
 # T2 (people's governments) need them. The name usually tells; where it does not (「某某市…」 may
 # be a 地级市, a 县级市 or a 直辖市), nothing is inferred. Inferred values carry a note.
 
-_TOWNSHIP_END = re.compile(r"(乡|镇)(人民)?政府$|街道办事处$|街道$")
+_TOWNSHIP_END = re.compile(r"(乡|镇)(人民)?政府$|街道办事处$|街道$|[^城]镇$|乡$")
 _GOVERNMENT_END = re.compile(r"人民政府$")
 _DEPARTMENT_END = re.compile(r"(局|委员会|委|办公室|办|厅|部|署|中心|院|所|站|队|处|会|室)$")
 _DIVISION = re.compile(r"自治区|自治州|自治县|自治旗|地区|省|州|盟|县|旗|区|市")
@@ -152,3 +188,101 @@ def infer_kind_and_level(agency: str) -> tuple[str | None, str | None]:
     divisions = _DIVISION.findall(name)
     level = _LEVEL_OF.get(divisions[-1]) if divisions else None
     return kind, level
+
+
+# --- the agency and year where the title does not say them ----------------------------------------
+
+
+@cache
+def _patterns(key: str) -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in formats()[key])
+
+
+def _self_reference(name: str) -> bool:
+    refs = formats()["self_references"]
+    return any(name.startswith(r) or name == r for words in refs.values() for r in words) or name.startswith(
+        ("本机关", "我单位", "本单位", "本部门", "我部门", "本报告", "本年")
+    )
+
+
+def identity_in_text(lines: list[str]) -> tuple[str | None, int | None]:
+    """(agency, year) as the opening sentence or the first words of 一 state them, else None."""
+    agency: str | None = None
+    year: int | None = None
+    for pattern in _patterns("identity_patterns"):
+        for line in lines:
+            m = pattern.search(line)
+            if not m:
+                continue
+            name = _organ(m.group("agency")).strip(_EDGE) if "agency" in m.groupdict() else ""
+            if agency is None and name and not _self_reference(name):
+                agency = name
+            if year is None and m.groupdict().get("year"):
+                year = int(m.group("year"))
+        if agency and year:
+            break
+    if agency is None:
+        for pattern in _patterns("text_patterns"):
+            for line in lines[:40]:
+                m = pattern.search(line.strip())
+                if m and not _self_reference(m.group("agency")):
+                    agency = m.group("agency")
+                    break
+            if agency:
+                break
+    if agency is None:
+        for pattern in _patterns("contact_patterns"):
+            m = next((m for line in lines if (m := pattern.search(line))), None)
+            if m:
+                agency = m.group("agency")
+                break
+    return agency, year
+
+
+def period_year(lines: list[str]) -> int | None:
+    """The report year the statistical period names (「统计期限为2022年1月1日至…」)."""
+    for pattern in _patterns("period_patterns"):
+        for line in lines:
+            m = pattern.search(line)
+            if m:
+                return int(m.group("year"))
+    return None
+
+
+_ANY_YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
+
+
+def usual_year(lines: list[str]) -> int | None:
+    """The year the text names most often (the report year, in a report's own words): the last
+    resort when neither title, opening nor statistical period says it."""
+    counts: dict[int, int] = {}
+    for line in lines:
+        for m in _ANY_YEAR.finditer(line):
+            y = int(m.group(1))
+            counts[y] = counts.get(y, 0) + 1
+    if not counts:
+        return None
+    best = max(counts.values())
+    return min(y for y, n in counts.items() if n == best)
+
+
+def self_reference_kind(lines: list[str]) -> str | None:
+    """The kind of agency the text calls itself (「我镇」 → township), when it does so one way."""
+    refs = formats()["self_references"]
+    text = "".join(lines)
+    found = {kind for kind, words in refs.items() if any(w in text for w in words)}
+    return found.pop() if len(found) == 1 else None
+
+
+_ORGAN_END = re.compile(r"(局|委员会|委|办公室|办|厅|部|署|中心|院|政府|镇|乡|街道办事处|街道|管委会|处)$")
+
+
+def signature_agency(lines: list[str]) -> str | None:
+    """The organ named on the line before a signature's date (the report's last lines)."""
+    for k in range(len(lines) - 1, 0, -1):
+        if signature_date(lines[k]):
+            name = lines[k - 1].strip()
+            if 2 <= len(name) <= 30 and _ORGAN_END.search(name) and not any(ch in name for ch in "，。,:：;；"):
+                return name
+            return None
+    return None

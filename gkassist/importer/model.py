@@ -14,12 +14,17 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from gkassist.cellstates import INVALID, CellState
+from gkassist.form import FORM
+
 
 class Cell(NamedTuple):
     """One table cell as printed (cleaned); ``col`` is its grid column where the layout knows it."""
 
     text: str
     col: int | None = None
+    # a filler of pipes (「|||||||」) a scrape printed for a row's empty cells: how many pipes
+    fill: int = 0
 
 
 @dataclass
@@ -36,6 +41,9 @@ class Table:
 
     rows: list[list[Cell]]
     rows_known: bool = True
+    # the file stops inside this table (its last row may be cut) / starts inside it
+    cut: bool = False
+    starts_cut: bool = False
 
     def cells(self) -> list[Cell]:
         return [c for row in self.rows for c in row]
@@ -59,6 +67,49 @@ class Document:
     layout: str  # "text-cells" | "text-rows" | "html"
     # lines outside the report body (HTML page chrome): searched for the title and dates only
     outside: list[str] = field(default_factory=list)
+    # the page of a flip-book (「Page 9 - 标题」, 「P. 9」) the text is, when it says so
+    page: int | None = None
+
+
+@dataclass
+class Extent:
+    """What part of a report a file holds, and the report's format and year (docs/internals.md,
+    「What a read report says about itself」). ``seen``: the numbered sections of which some part
+    lies within the file; ``whole``: those that lie in it entirely."""
+
+    format: int = 2021
+    year: int | None = None
+    cut_start: bool = False
+    cut_end: bool = False
+    seen: tuple[str, ...] = ()
+    whole: tuple[str, ...] = ()
+    stops_at: str = ""  # where a cut file stops, in Chinese
+    starts_at: str = ""  # where a cut file starts
+
+    @property
+    def complete(self) -> bool:
+        return not (self.cut_start or self.cut_end)
+
+    def fact(self) -> dict[str, Any]:
+        """The ``structure.extent`` fact."""
+        fact: dict[str, Any] = {
+            "kind": "structure.extent",
+            "id": "extent",
+            "section": "meta",
+            "format": self.format,
+            "complete": int(self.complete),
+            "cut_start": int(self.cut_start),
+            "cut_end": int(self.cut_end),
+            "stops_at": self.stops_at,
+            "starts_at": self.starts_at,
+            "format_name": formats()["format_names"][self.format],
+        }
+        if self.year is not None:
+            fact["year"] = self.year
+        for sid in NUMBERED:
+            fact[f"seen_{sid}"] = int(sid in self.seen)
+            fact[f"whole_{sid}"] = int(sid in self.whole)
+        return fact
 
 
 @dataclass
@@ -66,11 +117,12 @@ class ImportedReport:
     """A published report read into the form's fields.
 
     ``answers`` are valid typed values keyed by field id (derived 总计 cells as printed);
-    ``notes`` explain values that were not printed as numbers (a blank read as 0); ``invalid``
-    holds table cells printed with something that is no valid value (「-1」, 「1.5」 in a count),
-    as printed — kept out of ``answers`` so that a session stays valid, given to the rules by
-    ``answers_as_printed`` so that rule N1 names them; ``invalid_messages`` says, in Chinese, what
-    is wrong with each. ``unreadable`` lists, in Chinese, every part that could not be read,
+    ``notes`` explain values that were not printed as numbers (「无」 read as 0); ``cells`` holds
+    the table cells that printed no number — blank, not applicable (「/」), or invalid text
+    (「1O」「-1」) — as :class:`~gkassist.cellstates.CellState`: kept out of ``answers`` so that a
+    session stays valid and a blank is never a 0, given to the rules by ``answers_as_printed``
+    so that N1–N5 judge the table as printed; ``invalid_messages`` says, in Chinese, what is wrong
+    with each invalid cell. ``unreadable`` lists, in Chinese, every part that could not be read,
     those bad cells included (a checker that lets N1 report them can leave ``invalid_messages``
     out, see ``unreadable_besides_invalid``);
     ``structure_facts`` feed the S rules. ``failed`` is True when the file is no report at all
@@ -81,16 +133,27 @@ class ImportedReport:
     notes: dict[str, str] = field(default_factory=dict)
     agency: str | None = None
     year: int | None = None
-    invalid: dict[str, str] = field(default_factory=dict)
+    cells: dict[str, CellState] = field(default_factory=dict)
     invalid_messages: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
     source: dict[str, Any] = field(default_factory=dict)
     structure_facts: list[dict[str, Any]] = field(default_factory=list)
     failed: bool = False
+    # the report's own sub-headings and their order, by section (the session's ``outline``)
+    outline: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # paragraphs that have no place in the form (prose among the tables): their first words
+    unplaced: list[str] = field(default_factory=list)
+    # what part of the report the file holds, its format and year (docs/internals.md)
+    extent: Extent | None = None
+
+    @property
+    def invalid(self) -> dict[str, str]:
+        """The invalid cells, as printed."""
+        return {fid: s.printed for fid, s in self.cells.items() if s.state == INVALID}
 
     def answers_as_printed(self) -> dict[str, Any]:
-        """The answers plus the invalid cells as printed: what the rules should judge."""
-        return {**self.answers, **self.invalid}
+        """The answers plus the cells that hold no number (their states): what the rules judge."""
+        return {**self.answers, **self.cells}
 
     def messages(self) -> list[str]:
         """Everything a person importing this report should be told (unread parts, bad cells)."""
@@ -100,6 +163,9 @@ class ImportedReport:
         """What could not be read, without the bad cells that rule N1 reports when checking."""
         bad = set(self.invalid_messages)
         return [m for m in self.unreadable if m not in bad]
+
+
+NUMBERED = tuple(s.id for s in FORM.sections if s.number)
 
 
 @cache

@@ -116,12 +116,19 @@ def split_sections(items: list[Item], fallbacks: Mapping[str, Callable[[str], bo
                 candidates.append((i, hm))
     with_top = {hm.section for _, hm in candidates if hm.level == "top"}
     accepted: dict[str, Found] = {}
+    current: str | None = None
     for i, hm in candidates:
         if hm.section in accepted:
             continue
         if hm.level == "sub" and (hm.section in with_top or not accepted):
             continue
+        # a sub-heading that names one of the current section's own parts is that part
+        # (「（一）主动公开政府信息的情况」 under 一 is its first topic, not section 二)
+        own = (fallbacks or {}).get(current) if current else None
+        if hm.level == "sub" and own is not None and own(items[i].text):
+            continue
         accepted[hm.section] = Found(hm.section, i, hm)
+        current = hm.section
 
     for sid, predicate in (fallbacks or {}).items():
         if sid in accepted:

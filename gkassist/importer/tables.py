@@ -18,8 +18,9 @@ from typing import Any
 
 from rapidfuzz.fuzz import ratio
 
+from gkassist.cellstates import INVALID, CellState
 from gkassist.form import FORM
-from gkassist.importer.cells import CellError, is_blank, is_value, read_cell
+from gkassist.importer.cells import is_blank, is_printed_number, is_value, read_cell
 from gkassist.importer.model import Cell, Table, formats
 from gkassist.importer.normalise import core
 from gkassist.text import ORDINAL, fold
@@ -34,6 +35,7 @@ _LABEL_MIN = 80  # … and for one without an enumerator
 class Segment:
     labels: list[str]
     values: list[Cell]
+    fill: int = 0  # the row ended in a filler of this many pipes (its empty cells, see _values_of)
 
     @property
     def label(self) -> str:
@@ -46,19 +48,21 @@ class Reading:
 
     answers: dict[str, Any] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
-    invalid: dict[str, str] = field(default_factory=dict)
+    # cells that hold no number: blank, not applicable, invalid text (gkassist.cellstates)
+    cells: dict[str, CellState] = field(default_factory=dict)
     invalid_messages: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
     facts: list[dict[str, Any]] = field(default_factory=list)
 
     def put(self, field_id: str, cell: Cell) -> bool:
-        try:
-            cv = read_cell(field_id, cell.text)
-        except CellError as err:
-            # printed, but not a valid value (「-1」「1.5」 in a count): answers stay valid; the
-            # cell is kept as printed so that checking can let rule N1 name it
-            self.invalid[field_id] = " ".join(cell.text.split())
-            self.invalid_messages.append(f"{_cell_name(field_id)}：{err}")
+        """Read one cell into its field; False for a draft gap (nothing to read)."""
+        cv = read_cell(field_id, cell.text)
+        if cv.state is not None:
+            # no value: answers stay valid; the state is kept so that a blank is not read as 0
+            # and checking can let rule N1 name an invalid cell with what it printed
+            self.cells[field_id] = cv.state
+            if cv.state.state == INVALID:
+                self.invalid_messages.append(f"{_cell_name(field_id)}：原表为「{cv.state.printed}」：{cv.note}")
             return True
         if cv.value is None:
             self.unreadable.append(f"{_cell_name(field_id)}：原表为「{FORM.gap_marker}」，尚未填写。")
@@ -92,6 +96,11 @@ def segments(table: Table) -> list[Segment]:
     values: list[Cell] = []
     for row in table.rows:
         for cell in row:
+            if cell.fill:
+                if values:  # a filler ends the row whose empty cells it stands for
+                    out.append(Segment(labels, values, cell.fill))
+                    labels, values = [], []
+                continue
             if is_value(cell.text):
                 values.append(cell)
                 continue
@@ -133,6 +142,7 @@ def _keywords() -> dict[str, frozenset[str]]:
     legacy = {fold(x) for x in formats()["legacy_2019"]["active_labels"]}
     active |= legacy
     shared = (active & requests) | (active & review) | (requests & review)
+    _ALL_LABELS.update(active | requests | review)
     return {
         "active": frozenset(active - shared),
         "requests": frozenset(requests - shared),
@@ -148,6 +158,57 @@ def _start_markers() -> dict[str, str]:
         fold(FORM.requests_applicant_header): "requests",
         fold(FORM.review_groups[0].label): "review",
     }
+
+
+@cache
+def _row_widths() -> dict[str, int]:
+    """Each row label of the format (folded, without its trailing parenthetical) → its numbers."""
+    widths: dict[str, int] = {}
+    for b in FORM.active_blocks:
+        for r in b.rows:
+            widths[core(r.label)] = len(b.columns)
+    for r in FORM.requests_rows:
+        widths[core(r.label)] = len(FORM.requests_columns)
+    for g in FORM.review_groups:
+        widths[fold(g.label)] = len(FORM.review_columns)
+    return widths
+
+
+_ALL_LABELS: set[str] = set()  # every label of the three tables, shared ones too (filled by _keywords)
+
+
+def is_table_label(text: str) -> bool:
+    """Whether a line is one of the format's table labels (a row, column or block heading)."""
+    _keywords()
+    n, c = fold(text), core(text)
+    return n in _ALL_LABELS or c in _ALL_LABELS or c in _row_widths()
+
+
+def is_table_text(text: str) -> bool:
+    """A line made only of table labels and numbers (a header a layout did not join to its table)."""
+    tokens = text.split()
+    return bool(tokens) and all(is_table_label(t) or is_value(t) for t in tokens)
+
+
+_GLUED = re.compile(r"^(\D*?\D)(\d+)$")
+
+
+def split_glued(text: str) -> list[str] | None:
+    """A row printed with its label and numbers run together (「规章000」 → 规章, 0, 0, 0): the
+    cells, when the label is a row of the format and the digits fill its cells one digit each
+    (or its one cell); None otherwise. Digits that cannot be cut unambiguously (「规章1205」) are
+    kept together as one cell, so that the row reads as too few numbers (and is reported so)."""
+    m = _GLUED.match(fold(text))
+    if not m:
+        return None
+    label, digits = m.group(1), m.group(2)
+    width = _row_widths().get(core(label)) or _row_widths().get(label)
+    if width is None:
+        return None
+    printed_label = text.strip()[: len(text.strip()) - len(digits)].rstrip()
+    if width == 1 or len(digits) != width:
+        return [printed_label, digits]
+    return [printed_label, *digits]
 
 
 def classify(table: Table) -> str | None:
@@ -229,10 +290,14 @@ def _match_label(label: str, expected: tuple[str, ...]) -> tuple[int | None, boo
 
 
 def _trim(values: list[Cell], n: int) -> list[Cell] | None:
-    """Exactly ``n`` values, dropping surplus blank cells at the end (merged-cell remnants)."""
+    """Exactly ``n`` values, dropping surplus blank cells at the end (merged-cell remnants), then
+    at the start (the empty label cells a PDF-to-Markdown converter pads a row's label columns
+    with: 「| 一、本年新收… | | | 3 | 0 | …」)."""
     vals = list(values)
     while len(vals) > n and is_blank(vals[-1].text):
         vals.pop()
+    while len(vals) > n and is_blank(vals[0].text):
+        vals.pop(0)
     return vals if len(vals) == n else None
 
 
@@ -278,38 +343,118 @@ def _assign(segs: list[Segment], expected: list[str], widths: list[int], skip: f
 # --- table 二 -------------------------------------------------------------------------------------
 
 
+@dataclass
+class _Cuts:
+    """Where the file cuts this kind of table: its last segment when the file stops inside the
+    table (a row there may be short, or end in a fragment of the next label), and whether the
+    file starts inside it (its first rows are not in the file)."""
+
+    last: Segment | None = None
+    ends: bool = False
+    starts: bool = False
+
+
+def _segments_of(tables: list[Table]) -> tuple[list[Segment], _Cuts]:
+    segs: list[Segment] = []
+    cuts = _Cuts()
+    for t in tables:
+        own = segments(t)
+        segs.extend(own)
+        if t.cut:
+            cuts.ends = True
+            cuts.last = own[-1] if own else None
+        cuts.starts = cuts.starts or t.starts_cut
+    return segs, cuts
+
+
+# a scrape ends every row with 「||」; a longer run of pipes stands for the row's empty cells too
+_ROW_END_PIPES = 2
+
+
+def _values_of(seg: Segment, n: int, cuts: _Cuts) -> list[Cell] | None:
+    """Exactly ``n`` values of a row; for the row where the file stops, the values before the cut
+    (and without the digits of a next label cut after them)."""
+    vals = _trim(seg.values, n)
+    if vals is None and seg.fill > _ROW_END_PIPES and len(seg.values) < n:
+        # the scrape printed the row's numbers, then one filler for its empty cells: a row's
+        # first and last numbers are its first and last columns (自然人 … 总计), the rest are empty
+        vals = list(seg.values)
+        blanks = [Cell("")] * (n - len(vals))
+        vals = vals[:-1] + blanks + vals[-1:] if len(vals) >= 2 else vals + blanks
+    if vals is None and seg is cuts.last:
+        vals = seg.values[:n]
+    return vals
+
+
+def _missing_rows(labels: list[str], assigned: dict[int, Segment], cuts: _Cuts, table: str, out: Reading,
+                  skip=lambda idx: False) -> None:  # noqa: ANN001 - a predicate on a row index
+    """Say which rows are missing — only those between the first and the last row the file holds
+    of a table it cuts (the others are outside the file, not missing)."""
+    lo = min(assigned) if cuts.starts and assigned else 0
+    hi = max(assigned) if cuts.ends and assigned else (-1 if cuts.ends else len(labels) - 1)
+    for idx, label in enumerate(labels):
+        if idx not in assigned and lo <= idx <= hi and not skip(idx):
+            out.unreadable.append(f"{_table_name(table)}中未找到「{label}」一行。")
+
+
+def _rows_printed(tables: list[Table], labels: list[str]) -> int:
+    """How many of the format's rows print their label in the file (with numbers or without)."""
+    found: set[int] = set()
+    for t in tables:
+        for cell in t.cells():
+            if not is_value(cell.text):
+                idx, _ = match_label(cell.text, labels)
+                if idx is not None:
+                    found.add(idx)
+    return len(found)
+
+
+def _readable(fact: dict[str, Any], segs: list[Segment], problems: list[str], read: int) -> None:
+    """A table whose numbers are printed but none could be placed is unreadable (never missing)."""
+    printed = sum(1 for seg in segs for v in seg.values if is_printed_number(v.text))
+    fact["readable"] = 0 if printed and not read else 1
+    fact["why"] = "；".join(p.rstrip("。") for p in problems[:3]) if not fact["readable"] else ""
+
+
 def read_active(tables: list[Table], out: Reading) -> None:
     legacy = {fold(x) for x in formats()["legacy_2019"]["active_labels"]}
     texts = {fold(c.text) for t in tables for c in t.cells()}
     hits = sorted(texts & legacy)
     fact = _table_fact("active", present=bool(tables))
+    segs, cuts = _segments_of(tables)
+    fact["cut"] = cuts.ends or cuts.starts
+    rows = [(b, r, b.field_ids[k]) for b in FORM.active_blocks for k, r in enumerate(b.rows)]
+    expected = [r.label for _, r, _ in rows]
+    fact["rows"] = _rows_printed(tables, expected + formats()["legacy_2019"]["active_rows"])
     if hits:
         fact["legacy"] = True
+        # its numbers are not read into the current columns, but they are there (S7 asks): those
+        # of its rows that print their numbers (every row of the 2019 表二 has two or three)
+        fact["cells"] = sum(sum(1 for v in seg.values if is_printed_number(v.text))
+                            for seg in segs if len(seg.values) >= 2)
         out.unreadable.append(f"{_table_name('active')}采用 2019 年试行格式（如「{_shown(tables, legacy)}」），其数字未导入。")
         out.facts.append(fact)
         return
-    rows = [(b, r, b.field_ids[k]) for b in FORM.active_blocks for k, r in enumerate(b.rows)]
-    expected = [r.label for _, r, _ in rows]
     widths = [len(ids) for _, _, ids in rows]
-    segs = [s for t in tables for s in segments(t)]
     assigned, matches, repeated = _assign(segs, expected, widths)
     _report_repeated("active", repeated, out)
     read = 0
+    problems: list[str] = []
     for seg, idx, exact in matches:
         ids = rows[idx][2]
-        vals = _trim(seg.values, len(ids))
+        vals = _values_of(seg, len(ids), cuts)
         if vals is None:
-            out.unreadable.append(_count_problem("active", expected[idx], len(seg.values), len(ids)))
+            problems.append(_count_problem("active", expected[idx], seg, len(ids)))
             continue
-        for fid, cell in zip(ids, vals, strict=True):
+        for fid, cell in zip(ids, vals, strict=False):
             read += out.put(fid, cell)
         if not exact and seg.label:
             out.facts.append(_label_fact("active", rows[idx][1].id, seg.label, expected[idx]))
+    out.unreadable.extend(problems)
     if tables:
-        for idx, label in enumerate(expected):
-            if idx not in assigned:
-                out.unreadable.append(f"{_table_name('active')}中未找到「{label}」一行。")
+        _missing_rows(expected, assigned, cuts, "active", out)
     fact["cells"] = read
+    _readable(fact, segs, problems, read)
     out.facts.append(fact)
 
 
@@ -321,38 +466,42 @@ def read_requests(tables: list[Table], out: Reading) -> None:
     rows = FORM.requests_rows
     cols = FORM.requests_columns
     expected = [r.label for r in rows]
-    segs = [s for t in tables for s in segments(t)]
+    segs, cuts = _segments_of(tables)
+    fact["cut"] = cuts.ends or cuts.starts
+    fact["rows"] = _rows_printed(tables, expected)
     single = core(formats()["legacy_2019"]["requests_single_row"])
     groups = frozenset(core(p) for r in rows for p in r.path)
     assigned, matches, repeated = _assign(segs, expected, [len(cols)] * len(rows), skip=groups)
     _report_repeated("requests", repeated, out)
-    # 2019: （六）其他处理 carries numbers itself and no row of the current format sits under it
-    # (a Markdown table prints the current format's group line with empty cells)
-    legacy = any(core(s.label) == single and any(not is_blank(v.text) for v in s.values) for s in segs) and not any(
+    # 2019: （六）其他处理 is a row of its own (blank cells too) and no row of the current format
+    # sits under it (a Markdown table prints the current format's group line with empty cells)
+    legacy = any(core(s.label) == single and len(s.values) >= len(cols) for s in segs) and not any(
         rows[i].id.startswith("other.") for i in assigned
     )
     if legacy:
         fact["legacy"] = True
     read = 0
+    problems: list[str] = []
     for seg, idx, exact in matches:
-        vals = _trim(seg.values, len(cols))
+        vals = _values_of(seg, len(cols), cuts)
         if vals is None:
-            out.unreadable.append(_count_problem("requests", expected[idx], len(seg.values), len(cols)))
+            problems.append(_count_problem("requests", expected[idx], seg, len(cols)))
             continue
-        for col, cell in zip(cols, vals, strict=True):
+        for col, cell in zip(cols, vals, strict=False):
             read += out.put(FORM.requests_field(rows[idx].id, col.id), cell)
-        if not exact and seg.label:
+        if not exact and seg.label and not legacy:
             out.facts.append(_label_fact("requests", rows[idx].id, seg.label, expected[idx]))
+    out.unreadable.extend(problems)
     if legacy:
         out.unreadable.append(
             f"{_table_name('requests')}采用 2019 年试行格式：「{formats()['legacy_2019']['requests_single_row']}」"
             "只有一行，无法分到现行格式的三个小项，这三行未导入。"
         )
     if tables:
-        for idx, row in enumerate(rows):
-            if idx not in assigned and not (legacy and row.id.startswith("other.")):
-                out.unreadable.append(f"{_table_name('requests')}中未找到「{row.label}」一行。")
+        _missing_rows(expected, assigned, cuts, "requests", out,
+                      skip=lambda idx: legacy and rows[idx].id.startswith("other."))
     fact["cells"] = read
+    _readable(fact, segs, problems, read)
     out.facts.append(fact)
 
 
@@ -363,7 +512,9 @@ def read_review(tables: list[Table], out: Reading) -> None:
     fact = _table_fact("review", present=bool(tables))
     groups, cols = FORM.review_groups, FORM.review_columns
     ids = [FORM.review_field(g.id, c.id) for g in groups for c in cols]
-    segs = [s for t in tables for s in segments(t)]
+    segs, cuts = _segments_of(tables)
+    fact["cut"] = cuts.ends or cuts.starts
+    fact["rows"] = _rows_printed(tables, [g.label for g in groups])
     cells: list[Cell] | None = None
     for seg in segs:  # the format's one row of 15 numbers
         cells = _trim(seg.values, len(ids))
@@ -378,17 +529,21 @@ def read_review(tables: list[Table], out: Reading) -> None:
                 per_group[idx] = vals
         if len(per_group) == len(groups):
             cells = [c for k in range(len(groups)) for c in per_group[k]]
+    flat = [v for seg in segs for v in seg.values]
     if cells is None:  # numbers scattered over several lines, in order
-        flat = [v for seg in segs for v in seg.values]
         cells = _trim(flat, len(ids))
+    if cells is None and cuts.ends and len(flat) < len(ids):
+        cells = flat  # the file stops inside the table: the numbers before the cut, in order
     read = 0
+    problems: list[str] = []
     if cells is not None:
-        for fid, cell in zip(ids, cells, strict=True):
+        for fid, cell in zip(ids, cells, strict=False):
             read += out.put(fid, cell)
     elif tables:
-        n = sum(len(s.values) for s in segs)
-        out.unreadable.append(f"{_table_name('review')}读到 {n} 个数，应为 {len(ids)} 个，无法对应到各栏，未导入。")
+        problems.append(f"{_table_name('review')}读到 {len(flat)} 个数，应为 {len(ids)} 个，无法对应到各栏，未导入。")
+    out.unreadable.extend(problems)
     fact["cells"] = read
+    _readable(fact, segs, problems, read)
     out.facts.append(fact)
 
 
@@ -405,8 +560,12 @@ def _table_fact(table: str, *, present: bool) -> dict[str, Any]:
         "name": _table_name(table),
         "present": present,
         "image": False,
-        "legacy": False,  # the 2019 trial format (rule S3)
+        "legacy": False,  # the 2019 trial format (rule S3; the reader keeps it on one table)
         "cells": 0,
+        "rows": 0,  # the format's rows whose label the file prints (with numbers or without)
+        "readable": 1,  # 0: numbers are printed but could not be placed (``why`` says why)
+        "why": "",
+        "where": "",
     }
 
 
@@ -428,8 +587,11 @@ def _report_repeated(table: str, labels: list[str], out: Reading) -> None:
         out.unreadable.append(f"{_table_name(table)}中「{label}」一行出现了不止一次，只读取了第一次出现的数字。")
 
 
-def _count_problem(table: str, label: str, got: int, want: int) -> str:
-    return f"{_table_name(table)}「{label}」一行读到 {got} 个数，应为 {want} 个，本行未导入。"
+def _count_problem(table: str, label: str, seg: Segment, want: int) -> str:
+    got = len(seg.values)
+    glued = [v.text for v in seg.values if len(fold(v.text)) > 1 and fold(v.text).isdigit() and fold(v.text)[0] == "0"]
+    why = f"（数字连在一起，如「{glued[0]}」，无法分栏）" if glued and got < want else ""
+    return f"{_table_name(table)}「{label}」一行读到 {got} 个数{why}，应为 {want} 个，本行未导入。"
 
 
 def _shown(tables: Iterable[Table], wanted: set[str]) -> str:

@@ -22,6 +22,7 @@ from gkassist.importer.cells import is_value
 from gkassist.importer.model import Cell, Document, Item, Line, Table
 from gkassist.importer.normalise import clean_line
 from gkassist.importer.sections import match_heading
+from gkassist.importer.tables import is_table_label, split_glued
 from gkassist.text import SENTENCE_END
 
 _PIPES = re.compile(r"^\|+$")
@@ -39,7 +40,7 @@ _PAGE_NUMBER = re.compile(r"^([-—–－]+\s*\d{1,3}\s*[-—–－]+|第\s*\d{1
 
 @dataclass(frozen=True)
 class _Classified:
-    kind: str  # "cell" | "row" | "noise" | "plain" | "blank"
+    kind: str  # "cell" | "row" | "value" | "noise" | "plain" | "blank"
     text: str = ""
     cells: tuple[Cell, ...] = ()
 
@@ -48,16 +49,35 @@ _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
 _MD_SIGNS = re.compile(r"(?m)^(#{1,6} |\|\s*:?-{3,})")
 
 
+# a flip-book page's header: 「Page 9 - 某某局2022年政府信息公开工作年度报告」, then 「P. 9」
+_FLIPBOOK_HEADER = re.compile(r"^\s*Page\s+(\d{1,3})\s*[-—–]\s*(.*)$")
+_FLIPBOOK_PAGE = re.compile(r"^\s*P\.\s*(\d{1,3})\s*$")
+
+
 def read_text(text: str) -> Document:
     raw_lines = text.splitlines()
     if _MD_SIGNS.search(text):  # Markdown (gkassist's own md, converters): drop its escapes
         raw_lines = [_MD_ESCAPE.sub(r"\1", line) for line in raw_lines]
+    page, raw_lines = _flipbook_page(raw_lines)
     lines = [_classify(raw) for raw in raw_lines]
     items = _group(lines)
-    n_cells = sum(1 for c in lines if c.kind == "cell")
+    n_cells = sum(1 for c in lines if c.kind in ("cell", "value"))
     n_rows = sum(1 for c in lines if c.kind == "row")
     layout = "text-cells" if n_cells > n_rows else "text-rows"
-    return Document(items=items, layout=layout)
+    return Document(items=items, layout=layout, page=page)
+
+
+def _flipbook_page(raw_lines: list[str]) -> tuple[int | None, list[str]]:
+    """A flip-book page's number, and its lines with the page markers taken out (the header's
+    title stays: it is the report's title, printed on every page)."""
+    head = [k for k, line in enumerate(raw_lines[:3]) if _FLIPBOOK_HEADER.match(line)]
+    if not head:
+        return None, raw_lines
+    k = head[0]
+    m = _FLIPBOOK_HEADER.match(raw_lines[k])
+    assert m is not None
+    rest = [m.group(2)] + [line for line in raw_lines[k + 1:k + 3] if not _FLIPBOOK_PAGE.match(line)]
+    return int(m.group(1)), raw_lines[:k] + rest + raw_lines[k + 3:]
 
 
 @lru_cache(maxsize=16384)
@@ -69,7 +89,7 @@ def _classify(raw: str) -> _Classified:
     if not s:
         return _Classified("blank")
     if _PIPES.match(s) or _PAGE_NUMBER.match(s):
-        return _Classified("noise" if _PIPES.match(s) else "blank")
+        return _Classified("noise", text=s) if _PIPES.match(s) else _Classified("blank")
     s = _MD_HEADING.sub("", s)
     bold = _BOLD.match(s)
     if bold:
@@ -95,6 +115,12 @@ def _classify(raw: str) -> _Classified:
     tokens = s.split()
     if len(tokens) >= 2 and _labels_then_values(tokens):
         return _Classified("row", cells=tuple(Cell(t) for t in tokens))
+    if len(tokens) == 1 and is_value(s):
+        # one cell per line without a separator: a number (or a dash) on a line of its own
+        return _Classified("value", text=s, cells=(Cell(s),))
+    glued = split_glued(s)
+    if glued is not None:  # 「规章000」: a row label with its numbers run together
+        return _Classified("row", cells=tuple(Cell(t) for t in glued))
     return _Classified("plain", text=clean_line(s))
 
 
@@ -114,6 +140,12 @@ def _label_like(text: str) -> bool:
     return len(text) <= _LABEL_MAX and not any(ch in text for ch in SENTENCE_END) and match_heading(text) is None
 
 
+_TABLE_KINDS = ("cell", "row", "value", "noise")
+# a run of label lines (no number among them) is a table printed without its numbers when this
+# many of its lines are labels of the format's tables
+_LABELS_ONLY_MIN = 4
+
+
 def _group(lines: list[_Classified]) -> list[Item]:
     """Runs of table lines (with label lines among and just before them) become one Table."""
     items: list[Item] = []
@@ -123,55 +155,86 @@ def _group(lines: list[_Classified]) -> list[Item]:
         if c.kind == "blank":
             i += 1
             continue
-        if c.kind == "plain" and not _starts_table(lines, i):
-            items.append(Line(c.text))
-            i += 1
-            continue
+        if c.kind == "plain":
+            starts, run_end = _starts_table(lines, i)
+            if not starts:
+                # no line of this run of labels starts a table either: all of it is text (one scan
+                # per run keeps reading linear in the length of the file)
+                items.extend(Line(x.text) for x in lines[i:run_end] if x.kind == "plain")
+                i = max(run_end, i + 1)
+                continue
         # a table: label lines, then table lines and label lines, ending at the last table line
-        j, last_table = i, -1
+        # (or, for a table printed without numbers, at the last of its label lines)
+        j, last_table, last_label = i, -1, -1
         while j < n:
             k = lines[j].kind
-            if k in ("cell", "row", "noise"):
+            if k in _TABLE_KINDS:
                 last_table = j
-            elif k == "plain" and not _label_like(lines[j].text):
-                break
+            elif k == "plain":
+                if not _label_like(lines[j].text):
+                    break
+                last_label = j
             j += 1
-        if last_table < 0:  # label lines that led to nothing
-            items.append(Line(c.text))
+        end = last_table if last_table >= 0 else last_label
+        if last_table < 0 and not _labels_only_table(lines[i:end + 1]):
+            items.append(Line(c.text))  # label lines that led to nothing
             i += 1
             continue
-        items.append(_table(lines[i:last_table + 1]))
-        i = last_table + 1
+        if last_table >= 0 and last_label > last_table and _labels_only_table(lines[last_table + 1:last_label + 1]):
+            end = last_label  # the table goes on without numbers (a blank template, a cut page)
+        items.append(_table(lines[i:end + 1]))
+        i = end + 1
     return items
 
 
-def _starts_table(lines: list[_Classified], i: int) -> bool:
-    """Whether the label line at ``i`` heads a table: only label or blank lines until table lines."""
-    for c in lines[i:]:
-        if c.kind in ("cell", "row", "noise"):
-            return True
+def _labels_only_table(lines: list[_Classified]) -> bool:
+    """Label lines that are a table's labels printed without numbers (a blank template)."""
+    labels = [c.text for c in lines if c.kind == "plain"]
+    return sum(1 for t in labels if is_table_label(t)) >= _LABELS_ONLY_MIN
+
+
+def _starts_table(lines: list[_Classified], i: int) -> tuple[bool, int]:
+    """Whether the label line at ``i`` heads a table — only label or blank lines until table lines,
+    or a run of the format's table labels printed without numbers — and where the run of label
+    lines that starts at ``i`` ends (the first line after it)."""
+    labels = 0
+    for j in range(i, len(lines)):
+        c = lines[j]
+        if c.kind in _TABLE_KINDS:
+            return True, j
         if c.kind == "blank":
             continue
         if not _label_like(c.text):
-            return False
-    return False
+            return False, j if j > i else i + 1
+        labels += is_table_label(c.text)
+        if labels >= _LABELS_ONLY_MIN:
+            return True, j
+    return False, len(lines)
 
 
 def _table(lines: list[_Classified]) -> Table:
-    cell_lines = sum(1 for c in lines if c.kind == "cell")
+    cell_lines = sum(1 for c in lines if c.kind in ("cell", "value"))
     row_lines = sum(1 for c in lines if c.kind == "row")
     if cell_lines >= row_lines:
-        # scraped one-cell-per-line: no row boundaries, one stream of cells
+        # scraped one-cell-per-line: no row boundaries, one stream of cells. Where cells end in
+        # 「 |」, a line of one bare 「|」 is an empty cell and a run of pipes (「|||||||」) a filler
+        # that stands for the row's empty cells; where the 「|」 stands on a line of its own after
+        # every cell, it only separates them.
+        piped = sum(1 for c in lines if c.kind == "cell" and c.cells and c.cells[0].text)
+        bare = sum(1 for c in lines if c.kind in ("plain", "value"))
+        pipe_cells = piped > bare
         flat: list[Cell] = []
         for c in lines:
-            if c.kind in ("cell", "row") and c.cells:
+            if c.kind in ("cell", "row", "value") and c.cells:
                 flat.extend(c.cells)
             elif c.kind == "plain":
                 flat.append(Cell(c.text))
+            elif c.kind == "noise" and pipe_cells and c.text:
+                flat.append(Cell("") if c.text == "|" else Cell("", fill=len(c.text)))
         return Table(rows=[flat], rows_known=False)
     rows: list[list[Cell]] = []
     for c in lines:
-        if c.kind in ("row", "cell") and c.cells:
+        if c.kind in ("row", "cell", "value") and c.cells:
             rows.append(list(c.cells))
         elif c.kind == "plain":
             rows.append([Cell(t) for t in c.text.split()])

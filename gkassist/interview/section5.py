@@ -25,7 +25,6 @@ from functools import lru_cache
 from typing import Any
 
 from gkassist import similarity
-from gkassist.form import FORM
 from gkassist.interview.script import load_script
 from gkassist.text import FULL_STOPS, LEADING_MARKER_RE, SENTENCE_END, SLOT_RE, strip_marker
 from gkassist.wording import (
@@ -37,17 +36,16 @@ from gkassist.wording import (
     fill,
     get_bank,
     measure_items,
-    measure_suggestions,
-    offers_for,
     pairing,
     prefill,
     problem_items,
     problem_title,
     split_items,
+    table_categories,
+    typing_offers,
     unfilled_slots,
 )
-from gkassist.wording.bank import STATUSES, data_fields
-from gkassist.wording.match import default_matcher
+from gkassist.wording.bank import STATUSES
 from gkassist.wording.normalise import normalise
 
 WORKBENCH_KEY = "section5"
@@ -210,65 +208,41 @@ def assist(ctx: Context, text: str, row: int, col: int, say: Say) -> Assist:
     others = [x for i, x in enumerate(lines) if i != row and x.strip()]
     if ctx.items_mode and query.endswith(tuple(FULL_STOPS)):
         return Assist(text=text, row=row, span=span, copy=base.copy, done=True)
-    if len(normalise(query)) < 2:
-        offers = _empty_line_offers(ctx, others, say)
-    else:
-        offers = _typed_offers(ctx, query, say)
+    above = [strip_marker(x).strip() for x in lines[:row] if x.strip()]
     taken = {x.strip() for x in others}
-    offers = [o for o in offers if o.text not in taken][:MAX_OFFERS]
+    offers = [o for o in _offers(ctx, query, above, say) if o.text not in taken][:MAX_OFFERS]
     return Assist(text=text, row=row, span=span, offers=offers, copy=base.copy)
 
 
-def says_zero(key: str, answers: Mapping[str, Any]) -> bool:
-    """The phrasing ``key`` would put a 0 from the tables into its slot (「逐案分析被纠正的0件案件」):
-    it says nothing, so another phrasing is offered instead. Its numbers otherwise come from the
-    tables (``prefill``), never from the officer's typing."""
-    for expr in get_bank().phrasing(key).data.values():
-        values = [FORM.value(fid, answers) for fid in data_fields(expr)]
-        if values and None not in values and sum(values) == 0:
-            return True
-    return False
-
-
-def _typed_offers(ctx: Context, query: str, say: Say) -> list[Offer]:
+def _offers(ctx: Context, query: str, above: Sequence[str], say: Say) -> list[Offer]:
+    """What the typed text matches, then what the context makes likely (the wording layer's
+    ``typing_offers``): the measures answering the next problem no measure answers yet, the
+    problems the tables point to, the common ones. None has a table's 0 in it (``offered``)."""
+    codes = _table_codes(ctx.findings)
+    found = typing_offers(query, ctx.kind, MAX_OFFERS + 2, per_category=2, answers=ctx.answers,
+                          problems=ctx.problems, written=above, from_tables=list(codes))
     out = []
-    # two phrasings per category: when the fragment says one thing, the second way of saying it
-    # is often the one that fits the agency (asked for a few more: some may say a table's 0)
-    found = default_matcher().suggest(query, ctx.kind, limit=MAX_OFFERS + 2, per_category=2)
-    for s in [s for s in found if not says_zero(s.key, ctx.answers)][:MAX_OFFERS]:
-        note = ""
-        if ctx.kind == "measure" and (n := _first_answered(ctx.problems, s.category)):
-            note = say("offer_note_answers", n=n)
+    for s in found:
+        if s.reason == "answers" or (ctx.kind == "measure" and (n := _first_answered(ctx.problems, s.category))):
+            note = say("offer_note_answers", n=s.problem if s.reason == "answers" else n)
+        elif s.reason == "tables":
+            note = say("offer_note_data", code=codes.get(s.category, ""))
+        elif s.reason == "common":
+            note = say("offer_note_common")
+        else:
+            note = ""
+        # the tables' numbers in their slots (``suggest`` leaves them to the caller)
         out.append(Offer(auto_fill(prefill(s.key, ctx.answers), ctx.answers), s.label, note, s.category, s.key))
     return out
 
 
-def _empty_line_offers(ctx: Context, others: Sequence[str], say: Say) -> list[Offer]:
-    out: list[Offer] = []
-    if ctx.kind == "problem":
-        written = {c for x in others for c in categories(x, "problem")}
-        for f in ctx.findings:
-            if getattr(f, "kind", "finding") != "suggestion":
-                continue
-            for o in [o for o in offers_for(f, ctx.answers) if not says_zero(o.key, ctx.answers)][:2]:
-                if o.category not in written:
-                    out.append(Offer(auto_fill(o.text, ctx.answers), o.label, say("offer_note_data", code=f.code),
-                                     o.category, o.key))
-        return out
-    answered = {c for x in others for c in categories(x, "measure")}
-    seen: set[str] = set()
-    for n, problem in enumerate(ctx.problems, 1):
-        cats = categories(problem, "problem")
-        if not cats or _wanted(problem) & answered:
-            continue
-        found = measure_suggestions(list(cats), limit=4, answers=ctx.answers)
-        for s in [s for s in found if not says_zero(s.key, ctx.answers)][:2]:
-            if s.key not in seen:
-                seen.add(s.key)
-                out.append(Offer(auto_fill(s.text, ctx.answers), s.label, say("offer_note_answers", n=n), s.category, s.key))
-        if len(out) >= MAX_OFFERS:
-            break
-    return out
+def _table_codes(findings: Sequence[Any]) -> dict[str, str]:
+    """Problem category → the code of the data-driven rule (W1–W6) that points to it, in order."""
+    codes: dict[str, str] = {}
+    for f in findings:
+        for category in table_categories([f]):
+            codes.setdefault(category, f.code)
+    return codes
 
 
 def slot_at(line: str, after: int) -> tuple[int, int] | None:

@@ -19,7 +19,10 @@ The txt layout (the importer reads it back; keep both in step)
   on its own line.
 * Prose: one paragraph per line. A sub-heading is 「（一）<field label>」 on its own line, numbered
   consecutively over the sub-headings shown, and its paragraphs follow it up to the next heading,
-  sub-heading or table. In 一、总体情况 the five topics (``overview.*`` with ``topic``) are sub-headed
+  sub-heading or table. A session with an ``outline`` (an imported report's own sub-headings) prints
+  those fields first, in the source's order, under their own sub-headings as printed (none where
+  the source had none; on the paragraph's line where the source put them there), the other fields
+  after them as below. In 一、总体情况 the five topics (``overview.*`` with ``topic``) are sub-headed
   and ``overview.intro`` is the paragraphs between the heading and the first sub-heading; in 五 every
   field is sub-headed (上年度问题整改情况, 存在的主要问题, 改进措施, in that order); 六 is one field, so
   its paragraphs follow the heading directly. An optional field left empty is absent, sub-heading
@@ -106,11 +109,13 @@ def _env(fmt: str) -> jinja2.Environment:
     return env
 
 
-def render(answers: Mapping[str, Any], fmt: str, *, mark_gaps: bool = True) -> str:
-    """The report as txt, md or html. Unanswered required fields show 【待填写】 when ``mark_gaps``."""
+def render(answers: Mapping[str, Any], fmt: str, *, mark_gaps: bool = True,
+           outline: Mapping[str, list[dict]] | None = None) -> str:
+    """The report as txt, md or html. Unanswered required fields show 【待填写】 when ``mark_gaps``;
+    ``outline`` (``Session.outline``) gives the report's own sub-headings and their order."""
     if fmt not in TEXT_FORMATS:
         raise ValueError(f"render() makes {TEXT_FORMATS}, not {fmt!r}; use render_to_bytes for docx/pdf")
-    report = ctx.build_report(answers, mark_gaps=mark_gaps)
+    report = ctx.build_report(answers, mark_gaps=mark_gaps, outline=outline)
     if not report.preamble:
         report.preamble = [FORM.standard_preamble(report.agency, report.year)]
     return _env(fmt).get_template(f"report.{fmt}.j2").render(r=report)
@@ -122,15 +127,16 @@ def render_to_bytes(session_or_answers: Any, fmt: str) -> bytes:
     Accepts a ``Session`` (anything with ``.answers``) or the answers mapping itself.
     """
     answers = getattr(session_or_answers, "answers", session_or_answers)
+    outline = getattr(session_or_answers, "outline", None)
     if fmt in TEXT_FORMATS:
-        return render(answers, fmt).encode("utf-8")
+        return render(answers, fmt, outline=outline).encode("utf-8")
     if fmt == "docx":
         from gkassist.render.docx import html_to_docx
 
-        return html_to_docx(render(answers, "html"))
+        return html_to_docx(render(answers, "html", outline=outline))
     if fmt == "pdf":
         from gkassist.render.docx import html_to_docx
         from gkassist.render.pdf import docx_to_pdf
 
-        return docx_to_pdf(html_to_docx(render(answers, "html")))
+        return docx_to_pdf(html_to_docx(render(answers, "html", outline=outline)))
     raise ValueError(f"unknown report format {fmt!r}; expected one of {FORMATS}")

@@ -102,10 +102,12 @@ def paragraphs(text: str) -> list[str]:
 
 
 class _Builder:
-    def __init__(self, answers: Mapping[str, Any], mark_gaps: bool, form: Form) -> None:
+    def __init__(self, answers: Mapping[str, Any], mark_gaps: bool, form: Form,
+                 outline: Mapping[str, list[dict]] | None = None) -> None:
         self.answers = answers
         self.form = form
         self.gap_text = form.gap_marker if mark_gaps else ""
+        self.outline = outline or {}
 
     # --- values ---------------------------------------------------------------------------
 
@@ -129,13 +131,21 @@ class _Builder:
     # --- prose ----------------------------------------------------------------------------
 
     def prose_parts(self, section_id: str) -> list[Part]:
+        """The section's prose fields, each under its sub-heading. The report's own sub-headings
+        and order (the session's ``outline``: fields in the source's order, each with its heading
+        as printed, ``""`` for none, ``inline`` when its text followed on the same line) come
+        first; the other fields follow in the form's order under the form's labels, numbered on
+        from the headings before them."""
         fields = self.form.section_fields(section_id)
         # In 一、总体情况 only the five topics are sub-headed (the intro opens the section); in
         # 五 every field is; a section made of one field (六) needs no sub-heading.
         has_topics = any(f.topic for f in fields)
+        own = {e["field"]: e for e in self.outline.get(section_id, ()) if e.get("field") in self.form.fields}
+        order = [*own, *(f.id for f in fields if f.id not in own)]
         parts: list[Part] = []
         n = 0
-        for f in fields:
+        for fid in order:
+            f = self.form.field(fid)
             headed = f.topic if has_topics else len(fields) > 1
             if self.answered(f):
                 text, gap = paragraphs(str(self.answers[f.id])), False
@@ -144,7 +154,14 @@ class _Builder:
             else:
                 continue  # optional and empty: left out, heading and all
             heading = None
-            if headed:
+            entry = own.get(fid)
+            if entry is not None and "heading" in entry:
+                heading = entry["heading"] or None
+                n += 1 if heading else 0
+                if heading and entry.get("inline") and text and not gap:
+                    text = [heading + text[0], *text[1:]]  # as printed: heading and text on one line
+                    heading = None
+            elif headed:
                 heading = f"（{NUMERALS[n]}）{f.label}"  # a section has far fewer than ten
                 n += 1
             parts.append(Part(f.id, heading, text, gap))
@@ -310,9 +327,11 @@ def _spread(width: int, n: int) -> list[int]:
     return [base + (1 if i >= n - extra else 0) for i in range(n)]
 
 
-def build_report(answers: Mapping[str, Any], *, mark_gaps: bool = True, form: Form = FORM) -> Report:
-    """The report view of ``answers`` (typed values by field id)."""
-    return _Builder(answers, mark_gaps, form).report()
+def build_report(answers: Mapping[str, Any], *, mark_gaps: bool = True, form: Form = FORM,
+                 outline: Mapping[str, list[dict]] | None = None) -> Report:
+    """The report view of ``answers`` (typed values by field id); ``outline``: the report's own
+    sub-headings and their order (``Session.outline``)."""
+    return _Builder(answers, mark_gaps, form, outline).report()
 
 
 # --- text layout helpers (used by the txt and md templates) ----------------------------------

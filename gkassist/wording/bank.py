@@ -26,6 +26,7 @@ KINDS = ("problem", "measure")
 CATEGORY_FILES = {"problem": "problems.yaml", "measure": "measures.yaml"}
 SLOTS_FILE = "slots.yaml"
 PHRASES_FILE = "phrases.yaml"
+MATCHING_FILE = "matching.yaml"
 STATUSES = ("done", "ongoing", "not_done")
 
 
@@ -56,11 +57,34 @@ class Phrasing:
     auto_slots: tuple[str, ...]  # slots the assistant fills
     hints: Mapping[str, str] = field(default_factory=dict)  # slot -> hint, for every user slot
     data: Mapping[str, str] = field(default_factory=dict)  # slot -> field ids (a + b) whose sum pre-fills it
+    # field id -> the value the tables must hold for the phrasing to be true (「连续两年未收到申请」: 0)
+    only_when: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
         """A stable reference to this phrasing (``timeliness/2``), for rules and sessions."""
         return f"{self.category}/{self.index + 1}"
+
+
+@dataclass(frozen=True)
+class Link:
+    """A measure category that answers a problem category, and when it does.
+
+    A measure of the category answers a problem of the linked category only if the measure says
+    one of ``measure_says`` (when given) and the problem says one of ``problem_says`` (when given):
+    an 「及时更新、扩大公开」 measure that only widens the content does not answer 「更新不及时」,
+    and training does not answer 「缺乏专业技术人员」 (no one is added).
+    """
+
+    id: str
+    measure_says: tuple[str, ...] = ()
+    problem_says: tuple[str, ...] = ()
+
+    def fits_problem(self, problem: str) -> bool:
+        return not self.problem_says or any(w in problem for w in self.problem_says)
+
+    def fits_measure(self, measure: str) -> bool:
+        return not self.measure_says or any(w in measure for w in self.measure_says)
 
 
 @dataclass(frozen=True)
@@ -71,7 +95,10 @@ class Category:
     description: str
     keywords: tuple[str, ...]
     phrasings: tuple[Phrasing, ...]
-    measures: tuple[str, ...] = ()  # problems only: measure category ids that answer it
+    measures: tuple[str, ...] = ()  # problems only: measure category ids that answer it, in order
+    links: tuple[Link, ...] = ()  # problems only: the same, with the conditions under which they answer
+    # a catch-all (「与群众期待还有差距」): an item that also names a specific point is about that point
+    broad: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,6 +126,13 @@ class Bank:
     slots: Mapping[str, Slot]
     categories: Mapping[str, Category]  # in file order, problems first
     phrases: Phrases
+    generic: tuple[str, ...] = ()  # stock words matching ignores (matching.yaml), longest first
+    same: tuple[tuple[str, str], ...] = ()  # (word, the word matching reads it as), matching.yaml
+    # kind -> category ids real reports name most often, most often first (matching.yaml, common):
+    # what is offered while a line says nothing the bank recognises yet
+    common: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # words opening a clause that concedes what went well (「虽然……，但」), matching.yaml: not the point
+    concessive: tuple[str, ...] = ()
 
     def category(self, category_id: str) -> Category:
         try:
@@ -143,6 +177,33 @@ def data_fields(expr: str) -> list[str]:
     return [p.strip() for p in expr.split("+") if p.strip()]
 
 
+def data_total(phrasing: Phrasing, slot: str, answers: Mapping[str, Any]) -> Any:
+    """The table number a data slot stands for (the sum of its fields), or None if one is unknown."""
+    total: Any = 0
+    for fid in data_fields(phrasing.data[slot]):
+        v = FORM.value(fid, answers)
+        if v is None:
+            return None
+        total += v
+    return total
+
+
+def offered(phrasing: Phrasing, answers: Mapping[str, Any] | None) -> bool:
+    """Should this phrasing be offered for a report with these answers? Not when a slot the tables
+    fill would be 0 (「逐案分析被纠正的0件案件」 says nothing), nor when the tables contradict it
+    (``only_when``: 「连续两年未收到申请」 for an agency that received some). Unknown numbers do not
+    stop it, and without answers everything is offered."""
+    if answers is None:
+        return True
+    if any(data_total(phrasing, slot, answers) == 0 for slot in phrasing.data):
+        return False
+    for fid, wanted in phrasing.only_when.items():
+        value = FORM.value(fid, answers)
+        if value is not None and value != wanted:
+            return False
+    return True
+
+
 def _check_kind(kind: str) -> None:
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
@@ -173,7 +234,7 @@ def _read(folder: Path, name: str, faults: _Faults) -> Any:
         faults.add(name, "", "不是 UTF-8 编码的文本，请用 UTF-8 保存")
         return None
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"第 {mark.line + 1} 行" if mark is not None else ""
@@ -217,26 +278,33 @@ def _load_slots(raw: Any, faults: _Faults) -> dict[str, Slot]:
     return slots
 
 
-def _phrasing_entry(entry: Any) -> tuple[str | None, dict[str, str], dict[str, str], str | None]:
-    """(text, hints, data, error) from a phrasing written as a string or as {text, hints, data}."""
+_PHRASING_KEYS = {"text", "hints", "data", "only_when"}
+
+
+def _phrasing_entry(entry: Any) -> tuple[str | None, dict[str, str], dict[str, str], dict[str, int], str | None]:
+    """(text, hints, data, only_when, error) from a phrasing written as a string or as a mapping."""
     if isinstance(entry, str):
-        return entry.strip(), {}, {}, None
-    if isinstance(entry, dict):
-        if set(entry) - {"text", "hints", "data"}:
-            return None, {}, {}, (
-                "措辞应是一行文字，或写成 text/hints/data 几项；如果措辞以 { 开头，请给整条措辞加引号"
-            )
-        text = entry.get("text")
-        hints = entry.get("hints") or {}
-        data = entry.get("data") or {}
-        if not isinstance(text, str) or not text.strip():
-            return None, {}, {}, "缺少 text（措辞文字）"
-        if not isinstance(hints, dict) or not all(isinstance(v, str) and v.strip() for v in hints.values()):
-            return None, {}, {}, "hints 应是“填空名: 提示”的形式"
-        if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-            return None, {}, {}, "data 应是“填空名: 栏目编号”的形式，如 {不掌握件数: requests.unable.not_held.total}"
-        return text.strip(), {str(k): v.strip() for k, v in hints.items()}, {str(k): v.strip() for k, v in data.items()}, None
-    return None, {}, {}, "措辞应是一行文字"
+        return entry.strip(), {}, {}, {}, None
+    if not isinstance(entry, dict):
+        return None, {}, {}, {}, "措辞应是一行文字"
+    if set(entry) - _PHRASING_KEYS:
+        return None, {}, {}, {}, (
+            "措辞应是一行文字，或写成 text/hints/data/only_when 几项；如果措辞以 { 开头，请给整条措辞加引号"
+        )
+    text = entry.get("text")
+    hints = entry.get("hints") or {}
+    data = entry.get("data") or {}
+    only_when = entry.get("only_when") or {}
+    if not isinstance(text, str) or not text.strip():
+        return None, {}, {}, {}, "缺少 text（措辞文字）"
+    if not isinstance(hints, dict) or not all(isinstance(v, str) and v.strip() for v in hints.values()):
+        return None, {}, {}, {}, "hints 应是“填空名: 提示”的形式"
+    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
+        return None, {}, {}, {}, "data 应是“填空名: 栏目编号”的形式，如 {不掌握件数: requests.unable.not_held.total}"
+    if not isinstance(only_when, dict) or not all(type(v) is int and v >= 0 for v in only_when.values()):
+        return None, {}, {}, {}, "only_when 应是“栏目编号: 数”的形式，如 {requests.new.total: 0}"
+    return (text.strip(), {str(k): v.strip() for k, v in hints.items()}, {str(k): v.strip() for k, v in data.items()},
+            {str(k): v for k, v in only_when.items()}, None)
 
 
 def _load_categories(
@@ -263,7 +331,8 @@ def _load_categories(
             faults.add(file, where, "id 重复（问题和措施的 id 也不能相同）")
             continue
         seen_ids.add(cid)
-        allowed = {"id", "label", "description", "keywords", "phrasings"} | ({"measures"} if kind == "problem" else set())
+        allowed = {"id", "label", "description", "keywords", "phrasings", "broad"}
+        allowed |= {"measures"} if kind == "problem" else set()
         for extra in sorted(set(c) - allowed):
             hint = "（哪类措施回应哪类问题写在 problems.yaml）" if extra == "measures" else ""
             faults.add(file, where, f"不认识的项 {extra}{hint}")
@@ -279,11 +348,13 @@ def _load_categories(
         if keywords is None:
             faults.add(file, where, "keywords 应是文字列表，如 [更新不及时, 更新慢]")
             keywords = []
-        measures: list[str] = []
+        broad = c.get("broad", False)
+        if not isinstance(broad, bool):
+            faults.add(file, where, "broad 应写 true 或 false")
+            broad = False
+        links: list[Link] = []
         if kind == "problem":
-            measures = _str_list(c.get("measures")) or []
-            if not measures:
-                faults.add(file, where, "缺少 measures：每类问题至少要有一类能回应它的措施（measures.yaml 中的 id）")
+            links = _links(c.get("measures"), file, where, faults)
         raw_phrasings = c.get("phrasings")
         if not isinstance(raw_phrasings, list) or not raw_phrasings:
             faults.add(file, where, "缺少 phrasings（规范措辞）")
@@ -291,7 +362,7 @@ def _load_categories(
         phrasings: list[Phrasing] = []
         for i, entry in enumerate(raw_phrasings):
             p_where = f"{where} 第 {i + 1} 条措辞"
-            text, own_hints, data, err = _phrasing_entry(entry)
+            text, own_hints, data, only_when, err = _phrasing_entry(entry)
             if err or text is None:
                 faults.add(file, p_where, err or "措辞有误")
                 continue
@@ -325,6 +396,10 @@ def _load_categories(
                     f = FORM.fields.get(fid)
                     if f is None or not f.is_number:
                         faults.add(file, p_where, f"data 中的 {fid} 不是表格中的数字栏目（栏目编号见 gkassist/form.yaml）")
+            for fid in only_when:
+                f = FORM.fields.get(fid)
+                if f is None or not f.is_number:
+                    faults.add(file, p_where, f"only_when 中的 {fid} 不是表格中的数字栏目（栏目编号见 gkassist/form.yaml）")
             if not user_slots:
                 faults.add(
                     file, p_where,
@@ -336,14 +411,90 @@ def _load_categories(
                 Phrasing(
                     text=text, category=cid, kind=kind, index=i,
                     slots=tuple(user_slots), auto_slots=tuple(auto_slots), hints=hints, data=data,
+                    only_when=only_when,
                 )
             )
         out.append(
             Category(
                 id=cid, kind=kind, label=label.strip(), description=description.strip(),
-                keywords=tuple(keywords), phrasings=tuple(phrasings), measures=tuple(measures),
+                keywords=tuple(keywords), phrasings=tuple(phrasings),
+                measures=tuple(link.id for link in links), links=tuple(links), broad=broad,
             )
         )
+    return out
+
+
+_LINK_KEYS = {"id", "measure_says", "problem_says"}
+
+
+def _links(raw: Any, file: str, where: str, faults: _Faults) -> list[Link]:
+    """A problem's ``measures``: ids, or {id, measure_says, problem_says} for a conditional link."""
+    if not isinstance(raw, list) or not raw:
+        faults.add(file, where, "缺少 measures：每类问题至少要有一类能回应它的措施（measures.yaml 中的 id）")
+        return []
+    out: list[Link] = []
+    for n, entry in enumerate(raw, 1):
+        if isinstance(entry, str) and entry.strip():
+            out.append(Link(entry.strip()))
+            continue
+        if isinstance(entry, dict) and isinstance(entry.get("id"), str) and not set(entry) - _LINK_KEYS:
+            says = {k: _str_list(entry.get(k, [])) for k in ("measure_says", "problem_says")}
+            bad = [k for k, v in says.items() if v is None]
+            if not bad:
+                out.append(Link(entry["id"].strip(), tuple(says["measure_says"] or ()), tuple(says["problem_says"] or ())))
+                continue
+        faults.add(
+            file, f"{where} measures 第 {n} 项",
+            "应是措施类别的 id，或写成 {id: 措施id, measure_says: [词, …], problem_says: [词, …]}",
+        )
+    return out
+
+
+def _load_matching(raw: Any, faults: _Faults) -> tuple[tuple[str, ...], tuple[tuple[str, str], ...]]:
+    """matching.yaml: the stock words matching ignores, and the words it reads as others."""
+    if raw is None:
+        return (), ()
+    for extra in sorted(set(raw) - {"generic", "same", "common", "concessive"}):
+        faults.add(MATCHING_FILE, "", f"不认识的项 {extra}（只能有 generic、same、concessive、common）")
+    words = _str_list(raw.get("generic"))
+    if not words:
+        faults.add(MATCHING_FILE, "generic", "缺少套话列表（generic），应是文字列表，如 [政府信息, 下一步]")
+        words = []
+    same_raw = raw.get("same") or {}
+    same: list[tuple[str, str]] = []
+    if not isinstance(same_raw, dict):
+        faults.add(MATCHING_FILE, "same", "应是“词: 当作的词”的形式，如 缺乏: 缺少")
+    else:
+        for word, as_word in same_raw.items():
+            if not isinstance(word, str) or not isinstance(as_word, str) or not word.strip() or not as_word.strip():
+                faults.add(MATCHING_FILE, f"same 中的 {word}", "应是“词: 当作的词”，两边都要写")
+                continue
+            same.append((word.strip(), as_word.strip()))
+    return tuple(sorted(set(words), key=lambda w: (-len(w), w))), tuple(same)
+
+
+def _load_common(raw: Any, categories: Mapping[str, Category], faults: _Faults) -> dict[str, tuple[str, ...]]:
+    """matching.yaml ``common``: for each kind, the categories real reports name most often, in order."""
+    value = (raw or {}).get("common")
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or set(value) - set(KINDS):
+        faults.add(MATCHING_FILE, "common", "应写成 problem: [类别id, …] 和 measure: [类别id, …]")
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for kind, ids in value.items():
+        listed = _str_list(ids)
+        if listed is None:
+            faults.add(MATCHING_FILE, f"common.{kind}", "应是类别 id 的列表，如 [content_coverage, timeliness]")
+            continue
+        for cid in listed:
+            cat = categories.get(cid)
+            if cat is None or cat.kind != kind:
+                where = CATEGORY_FILES[kind]
+                faults.add(MATCHING_FILE, f"common.{kind}", f"{cid} 不是 {where} 中的类别")
+        if len(set(listed)) != len(listed):
+            faults.add(MATCHING_FILE, f"common.{kind}", "同一类别写了两次")
+        out[kind] = tuple(listed)
     return out
 
 
@@ -430,6 +581,12 @@ def load_bank(folder: Path | None = None) -> Bank:
         for c in _load_categories(kind, _read(folder, CATEGORY_FILES[kind], faults), slots, seen, faults):
             categories[c.id] = c
     phrases = _load_phrases(_read(folder, PHRASES_FILE, faults), slots, faults)
+    matching = _read(folder, MATCHING_FILE, faults)
+    generic, same = _load_matching(matching, faults)
+    common = _load_common(matching, categories, faults)
+    concessive = _str_list((matching or {}).get("concessive", []))
+    if concessive is None:
+        faults.add(MATCHING_FILE, "concessive", "应是文字列表，如 [虽然, 尽管]")
     # pairing: every measure a problem names must exist and be a measure
     for c in categories.values():
         for m in c.measures:
@@ -446,7 +603,8 @@ def load_bank(folder: Path | None = None) -> Bank:
         labels.setdefault(c.label, c.id)
     if faults.items or phrases is None:
         raise BankError(faults.items or ["措辞库不完整"])
-    return Bank(folder=folder, slots=slots, categories=categories, phrases=phrases)
+    return Bank(folder=folder, slots=slots, categories=categories, phrases=phrases, generic=generic, same=same,
+                common=common, concessive=tuple(concessive or ()))
 
 
 @cache

@@ -1,11 +1,16 @@
 """Facts about section 五 for the rule engine (the producer named in ``rules/wording.yaml``).
 
 Rule T4 warns when "a problem has no matching measure". Whether a measure answers a problem is a
-question for the wording bank, not for the engine: each problem item and each measure item is
-classified against the bank (``classify``), and a problem is answered when one of its categories
-lists, in ``problems.yaml``, a measure category that some measure item belongs to. The engine gets
-one ``wording.problem`` fact per problem item with the outcome as numbers, and the texts a
-message needs.
+question for the wording bank, not for the engine, and it is read the way a careful reviewer reads
+it: a problem is answered only by a measure of a category its own category links to
+(``problems.yaml``, ``measures``) *that addresses it* — when the link has conditions, the measure
+must say one of the link's words (an 「及时更新、扩大公开」 measure that only widens the content does
+not answer 「信息更新不及时」) and the problem one of its words (training answers 「业务不熟」, not
+「缺乏专业技术人员」). Only the problem's top category and those close to it count (a weak extra
+category would make an unanswered problem look answered). A measure belongs to every category with
+enough evidence in it (``MEASURE_CUTOFF``): a measure of several verbs answers several problems.
+A problem no category fits is not judged. The engine gets one ``wording.problem`` fact per problem
+item with the outcome as numbers, and the texts a message needs.
 
 Items come from the prose answers as they stand (assembled by the interview, typed, or imported
 from a published report), split by ``items.problem_items`` / ``measure_items``.
@@ -17,12 +22,19 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
-from gkassist.wording.bank import get_bank
-from gkassist.wording.items import measure_items, problem_items, problem_title
-from gkassist.wording.match import default_matcher
+from gkassist.form import FORM
+from gkassist.text import compact
+from gkassist.wording.bank import Bank, get_bank
+from gkassist.wording.items import cut_off, measure_items, problem_items, problem_title
+from gkassist.wording.match import Matcher, default_matcher
+from gkassist.wording.normalise import normalise
 
 PROBLEM_KIND = "wording.problem"
 OFFER_KIND = "wording.offer"
+SECTION_KIND = "wording.section"
+# A measure item belongs to a measure category for T4 when the category scores this much in it
+# (calibrated on the tuning part of the corpus, benchmarks/wording_corpus.py).
+MEASURE_CUTOFF = 40.0
 
 
 def _text(answers: Mapping[str, Any], fid: str) -> str:
@@ -32,8 +44,42 @@ def _text(answers: Mapping[str, Any], fid: str) -> str:
 
 @lru_cache(maxsize=512)
 def _categories(item: str, kind: str) -> tuple[str, ...]:
-    """An item's categories (cached: editing one item must not re-classify the others)."""
-    return tuple(c.category for c in default_matcher().classify(item, kind))
+    """A problem's top category and those close to it (cached: editing one item must not
+    re-classify the others)."""
+    return tuple(c.category for c in default_matcher().leading(item, kind))
+
+
+def measure_categories(item: str, matcher: Matcher | None = None) -> frozenset[str]:
+    """Every measure category with enough evidence in a measure item."""
+    scores = (matcher or default_matcher()).category_scores(item, "measure")
+    return frozenset(c for c, s in scores.items() if s >= MEASURE_CUTOFF)
+
+
+@lru_cache(maxsize=512)
+def _measure_categories(item: str) -> frozenset[str]:
+    return measure_categories(item)
+
+
+def answering(problem: str, problem_categories: tuple[str, ...], measure: str,
+              measure_categories: frozenset[str], *, bank: Bank | None = None) -> bool:
+    """Does this measure item answer this problem item (see the module's docstring)?"""
+    bank = bank or get_bank()
+    p, m = normalise(problem), normalise(measure)
+    for c in problem_categories:
+        for link in bank.category(c).links:
+            if link.id in measure_categories and link.fits_problem(p) and link.fits_measure(m):
+                return True
+    return False
+
+
+def wanted_measures(problem: str, problem_categories: tuple[str, ...]) -> tuple[str, ...]:
+    """Measure category ids that would answer the problem, in the bank's order of preference."""
+    bank = get_bank()
+    p = normalise(problem)
+    out: list[str] = []
+    for c in problem_categories:
+        out.extend(link.id for link in bank.category(c).links if link.fits_problem(p) and link.id not in out)
+    return tuple(out)
 
 
 @lru_cache(maxsize=64)
@@ -44,30 +90,35 @@ def pairing(problems: str, measures: str = "") -> tuple[dict[str, Any], ...]:
     every answer while 五 rarely changes): ``text``, ``categories`` (ids), ``answered_by``
     (measure item numbers, from 1, that answer it), ``wanted`` (measure category ids that would).
     """
-    bank = get_bank()
     m_items = measure_items(problems, measures)
-    m_cats = [set(_categories(m, "measure")) for m in m_items]
+    m_cats = [_measure_categories(m) for m in m_items]
     out = []
     for item in problem_items(problems, measures):
-        cats = list(_categories(item, "problem"))
-        wanted: list[str] = []
-        for c in cats:
-            wanted.extend(m for m in bank.category(c).measures if m not in wanted)
-        answered_by = tuple(i + 1 for i, mc in enumerate(m_cats) if mc & set(wanted))
-        out.append({"text": item, "categories": tuple(cats), "answered_by": answered_by, "wanted": tuple(wanted)})
+        cats = _categories(item, "problem")
+        answered_by = tuple(i + 1 for i, (m, mc) in enumerate(zip(m_items, m_cats, strict=True))
+                            if answering(item, cats, m, mc))
+        out.append({"text": item, "categories": cats, "answered_by": answered_by,
+                    "wanted": wanted_measures(item, cats)})
     return tuple(out)
+
+
+def judged(problems: str, measures: str = "") -> bool:
+    """Can T4 tell which problems no measure answers? Not without measures (T4's other case says
+    so), and not when 五 stops mid-sentence: the measures cut off might answer them."""
+    return bool(measure_items(problems, measures)) and not cut_off(problems, measures)
 
 
 def unanswered_problems(problems: str, measures: str = "") -> list[dict[str, Any]]:
     """Problem items of a recognised category that no measure item answers (what T4 reports)."""
-    if not measure_items(problems, measures):
-        return []  # no measures at all is T4's other case, reported on its own
+    if not judged(problems, measures):
+        return []
     return [p for p in pairing(problems, measures) if p["categories"] and not p["answered_by"]]
 
 
 def produce(answers: Mapping[str, Any], previous: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
     """Facts about 五 for the engine's producer hook (see rules/wording.yaml).
 
+    - one ``wording.section``: how many problem and measure items 五 has (T4, no measures written);
     - one ``wording.offer`` per problem category of the bank: the data-driven suggestion rules
       (W1–W6) name the category they offer and stay silent once a problem of it is written;
     - one ``wording.problem`` per problem item: its categories and whether a measure answers it (T4).
@@ -75,10 +126,21 @@ def produce(answers: Mapping[str, Any], previous: Mapping[str, Any] | None = Non
     problems = _text(answers, "problems")
     measures = _text(answers, "measures")
     bank = get_bank()
+    n_measures = len(measure_items(problems, measures)) if problems.strip() or measures.strip() else 0
+    section = {
+        "kind": SECTION_KIND,
+        "id": SECTION_KIND,
+        "fields": ("measures", "problems"),
+        "section": "problems",
+        "problem_items": len(problem_items(problems, measures)) if problems.strip() else 0,
+        "measure_items": n_measures,
+        "measures_chars": len(compact(measures)),
+        "label": FORM.field("measures").label,
+    }
     written: set[str] = set()
     for p in pairing(problems, measures) if problems.strip() else ():
         written.update(p["categories"])
-    facts: list[dict[str, Any]] = []
+    facts: list[dict[str, Any]] = [section]
     for cat in bank.of_kind("problem"):
         facts.append({
             "kind": OFFER_KIND,
@@ -92,7 +154,7 @@ def produce(answers: Mapping[str, Any], previous: Mapping[str, Any] | None = Non
         })
     if not problems.strip():
         return facts
-    n_measures = len(measure_items(problems, measures))
+    judge = judged(problems, measures)
     for n, p in enumerate(pairing(problems, measures), 1):
         cats = [bank.category(c) for c in p["categories"]]
         wanted = [bank.category(m) for m in p["wanted"]]
@@ -105,7 +167,7 @@ def produce(answers: Mapping[str, Any], previous: Mapping[str, Any] | None = Non
             "number": n,
             "classified": 1 if cats else 0,
             "answered": 1 if p["answered_by"] else 0,
-            "unanswered": 1 if cats and n_measures and not p["answered_by"] else 0,
+            "unanswered": 1 if cats and judge and not p["answered_by"] else 0,
             "measure_items": n_measures,
             # texts for messages
             "text": problem_title(p["text"], limit=40),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from gkassist.headings import field_of_heading
+from gkassist.headings import field_of_heading, transition_at
 from gkassist.text import CLAUSE_PUNCT, NUMERALS, ORDINAL, numeral, parse_int
 
 # A marker counts only at the start of the text, of a line, or after punctuation (「统一是」 is no marker).
@@ -32,10 +32,8 @@ _HEADING = re.compile(
 )
 # the parts, by the field each sub-heading heads (the heading words are gkassist/headings.yaml's)
 _PARTS = {"problems": "problems", "measures": "measures", "rectification": "rectification", "other_matters": "other"}
-# the sentence that turns from problems to measures when there are no sub-headings
-_TRANSITION = re.compile(
-    r"(?:下一步|针对(?:上述|以上|存在的)?(?:问题|不足)|今后|(?:\d{4}|明)年[，,]?\s*(?:我|本)[^\s，,。]{0,6}将|改进措施[：:])"
-)
+# what may end a sentence: a 五 whose text stops on anything else was cut off (see cut_off)
+_SENTENCE_END = "。；;！!？?.…”’\"'）)】」』"
 
 
 @dataclass(frozen=True)
@@ -119,10 +117,8 @@ def split_section5(text: str) -> Section5Parts:
             end = headings[i + 1][0].start() if i + 1 < len(headings) else len(text)
             parts[part].append(text[m.end():end].strip())
     else:
-        m = _TRANSITION.search(text)
-        if m and m.start() > 0:
-            # the transition sentence starts at the last sentence break before the keyword
-            start = max(text.rfind(ch, 0, m.start()) for ch in "。；;\n") + 1
+        start = transition_at(text)  # the sentence that turns from problems to measures
+        if start is not None:
             parts["problems"].append(text[:start].strip())
             parts["measures"].append(text[start:].strip())
         else:
@@ -139,6 +135,13 @@ def split_section5(text: str) -> Section5Parts:
     )
 
 
+def cut_off(problems: str, measures: str = "") -> bool:
+    """Does 五 stop in the middle of a sentence (a page that cuts it off, a measure half typed)?
+    Then the measures seen so far are not all there are."""
+    text = (measures if measures.strip() else problems).rstrip()
+    return bool(text) and text[-1] not in _SENTENCE_END
+
+
 def problem_items(problems: str, measures: str = "") -> list[str]:
     """Problem items from the 「存在的主要问题」 answer (which an import may have filled with all of 五)."""
     if measures.strip():
@@ -153,11 +156,21 @@ def measure_items(problems: str, measures: str = "") -> list[str]:
     return split_section5(problems).measures
 
 
+# clauses that only set the scene: a year, thanks, achievements, 「但仍存在……不足」
+_LEAD_IN = re.compile(
+    r"^(?:\d{4}\s*年度?|.*(?:取得|成绩|成效|进展)[^，,。]*|(?:但|但是)?(?:仍|还)?(?:存在|有)着?(?:一些|以下|一定的?)?"
+    r"(?:问题|不足|短板|差距)(?:和(?:问题|不足|短板|差距))?|.*(?:指导|支持|配合)[^，,。]*下)$"
+)
+
+
 def problem_title(item: str, limit: int = 30) -> str:
     """A short restatement of a problem (its first clause), for 「关于“…”的问题」."""
-    text = clean_item(item)
+    text = re.sub(r"\s+", "", clean_item(item))  # line breaks of a PDF's lines are no spaces
     # a heading-style item 「强化审核：……」 is its own title
     clauses = [c.strip() for c in re.split(f"[{CLAUSE_PUNCT}]", text) if c.strip()]
+    # 「2020年，在……指导下，……取得了一些成绩，但仍存在一些不足，如……有待提升」: the point is at the end
+    while len(clauses) > 1 and _LEAD_IN.match(clauses[0]):
+        clauses.pop(0)
     if not clauses:
         return ""
     title = clauses[0]
