@@ -123,6 +123,11 @@ def strip_marker(text: str) -> str:
     return LEADING_MARKER_RE.sub("", text, count=1)
 
 
+# a sub-heading of a report's own within a paragraph: a line starting 「（一）」 or 「(一)」 (as an
+# imported report keeps its own sub-headings in the text of the field they fall in)
+SUBHEADING_RE = re.compile(rf"\s*[(（]{ORDINAL}[)）]")
+
+
 # --- slots ----------------------------------------------------------------------------------------
 
 # A slot name is a short run of CJK / word characters in ASCII braces. Full-width braces are

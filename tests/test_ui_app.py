@@ -841,3 +841,27 @@ async def test_the_preview_shows_table_three_whole_and_scrolls_it_sideways() -> 
         await pilot.press(*["right"] * 20)
         await pilot.pause()
         assert three.scroll_x == three.max_scroll_x, "to its last column"
+
+
+async def test_continuing_an_imported_report_keeps_its_own_subheadings_and_numbers_on(home: Path) -> None:
+    # issue 13 item 7: after importing the sample the interview asked 「（一）主动公开」 again and the
+    # preview showed the agency's （一）（二）（三） followed by a second （一）
+    from gkassist.sources import import_file
+
+    with import_file(SAMPLE_TXT) as s:
+        path = s.path
+    app = GkApp(open_session=str(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = interview(app)
+        assert screen.flow.step_id == "overview.platform", "the first topic the report does not cover"
+        question = said(app, "question")[-1]
+        assert not question.startswith(("（", "(")) and "主动公开" not in question
+        await answer(pilot, "按标准目录维护政府信息公开专栏。")
+        assert screen.flow.step_id == "overview.oversight"
+        await pilot.press("f2")
+        await settle(pilot)
+        text = app.screen.text
+        one = text[text.index("一、总体情况"):text.index("二、主动公开政府信息情况")]
+        assert "(一)完善政府信息公开工作机制" in one and "(三)严格执行政府信息公开有关规定" in one
+        assert "（四）政府信息公开平台建设" in one and "（一）政府信息公开平台建设" not in one

@@ -11,7 +11,6 @@ before the next question appears. Plain Python, importable without Textual, test
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -19,15 +18,13 @@ from typing import Any, Protocol
 
 from gkassist.form import FORM
 from gkassist.interview.script import Script, Step, load_script
-from gkassist.text import ORDINAL, strip_marker
+from gkassist.text import SUBHEADING_RE, strip_marker
 
 FINAL = "review_all"  # the id of the last step: the review
 SECTION5_MODE = "section5.mode"  # the ask step: 五 as items (with standard wording) or as prose
 # workbench key: ids of the steps the user chose to leave empty (/skip, or an empty prose answer);
 # a step neither answered nor in it was not reached (jumped over with /goto, or still to come)
 SKIPPED = "skipped"
-# a sub-heading of the agency's own in a paragraph: a line starting 「（一）」 or 「(一)」
-OWN_SUBHEADING = re.compile(rf"\s*[(（]{ORDINAL}[)）]")
 
 
 class State(Protocol):
@@ -167,7 +164,7 @@ class Flow:
             return True
         for f in FORM.section_fields(section):
             text = self.state.answers.get(f.id)
-            if f.kind == "prose" and isinstance(text, str) and any(OWN_SUBHEADING.match(line) for line in text.split("\n")):
+            if f.kind == "prose" and isinstance(text, str) and any(SUBHEADING_RE.match(line) for line in text.split("\n")):
                 return True
         return False
 

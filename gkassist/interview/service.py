@@ -15,6 +15,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from gkassist.form import FORM
@@ -130,7 +131,8 @@ class InterviewService:
 
         with self._lock:
             answers = dict(self.session.answers)
-        return render(answers, fmt, mark_gaps=True)
+            outline = getattr(self.session, "outline", None)  # the report's own sub-headings
+        return render(answers, fmt, mark_gaps=True, outline=outline)
 
     def default_export_path(self, fmt: str, folder: Path | None = None) -> Path:
         answers = self.session.answers
@@ -151,8 +153,9 @@ class InterviewService:
             target = self.default_export_path(fmt, target)
         elif not target.suffix:
             target = target.with_name(f"{target.name}.{fmt}")  # 「/export docx 年报」 → 年报.docx
-        with self._lock:
-            data = render_to_bytes(dict(self.session.answers), fmt)
+        with self._lock:  # a snapshot: answers recorded meanwhile do not wait for the rendering
+            report = SimpleNamespace(answers=dict(self.session.answers), outline=getattr(self.session, "outline", None))
+        data = render_to_bytes(report, fmt)  # the report's own sub-headings (outline) included
         atomic_write(target, data, parents=True)
         return target.resolve()
 
