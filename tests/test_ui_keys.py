@@ -44,6 +44,8 @@ async def test_a_burst_of_answers_saves_each_answer_as_typed_in_order() -> None:
         assert answers["meta.agency_kind"] == "department" and answers["meta.level"] == "county"
         assert screen.flow.step_id == "overview.intro"
         assert said(app, "user")[-4:] == [AGENCY, "2024", "2", "4"], "each answer echoed as typed"
+        # the questions' suggestions (the year's 2025) were no typing: none is carried into the next
+        assert editor(app).text == "" and screen.query_one("#line").value == ""
 
 
 async def test_type_ahead_goes_to_the_next_question_never_into_the_last_answer() -> None:

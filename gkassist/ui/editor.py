@@ -164,6 +164,7 @@ class AnswerEditor(Vertical):
             editor.insert("\n", editor.document.end)
         if typed:
             editor.insert(typed, editor.document.end)
+        editor.untouched = not typed
         editor.move_cursor(editor.document.end)
         editor.focus()
 
@@ -188,10 +189,12 @@ class AnswerEditor(Vertical):
         editor.load_text("")
 
     def take_typed(self) -> str:
-        """What is in the editor now (typed ahead of the question it will go to), emptied."""
-        text = self.prose.text
-        if text:
+        """What was typed in the editor since the program last filled it (typed ahead of the
+        question it will go to); the editor is emptied."""
+        text = "" if self.prose.untouched else self.prose.text
+        if self.prose.text:
             self.prose.load_text("")
+        self.prose.untouched = True
         return text
 
     def _command_line(self) -> bool:

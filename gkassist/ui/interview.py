@@ -219,6 +219,7 @@ class InterviewScreen(Screen):
                 line.value = q.prefill
                 # selected: Enter takes it, typing replaces it, an arrow key keeps it for editing
                 line.select_all()
+            line.untouched = not typed
         self._show_submit(q.multiline)
         hint = self.say("hint_items_line" if q.step.one_per_line else "hint_prose_line" if q.multiline else "hint_line")
         if hint != self._hint:  # an update redraws, even with the same text
@@ -229,7 +230,8 @@ class InterviewScreen(Screen):
     def _take_typed(self) -> str:
         """What is in the line or the editor now, emptied: typed for the question about to be asked."""
         line = self.query_one("#line", AnswerInput)
-        typed, line.value = line.value, ""
+        typed = "" if line.untouched else line.value  # a prefill left as it was is not typed
+        line.value, line.untouched = "", True
         editor = self._editor()
         if editor is not None:
             typed += editor.take_typed()
@@ -465,6 +467,7 @@ class InterviewScreen(Screen):
             line = self.query_one("#line", AnswerInput)
             line.value = text
             line.cursor_position = len(text)
+            line.untouched = False  # the refused answer as typed
         self._say_unused(later)
 
     def commit(self, outcome: Outcome, *, answered: bool = True) -> None:

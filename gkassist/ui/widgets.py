@@ -96,12 +96,15 @@ class SetsAside:
 
     stale_before = float("-inf")
     last_key_at = float("-inf")  # when the last key applied was typed (its event's time)
+    # the text is as the program put it (a prefill, a draft), no key applied since: not typed ahead
+    untouched = True
     _aside = ""
     _aside_due = False
 
     def set_aside(self, event: events.Key | events.Paste) -> bool:
         if event.time > self.stale_before:
             self.last_key_at = event.time
+            self.untouched = False
             return False
         event.stop()
         event.prevent_default()
