@@ -951,12 +951,15 @@ class SessionStore:
         session_id: str | None = None,
         cells: Mapping[str, CellState] | None = None,
         outline: Mapping[str, list[dict]] | None = None,
+        save: bool = True,
     ) -> Session:
         """A new session, saved and locked.
 
         ``previous`` is last year's report: a Session, ``{"answers": …, "source": …}``, or a mapping
         of typed answers. ``session_id`` keeps a given id (import), when free. ``cells`` and
-        ``outline``: what an imported report printed (cell states, own sub-headings).
+        ``outline``: what an imported report printed (cell states, own sub-headings). ``save=False``:
+        locked but not written yet (``Session.flush`` writes it), for a start-up that must not wait
+        for the disk.
         """
         self._ensure_root()
         sid = (
@@ -989,7 +992,10 @@ class SessionStore:
         session_lock.acquire(sid)
         try:
             session = Session(path, doc, lock=session_lock, read_only=False)
-            session.save()
+            if save:
+                session.save()
+            else:  # written by its first flush (the interview's, once its first question is shown)
+                session._dirty = True
         except BaseException:
             session_lock.release()
             raise

@@ -514,3 +514,11 @@ def test_closing_writes_what_is_not_written_yet(store):
     s.record({"meta.year": 2024}, save=False)
     s.close()
     assert store.open(s.path, lock=False).answers["meta.year"] == 2024
+
+
+def test_a_new_session_can_wait_for_its_first_write(store):
+    s = store.create({"meta.agency": "测试局"}, save=False)
+    assert not s.path.exists() and s.unsaved
+    s.flush()
+    assert store.open(s.path, lock=False).answers["meta.agency"] == "测试局"
+    s.close()

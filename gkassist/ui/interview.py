@@ -136,6 +136,7 @@ class InterviewScreen(Screen):
         self.call_after_refresh(self._mount_buttons)
         self.call_after_refresh(self._mount_editor)
         self.call_after_refresh(self.run_check, None, quiet=True)
+        self.call_after_refresh(self._write)  # a new report is written once its first question shows
         self.set_interval(DRAFT_EVERY, self.keep_draft)
 
     @property

@@ -21,7 +21,6 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.input import Selection
 from textual.widgets.option_list import Option
 
-from gkassist.findings import count_by_severity, label_of
 from gkassist.form import FORM
 from gkassist.interview.flow import Question
 
@@ -48,6 +47,8 @@ def question_text(q: Question, say: Any) -> Text:
 
 def finding_text(f: Any, say: Any, *, unreached: bool = False) -> Text:
     """A finding as said in the conversation; ``unreached``: about a part not filled in yet."""
+    from gkassist.findings import label_of  # (the findings layer is no start-up cost)
+
     text = Text(say("finding", label=f"【{label_of(f)}】", code=f.code, message=f.message))
     if unreached:
         text.append(say("finding_unreached"), style="italic")
@@ -193,6 +194,8 @@ class SidePanel(Vertical):
         current_section: str | None,
     ) -> None:
         """``statuses``: section → (answered, skipped, to answer); ``progress``: (answered, to answer)."""
+        from gkassist.findings import count_by_severity  # (the findings layer is no start-up cost)
+
         say = self.say
         sections: dict[str, list[Any]] = {}
         for f in findings:
