@@ -109,3 +109,19 @@ def test_t5_without_last_years_report_leads_to_the_question_that_resolves_it(sam
     flow.move(t5.target)
     out = flow.submit("否")
     assert not [f for f in check({**answers, **out.values}) if f.code == "T5"]
+
+
+def test_a_long_answer_is_shortened_where_it_may_be_cut(sample_answers) -> None:
+    # issue 13 item 11: the review list cut 「（2）LED」 into 「（2」 / 「）LE……」
+    from gkassist.text import can_cut
+
+    answers = sample_answers()
+    flow = make_flow(answers)
+    rows = [r for r in review_rows(flow, []) if r.kind == "answer" and r.text.endswith("……")]
+    assert rows, "some answers are long"
+    for row in rows:
+        shown = row.text.removesuffix("……")
+        full = str(answers[flow.script.step(row.target).fields[0]]).replace("\n", " ")
+        assert full.startswith(shown) and can_cut(full, len(shown)), row.text
+    proactive = next(r for r in rows if r.target == "overview.proactive")
+    assert "LE……" not in proactive.text and not proactive.text.endswith("（2……")

@@ -16,6 +16,7 @@ from gkassist.form import FORM
 from gkassist.interview.findings import is_fault
 from gkassist.interview.flow import Flow
 from gkassist.interview.script import Step
+from gkassist.text import clip
 
 PROSE_PREVIEW = 60  # characters of a prose answer shown in the list
 
@@ -57,8 +58,7 @@ def _answer(step: Step, answers: Any, say: Any) -> tuple[str, str]:
         return say("review_unanswered"), "missing" if FORM.field(fid).required else "optional"
     if step.choice:
         return FORM.field(fid).choices.get(value, str(value)), "answered"
-    text = str(value).replace("\n", " ")
-    return text[:PROSE_PREVIEW] + ("……" if len(text) > PROSE_PREVIEW else ""), "answered"
+    return clip(str(value).replace("\n", " "), PROSE_PREVIEW), "answered"
 
 
 def review_rows(flow: Flow, findings: Iterable[Any]) -> list[ReviewRow]:
