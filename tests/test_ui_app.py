@@ -76,6 +76,8 @@ async def test_whole_interview_for_the_sample_agency_with_the_zero_shortcuts(tmp
         assert type(app.screen).__name__ == "ReviewScreen"
         answers = dict(screen.session.answers)
         assert answers == sample
+        # issue 13: a complete report for the sample agency takes at most 20 prompts (each echoed)
+        assert len(said(app, "user")) <= 20, said(app, "user")
         assert render(answers, "txt") == render(sample, "txt")
         # T1 notices the two topics the sample leaves out; no N-code error on the sample's figures
         assert not [f for f in screen.findings if f.code.startswith("N") and f.severity == "error"]
