@@ -94,6 +94,7 @@ class InterviewScreen(Screen):
         self._asked: Any = None  # the question on screen (flow.Question), for drafts
         self._asked_key = ""  # … and the key its draft is kept by
         self._refused_at = float("-inf")  # when an answer was last refused (Textual's clock)
+        self._quitting = False  # Ctrl+Q: answers still queued are recorded, not checked or asked on
         self._panel_due = True  # filled once the first question is on screen (on_mount)
         self._hint = ""
         self._answered_step: str | None = None
@@ -285,7 +286,9 @@ class InterviewScreen(Screen):
     @on(AnswerInput.Submitted, "#line")
     def _line_submitted(self, event: AnswerInput.Submitted) -> None:
         event.stop()
-        self.post_message(AnswerSubmitted(event.value, getattr(event, "typed_at", None)))
+        # taken now, not posted on: a Ctrl+Q typed right after it (QuitRequested, behind this
+        # message) must find it in the queue
+        self.on_answer_submitted(AnswerSubmitted(event.value, getattr(event, "typed_at", None)))
 
     def _mount_buttons(self) -> None:
         row = self.query_one("#buttons")
@@ -326,7 +329,7 @@ class InterviewScreen(Screen):
     @on(EditorSubmitted, "#editor")
     def _prose_submitted(self, event: EditorSubmitted) -> None:
         event.stop()
-        self.post_message(AnswerSubmitted(event.text, event.typed_at))
+        self.on_answer_submitted(AnswerSubmitted(event.text, event.typed_at))  # as _line_submitted
 
     @on(SlotsLeft, "#editor")
     def _slots_left(self, event: SlotsLeft) -> None:
@@ -486,11 +489,13 @@ class InterviewScreen(Screen):
         except (UserError, ValueError) as err:
             self.add("error", getattr(err, "message", str(err)))
             return
-        self._turn = outcome
         self._answered_step = self.flow.step_id
         self.flow.advance(outcome)
         if outcome.open_review:
             self.flow.move(FINAL)
+        if self._quitting:
+            return  # recorded: written by before_quit, checked when the report is opened again
+        self._turn = outcome
         self._write()
         if self.backend.ready:
             # an update of the engine takes a millisecond or two: done here, the answer, its
@@ -756,11 +761,30 @@ class InterviewScreen(Screen):
             self.go_to(step)
 
     def before_quit(self) -> str | None:
-        """Keep the draft and write everything; None, or why the last changes could not be written."""
-        self.keep_draft(write=False)
+        """Take the answers still waiting their turn, keep the draft and write everything; None,
+        or why the last changes could not be written."""
+        self._quitting = True
+        drained = self.busy
+        if drained:
+            # an answer is being checked (the engine is still starting) and others wait: each is
+            # recorded now, unchecked (the findings are worked out again when the report is
+            # opened); what is typed after them belongs to the question the flow has reached
+            self._turn = None
+            self._pump()
+            typed = self._take_typed()
+            if typed.strip() and self.flow.step.kind != "final":
+                with contextlib.suppress(UserError):
+                    self.backend.set_draft(self.flow.draft_key(), typed)
+        else:
+            self.keep_draft(write=False)
         try:
             self.backend.flush()
         except UserError as err:
+            # the officer may stay (the dialog asks): the interview goes on from where it is
+            self._quitting = False
+            if drained:
+                self.show_question()
+                self.run_check(None)
             return err.message
         return None
 
