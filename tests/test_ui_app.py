@@ -513,6 +513,25 @@ async def test_a_message_folds_without_a_number_left_at_the_start_of_a_line() ->
         assert not [line for line in lines if line.startswith("0（")], lines
 
 
+async def test_a_pasted_row_with_tabs_is_echoed_with_spaces() -> None:
+    # a tab drawn as it is makes the terminal jump over what is on screen there: the echo of a
+    # pasted 「2\t1\t15」 showed words of the line above between the numbers
+    from textual import events
+
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await meta(pilot)
+        await answer(pilot, "/goto 二")
+        await answer(pilot, "有")
+        app.post_message(events.Paste("2\t1\t15\n"))
+        await settle(pilot)
+        assert interview(app).session.answers["active.normative.in_force"] == 15
+        lines = chat_screen_lines(app)
+        assert not [line for line in lines if "\t" in line], lines
+        assert any("2   1   15" in line for line in lines), lines
+
+
 async def test_the_newest_question_stays_in_view_when_the_prose_editor_opens() -> None:
     # the editor takes rows from the conversation: the question it answers must not slip below
     app = GkApp()
