@@ -778,6 +778,31 @@ async def test_every_button_of_the_conversation_is_whole_on_screen(size: tuple[i
             assert b.region.width >= len(str(b.label)) * 2, b.label
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_with_offers_under_the_editor_the_question_and_the_buttons_stay_in_view(size: tuple[int, int]) -> None:
+    # at 80×24 the editor and eight offers took the whole height: the question scrolled out of
+    # view above them and the buttons off the screen below
+    from drive import to_section_five
+
+    app = GkApp()
+    async with app.run_test(size=size) as pilot:
+        await start_new(pilot)
+        await meta(pilot)
+        await to_section_five(pilot)
+        await type_text(pilot, "人员兼职")
+        await settle(pilot)
+        screen = interview(app)
+        assert screen.query_one("#suggestions").display, "offers are listed"
+        footer = app.screen.query_one("Footer").region
+        assert [b for b in screen.query("#buttons Button") if b.display]
+        for b in screen.query("#buttons Button"):
+            if b.display:
+                assert b.region.height and b.region.bottom <= footer.y, (str(b.label), b.region, footer)
+        lines = [line.strip() for line in chat_screen_lines(app) if line.strip()]
+        example = "".join(say("example", text=screen.flow.question().example).split())
+        assert example in "".join("".join(lines[-4:]).split()), lines[-4:]
+
+
 async def test_the_command_palette_speaks_chinese_and_goes_to_any_part() -> None:
     # issue 13 item 11: the palette's placeholder was English and it had no goto
     app = GkApp()

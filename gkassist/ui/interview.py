@@ -75,6 +75,9 @@ class InterviewScreen(Screen):
     BINDINGS = actions.bindings(actions.INTERVIEW)
     # under 100 columns the side panel and the buttons close up (app.tcss, InterviewScreen.-narrow)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    # under 32 rows (80×24) the editor and the offers under it take fewer, so that the question
+    # stays in view above them and the buttons below (app.tcss, InterviewScreen.-short)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     def __init__(self, session: Any, *, resumed: bool = False, intro: str | None = None) -> None:
         super().__init__()
