@@ -98,6 +98,28 @@ async def test_whole_interview_for_the_sample_agency_with_the_zero_shortcuts(tmp
         assert sample["meta.agency"] + "2024年政府信息公开工作年度报告" in target.read_text(encoding="utf-8")
 
 
+async def test_the_export_dialog_exports_what_it_shows_on_enter(tmp_path: Path) -> None:
+    # the first format button had the focus: Enter chose txt though docx was shown as chosen, and
+    # a path typed went nowhere
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await meta(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        dialog = app.screen
+        assert type(dialog).__name__ == "ExportScreen" and app.focused is dialog.query_one("#export-path")
+        target = tmp_path / "年报.docx"
+        await pilot.press("ctrl+u")
+        await type_text(pilot, str(target))
+        await pilot.press("enter")
+        await settle(pilot)
+        if type(app.screen).__name__ == "ConfirmScreen":  # findings remain: confirm
+            await pilot.click("#yes")
+            await settle(pilot)
+        assert target.read_bytes()[:2] == b"PK", "a Word file, the format shown as chosen"
+
+
 @pytest.mark.slow  # a whole part of the interview typed through: 5–20 s
 async def test_nonzero_tables_with_an_imbalance_that_is_then_fixed() -> None:
     from gkassist.render import render

@@ -98,6 +98,12 @@ class ExportScreen(ModalScreen[tuple[str, str] | None]):
                 yield Button(say("btn_export"), id="do-export", variant="primary", compact=True)
                 yield Button(say("btn_no"), id="cancel", compact=True)
 
+    def on_mount(self) -> None:
+        # the path has the focus: Enter exports what the dialog shows (the highlighted format, the
+        # path), typing edits the path. With the first format button focused, Enter chose txt
+        # though docx is the one shown as chosen, and a path typed went nowhere.
+        self.query_one("#export-path", Input).focus()
+
     def choose(self, fmt: str) -> None:
         old_default = str(self.default_path(self.fmt))
         self.fmt = fmt
