@@ -18,6 +18,7 @@ from drive import (
     SAMPLE_TXT,
     SIZE,
     answer,
+    burst,
     chat,
     chat_screen_lines,
     interview,
@@ -110,10 +111,8 @@ async def test_the_export_dialog_exports_what_it_shows_on_enter(tmp_path: Path) 
         dialog = app.screen
         assert type(dialog).__name__ == "ExportScreen" and app.focused is dialog.query_one("#export-path")
         target = tmp_path / "年报.docx"
-        await pilot.press("ctrl+u")
-        await type_text(pilot, str(target))
-        await pilot.press("enter")
-        await settle(pilot)
+        # in one burst, as tmux or a paste sends them: Ctrl+U runs in its place among the keys
+        await burst(pilot, "ctrl+u", str(target), "enter")
         if type(app.screen).__name__ == "ConfirmScreen":  # findings remain: confirm
             await pilot.click("#yes")
             await settle(pilot)

@@ -252,3 +252,17 @@ async def test_what_is_typed_is_kept_as_a_draft_every_few_seconds(monkeypatch) -
                 break
         assert on_disk == {"overview.intro": text}
         assert app.is_running, "written while the program runs"
+
+
+async def test_a_path_typed_in_one_burst_in_the_picker_is_the_path_used(home) -> None:
+    # the picker's path field is a plain line too: Ctrl+U ran after the keys typed behind it
+    from drive import SAMPLE_TXT
+
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#import-path").focus()
+        await burst(pilot, "x", "ctrl+u", str(SAMPLE_TXT), "enter")
+        await settle(pilot)
+        screen = interview(app)
+        assert screen.session.previous and screen.session.previous.get("meta.agency") == AGENCY
