@@ -23,6 +23,7 @@ from drive import (
     chat_screen_lines,
     interview,
     meta,
+    open_table,
     panel_lines,
     said,
     sample_answers,
@@ -371,11 +372,9 @@ async def test_new_year_from_a_saved_session_carries_over(home: Path) -> None:
         assert session.answers["requests.carried.natural"] == 2
         assert say("picker_carry_done") in said(app, "info"), "the carry-over is explained"
         assert screen.query_one("#line").value == "怀化市洪江区科技和工业信息化局"
-        await answer(pilot, "/goto 二")
-        await answer(pilot, "有")
+        await open_table(pilot, "二")
         assert say("in_force_hint", prev=4) in said(app, "question")[-1], "现行有效 is suggested from last year"
-        await answer(pilot, "/goto 三")
-        await answer(pilot, "有")
+        await open_table(pilot, "三")
         await answer(pilot, "1 0 0 0 0 0")
         assert screen.flow.step_id == "requests.carried"
         assert screen.query_one("#line").value == "2 0 0 0 0 0", "上年结转 = last year's 结转下年度"
@@ -543,8 +542,7 @@ async def test_a_pasted_row_with_tabs_is_echoed_with_spaces() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await start_new(pilot)
         await meta(pilot)
-        await answer(pilot, "/goto 二")
-        await answer(pilot, "有")
+        await open_table(pilot, "二")
         app.post_message(events.Paste("2\t1\t15\n"))
         await settle(pilot)
         assert interview(app).session.answers["active.normative.in_force"] == 15
@@ -660,8 +658,7 @@ async def test_the_interview_shows_the_findings_gkassist_check_prints_for_the_sa
     async with app.run_test(size=SIZE) as pilot:
         await start_new(pilot)
         await meta(pilot)
-        await answer(pilot, "/goto 二")
-        await answer(pilot, "有")
+        await open_table(pilot, "二")
         screen = interview(app)
         while screen.flow.step_id != "active.fees":
             await answer(pilot, "0")
@@ -675,8 +672,7 @@ async def test_the_interview_shows_the_findings_gkassist_check_prints_for_the_sa
         await pilot.press("enter")
         await settle(pilot)
         screen = interview(app)
-        await answer(pilot, "/goto 二")
-        await answer(pilot, "有")
+        await open_table(pilot, "二")
         while screen.flow.step_id != "active.fees":
             await answer(pilot, "0")
         await answer(pilot, "0.2655")  # corrected: the note and its N1 hint go

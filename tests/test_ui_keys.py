@@ -20,6 +20,7 @@ from drive import (
     interview,
     key_event,
     meta,
+    open_table,
     said,
     say,
     settle,
@@ -56,8 +57,7 @@ async def test_type_ahead_goes_to_the_next_question_never_into_the_last_answer()
     async with app.run_test(size=SIZE) as pilot:
         await start_new(pilot)
         await meta(pilot)
-        await answer(pilot, "/goto 二")
-        await answer(pilot, "有")
+        await open_table(pilot, "二")
         screen = interview(app)
         while screen.flow.step_id != "active.coercion":
             await answer(pilot, "0")
@@ -74,8 +74,7 @@ async def test_a_pasted_text_of_several_lines_is_that_many_answers() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await start_new(pilot)
         await meta(pilot)
-        await answer(pilot, "/goto 三")
-        await answer(pilot, "有")
+        await open_table(pilot, "三")
         app.post_message(events.Paste("3\t1\t0\t0\t0\t0\n1 0 0 0 0 0\n2"))
         await burst(pilot)
         screen = interview(app)
@@ -89,8 +88,7 @@ async def test_an_answer_refused_comes_back_and_what_followed_it_is_said_unused(
     async with app.run_test(size=SIZE) as pilot:
         await start_new(pilot)
         await meta(pilot)
-        await answer(pilot, "/goto 三")
-        await answer(pilot, "有")
+        await open_table(pilot, "三")
         await burst(pilot, "3 1 0", "enter", "0", "enter")  # a row of six wants six numbers
         screen = interview(app)
         assert screen.flow.step_id == "requests.new" and "requests.new.natural" not in screen.session.answers
