@@ -264,3 +264,21 @@ async def test_a_path_typed_in_one_burst_in_the_picker_is_the_path_used(home) ->
         await settle(pilot)
         screen = interview(app)
         assert screen.session.previous and screen.session.previous.get("meta.agency") == AGENCY
+
+
+async def test_a_command_on_a_line_of_its_own_in_the_items_editor_runs_and_is_no_item() -> None:
+    # 五's editor (one item per line) as much as a paragraph's: a line that is only /skip is a command
+    from drive import to_section_five
+
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await meta(pilot)
+        await to_section_five(pilot)
+        screen = interview(app)
+        assert screen.flow.step_id == "problems.items"
+        await type_text(pilot, "栏目更新不及时")
+        await burst(pilot, "enter", "/skip", "enter")
+        assert screen.flow.step_id == "measures.items"
+        assert "problems" not in screen.session.answers
+        assert screen.session.drafts["problems.items"].strip() == "栏目更新不及时", "no 「/skip」 item"
