@@ -100,9 +100,10 @@ async def test_whole_interview_for_the_sample_agency_with_the_zero_shortcuts(tmp
         assert sample["meta.agency"] + "2024年政府信息公开工作年度报告" in target.read_text(encoding="utf-8")
 
 
-async def test_the_export_dialog_exports_what_it_shows_on_enter(tmp_path: Path) -> None:
+async def test_the_export_dialog_exports_what_it_shows_on_enter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # the first format button had the focus: Enter chose txt though docx was shown as chosen, and
     # a path typed went nowhere
+    monkeypatch.chdir(tmp_path)  # the default path is in the current folder: not the checkout's
     app = GkApp()
     async with app.run_test(size=SIZE) as pilot:
         await start_new(pilot)
