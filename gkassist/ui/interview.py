@@ -97,7 +97,8 @@ class InterviewScreen(Screen):
         self._asked: Any = None  # the question on screen (flow.Question), for drafts
         self._asked_key = ""  # … and the key its draft is kept by
         self._refused_at = float("-inf")  # when an answer was last refused (Textual's clock)
-        self._quitting = False  # Ctrl+Q: answers still queued are recorded, not checked or asked on
+        self._quitting = False
+        self._editor_widget: Any = None  # the prose editor, once mounted (_mount_editor)  # Ctrl+Q: answers still queued are recorded, not checked or asked on
         self._panel_due = True  # filled once the first question is on screen (on_mount)
         self._hint = ""
         self._answered_step: str | None = None
@@ -301,12 +302,14 @@ class InterviewScreen(Screen):
 
     def _show_submit(self, shown: bool) -> None:
         # 提交 is for the prose editor (a line is submitted with Enter)
-        for button in self.query("#btn-submit"):
+        button = self.query_one_optional("#btn-submit")  # (by id: cached, no walk of the screen)
+        if button is not None:
             button.display = shown
 
     def _editor(self) -> Any:
-        """The prose editor (ui/editor.AnswerEditor), None until a question first needs it."""
-        return next(iter(self.query("#editor")), None)
+        """The prose editor (ui/editor.AnswerEditor), None until a question first needs it.
+        (Kept, not queried: a query walks the whole screen, a millisecond at every answer.)"""
+        return self._editor_widget
 
     def _mount_editor(self) -> None:
         # not composed with the screen: the editor and TextArea under it cost the first question
@@ -318,6 +321,7 @@ class InterviewScreen(Screen):
             editor = AnswerEditor(self.say, id="editor")
             editor.display = False  # shown by _load_editor
             area.mount(editor, before="#buttons")
+            self._editor_widget = editor
 
     def _load_editor(self, q: Any, draft: str | None = None, typed: str = "") -> None:
         editor = self._editor()
@@ -499,7 +503,9 @@ class InterviewScreen(Screen):
         if self._quitting:
             return  # recorded: written by before_quit, checked when the report is opened again
         self._turn = outcome
-        self._write()
+        # written once the answer and the next question are drawn: the writer thread's encoding
+        # of the session holds the GIL, and would hold back that frame
+        self.call_after_refresh(self._write)
         if self.backend.ready:
             # an update of the engine takes a millisecond or two: done here, the answer, its
             # findings and the next question are drawn in the frame after the key (a worker would
