@@ -96,7 +96,12 @@ def test_enumerated_items_split_back_into_the_same_items():
 
 @pytest.fixture(scope="module")
 def figures():
-    return wc.measure(REPORTS)
+    out = wc.measure(REPORTS)
+    # the held-back part's misses are not to be read (tests/corpus/section5/README.md), and a failing
+    # assertion prints the objects it names: only the counts stay
+    out["held"].misses.clear()
+    out["all"].misses.clear()
+    return out
 
 
 def test_measure_runs_on_the_corpus(figures):
