@@ -26,9 +26,11 @@ import os
 import signal
 import sys
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -319,15 +321,61 @@ def _run(jobs: Sequence[str], fn: Callable, batch: _Batch, workers: int | None) 
         return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    if context.get_start_method() == "fork":
+        _warm()  # what each worker would load on its first files, loaded once and shared
     # small chunks keep results (and the progress bar) flowing; big enough to cost little
-    chunk = max(1, min(32, len(jobs) // (workers * 16)))
+    size = max(1, min(32, len(jobs) // (workers * 16)))
+    numbered = list(enumerate(jobs))
+    chunks = (numbered[k:k + size] for k in range(0, len(numbered), size))
     pool = context.Pool(workers, initializer=_start_worker, initargs=(batch,))
+    import gc
+
+    gc.unfreeze()  # the workers are forked: this process collects as usual again
     try:
-        yield from pool.imap(fn, enumerate(jobs), chunksize=chunk)
+        # a bounded window of chunks in flight: results wait for this process only that long, so
+        # its memory does not grow when writing the outputs is slower than checking
+        pending: deque = deque(pool.apply_async(_chunk_job, (fn, c)) for c in islice(chunks, workers * _WINDOW))
+        while pending:
+            done = pending.popleft().get()
+            nxt = next(chunks, None)
+            if nxt is not None:
+                pending.append(pool.apply_async(_chunk_job, (fn, nxt)))
+            yield from done
         pool.close()
     finally:
         pool.terminate()  # an interrupted batch (Ctrl+C) stops its workers at once
         pool.join()
+
+
+_WINDOW = 4  # chunks in flight per worker
+
+
+def _chunk_job(fn: Callable, jobs: list[tuple[int, str]]) -> list:
+    return [fn(job) for job in jobs]
+
+
+def _warm() -> None:
+    """Load, before the workers are forked, what checking loads lazily on first use — the layout
+    readers and their libraries, cn2an, the wording bank, the engine's compiled rules, the
+    importer's and the features' caches — by reading and checking a small report made from the
+    form's own headings; then freeze the loaded objects, so that the workers' garbage collector
+    never walks (and so copies) them (the parent unfreezes once they are forked)."""
+    import gc
+
+    from gkassist.importer import docx_layout, html_layout, read_report_text, text_layout  # noqa: F401
+    from gkassist.text import parse_int
+
+    parse_int("十二")
+    lines = [FORM.title("示范市示范局", 2024), FORM.standard_preamble("示范市示范局", 2024)]
+    lines += [s.heading or "" for s in FORM.sections if s.number]
+    lines += [f"{r.label} 0 0 0 0 0 0 0" for r in FORM.requests_rows]
+    try:
+        report = read_report_text("\n".join(lines), "<warm>")
+        check(report.answers_as_printed(), extra_facts=list(report.structure_facts), outline=report.outline)
+    except Exception:  # noqa: BLE001 - warming is an optimisation: a real file reports any fault itself
+        pass
+    gc.collect()
+    gc.freeze()
 
 
 def iter_outcomes(files: Sequence[str], previous: PreviousReport | PreviousIndex | Mapping[str, Any] | None = None,

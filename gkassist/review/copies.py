@@ -100,20 +100,21 @@ def _hash(text: str) -> int:
     return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
 
 
+def _mask(text: str, agency: str | None, rules: CopyRules) -> str:
+    if agency:
+        text = text.replace(agency, "〇")
+    return rules.place.sub("〇", rules.year.sub("〇", text))
+
+
 def masked(sentence: str, agency: str | None, rules: CopyRules) -> str:
     """A sentence's comparison form: the agency's name, places and years masked, then normalised
     (punctuation, spaces and list markers gone, digits as #)."""
-    text = sentence
-    if agency:
-        text = text.replace(agency, "〇")
-    text = rules.year.sub("〇", text)
-    text = rules.place.sub("〇", text)
-    return normalise(text)
+    return normalise(_mask(sentence, agency, rules))
 
 
 def sentences_of(answers: dict[str, Any], agency: str | None) -> list[tuple[str, str, int, list[int]]]:
-    """The report's comparable sentences: (sentence as written, its masked form, its hash, the
-    hashes of its long clauses). Computed where the report is checked (a worker)."""
+    """The report's comparable sentences: (sentence as written, its masked comparison form, its
+    hash, the hashes of its long clauses). Computed where the report is checked (a worker)."""
     rules = copy_rules()
     out = []
     for fid in rules.fields():
@@ -121,10 +122,11 @@ def sentences_of(answers: dict[str, Any], agency: str | None) -> list[tuple[str,
         if not isinstance(text, str):
             continue
         for sentence in split_sentences(text):
-            form = masked(sentence, agency, rules)
+            hidden = _mask(sentence, agency, rules)  # one masking pass for the sentence and its clauses
+            form = normalise(hidden)
             if len(form) < rules.min_chars or any(s in form for s in rules.stock):
                 continue
-            clauses = [c for c in (masked(p, agency, rules) for p in _CLAUSE.split(sentence))
+            clauses = [c for c in (normalise(p) for p in _CLAUSE.split(hidden))
                        if len(c) >= rules.min_clause_chars and c != form]
             out.append((sentence, form, _hash(form), [_hash(c) for c in clauses]))
     return out

@@ -42,7 +42,7 @@ METRICS = {
     "litigation": ("行政诉讼纠错率", lambda f: f.rate("litigation"), True),
 }
 _MIN_PEERS = 8  # fewer reports with a figure than this: no one is marked as far from the others
-_PROSE_SHOWN = 1200  # characters of a paragraph shown as a finding's evidence
+_PROSE_SHOWN = 400  # characters of a section's text shown as a finding's evidence
 
 
 @cache
@@ -187,7 +187,7 @@ class ReviewPage:
 
     def write(self, *, copies: list = (), pairing: dict | None = None, interrupted: bool = False,
               total: int | None = None, roots: list[str] | None = None) -> None:
-        from gkassist.files import atomic_write
+        from gkassist.files import atomic_writer
 
         read = [s for s in self.summaries if not s.unreadable]
         figures = [s.figures for s in read if s.figures is not None]
@@ -217,9 +217,14 @@ class ReviewPage:
         page = _env().get_template("review.html.j2").render(**context)
         head, tail = page.split("<!--sections-->", 1)
         self._sections.seek(0)
-        body = self._sections.read()
-        self._sections.close()
-        atomic_write(self.path, (head + body + tail).encode("utf-8"), parents=True)
+        try:
+            with atomic_writer(self.path, parents=True) as out:  # streamed: the sections never all in memory
+                out.write(head.encode("utf-8"))
+                while chunk := self._sections.read(1 << 20):
+                    out.write(chunk.encode("utf-8"))
+                out.write(tail.encode("utf-8"))
+        finally:
+            self._sections.close()
 
 
 def _code_order(code: str) -> tuple[str, int]:

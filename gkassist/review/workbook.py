@@ -70,9 +70,7 @@ class ReviewWorkbook:
 
     def write(self, *, copies: list = (), pairing: dict | None = None, interrupted: bool = False,
               rules_title: str = "", severity: str = "warning") -> None:
-        import io
-
-        from gkassist.files import atomic_write
+        from gkassist.files import atomic_writer
 
         for pair in copies:  # C1 on both reports of each pair, each saying it its own way round
             for side in (pair, _swapped(pair)):
@@ -97,9 +95,8 @@ class ReviewWorkbook:
                 sheet.append(["", known.agency, known.year, f"{known.file}（本年没有报告）"])
         if interrupted:
             self.findings.append(["", "", None, "", "", "", "", "检查被中断：以上只是已检查部分的结果。"])
-        buf = io.BytesIO()
-        self.book.save(buf)
-        atomic_write(self.path, buf.getvalue(), parents=True)
+        with atomic_writer(self.path, parents=True) as out:  # the zip streamed from the sheets' temp files
+            self.book.save(out)
 
 
 def _table_name(fid: str) -> str:
