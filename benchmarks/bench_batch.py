@@ -79,12 +79,15 @@ def make_folder(folder: Path, n: int) -> list[Path]:
     return out
 
 
-def run_cli(folder: Path, engine: str, *extra: str) -> tuple[float, int, str, int]:
-    """(wall s, exit code, last line, main process peak RSS in KB) of `gkassist check FOLDER`."""
+def run_cli(folder: Path, engine: str, *extra: str) -> tuple[float, int, str, int, float]:
+    """(wall s, exit code, last line, main process peak RSS in KB, CPU s of all its processes) of
+    `gkassist check FOLDER`."""
     code = ("import resource, sys\n"
             "from gkassist.cli import main\n"
             "try:\n    main(sys.argv[1:])\nexcept SystemExit as e:\n    rc = e.code\nelse:\n    rc = 0\n"
-            "sys.stderr.write(f'\\nRSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n')\n"
+            "me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+            "cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime\n"
+            "sys.stderr.write(f'\\nRSS {me.ru_maxrss} CPU {cpu:.2f}\\n')\n"
             "sys.exit(rc)\n")
     env = {**os.environ, "GKASSIST_ENGINE": engine, "GKASSIST_HOME": str(folder.parent / "home")}
     with open(folder.parent / "out.txt", "w", encoding="utf-8") as out:
@@ -92,9 +95,31 @@ def run_cli(folder: Path, engine: str, *extra: str) -> tuple[float, int, str, in
         proc = subprocess.run([sys.executable, "-c", code, "check", str(folder), *extra], stdout=out,
                               stderr=subprocess.PIPE, text=True, env=env, check=False)
         wall = time.perf_counter() - t
-    rss = int(re.findall(r"RSS (\d+)", proc.stderr)[-1]) if "RSS" in proc.stderr else -1
+    found = re.findall(r"RSS (\d+) CPU ([\d.]+)", proc.stderr)
+    rss, cpu = (int(found[-1][0]), float(found[-1][1])) if found else (-1, -1.0)
     last = (folder.parent / "out.txt").read_text(encoding="utf-8").strip().splitlines()
-    return wall, proc.returncode, last[-1] if last else proc.stderr[-300:], rss
+    return wall, proc.returncode, last[-1] if last else proc.stderr[-300:], rss, cpu
+
+
+def parallel_factor() -> float:
+    """How much faster two processes get a fixed pure-Python workload done than one on this
+    machine (2.0 on two free cores; less on a shared or hyper-threaded virtual machine)."""
+    import multiprocessing
+
+    one = _spin(0)
+    with multiprocessing.get_context("fork").Pool(2) as pool:
+        t = time.perf_counter()
+        pool.map(_spin, [0, 1])
+        two = time.perf_counter() - t
+    return 2 * one / two
+
+
+def _spin(_: int) -> float:
+    t = time.perf_counter()
+    s = 0
+    for i in range(5_000_000):
+        s += i
+    return time.perf_counter() - t
 
 
 def main() -> None:
@@ -119,22 +144,24 @@ def main() -> None:
         print()
         print(f"{args.time} mixed reports (txt / portal html / docx / gkassist html), `gkassist check FOLDER`:")
         print()
-        print("| engine | outputs | wall | exit | last line |")
-        print("|---|---|---|---|---|")
+        print(f"parallel factor of this machine (2 processes vs 1, fixed workload): {parallel_factor():.2f}")
+        print()
+        print("| engine | outputs | wall | CPU, all processes | CPU per report | exit | last line |")
+        print("|---|---|---|---|---|---|---|")
         folder = folders[args.time]
-        for engine in ("python", "durable"):
-            wall, rc, last, _ = run_cli(folder, engine)
-            print(f"| {engine} | text | {wall:.1f} s | {rc} | {last[:60]} |")
-        wall, rc, last, _ = run_cli(folder, "python", "--html", str(base / "p.html"), "--xlsx", str(base / "b.xlsx"))
-        print(f"| python | text, --html, --xlsx | {wall:.1f} s | {rc} | {last[:60]} |")
+        runs = [("python", "text", ()), ("durable", "text", ()),
+                ("python", "text, --html, --xlsx", ("--html", str(base / "p.html"), "--xlsx", str(base / "b.xlsx")))]
+        for engine, label, extra in runs:
+            wall, rc, last, _, cpu = run_cli(folder, engine, *extra)
+            print(f"| {engine} | {label} | {wall:.1f} s | {cpu:.1f} s | {cpu / args.time * 1000:.1f} ms | {rc} | {last[:40]} |")
         print()
         print("Main process peak RSS (`--html` and `--xlsx` written; workers not included):")
         print()
         print("| reports | wall | peak RSS of the main process |")
         print("|---|---|---|")
         for n in sizes:
-            wall, rc, _, rss = run_cli(folders[n], "python", "--html", str(base / f"p{n}.html"),
-                                       "--xlsx", str(base / f"b{n}.xlsx"))
+            wall, rc, _, rss, _ = run_cli(folders[n], "python", "--html", str(base / f"p{n}.html"),
+                                          "--xlsx", str(base / f"b{n}.xlsx"))
             print(f"| {n} | {wall:.1f} s | {rss / 1024:.0f} MB |")
         if args.pdf:
             import pdfmaker

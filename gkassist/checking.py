@@ -40,7 +40,7 @@ from gkassist.findings import SEVERITIES, Finding, by_section, label_of, severit
 from gkassist.form import FORM
 from gkassist.phrases import say
 from gkassist.review.pairing import Known, PreviousIndex, same_agency
-from gkassist.review.summary import Item, Outcome, table_values
+from gkassist.review.summary import Item, Outcome, section_title, table_values
 from gkassist.rulebook import RuleFileError, default_rulebook
 from gkassist.sources import read_source
 
@@ -436,13 +436,6 @@ class Progress:
 # --- output -------------------------------------------------------------------------------------
 
 
-def _section_title(section_id: str) -> str:
-    try:
-        s = FORM.section(section_id)
-    except KeyError:
-        return section_id
-    return s.heading or s.title
-
 
 def _counts_text(count: Callable[[str], int]) -> str:
     labels = severity_labels()
@@ -462,7 +455,7 @@ def _unanswered_text(field_ids: Sequence[str]) -> str:
     for fid in field_ids:
         section = FORM.field(fid).section
         by_section[section] = by_section.get(section, 0) + 1
-    parts = [say("checks", "check_unanswered_section", section=_section_title(sid), n=n) for sid, n in by_section.items()]
+    parts = [say("checks", "check_unanswered_section", section=section_title(sid), n=n) for sid, n in by_section.items()]
     return say("checks", "check_unanswered", n=len(field_ids), sections=say("checks", "comma").join(parts))
 
 
@@ -497,7 +490,7 @@ def write_one(result: FileResult | Outcome, out: TextIO, first: bool = True) -> 
     if previous_file:
         out.write(f"  {say('checks', 'check_compared_with', file=previous_file)}\n")
     for section, findings in by_section(result.findings):
-        out.write(f"  {_section_title(section)}\n")
+        out.write(f"  {section_title(section)}\n")
         for f in findings:
             out.write(f"    {label_of(f)} {f.code}  {f.message}\n")
     if not result.findings:

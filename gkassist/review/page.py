@@ -29,7 +29,16 @@ import jinja2
 
 from gkassist.findings import SEVERITIES, by_section, severity_labels
 from gkassist.form import FORM
-from gkassist.review.summary import RESULT_GROUPS, Figures, Outcome, Summary, number_fields, shown, value_of
+from gkassist.review.summary import (
+    RESULT_GROUPS,
+    Figures,
+    Outcome,
+    Summary,
+    number_fields,
+    section_title,
+    shown,
+    value_of,
+)
 
 _ENUM = re.compile(r"^[（(][一二三四五六七八九十]+[）)]")
 _TAIL = re.compile(r"（[^（）]*）$")
@@ -61,13 +70,6 @@ def result_label(group: str) -> str:
     label = row.path[1] if len(row.path) > 1 else row.label
     return _TAIL.sub("", _ENUM.sub("", label))
 
-
-def _section_title(section_id: str) -> str:
-    try:
-        s = FORM.section(section_id)
-    except KeyError:
-        return section_id
-    return s.heading or s.title
 
 
 @dataclass
@@ -116,7 +118,7 @@ def evidence(outcome: Outcome) -> tuple[list[_Row], list[tuple[str, str, str]], 
             if f.section not in prose:
                 text = outcome.prose[f.section]
                 cut = text if len(text) <= _PROSE_SHOWN else text[:_PROSE_SHOWN] + "……"
-                prose[f.section] = (f"{base}-{f.section}", _section_title(f.section), cut)
+                prose[f.section] = (f"{base}-{f.section}", section_title(f.section), cut)
             anchors[k] = f"{base}-{f.section}"
     table_order = {s.id: i for i, s in enumerate(FORM.sections)}
     ordered = sorted(rows.values(), key=lambda r: (table_order.get(r.table, 99), list(_rows()).index(r.key)))
@@ -177,7 +179,7 @@ class ReviewPage:
         anchored = [(f, anchors.get(k)) for k, f in enumerate(outcome.findings)]
         groups, start = [], 0
         for section, items in by_section(outcome.findings):
-            groups.append((_section_title(section), anchored[start:start + len(items)]))
+            groups.append((section_title(section), anchored[start:start + len(items)]))
             start += len(items)
         hit = {fid for f in outcome.findings for fid in f.fields}
         self._sections.write(self._section.render(

@@ -110,17 +110,6 @@ def result_rows() -> dict[str, tuple[str, ...]]:
     return {g: tuple(ids) for g, ids in out.items()}
 
 
-@cache
-def result_labels() -> dict[str, str]:
-    labels = {}
-    for row in FORM.requests_rows:
-        if row.is_result:
-            g = row.id.split(".")[0]
-            labels.setdefault(g, row.path[1] if len(row.path) > 1 else row.label)
-    return {g: labels[g].split("（")[0] + "（" + labels[g].split("（")[1] if labels[g].startswith("（") else labels[g]
-            for g in RESULT_GROUPS}
-
-
 @dataclass(frozen=True)
 class Figures:
     """A report's figures for the folder's aggregates (None where the table does not say)."""
@@ -191,6 +180,15 @@ class Summary:
         return cls(outcome.index, outcome.file, outcome.agency, outcome.year, outcome.count("error"),
                    outcome.count("warning"), outcome.count("hint"), outcome.error is not None,
                    Figures.of(outcome.values) if outcome.values is not None else None)
+
+
+def section_title(section_id: str) -> str:
+    """A section's heading as the outputs show it (「一、总体情况」); the id itself when unknown."""
+    try:
+        s = FORM.section(section_id)
+    except KeyError:
+        return section_id
+    return s.heading or s.title
 
 
 def shown(value: Any) -> str:

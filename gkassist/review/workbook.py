@@ -16,7 +16,7 @@ from typing import Any
 
 from gkassist.findings import severity_labels
 from gkassist.form import FORM
-from gkassist.review.summary import Outcome, number_fields
+from gkassist.review.summary import Outcome, number_fields, section_title
 
 _FINDINGS = "问题"
 _NUMBERS = "表格数字"
@@ -25,13 +25,6 @@ _COPIES = "雷同"
 _PAIRING = "上年配对"
 _STATES = {"blank": "（空）", "na": "／", "invalid": "（无效）"}
 
-
-def _section_title(section_id: str) -> str:
-    try:
-        s = FORM.section(section_id)
-    except KeyError:
-        return section_id
-    return s.heading or s.title
 
 
 def _cell(value: Any) -> Any:
@@ -63,7 +56,7 @@ class ReviewWorkbook:
         for f in outcome.findings:
             label = self.labels[f.severity] if f.kind == "finding" else self.labels["suggestion"]
             fields = "；".join(FORM.field(x).label if x in FORM.fields else x for x in f.fields)
-            self.findings.append([name, outcome.agency, outcome.year, _section_title(f.section), f.code, label,
+            self.findings.append([name, outcome.agency, outcome.year, section_title(f.section), f.code, label,
                                   fields, f.message])
         if outcome.values is not None:
             self.numbers.append([name, outcome.agency, outcome.year, *(_cell(v) for v in outcome.values)])
