@@ -200,8 +200,11 @@ def _read_page(page) -> tuple[list[_Text | _PageTable], int, int]:  # noqa: ANN0
     for grid, cs in sorted(zip(grids, in_table, strict=True), key=lambda g: g[0].ys[0]):
         table = _grid_table(grid, cs)
         if table.rows:
-            # among the lines where it stands (the lines keep the order they were written in)
-            at = next((k for k, x in enumerate(content) if isinstance(x, _Text) and x.top > grid.ys[0]), len(content))
+            # among the lines where it stands (the lines keep the order they were written in):
+            # before the first line below its top, not counting lines in the page's margins,
+            # which a page's footer or running header writes first or last on the page
+            at = next((k for k, x in enumerate(content) if isinstance(x, _Text) and x.top > grid.ys[0]
+                       and not _in_margin(x, height)), len(content))
             content.insert(at, _PageTable(table, grid.ys[0], grid.xs[0], grid.xs[-1]))
     return content, n_chars, images
 
