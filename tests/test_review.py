@@ -181,6 +181,21 @@ def test_the_html_page_is_self_contained_and_its_counts_and_links_hold(folders, 
             if f["kind"] == "finding":
                 expected[f["code"]] = expected.get(f["code"], 0) + 1
     assert codes == expected
+    # the charts are inline SVG: a bar per code and severity, whose sizes follow the counts
+    svg = "{http://www.w3.org/2000/svg}"
+    charts = [el for el in root.iter() if el.tag in ("svg", f"{svg}svg")]
+    assert len(charts) == 2
+    bars = [r for r in charts[0].iter() if r.tag in ("rect", f"{svg}rect")]
+    by_sev = {(f["code"], f["severity"]) for d in files for f in d["findings"] if f["kind"] == "finding"}
+    assert len(bars) == len(by_sev)
+    widths: dict[str, float] = {}
+    for b in bars:
+        rule = b.findtext("title").split()[0]
+        widths[rule] = widths.get(rule, 0.0) + float(b.get("width"))
+    top = max(expected, key=expected.get)
+    assert widths[top] == max(widths.values())
+    # printable on A4
+    assert "@page { size: A4" in "".join(s.text or "" for s in root.iter("style"))
     # each finding of a table cell links to that cell, shown with what the report printed
     y1 = next(f for d in files for f in d["findings"] if f["code"] == "Y1")
     index = [Path(d["file"]).name for d in files].index("甲.html")
