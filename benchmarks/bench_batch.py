@@ -84,7 +84,7 @@ def run_cli(folder: Path, engine: str, *extra: str) -> tuple[float, int, str, in
     `gkassist check FOLDER`."""
     code = ("import resource, sys\n"
             "from gkassist.cli import main\n"
-            "try:\n    main(sys.argv[1:])\nexcept SystemExit as e:\n    rc = e.code\nelse:\n    rc = 0\n"
+            "try:\n    rc = main(sys.argv[1:])\nexcept SystemExit as e:\n    rc = e.code\n"
             "me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)\n"
             "cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime\n"
             "sys.stderr.write(f'\\nRSS {me.ru_maxrss} CPU {cpu:.2f}\\n')\n"
