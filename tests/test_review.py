@@ -315,3 +315,41 @@ def test_an_interrupted_batch_still_writes_what_it_checked(folders, tmp_path, mo
 def test_json_of_one_file_keeps_its_shape(sample_report):
     _, data = _json(str(sample_report))
     assert set(data) <= {"file", "agency", "year", "findings", "summary", "error", "unreadable", "unanswered"}
+
+
+@pytest.mark.slow
+def test_ctrl_c_in_a_terminal_stops_the_workers_and_writes_what_was_checked(tmp_path, sample_report):
+    """A real Ctrl+C: SIGINT to the whole process group (as a terminal sends it) while worker
+    processes check a big folder: exit 130, no traceback, the text so far and the page written."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from lxml import html as lxml_html
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    data = sample_report.read_bytes()
+    for k in range(3000):
+        (folder / f"{k:04d}.txt").write_bytes(data)
+    out, page = tmp_path / "out.txt", tmp_path / "p.html"
+    env = {**os.environ, "GKASSIST_HOME": str(tmp_path / "home")}
+    with open(out, "wb") as stdout:
+        proc = subprocess.Popen([sys.executable, "-m", "gkassist", "check", str(folder), "--html", str(page)],
+                                stdout=stdout, stderr=subprocess.PIPE, env=env, start_new_session=True)
+        deadline = time.monotonic() + 120
+        while out.read_text(encoding="utf-8").count("■") < 20 and time.monotonic() < deadline:
+            assert proc.poll() is None, proc.stderr.read().decode()
+            time.sleep(0.05)
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+    text = out.read_text(encoding="utf-8")
+    assert proc.returncode == checking.EXIT_INTERRUPTED, err.decode()
+    assert "Traceback" not in err.decode()
+    checked = text.count("■")
+    assert 20 <= checked < 3000
+    assert f"已检查 {checked} 份" in text.splitlines()[-1]
+    root = lxml_html.parse(str(page)).getroot()
+    assert int(root.get_element_by_id("count-reports").text) == checked
