@@ -79,15 +79,16 @@ def make_folder(folder: Path, n: int) -> list[Path]:
     return out
 
 
-def run_cli(folder: Path, engine: str, *extra: str) -> tuple[float, int, str, int, float]:
-    """(wall s, exit code, last line, main process peak RSS in KB, CPU s of all its processes) of
-    `gkassist check FOLDER`."""
+def run_cli(folder: Path, engine: str, *extra: str) -> tuple[float, int, str, int, float, float]:
+    """(wall s, exit code, last line, main process peak RSS in KB, CPU s of all its processes, CPU s
+    of the main process alone) of `gkassist check FOLDER`."""
     code = ("import resource, sys\n"
             "from gkassist.cli import main\n"
             "try:\n    rc = main(sys.argv[1:])\nexcept SystemExit as e:\n    rc = e.code\n"
             "me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)\n"
             "cpu = me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime\n"
-            "sys.stderr.write(f'\\nRSS {me.ru_maxrss} CPU {cpu:.2f}\\n')\n"
+            "main = me.ru_utime + me.ru_stime\n"
+            "sys.stderr.write(f'\\nRSS {me.ru_maxrss} CPU {cpu:.2f} MAIN {main:.2f}\\n')\n"
             "sys.exit(rc)\n")
     env = {**os.environ, "GKASSIST_ENGINE": engine, "GKASSIST_HOME": str(folder.parent / "home")}
     with open(folder.parent / "out.txt", "w", encoding="utf-8") as out:
@@ -95,10 +96,10 @@ def run_cli(folder: Path, engine: str, *extra: str) -> tuple[float, int, str, in
         proc = subprocess.run([sys.executable, "-c", code, "check", str(folder), *extra], stdout=out,
                               stderr=subprocess.PIPE, text=True, env=env, check=False)
         wall = time.perf_counter() - t
-    found = re.findall(r"RSS (\d+) CPU ([\d.]+)", proc.stderr)
-    rss, cpu = (int(found[-1][0]), float(found[-1][1])) if found else (-1, -1.0)
+    found = re.findall(r"RSS (\d+) CPU ([\d.]+) MAIN ([\d.]+)", proc.stderr)
+    rss, cpu, main = (int(found[-1][0]), float(found[-1][1]), float(found[-1][2])) if found else (-1, -1.0, -1.0)
     last = (folder.parent / "out.txt").read_text(encoding="utf-8").strip().splitlines()
-    return wall, proc.returncode, last[-1] if last else proc.stderr[-300:], rss, cpu
+    return wall, proc.returncode, last[-1] if last else proc.stderr[-300:], rss, cpu, main
 
 
 def parallel_factor() -> float:
@@ -146,21 +147,22 @@ def main() -> None:
         print()
         print(f"parallel factor of this machine (2 processes vs 1, fixed workload): {parallel_factor():.2f}")
         print()
-        print("| engine | outputs | wall | CPU, all processes | CPU per report | exit | last line |")
-        print("|---|---|---|---|---|---|---|")
+        print("| engine | outputs | wall | CPU, all processes | of which the main process | CPU per report | exit | last line |")
+        print("|---|---|---|---|---|---|---|---|")
         folder = folders[args.time]
         runs = [("python", "text", ()), ("durable", "text", ()),
                 ("python", "text, --html, --xlsx", ("--html", str(base / "p.html"), "--xlsx", str(base / "b.xlsx")))]
         for engine, label, extra in runs:
-            wall, rc, last, _, cpu = run_cli(folder, engine, *extra)
-            print(f"| {engine} | {label} | {wall:.1f} s | {cpu:.1f} s | {cpu / args.time * 1000:.1f} ms | {rc} | {last[:40]} |")
+            wall, rc, last, _, cpu, main = run_cli(folder, engine, *extra)
+            print(f"| {engine} | {label} | {wall:.1f} s | {cpu:.1f} s | {main:.1f} s | {cpu / args.time * 1000:.1f} ms "
+                  f"| {rc} | {last[:40]} |")
         print()
         print("Main process peak RSS (`--html` and `--xlsx` written; workers not included):")
         print()
         print("| reports | wall | peak RSS of the main process |")
         print("|---|---|---|")
         for n in sizes:
-            wall, rc, _, rss, _ = run_cli(folders[n], "python", "--html", str(base / f"p{n}.html"),
+            wall, rc, _, rss, _, _ = run_cli(folders[n], "python", "--html", str(base / f"p{n}.html"),
                                           "--xlsx", str(base / f"b{n}.xlsx"))
             print(f"| {n} | {wall:.1f} s | {rss / 1024:.0f} MB |")
         if args.pdf:
