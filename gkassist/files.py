@@ -25,7 +25,9 @@ import secrets
 import stat
 import tempfile
 import traceback
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 TEMP_SUFFIX = ".tmp"
 
@@ -62,6 +64,15 @@ def atomic_write(path: Path, data: bytes, *, parents: bool = False) -> None:
 
     ``parents``: create missing folders first. Raises OSError (the caller says what it means).
     """
+    with atomic_writer(path, parents=parents) as f:
+        f.write(data)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: Path, *, parents: bool = False) -> Iterator[BinaryIO]:
+    """``atomic_write`` for an output written piece by piece (a review page of thousands of
+    reports): a binary file to write to; ``path`` is replaced when the block ends without an
+    error, and left as it was otherwise."""
     path = Path(path)
     if parents:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -74,7 +85,7 @@ def atomic_write(path: Path, data: bytes, *, parents: bool = False) -> None:
             # -o /dev/null, a pipe, a terminal: written to as they are; renaming a file over a
             # device would replace the device itself
             with open(path, "wb") as f:
-                f.write(data)
+                yield f
             return
         mode = stat.S_IMODE(st.st_mode)
     fd, tmp = _open_temp(path)
@@ -82,7 +93,7 @@ def atomic_write(path: Path, data: bytes, *, parents: bool = False) -> None:
         with os.fdopen(fd, "wb") as f:
             if mode is not None and hasattr(os, "fchmod"):
                 os.fchmod(f.fileno(), mode)
-            f.write(data)
+            yield f
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

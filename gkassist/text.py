@@ -35,6 +35,7 @@ DIGIT_VALUES = {
 }
 
 
+@lru_cache(maxsize=4096)  # the same markers and numerals recur in every report (一是, 二是 …)
 def parse_int(text: str) -> int | None:
     """A whole number written in digits (full-width too) or Chinese numerals, else None.
 
