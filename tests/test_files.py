@@ -84,6 +84,53 @@ def test_stale_temps_of_one_file_are_removed_and_nothing_else(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [other.name, target.name]
 
 
+@posix_only
+def test_a_symlink_is_written_through_and_stays_a_link(tmp_path):
+    real = tmp_path / "real.json"
+    real.write_bytes(b"old")
+    real.chmod(0o640)
+    link = tmp_path / "link.json"
+    link.symlink_to(real.name)
+    files.atomic_write(link, b"new")
+    assert link.is_symlink() and os.readlink(link) == real.name
+    assert real.read_bytes() == b"new" and mode(real) == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.json", "real.json"]
+
+
+@posix_only
+def test_a_hard_linked_file_stays_one_file_with_two_names(tmp_path):
+    first = tmp_path / "a.json"
+    first.write_bytes(b"old content, longer than the new")
+    first.chmod(0o604)
+    second = tmp_path / "b.json"
+    os.link(first, second)
+    files.atomic_write(second, b"new")
+    assert first.read_bytes() == second.read_bytes() == b"new"
+    assert os.path.samefile(first, second) and first.stat().st_nlink == 2 and mode(first) == 0o604
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.json"]  # no journal left
+
+
+@posix_only
+def test_an_in_place_rewrite_cut_short_is_read_from_its_journal_and_finished(tmp_path, monkeypatch):
+    first = tmp_path / "a.json"
+    first.write_bytes(b"old")
+    os.link(first, tmp_path / "b.json")
+
+    def killed(path, data):  # the process dies half way through the copy over the file
+        path.write_bytes(data[:2])
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m, pytest.raises(KeyboardInterrupt):
+        m.setattr(files, "_write_in_place", killed)
+        files.atomic_write(first, b"new content")
+    assert first.read_bytes() == b"ne"  # torn
+    assert files.read_current(first) == b"new content"  # the journal is beside the name written
+    files.recover(first)
+    assert first.read_bytes() == (tmp_path / "b.json").read_bytes() == b"new content"
+    assert not files.journal_path(first).exists()
+    assert files.read_current(first) == b"new content"
+
+
 def _raise(message: str) -> BaseException:
     try:
         raise RuntimeError(message)
