@@ -40,6 +40,7 @@ from gkassist.cellstates import CellState
 from gkassist.errors import UserError, os_error_message
 from gkassist.files import atomic_write, glob_escape, remove_stale_temps
 from gkassist.form import FORM
+from gkassist.text import clean
 
 FORMAT = "gkassist-session"
 # 1: the first format. 2 (issue 12): ``cells`` (table cells that printed no number) and
@@ -230,6 +231,41 @@ def _read_json(path: Path) -> Any:
         raise _Corrupt(f"JSON 格式错误（第 {err.lineno} 行第 {err.colno} 列）") from None
 
 
+# --- text entering a session ---------------------------------------------------------------------
+# One boundary: every string that enters a session (a loaded or imported document, an answer, a
+# note, a draft, the interview's scratch) goes through ``text.clean``. A lone surrogate would make
+# every later save raise UnicodeEncodeError; a control character or terminal escape would reach
+# the terminal and the DOCX XML; a line break in the agency's name would break the title line.
+
+
+def _safe(value: Any) -> Any:
+    """``value`` (JSON data) with every string in it, keys too, through ``text.clean``."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return {clean(k) if isinstance(k, str) else k: _safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_safe(v) for v in value]
+    return value
+
+
+def _clean_answer(field_id: str, value: Any) -> Any:
+    """A typed answer as stored: text on one line unless the field is prose."""
+    if isinstance(value, str):
+        return clean(value, one_line=FORM.field(field_id).kind != "prose")
+    return value
+
+
+def _clean_outline(outline: dict) -> dict:
+    """An outline (a copy) with its sub-headings on one line each: a heading is a title line."""
+    outline = _safe(outline)
+    for entries in outline.values():
+        for entry in entries if isinstance(entries, list) else ():
+            if isinstance(entry, dict) and isinstance(entry.get("heading"), str):
+                entry["heading"] = clean(entry["heading"], one_line=True)
+    return outline
+
+
 def _typed_answers(raw: Any, where: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """(typed answers of known fields, raw answers of unknown fields kept for the next save)."""
     if not isinstance(raw, dict):
@@ -244,7 +280,7 @@ def _typed_answers(raw: Any, where: str) -> tuple[dict[str, Any], dict[str, Any]
         if value is None:
             continue  # tolerated in hand-edited files: unanswered
         try:
-            typed[fid] = from_json(fid, value)
+            typed[fid] = _clean_answer(fid, from_json(fid, value))
         except ValueError as err:
             raise _Corrupt(f"{where} 中 {err}") from None
     return typed, unknown
@@ -369,6 +405,12 @@ class Session:
 
     def __init__(self, path: Path, doc: dict, *, lock: _SessionLock | None, read_only: bool) -> None:
         _check_shape(doc)
+        try:
+            doc = _safe(doc)  # the one way text enters: a document saved earlier, imported or new
+        except RecursionError:
+            raise _Corrupt("内容嵌套层次过深") from None
+        if isinstance(doc.get("outline"), dict):
+            doc["outline"] = _clean_outline(doc["outline"])
         self.path = path
         self.read_only = read_only
         self._lock = lock
@@ -568,7 +610,7 @@ class Session:
     @staticmethod
     def _check_value(field_id: str, value: Any) -> Any:
         """The value in its canonical type (an int for money becomes a Decimal); ValueError if wrong."""
-        return from_json(field_id, to_json(field_id, value))
+        return _clean_answer(field_id, from_json(field_id, to_json(field_id, value)))
 
     def _put(self, field_id: str, value: Any, note: str | None, time: str) -> None:
         # a cell answered (or cleared) is no longer what the source printed there
@@ -599,6 +641,7 @@ class Session:
     def set_answer(self, field_id: str, value: Any, note: str | None = None) -> None:
         """Store a typed value (``answers.parse_answer(...).value``) and its note; saved on return."""
         value = None if value is None else self._check_value(field_id, value)
+        note = _safe(note)
         if self._answers.get(field_id) == value and self._notes.get(field_id) == (note or None):
             return  # nothing changes: the document on disk already says this
         self._change(lambda: self._put(field_id, value, note, _now()))
@@ -606,7 +649,7 @@ class Session:
     def set_answers(self, values: Mapping[str, Any], notes: Mapping[str, str | None] | None = None) -> None:
         """Several answers in one save (a table row); a value of None clears that field."""
         checked = {fid: None if v is None else self._check_value(fid, v) for fid, v in values.items()}
-        notes = notes or {}
+        notes = _safe(dict(notes or {}))
 
         def apply() -> None:
             time = _now()
@@ -633,10 +676,10 @@ class Session:
         in memory if the save fails; with ``save=False`` the change is written by ``flush``.
         """
         checked = {fid: None if v is None else self._check_value(fid, v) for fid, v in (values or {}).items()}
-        notes = notes or {}
-        position = dict(position or {})
-        workbench = dict(workbench or {})
-        drafts = {k: v or None for k, v in (drafts or {}).items()}
+        notes = _safe(dict(notes or {}))
+        position = _safe(dict(position or {}))
+        workbench = _safe(dict(workbench or {}))
+        drafts = {k: v or None for k, v in _safe(dict(drafts or {})).items()}
         json.dumps(position)  # refuse what could not be saved before touching anything
         json.dumps(workbench)
         if (
@@ -672,10 +715,12 @@ class Session:
         self._change(lambda: self._put(field_id, None, None, _now()))
 
     def set_position(self, **kw: Any) -> None:
+        kw = _safe(kw)
         json.dumps(kw)  # refuse what could not be saved before touching anything
         self._change(lambda: self.position.update(copy.deepcopy(kw)))
 
     def update_workbench(self, key: str, value: Any) -> None:
+        key, value = clean(key), _safe(value)
         json.dumps(value)
 
         def apply() -> None:
@@ -697,6 +742,7 @@ class Session:
                 if fid in FORM.fields and v is not None
             }
             unknown = {}
+        source = _safe(source)
 
         def apply() -> None:
             self._previous = typed
@@ -707,7 +753,7 @@ class Session:
 
     def set_outline(self, outline: Mapping[str, list[dict]] | None) -> None:
         """The report's own sub-headings and their order (docs/internals.md); None forgets them."""
-        doc = {"outline": copy.deepcopy(dict(outline or {}))}
+        doc = {"outline": _clean_outline(dict(outline or {}))}
         try:
             _check_cells_and_outline(doc)
         except _Corrupt as err:
