@@ -38,7 +38,7 @@ from gkassist import paths
 from gkassist.answers import from_json, to_json
 from gkassist.cellstates import CellState
 from gkassist.errors import UserError, os_error_message
-from gkassist.files import atomic_write, glob_escape, remove_stale_temps
+from gkassist.files import atomic_write, glob_escape, read_current, recover, remove_stale_temps
 from gkassist.form import FORM
 from gkassist.text import clean
 
@@ -117,11 +117,18 @@ def _describe_owner(owner: dict | None) -> str:
     return f"（{'，'.join(parts)}）" if parts else ""
 
 
+def real_path(path: Path) -> Path:
+    """``path`` with every symlink resolved: what a lock, a comparison or a save is keyed on, so
+    that one document reached by two names is still one document."""
+    return Path(os.path.realpath(path))
+
+
 class _SessionLock:
-    """An OS lock on ``.<name>.lock`` plus ``.<name>.owner`` saying who holds it."""
+    """An OS lock on ``.<name>.lock`` plus ``.<name>.owner`` saying who holds it, beside the real
+    file: a session opened through a symlink of another name meets the same lock."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
+        self.path = real_path(path)
         # imported here: filelock costs ~10 ms, which rendering, checking and listing reports
         # (no lock taken) need not pay
         import filelock
@@ -129,7 +136,7 @@ class _SessionLock:
         self._filelock = filelock
         # thread_local=False: the interview may open a session in a worker thread and close it in
         # the main thread.
-        self._lock = filelock.FileLock(_lock_path(path), timeout=0, thread_local=False)
+        self._lock = filelock.FileLock(_lock_path(self.path), timeout=0, thread_local=False)
 
     def acquire(self, session_id: str) -> None:
         try:
@@ -164,14 +171,30 @@ class _SessionLock:
         self._write_owner()
 
     def _try_acquire(self) -> None:
+        for _ in range(5):
+            try:
+                self._lock.acquire()
+            except self._filelock.Timeout:
+                raise
+            except OSError as err:
+                raise SessionError(
+                    f"无法锁定报告文件 {self.path}：{os_error_message(err)}。请检查该文件夹的写入权限。"
+                ) from err
+            if self._holds_current_file():
+                return
+            # the start-up sweep removed this lock file (stale) between our open and our lock: a
+            # lock on a file no longer in the folder would not exclude anyone; lock the new one
+            self._lock.release(force=True)
+        raise self._filelock.Timeout(str(_lock_path(self.path)))
+
+    def _holds_current_file(self) -> bool:
+        fd = getattr(getattr(self._lock, "_context", None), "lock_file_fd", None)
+        if not isinstance(fd, int):
+            return True  # a backend without a descriptor (the soft lock) has nothing to compare
         try:
-            self._lock.acquire()
-        except self._filelock.Timeout:
-            raise
-        except OSError as err:
-            raise SessionError(
-                f"无法锁定报告文件 {self.path}：{os_error_message(err)}。请检查该文件夹的写入权限。"
-            ) from err
+            return os.path.samestat(os.fstat(fd), os.stat(_lock_path(self.path)))
+        except OSError:
+            return False
 
     def _write_owner(self) -> None:
         owner = {"pid": os.getpid(), "host": socket.gethostname(), "started": _now(), "program": "gkassist"}
@@ -185,7 +208,20 @@ class _SessionLock:
         if owner and owner.get("pid") == os.getpid() and owner.get("host") == socket.gethostname():
             with contextlib.suppress(OSError):
                 _owner_path(self.path).unlink()
+        if not isinstance(self._lock, self._filelock.SoftFileLock) and self._holds_current_file():
+            # removed while still held, so that lock files do not pile up: a process that opened
+            # this one meanwhile finds it gone once it gets the lock, and locks a new one
+            with contextlib.suppress(OSError):
+                _lock_path(self.path).unlink()
         self._lock.release(force=True)
+
+    def try_acquire_quietly(self) -> bool:
+        """Take the lock if nobody holds it (no owner file, no message); False if somebody does."""
+        try:
+            self._try_acquire()
+        except (self._filelock.Timeout, SessionError):
+            return False
+        return True
 
     def held_by_other(self) -> bool:
         """True when another process holds the lock (probing takes and drops it)."""
@@ -195,6 +231,11 @@ class _SessionLock:
             return True
         self._lock.release(force=True)
         return False
+
+
+# What a writer killed in the middle leaves beside ``<name>``: atomic_write's temp files
+# (``.<name>.<random>.tmp``, ``.part`` alike), a lock file and an owner file, a journal.
+_LEFTOVER = re.compile(r"\.(?P<name>.+?\.json)(?:\.[0-9a-f]{8}\.(?:tmp|part)|\.lock|\.owner|\.journal)")
 
 
 # --- reading and checking a document ------------------------------------------------------------
@@ -212,7 +253,7 @@ class _Newer(Exception):
 
 def _read_json(path: Path) -> Any:
     try:
-        data = path.read_bytes()
+        data = read_current(path)
     except FileNotFoundError:
         raise SessionError(f"找不到文件：{path}") from None
     except IsADirectoryError:
@@ -980,8 +1021,12 @@ class SessionStore:
         session_lock = _SessionLock(path)
         session_lock.acquire(path.stem)
         try:
+            try:
+                recover(path)  # an in-place rewrite of a hard-linked session cut short by a crash
+            except OSError as err:
+                raise SessionError(f"无法完成上次中断的保存 {path}：{os_error_message(err)}。") from err
             session = self._load(path, lock=session_lock, read_only=False)
-            remove_stale_temps(path)
+            remove_stale_temps(real_path(path))
         except BaseException:
             session_lock.release()
             raise
@@ -1065,6 +1110,45 @@ class SessionStore:
             raise
         return session
 
+    # --- start-up cleaning ------------------------------------------------------------------------
+
+    def sweep(self) -> list[Path]:
+        """Remove what killed writers left in the folder; the paths removed.
+
+        A session's temp files, lock and owner files are removed only while holding its lock, so
+        nothing of a live writer (another window) is touched; a cut-short in-place rewrite is
+        finished (``files.recover``) rather than thrown away.
+        """
+        try:
+            names = os.listdir(self.root)
+        except OSError:
+            return []
+        groups: dict[str, list[str]] = {}
+        for name in names:
+            found = _LEFTOVER.fullmatch(name)
+            if found:
+                groups.setdefault(found.group("name"), []).append(name)
+        removed: list[Path] = []
+        for session_name, leftovers in groups.items():
+            path = self.root / session_name
+            lock = _SessionLock(path)
+            if not lock.try_acquire_quietly():
+                continue  # being edited: its files are live
+            try:
+                with contextlib.suppress(OSError):
+                    recover(path)
+                for name in leftovers:
+                    if name.endswith((".lock", ".journal")):
+                        continue  # the lock goes with release below; the journal went with recover
+                    with contextlib.suppress(OSError):
+                        (self.root / name).unlink()
+                        removed.append(self.root / name)
+            finally:
+                lock.release()
+            if not _lock_path(path).exists() and f".{session_name}.lock" in leftovers:
+                removed.append(_lock_path(path))
+        return removed
+
     # --- listing --------------------------------------------------------------------------------
 
     def list(self) -> list[SessionInfo]:
@@ -1099,7 +1183,7 @@ class SessionStore:
             return SessionInfo(sid, path, status="corrupt", problem=str(err))
         answered, required = session.progress()
         editing = None
-        owner = _read_owner(path)
+        owner = _read_owner(real_path(path))
         if owner is not None and _SessionLock(path).held_by_other():
             editing = _describe_owner(owner).strip("（）") or "另一个窗口"
         return SessionInfo(

@@ -32,6 +32,78 @@ def on_disk(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+# --- locks and links ----------------------------------------------------------------------------
+
+
+@posix_only
+def test_a_session_opened_through_a_symlink_of_another_name_meets_the_same_lock(store, session, tmp_path):
+    alias = tmp_path / "别名.json"
+    alias.symlink_to(session.path)
+    with pytest.raises(SessionError, match="正在被另一个"):
+        SessionStore(tmp_path).open(alias)
+    also_in_store = store.root / "zz-alias.json"
+    also_in_store.symlink_to(session.path.name)
+    with pytest.raises(SessionError, match="正在被另一个"):
+        store.open(also_in_store)
+
+
+@posix_only
+def test_saving_through_a_symlink_keeps_the_link_and_the_mode(store, session, tmp_path):
+    session.close()
+    session.path.chmod(0o640)
+    alias = tmp_path / "alias.json"
+    alias.symlink_to(session.path)
+    with SessionStore(tmp_path).open(alias) as s:
+        s.set_answer("requests.new.natural", 5)
+    assert alias.is_symlink()
+    assert on_disk(session.path)["answers"]["requests.new.natural"] == 5
+    assert session.path.stat().st_mode & 0o777 == 0o640
+    assert not list(tmp_path.glob(".alias*")) and not list(store.root.glob(".*.tmp"))
+
+
+@posix_only
+def test_a_hard_linked_session_stays_shared(store, session, tmp_path):
+    session.close()
+    twin = tmp_path / "twin.json"
+    os.link(session.path, twin)
+    with store.open(session.id) as s:
+        s.set_answer("requests.new.natural", 9)
+    assert os.path.samefile(twin, session.path)
+    assert on_disk(twin)["answers"]["requests.new.natural"] == 9
+    with SessionStore(tmp_path).open(twin) as s:
+        s.set_answer("requests.new.natural", 10)
+    assert on_disk(session.path)["answers"]["requests.new.natural"] == 10
+
+
+@posix_only
+def test_a_hard_linked_session_cut_short_in_place_is_finished_on_open(store, session, monkeypatch):
+    from gkassist import files
+
+    session.close()
+    os.link(session.path, session.path.with_name("twin.json.bak"))
+
+    def killed(path, data):
+        path.write_bytes(data[:20])
+        raise KeyboardInterrupt
+
+    with store.open(session.id) as s:
+        with monkeypatch.context() as m, pytest.raises(KeyboardInterrupt):
+            m.setattr(files, "_write_in_place", killed)
+            s.set_answer("requests.new.natural", 4)
+        # what another process reads meanwhile: the journal, never the torn file
+        assert load_session(session.id).answers["requests.new.natural"] == 4
+    with store.open(session.id) as s:  # a later editor finishes the copy
+        assert s.answers["requests.new.natural"] == 4
+    assert on_disk(session.path)["answers"]["requests.new.natural"] == 4
+
+
+def test_the_lock_file_goes_with_the_editor(store, session):
+    lock = session.path.with_name(f".{session.path.name}.lock")
+    assert lock.exists()
+    session.close()
+    assert not lock.exists()
+
+
 # --- text entering a session --------------------------------------------------------------------
 
 
@@ -85,3 +157,40 @@ def test_a_document_nested_too_deep_for_cleaning_is_a_damaged_file(store, sessio
         store.open(session.id)
 
 
+# --- start-up cleaning --------------------------------------------------------------------------
+
+
+def test_sweep_removes_what_dead_writers_left_and_nothing_live(store, session):
+    other = store.create({"meta.agency": "另一个局"})
+    other.close()
+    root = store.root
+    orphan_tmp = root / f".{other.id}.json.1a2b3c4d.tmp"
+    orphan_part = root / f".{other.id}.json.5e6f7a8b.part"
+    created_never = root / ".zzzzzzzz.json.0badc0de.tmp"  # a create killed before its rename
+    stale_lock = root / f".{other.id}.json.lock"
+    stale_owner = root / f".{other.id}.json.owner"
+    for p in (orphan_tmp, orphan_part, created_never, stale_lock):
+        p.write_bytes(b"half")
+    stale_owner.write_text(json.dumps({"pid": 2**22 + 12345, "host": "h"}), encoding="utf-8")
+    live_tmp = root / f".{session.id}.json.9f9f9f9f.tmp"  # the open session is writing
+    live_tmp.write_bytes(b"half")
+    removed = store.sweep()
+    for p in (orphan_tmp, orphan_part, created_never, stale_lock, stale_owner):
+        assert not p.exists(), p.name
+        assert p in removed
+    assert live_tmp.exists() and session.path.with_name(f".{session.id}.json.lock").exists()
+    assert session.path.with_name(f".{session.id}.json.owner").exists()
+    session.set_answer("requests.new.natural", 2)  # still holds its lock
+    with pytest.raises(SessionError, match="正在被另一个"):
+        store.open(session.id)
+    assert load_session(other.id).agency == "另一个局"
+
+
+def test_the_interview_start_sweeps_the_data_folder(store, monkeypatch):
+    from gkassist.commands import interview
+
+    leftover = store.root / ".k7f3q2ab.json.1a2b3c4d.tmp"
+    leftover.write_bytes(b"half")
+    monkeypatch.setattr("gkassist.ui.run_app", lambda: 0)
+    assert interview.run(None) == 0
+    assert not leftover.exists()
