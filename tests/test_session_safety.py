@@ -157,6 +157,33 @@ def test_a_document_nested_too_deep_for_cleaning_is_a_damaged_file(store, sessio
         store.open(session.id)
 
 
+# --- a bounded history --------------------------------------------------------------------------
+
+
+def test_ten_thousand_edits_of_a_long_answer_stay_under_a_megabyte(session):
+    base = "本机关坚持以公开为常态、不公开为例外，" * 35  # ~2 KB in UTF-8
+    fields = ("overview.proactive", "overview.on_request", "overview.management", "overview.platform")
+    for i in range(10_000):
+        session.record({fields[i % len(fields)]: f"{base}{i}"}, save=False)
+    session.flush()
+    assert session.path.stat().st_size < 1_000_000
+    history = on_disk(session.path)["history"]
+    assert len(history) <= session_mod.HISTORY_LIMIT + 50
+    assert history[-1]["field"] == fields[9_999 % len(fields)]
+    assert history[-1]["new"].startswith(base[:50]) and len(history[-1]["new"]) < len(base)
+
+
+def test_a_long_history_on_disk_is_trimmed_on_load(store, session):
+    session.close()
+    doc = on_disk(session.path)
+    doc["history"] = [{"field": "overview.intro", "old": None, "new": "字" * 5000, "time": "t"}] * 1000
+    session.path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    with store.open(session.id) as s:
+        s.set_answer("requests.new.natural", 1)
+    assert len(on_disk(session.path)["history"]) <= session_mod.HISTORY_LIMIT + 1
+    assert session.path.stat().st_size < 1_000_000
+
+
 # --- start-up cleaning --------------------------------------------------------------------------
 
 
