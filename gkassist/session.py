@@ -26,6 +26,7 @@ import re
 import secrets
 import shutil
 import socket
+import stat
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -1253,14 +1254,77 @@ def load_session(ref: str | Path) -> Session:
     return SessionStore().open(ref, lock=False)
 
 
-def export_session(ref: str | Path, output: str | Path) -> Path:
-    """Write a session's document to ``output`` (a file, or a folder to put ``<id>.json`` in)."""
+_BOOKKEEPING = re.compile(r"\..+\.(lock|owner|journal|tmp)")
+
+
+def _is_session_document(path: Path) -> str | None:
+    """The id in ``path`` when it holds a gkassist session document (its first bytes say so)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(512)
+    except OSError:
+        return None
+    if FORMAT.encode() not in head:
+        return None
+    found = re.search(rb'"id"\s*:\s*"([^"]{1,64})"', head)
+    return found.group(1).decode("utf-8", "replace") if found else ""
+
+
+def check_output(
+    output: Path, *, force: bool = False, inputs: tuple[Path, ...] = (), session_id: str | None = None
+) -> None:
+    """Refuse to write a report or an export to ``output`` when that would destroy something.
+
+    Never: a file in the data folder (sessions, their locks, corrupt copies), the file being
+    rendered or exported (``inputs``, also through links), a session document (except, with
+    ``force``, an earlier export of the same report ``session_id``), a file whose session lock
+    another process holds, a session's lock, owner or journal file. An existing ordinary file only
+    with ``force``. Devices and pipes (``-o /dev/null``) are written to as they are.
+    """
+    real = real_path(output)
+    shown = str(output)
+    for source in inputs:
+        try:
+            same = os.path.samefile(real, source)
+        except OSError:
+            same = real == real_path(source)
+        if same:
+            raise SessionError(f"不能写入 {shown}：它就是正在读取的报告文件本身，写入会覆盖它。请换一个文件名。")
+    root = real_path(SessionStore().root)
+    if real == root or root in real.parents:
+        raise SessionError(
+            f"不能写入 {shown}：它在 gkassist 的数据文件夹（{root}）中，那里只存放报告会话，"
+            "写入会覆盖或混入会话文件。请换一个位置，例如当前文件夹。"
+        )
+    try:
+        st = os.stat(real)
+    except OSError:
+        return  # a new file
+    if not stat.S_ISREG(st.st_mode):
+        return  # a device or a pipe: written to as it is; a folder: the write says why not
+    if _BOOKKEEPING.fullmatch(real.name) and real.with_name(real.name[1:].rsplit(".", 1)[0]).exists():
+        raise SessionError(f"不能写入 {shown}：它是一份报告会话的锁或临时文件。请换一个文件名。")
+    if _lock_path(real).exists() and _SessionLock(real).held_by_other():
+        raise SessionError(
+            f"不能写入 {shown}：它是一份正在被 gkassist 编辑的报告会话{_describe_owner(_read_owner(real))}。请换一个文件名。"
+        )
+    held = _is_session_document(real)
+    if held is not None and not (force and session_id and held == session_id):
+        raise SessionError(
+            f"不能写入 {shown}：它是一份 gkassist 报告会话文件（编号 {held or '未知'}），写入会覆盖那份报告。请换一个文件名。"
+        )
+    if not force:
+        raise SessionError(f"文件 {shown} 已存在，未覆盖。如确要覆盖，请加 --force；或换一个文件名。")
+
+
+def export_session(ref: str | Path, output: str | Path, *, force: bool = False) -> Path:
+    """Write a session's document to ``output`` (a file, or a folder to put ``<id>.json`` in);
+    ``check_output`` says what it refuses to replace."""
     session = load_session(ref)
     out = Path(output).expanduser()
     if str(output).endswith(("/", os.sep)) or out.is_dir():
         out = out / f"{session.id}.json"
-    if out.exists() and out.resolve() == session.path.resolve():
-        raise SessionError(f"导出文件不能是报告文件本身：{out}")
+    check_output(out, force=force, inputs=(session.path,), session_id=session.id)
     try:
         atomic_write(out, session.to_json_bytes(), parents=True)
     except OSError as err:

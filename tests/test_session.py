@@ -459,7 +459,7 @@ def test_export_errors_are_user_errors(session, tmp_path):
     blocker.write_text("x")
     with pytest.raises(SessionError, match="无法写入"):
         export_session(session.id, blocker / "sub" / "r.json")
-    with pytest.raises(SessionError, match="不能是报告文件本身"):
+    with pytest.raises(SessionError, match="报告文件本身"):
         export_session(session.id, session.path)
 
 

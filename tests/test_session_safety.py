@@ -32,6 +32,101 @@ def on_disk(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+# --- outputs never replace a session, a locked file or the input --------------------------------
+
+
+def test_render_onto_its_own_session_file_is_refused(session, capsys):
+    before = session.path.read_bytes()
+    session.close()
+    code = main(["render", session.id, "-f", "txt", "-o", str(session.path)])
+    assert code == 2 and session.path.read_bytes() == before
+    assert "不能写入" in capsys.readouterr().err
+
+
+def test_render_onto_its_own_session_file_is_refused_even_from_outside_the_data_folder(
+    session, tmp_path, capsys
+):
+    copy = tmp_path / "mine.json"
+    copy.write_bytes(session.path.read_bytes())
+    assert main(["render", str(copy), "-o", str(copy), "--force"]) == 2
+    assert on_disk(copy)["id"] == session.id
+
+
+def test_export_onto_another_session_is_refused_even_with_force(store, session, capsys):
+    other = store.create({"meta.agency": "另一个局"})
+    other.close()
+    before = other.path.read_bytes()
+    for extra in ([], ["--force"]):
+        assert main(["export", session.id, "-o", str(other.path), *extra]) == 2
+    assert other.path.read_bytes() == before
+
+
+def test_export_onto_a_session_document_elsewhere_is_refused(store, session, tmp_path):
+    other = store.create({"meta.agency": "另一个局"})
+    other.close()
+    elsewhere = tmp_path / "backup.json"
+    elsewhere.write_bytes(other.path.read_bytes())
+    assert main(["export", session.id, "-o", str(elsewhere), "--force"]) == 2
+    assert on_disk(elsewhere)["id"] == other.id
+
+
+def test_an_export_of_the_same_report_is_updated_with_force(session, tmp_path):
+    out = tmp_path / "backup.json"
+    assert main(["export", session.id, "-o", str(out)]) == 0
+    session.set_answer("requests.new.natural", 7)
+    assert main(["export", session.id, "-o", str(out)]) == 2  # exists: --force needed
+    assert "requests.new.natural" not in on_disk(out)["answers"]
+    assert main(["export", session.id, "-o", str(out), "--force"]) == 0
+    assert on_disk(out)["answers"]["requests.new.natural"] == 7
+
+
+def test_a_file_another_editor_holds_is_never_written(store, tmp_path):
+    outside = tmp_path / "report.json"
+    held = store.create({"meta.agency": "测试局"})
+    held.close()
+    outside.write_bytes(held.path.read_bytes())
+    editing = SessionStore(tmp_path).open(outside)  # locked beside it, as another window would
+    try:
+        before = outside.read_bytes()
+        assert main(["render", held.id, "-o", str(outside), "--force"]) == 2
+        assert outside.read_bytes() == before
+    finally:
+        editing.close()
+
+
+def test_an_existing_ordinary_file_needs_force(session, tmp_path, capsys):
+    out = tmp_path / "报告.txt"
+    out.write_text("我自己的笔记", encoding="utf-8")
+    assert main(["render", session.id, "-o", str(out)]) == 2
+    assert out.read_text(encoding="utf-8") == "我自己的笔记"
+    assert "--force" in capsys.readouterr().err
+    assert main(["render", session.id, "-o", str(out), "--force"]) == 0
+    assert out.read_text(encoding="utf-8").startswith("测试局")
+
+
+def test_nothing_is_written_into_the_data_folder(session, store):
+    new = store.root / "report.txt"
+    assert main(["render", session.id, "-o", str(new)]) == 2
+    assert not new.exists()
+    lock = store.root / f".{session.id}.json.lock"
+    assert main(["render", session.id, "-o", str(lock), "--force"]) == 2
+
+
+@posix_only
+def test_a_symlink_to_the_input_is_the_input(session, tmp_path):
+    session.close()
+    link = tmp_path / "alias.json"
+    link.symlink_to(session.path)
+    before = session.path.read_bytes()
+    assert main(["render", session.id, "-o", str(link), "--force"]) == 2
+    assert session.path.read_bytes() == before
+
+
+@posix_only
+def test_devices_are_still_outputs(session):
+    assert main(["render", session.id, "-o", os.devnull]) == 0
+
+
 # --- locks and links ----------------------------------------------------------------------------
 
 
