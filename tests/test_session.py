@@ -27,18 +27,6 @@ FIXTURE = Path(__file__).parent / "fixtures" / "hongjiang-2024.session.json"
 ROW = [f"requests.new.{c.id}" for c in FORM.requests_columns if not c.derived]
 
 
-@pytest.fixture
-def store(gkassist_home):
-    return SessionStore()
-
-
-@pytest.fixture
-def session(store):
-    s = store.create({"meta.agency": "测试局", "meta.year": 2024})
-    yield s
-    s.close()
-
-
 def on_disk(s: Session) -> dict:
     return json.loads(s.path.read_text(encoding="utf-8"))
 

@@ -16,18 +16,6 @@ from gkassist.session import SessionError, SessionStore, load_session
 posix_only = pytest.mark.skipif(os.name != "posix", reason="symlinks, hard links and modes are POSIX")
 
 
-@pytest.fixture
-def store(gkassist_home):
-    return SessionStore()
-
-
-@pytest.fixture
-def session(store):
-    s = store.create({"meta.agency": "测试局", "meta.year": 2024})
-    yield s
-    s.close()
-
-
 def on_disk(path: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
