@@ -1309,6 +1309,8 @@ def check_output(
             f"不能写入 {shown}：它是一份正在被 gkassist 编辑的报告会话{_describe_owner(_read_owner(real))}。请换一个文件名。"
         )
     held = _is_session_document(real)
+    if held is not None and session_id and held == session_id and not force:
+        raise SessionError(f"{shown} 是这份报告先前导出的副本，未覆盖。如要用当前内容更新它，请加 --force。")
     if held is not None and not (force and session_id and held == session_id):
         raise SessionError(
             f"不能写入 {shown}：它是一份 gkassist 报告会话文件（编号 {held or '未知'}），写入会覆盖那份报告。请换一个文件名。"
