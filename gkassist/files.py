@@ -179,9 +179,10 @@ def remove_stale_temps(path: Path) -> None:
 
     Only call it while no other process can be writing ``path`` (a session: while holding its lock).
     """
-    for tmp in path.parent.glob(f".{glob_escape(path.name)}.*{TEMP_SUFFIX}"):
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    for name in (path.name, journal_path(path).name):  # the journal is written through a temp too
+        for tmp in path.parent.glob(f".{glob_escape(name)}.*{TEMP_SUFFIX}"):
+            with contextlib.suppress(OSError):
+                tmp.unlink()
 
 
 def log_crash(error: BaseException, *, kind: str = "error", context: str = "") -> Path | None:

@@ -241,8 +241,12 @@ class _SessionLock:
 
 
 # What a writer killed in the middle leaves beside ``<name>``: atomic_write's temp files
-# (``.<name>.<random>.tmp``, ``.part`` alike), a lock file and an owner file, a journal.
-_LEFTOVER = re.compile(r"\.(?P<name>.+?\.json)(?:\.[0-9a-f]{8}\.(?:tmp|part)|\.lock|\.owner|\.journal)")
+# (``.<name>.<random>.tmp``, ``.part`` alike), a lock file and an owner file, a journal and the
+# temp file it was being written to (``..<name>.journal.<random>.tmp``).
+_LEFTOVER = re.compile(
+    r"\.(?P<name>[^.].*?\.json)(?:\.[0-9a-f]{8}\.(?:tmp|part)|\.lock|\.owner|\.journal)"
+    r"|\.\.(?P<journal_of>.+?\.json)\.journal\.[0-9a-f]{8}\.tmp"
+)
 
 
 # --- reading and checking a document ------------------------------------------------------------
@@ -1154,7 +1158,7 @@ class SessionStore:
         for name in names:
             found = _LEFTOVER.fullmatch(name)
             if found:
-                groups.setdefault(found.group("name"), []).append(name)
+                groups.setdefault(found.group("name") or found.group("journal_of"), []).append(name)
         removed: list[Path] = []
         for session_name, leftovers in groups.items():
             path = self.root / session_name

@@ -79,6 +79,7 @@ def test_stale_temps_of_one_file_are_removed_and_nothing_else(tmp_path):
     stale = tmp_path / ".k7f3q2ab.json.1a2b3c4d.tmp"
     other = tmp_path / ".m2n3p4q5.json.1a2b3c4d.tmp"
     stale.write_bytes(b"half")
+    (tmp_path / "..k7f3q2ab.json.journal.5e6f7a8b.tmp").write_bytes(b"half")  # a journal's own temp
     other.write_bytes(b"half")
     files.remove_stale_temps(target)
     assert sorted(p.name for p in tmp_path.iterdir()) == [other.name, target.name]

@@ -71,8 +71,16 @@ def _sample_session(gkassist_home: Path) -> str:
     return sid
 
 
-def test_kill_9_in_a_save_loop_never_breaks_the_session(gkassist_home):
+@pytest.mark.parametrize("linked", [False, True], ids=["file", "hard-linked"])
+def test_kill_9_in_a_save_loop_never_breaks_the_session(gkassist_home, linked):
+    """A hard-linked session is rewritten in place behind a journal (files.atomic_write): a kill
+    in the middle leaves a torn file and a complete journal, which readers read and the next
+    editor copies back; the two names stay one file."""
     sid = _sample_session(gkassist_home)
+    path = gkassist_home / "sessions" / f"{sid}.json"
+    twin = gkassist_home / "twin.json"
+    if linked:
+        os.link(path, twin)
     rng = random.Random()
     expected = load_session(sid).answers[FIELD]
     full = load_session(sid).progress()
@@ -97,6 +105,7 @@ def test_kill_9_in_a_save_loop_never_breaks_the_session(gkassist_home):
         expected = value
         # a temp file left behind means this kill landed in the middle of a write
         torn += len(list((gkassist_home / "sessions").glob(f".{sid}.json.*.tmp")))
+        torn += (gkassist_home / "sessions" / f".{sid}.json.journal").exists()
 
     print(f"{KILLS} kills, {saves} saves reported, {torn} temp files left by kills mid-write")
     assert saves > KILLS, "the children hardly saved: the kills did not land in the save loop"
@@ -105,6 +114,9 @@ def test_kill_9_in_a_save_loop_never_breaks_the_session(gkassist_home):
         assert s.answers[FIELD] == expected
         s.set_answer(FIELD, expected + 1)
     assert not list((gkassist_home / "sessions").glob(".*.tmp"))
+    assert not (gkassist_home / "sessions" / f".{sid}.json.journal").exists()
+    if linked:
+        assert os.path.samefile(path, twin) and twin.read_bytes() == path.read_bytes()
     history = [h for h in load_session(sid).history if h["field"] == FIELD]
     assert history[-1]["new"] == expected + 1
 

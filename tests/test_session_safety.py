@@ -277,15 +277,16 @@ def test_sweep_removes_what_dead_writers_left_and_nothing_live(store, session):
     orphan_tmp = root / f".{other.id}.json.1a2b3c4d.tmp"
     orphan_part = root / f".{other.id}.json.5e6f7a8b.part"
     created_never = root / ".zzzzzzzz.json.0badc0de.tmp"  # a create killed before its rename
+    journal_tmp = root / f"..{other.id}.json.journal.0123abcd.tmp"  # a hard-linked save killed early
     stale_lock = root / f".{other.id}.json.lock"
     stale_owner = root / f".{other.id}.json.owner"
-    for p in (orphan_tmp, orphan_part, created_never, stale_lock):
+    for p in (orphan_tmp, orphan_part, created_never, stale_lock, journal_tmp):
         p.write_bytes(b"half")
     stale_owner.write_text(json.dumps({"pid": 2**22 + 12345, "host": "h"}), encoding="utf-8")
     live_tmp = root / f".{session.id}.json.9f9f9f9f.tmp"  # the open session is writing
     live_tmp.write_bytes(b"half")
     removed = store.sweep()
-    for p in (orphan_tmp, orphan_part, created_never, stale_lock, stale_owner):
+    for p in (orphan_tmp, orphan_part, created_never, stale_lock, stale_owner, journal_tmp):
         assert not p.exists(), p.name
         assert p in removed
     assert live_tmp.exists() and session.path.with_name(f".{session.id}.json.lock").exists()
