@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import os
 import re
 import secrets
@@ -108,16 +109,22 @@ def atomic_writer(path: Path, *, parents: bool = False) -> Iterator[BinaryIO]:
             return
         mode = stat.S_IMODE(st.st_mode)
         if stat.S_ISREG(st.st_mode) and st.st_nlink > 1:
-            _journaled_write(path, data)
+            # the journal needs the whole content before the file is touched
+            buffer = io.BytesIO()
+            yield buffer
+            _journaled_write(path, buffer.getvalue())
             return
-    _replace(path, data, mode)
+    with _replacing(path, mode) as f:
+        yield f
     # a journal left by a crash, when the file has since lost its other links, is older than this
     with contextlib.suppress(FileNotFoundError):
         os.unlink(journal_path(path))
 
 
-def _replace(path: Path, data: bytes, mode: int | None) -> None:
-    """Write ``data`` to a temp file beside ``path`` (with ``mode``), fsync, rename over ``path``."""
+@contextlib.contextmanager
+def _replacing(path: Path, mode: int | None) -> Iterator[BinaryIO]:
+    """A temp file beside ``path`` (with ``mode``) to write to; fsynced and renamed over ``path``
+    when the block ends without an error, removed otherwise."""
     fd, tmp = _open_temp(path)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -132,6 +139,11 @@ def _replace(path: Path, data: bytes, mode: int | None) -> None:
             os.unlink(tmp)
         raise
     _fsync_dir(path.parent)
+
+
+def _replace(path: Path, data: bytes, mode: int | None) -> None:
+    with _replacing(path, mode) as f:
+        f.write(data)
 
 
 def _write_in_place(path: Path, data: bytes) -> None:
