@@ -1,12 +1,21 @@
 """``gkassist check``: check sessions and published reports, print findings, set the exit code.
 
 Each input becomes a :class:`CheckInput` through :func:`load_input` — a session (id or JSON file)
-or a published report (txt / html …), read by ``sources.read_source`` — and is checked by the
-engine. Output: per file, findings grouped by section in report order (most severe first within a
-section) and a one-line summary; then a total. ``--json`` prints the shape documented in
-docs/internals.md (one object for one file, an array for several). A folder stands for the files
-in it. Exit codes: 1 errors found; otherwise 2 when a file could not be read (the other files are still
-checked); otherwise 0.
+or a published report (txt / html / docx / PDF …), read by ``sources.read_source`` — and is
+checked by the engine. Output: per file, findings grouped by section in report order (most severe
+first within a section) and a one-line summary; then a total. ``--json`` prints the shape
+documented in docs/internals.md (one object for one file, an array for several). A folder stands
+for the files in it. Exit codes: 1 errors found; otherwise 2 when a file could not be read (the
+other files are still checked); otherwise 0; 130 when the run was interrupted (Ctrl+C) — what was
+checked until then is still printed and written.
+
+A batch streams: each file is checked in a worker process (one per core), which sends back a
+compact :class:`~gkassist.review.summary.Outcome`; text and JSON are printed as outcomes arrive,
+the ``--html`` page and the ``--xlsx`` workbook are filled as they arrive, so the main process's
+memory does not grow with the number of files. Over a folder, passages shared between different
+agencies' reports are found (C1, ``review.copies``); ``--previous`` may be last year's folder, each
+report then paired with its agency's report of the year before (``review.pairing``) and compared
+through the pair check (rule Y0) like a single ``--previous`` file.
 """
 
 from __future__ import annotations
@@ -14,11 +23,14 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import signal
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
+import time
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -27,9 +39,10 @@ from gkassist.errors import UserError
 from gkassist.findings import SEVERITIES, Finding, by_section, label_of, severity_labels
 from gkassist.form import FORM
 from gkassist.phrases import say
+from gkassist.review.pairing import Known, PreviousIndex, same_agency
+from gkassist.review.summary import Item, Outcome, section_title, table_values
 from gkassist.rulebook import RuleFileError, default_rulebook
 from gkassist.sources import read_source
-from gkassist.text import fold
 
 EXIT_OK, EXIT_ERRORS, EXIT_UNREADABLE = 0, 1, 2
 
@@ -124,19 +137,7 @@ def load_previous(ref: str | Path) -> PreviousReport:
     return PreviousReport(src.answers, src.agency, src.year, str(ref))
 
 
-# the shortest agency name that may stand for a longer one it ends (「洪江区科技和工业信息化局」 is
-# 「怀化市洪江区科技和工业信息化局」; 「财政局」 is every county's)
-_SHORT_NAME = 5
-
-
-def same_agency(a: str, b: str) -> bool:
-    """Whether two printed agency names name the same organ: equal once punctuation and spaces are
-    folded, or the one the other with its region in front."""
-    x, y = fold(a), fold(b)
-    if x == y:
-        return True
-    short, long = sorted((x, y), key=len)
-    return len(short) >= _SHORT_NAME and long.endswith(short)
+__all__ = ["same_agency"]  # the pair check's reading of agency names (review.pairing), kept importable here
 
 
 def pair_fact(inp: CheckInput, previous: PreviousReport) -> dict[str, Any]:
@@ -204,32 +205,236 @@ def _internal_error(ref: str, err: Exception) -> str:
 
 # from this many files on, checking uses every core (a process each: the engine is single-threaded)
 PARALLEL_FROM = 16
+EXIT_INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class Wants:
+    """What the outputs need of each report besides its findings."""
+
+    values: bool = False  # the tables' numbers (--html, --xlsx)
+    prose: bool = False  # the text of the sections findings touch (--html)
+    sentences: bool = False  # comparable sentences (C1, a folder)
+
+
+def check_outcome(index: int, ref: str, previous: PreviousReport | PreviousIndex | Mapping[str, Any] | None = None,
+                  wants: Wants = Wants()) -> Outcome:
+    """Check one file of a batch: an :class:`Outcome`, never an exception (but for the rule files,
+    which are wrong for every file). With last year's folder (``PreviousIndex``) the report is
+    compared with its agency's report found there."""
+    try:
+        inp = load_input(ref)
+    except InputUnreadable as err:
+        return Outcome(index, ref, error=str(err))
+    except RuleFileError:
+        raise
+    except Exception as err:  # a bug met on one file must not stop a reviewer's run over thousands
+        return Outcome(index, ref, error=_internal_error(ref, err))
+    previous_file = None
+    try:
+        if isinstance(previous, PreviousIndex):
+            known = previous.find(inp.agency, inp.year)
+            previous = None
+            if known is not None:
+                previous_file = known.file
+                try:
+                    previous = load_previous(known.file)
+                except InputUnreadable:
+                    previous = None
+        findings = check_input(inp, previous)
+        return _outcome(index, ref, inp, findings, wants, previous_file)
+    except RuleFileError:
+        raise
+    except Exception as err:
+        return Outcome(index, ref, error=_internal_error(ref, err))
+
+
+def _outcome(index: int, ref: str, inp: CheckInput, findings: list[Finding], wants: Wants,
+             previous_file: str | None) -> Outcome:
+    items = [Item(f.code, f.severity, f.section, tuple(f.fields), f.message, f.kind, tuple(f.numbers.items()))
+             for f in findings]
+    out = Outcome(index, ref, inp.agency, inp.year, problems=list(inp.problems), unanswered=list(inp.unanswered),
+                  findings=items, previous_file=previous_file)
+    if wants.values:
+        out.values = table_values(dict(inp.answers))
+    if wants.prose:
+        for section in {f.section for f in findings}:
+            texts = [inp.answers.get(f.id) for f in FORM.section_fields(section) if f.kind == "prose"] \
+                if section in _SECTION_IDS else []
+            text = "\n".join(t for t in texts if isinstance(t, str) and t.strip())
+            if text:
+                out.prose[section] = text
+    if wants.sentences:
+        from gkassist.review.copies import sentences_of
+
+        out.sentences = [(sentence, form, h, clauses) for sentence, form, h, clauses in
+                         sentences_of(dict(inp.answers), inp.agency)]
+    return out
+
+
+_SECTION_IDS = frozenset(s.id for s in FORM.sections)
+
+
+@dataclass
+class _Batch:
+    """What every worker of a batch needs (set once per process)."""
+
+    previous: PreviousReport | PreviousIndex | Mapping[str, Any] | None = None
+    wants: Wants = Wants()
+
+
+_BATCH = _Batch()
+
+
+def _start_worker(batch: _Batch) -> None:
+    global _BATCH
+    _BATCH = batch
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the main process's to handle
+
+
+def _check_job(job: tuple[int, str]) -> Outcome:
+    return check_outcome(job[0], job[1], _BATCH.previous, _BATCH.wants)
+
+
+def _identify_job(job: tuple[int, str]) -> Known:
+    try:
+        src = read_source(job[1])
+    except Exception:  # noqa: BLE001 - a report that cannot be read simply has no identity
+        return Known(job[1], None, None)
+    return Known(job[1], src.agency, src.year)
+
+
+def _run(jobs: Sequence[str], fn: Callable, batch: _Batch, workers: int | None) -> Iterator[Any]:
+    """``fn`` over the files, in input order, streamed: one process per core from PARALLEL_FROM
+    files on (forked after the rule book and engine are loaded, so that every worker starts warm)."""
+    if workers is None:
+        workers = (os.cpu_count() or 1) if len(jobs) >= PARALLEL_FROM else 1
+    workers = max(1, min(workers, len(jobs)))
+    if workers == 1:
+        global _BATCH
+        saved, _BATCH = _BATCH, batch
+        try:
+            for job in enumerate(jobs):
+                yield fn(job)
+        finally:
+            _BATCH = saved
+        return
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    if context.get_start_method() == "fork":
+        _warm()  # what each worker would load on its first files, loaded once and shared
+    # small chunks keep results (and the progress bar) flowing; big enough to cost little
+    size = max(1, min(32, len(jobs) // (workers * 16)))
+    numbered = list(enumerate(jobs))
+    chunks = (numbered[k:k + size] for k in range(0, len(numbered), size))
+    pool = context.Pool(workers, initializer=_start_worker, initargs=(batch,))
+    import gc
+
+    gc.unfreeze()  # the workers are forked: this process collects as usual again
+    try:
+        # a bounded window of chunks in flight: results wait for this process only that long, so
+        # its memory does not grow when writing the outputs is slower than checking
+        pending: deque = deque(pool.apply_async(_chunk_job, (fn, c)) for c in islice(chunks, workers * _WINDOW))
+        while pending:
+            done = pending.popleft().get()
+            nxt = next(chunks, None)
+            if nxt is not None:
+                pending.append(pool.apply_async(_chunk_job, (fn, nxt)))
+            yield from done
+        pool.close()
+    finally:
+        pool.terminate()  # an interrupted batch (Ctrl+C) stops its workers at once
+        pool.join()
+
+
+_WINDOW = 4  # chunks in flight per worker
+
+
+def _chunk_job(fn: Callable, jobs: list[tuple[int, str]]) -> list:
+    return [fn(job) for job in jobs]
+
+
+def _warm() -> None:
+    """Load, before the workers are forked, what checking loads lazily on first use — the layout
+    readers and their libraries, cn2an, the wording bank, the engine's compiled rules, the
+    importer's and the features' caches — by reading and checking a small report made from the
+    form's own headings; then freeze the loaded objects, so that the workers' garbage collector
+    never walks (and so copies) them (the parent unfreezes once they are forked)."""
+    import gc
+
+    from gkassist.importer import docx_layout, html_layout, read_report_text, text_layout  # noqa: F401
+    from gkassist.text import parse_int
+
+    parse_int("十二")
+    lines = [FORM.title("示范市示范局", 2024), FORM.standard_preamble("示范市示范局", 2024)]
+    lines += [s.heading or "" for s in FORM.sections if s.number]
+    lines += [f"{r.label} 0 0 0 0 0 0 0" for r in FORM.requests_rows]
+    try:
+        report = read_report_text("\n".join(lines), "<warm>")
+        check(report.answers_as_printed(), extra_facts=list(report.structure_facts), outline=report.outline)
+    except Exception:  # noqa: BLE001 - warming is an optimisation: a real file reports any fault itself
+        pass
+    gc.collect()
+    gc.freeze()
+
+
+def iter_outcomes(files: Sequence[str], previous: PreviousReport | PreviousIndex | Mapping[str, Any] | None = None,
+                  wants: Wants = Wants(), workers: int | None = None) -> Iterator[Outcome]:
+    """Check many files; outcomes in input order, as they are ready."""
+    return _run(files, _check_job, _Batch(previous, wants), workers)
 
 
 def check_files(files: Sequence[str], previous: PreviousReport | Mapping[str, Any] | None = None,
-                workers: int | None = None) -> list[FileResult]:
+                workers: int | None = None) -> list[Outcome]:
     """Check many files, in input order; ``workers`` processes (default: one per core when many)."""
-    if workers is None:
-        workers = (os.cpu_count() or 1) if len(files) >= PARALLEL_FROM else 1
-    workers = max(1, min(workers, len(files)))
-    if workers == 1:
-        return [check_file(ref, previous) for ref in files]
-    methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    chunk = max(1, len(files) // (workers * 4))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(check_file, files, [previous] * len(files), chunksize=chunk))
+    return list(iter_outcomes(files, previous, workers=workers))
+
+
+def index_previous(files: Sequence[str], progress: Progress | None = None) -> PreviousIndex:
+    """Last year's folder: every report's agency and year, read in parallel."""
+    index = PreviousIndex()
+    for known in _run(files, _identify_job, _Batch(), None):
+        index.add(known)
+        if progress is not None:
+            progress.step()
+    return index
+
+
+class Progress:
+    """A progress bar on stderr for batches, drawn only when stderr is a terminal."""
+
+    def __init__(self, total: int, label: str, stream: TextIO | None = None, enabled: bool | None = None) -> None:
+        self.total, self.label, self.done = total, label, 0
+        self.stream = stream or sys.stderr
+        isatty = getattr(self.stream, "isatty", None)
+        self.enabled = enabled if enabled is not None else bool(isatty and isatty())
+        self.start = self._last = time.monotonic()
+
+    def step(self, n: int = 1) -> None:
+        self.done += n
+        now = time.monotonic()
+        if self.enabled and (now - self._last >= 0.1 or self.done >= self.total):
+            self._last = now
+            self._draw(now)
+
+    def _draw(self, now: float) -> None:
+        width = 30
+        share = self.done / self.total if self.total else 1.0
+        bar = "█" * int(share * width) + "░" * (width - int(share * width))
+        spent = now - self.start
+        left = spent / self.done * (self.total - self.done) if self.done else 0.0
+        self.stream.write(say("checks", "check_progress", label=self.label, bar=bar, done=self.done,
+                              total=self.total, spent=round(spent), left=round(left)) + "\r")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled and self.done:
+            self.stream.write("\n")
+            self.stream.flush()
 
 
 # --- output -------------------------------------------------------------------------------------
 
-
-def _section_title(section_id: str) -> str:
-    try:
-        s = FORM.section(section_id)
-    except KeyError:
-        return section_id
-    return s.heading or s.title
 
 
 def _counts_text(count: Callable[[str], int]) -> str:
@@ -250,49 +455,85 @@ def _unanswered_text(field_ids: Sequence[str]) -> str:
     for fid in field_ids:
         section = FORM.field(fid).section
         by_section[section] = by_section.get(section, 0) + 1
-    parts = [say("checks", "check_unanswered_section", section=_section_title(sid), n=n) for sid, n in by_section.items()]
+    parts = [say("checks", "check_unanswered_section", section=section_title(sid), n=n) for sid, n in by_section.items()]
     return say("checks", "check_unanswered", n=len(field_ids), sections=say("checks", "comma").join(parts))
 
 
-def _who(result: FileResult) -> str:
-    inp = result.input
-    if inp is None:
-        return result.file
-    name = inp.agency or say("checks", "check_no_agency")
-    year = say("checks", "check_year", year=inp.year) if inp.year else ""
-    return say("checks", "check_who", name=name, year=year, file=result.file)
+def _who(result: FileResult | Outcome) -> str:
+    agency, year = (result.input.agency, result.input.year) if isinstance(result, FileResult) and result.input \
+        else (getattr(result, "agency", None), getattr(result, "year", None))
+    name = agency or say("checks", "check_no_agency")
+    year_text = say("checks", "check_year", year=year) if year else ""
+    return say("checks", "check_who", name=name, year=year_text, file=result.file)
 
 
-def write_text(results: Sequence[FileResult], out: TextIO) -> None:
-    for i, result in enumerate(results):
-        if i:
-            out.write("\n")
+def _problems(result: FileResult | Outcome) -> tuple[list[str], list[str]]:
+    if isinstance(result, FileResult):
+        return (list(result.input.problems), list(result.input.unanswered)) if result.input else ([], [])
+    return result.problems, result.unanswered
+
+
+def write_one(result: FileResult | Outcome, out: TextIO, first: bool = True) -> None:
+    """One file's findings as text."""
+    if not first:
+        out.write("\n")
+    if result.error is not None:
+        out.write(f"■ {result.file}\n  {say('checks', 'check_cannot_read', error=result.error)}\n")
+        return
+    out.write(f"■ {_who(result)}\n")
+    problems, unanswered = _problems(result)
+    for problem in problems:
+        out.write(f"  {say('checks', 'check_not_read', problem=problem)}\n")
+    if unanswered:
+        out.write(f"  {say('checks', 'check_not_answered', what=_unanswered_text(unanswered))}\n")
+    previous_file = getattr(result, "previous_file", None)
+    if previous_file:
+        out.write(f"  {say('checks', 'check_compared_with', file=previous_file)}\n")
+    for section, findings in by_section(result.findings):
+        out.write(f"  {section_title(section)}\n")
+        for f in findings:
+            out.write(f"    {label_of(f)} {f.code}  {f.message}\n")
+    if not result.findings:
+        out.write(f"  {say('checks', 'check_nothing_found')}\n")
+    summary = say("checks", "check_summary", file=Path(result.file).name, counts=_summary_text(result))
+    out.write(f"  {summary}\n")
+
+
+@dataclass
+class Totals:
+    """The batch's running totals (for the last line and the exit code)."""
+
+    files: int = 0
+    unreadable: int = 0
+    with_errors: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SEVERITIES, 0))
+
+    def add(self, result: FileResult | Outcome) -> None:
+        self.files += 1
         if result.error is not None:
-            out.write(f"■ {result.file}\n  {say('checks', 'check_cannot_read', error=result.error)}\n")
-            continue
-        out.write(f"■ {_who(result)}\n")
-        assert result.input is not None
-        for problem in result.input.problems:
-            out.write(f"  {say('checks', 'check_not_read', problem=problem)}\n")
-        if result.input.unanswered:
-            what = _unanswered_text(result.input.unanswered)
-            out.write(f"  {say('checks', 'check_not_answered', what=what)}\n")
-        for section, findings in by_section(result.findings):
-            out.write(f"  {_section_title(section)}\n")
-            for f in findings:
-                out.write(f"    {label_of(f)} {f.code}  {f.message}\n")
-        if not result.findings:
-            out.write(f"  {say('checks', 'check_nothing_found')}\n")
-        summary = say("checks", "check_summary", file=Path(result.file).name, counts=_summary_text(result))
-        out.write(f"  {summary}\n")
+            self.unreadable += 1
+            return
+        self.with_errors += bool(result.count("error"))
+        for s in SEVERITIES:
+            self.counts[s] += result.count(s)
+
+    def text(self) -> str:
+        return say("checks", "check_total", files=self.files, with_errors=self.with_errors,
+                   unreadable=self.unreadable, totals=_counts_text(lambda s: self.counts[s]))
+
+    def exit_code(self) -> int:
+        if self.with_errors:
+            return EXIT_ERRORS
+        return EXIT_UNREADABLE if self.unreadable else EXIT_OK
+
+
+def write_text(results: Sequence[FileResult | Outcome], out: TextIO) -> None:
+    totals = Totals()
+    for i, result in enumerate(results):
+        write_one(result, out, first=i == 0)
+        totals.add(result)
     if len(results) > 1:
-        read = [r for r in results if r.error is None]
-        with_errors = sum(1 for r in read if r.count("error"))
-        unreadable = len(results) - len(read)
-        totals = _counts_text(lambda s: sum(r.count(s) for r in read))
-        total = say("checks", "check_total", files=len(results), with_errors=with_errors, unreadable=unreadable,
-                    totals=totals)
-        out.write(f"\n{total}\n")
+        out.write(f"\n{totals.text()}\n")
 
 
 def _json_value(value: Any) -> Any:
@@ -301,12 +542,15 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def result_json(result: FileResult) -> dict[str, Any]:
-    inp = result.input
+def result_json(result: FileResult | Outcome) -> dict[str, Any]:
+    agency, year = (result.input.agency, result.input.year) if isinstance(result, FileResult) and result.input \
+        else (getattr(result, "agency", None), getattr(result, "year", None))
+    if isinstance(result, FileResult) and result.input is None:
+        agency = year = None
     out: dict[str, Any] = {
         "file": result.file,
-        "agency": inp.agency if inp else None,
-        "year": inp.year if inp else None,
+        "agency": agency,
+        "year": year,
         "findings": [
             {
                 "code": f.code,
@@ -315,7 +559,7 @@ def result_json(result: FileResult) -> dict[str, Any]:
                 "message": f.message,
                 "section": f.section,
                 "kind": f.kind,
-                "numbers": {k: _json_value(v) for k, v in f.numbers.items()},
+                "numbers": {k: _json_value(v) for k, v in dict(f.numbers).items()},
             }
             for f in result.findings
         ],
@@ -323,26 +567,28 @@ def result_json(result: FileResult) -> dict[str, Any]:
     }
     if result.error is not None:
         out["error"] = result.error
-    if inp is not None and inp.problems:
-        out["unreadable"] = list(inp.problems)
-    if inp is not None and inp.unanswered:
-        out["unanswered"] = list(inp.unanswered)
+    problems, unanswered = _problems(result)
+    if problems:
+        out["unreadable"] = list(problems)
+    if unanswered:
+        out["unanswered"] = list(unanswered)
+    if getattr(result, "previous_file", None):
+        out["previous"] = result.previous_file
     return out
 
 
-def write_json(results: Sequence[FileResult], out: TextIO) -> None:
+def write_json(results: Sequence[FileResult | Outcome], out: TextIO) -> None:
     data: Any = result_json(results[0]) if len(results) == 1 else [result_json(r) for r in results]
     out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-def exit_code(results: Sequence[FileResult]) -> int:
+def exit_code(results: Sequence[FileResult | Outcome]) -> int:
     """1 when errors were found (an unreadable file among many must not hide them), else 2 when
     some file could not be read, else 0."""
-    if any(r.count("error") for r in results):
-        return EXIT_ERRORS
-    if any(r.error is not None for r in results):
-        return EXIT_UNREADABLE
-    return EXIT_OK
+    totals = Totals()
+    for r in results:
+        totals.add(r)
+    return totals.exit_code()
 
 
 def expand(files: Sequence[str]) -> list[str]:
@@ -363,21 +609,152 @@ def expand(files: Sequence[str]) -> list[str]:
     return out
 
 
+class _JsonStream:
+    """``--json`` as outcomes arrive: one object for one file, else an array (the folder's own
+    object — C1 pairs, last year's pairing — last, when there is one)."""
+
+    def __init__(self, out: TextIO, many: bool) -> None:
+        self.out, self.many, self.n = out, many, 0
+
+    def add(self, data: dict[str, Any]) -> None:
+        text = json.dumps(data, ensure_ascii=False, indent=2)
+        if not self.many:
+            self.out.write(text + "\n")
+        else:
+            self.out.write(("[\n" if self.n == 0 else ",\n") + text)
+        self.n += 1
+
+    def close(self) -> None:
+        if self.many:
+            self.out.write("[\n]\n" if self.n == 0 else "\n]\n")
+
+
+def _copy_json(pair: Any) -> dict[str, Any]:
+    return {"code": "C1", "file": pair.file, "agency": pair.agency or None, "other_file": pair.other_file,
+            "other_agency": pair.other_agency or None, "chars": pair.chars, "message": pair.message(),
+            "sentences": [{"sentence": s.sentence, "other": s.other, "score": s.score} for s in pair.shared]}
+
+
 def run_check(files: Sequence[str], previous: str | None = None, as_json: bool = False,
-              out: TextIO | None = None) -> int:
-    """``gkassist check``: check every file, print the findings, return the exit code."""
+              out: TextIO | None = None, *, html: str | None = None, xlsx: str | None = None,
+              progress: bool | None = None, workers: int | None = None) -> int:
+    """``gkassist check``: check every file, print the findings (as they come), write the page and
+    the workbook, return the exit code."""
     out = out or sys.stdout
     default_rulebook()  # a malformed rule file stops the run here, before any file is read
     evaluator()  # so does a GKASSIST_ENGINE naming an engine that cannot run
-    prev_answers = None
+    jobs = expand(files)
+    many = len(jobs) > 1
+    if many:
+        from gkassist.review.copies import copy_rules
+
+        copy_rules()  # and a malformed rules/folder/copies.yaml
+    prev: PreviousReport | PreviousIndex | None = None
+    prev_files: list[str] = []
     if previous is not None:
-        try:
-            prev_answers = load_previous(previous)
-        except InputUnreadable as err:
-            raise InputUnreadable(say("checks", "check_previous_unreadable", path=previous, error=err)) from None
-    results = check_files(expand(files), prev_answers)
-    if as_json:
-        write_json(results, out)
+        if Path(previous).expanduser().is_dir():
+            prev_files = expand([previous])
+            bar = Progress(len(prev_files), say("checks", "check_progress_previous"), enabled=progress)
+            try:
+                prev = index_previous(prev_files, bar)
+            finally:
+                bar.close()
+        else:
+            try:
+                prev = load_previous(previous)
+            except InputUnreadable as err:
+                raise InputUnreadable(say("checks", "check_previous_unreadable", path=previous, error=err)) from None
+    wants = Wants(values=bool(html or xlsx), prose=bool(html), sentences=many)
+    page = book = copies = None
+    if html:
+        from gkassist.review.page import ReviewPage
+
+        page = ReviewPage(Path(html).expanduser())
+    if xlsx:
+        from gkassist.review.workbook import ReviewWorkbook
+
+        book = ReviewWorkbook(Path(xlsx).expanduser())
+    if many:
+        from gkassist.review.copies import CopyIndex
+
+        copies = CopyIndex()
+    stream = _JsonStream(out, many) if as_json else None
+    totals = Totals()
+    pairing: dict[str, Any] | None = {"paired": 0, "unpaired": [], "rows": [], "used": set()} \
+        if isinstance(prev, PreviousIndex) else None
+    bar = Progress(len(jobs), say("checks", "check_progress_label"), enabled=progress)
+    interrupted = False
+    try:
+        for outcome in iter_outcomes(jobs, prev, wants, workers):
+            if stream is not None:
+                stream.add(result_json(outcome))
+            else:
+                write_one(outcome, out, first=totals.files == 0)
+                out.flush()
+            totals.add(outcome)
+            if page is not None:
+                page.add(outcome)
+            if book is not None:
+                book.add(outcome)
+            if copies is not None:
+                copies.add(outcome.index, outcome.file, outcome.agency, outcome.sentences)
+            if pairing is not None and outcome.error is None:
+                pairing["rows"].append((outcome.file, outcome.agency, outcome.year, outcome.previous_file))
+                if outcome.previous_file:
+                    pairing["paired"] += 1
+                    pairing["used"].add(outcome.previous_file)
+                else:
+                    pairing["unpaired"].append(outcome.index)
+            bar.step()
+    except KeyboardInterrupt:
+        interrupted = True  # what was checked is still printed and written below
+    finally:
+        bar.close()
+    pairs = copies.pairs() if copies is not None else []
+    if copies is not None:
+        copies.close()
+    if pairing is not None:
+        assert isinstance(prev, PreviousIndex)
+        pairing["orphans"] = [] if interrupted else [k for k in prev.reports if k.file not in pairing["used"]]
+    if stream is not None:
+        folder: dict[str, Any] = {}
+        if pairs:
+            folder["copies"] = [_copy_json(p) for p in pairs]
+        if pairing is not None:
+            folder["unpaired"] = [jobs[i] for i in pairing["unpaired"]]
+            folder["orphans"] = [k.file for k in pairing["orphans"]]
+        if interrupted:
+            folder["interrupted"] = {"checked": totals.files, "files": len(jobs)}
+        if folder and many:
+            stream.add({"kind": "folder", **folder})
+        stream.close()
     else:
-        write_text(results, out)
-    return exit_code(results)
+        _write_folder_text(out, pairs, pairing, jobs)
+        if many or interrupted:
+            out.write(f"\n{totals.text()}\n")
+        if interrupted:
+            out.write(say("checks", "check_interrupted", checked=totals.files, files=len(jobs)) + "\n")
+    if page is not None:
+        page.write(copies=pairs, pairing=pairing, interrupted=interrupted, total=len(jobs),
+                   roots=[str(f) for f in files])
+    if book is not None:
+        book.write(copies=pairs, pairing=pairing, interrupted=interrupted)
+    return EXIT_INTERRUPTED if interrupted else totals.exit_code()
+
+
+def _write_folder_text(out: TextIO, pairs: list, pairing: dict[str, Any] | None, jobs: Sequence[str]) -> None:
+    """The folder's own findings after the files: C1 pairs, then last year's pairing."""
+    if pairs:
+        from gkassist.review.copies import copy_rules
+
+        label = severity_labels()[copy_rules().severity]
+        out.write(f"\n■ {say('checks', 'check_copies_title', n=len(pairs))}\n")
+        for pair in pairs:
+            out.write(f"  {label} C1  {pair.message()}\n")
+    if pairing is None:
+        return
+    out.write(f"\n■ {say('checks', 'check_pairing_title', paired=pairing['paired'], unpaired=len(pairing['unpaired']))}\n")
+    for index in pairing["unpaired"]:
+        out.write(f"  {say('checks', 'check_unpaired', file=jobs[index])}\n")
+    for known in pairing.get("orphans", []):
+        out.write(f"  {say('checks', 'check_orphan', file=known.file, agency=known.agency or '—')}\n")

@@ -150,6 +150,7 @@ class _Values:
             fid: v for fid, v in self.clean.items() if type(v) is int and fid in _COUNT_FIELDS
         }
         self.outline = outline or {}  # the report's own sub-headings and their order (section_text)
+        self._texts: dict[str, str] = {}  # text id → its text (a section's is joined once)
 
     def get(self, fid: str) -> int | str | None:
         if fid not in self._cache:
@@ -164,10 +165,15 @@ class _Values:
         return self._cache[fid]
 
     def text(self, text_id: str) -> str:
-        if text_id in SECTION_TEXTS:
-            return self.section_text(text_id)
-        value = self.clean.get(text_id)
-        return value.strip() if isinstance(value, str) else ""
+        hit = self._texts.get(text_id)
+        if hit is None:
+            if text_id in SECTION_TEXTS:
+                hit = self.section_text(text_id)
+            else:
+                value = self.clean.get(text_id)
+                hit = value.strip() if isinstance(value, str) else ""
+            self._texts[text_id] = hit
+        return hit
 
     def section_text(self, text_id: str) -> str:
         """A section's prose as the report prints it: its own sub-headings and fields in its own
@@ -427,29 +433,24 @@ class _Builder:
             if deps is not None:
                 fact.deps = frozenset(deps)
             return fact
-        all_deps = set(deps or ())
-        for name in names:
-            if name.startswith(APPLIES_PREFIX):
-                fact.values[name] = self.flag(name, fact)
-                if self.book.applicability[name].applies.reads_year:
-                    all_deps.add("meta.year")
-                continue
+        flags, values, static_fields, static_deps = _globals_plan(self.book, names)
+        for name, rule, own_section in flags:
+            # the flag of rule ``name`` (applies.<rule id>): 1 when it applies to this fact
+            section = (rule.section or fact.section) if own_section else None
+            hit = self._flags.get((name, section))
+            if hit is None:
+                hit = self._flags[(name, section)] = int(
+                    rule_applies_to(rule.applies, self.coverage, self.year, section))
+            fact.values[name] = hit
+        for name in values:
             value, detail = self.global_value(name)
             fact.values[name] = value
-            fact.labels.update(detail)
-            if name.startswith("previous."):
-                continue  # a change of last year's answers rebuilds everything
-            split = split_feature_name(name)
-            if split:
-                text_fields = SECTION_TEXTS.get(split[0], (split[0],))
-                fact.fields[name] = text_fields
-                all_deps.update(text_fields)
-                all_deps.add("meta.year")  # patterns may name the report year
-            elif name in FORM.fields:
-                fact.fields[name] = (name,)
-                all_deps.add(name)
+            if detail:
+                fact.labels.update(detail)
+        if static_fields:
+            fact.fields.update(static_fields)
         if deps is not None:
-            fact.deps = frozenset(all_deps)
+            fact.deps = frozenset(deps).union(static_deps) if static_deps else frozenset(deps)
         return fact
 
     def order(self, section: str, *rest: int) -> tuple[int, ...]:
@@ -683,6 +684,41 @@ class _Builder:
         if "field" not in labels and fields_t and fields_t[0] in FORM.fields:
             labels["field"] = FORM.fields[fields_t[0]].label
         return self.add_globals(fact)
+
+
+def _globals_plan(book: Rulebook, names: tuple[str, ...]) -> tuple:
+    """What adding these globals to a fact takes, worked out once per rulebook: the applicability
+    flags (name, rule, whether it reads the fact's own section), the other globals' names, the
+    fields each names (``fact.fields``) and the answers they depend on (``fact.deps``)."""
+    plans = book.plans.setdefault("globals", {})
+    plan = plans.get(names)
+    if plan is not None:
+        return plan
+    flags: list[tuple[str, Any, bool]] = []
+    values: list[str] = []
+    fields: dict[str, tuple[str, ...]] = {}
+    deps: set[str] = set()
+    for name in names:
+        if name.startswith(APPLIES_PREFIX):
+            rule = book.applicability[name]
+            flags.append((name, rule, rule.applies.reads_own_section))
+            if rule.applies.reads_year:
+                deps.add("meta.year")
+            continue
+        values.append(name)
+        if name.startswith("previous."):
+            continue  # a change of last year's answers rebuilds everything
+        split = split_feature_name(name)
+        if split:
+            text_fields = SECTION_TEXTS.get(split[0], (split[0],))
+            fields[name] = text_fields
+            deps.update(text_fields)
+            deps.add("meta.year")  # patterns may name the report year
+        elif name in FORM.fields:
+            fields[name] = (name,)
+            deps.add(name)
+    plan = plans[names] = (tuple(flags), tuple(values), fields, frozenset(deps))
+    return plan
 
 
 def _text_plan(book: Rulebook) -> tuple[tuple[str, ...], tuple[str, ...]]:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from gkassist import similarity
@@ -38,6 +39,7 @@ _THOUSANDS = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
 _CJK_PUNCT = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "!": "！", "?": "？"})
 
 
+@lru_cache(maxsize=256)  # a report's texts are read by a dozen features each
 def reading_form(text: str) -> str:
     """What feature and claim regexes read: full-width digits and letters made plain (NFKC), no
     spaces or tabs (line breaks stay), 「1,296」 → 「1296」, and the punctuation NFKC made half-width
@@ -200,8 +202,8 @@ def compute_feature(feature: Feature, text: str, year: int | None, previous: str
     """(value, message details) of one feature of one text; value None = no value (rule silent)."""
     name, params = feature.name, feature.params
     if feature.kind == "keywords":
-        norm = compact(text)
-        return sum(norm.count(compact(w)) for w in params["words"]), {}
+        norm = _compact(text)
+        return sum(norm.count(w) for w in _words(feature)), {}
     if feature.kind == "pattern":
         rx = _compiled(params["regex"], year)
         matches = list(rx.finditer(reading_form(text)))
@@ -222,6 +224,23 @@ def compute_feature(feature: Feature, text: str, year: int | None, previous: str
         quoted = say("checks", "separator").join(say("checks", "copied_sentence", sentence=m.sentence) for m in matches)
         return share, {f"{name}_text": quoted, f"{name}_count": len(matches)}
     raise ValueError(f"unknown feature kind {feature.kind}")
+
+
+_compact = lru_cache(maxsize=256)(compact)  # a report's texts are read by several keyword features
+
+
+_WORDS: dict[tuple[str, ...], tuple[str, ...]] = {}
+
+
+def _words(feature: Feature) -> tuple[str, ...]:
+    """A keywords feature's words in the compact form (once per list of words)."""
+    key = tuple(feature.params["words"])
+    words = _WORDS.get(key)
+    if words is None:
+        if len(_WORDS) > 512:
+            _WORDS.clear()
+        words = _WORDS[key] = tuple(compact(w) for w in key)
+    return words
 
 
 _PATTERN_CACHE: dict[tuple[str, int | None], re.Pattern] = {}

@@ -26,6 +26,7 @@ import re
 import secrets
 import shutil
 import socket
+import stat
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -38,8 +39,9 @@ from gkassist import paths
 from gkassist.answers import from_json, to_json
 from gkassist.cellstates import CellState
 from gkassist.errors import UserError, os_error_message
-from gkassist.files import atomic_write, glob_escape, remove_stale_temps
+from gkassist.files import atomic_write, glob_escape, read_current, recover, remove_stale_temps
 from gkassist.form import FORM
+from gkassist.text import clean
 
 FORMAT = "gkassist-session"
 # 1: the first format. 2 (issue 12): ``cells`` (table cells that printed no number) and
@@ -52,6 +54,12 @@ VERSION = 2
 ID_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 ID_LENGTH = 8
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+
+# The history is a record of recent changes, not an archive: every save writes it whole, so it is
+# kept to the last HISTORY_LIMIT changes with texts clipped to HISTORY_TEXT characters (10,000 edits
+# of a long answer once made a 17.8 MB document and 55 ms saves; now < 1 MB, benchmarks/bench_session.py).
+HISTORY_LIMIT = 200
+HISTORY_TEXT = 400
 
 _KNOWN_KEYS = (
     "format", "version", "id", "created", "updated", "source", "answers", "notes", "position",
@@ -116,11 +124,18 @@ def _describe_owner(owner: dict | None) -> str:
     return f"（{'，'.join(parts)}）" if parts else ""
 
 
+def real_path(path: Path) -> Path:
+    """``path`` with every symlink resolved: what a lock, a comparison or a save is keyed on, so
+    that one document reached by two names is still one document."""
+    return Path(os.path.realpath(path))
+
+
 class _SessionLock:
-    """An OS lock on ``.<name>.lock`` plus ``.<name>.owner`` saying who holds it."""
+    """An OS lock on ``.<name>.lock`` plus ``.<name>.owner`` saying who holds it, beside the real
+    file: a session opened through a symlink of another name meets the same lock."""
 
     def __init__(self, path: Path) -> None:
-        self.path = path
+        self.path = real_path(path)
         # imported here: filelock costs ~10 ms, which rendering, checking and listing reports
         # (no lock taken) need not pay
         import filelock
@@ -128,7 +143,7 @@ class _SessionLock:
         self._filelock = filelock
         # thread_local=False: the interview may open a session in a worker thread and close it in
         # the main thread.
-        self._lock = filelock.FileLock(_lock_path(path), timeout=0, thread_local=False)
+        self._lock = filelock.FileLock(_lock_path(self.path), timeout=0, thread_local=False)
 
     def acquire(self, session_id: str) -> None:
         try:
@@ -163,14 +178,30 @@ class _SessionLock:
         self._write_owner()
 
     def _try_acquire(self) -> None:
+        for _ in range(5):
+            try:
+                self._lock.acquire()
+            except self._filelock.Timeout:
+                raise
+            except OSError as err:
+                raise SessionError(
+                    f"无法锁定报告文件 {self.path}：{os_error_message(err)}。请检查该文件夹的写入权限。"
+                ) from err
+            if self._holds_current_file():
+                return
+            # the start-up sweep removed this lock file (stale) between our open and our lock: a
+            # lock on a file no longer in the folder would not exclude anyone; lock the new one
+            self._lock.release(force=True)
+        raise self._filelock.Timeout(str(_lock_path(self.path)))
+
+    def _holds_current_file(self) -> bool:
+        fd = getattr(getattr(self._lock, "_context", None), "lock_file_fd", None)
+        if not isinstance(fd, int):
+            return True  # a backend without a descriptor (the soft lock) has nothing to compare
         try:
-            self._lock.acquire()
-        except self._filelock.Timeout:
-            raise
-        except OSError as err:
-            raise SessionError(
-                f"无法锁定报告文件 {self.path}：{os_error_message(err)}。请检查该文件夹的写入权限。"
-            ) from err
+            return os.path.samestat(os.fstat(fd), os.stat(_lock_path(self.path)))
+        except OSError:
+            return False
 
     def _write_owner(self) -> None:
         owner = {"pid": os.getpid(), "host": socket.gethostname(), "started": _now(), "program": "gkassist"}
@@ -184,7 +215,20 @@ class _SessionLock:
         if owner and owner.get("pid") == os.getpid() and owner.get("host") == socket.gethostname():
             with contextlib.suppress(OSError):
                 _owner_path(self.path).unlink()
+        if not isinstance(self._lock, self._filelock.SoftFileLock) and self._holds_current_file():
+            # removed while still held, so that lock files do not pile up: a process that opened
+            # this one meanwhile finds it gone once it gets the lock, and locks a new one
+            with contextlib.suppress(OSError):
+                _lock_path(self.path).unlink()
         self._lock.release(force=True)
+
+    def try_acquire_quietly(self) -> bool:
+        """Take the lock if nobody holds it (no owner file, no message); False if somebody does."""
+        try:
+            self._try_acquire()
+        except (self._filelock.Timeout, SessionError):
+            return False
+        return True
 
     def held_by_other(self) -> bool:
         """True when another process holds the lock (probing takes and drops it)."""
@@ -194,6 +238,15 @@ class _SessionLock:
             return True
         self._lock.release(force=True)
         return False
+
+
+# What a writer killed in the middle leaves beside ``<name>``: atomic_write's temp files
+# (``.<name>.<random>.tmp``, ``.part`` alike), a lock file and an owner file, a journal and the
+# temp file it was being written to (``..<name>.journal.<random>.tmp``).
+_LEFTOVER = re.compile(
+    r"\.(?P<name>[^.].*?\.json)(?:\.[0-9a-f]{8}\.(?:tmp|part)|\.lock|\.owner|\.journal)"
+    r"|\.\.(?P<journal_of>.+?\.json)\.journal\.[0-9a-f]{8}\.tmp"
+)
 
 
 # --- reading and checking a document ------------------------------------------------------------
@@ -211,7 +264,7 @@ class _Newer(Exception):
 
 def _read_json(path: Path) -> Any:
     try:
-        data = path.read_bytes()
+        data = read_current(path)
     except FileNotFoundError:
         raise SessionError(f"找不到文件：{path}") from None
     except IsADirectoryError:
@@ -230,6 +283,41 @@ def _read_json(path: Path) -> Any:
         raise _Corrupt(f"JSON 格式错误（第 {err.lineno} 行第 {err.colno} 列）") from None
 
 
+# --- text entering a session ---------------------------------------------------------------------
+# One boundary: every string that enters a session (a loaded or imported document, an answer, a
+# note, a draft, the interview's scratch) goes through ``text.clean``. A lone surrogate would make
+# every later save raise UnicodeEncodeError; a control character or terminal escape would reach
+# the terminal and the DOCX XML; a line break in the agency's name would break the title line.
+
+
+def _safe(value: Any) -> Any:
+    """``value`` (JSON data) with every string in it, keys too, through ``text.clean``."""
+    if isinstance(value, str):
+        return clean(value)
+    if isinstance(value, dict):
+        return {clean(k) if isinstance(k, str) else k: _safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_safe(v) for v in value]
+    return value
+
+
+def _clean_answer(field_id: str, value: Any) -> Any:
+    """A typed answer as stored: text on one line unless the field is prose."""
+    if isinstance(value, str):
+        return clean(value, one_line=FORM.field(field_id).kind != "prose")
+    return value
+
+
+def _clean_outline(outline: dict) -> dict:
+    """An outline (a copy) with its sub-headings on one line each: a heading is a title line."""
+    outline = _safe(outline)
+    for entries in outline.values():
+        for entry in entries if isinstance(entries, list) else ():
+            if isinstance(entry, dict) and isinstance(entry.get("heading"), str):
+                entry["heading"] = clean(entry["heading"], one_line=True)
+    return outline
+
+
 def _typed_answers(raw: Any, where: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """(typed answers of known fields, raw answers of unknown fields kept for the next save)."""
     if not isinstance(raw, dict):
@@ -244,7 +332,7 @@ def _typed_answers(raw: Any, where: str) -> tuple[dict[str, Any], dict[str, Any]
         if value is None:
             continue  # tolerated in hand-edited files: unanswered
         try:
-            typed[fid] = from_json(fid, value)
+            typed[fid] = _clean_answer(fid, from_json(fid, value))
         except ValueError as err:
             raise _Corrupt(f"{where} 中 {err}") from None
     return typed, unknown
@@ -369,6 +457,12 @@ class Session:
 
     def __init__(self, path: Path, doc: dict, *, lock: _SessionLock | None, read_only: bool) -> None:
         _check_shape(doc)
+        try:
+            doc = _safe(doc)  # the one way text enters: a document saved earlier, imported or new
+        except RecursionError:
+            raise _Corrupt("内容嵌套层次过深") from None
+        if isinstance(doc.get("outline"), dict):
+            doc["outline"] = _clean_outline(doc["outline"])
         self.path = path
         self.read_only = read_only
         self._lock = lock
@@ -382,7 +476,7 @@ class Session:
         self._notes: dict[str, str] = dict(doc.get("notes") or {})
         self.position: dict = copy.deepcopy(doc.get("position") or {})
         self.workbench: dict = copy.deepcopy(doc.get("workbench") or {})
-        self.history: list[dict] = copy.deepcopy(doc.get("history") or [])
+        self.history: list[dict] = _bounded_history(doc.get("history") or [])
         # text typed and not submitted, by question (the interview's keys): never an answer
         self._drafts: dict[str, str] = dict(doc.get("drafts") or {})
         self._dirty = False  # changed in memory (record(save=False)), not yet written (flush)
@@ -568,7 +662,7 @@ class Session:
     @staticmethod
     def _check_value(field_id: str, value: Any) -> Any:
         """The value in its canonical type (an int for money becomes a Decimal); ValueError if wrong."""
-        return from_json(field_id, to_json(field_id, value))
+        return _clean_answer(field_id, from_json(field_id, to_json(field_id, value)))
 
     def _put(self, field_id: str, value: Any, note: str | None, time: str) -> None:
         # a cell answered (or cleared) is no longer what the source printed there
@@ -586,6 +680,8 @@ class Session:
             self.history.append(
                 {"field": field_id, "old": _enc(field_id, old), "new": _enc(field_id, value), "time": time}
             )
+        if len(self.history) > HISTORY_LIMIT + 50:  # trimmed in batches: a slice per change would cost more
+            del self.history[: len(self.history) - HISTORY_LIMIT]
         if not FORM.is_derived(field_id):
             # a printed or typed total no longer matches its parts: drop it, FORM.value recomputes
             for dep in FORM.dependents(field_id):
@@ -599,6 +695,7 @@ class Session:
     def set_answer(self, field_id: str, value: Any, note: str | None = None) -> None:
         """Store a typed value (``answers.parse_answer(...).value``) and its note; saved on return."""
         value = None if value is None else self._check_value(field_id, value)
+        note = _safe(note)
         if self._answers.get(field_id) == value and self._notes.get(field_id) == (note or None):
             return  # nothing changes: the document on disk already says this
         self._change(lambda: self._put(field_id, value, note, _now()))
@@ -606,7 +703,7 @@ class Session:
     def set_answers(self, values: Mapping[str, Any], notes: Mapping[str, str | None] | None = None) -> None:
         """Several answers in one save (a table row); a value of None clears that field."""
         checked = {fid: None if v is None else self._check_value(fid, v) for fid, v in values.items()}
-        notes = notes or {}
+        notes = _safe(dict(notes or {}))
 
         def apply() -> None:
             time = _now()
@@ -633,10 +730,10 @@ class Session:
         in memory if the save fails; with ``save=False`` the change is written by ``flush``.
         """
         checked = {fid: None if v is None else self._check_value(fid, v) for fid, v in (values or {}).items()}
-        notes = notes or {}
-        position = dict(position or {})
-        workbench = dict(workbench or {})
-        drafts = {k: v or None for k, v in (drafts or {}).items()}
+        notes = _safe(dict(notes or {}))
+        position = _safe(dict(position or {}))
+        workbench = _safe(dict(workbench or {}))
+        drafts = {k: v or None for k, v in _safe(dict(drafts or {})).items()}
         json.dumps(position)  # refuse what could not be saved before touching anything
         json.dumps(workbench)
         if (
@@ -672,10 +769,12 @@ class Session:
         self._change(lambda: self._put(field_id, None, None, _now()))
 
     def set_position(self, **kw: Any) -> None:
+        kw = _safe(kw)
         json.dumps(kw)  # refuse what could not be saved before touching anything
         self._change(lambda: self.position.update(copy.deepcopy(kw)))
 
     def update_workbench(self, key: str, value: Any) -> None:
+        key, value = clean(key), _safe(value)
         json.dumps(value)
 
         def apply() -> None:
@@ -697,6 +796,7 @@ class Session:
                 if fid in FORM.fields and v is not None
             }
             unknown = {}
+        source = _safe(source)
 
         def apply() -> None:
             self._previous = typed
@@ -707,7 +807,7 @@ class Session:
 
     def set_outline(self, outline: Mapping[str, list[dict]] | None) -> None:
         """The report's own sub-headings and their order (docs/internals.md); None forgets them."""
-        doc = {"outline": copy.deepcopy(dict(outline or {}))}
+        doc = {"outline": _clean_outline(dict(outline or {}))}
         try:
             _check_cells_and_outline(doc)
         except _Corrupt as err:
@@ -741,7 +841,25 @@ class Session:
 
 
 def _enc(field_id: str, value: Any) -> Any:
-    return None if value is None else to_json(field_id, value)
+    """A value as the history keeps it: encoded, a long text clipped."""
+    if value is None:
+        return None
+    value = to_json(field_id, value)
+    return _clip_text(value)
+
+
+def _clip_text(value: Any) -> Any:
+    if isinstance(value, str) and len(value) > HISTORY_TEXT:
+        return f"{value[:HISTORY_TEXT]}……（共 {len(value)} 字）"
+    return value
+
+
+def _bounded_history(history: list[dict]) -> list[dict]:
+    """The last HISTORY_LIMIT entries, texts clipped (a document saved before the bound)."""
+    out = []
+    for entry in history[-HISTORY_LIMIT:]:
+        out.append({k: _clip_text(v) if k in ("old", "new") else copy.deepcopy(v) for k, v in entry.items()})
+    return out
 
 
 # --- the store ----------------------------------------------------------------------------------
@@ -934,8 +1052,12 @@ class SessionStore:
         session_lock = _SessionLock(path)
         session_lock.acquire(path.stem)
         try:
+            try:
+                recover(path)  # an in-place rewrite of a hard-linked session cut short by a crash
+            except OSError as err:
+                raise SessionError(f"无法完成上次中断的保存 {path}：{os_error_message(err)}。") from err
             session = self._load(path, lock=session_lock, read_only=False)
-            remove_stale_temps(path)
+            remove_stale_temps(real_path(path))
         except BaseException:
             session_lock.release()
             raise
@@ -1019,6 +1141,45 @@ class SessionStore:
             raise
         return session
 
+    # --- start-up cleaning ------------------------------------------------------------------------
+
+    def sweep(self) -> list[Path]:
+        """Remove what killed writers left in the folder; the paths removed.
+
+        A session's temp files, lock and owner files are removed only while holding its lock, so
+        nothing of a live writer (another window) is touched; a cut-short in-place rewrite is
+        finished (``files.recover``) rather than thrown away.
+        """
+        try:
+            names = os.listdir(self.root)
+        except OSError:
+            return []
+        groups: dict[str, list[str]] = {}
+        for name in names:
+            found = _LEFTOVER.fullmatch(name)
+            if found:
+                groups.setdefault(found.group("name") or found.group("journal_of"), []).append(name)
+        removed: list[Path] = []
+        for session_name, leftovers in groups.items():
+            path = self.root / session_name
+            lock = _SessionLock(path)
+            if not lock.try_acquire_quietly():
+                continue  # being edited: its files are live
+            try:
+                with contextlib.suppress(OSError):
+                    recover(path)
+                for name in leftovers:
+                    if name.endswith((".lock", ".journal")):
+                        continue  # the lock goes with release below; the journal went with recover
+                    with contextlib.suppress(OSError):
+                        (self.root / name).unlink()
+                        removed.append(self.root / name)
+            finally:
+                lock.release()
+            if not _lock_path(path).exists() and f".{session_name}.lock" in leftovers:
+                removed.append(_lock_path(path))
+        return removed
+
     # --- listing --------------------------------------------------------------------------------
 
     def list(self) -> list[SessionInfo]:
@@ -1053,7 +1214,7 @@ class SessionStore:
             return SessionInfo(sid, path, status="corrupt", problem=str(err))
         answered, required = session.progress()
         editing = None
-        owner = _read_owner(path)
+        owner = _read_owner(real_path(path))
         if owner is not None and _SessionLock(path).held_by_other():
             editing = _describe_owner(owner).strip("（）") or "另一个窗口"
         return SessionInfo(
@@ -1097,14 +1258,79 @@ def load_session(ref: str | Path) -> Session:
     return SessionStore().open(ref, lock=False)
 
 
-def export_session(ref: str | Path, output: str | Path) -> Path:
-    """Write a session's document to ``output`` (a file, or a folder to put ``<id>.json`` in)."""
+_BOOKKEEPING = re.compile(r"\..+\.(lock|owner|journal|tmp)")
+
+
+def _is_session_document(path: Path) -> str | None:
+    """The id in ``path`` when it holds a gkassist session document (its first bytes say so)."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(512)
+    except OSError:
+        return None
+    if FORMAT.encode() not in head:
+        return None
+    found = re.search(rb'"id"\s*:\s*"([^"]{1,64})"', head)
+    return found.group(1).decode("utf-8", "replace") if found else ""
+
+
+def check_output(
+    output: Path, *, force: bool = False, inputs: tuple[Path, ...] = (), session_id: str | None = None
+) -> None:
+    """Refuse to write a report or an export to ``output`` when that would destroy something.
+
+    Never: a file in the data folder (sessions, their locks, corrupt copies), the file being
+    rendered or exported (``inputs``, also through links), a session document (except, with
+    ``force``, an earlier export of the same report ``session_id``), a file whose session lock
+    another process holds, a session's lock, owner or journal file. An existing ordinary file only
+    with ``force``. Devices and pipes (``-o /dev/null``) are written to as they are.
+    """
+    real = real_path(output)
+    shown = str(output)
+    for source in inputs:
+        try:
+            same = os.path.samefile(real, source)
+        except OSError:
+            same = real == real_path(source)
+        if same:
+            raise SessionError(f"不能写入 {shown}：它就是正在读取的报告文件本身，写入会覆盖它。请换一个文件名。")
+    root = real_path(SessionStore().root)
+    if real == root or root in real.parents:
+        raise SessionError(
+            f"不能写入 {shown}：它在 gkassist 的数据文件夹（{root}）中，那里只存放报告会话，"
+            "写入会覆盖或混入会话文件。请换一个位置，例如当前文件夹。"
+        )
+    try:
+        st = os.stat(real)
+    except OSError:
+        return  # a new file
+    if not stat.S_ISREG(st.st_mode):
+        return  # a device or a pipe: written to as it is; a folder: the write says why not
+    if _BOOKKEEPING.fullmatch(real.name) and real.with_name(real.name[1:].rsplit(".", 1)[0]).exists():
+        raise SessionError(f"不能写入 {shown}：它是一份报告会话的锁或临时文件。请换一个文件名。")
+    if _lock_path(real).exists() and _SessionLock(real).held_by_other():
+        raise SessionError(
+            f"不能写入 {shown}：它是一份正在被 gkassist 编辑的报告会话{_describe_owner(_read_owner(real))}。请换一个文件名。"
+        )
+    held = _is_session_document(real)
+    if held is not None and session_id and held == session_id and not force:
+        raise SessionError(f"{shown} 是这份报告先前导出的副本，未覆盖。如要用当前内容更新它，请加 --force。")
+    if held is not None and not (force and session_id and held == session_id):
+        raise SessionError(
+            f"不能写入 {shown}：它是一份 gkassist 报告会话文件（编号 {held or '未知'}），写入会覆盖那份报告。请换一个文件名。"
+        )
+    if not force:
+        raise SessionError(f"文件 {shown} 已存在，未覆盖。如确要覆盖，请加 --force；或换一个文件名。")
+
+
+def export_session(ref: str | Path, output: str | Path, *, force: bool = False) -> Path:
+    """Write a session's document to ``output`` (a file, or a folder to put ``<id>.json`` in);
+    ``check_output`` says what it refuses to replace."""
     session = load_session(ref)
     out = Path(output).expanduser()
     if str(output).endswith(("/", os.sep)) or out.is_dir():
         out = out / f"{session.id}.json"
-    if out.exists() and out.resolve() == session.path.resolve():
-        raise SessionError(f"导出文件不能是报告文件本身：{out}")
+    check_output(out, force=force, inputs=(session.path,), session_id=session.id)
     try:
         atomic_write(out, session.to_json_bytes(), parents=True)
     except OSError as err:

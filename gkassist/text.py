@@ -15,6 +15,8 @@ list marker is" and "what number 十二 is" have one answer.
 - List markers: ``LEADING_MARKER_RE`` / :func:`strip_marker` (一是, 第一，, （一）, (1), 1., 1、, 1）, 一、
   at the start of an item).
 - Slots: ``SLOT`` / ``SLOT_RE``, the ``{栏目名}`` placeholders of the standard wording.
+- Safe text: :func:`clean` (no lone surrogates, control characters or terminal escapes; optionally
+  one line), what every piece of text entering a session goes through.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ DIGIT_VALUES = {
 }
 
 
+@lru_cache(maxsize=4096)  # the same markers and numerals recur in every report (一是, 二是 …)
 def parse_int(text: str) -> int | None:
     """A whole number written in digits (full-width too) or Chinese numerals, else None.
 
@@ -160,3 +163,44 @@ SUBHEADING_RE = re.compile(rf"\s*[(（]{ORDINAL}[)）]")
 _SLOT_NAME = r"[^{}｛｝\s，。；：、]{1,12}"
 SLOT = rf"[{{｛]{_SLOT_NAME}[}}｝]"  # a regex piece (rules/wording.yaml names it SLOT)
 SLOT_RE = re.compile(rf"[{{｛]({_SLOT_NAME})[}}｝]")  # group 1: the slot's name
+
+
+# --- safe text ------------------------------------------------------------------------------------
+
+# A lone surrogate cannot be encoded (every save would raise UnicodeEncodeError); it was never a
+# character, so it shows as the replacement character.
+_SURROGATE_RE = re.compile("[\ud800-\udfff]")
+# Terminal escapes go whole, not just their ESC: 「\x1b[31m」 must not leave 「[31m」 behind.
+# CSI (ESC [ … final byte), and OSC / DCS / APC / PM / SOS strings up to their BEL or ST (at most
+# 256 characters: an introducer without an end loses only itself, never the text after it), the
+# 8-bit forms alike, and two-character escapes. Whatever is left is removed as a control character.
+_ESCAPE_RE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]{0,64}[ -/]{0,16}[@-~]"
+    r"|(?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]{0,256}(?:\x07|\x1b\\|\x9c)"
+    r"|\x1b[ -~]"
+)
+# What str.splitlines() breaks at besides \n: one kind of line break in a session.
+_LINE_BREAK_RE = re.compile("\r\n|[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+# C0 and C1 controls and DEL, except the tab and the line feed.
+_CONTROL_RE = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# Anything ``clean`` changes: one search decides whether the usual text needs any of it.
+_UNCLEAN_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_BLANKS_RE = re.compile("[\t\n]+")
+
+
+def clean(text: str, *, one_line: bool = False) -> str:
+    """``text`` safe to store, print and write into any output format.
+
+    Lone surrogates become U+FFFD; terminal escapes and control characters are removed; every
+    kind of line break becomes 「\\n」; tabs stay. ``one_line``: line breaks and tabs become one
+    space (an agency's name, a title, a heading), with no white space left at either end.
+    """
+    if _UNCLEAN_RE.search(text):
+        text = _SURROGATE_RE.sub("\ufffd", text)
+        text = _ESCAPE_RE.sub("", text)
+        text = _LINE_BREAK_RE.sub("\n", text)
+        text = _CONTROL_RE.sub("", text)
+    if one_line:
+        text = _BLANKS_RE.sub(" ", text).strip()
+    return text
+

@@ -269,6 +269,22 @@ def _one_finding(findings: list, code: str) -> Any:
     return found[0]
 
 
+@pytest.fixture
+def store(gkassist_home):
+    """The session store of the test's own data folder."""
+    from gkassist.session import SessionStore
+
+    return SessionStore()
+
+
+@pytest.fixture
+def session(store):
+    """A new session (测试局, 2024), open for editing; closed after the test."""
+    s = store.create({"meta.agency": "测试局", "meta.year": 2024})
+    yield s
+    s.close()
+
+
 @pytest.fixture(scope="session")
 def sample_session() -> Path:
     """The sample report as a session JSON file."""

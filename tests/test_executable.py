@@ -70,17 +70,29 @@ def test_the_executable_runs_the_python_evaluator_and_checks_as_the_installed_pr
     assert {f["code"] for f in json.loads(frozen.stdout)["findings"]} >= {"S1"}
 
 
-def test_the_executable_checks_a_folder_in_worker_processes(exe, tmp_path):
+def test_the_executable_checks_a_folder_in_worker_processes(exe, tmp_path, consistent_answers):
+    """…PDF among them (PDFium's native library inside the file), and the reviewer's page and
+    workbook (the review templates, openpyxl)."""
+    import pdfmaker
+
     folder = tmp_path / "年报"
     folder.mkdir()
     for i in range(20):  # more than gkassist.checking.PARALLEL_FROM: one worker process per core
         shutil.copyfile(SAMPLE, folder / f"{i:02d}.txt")
     shutil.copyfile(FIXTURES / "qinglin-jtj-2023.html", folder / "qinglin.html")
-    proc = _run([exe, "check", "--json", folder], tmp_path, _env(tmp_path / "home"))
+    answers = consistent_answers()
+    (folder / "z.pdf").write_bytes(pdfmaker.report_pdf(answers, break_requests=True))
+    page, book = tmp_path / "汇总.html", tmp_path / "汇总.xlsx"
+    proc = _run([exe, "check", "--json", folder, "--html", page, "--xlsx", book], tmp_path, _env(tmp_path / "home"))
     assert proc.returncode == 1 and "Traceback" not in proc.stderr, proc.stderr
-    results = json.loads(proc.stdout)
-    assert len(results) == 21 and not any(r.get("error") for r in results)
+    results = [r for r in json.loads(proc.stdout) if "file" in r]
+    assert len(results) == 22 and not any(r.get("error") for r in results)
     assert results[0]["findings"] == results[19]["findings"]
+    pdf = results[-1]
+    assert (pdf["agency"], pdf["year"]) == (answers["meta.agency"], answers["meta.year"])
+    assert not [f for f in pdf["findings"] if f["severity"] == "error"]
+    assert "<svg" in page.read_text(encoding="utf-8")
+    assert book.read_bytes()[:2] == b"PK"
 
 
 def test_the_executable_renders_every_format_from_its_templates(exe, tmp_path):

@@ -79,9 +79,48 @@ def test_stale_temps_of_one_file_are_removed_and_nothing_else(tmp_path):
     stale = tmp_path / ".k7f3q2ab.json.1a2b3c4d.tmp"
     other = tmp_path / ".m2n3p4q5.json.1a2b3c4d.tmp"
     stale.write_bytes(b"half")
+    (tmp_path / "..k7f3q2ab.json.journal.5e6f7a8b.tmp").write_bytes(b"half")  # a journal's own temp
     other.write_bytes(b"half")
     files.remove_stale_temps(target)
     assert sorted(p.name for p in tmp_path.iterdir()) == [other.name, target.name]
+
+
+@posix_only
+@pytest.mark.parametrize("kind", ["symlink", "hard link"])
+def test_a_linked_file_is_written_through_keeps_its_mode_and_stays_linked(tmp_path, kind):
+    real = tmp_path / "a.json"
+    real.write_bytes(b"old content, longer than the new")
+    real.chmod(0o640)
+    link = tmp_path / "b.json"
+    if kind == "symlink":
+        link.symlink_to(real.name)
+    else:
+        os.link(real, link)
+    files.atomic_write(link, b"new")
+    assert real.read_bytes() == link.read_bytes() == b"new" and mode(real) == 0o640
+    assert link.is_symlink() == (kind == "symlink") and os.path.samefile(real, link)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json", "b.json"]  # no temp, no journal
+
+
+@posix_only
+def test_an_in_place_rewrite_cut_short_is_read_from_its_journal_and_finished(tmp_path, monkeypatch):
+    first = tmp_path / "a.json"
+    first.write_bytes(b"old")
+    os.link(first, tmp_path / "b.json")
+
+    def killed(path, data):  # the process dies half way through the copy over the file
+        path.write_bytes(data[:2])
+        raise KeyboardInterrupt
+
+    with monkeypatch.context() as m, pytest.raises(KeyboardInterrupt):
+        m.setattr(files, "_write_in_place", killed)
+        files.atomic_write(first, b"new content")
+    assert first.read_bytes() == b"ne"  # torn
+    assert files.read_current(first) == b"new content"  # the journal is beside the name written
+    files.recover(first)
+    assert first.read_bytes() == (tmp_path / "b.json").read_bytes() == b"new content"
+    assert not files.journal_path(first).exists()
+    assert files.read_current(first) == b"new content"
 
 
 def _raise(message: str) -> BaseException:

@@ -84,6 +84,18 @@ def test_export_paths(backend: InterviewService, tmp_path: Path) -> None:
     assert backend.export("md", str(tmp_path) + "/") == (tmp_path / f"{title}.md").resolve()
     assert backend.export("html", tmp_path / "x.htm").name == "x.htm"
     assert title in (tmp_path / "年报.txt").read_text(encoding="utf-8")
+    assert backend.export("txt", tmp_path / "年报") == (tmp_path / "年报.txt").resolve()  # replaced again
+
+
+def test_an_export_never_replaces_the_session_or_goes_into_the_data_folder(backend: InterviewService) -> None:
+    from gkassist.session import SessionError
+
+    path = backend.session.path
+    before = path.read_bytes()
+    for target in (path, path.with_name("new.txt")):
+        with pytest.raises(SessionError):
+            backend.export("txt", target)
+    assert path.read_bytes() == before and not path.with_name("new.txt").exists()
 
 
 def test_findings_touching_a_row_include_those_on_its_totals(backend: InterviewService) -> None:

@@ -71,17 +71,26 @@ def _sample_session(gkassist_home: Path) -> str:
     return sid
 
 
-def test_kill_9_in_a_save_loop_never_breaks_the_session(gkassist_home):
+@pytest.mark.parametrize("linked", [False, True], ids=["file", "hard-linked"])
+def test_kill_9_in_a_save_loop_never_breaks_the_session(gkassist_home, linked):
+    """A hard-linked session is rewritten in place behind a journal (files.atomic_write): a kill
+    in the middle leaves a torn file and a complete journal, which readers read and the next
+    editor copies back; the two names stay one file."""
     sid = _sample_session(gkassist_home)
+    path = gkassist_home / "sessions" / f"{sid}.json"
+    twin = gkassist_home / "twin.json"
+    if linked:
+        os.link(path, twin)
     rng = random.Random()
     expected = load_session(sid).answers[FIELD]
     full = load_session(sid).progress()
     saves = torn = 0
     for kill in range(KILLS):
         proc = _start(SAVER, sid, FIELD)
-        # the child is in its loop now; kill it somewhere in the next 0–60 ms
+        # the child is in its loop now; kill it somewhere in the next 0–60 ms (0–200 ms for a
+        # hard-linked session, whose save is a journal and a rewrite: twice the fsyncs)
         if rng.random() < 0.8:
-            time.sleep(rng.uniform(0, 0.06))
+            time.sleep(rng.uniform(0, 0.2 if linked else 0.06))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
         assert proc.returncode == -signal.SIGKILL, proc.stderr.read().decode(errors="replace")
@@ -97,6 +106,7 @@ def test_kill_9_in_a_save_loop_never_breaks_the_session(gkassist_home):
         expected = value
         # a temp file left behind means this kill landed in the middle of a write
         torn += len(list((gkassist_home / "sessions").glob(f".{sid}.json.*.tmp")))
+        torn += (gkassist_home / "sessions" / f".{sid}.json.journal").exists()
 
     print(f"{KILLS} kills, {saves} saves reported, {torn} temp files left by kills mid-write")
     assert saves > KILLS, "the children hardly saved: the kills did not land in the save loop"
@@ -105,6 +115,9 @@ def test_kill_9_in_a_save_loop_never_breaks_the_session(gkassist_home):
         assert s.answers[FIELD] == expected
         s.set_answer(FIELD, expected + 1)
     assert not list((gkassist_home / "sessions").glob(".*.tmp"))
+    assert not (gkassist_home / "sessions" / f".{sid}.json.journal").exists()
+    if linked:
+        assert os.path.samefile(path, twin) and twin.read_bytes() == path.read_bytes()
     history = [h for h in load_session(sid).history if h["field"] == FIELD]
     assert history[-1]["new"] == expected + 1
 

@@ -932,3 +932,23 @@ async def test_continuing_an_imported_report_keeps_its_own_subheadings_and_numbe
         one = text[text.index("一、总体情况"):text.index("二、主动公开政府信息情况")]
         assert "(一)完善政府信息公开工作机制" in one and "(三)严格执行政府信息公开有关规定" in one
         assert "（四）政府信息公开平台建设" in one and "（一）政府信息公开平台建设" not in one
+
+
+async def test_an_export_path_with_textual_markup_is_shown_as_text(tmp_path: Path) -> None:
+    """「[@click=app.quit]」 in a folder name was an action in the notification, and 「[/x]」 a
+    closing tag that crashed the app (issue 14)."""
+    app = GkApp()
+    async with app.run_test(size=SIZE, notifications=True) as pilot:  # toasts drawn, as for a person
+        await start_new(pilot)
+        await meta(pilot)
+        target = tmp_path / "[@click=app.quit]" / "[/x][b]报告.md"
+        await answer(pilot, f"/export md {target}")
+        if type(app.screen).__name__ == "ConfirmScreen":  # errors remain in an unfinished report
+            await pilot.click("#yes")
+        await settle(pilot)
+        assert target.exists()
+        await pilot.pause(0.2)  # the toast is drawn
+        assert app.is_running and app.screen is interview(app)
+        assert any(n.message.endswith(str(target)) and not n.markup for n in app._notifications)
+        toasts = [str(toast.render()) for toast in app.screen.query("Toast")]
+        assert any(str(target) in text for text in toasts), toasts

@@ -26,10 +26,10 @@ REPORT_KEYS = {"agency", "level", "year", "source", "complete", "calibrated", "n
 def test_corpus_size():
     # issue 18: at least 300 items from at least 60 agencies; these floors are the corpus as gathered,
     # so that a lost file shows up here rather than as a silent shift of the figures
-    assert len(REPORTS) >= 85
+    assert len(REPORTS) >= 100
     kinds = [i.kind for r in REPORTS for i in r.items]
-    assert kinds.count("problem") >= 200 and kinds.count("measure") >= 135
-    assert len(kinds) >= 320
+    assert kinds.count("problem") >= 235 and kinds.count("measure") >= 154
+    assert len(kinds) >= 389
 
 
 def test_one_report_per_agency():
@@ -96,7 +96,12 @@ def test_enumerated_items_split_back_into_the_same_items():
 
 @pytest.fixture(scope="module")
 def figures():
-    return wc.measure(REPORTS)
+    out = wc.measure(REPORTS)
+    # the held-back part's misses are not to be read (tests/corpus/section5/README.md), and a failing
+    # assertion prints the objects it names: only the counts stay
+    out["held"].misses.clear()
+    out["all"].misses.clear()
+    return out
 
 
 def test_measure_runs_on_the_corpus(figures):

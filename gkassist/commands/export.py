@@ -19,12 +19,15 @@ def register(sub: argparse._SubParsersAction) -> None:
         required=True,
         help="导出的文件（给出文件夹时存为 <编号>.json）",
     )
+    p.add_argument(
+        "--force", action="store_true", help="导出文件已存在时覆盖它（其他报告的会话文件永远不会被覆盖）"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     from gkassist.session import export_session
 
-    out = export_session(args.session, args.output)
+    out = export_session(args.session, args.output, force=args.force)
     print(f"已导出：{out}")
     print(f"把这个文件拷到另一台电脑，运行 gkassist import {out.name} 即可继续填写。")
     return 0

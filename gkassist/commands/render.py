@@ -1,4 +1,4 @@
-"""gkassist render SESSION --format txt|md|html|docx|pdf [-o OUT]"""
+"""gkassist render SESSION --format txt|md|html|docx|pdf [-o OUT [--force]]"""
 
 from __future__ import annotations
 
@@ -18,18 +18,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("session", metavar="SESSION", help="会话编号（见 gkassist sessions）或会话 JSON 文件路径")
     p.add_argument("--format", "-f", choices=FORMATS, default="txt", help="输出格式（默认 txt）")
     p.add_argument("-o", "--output", metavar="OUT", help="输出文件；省略时 txt/md/html 打印到屏幕")
+    p.add_argument("--force", action="store_true", help="输出文件已存在时覆盖它（报告会话文件永远不会被覆盖）")
 
 
 def run(args: argparse.Namespace) -> int:
     from gkassist.errors import UserError, os_error_message
     from gkassist.files import atomic_write
     from gkassist.render import render_to_bytes
-    from gkassist.session import load_session
+    from gkassist.session import check_output, load_session
+    from gkassist.text import clean
 
     if args.format in ("docx", "pdf") and not args.output:
         # say so before the work, not after it
         raise UserError(f"{args.format} 是二进制格式，请用 -o 指定输出文件，例如：-o 报告.{args.format}")
     session = load_session(args.session)
+    if args.output:  # refused before the work, and again after it (the file may have appeared)
+        check_output(Path(args.output), force=args.force, inputs=(session.path,))
     data = render_to_bytes(session, args.format)
     if args.format == "pdf":
         from gkassist.render.pdf import missing_cjk_font
@@ -41,11 +45,13 @@ def run(args: argparse.Namespace) -> int:
             )
     if args.output:
         out = Path(args.output)
+        check_output(out, force=args.force, inputs=(session.path,))
         try:
             atomic_write(out, data, parents=True)
         except OSError as err:
             raise UserError(f"无法写入文件 {out}：{os_error_message(err)}。请检查路径和写入权限。") from err
         print(f"已生成：{out}")
     else:
-        sys.stdout.write(data.decode("utf-8"))
+        # the report holds only clean text; a terminal is still never handed a control character
+        sys.stdout.write(clean(data.decode("utf-8")))
     return 0

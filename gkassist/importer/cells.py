@@ -56,6 +56,7 @@ def is_blank(text: str) -> bool:
     return not fold(text)
 
 
+@lru_cache(maxsize=8192)
 def is_printed_number(text: str) -> bool:
     """A cell that holds a number proper (not a blank, a dash or a word)."""
     t = fold(text)

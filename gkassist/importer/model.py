@@ -64,11 +64,13 @@ class Document:
     """A report page reduced to items, plus what surrounds the report body."""
 
     items: list[Item]
-    layout: str  # "text-cells" | "text-rows" | "html"
+    layout: str  # "text-cells" | "text-rows" | "html" | "docx" | "pdf"
     # lines outside the report body (HTML page chrome): searched for the title and dates only
     outside: list[str] = field(default_factory=list)
     # the page of a flip-book (「Page 9 - 标题」, 「P. 9」) the text is, when it says so
     page: int | None = None
+    # what the layout reader could not read (a PDF's scanned pages), in Chinese
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass

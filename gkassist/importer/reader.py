@@ -13,7 +13,7 @@ from typing import Any
 
 from gkassist.errors import os_error_message
 from gkassist.form import FORM
-from gkassist.importer import docx_layout, extent, meta, mhtml, prose, tables, traditional
+from gkassist.importer import docx_layout, extent, meta, mhtml, pdf_layout, prose, tables, traditional
 from gkassist.importer.decoding import Unreadable, decode
 from gkassist.importer.html_layout import looks_like_html, read_html
 from gkassist.importer.model import Document, Extent, Image, ImportedReport, Item, Line, Table, formats
@@ -28,21 +28,23 @@ _FALLBACKS = {"overview": prose.is_topic_heading, "problems": prose.is_problems_
 
 
 def read_report(path: str | Path) -> ImportedReport:
-    """Read a published report file (txt or html, any common encoding)."""
+    """Read a published report file (txt or html in any common encoding, .mht, .docx, PDF with text)."""
     p = Path(path)
     try:
         data = p.read_bytes()
     except OSError as err:
         reason = os_error_message(err)
         return _failed(str(p), f"无法打开文件：{reason}。", "missing")
-    if docx_layout.is_docx(data):
-        try:
-            doc = docx_layout.read_docx(data)
-        except Unreadable as err:
-            return _failed(str(p), str(err), "docx")
-        report = _read_document(doc)
-        report.source = {"kind": "import", "file": str(p), "format": "docx", **report.source}
-        return report
+    for fmt, is_it, read in (("docx", docx_layout.is_docx, docx_layout.read_docx),
+                             ("pdf", pdf_layout.is_pdf, pdf_layout.read_pdf)):
+        if is_it(data):
+            try:
+                doc = read(data)
+            except Unreadable as err:
+                return _failed(str(p), str(err), fmt)
+            report = _read_document(doc)
+            report.source = {"kind": "import", "file": str(p), "format": fmt, **report.source}
+            return report
     fmt = None
     if mhtml.is_mhtml(data):
         page = mhtml.html_of(data)
@@ -90,6 +92,7 @@ def _failed(name: str, message: str, fmt: str) -> ImportedReport:
 
 def _read_document(doc: Document) -> ImportedReport:
     report = ImportedReport()
+    report.unreadable.extend(doc.notes)
     if traditional.simplify(doc):
         report.source["script"] = "traditional"  # read after conversion to simplified characters
     items = _untable_head(_split_tables(doc.items))

@@ -411,8 +411,8 @@ def _rows_printed(tables: list[Table], labels: list[str]) -> int:
 
 def _readable(fact: dict[str, Any], segs: list[Segment], problems: list[str], read: int) -> None:
     """A table whose numbers are printed but none could be placed is unreadable (never missing)."""
-    printed = sum(1 for seg in segs for v in seg.values if is_printed_number(v.text))
-    fact["readable"] = 0 if printed and not read else 1
+    printed = not read and any(is_printed_number(v.text) for seg in segs for v in seg.values)
+    fact["readable"] = 0 if printed else 1
     fact["why"] = "；".join(p.rstrip("。") for p in problems[:3]) if not fact["readable"] else ""
 
 

@@ -146,6 +146,7 @@ class InterviewService:
     def export(self, fmt: str, path: str | Path | None) -> Path:
         from gkassist.files import atomic_write
         from gkassist.render import render_to_bytes
+        from gkassist.session import check_output
 
         raw = str(path or "").strip()
         target = Path(raw).expanduser() if raw else self.default_export_path(fmt)
@@ -156,6 +157,8 @@ class InterviewService:
         with self._lock:  # a snapshot: answers recorded meanwhile do not wait for the rendering
             report = SimpleNamespace(answers=dict(self.session.answers), outline=getattr(self.session, "outline", None))
         data = render_to_bytes(report, fmt)  # the report's own sub-headings (outline) included
+        # the interview has no --force: an earlier export is replaced, a session never
+        check_output(target, force=True, inputs=(self.session.path,))
         atomic_write(target, data, parents=True)
         return target.resolve()
 

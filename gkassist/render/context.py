@@ -21,7 +21,7 @@ from typing import Any
 from rich.cells import cell_len
 
 from gkassist.form import FORM, Field, Form
-from gkassist.text import NUMERALS, SUBHEADING_RE
+from gkassist.text import NUMERALS, SUBHEADING_RE, clean
 
 # Indentation of a nested table-三/四 row label in the txt layout, per level.
 TXT_INDENT = "  "
@@ -97,8 +97,9 @@ def _format(field_id: str, value: Any) -> str:
 
 
 def paragraphs(text: str) -> list[str]:
-    """Prose → paragraphs: one per non-blank line, surrounding white space trimmed."""
-    return [p.strip() for p in str(text).splitlines() if p.strip()]
+    """Prose → paragraphs: one per non-blank line, surrounding white space trimmed (and no control
+    character: ``text.clean`` again, for answers that did not come through a session)."""
+    return [p.strip() for p in clean(str(text)).splitlines() if p.strip()]
 
 
 class _Builder:
@@ -118,7 +119,8 @@ class _Builder:
             return self.gap_text, True
         if self.form.field(field_id).is_number:
             return _format(field_id, v), False
-        return str(v).strip(), False
+        # one line: the agency is part of the title line, and a cell is a cell
+        return clean(str(v), one_line=True), False
 
     def value_cell(self, field_id: str, colspan: int = 1) -> Cell:
         text, gap = self.value(field_id)
@@ -156,7 +158,7 @@ class _Builder:
             heading = None
             entry = own.get(fid)
             if entry is not None and "heading" in entry:
-                heading = entry["heading"] or None
+                heading = clean(str(entry["heading"] or ""), one_line=True) or None
                 n += 1 if heading else 0
                 if heading and entry.get("inline") and text and not gap:
                     text = [heading + text[0], *text[1:]]  # as printed: heading and text on one line

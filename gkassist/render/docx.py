@@ -11,6 +11,12 @@ headings, paragraphs, tables with rowspan/colspan) and lays it out as an officia
 * page numbers 「— 1 —」 in 宋体 四号, odd pages right and even pages left, one character in;
 * tables with the official merged cells (w:gridSpan / w:vMerge), in 仿宋_GB2312 五号 so they fit.
 
+The document is checked after it is built: reopened with python-docx, it must hold every character
+of the HTML report's text and all its tables, or ``DocxError`` says so and nothing is written (a
+parser that stops early would otherwise give a short document silently). Text that XML cannot
+hold (control characters, lone surrogates, U+FFFE/U+FFFF) is removed first, and the HTML parser
+takes text nodes of any size (lxml stops at 10 MB by default).
+
 Every run of text names its East Asian font (w:eastAsia): python-docx's default template would
 otherwise show Chinese in ＭＳ 明朝, because its theme language is Japanese. The official fonts are
 not free, so the DOCX only names them; the font table gives Word the usual fallbacks (仿宋, 楷体,
@@ -20,6 +26,7 @@ not free, so the DOCX only names them; the font table gives Word the usual fallb
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 
 import docx
@@ -34,7 +41,9 @@ from docx.table import Table, _Cell
 from lxml import etree
 from rich.cells import cell_len
 
+from gkassist.errors import UserError
 from gkassist.htmlgrid import expand, span_value
+from gkassist.text import clean
 
 # --- the layout, in one place -------------------------------------------------------------------
 
@@ -306,14 +315,17 @@ class _Builder:
         return p
 
     def build(self, html: str) -> bytes:
-        root = lxml.html.document_fromstring(html)
+        html = _XML_INVALID.sub("", clean(html))
+        root = lxml.html.document_fromstring(html, parser=_HTML_PARSER)
         body = root.find(".//article")
         if body is None:
             body = root.find("body")
         self._walk(body)
         out = io.BytesIO()
         self.doc.save(out)
-        return out.getvalue()
+        data = out.getvalue()
+        _verify(data, body)
+        return data
 
     def _walk(self, parent: lxml.html.HtmlElement) -> None:
         for el in parent:
@@ -324,9 +336,9 @@ class _Builder:
             elif el.tag == "h1":
                 self._title(el)
             elif el.tag == "h2":
-                self._styled(self.doc, "Heading 1").add_run(_text(el))
+                _add_text(self._styled(self.doc, "Heading 1"), _text(el))
             elif el.tag == "h3":
-                self._styled(self.doc, "Heading 2").add_run(_text(el))
+                _add_text(self._styled(self.doc, "Heading 2"), _text(el))
             elif el.tag == "p":
                 self._paragraph(_text(el), gap="gap" in _classes(el))
             elif el.tag == "table":
@@ -350,9 +362,9 @@ class _Builder:
         self.doc.add_paragraph()  # one empty line between the title and the text, as in 公文
 
     def _paragraph(self, text: str, gap: bool = False) -> None:
-        run = self.doc.add_paragraph().add_run(text)
-        if gap:
-            run.font.color.rgb = docx.shared.RGBColor.from_string(GAP_COLOR)
+        for run in _add_text(self.doc.add_paragraph(), text):
+            if gap:
+                run.font.color.rgb = docx.shared.RGBColor.from_string(GAP_COLOR)
 
     # --- tables --------------------------------------------------------------------------------
 
@@ -556,6 +568,49 @@ def _column_widths(cells: list[_HtmlCell], ncols: int) -> list[Emu]:
     return widths
 
 
+# What XML 1.0 cannot hold and text.clean leaves (it removes controls and surrogates already).
+_XML_INVALID = re.compile("[\ufffe\uffff]")
+# huge_tree: a paragraph over 10 MB is text like any other, not a reason to stop parsing
+_HTML_PARSER = lxml.html.HTMLParser(huge_tree=True)
+_SPACE = re.compile(r"\s+")
+
+
+# python-docx, like other readers built on libxml2, refuses a text node over 10 MB: a paragraph
+# longer than that is written as several runs, which read as one paragraph.
+RUN_CHARS = 1_000_000
+
+
+def _add_text(paragraph, text: str) -> list:  # noqa: ANN001 - a python-docx paragraph
+    """``text`` as the runs of ``paragraph``, none of them longer than RUN_CHARS."""
+    return [paragraph.add_run(text[i : i + RUN_CHARS]) for i in range(0, len(text), RUN_CHARS)] or [
+        paragraph.add_run("")
+    ]
+
+
+class DocxError(UserError):
+    """The DOCX built does not hold the whole report; nothing is written."""
+
+
+def _verify(data: bytes, body: lxml.html.HtmlElement) -> None:
+    """Reopen the document and compare it with the HTML it was built from: every character of
+    text (white space aside) in the same order, and as many tables."""
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (etree.LxmlError, ValueError, KeyError) as err:
+        raise DocxError(f"生成的 DOCX 无法重新打开（{err}），未写入任何文件。请改用 txt 或 html 格式生成。") from err
+    written = "".join(t.text or "" for t in document.element.body.iter(qn("w:t")))
+    want_text = _SPACE.sub("", body.text_content())
+    got_text = _SPACE.sub("", written)
+    want_tables, got_tables = len(body.findall(".//table")), len(document.tables)
+    if got_text != want_text or got_tables != want_tables:
+        raise DocxError(
+            f"生成的 DOCX 不完整（应有 {len(want_text)} 字、{want_tables} 个表格，"
+            f"实有 {len(got_text)} 字、{got_tables} 个表格），未写入任何文件。"
+            "请改用 txt 或 html 格式生成，并把报告会话文件发给维护人员。"
+        )
+
+
 def html_to_docx(html: str) -> bytes:
-    """The HTML report (``render(answers, "html")``) as the bytes of a .docx file."""
+    """The HTML report (``render(answers, "html")``) as the bytes of a .docx file; ``DocxError``
+    if the document built does not hold the whole report."""
     return _Builder().build(html)

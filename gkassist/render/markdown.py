@@ -14,9 +14,10 @@ from typing import Any
 _INLINE = re.compile(r"([\\`*_\[\]|~])")
 # HTML is escaped as entities: a viewer shows them as the characters typed.
 _HTML = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
-# At the start of a paragraph these make a heading, list, quote, rule or numbered list
-# (which would also renumber 「3.」 as 「1.」).
-_BLOCK_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])")
+# At the start of a line these make a heading, list, quote, rule or numbered list (which would
+# also renumber 「3.」 as 「1.」), or under a line a setext heading (「===」, 「---」). Every line of
+# a value is checked: the values are one line each, but the escaping must not rely on that.
+_BLOCK_START = re.compile(r"^([ \t]*)([#+\-=]|\d+[.)])", re.MULTILINE)
 
 
 def md_escape(value: Any) -> str:

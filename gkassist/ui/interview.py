@@ -743,7 +743,9 @@ class InterviewScreen(Screen):
             self.add("error", self.say("export_failed", error=message.error))
         else:
             self.add("info", self.say("export_done", path=message.path))
-            self.app.notify(self.say("export_done", path=message.path))
+            # a path is text, never markup: 「[@click=app.quit]」 in a folder name must not become
+            # an action, nor 「[/x]」 a broken tag that ends the app
+            self.app.notify(self.say("export_done", path=message.path), markup=False)
 
     # --- commands ----------------------------------------------------------------------------
 

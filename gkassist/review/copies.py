@@ -1,0 +1,243 @@
+"""Passages shared between different agencies' reports of one checked folder (code C1).
+
+Evaluators deduct for 「与其他单位雷同」 as for copying last year's report (Y3). Within a folder of
+thousands of reports, comparing every pair is out of the question; instead:
+
+1. each report's prose (the sections ``rules/folder/copies.yaml`` names) is cut into sentences,
+   the agency's own name, place names, years and numbers masked, and each sentence — and each
+   clause of it long enough — is hashed (a stable 64-bit hash: the workers of a batch compute
+   them) — linear in the folder;
+2. hashes held by reports of many agencies are stock wording (the preamble's 条例 citation, the
+   fee sentence …) and are left out, as are the stock phrases the YAML lists;
+3. two reports of different agencies that share a hash are a candidate pair; only those pairs
+   are compared sentence by sentence with rapidfuzz (near copies with a few words changed count
+   too), and a pair that shares enough is reported with both files and the shared sentences.
+
+``CopyIndex`` keeps the hashes in flat arrays and the sentences' text in a temporary file (read
+back only for the candidate pairs), so the main process holds a few bytes per sentence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tempfile
+from array import array
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import cache
+from itertools import combinations
+from typing import Any
+
+import yaml
+from rapidfuzz import fuzz, process
+
+from gkassist.errors import UserError
+from gkassist.form import FORM
+from gkassist.review.pairing import agency_key
+from gkassist.similarity import normalise, split_sentences
+
+_CLAUSE = re.compile(r"[，,；;：:、]")
+_FOLDED = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
+
+
+class CopyRulesError(UserError):
+    """rules/folder/copies.yaml is missing a setting or holds a bad one."""
+
+
+@dataclass(frozen=True)
+class CopyRules:
+    code: str
+    severity: str
+    title: str
+    sections: tuple[str, ...]
+    min_chars: int
+    min_clause_chars: int
+    min_shared: int
+    min_shared_chars: int
+    near: float
+    boilerplate_share: float
+    boilerplate_min: int
+    examples: int
+    place: re.Pattern
+    year: re.Pattern
+    stock: tuple[str, ...]
+    message: str
+    example: str
+    separator: str
+
+    def fields(self) -> tuple[str, ...]:
+        return tuple(f.id for s in self.sections for f in FORM.section_fields(s) if f.kind == "prose")
+
+
+@cache
+def copy_rules() -> CopyRules:
+    from gkassist.resources import rules_dir
+
+    path = rules_dir() / "folder" / "copies.yaml"
+    try:
+        raw: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+        rules = CopyRules(
+            code=str(raw["code"]), severity=str(raw["severity"]), title=str(raw["title"]),
+            sections=tuple(raw["sections"]), min_chars=int(raw["min_chars"]),
+            min_clause_chars=int(raw["min_clause_chars"]), min_shared=int(raw["min_shared"]),
+            min_shared_chars=int(raw["min_shared_chars"]), near=float(raw["near"]),
+            boilerplate_share=float(raw["boilerplate_share"]), boilerplate_min=int(raw["boilerplate_min"]),
+            examples=int(raw["examples"]), place=re.compile(raw["masks"]["place"]),
+            year=re.compile(raw["masks"]["year"]),
+            stock=tuple(normalise(s) for s in raw.get("stock") or ()), message=str(raw["message"]),
+            example=str(raw["example"]), separator=str(raw["separator"]),
+        )
+        for s in rules.sections:
+            FORM.section(s)
+    except (OSError, yaml.YAMLError, KeyError, TypeError, ValueError, re.error) as err:
+        raise CopyRulesError(f"规则文件 {path} 有误，无法检查报告之间的雷同：{err}") from None
+    return rules
+
+
+def _hash(text: str) -> int:
+    return int.from_bytes(hashlib.blake2b(text.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def _mask(text: str, agency: str | None, rules: CopyRules) -> str:
+    if agency:
+        text = text.replace(agency, "〇")
+    return rules.place.sub("〇", rules.year.sub("〇", text))
+
+
+def masked(sentence: str, agency: str | None, rules: CopyRules) -> str:
+    """A sentence's comparison form: the agency's name, places and years masked, then normalised
+    (punctuation, spaces and list markers gone, digits as #)."""
+    return normalise(_mask(sentence, agency, rules))
+
+
+def sentences_of(answers: dict[str, Any], agency: str | None) -> list[tuple[str, str, int, list[int]]]:
+    """The report's comparable sentences: (sentence as written, its masked comparison form, its
+    hash, the hashes of its long clauses). Computed where the report is checked (a worker)."""
+    rules = copy_rules()
+    out = []
+    for fid in rules.fields():
+        text = answers.get(fid)
+        if not isinstance(text, str):
+            continue
+        for sentence in split_sentences(text):
+            hidden = _mask(sentence, agency, rules)  # one masking pass for the sentence and its clauses
+            form = normalise(hidden)
+            if len(form) < rules.min_chars or any(s in form for s in rules.stock):
+                continue
+            clauses = [c for c in (normalise(p) for p in _CLAUSE.split(hidden))
+                       if len(c) >= rules.min_clause_chars and c != form]
+            out.append((sentence, form, _hash(form), [_hash(c) for c in clauses]))
+    return out
+
+
+@dataclass(frozen=True)
+class SharedSentence:
+    sentence: str  # as the first report writes it
+    other: str  # as the second writes it
+    score: float  # 100 for the same after masking
+
+
+@dataclass(frozen=True)
+class CopyPair:
+    """Two reports of different agencies sharing sentences."""
+
+    first: int  # the reports' indices in the batch (input order)
+    second: int
+    file: str
+    agency: str
+    other_file: str
+    other_agency: str
+    shared: tuple[SharedSentence, ...]
+
+    @property
+    def chars(self) -> int:
+        return sum(len(s.sentence) for s in self.shared)
+
+    def message(self) -> str:
+        from pathlib import Path
+
+        rules = copy_rules()
+        examples = rules.separator.join(rules.example.format(sentence=s.sentence) for s in self.shared[:rules.examples])
+        text = rules.message.format(
+            file=Path(self.file).name, agency=self.agency or "—", other_file=Path(self.other_file).name,
+            other_agency=self.other_agency or "—", n=len(self.shared), chars=self.chars, examples=examples)
+        return _FOLDED.sub("", text)  # the YAML's folded lines join Chinese text with a space
+
+
+@dataclass
+class CopyIndex:
+    """The folder's sentence hashes (flat arrays) and their text (a temporary file)."""
+
+    _hashes: array = field(default_factory=lambda: array("Q"))
+    _owners: array = field(default_factory=lambda: array("L"))
+    _offsets: dict[int, int] = field(default_factory=dict)  # report index → where its sentences are
+    _who: dict[int, tuple[str, str, str]] = field(default_factory=dict)  # index → file, agency, its key
+    _store: Any = None
+
+    def add(self, index: int, file: str, agency: str | None,
+            sentences: list[tuple[str, str, int, list[int]]]) -> None:
+        if not sentences:
+            return
+        if self._store is None:
+            self._store = tempfile.TemporaryFile("w+b")  # noqa: SIM115 - lives as long as the index
+        self._offsets[index] = self._store.tell()
+        self._store.write(json.dumps([[s, f] for s, f, _, _ in sentences], ensure_ascii=False).encode() + b"\n")
+        self._who[index] = (file, agency or "", agency_key(agency or file))
+        for _, _, h, clauses in sentences:
+            for x in (h, *clauses):
+                self._hashes.append(x)
+                self._owners.append(index)
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    def _sentences(self, index: int) -> list[tuple[str, str]]:
+        self._store.seek(self._offsets[index])
+        return [tuple(x) for x in json.loads(self._store.readline())]
+
+    def candidates(self) -> Counter:
+        """Pairs of reports of different agencies that share a hash that is no stock wording."""
+        rules = copy_rules()
+        agencies = len({key for _, _, key in self._who.values()})
+        stock = max(rules.boilerplate_min, rules.boilerplate_share * agencies)
+        order = sorted(range(len(self._hashes)), key=self._hashes.__getitem__)
+        pairs: Counter = Counter()
+        start = 0
+        while start < len(order):
+            end = start
+            h = self._hashes[order[start]]
+            while end < len(order) and self._hashes[order[end]] == h:
+                end += 1
+            if end - start > 1:
+                owners = sorted({self._owners[k] for k in order[start:end]})
+                keys = {self._who[o][2] for o in owners}
+                if 1 < len(keys) < stock:
+                    for a, b in combinations(owners, 2):
+                        if self._who[a][2] != self._who[b][2]:
+                            pairs[(a, b)] += 1
+            start = end
+        return pairs
+
+    def pairs(self) -> list[CopyPair]:
+        """The reported pairs, in input order: those sharing enough sentences."""
+        rules = copy_rules()
+        out: list[CopyPair] = []
+        for a, b in sorted(self.candidates()):
+            mine, theirs = self._sentences(a), self._sentences(b)
+            forms = [f for _, f in theirs]
+            shared: list[SharedSentence] = []
+            used: set[int] = set()
+            for sentence, form in mine:
+                best = process.extractOne(form, forms, scorer=fuzz.ratio, score_cutoff=rules.near)
+                if best is not None and best[2] not in used:
+                    used.add(best[2])
+                    shared.append(SharedSentence(sentence, theirs[best[2]][0], round(float(best[1]), 1)))
+            chars = sum(len(s.sentence) for s in shared)
+            if len(shared) >= rules.min_shared and chars >= rules.min_shared_chars:
+                (fa, ga, _), (fb, gb, _) = self._who[a], self._who[b]
+                out.append(CopyPair(a, b, fa, ga, fb, gb, tuple(shared)))
+        return out

@@ -1,0 +1,103 @@
+"""Which of last year's reports is this report's (``gkassist check FOLDER --previous FOLDER``).
+
+Agencies print their names several ways from one year to the next: 「某某县人民政府」 and
+「某某县政府」, 「怀化市洪江区科技和工业信息化局」 and 「洪江区科技和工业信息化局」, spaces and full-width
+brackets in between. A report is paired with the one of last year's whose agency is the same
+organ — equal once normalised (spaces, punctuation, 人民政府 → 政府), or the one the other with
+its region in front — preferring the report of the year before. Whether the pair may be compared
+(same agency, year exactly one earlier) is then the rules' business (rule Y0 on the
+``previous.pair`` fact, as for one file given with ``--previous``).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from gkassist.text import fold
+
+# the shortest name that may stand for a longer one it ends (「财政局」 is every county's) — unless
+# it starts with a place (「甲区政府」 is 「示范市甲区人民政府」)
+SHORT_NAME = 5
+_PLACED = 4
+_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:自治区|自治州|自治县|省|市|州|盟|县|旗|区|镇|乡|街道)(?=.)")
+_SAME = (("人民政府", "政府"), ("办公室", "办"))
+
+
+def _specific(key: str) -> bool:
+    """A name that can stand for one organ on its own: long enough, or placed (「甲区政府」)."""
+    return len(key) >= SHORT_NAME or (len(key) >= _PLACED and bool(_PLACE.match(key)))
+
+
+def agency_key(name: str) -> str:
+    """A name's comparison form: folded (spaces, punctuation), 人民政府 read as 政府."""
+    key = fold(name)
+    for long, short in _SAME:
+        key = key.replace(long, short)
+    return key
+
+
+def same_agency(a: str, b: str) -> bool:
+    """Whether two printed agency names name the same organ: equal once normalised, or the one
+    the other with its region in front."""
+    x, y = agency_key(a), agency_key(b)
+    if x == y:
+        return True
+    short, long = sorted((x, y), key=len)
+    return _specific(short) and long.endswith(short)
+
+
+@dataclass(frozen=True)
+class Known:
+    """One of last year's reports: where it is, whose and which year (as read)."""
+
+    file: str
+    agency: str | None
+    year: int | None
+
+
+@dataclass
+class PreviousIndex:
+    """Last year's reports by agency, to find each report's counterpart in linear time: every
+    report under its key and under each ending of its key long enough to name an organ."""
+
+    reports: list[Known] = field(default_factory=list)
+    _exact: dict[str, list[int]] = field(default_factory=dict)
+    _endings: dict[str, list[int]] = field(default_factory=dict)
+
+    def add(self, known: Known) -> None:
+        k = len(self.reports)
+        self.reports.append(known)
+        if not known.agency:
+            return
+        key = agency_key(known.agency)
+        self._exact.setdefault(key, []).append(k)
+        for i in range(1, len(key) - _PLACED + 1):
+            if _specific(key[i:]):
+                self._endings.setdefault(key[i:], []).append(k)
+
+    def find(self, agency: str | None, year: int | None) -> Known | None:
+        """Last year's report of this agency: the same key first, else a name that ends the other;
+        among several, the one of the year before, else the latest earlier one. None when there
+        is none, or when two different organs would fit (「XX区财政局」 and 「YY区财政局」 for 「财政局」)."""
+        if not agency:
+            return None
+        key = agency_key(agency)
+        longer = self._endings.get(key, []) if _specific(key) else []
+        shorter = [k for i in range(1, len(key) - _PLACED + 1) if _specific(key[i:])
+                   for k in self._exact.get(key[i:], [])]
+        candidates = list(dict.fromkeys([*self._exact.get(key, []), *longer, *shorter]))
+        if not candidates:
+            return None
+        keys = list(dict.fromkeys(agency_key(self.reports[k].agency or "") for k in candidates))
+        if any(not same_agency(a, b) for a in keys for b in keys):
+            return None  # two organs would fit (「XX区财政局」「YY区财政局」 for 「区财政局」): unpaired, never the wrong one
+        found = [self.reports[k] for k in candidates]
+        if year is not None:
+            before = [r for r in found if r.year == year - 1]
+            if before:
+                return before[0]
+            earlier = [r for r in found if r.year is not None and r.year < year]
+            if earlier:
+                return max(earlier, key=lambda r: r.year or 0)
+        return found[0]
