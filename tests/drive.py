@@ -161,6 +161,12 @@ async def meta(pilot: Any, agency: str = AGENCY) -> None:
     await answer(pilot, "4")
 
 
+async def open_table(pilot: Any, section: str) -> None:
+    """To a table's first row: /goto the section (二, 三, 四), 「有」 at its gate."""
+    await answer(pilot, f"/goto {section}")
+    await answer(pilot, "有")
+
+
 def panel_lines(app: Any) -> dict[str, str]:
     sections = interview(app).query_one("#sections")
     options = [sections.get_option_at_index(i) for i in range(sections.option_count)]

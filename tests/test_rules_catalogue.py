@@ -50,6 +50,18 @@ def test_n1_a_blank_read_as_zero_is_shown_as_a_hint_with_its_note(one_finding, s
     assert f.severity == "hint" and note in f.message and f.fields == ("active.rules.in_force",)
 
 
+def test_n1_a_note_on_a_number_other_than_zero_is_not_asked_about_zero(one_finding, sample_answers):
+    # issue 13 item 8: after 「2655元」 (read as 0.2655 万元, with a note) the hint asked whether the item
+    # was “不适用” rather than “没有” and to confirm 0, though the value is not 0. The note on a 0
+    # and the note on another number are two cases of N1: their messages differ beyond the note.
+    zero_note, money_note = "「无」按0计", "按2655元＝0.2655万元计（本栏单位为万元）"
+    zero = one_finding(check(sample_answers(), notes={"active.fees": zero_note}), "N1")
+    money = one_finding(check({**sample_answers(), "active.fees": Decimal("0.2655")}, notes={"active.fees": money_note}), "N1")
+    assert zero.severity == money.severity == "hint" and zero.fields == money.fields == ("active.fees",)
+    assert money_note in money.message
+    assert zero.message.replace(zero_note, "") != money.message.replace(money_note, "")
+
+
 def test_n1_silent_for_plain_numbers(consistent_answers):
     assert only(check(consistent_answers()), "N1") == []
 

@@ -49,10 +49,19 @@ class Terminal:
         return out.stdout
 
     def start(self, command: list[str]) -> None:
-        self.tmux(
-            "new-session", "-d", "-s", self.name, "-x", "120", "-y", "40",
-            " ".join(_quote(c) for c in command),
-        )
+        """Run ``command`` in a new session, once it is there. After the last session ended, its
+        tmux server exits; a ``new-session`` that reaches the server while it is exiting is lost
+        (the screen stays empty), so it is sent again until the session exists."""
+
+        def started() -> bool:
+            if not self.alive():
+                self.tmux(
+                    "new-session", "-d", "-s", self.name, "-x", "120", "-y", "40",
+                    " ".join(_quote(c) for c in command),
+                )
+            return self.alive()
+
+        wait_until(started, "the tmux session started")
 
     def screen(self) -> str:
         return self.tmux("capture-pane", "-p", "-t", self.name)
@@ -68,7 +77,11 @@ class Terminal:
         try:
             wait_until(shows, f"「{text}」 on screen", timeout)
         except AssertionError:
-            raise AssertionError(f"「{text}」 did not appear on screen within {timeout:.0f} s; the screen was:\n{found[0]}") from None
+            state = "running" if self.alive() else "ended"
+            raise AssertionError(
+                f"「{text}」 did not appear on screen within {timeout:.0f} s (the tmux session has {state}); "
+                f"the screen was:\n{found[0]}"
+            ) from None
         return found[0]
 
     def type(self, text: str) -> None:
@@ -133,6 +146,22 @@ def _session(home: Path) -> dict:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
+def _saved(home: Path, holds: Callable[[dict], bool], what: str) -> dict:
+    """The session file once it ``holds``: the screen shows an answer before the writer thread has
+    written it, so a test that reads the file right after the screen changed must wait for it."""
+    found: list[dict] = []
+
+    def written() -> bool:
+        try:
+            found[:] = [_session(home)]
+        except (ValueError, OSError):  # not created yet (no file: the unpacking's ValueError)
+            return False
+        return holds(found[0])
+
+    wait_until(written, what)
+    return found[0]
+
+
 def test_a_complete_report_in_a_real_terminal_with_type_ahead_a_draft_and_a_command(terminal: Terminal, tmp_path: Path) -> None:
     home = tmp_path / "home"
     report = tmp_path / "年报.txt"
@@ -145,7 +174,7 @@ def test_a_complete_report_in_a_real_terminal_with_type_ahead_a_draft_and_a_comm
     terminal.keys(AGENCY, "Enter", "C-u", "2024", "Enter", "2", "Enter", "4", "Enter")
     prompts.n += 4
     terminal.wait_for("先用一两句话概括")
-    answers = _session(home)["answers"]
+    answers = _saved(home, lambda doc: "meta.level" in doc["answers"], "the four answers saved")["answers"]
     assert (answers["meta.agency"], answers["meta.year"]) == (AGENCY, 2024)
     assert (answers["meta.agency_kind"], answers["meta.level"]) == ("department", "county")
 
@@ -165,7 +194,9 @@ def test_a_complete_report_in_a_real_terminal_with_type_ahead_a_draft_and_a_comm
     terminal.keys("主动公开信息120条。", "C-End", "/skip", "C-j")
     prompts.n += 1
     terminal.wait_for("（二）依申请公开")
-    assert "overview.proactive" not in _session(home)["answers"]
+    doc = _saved(home, lambda d: "overview.proactive" in d["workbench"].get("skipped", ()), "the /skip saved")
+    assert "overview.proactive" not in doc["answers"]
+    assert doc["drafts"] == {"overview.proactive": "主动公开信息120条。"}, "the text is a draft, without /skip"
     for topic in ("（三）政府信息管理", "（四）政府信息公开平台建设", "（五）监督保障"):
         prompts.submit()  # skipped: T1 will say so
         terminal.wait_for(topic)
@@ -206,9 +237,14 @@ def test_a_complete_report_in_a_real_terminal_with_type_ahead_a_draft_and_a_comm
     terminal.wait_for("全部问题都已问完")
     prompts.enter(f"/export txt {report}")
 
+    confirmed: list[bool] = []
+
     def exported() -> bool:
-        if "仍要导出吗" in terminal.screen().replace(" ", ""):
+        # the report has findings: export asks first, and is answered once (a second BTab Enter,
+        # sent while the dialog is still drawn as it closes, would press a button of the interview)
+        if not confirmed and "仍要导出吗" in terminal.screen().replace(" ", ""):
             terminal.keys("BTab", "Enter")  # from 「取消」 to 「确定」
+            confirmed.append(True)
         return report.exists()
 
     wait_until(exported, "the report exported")

@@ -18,10 +18,12 @@ from drive import (
     SAMPLE_TXT,
     SIZE,
     answer,
+    burst,
     chat,
     chat_screen_lines,
     interview,
     meta,
+    open_table,
     panel_lines,
     said,
     sample_answers,
@@ -76,6 +78,8 @@ async def test_whole_interview_for_the_sample_agency_with_the_zero_shortcuts(tmp
         assert type(app.screen).__name__ == "ReviewScreen"
         answers = dict(screen.session.answers)
         assert answers == sample
+        # issue 13: a complete report for the sample agency takes at most 20 prompts (each echoed)
+        assert len(said(app, "user")) <= 20, said(app, "user")
         assert render(answers, "txt") == render(sample, "txt")
         # T1 notices the two topics the sample leaves out; no N-code error on the sample's figures
         assert not [f for f in screen.findings if f.code.startswith("N") and f.severity == "error"]
@@ -94,6 +98,27 @@ async def test_whole_interview_for_the_sample_agency_with_the_zero_shortcuts(tmp
             await settle(pilot)
         assert target.read_bytes() == render_to_bytes(sample, "txt")
         assert sample["meta.agency"] + "2024年政府信息公开工作年度报告" in target.read_text(encoding="utf-8")
+
+
+async def test_the_export_dialog_exports_what_it_shows_on_enter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the first format button had the focus: Enter chose txt though docx was shown as chosen, and
+    # a path typed went nowhere
+    monkeypatch.chdir(tmp_path)  # the default path is in the current folder: not the checkout's
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await meta(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        dialog = app.screen
+        assert type(dialog).__name__ == "ExportScreen" and app.focused is dialog.query_one("#export-path")
+        target = tmp_path / "年报.docx"
+        # in one burst, as tmux or a paste sends them: Ctrl+U runs in its place among the keys
+        await burst(pilot, "ctrl+u", str(target), "enter")
+        if type(app.screen).__name__ == "ConfirmScreen":  # findings remain: confirm
+            await pilot.click("#yes")
+            await settle(pilot)
+        assert target.read_bytes()[:2] == b"PK", "a Word file, the format shown as chosen"
 
 
 @pytest.mark.slow  # a whole part of the interview typed through: 5–20 s
@@ -348,11 +373,9 @@ async def test_new_year_from_a_saved_session_carries_over(home: Path) -> None:
         assert session.answers["requests.carried.natural"] == 2
         assert say("picker_carry_done") in said(app, "info"), "the carry-over is explained"
         assert screen.query_one("#line").value == "怀化市洪江区科技和工业信息化局"
-        await answer(pilot, "/goto 二")
-        await answer(pilot, "有")
+        await open_table(pilot, "二")
         assert say("in_force_hint", prev=4) in said(app, "question")[-1], "现行有效 is suggested from last year"
-        await answer(pilot, "/goto 三")
-        await answer(pilot, "有")
+        await open_table(pilot, "三")
         await answer(pilot, "1 0 0 0 0 0")
         assert screen.flow.step_id == "requests.carried"
         assert screen.query_one("#line").value == "2 0 0 0 0 0", "上年结转 = last year's 结转下年度"
@@ -511,6 +534,24 @@ async def test_a_message_folds_without_a_number_left_at_the_start_of_a_line() ->
         assert not [line for line in lines if line.startswith("0（")], lines
 
 
+async def test_a_pasted_row_with_tabs_is_echoed_with_spaces() -> None:
+    # a tab drawn as it is makes the terminal jump over what is on screen there: the echo of a
+    # pasted 「2\t1\t15」 showed words of the line above between the numbers
+    from textual import events
+
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await meta(pilot)
+        await open_table(pilot, "二")
+        app.post_message(events.Paste("2\t1\t15\n"))
+        await settle(pilot)
+        assert interview(app).session.answers["active.normative.in_force"] == 15
+        lines = chat_screen_lines(app)
+        assert not [line for line in lines if "\t" in line], lines
+        assert any("2   1   15" in line for line in lines), lines
+
+
 async def test_the_newest_question_stays_in_view_when_the_prose_editor_opens() -> None:
     # the editor takes rows from the conversation: the question it answers must not slip below
     app = GkApp()
@@ -588,7 +629,10 @@ async def test_a_command_runs_alike_from_its_button_key_and_slash_name() -> None
         interview(app).query_one("#line").focus()
         await type_text(pilot, "/quit")
         await pilot.press("enter")
-        await pilot.pause()
+        for _ in range(100):  # quits once the keys before it are in (QuitRequested's way up)
+            if not app.is_running:
+                break
+            await pilot.pause(0.02)
     assert app.return_code == 0 and not app.is_running
 
 
@@ -615,8 +659,7 @@ async def test_the_interview_shows_the_findings_gkassist_check_prints_for_the_sa
     async with app.run_test(size=SIZE) as pilot:
         await start_new(pilot)
         await meta(pilot)
-        await answer(pilot, "/goto 二")
-        await answer(pilot, "有")
+        await open_table(pilot, "二")
         screen = interview(app)
         while screen.flow.step_id != "active.fees":
             await answer(pilot, "0")
@@ -630,8 +673,7 @@ async def test_the_interview_shows_the_findings_gkassist_check_prints_for_the_sa
         await pilot.press("enter")
         await settle(pilot)
         screen = interview(app)
-        await answer(pilot, "/goto 二")
-        await answer(pilot, "有")
+        await open_table(pilot, "二")
         while screen.flow.step_id != "active.fees":
             await answer(pilot, "0")
         await answer(pilot, "0.2655")  # corrected: the note and its N1 hint go
@@ -752,6 +794,31 @@ async def test_every_button_of_the_conversation_is_whole_on_screen(size: tuple[i
         for b in buttons:
             assert b.region.x >= row.x and b.region.right <= row.right, (b.label, b.region, row)
             assert b.region.width >= len(str(b.label)) * 2, b.label
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_with_offers_under_the_editor_the_question_and_the_buttons_stay_in_view(size: tuple[int, int]) -> None:
+    # at 80×24 the editor and eight offers took the whole height: the question scrolled out of
+    # view above them and the buttons off the screen below
+    from drive import to_section_five
+
+    app = GkApp()
+    async with app.run_test(size=size) as pilot:
+        await start_new(pilot)
+        await meta(pilot)
+        await to_section_five(pilot)
+        await type_text(pilot, "人员兼职")
+        await settle(pilot)
+        screen = interview(app)
+        assert screen.query_one("#suggestions").display, "offers are listed"
+        footer = app.screen.query_one("Footer").region
+        assert [b for b in screen.query("#buttons Button") if b.display]
+        for b in screen.query("#buttons Button"):
+            if b.display:
+                assert b.region.height and b.region.bottom <= footer.y, (str(b.label), b.region, footer)
+        lines = [line.strip() for line in chat_screen_lines(app) if line.strip()]
+        example = "".join(say("example", text=screen.flow.question().example).split())
+        assert example in "".join("".join(lines[-4:]).split()), lines[-4:]
 
 
 async def test_the_command_palette_speaks_chinese_and_goes_to_any_part() -> None:

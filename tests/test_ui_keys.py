@@ -9,6 +9,7 @@ what goes wrong (Textual issue 6605). The tmux walkthrough sends such bursts to 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from drive import (
     AGENCY,
@@ -17,7 +18,9 @@ from drive import (
     burst,
     editor,
     interview,
+    key_event,
     meta,
+    open_table,
     said,
     say,
     settle,
@@ -54,8 +57,7 @@ async def test_type_ahead_goes_to_the_next_question_never_into_the_last_answer()
     async with app.run_test(size=SIZE) as pilot:
         await start_new(pilot)
         await meta(pilot)
-        await answer(pilot, "/goto 二")
-        await answer(pilot, "有")
+        await open_table(pilot, "二")
         screen = interview(app)
         while screen.flow.step_id != "active.coercion":
             await answer(pilot, "0")
@@ -72,8 +74,7 @@ async def test_a_pasted_text_of_several_lines_is_that_many_answers() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await start_new(pilot)
         await meta(pilot)
-        await answer(pilot, "/goto 三")
-        await answer(pilot, "有")
+        await open_table(pilot, "三")
         app.post_message(events.Paste("3\t1\t0\t0\t0\t0\n1 0 0 0 0 0\n2"))
         await burst(pilot)
         screen = interview(app)
@@ -87,8 +88,7 @@ async def test_an_answer_refused_comes_back_and_what_followed_it_is_said_unused(
     async with app.run_test(size=SIZE) as pilot:
         await start_new(pilot)
         await meta(pilot)
-        await answer(pilot, "/goto 三")
-        await answer(pilot, "有")
+        await open_table(pilot, "三")
         await burst(pilot, "3 1 0", "enter", "0", "enter")  # a row of six wants six numbers
         screen = interview(app)
         assert screen.flow.step_id == "requests.new" and "requests.new.natural" not in screen.session.answers
@@ -159,3 +159,126 @@ async def test_a_line_typed_and_left_for_another_question_is_kept_as_its_draft()
         await answer(pilot, "/goto 基本信息")
         assert screen.flow.step_id == "meta.agency"
         assert screen.query_one("#line").value == "怀化市洪江区", "the unfinished name is back"
+
+
+def _saved_session() -> Any:
+    from gkassist.session import SessionStore
+
+    [info] = SessionStore().list()
+    return SessionStore().open(info.path, lock=False)
+
+
+async def test_ctrl_q_right_after_a_burst_of_answers_keeps_each_answer_and_the_draft_after_them(home) -> None:
+    # Ctrl+Q (a priority key) used to quit before the answers submitted just ahead of it were taken:
+    # 「name Enter 2024 Enter 2 Ctrl+Q」 saved no answer, and 「2」 as the draft of the name
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await burst(pilot, AGENCY, "enter", "ctrl+u", "2024", "enter", "2", "ctrl+q")
+        await pilot.pause()
+    assert app.return_code == 0
+    with _saved_session() as s:
+        assert (s.answers["meta.agency"], s.answers["meta.year"]) == (AGENCY, 2024)
+        assert dict(s.drafts) == {"meta.agency_kind": "2"}, "typed at the question the answers led to"
+
+
+async def test_ctrl_q_after_a_submitted_paragraph_keeps_it_and_the_next_ones_draft(home) -> None:
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await meta(pilot)
+        await burst(pilot, "2024年，我局认真贯彻落实《条例》。", "ctrl+j", "主动公开信息", "ctrl+q")
+        await pilot.pause()
+    with _saved_session() as s:
+        assert s.answers["overview.intro"] == "2024年，我局认真贯彻落实《条例》。"
+        assert dict(s.drafts) == {"overview.proactive": "主动公开信息"}
+
+
+async def test_ctrl_q_while_the_engine_still_starts_records_the_answers_waiting_their_turn(home, monkeypatch) -> None:
+    # the first answers' checks wait for the engine (in a worker) and the answers after them wait
+    # their turn: Ctrl+Q records them all, unchecked, and keeps what was typed after them
+    import threading
+    import time
+
+    from gkassist.interview.service import InterviewService
+
+    check = InterviewService.check
+
+    def starting(self: Any, changes: Any = None) -> Any:
+        if threading.current_thread() is not threading.main_thread():
+            time.sleep(0.3)
+        return check(self, changes)
+
+    monkeypatch.setattr(InterviewService, "check", starting)
+    monkeypatch.setattr(InterviewService, "ready", property(lambda self: False))
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        for key in [*AGENCY, "enter", "ctrl+u", *"2024", "enter", "2", "enter", "县", "ctrl+q"]:
+            app.post_message(key_event(key))
+        await pilot.pause()
+        for _ in range(100):
+            if not app.is_running:
+                break
+            await pilot.pause(0.05)
+    assert app.return_code == 0
+    with _saved_session() as s:
+        assert (s.answers["meta.agency"], s.answers["meta.year"], s.answers["meta.agency_kind"]) == (AGENCY, 2024, "department")
+        assert dict(s.drafts) == {"meta.level": "县"}
+        assert s.position["step"] == "meta.level"
+
+
+async def test_what_is_typed_is_kept_as_a_draft_every_few_seconds(monkeypatch) -> None:
+    # kept on disk while the officer writes, not only on quitting: a power cut loses a few seconds
+    import json
+
+    from gkassist.ui import interview as interview_module
+
+    monkeypatch.setattr(interview_module, "DRAFT_EVERY", 0.2)
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await meta(pilot)
+        text = "2024年，我局认真贯彻"
+        await type_text(pilot, text)
+        path = interview(app).session.path
+        on_disk: dict = {}
+        for _ in range(100):  # (the text may be kept part-typed first: typing takes longer)
+            await pilot.pause(0.05)
+            on_disk = json.loads(path.read_text(encoding="utf-8")).get("drafts", {})
+            if on_disk == {"overview.intro": text}:
+                break
+        assert on_disk == {"overview.intro": text}
+        assert app.is_running, "written while the program runs"
+
+
+async def test_a_path_typed_in_one_burst_in_the_picker_is_the_path_used(home) -> None:
+    # the picker's path field is a plain line too: Ctrl+U ran after the keys typed behind it
+    from drive import SAMPLE_TXT
+
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#import-path").focus()
+        await burst(pilot, "x", "ctrl+u", str(SAMPLE_TXT), "enter")
+        await settle(pilot)
+        screen = interview(app)
+        assert screen.session.previous and screen.session.previous.get("meta.agency") == AGENCY
+
+
+async def test_a_command_on_a_line_of_its_own_in_the_items_editor_runs_and_is_no_item() -> None:
+    # 五's editor (one item per line) as much as a paragraph's: a line that is only /skip is a command
+    from drive import to_section_five
+
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await meta(pilot)
+        await to_section_five(pilot)
+        screen = interview(app)
+        assert screen.flow.step_id == "problems.items"
+        await type_text(pilot, "栏目更新不及时")
+        await burst(pilot, "enter", "/skip", "enter")
+        assert screen.flow.step_id == "measures.items"
+        assert "problems" not in screen.session.answers
+        assert screen.session.drafts["problems.items"].strip() == "栏目更新不及时", "no 「/skip」 item"

@@ -84,10 +84,20 @@ class GkApp(App):
             self.push_screen(HelpScreen())
 
     async def action_quit(self) -> None:
-        """Quit once the keys typed before Ctrl+Q are in: a priority key runs as it arrives,
-        ahead of the keys still on their way to the focused widget, whose text is the draft."""
+        """Quit once the keys typed before Ctrl+Q are in, and the answers they submitted: a
+        priority key runs as it arrives, ahead of the keys still on their way to the focused
+        widget (whose text is the draft). Once they are handled, the widget posts QuitRequested;
+        it bubbles to the app behind the answers those keys posted (Submitted), in order."""
+        from gkassist.ui.messages import QuitRequested
+
         target = self.focused or self.screen
-        target.call_later(self._quit_now)
+        # made in the widget's own turn: a message stops bubbling at the node it was made in (its
+        # sender), which, from a /quit, is the interview screen, short of the app
+        target.call_later(lambda: target.post_message(QuitRequested()))
+
+    def on_quit_requested(self, message: Any) -> None:
+        message.stop()
+        self._quit_now()
 
     def _quit_now(self) -> None:
         interview = self._interview()

@@ -37,6 +37,7 @@ KINDS = (
     "finding-error", "finding-warning", "finding-hint", "offer", "resolved",
 )
 # kinsoku (no line starts with 「，」, none ends with 「（」): gkassist.text
+TAB_SIZE = 4  # a tab in a message (a pasted table row) is spaces up to the next multiple of this
 MAX_MESSAGES = 2000  # older messages are dropped in batches (the review screen has every answer)
 DROP_BATCH = 200
 
@@ -89,6 +90,10 @@ def fold(text: Text, width: int) -> list[Text]:
     width = max(width, 2)
     out: list[Text] = []
     for paragraph in text.split("\n", allow_blank=True):
+        if "\t" in paragraph.plain:
+            # a tab is no cell of the screen: drawn as it is, the terminal jumps over what is on
+            # screen there (a pasted row 「2\t1\t15」 showed the words of the line above between)
+            paragraph.expand_tabs(TAB_SIZE)
         offsets = fold_offsets(paragraph.plain, width)
         pieces = paragraph.divide(offsets) if offsets else [paragraph]
         for piece in pieces:

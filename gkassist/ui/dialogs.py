@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Static
 from gkassist.interview.script import load_script
 from gkassist.interview.service import EXPORT_FORMATS
 from gkassist.ui.chatlog import Folded
+from gkassist.ui.widgets import OrderedInput
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -93,10 +94,16 @@ class ExportScreen(ModalScreen[tuple[str, str] | None]):
                 for fmt in EXPORT_FORMATS:
                     variant = "primary" if fmt == self.fmt else "default"
                     yield Button(fmt, id=f"fmt-{fmt}", variant=variant, compact=True)
-            yield Input(str(self.default_path(self.fmt)), id="export-path", compact=True)
+            yield OrderedInput(str(self.default_path(self.fmt)), id="export-path", compact=True)
             with Horizontal(classes="dialog-buttons"):
                 yield Button(say("btn_export"), id="do-export", variant="primary", compact=True)
                 yield Button(say("btn_no"), id="cancel", compact=True)
+
+    def on_mount(self) -> None:
+        # the path has the focus: Enter exports what the dialog shows (the highlighted format, the
+        # path), typing edits the path. With the first format button focused, Enter chose txt
+        # though docx is the one shown as chosen, and a path typed went nowhere.
+        self.query_one("#export-path", Input).focus()
 
     def choose(self, fmt: str) -> None:
         old_default = str(self.default_path(self.fmt))

@@ -75,6 +75,9 @@ class InterviewScreen(Screen):
     BINDINGS = actions.bindings(actions.INTERVIEW)
     # under 100 columns the side panel and the buttons close up (app.tcss, InterviewScreen.-narrow)
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    # under 32 rows (80×24) the editor and the offers under it take fewer, so that the question
+    # stays in view above them and the buttons below (app.tcss, InterviewScreen.-short)
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     def __init__(self, session: Any, *, resumed: bool = False, intro: str | None = None) -> None:
         super().__init__()
@@ -94,6 +97,8 @@ class InterviewScreen(Screen):
         self._asked: Any = None  # the question on screen (flow.Question), for drafts
         self._asked_key = ""  # … and the key its draft is kept by
         self._refused_at = float("-inf")  # when an answer was last refused (Textual's clock)
+        self._quitting = False
+        self._editor_widget: Any = None  # the prose editor, once mounted (_mount_editor)  # Ctrl+Q: answers still queued are recorded, not checked or asked on
         self._panel_due = True  # filled once the first question is on screen (on_mount)
         self._hint = ""
         self._answered_step: str | None = None
@@ -285,7 +290,9 @@ class InterviewScreen(Screen):
     @on(AnswerInput.Submitted, "#line")
     def _line_submitted(self, event: AnswerInput.Submitted) -> None:
         event.stop()
-        self.post_message(AnswerSubmitted(event.value, getattr(event, "typed_at", None)))
+        # taken now, not posted on: a Ctrl+Q typed right after it (QuitRequested, behind this
+        # message) must find it in the queue
+        self.on_answer_submitted(AnswerSubmitted(event.value, getattr(event, "typed_at", None)))
 
     def _mount_buttons(self) -> None:
         row = self.query_one("#buttons")
@@ -295,12 +302,14 @@ class InterviewScreen(Screen):
 
     def _show_submit(self, shown: bool) -> None:
         # 提交 is for the prose editor (a line is submitted with Enter)
-        for button in self.query("#btn-submit"):
+        button = self.query_one_optional("#btn-submit")  # (by id: cached, no walk of the screen)
+        if button is not None:
             button.display = shown
 
     def _editor(self) -> Any:
-        """The prose editor (ui/editor.AnswerEditor), None until a question first needs it."""
-        return next(iter(self.query("#editor")), None)
+        """The prose editor (ui/editor.AnswerEditor), None until a question first needs it.
+        (Kept, not queried: a query walks the whole screen, a millisecond at every answer.)"""
+        return self._editor_widget
 
     def _mount_editor(self) -> None:
         # not composed with the screen: the editor and TextArea under it cost the first question
@@ -312,6 +321,7 @@ class InterviewScreen(Screen):
             editor = AnswerEditor(self.say, id="editor")
             editor.display = False  # shown by _load_editor
             area.mount(editor, before="#buttons")
+            self._editor_widget = editor
 
     def _load_editor(self, q: Any, draft: str | None = None, typed: str = "") -> None:
         editor = self._editor()
@@ -326,7 +336,7 @@ class InterviewScreen(Screen):
     @on(EditorSubmitted, "#editor")
     def _prose_submitted(self, event: EditorSubmitted) -> None:
         event.stop()
-        self.post_message(AnswerSubmitted(event.text, event.typed_at))
+        self.on_answer_submitted(AnswerSubmitted(event.text, event.typed_at))  # as _line_submitted
 
     @on(SlotsLeft, "#editor")
     def _slots_left(self, event: SlotsLeft) -> None:
@@ -486,12 +496,16 @@ class InterviewScreen(Screen):
         except (UserError, ValueError) as err:
             self.add("error", getattr(err, "message", str(err)))
             return
-        self._turn = outcome
         self._answered_step = self.flow.step_id
         self.flow.advance(outcome)
         if outcome.open_review:
             self.flow.move(FINAL)
-        self._write()
+        if self._quitting:
+            return  # recorded: written by before_quit, checked when the report is opened again
+        self._turn = outcome
+        # written once the answer and the next question are drawn: the writer thread's encoding
+        # of the session holds the GIL, and would hold back that frame
+        self.call_after_refresh(self._write)
         if self.backend.ready:
             # an update of the engine takes a millisecond or two: done here, the answer, its
             # findings and the next question are drawn in the frame after the key (a worker would
@@ -758,11 +772,30 @@ class InterviewScreen(Screen):
             self.go_to(step)
 
     def before_quit(self) -> str | None:
-        """Keep the draft and write everything; None, or why the last changes could not be written."""
-        self.keep_draft(write=False)
+        """Take the answers still waiting their turn, keep the draft and write everything; None,
+        or why the last changes could not be written."""
+        self._quitting = True
+        drained = self.busy
+        if drained:
+            # an answer is being checked (the engine is still starting) and others wait: each is
+            # recorded now, unchecked (the findings are worked out again when the report is
+            # opened); what is typed after them belongs to the question the flow has reached
+            self._turn = None
+            self._pump()
+            typed = self._take_typed()
+            if typed.strip() and self.flow.step.kind != "final":
+                with contextlib.suppress(UserError):
+                    self.backend.set_draft(self.flow.draft_key(), typed)
+        else:
+            self.keep_draft(write=False)
         try:
             self.backend.flush()
         except UserError as err:
+            # the officer may stay (the dialog asks): the interview goes on from where it is
+            self._quitting = False
+            if drained:
+                self.show_question()
+                self.run_check(None)
             return err.message
         return None
 

@@ -18,6 +18,11 @@ class AnswerSubmitted(Message):
     typed_at: float | None = None  # when its last key was typed (an event's time); None: now
 
 
+class QuitRequested(Message):
+    """Ctrl+Q, posted by the focused widget once the keys typed before it are in: it bubbles up
+    to the app behind the answers those keys submitted, so that they are taken before it."""
+
+
 @dataclass
 class AnswerChecked(Message):
     """``outcome`` is recorded and checked (a worker asked the engine); ``findings`` is the

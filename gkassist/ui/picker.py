@@ -16,7 +16,7 @@ from gkassist.errors import UserError
 from gkassist.interview.script import load_script
 from gkassist.interview.start import carry_over
 from gkassist.ui.chatlog import Folded
-from gkassist.ui.widgets import HEADER_ICON
+from gkassist.ui.widgets import HEADER_ICON, OrderedInput
 
 
 def _time(iso: str | None) -> str:
@@ -45,7 +45,7 @@ class PickerScreen(Screen):
                 yield Button(say("picker_carry"), id="carry", compact=True, disabled=True)
                 yield Button(say("picker_quit"), id="quit", compact=True)
             with Horizontal(classes="picker-buttons"):
-                yield Input(placeholder=say("picker_import_hint"), id="import-path", compact=True)
+                yield OrderedInput(placeholder=say("picker_import_hint"), id="import-path", compact=True)
                 yield Button(say("picker_import"), id="import", compact=True)
         yield Footer()
 

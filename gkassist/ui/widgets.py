@@ -127,7 +127,15 @@ class SetsAside:
             self.post_message(TypedAside(self, text))  # type: ignore[arg-type, attr-defined]
 
 
-class AnswerInput(SetsAside, Input):
+class OrderedInput(Input):
+    """A one-line input that applies every key in the order it came (``run_own_binding``): in a
+    burst, 「Ctrl+U /tmp/年报.docx Enter」 in a path field cleared what was typed after Ctrl+U."""
+
+    async def on_key(self, event: events.Key) -> None:
+        await run_own_binding(self, event)
+
+
+class AnswerInput(SetsAside, OrderedInput):
     """The one-line answer. Enter submits what is typed and empties the line at once, so that
     what is typed next (while the answer is saved) is the next answer, never appended to this
     one; every key is applied in the order it came (``run_own_binding``). A pasted text of
@@ -141,7 +149,7 @@ class AnswerInput(SetsAside, Input):
 
     async def on_key(self, event: events.Key) -> None:
         if not self.set_aside(event):
-            await run_own_binding(self, event)
+            await super().on_key(event)
 
     async def action_submit(self) -> None:
         value = self.value
