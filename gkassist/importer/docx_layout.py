@@ -11,19 +11,36 @@ from __future__ import annotations
 import io
 import zipfile
 
+from gkassist import reading
 from gkassist.importer.decoding import Unreadable
 from gkassist.importer.model import Cell, Document, Item, Line, Table
 from gkassist.importer.normalise import clean_line
 
+_DAMAGED = "这是 Word 文件，但内容已损坏，无法读取。请用 Word 打开后另存为网页或纯文本再试。"
+
 
 def is_docx(data: bytes) -> bool:
+    """A Word file: a zip archive with a word/document.xml — also one too damaged to open (its
+    local headers name its parts in clear), so that it is reported as a damaged Word file."""
     if not data.startswith(b"PK\x03\x04"):
         return False
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             return "word/document.xml" in z.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
+    except Exception:  # zipfile signals damage with assorted errors (NotImplementedError for a
+        # version byte it does not know, BadZipFile, struct.error, ValueError …)
+        return b"word/document.xml" in data
+
+
+def _check_unpacked_size(data: bytes) -> None:
+    """What the archive unpacks to stays within the file size limit (a zip bomb does not)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            total = sum(info.file_size for info in z.infolist())
+    except Exception as err:
+        raise Unreadable(_DAMAGED) from err
+    if total > reading.limit():
+        raise Unreadable(str(reading.too_large("这个 Word 文件", total, "解压后的内容")))
 
 
 def read_docx(data: bytes) -> Document:
@@ -31,20 +48,24 @@ def read_docx(data: bytes) -> Document:
     from docx.table import Table as DocxTable
     from docx.text.paragraph import Paragraph
 
+    _check_unpacked_size(data)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as err:  # python-docx signals a damaged package with assorted errors
-        raise Unreadable("这是 Word 文件，但内容已损坏，无法读取。请用 Word 打开后另存为网页或纯文本再试。") from err
+        raise Unreadable(_DAMAGED) from err
     items: list[Item] = []
-    for child in document.element.body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            for line in Paragraph(child, document).text.splitlines():
-                text = clean_line(line)
-                if text:
-                    items.append(Line(text))
-        elif tag == "tbl":
-            items.append(_table(DocxTable(child, document)))
+    try:
+        for child in document.element.body.iterchildren():
+            tag = child.tag.rsplit("}", 1)[-1] if isinstance(child.tag, str) else ""
+            if tag == "p":
+                for line in Paragraph(child, document).text.splitlines():
+                    text = clean_line(line)
+                    if text:
+                        items.append(Line(text))
+            elif tag == "tbl":
+                items.append(_table(DocxTable(child, document)))
+    except Exception as err:  # malformed XML inside a valid package (a gridSpan of 「abc」 …)
+        raise Unreadable(_DAMAGED) from err
     return Document(items=items, layout="docx")
 
 
