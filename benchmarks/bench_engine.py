@@ -26,7 +26,6 @@ import gc
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -41,7 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from gkassist.answers import from_json  # noqa: E402
-from gkassist.engine import ENGINES, Validator, check, evaluator  # noqa: E402
+from gkassist.engine import Validator, check, evaluator  # noqa: E402
 from gkassist.facts import build_facts  # noqa: E402
 from gkassist.features import FeatureCache  # noqa: E402
 from gkassist.form import FORM  # noqa: E402
@@ -188,23 +187,14 @@ def memory(name: str, answers: dict, n: int) -> str:
 def folder_run(n: int) -> None:
     """``gkassist check FOLDER`` over n published reports, in a fresh process per engine."""
     sys.path.insert(0, str(ROOT / "benchmarks"))
-    from bench_import import make_folder
+    from bench_import import check_folder, engines, make_folder
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "reports"
         folder.mkdir()
         make_folder(folder, n)
         print()
-        for name in ENGINES:
-            t = time.perf_counter()
-            proc = subprocess.run(
-                [sys.executable, "-m", "gkassist", "check", str(folder)], capture_output=True, text=True,
-                env={**os.environ, "GKASSIST_HOME": tmp + "/home", "GKASSIST_ENGINE": name}, check=False,
-            )
-            wall = time.perf_counter() - t
-            last = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr.strip()[-300:]
-            print(f"{n:,} published reports, `gkassist check FOLDER`, {name}: {wall:.1f} s wall "
-                  f"(exit {proc.returncode}) {last}")
+        check_folder(folder, n, engines(), Path(tmp) / "home")
 
 
 def main() -> None:
@@ -218,27 +208,31 @@ def main() -> None:
           f"({sum(len(r.cases) for r in book.rules)} rule cases), {len(check(answers))} findings")
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}, Python {sys.version.split()[0]}")
 
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_import import engines
+
+    names = engines()  # durable-rules only where it imports (Python < 3.13, not Windows)
     results: dict[str, list[tuple[str, tuple[float, float, float]]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         small = n2_n5_rulebook(Path(tmp))
-        for name in ENGINES:
+        for name in names:
             results[name] = engine_rows(name, answers, small)
     floor = timed(lambda: plain_n2_n5(answers), 2000)
 
     print()
-    print(f"| {'operation':<48} | {'durable ms (p95)':>18} | {'Python ms (p95)':>18} |")
-    print(f"|{'-' * 50}|{'-' * 19}:|{'-' * 19}:|")
-    for i, (label, _) in enumerate(results["durable"]):
-        cells = [f"{results[n][i][1][0]:7.2f} ({results[n][i][1][1]:6.2f})" for n in ENGINES]
-        print(f"| {label:<48} | {cells[0]:>18} | {cells[1]:>18} |")
+    print(f"| {'operation':<48} | " + " | ".join(f"{n + ' ms (p95)':>18}" for n in names) + " |")
+    print(f"|{'-' * 50}|" + "".join(f"{'-' * 19}:|" for _ in names))
+    for i, (label, _) in enumerate(results[names[0]]):
+        cells = [f"{results[n][i][1][0]:7.2f} ({results[n][i][1][1]:6.2f})" for n in names]
+        print(f"| {label:<48} | " + " | ".join(f"{c:>18}" for c in cells) + " |")
     print(f"| {'N2–N5 as plain Python (the floor)':<48} | {floor[0]:7.2f} ({floor[1]:6.2f})".ljust(73) + "|")
     print()
     print("median CPU ms: " + "; ".join(
-        f"{n}: " + ", ".join(f"{row[1][2]:.2f}" for row in results[n]) for n in ENGINES))
+        f"{n}: " + ", ".join(f"{row[1][2]:.2f}" for row in results[n]) for n in names))
 
     if runs:
         print()
-        for name in ENGINES:
+        for name in names:
             print("memory, " + memory(name, answers, runs))
     if reports:
         folder_run(reports)

@@ -1,14 +1,19 @@
-"""How fast published reports are read and checked (targets: ≤ 10 ms per report in-process;
-1,000 reports in one `gkassist check` run ≤ 15 s).
+"""How fast published reports are read and checked, with each rule engine (targets: ≤ 10 ms per
+report in-process; 1,000 reports in one `gkassist check` run ≤ 15 s; issue 15: 5,000 ≤ 10 s).
 
-Run: .venv/bin/python benchmarks/bench_import.py [number_of_reports]
+Run: .venv/bin/python benchmarks/bench_import.py [number_of_reports] [--batch N]
 
 * read: the importer alone (decode, layout, sections, tables, prose, facts), median of 200;
 * check one: what `gkassist check FILE` does per file once the program is loaded — read the
-  file, build facts, run the engine, collect findings (``checking.check_file``), median of 200;
-* 1,000 reports: a reviewer's folder (see ``make_folder``) checked in one ``run_check`` call
-  (wall; ``checking`` uses a process per core from 16 files on), and once more by the real
-  command line in a fresh process, start-up included.
+  file, build facts, run the engine, collect findings — median of 200, per engine;
+* where the time goes: ``--batch`` reports (default 500) of the folder taken through the same
+  steps one by one in this process, each step timed (the faster of two rounds) — reading, building facts, the engine (facts
+  in, firings out), rendering findings, writing the output — per engine, beside the start-up of a
+  fresh process (imports, rules loaded);
+* N reports (default 1,000): a reviewer's folder (see ``make_folder``) checked in one
+  ``run_check`` call (wall; ``checking`` uses a process per core from 16 files on), then by the
+  real command line in a fresh process, start-up included, once per engine (GKASSIST_ENGINE).
+Engines: both where durable-rules imports, else the Python evaluator only.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import io
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -154,12 +160,104 @@ def make_folder(folder: Path, n: int) -> list[Path]:
     return paths
 
 
+def engines() -> list[str]:
+    """The engines this Python can run: durable-rules where it imports, and the Python evaluator."""
+    from gkassist.engine import evaluator
+
+    try:
+        evaluator("durable")
+    except ImportError:
+        return ["python"]
+    return ["durable", "python"]
+
+
+def check_one(path: Path, engine: str) -> list:
+    """``checking.check_file`` with the engine named: read, then check."""
+    from gkassist.checking import load_input
+    from gkassist.engine import check
+
+    inp = load_input(path)
+    return check(inp.answers, previous=inp.previous, extra_facts=inp.extra_facts, notes=inp.notes, engine=engine)
+
+
+def breakdown(paths: list[Path], engine: str) -> dict[str, float]:
+    """Seconds spent in each step of checking ``paths`` one by one (what each worker process does)."""
+    from gkassist.checking import FileResult, load_input, write_json, write_text
+    from gkassist.engine import evaluator
+    from gkassist.facts import build_facts
+    from gkassist.features import FeatureCache
+    from gkassist.rulebook import default_rulebook
+
+    book, cache = default_rulebook(), FeatureCache()
+    spent = dict.fromkeys(("reading", "building facts", "engine", "rendering findings", "output (text)",
+                           "output (--json)"), 0.0)
+    results = []
+    clock = time.perf_counter
+    for path in paths:
+        t0 = clock()
+        inp = load_input(path)
+        t1 = clock()
+        facts = build_facts(inp.answers, inp.previous, book=book, notes=inp.notes, extra_facts=inp.extra_facts,
+                            cache=cache)
+        t2 = clock()
+        matcher = evaluator(engine).matcher(book)
+        matcher.sync(facts)
+        t3 = clock()
+        findings = matcher.findings()
+        matcher.close()
+        t4 = clock()
+        spent["reading"] += t1 - t0
+        spent["building facts"] += t2 - t1
+        spent["engine"] += t3 - t2
+        spent["rendering findings"] += t4 - t3
+        results.append(FileResult(str(path), inp, findings))
+    for key, write in (("output (text)", write_text), ("output (--json)", write_json)):
+        t0 = clock()
+        write(results, io.StringIO())
+        spent[key] = clock() - t0
+    return spent
+
+
+def startup_s(engine: str) -> float:
+    """A fresh process up to the point of checking the first file: imports, rules, the engine."""
+    code = ("from gkassist.checking import run_check; from gkassist.engine import evaluator; "
+            "from gkassist.rulebook import default_rulebook; default_rulebook(); evaluator()")
+    walls = []
+    for _ in range(5):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "GKASSIST_ENGINE": engine})
+        walls.append(time.perf_counter() - t)
+    return statistics.median(walls)
+
+
+def check_folder(folder: Path, n: int, names: list[str], home: Path) -> None:
+    """``gkassist check FOLDER`` (n reports) in a fresh process, start-up included, once per engine:
+    wall time, and the CPU time of the process and its workers (steadier on a shared machine)."""
+    for engine in names:
+        t, cpu = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
+        proc = subprocess.run(
+            [sys.executable, "-m", "gkassist", "check", str(folder)], capture_output=True, text=True,
+            env={**os.environ, "GKASSIST_HOME": str(home), "GKASSIST_ENGINE": engine}, check=False,
+        )
+        wall = time.perf_counter() - t
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        used = after.ru_utime + after.ru_stime - cpu.ru_utime - cpu.ru_stime
+        print(f"{n:,} reports, `gkassist check FOLDER` in a fresh process, {engine}: {wall:.1f} s wall, "
+              f"{used:.1f} s CPU (all processes), exit {proc.returncode}")
+        print(f"  {proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr.strip()[-300:]}")
+
+
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    args = sys.argv[1:]
+    batch = int(args.pop(args.index("--batch") + 1)) if "--batch" in args else 500
+    args = [a for a in args if a != "--batch"]
+    n = int(args[0]) if args else 1000
     from gkassist.checking import check_file, run_check
     from gkassist.importer import read_report
 
-    print(f"CPU cores: {os.cpu_count()}, Python {sys.version.split()[0]}")
+    names = engines()
+
+    print(f"CPU cores: {os.cpu_count()}, Python {sys.version.split()[0]}, engines: {', '.join(names)}")
     print()
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; "
           f"fixed workload: {machine_ms():.1f} ms")
@@ -171,28 +269,50 @@ def main() -> None:
         check_file(str(path))  # warm: the engine registers its rules once per process
         med, p95, best = median_ms(lambda p=path: read_report(p))
         print(f"| read only, {name} | {med:.1f} ms | {p95:.1f} ms | {best:.1f} ms |")
-        med, p95, best = median_ms(lambda p=path: check_file(str(p)))
-        print(f"| read + check one report, {name} | {med:.1f} ms | {p95:.1f} ms | {best:.1f} ms |")
+        for engine in names:
+            check_one(path, engine)
+            med, p95, best = median_ms(lambda p=path, e=engine: check_one(p, e))
+            print(f"| read + check one report, {name}, {engine} | {med:.1f} ms | {p95:.1f} ms | {best:.1f} ms |")
 
     with tempfile.TemporaryDirectory() as tmp:
-        folder = Path(tmp)
-        files = [str(p) for p in make_folder(folder, n)]
+        folder = Path(tmp) / "reports"
+        folder.mkdir()
+        paths = make_folder(folder, max(n, batch))
+        files = [str(p) for p in paths[:n]]
         out = io.StringIO()
         t = time.perf_counter()
-        code = run_check(files, out=out)
+        code = run_check(files, out=out)  # before the breakdown: the workers it forks inherit a fresh parent
         wall = time.perf_counter() - t
         total = out.getvalue().strip().splitlines()[-1]
         print()
         print(f"{n} reports, one run_check call: {wall:.1f} s wall ({wall / n * 1000:.1f} ms per report), exit {code}")
         print(f"  {total}")
-        t = time.perf_counter()
-        proc = subprocess.run(
-            [sys.executable, "-m", "gkassist", "check", str(folder)],
-            capture_output=True, text=True, env={**os.environ, "GKASSIST_HOME": tmp + "/home"}, check=False,
-        )
-        wall = time.perf_counter() - t
-        print(f"{n} reports, `gkassist check FOLDER` in a fresh process: {wall:.1f} s wall, exit {proc.returncode}")
-        print(f"  {proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else proc.stderr.strip()[-300:]}")
+        extra = paths[n:]
+        for p in extra:  # the folder holds the n reports alone while the command line checks it
+            p.rename(Path(tmp) / p.name)
+        check_folder(folder, n, names, Path(tmp) / "home")
+        for p in extra:
+            (Path(tmp) / p.name).rename(p)
+        print()
+        print(f"Where the time goes: {batch} reports of the folder checked one by one in this process "
+              f"(the work of one worker), seconds and ms per report:")
+        print()
+        print("| step | " + " | ".join(names) + " |")
+        print("|---|" + "---|" * len(names))
+        spent: dict[str, dict[str, float]] = {}
+        for engine in names:
+            breakdown(paths[:20], engine)  # warm: rules registered, caches filled
+        for _round in range(2):  # engines in turn, twice; each step's faster round (the machine's speed swings)
+            for engine in names:
+                got = breakdown(paths[:batch], engine)
+                spent[engine] = {k: min(v, spent.get(engine, got)[k]) for k, v in got.items()}
+        for step in spent[names[0]]:
+            cells = [f"{spent[e][step]:.2f} s ({spent[e][step] / batch * 1000:.2f} ms)" for e in names]
+            print(f"| {step} | " + " | ".join(cells) + " |")
+        totals = [sum(v for k, v in spent[e].items() if k != "output (--json)") for e in names]
+        print("| total (text output) | " + " | ".join(f"{s:.2f} s ({s / batch * 1000:.2f} ms)" for s in totals) + " |")
+        print("| start-up of a fresh process | " + " | ".join(f"{startup_s(e):.2f} s" for e in names) + " |")
+
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; fixed workload: {machine_ms():.1f} ms")
 
 

@@ -6,8 +6,10 @@ Run: .venv/bin/python benchmarks/bench_wording.py [repeats]
 The fragments are the typed problems and measures of tests/test_wording_match.py, each also cut
 to its first half (what is there halfway through typing), so short and long inputs both count.
 Every fragment is timed ``repeats`` times; the table shows the median and 95th percentile of all
-those calls, for ``suggest`` (while typing) and ``classify`` (a whole written item, as the T4
-facts need it), against
+those calls, for ``suggest`` (while typing), ``classify`` (a whole written item, as the T4
+facts need it) and ``typing_offers`` on a measure line that holds only a stock opening (it reads the
+problems and measures written above: the first keystroke classifies them, later ones find them
+cached), against
 
 - the real bank (prompts/wording/), and
 - a generated bank of 10,000 phrasings (the real phrasings recombined clause by clause into
@@ -37,6 +39,12 @@ FRAGMENTS_PROBLEM = ["信息更新不及时", "人员兼职", "解读形式单�
                      "承担公开工作的人员多为兼职，队伍不够稳定", "政策解读形式不够多样，以文字为主"]
 FRAGMENTS_MEASURE = ["加强培训", "及时更新栏目", "严格审核", "丰富解读形式", "用好微信公众号", "纳入绩效考核",
                      "明确专人负责", "制定培训计划，分级分类开展培训", "加大政务新媒体发布力度，拓宽公开渠道"]
+# a report being written: its problems, the measures written so far, and the measure line being typed,
+# which holds only a stock opening (typing_offers then offers what answers the unanswered problems)
+WRITTEN_PROBLEMS = ["对政务公开工作的重要性认识不足，主动公开意识不强", "部分栏目信息更新不够及时",
+                    "工作人员均为兼职，人员变动频繁", "政策解读形式较为单一，以文字为主", "公开渠道单一，新媒体运用不够"]
+WRITTEN_MEASURES = ["进一步提高思想认识，强化公开意识", "建立栏目定期更新制度，明确更新时限"]
+STOCK_OPENINGS = ["下一步，我局将", "2025年，我局", "三是", "针对以上问题，"]
 ITEMS = [  # whole items, for classify
     ("problem", "信息质量有待提升,部分公开信息的准确性、完整性和时效性不足,难以充分满足公众对信息的需求。"),
     ("problem", "政务公开工作由办公室2名工作人员兼职承担，人员变动较为频繁，队伍不够稳定。"),
@@ -93,6 +101,10 @@ def generate_bank(source: Path, target: Path, phrasings_per_kind: int, categorie
                 cat["measures"] = [rng.choice(measure_ids)]
             out.append(cat)
         (target / name).write_text(yaml.safe_dump({"categories": out}, allow_unicode=True), encoding="utf-8")
+    # the common categories (matching.yaml) must be the generated bank's own
+    matching = yaml.safe_load((source / "matching.yaml").read_text(encoding="utf-8"))
+    matching["common"] = {kind: [f"{kind[0]}{i}" for i in range(8)] for kind in ("problem", "measure")}
+    (target / "matching.yaml").write_text(yaml.safe_dump(matching, allow_unicode=True), encoding="utf-8")
 
 
 def timed(fn, repeats: int) -> list[float]:
@@ -113,6 +125,7 @@ def row(label: str, samples: list[float]) -> str:
 def bench(label: str, folder: Path | None, repeats: int) -> list[str]:
     from gkassist.wording.bank import load_bank
     from gkassist.wording.match import Matcher
+    from gkassist.wording.offers import typing_offers
 
     t0 = time.perf_counter()
     bank = load_bank(folder)
@@ -128,6 +141,13 @@ def bench(label: str, folder: Path | None, repeats: int) -> list[str]:
     classify_times: list[float] = []
     for kind, text in ITEMS:
         classify_times += timed(lambda k=kind, t=text: matcher.classify(t, k), max(3, repeats // 4))
+    context_times: list[float] = []
+    for opening in STOCK_OPENINGS:
+        def offer(o: str = opening) -> None:
+            typing_offers(o, "measure", 3, problems=WRITTEN_PROBLEMS, written=WRITTEN_MEASURES, matcher=matcher)
+        # the first call reads the written items (cached afterwards, as on every keystroke after the first)
+        first = timed(offer, 1)
+        context_times += first + timed(offer, repeats - 1)
     return [
         f"\n{label}: {n} phrasings, {len(bank.categories)} categories, {kw} keywords; load + index {build:.0f} ms\n",
         "| call | median | p95 | calls |",
@@ -135,6 +155,7 @@ def bench(label: str, folder: Path | None, repeats: int) -> list[str]:
         row("suggest, every typed input", suggest_times),
         row("suggest, inputs of ≤ 8 characters", short),
         row("classify, a whole item of 40–70 characters", classify_times),
+        row("typing_offers, a measure line with a stock opening, 5 problems and 2 measures written", context_times),
     ]
 
 

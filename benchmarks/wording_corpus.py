@@ -11,8 +11,19 @@ for the tuning part and the held-back part separately, problems and measures apa
   first ``classify(text, kind)`` category is one of the accepted ones;
 - no category returned at all: items for which ``classify`` returns nothing (and how many of them a
   category fits, i.e. how many of these empty results are misses);
-- while typing: ``suggest(text[:8], kind, limit=3)`` offers a usable phrasing, i.e. a phrasing of an
-  accepted category, in its top 3 (and how many items get no suggestion at all);
+- while typing, with what the assistant knows at that point: ``typing_offers(text[:8], kind, limit=3,
+  **known)`` offers a usable phrasing, i.e. a phrasing of an accepted category, in its top 3. The
+  context ``known`` is what the interview knows when the officer writes that line
+  (``known_before``; the interview must pass it to ``typing_offers``, see docs/wording.md): for a problem, the problems above it in the report (``written``); for a
+  measure, all the report's problems (the interview asks for the problems first) and the measures
+  above it. Nothing else: the corpus has no tables (so no ``from_tables``: the rules W1–W6 that
+  point to problems from the numbers are not exercised), no last year's report, and the agency's
+  level is not used. Offers from the context are the measures answering the problems no measure
+  above answers, then the categories real reports name most often (the bank's ``common``);
+- … the typed text alone: ``suggest(text[:8], kind, limit=3)`` (and how many items get no
+  suggestion at all) — the figure as it was before the context was used, printed beside it;
+- … the context alone, the typed text ignored: ``context_offers(kind, **known)[:3]`` — how much of
+  the figure above the context would reach by guessing from the context only;
 - whole item: the same for ``suggest(text, kind, limit=3)``;
 - T4: measured the way the product does it — through the rule engine (``gkassist.engine.check``) on
   answers whose ``problems`` and ``measures`` are the report's items, written 「一是…；二是…。」. A
@@ -144,7 +155,8 @@ class KindFigures:
     none_returned_fit: int = 0
     typing_usable: int = 0
     typing_nothing: int = 0
-    typing_context_usable: int = 0  # measures: with the report's problems as what the assistant knows
+    typing_context_usable: int = 0  # the same with what the assistant knows at that point (typing_offers)
+    context_only_usable: int = 0  # what the context alone offers, the typed text ignored (context_offers)
     whole_usable: int = 0
 
 
@@ -202,11 +214,23 @@ def _cause(text: str, kind: str, accepted: set[str], in_bank: set[str]) -> str:
         else f"wrong category first ({ranked[0].category} {ranked[0].score:.0f}); right one not found"
 
 
+def known_before(rep: Report, item: Item) -> dict[str, list[str]]:
+    """What the assistant knows while ``item`` is being typed, as ``typing_offers`` takes it: for a
+    problem the problems written above it; for a measure all the report's problems (the interview
+    asks for the problems first) and the measures written above it. Nothing else: the corpus has
+    no tables (so no ``from_tables``) and no last year's report."""
+    same = rep.of_kind(item.kind)
+    above = [i.text for i in same[: same.index(item)]]
+    if item.kind == "problem":
+        return {"written": above}
+    return {"written": above, "problems": [p.text for p in rep.of_kind("problem")]}
+
+
 def _measure_items(reports: Iterable[Report], part: PartFigures, in_bank: set[str]) -> None:
     from gkassist.wording import classify, suggest, typing_offers
+    from gkassist.wording.offers import context_offers
 
     for rep in reports:
-        problems = [p.text for p in rep.of_kind("problem")]
         for it in rep.items:
             if it.kind not in KINDS:
                 continue
@@ -239,9 +263,14 @@ def _measure_items(reports: Iterable[Report], part: PartFigures, in_bank: set[st
             else:
                 part.misses.append(Miss(rep.file, it.id, it.kind, it.text[:TYPED_CHARS], it.categories, "typing",
                                         ", ".join(s.key for s in typed) or "—"))
-            if it.kind == "measure":
-                in_context = typing_offers(it.text[:TYPED_CHARS], it.kind, 3, problems=problems)
-                f.typing_context_usable += any(s.category in accepted for s in in_context)
+            known = known_before(rep, it)
+            in_context = typing_offers(it.text[:TYPED_CHARS], it.kind, 3, **known)
+            if any(s.category in accepted for s in in_context):
+                f.typing_context_usable += 1
+            else:
+                part.misses.append(Miss(rep.file, it.id, it.kind, it.text[:TYPED_CHARS], it.categories, "context",
+                                        ", ".join(f"{s.key} ({s.reason})" for s in in_context) or "—"))
+            f.context_only_usable += any(s.category in accepted for s in context_offers(it.kind, **known)[:3])
             whole = suggest(it.text, it.kind, 3)
             if any(s.category in accepted for s in whole):
                 f.whole_usable += 1
@@ -327,10 +356,12 @@ def table(part: PartFigures, *, t4: bool = True) -> list[str]:
         f"| top category right (among items some category fits) | {_pct(p.top_right, p.fit)} | {_pct(m.top_right, m.fit)} |",
         f"| no category returned at all | {p.none_returned} of {p.items} ({p.none_returned_fit} fit a category)"
         f" | {m.none_returned} of {m.items} ({m.none_returned_fit} fit a category) |",
-        f"| while typing (first {TYPED_CHARS} characters): a usable phrasing in the top 3 | {_pct(p.typing_usable, p.fit)}"
-        f" ({p.typing_nothing} get nothing) | {_pct(m.typing_usable, m.fit)} ({m.typing_nothing} get nothing) |",
-        f"| … the same for measures, the assistant knowing the report's problems (``typing_offers``) | |"
-        f" {_pct(m.typing_context_usable, m.fit)} |",
+        f"| while typing (first {TYPED_CHARS} characters), with what the assistant knows then (``typing_offers``):"
+        f" a usable phrasing in the top 3 | {_pct(p.typing_context_usable, p.fit)} | {_pct(m.typing_context_usable, m.fit)} |",
+        f"| … the typed text alone (``suggest``) | {_pct(p.typing_usable, p.fit)} ({p.typing_nothing} get nothing)"
+        f" | {_pct(m.typing_usable, m.fit)} ({m.typing_nothing} get nothing) |",
+        f"| … the context alone, the typed text ignored (``context_offers``) | {_pct(p.context_only_usable, p.fit)}"
+        f" | {_pct(m.context_only_usable, m.fit)} |",
         f"| whole item: a usable phrasing in the top 3 | {_pct(p.whole_usable, p.fit)} | {_pct(m.whole_usable, m.fit)} |",
         f"| (items some category fits / of which the bank has an accepted category) | {p.fit} / {p.fit_in_bank}"
         f" | {m.fit} / {m.fit_in_bank} |",

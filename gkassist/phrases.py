@@ -17,13 +17,9 @@ from gkassist.errors import UserError
 @cache
 def phrases(name: str) -> Mapping[str, Any]:
     """The sentences of ``prompts/<name>.yaml`` by key."""
-    import yaml
+    from gkassist.resources import prompts_dir, read_yaml
 
-    from gkassist.resources import prompts_dir
-
-    # the C loader when PyYAML has it: the pure-Python one is ten times slower
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    raw = yaml.load((prompts_dir() / f"{name}.yaml").read_text(encoding="utf-8"), Loader=loader)  # noqa: S506
+    raw = read_yaml(prompts_dir() / f"{name}.yaml")
     if not isinstance(raw, dict):
         raise UserError(f"prompts/{name}.yaml 的内容应是「名称: 说法」的列表，请检查这个文件。")
     return raw

@@ -29,11 +29,10 @@ import socket
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-
-import filelock
 
 from gkassist import paths, reading
 from gkassist.answers import from_json, to_json
@@ -57,7 +56,7 @@ ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 _KNOWN_KEYS = (
     "format", "version", "id", "created", "updated", "source", "answers", "notes", "position",
-    "history", "previous", "workbench", "cells", "outline",
+    "history", "previous", "workbench", "cells", "outline", "drafts",
 )  # fmt: skip
 
 
@@ -123,6 +122,11 @@ class _SessionLock:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        # imported here: filelock costs ~10 ms, which rendering, checking and listing reports
+        # (no lock taken) need not pay
+        import filelock
+
+        self._filelock = filelock
         # thread_local=False: the interview may open a session in a worker thread and close it in
         # the main thread.
         self._lock = filelock.FileLock(_lock_path(path), timeout=0, thread_local=False)
@@ -130,13 +134,13 @@ class _SessionLock:
     def acquire(self, session_id: str) -> None:
         try:
             self._try_acquire()
-        except filelock.Timeout:
+        except self._filelock.Timeout:
             owner = _read_owner(self.path)
             # A kernel lock dies with its process. Only filelock's soft lock (its fallback on file
             # systems without flock) can outlive its owner: break that one when the owner is provably
             # gone. Never break a kernel lock: its holder is alive, whatever the owner file says.
             if (
-                isinstance(self._lock, filelock.SoftFileLock)
+                isinstance(self._lock, self._filelock.SoftFileLock)
                 and owner
                 and owner.get("host") == socket.gethostname()
                 and isinstance(owner.get("pid"), int)
@@ -146,7 +150,7 @@ class _SessionLock:
                     _lock_path(self.path).unlink()
                 try:
                     self._try_acquire()
-                except filelock.Timeout:
+                except self._filelock.Timeout:
                     pass
                 else:
                     self._write_owner()
@@ -162,7 +166,7 @@ class _SessionLock:
     def _try_acquire(self) -> None:
         try:
             self._lock.acquire()
-        except filelock.Timeout:
+        except self._filelock.Timeout:
             raise
         except OSError as err:
             raise SessionError(
@@ -187,7 +191,7 @@ class _SessionLock:
         """True when another process holds the lock (probing takes and drops it)."""
         try:
             self._lock.acquire()
-        except (filelock.Timeout, OSError):
+        except (self._filelock.Timeout, OSError):
             return True
         self._lock.release(force=True)
         return False
@@ -274,7 +278,7 @@ def _check_shape(doc: Any) -> None:
         raise _Corrupt("缺少会话编号（id）")
     if "answers" not in doc:
         raise _Corrupt("缺少 answers")
-    for key in ("notes", "position", "workbench", "source"):
+    for key in ("notes", "position", "workbench", "source", "drafts"):
         if doc.get(key) is not None and not isinstance(doc[key], dict):
             raise _Corrupt(f"{key} 应为对象")
     for key in ("created", "updated"):
@@ -283,6 +287,9 @@ def _check_shape(doc: Any) -> None:
     notes = doc.get("notes")
     if notes is not None and not all(isinstance(v, str) for v in notes.values()):
         raise _Corrupt("notes 中的说明应为文字")
+    drafts = doc.get("drafts")
+    if drafts is not None and not all(isinstance(v, str) for v in drafts.values()):
+        raise _Corrupt("drafts 中的草稿应为文字")
     history = doc.get("history")
     if history is not None and (
         not isinstance(history, list) or not all(isinstance(h, dict) for h in history)
@@ -349,6 +356,24 @@ def _check_cells_and_outline(doc: dict) -> None:
                 raise _Corrupt(f"outline 中「{sid}」的条目无效：{entry!r}")
 
 
+# --- progress -------------------------------------------------------------------------------------
+
+
+@cache
+def progress_items() -> tuple[tuple[str, ...], ...]:
+    """What progress counts: each thing a person answers once — a table row (its cells), a choice,
+    the agency's name and year, and every paragraph of the report's body, 一 to 六 (the format
+    wants them all, whether or not a rule can tell that one is missing). Computed totals and the
+    optional extras of the heading (publication date, own opening) do not count."""
+    items: dict[tuple, list[str]] = {}
+    for f in FORM.fields.values():
+        if f.derived or not (f.required or (f.kind == "prose" and f.section != "meta")):
+            continue
+        key = (f.table, f.row) if f.table and f.row else (f.id,)
+        items.setdefault(key, []).append(f.id)
+    return tuple(tuple(fields) for fields in items.values())
+
+
 # --- the session --------------------------------------------------------------------------------
 
 
@@ -372,6 +397,10 @@ class Session:
         self.position: dict = copy.deepcopy(doc.get("position") or {})
         self.workbench: dict = copy.deepcopy(doc.get("workbench") or {})
         self.history: list[dict] = copy.deepcopy(doc.get("history") or [])
+        # text typed and not submitted, by question (the interview's keys): never an answer
+        self._drafts: dict[str, str] = dict(doc.get("drafts") or {})
+        self._dirty = False  # changed in memory (record(save=False)), not yet written (flush)
+        self._write_lock = threading.Lock()  # one write at a time, in the order of the changes
         prev = doc.get("previous")
         if prev is None:
             self._previous: dict[str, Any] | None = None
@@ -426,11 +455,19 @@ class Session:
         """The stored answer, or for a derived cell the computed sum, or None."""
         return FORM.value(field_id, self._answers)
 
+    @property
+    def drafts(self) -> Mapping[str, str]:
+        """Text typed and not submitted, by question: kept for the person, never an answer."""
+        return MappingProxyType(self._drafts)
+
     def progress(self) -> tuple[int, int]:
-        """(answered, required) over the required fields a person fills in."""
-        required = FORM.required_fields()
-        answered = sum(1 for f in required if self._answers.get(f.id) not in (None, ""))
-        return answered, len(required)
+        """(answered, to answer) over the items a person fills in (``progress_items``)."""
+        items = progress_items()
+        answered = sum(1 for fields in items if self.item_answered(fields))
+        return answered, len(items)
+
+    def item_answered(self, fields: tuple[str, ...]) -> bool:
+        return all(self._answers.get(f) not in (None, "") for f in fields)
 
     def to_document(self) -> dict:
         """The JSON document as it is saved."""
@@ -461,6 +498,7 @@ class Session:
             "cells": {**{fid: self._cells[fid].to_json() for fid in sorted(self._cells, key=order.__getitem__)},
                       **self._unknown_cells},
             "outline": self._outline,
+            "drafts": self._drafts,
         }
         doc.update(self._extra)
         return doc
@@ -474,15 +512,20 @@ class Session:
         return (
             dict(self._answers), dict(self._notes), copy.deepcopy(self.position), copy.deepcopy(self.workbench),
             list(self.history), self._previous, self._previous_unknown, self.previous_source, self.updated,
-            dict(self._cells), copy.deepcopy(self._outline),
+            dict(self._cells), copy.deepcopy(self._outline), dict(self._drafts),
         )  # fmt: skip
 
     def _restore(self, state: tuple) -> None:
         (self._answers, self._notes, self.position, self.workbench, self.history, self._previous,
-         self._previous_unknown, self.previous_source, self.updated, self._cells, self._outline) = state  # fmt: skip
+         self._previous_unknown, self.previous_source, self.updated, self._cells, self._outline,
+         self._drafts) = state  # fmt: skip
 
-    def _change(self, apply) -> None:  # noqa: ANN001 - a closure that mutates self
-        """Apply a change and save it; if saving fails, memory goes back to what is on disk."""
+    def _change(self, apply, *, save: bool = True) -> None:  # noqa: ANN001 - a closure that mutates self
+        """Apply a change and save it; if saving fails, memory goes back to what is on disk.
+
+        With ``save=False`` the change is made in memory only and written by the next ``flush``
+        (or save): the interview shows the next question while an answer is being written.
+        """
         if self.read_only:
             raise SessionError(f"报告 {self.id} 是以只读方式打开的，不能修改。")
         if self._lock is None:
@@ -491,6 +534,9 @@ class Session:
             before = self._state()
             apply()
             self.updated = _now()
+            if not save:
+                self._dirty = True
+                return
             try:
                 self.save()
             except BaseException:
@@ -498,8 +544,36 @@ class Session:
                 raise
 
     def save(self) -> None:
+        with self._write_lock:
+            with self._mutex:
+                data, self._dirty = self.to_json_bytes(), False
+            self._write(data)
+
+    def flush(self) -> None:
+        """Write the changes made with ``save=False``, if any. On failure they stay in memory, to be
+        written by the next flush, and ``SessionError`` says why."""
+        with self._write_lock:
+            with self._mutex:
+                if not self._dirty:
+                    return
+                data, self._dirty = self.to_json_bytes(), False
+            try:
+                self._write(data)
+            except SessionError:
+                with self._mutex:
+                    self._dirty = True
+                raise
+
+    @property
+    def unsaved(self) -> bool:
+        """Changes made in memory are not written yet (a flush is due, or failed)."""
+        return self._dirty
+
+    def _write(self, data: bytes) -> None:
+        # the serialising holds the mutex, the (slow) write does not: the interview records the
+        # next answer in memory while the last one goes to disk
         try:
-            atomic_write(self.path, self.to_json_bytes())
+            atomic_write(self.path, data)
         except OSError as err:
             raise SessionError(
                 f"无法保存报告 {self.path}：{os_error_message(err)}。上一次保存的内容仍完好。请检查磁盘空间和写入权限后重试。"
@@ -562,23 +636,28 @@ class Session:
         *,
         position: Mapping[str, Any] | None = None,
         workbench: Mapping[str, Any] | None = None,
+        drafts: Mapping[str, str | None] | None = None,
+        save: bool = True,
     ) -> None:
-        """One turn of the interview in one save: answers (None clears), position, workbench keys.
+        """One turn of the interview in one save: answers (None clears), position, workbench keys,
+        drafts (None drops the draft of that question).
 
-        Every save is an fsync the user waits for before the next question, so a turn that
-        changes answers, where the interview stands and its scratch must not cost three. A
-        workbench value of None removes that key. Nothing changes in memory if the save fails.
+        Every save is an fsync, so a turn that changes answers, where the interview stands and its
+        scratch must not cost three. A workbench value of None removes that key. Nothing changes
+        in memory if the save fails; with ``save=False`` the change is written by ``flush``.
         """
         checked = {fid: None if v is None else self._check_value(fid, v) for fid, v in (values or {}).items()}
         notes = notes or {}
         position = dict(position or {})
         workbench = dict(workbench or {})
+        drafts = {k: v or None for k, v in (drafts or {}).items()}
         json.dumps(position)  # refuse what could not be saved before touching anything
         json.dumps(workbench)
         if (
             all(self._answers.get(f) == v and self._notes.get(f) == (notes.get(f) or None) for f, v in checked.items())
             and all(self.position.get(k) == v for k, v in position.items())
             and all(self.workbench.get(k) == v for k, v in workbench.items())
+            and all(self._drafts.get(k) == v for k, v in drafts.items())
         ):
             return  # the document on disk already says all this
 
@@ -592,8 +671,13 @@ class Session:
                     self.workbench.pop(key, None)
                 else:
                     self.workbench[key] = copy.deepcopy(value)
+            for key, text in drafts.items():
+                if text is None:
+                    self._drafts.pop(key, None)
+                else:
+                    self._drafts[key] = str(text)
 
-        self._change(apply)
+        self._change(apply, save=save)
 
     def clear_answer(self, field_id: str) -> None:
         FORM.field(field_id)
@@ -647,7 +731,10 @@ class Session:
     # --- closing --------------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Release the lock. The document is already saved."""
+        """Write what is not written yet (``SessionError`` if that fails: the lock is then kept,
+        so that nothing else writes over what is still only in memory), release the lock."""
+        if self._dirty and self._lock is not None:
+            self.flush()
         with self._mutex:
             if self._lock is not None:
                 self._lock.release()
@@ -686,6 +773,24 @@ class SessionInfo:
     status: str = "ok"  # "ok" | "corrupt" | "newer"
     problem: str | None = None  # for corrupt / newer: what is wrong, in Chinese
     editing: str | None = None  # another process holds it: who (「进程 1234，主机 …」)
+    created: str | None = None
+    source: Mapping[str, Any] | None = None  # how the report began: {"kind": "interview" | "import", "file"}
+    previous_source: Mapping[str, Any] | None = None  # where last year's answers came from, if any
+
+    def made_from(self, path: Path, how: str) -> bool:
+        """This report was imported from ``path`` (``how="import"``), or started from it as last
+        year's report (``how="last_year"``)."""
+        src = self.source if how == "import" else self.previous_source
+        return bool(src) and _same_file(src.get("file"), path) and (how != "import" or src.get("kind") == "import")
+
+
+def _same_file(recorded: Any, path: Path) -> bool:
+    if not isinstance(recorded, str) or not recorded:
+        return False
+    try:
+        return Path(recorded).expanduser().resolve() == path.expanduser().resolve()
+    except (OSError, ValueError, RuntimeError):  # a NUL in a hand-edited file's name; a symlink loop
+        return False
 
 
 def _display_time(iso: str) -> str:
@@ -859,12 +964,15 @@ class SessionStore:
         session_id: str | None = None,
         cells: Mapping[str, CellState] | None = None,
         outline: Mapping[str, list[dict]] | None = None,
+        save: bool = True,
     ) -> Session:
         """A new session, saved and locked.
 
         ``previous`` is last year's report: a Session, ``{"answers": …, "source": …}``, or a mapping
         of typed answers. ``session_id`` keeps a given id (import), when free. ``cells`` and
-        ``outline``: what an imported report printed (cell states, own sub-headings).
+        ``outline``: what an imported report printed (cell states, own sub-headings). ``save=False``:
+        locked but not written yet (``Session.flush`` writes it), for a start-up that must not wait
+        for the disk.
         """
         self._ensure_root()
         sid = (
@@ -897,7 +1005,10 @@ class SessionStore:
         session_lock.acquire(sid)
         try:
             session = Session(path, doc, lock=session_lock, read_only=False)
-            session.save()
+            if save:
+                session.save()
+            else:  # written by its first flush (the interview's, once its first question is shown)
+                session._dirty = True
         except BaseException:
             session_lock.release()
             raise
@@ -947,6 +1058,12 @@ class SessionStore:
         out.sort(key=lambda i: (i.status == "ok", _sort_time(i.updated)), reverse=True)
         return out
 
+    def made_from(self, file: str | Path, how: str) -> list[SessionInfo]:
+        """The reports imported from ``file`` (``how="import"``) or started from it as last year's
+        (``how="last_year"``), newest first: the same file twice should not silently give two."""
+        path = Path(file)
+        return [info for info in self.list() if info.status == "ok" and info.made_from(path, how)]
+
     def _info(self, path: Path) -> SessionInfo:
         sid = path.stem
         if printable(sid) != sid:  # a name with bytes that are no UTF-8, or control characters
@@ -969,7 +1086,8 @@ class SessionStore:
             editing = printable(_describe_owner(owner).strip("（）")) or "另一个窗口"
         agency = printable(session.agency) if session.agency else None
         return SessionInfo(
-            sid, path, agency, session.year, answered, required, session.updated, "ok", None, editing
+            sid, path, agency, session.year, answered, required, session.updated, "ok", None, editing,
+            session.created, dict(session.source), dict(session.previous_source) if session.previous_source else None,
         )
 
 

@@ -87,6 +87,31 @@ def numeral(n: int) -> str:
 FULL_STOPS = "。！？!?"
 SENTENCE_END = FULL_STOPS + "；;"
 CLAUSE_PUNCT = "，,；;。：:！!？?"
+# kinsoku: characters a line must not start with, and those it must not end with
+NO_LINE_START = frozenset("，。、；：？！）」』”’》〉】〕…—·%‰,.;:?!)]}")
+NO_LINE_END = frozenset("（「『“‘《〈【〔([{")
+
+
+def can_cut(text: str, at: int) -> bool:
+    """Whether ``text`` may be cut (folded, or shortened) before position ``at``: never inside a
+    number or a Latin word, before closing punctuation nor after opening punctuation."""
+    if at <= 0 or at >= len(text):
+        return True
+    before, after = text[at - 1], text[at]
+    if before.isascii() and before.isalnum() and after.isascii() and after.isalnum():
+        return False
+    return after not in NO_LINE_START and before not in NO_LINE_END
+
+
+def clip(text: str, limit: int, ellipsis: str = "……") -> str:
+    """``text`` shortened to at most ``limit`` characters at a place it may be cut, ``ellipsis``
+    after it (「（2）LED显示屏」 is never 「（2）LE……」 nor 「（2……」)."""
+    if len(text) <= limit:
+        return text
+    at = limit
+    while at > limit // 2 and not can_cut(text, at):
+        at -= 1
+    return text[:at] + ellipsis
 
 
 # --- normalising ----------------------------------------------------------------------------------
@@ -136,6 +161,11 @@ LEADING_MARKER_RE = re.compile(
 def strip_marker(text: str) -> str:
     """``text`` without a leading enumeration marker."""
     return LEADING_MARKER_RE.sub("", text, count=1)
+
+
+# a sub-heading of a report's own within a paragraph: a line starting 「（一）」 or 「(一)」 (as an
+# imported report keeps its own sub-headings in the text of the field they fall in)
+SUBHEADING_RE = re.compile(rf"\s*[(（]{ORDINAL}[)）]")
 
 
 # --- slots ----------------------------------------------------------------------------------------

@@ -15,8 +15,8 @@ import yaml
 
 from gkassist.interview.flow import Flow
 from gkassist.interview.script import load_script
+from gkassist.text import SLOT_RE
 from gkassist.ui.chatlog import ChatMessage
-from gkassist.ui.editor import SLOT_PATTERN
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SESSION = FIXTURES / "hongjiang-2024.session.json"  # the sample agency's 2024 report as a session
@@ -92,6 +92,38 @@ async def type_text(pilot: Any, text: str) -> None:
             await pilot.pause()
 
 
+def key_event(key: str) -> Any:
+    """The key event a terminal's bytes give for ``key`` (a character, or a name: "enter", "ctrl+u")."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    if len(key) == 1:
+        return events.Key(_character_to_key(key), key)
+    return events.Key(key, {"enter": "\r", "tab": "\t", "ctrl+j": "\n"}.get(key))
+
+
+async def burst(pilot: Any, *keys: str) -> None:
+    """Keys as a terminal delivers a paste or a fast typist's keys: read at once, all handed to the
+    app before any is handled (``pilot.press`` waits for each key to be handled, which hides
+    ordering bugs: Textual issue 6605). Strings of several characters are typed character by
+    character unless they name a key. Waits until every answer typed has had its turn."""
+    names = {"enter", "tab", "ctrl+j", "ctrl+u", "ctrl+q", "ctrl+end", "backspace", "end", "home", "escape"}
+    for item in keys:
+        for key in [item] if item in names else list(item):
+            pilot.app.post_message(key_event(key))
+    await settle_all(pilot)
+
+
+async def settle_all(pilot: Any) -> None:
+    """Wait until the interview has taken every answer in its queue (and everything is drawn)."""
+    for _ in range(400):
+        await settle(pilot)
+        screens = [s for s in pilot.app.screen_stack if type(s).__name__ == "InterviewScreen"]
+        if not pilot.app.is_running or not screens or not getattr(screens[0], "busy", False):
+            break
+    await settle(pilot)
+
+
 async def answer(pilot: Any, text: str) -> None:
     """Type ``text`` into the line (key by key) or the prose editor, and submit it."""
     screen = interview(pilot.app)
@@ -135,6 +167,11 @@ def panel_lines(app: Any) -> dict[str, str]:
     return {o.id: o.prompt.plain for o in options}
 
 
+def shown(widget: Any) -> str:
+    """The text a Static shows (plain, as it was given to it)."""
+    return str(widget.content)
+
+
 def chat_screen_lines(app: Any) -> list[str]:
     """The conversation as drawn on the terminal, line by line (cells cropped to the chat area)."""
     log = app.screen.query_one("#chat")
@@ -170,10 +207,10 @@ async def fill_slots(pilot: Any) -> None:
     """Type a value over each {slot} of the line, as a person does: the slot is selected, Tab goes on."""
     while True:
         ed = editor(pilot.app)
-        m = SLOT_PATTERN.fullmatch(ed.selected_text)
+        m = SLOT_RE.fullmatch(ed.selected_text)
         assert m, f"a slot is selected after taking an offer or pressing Tab, not {ed.selected_text!r}"
         await type_text(pilot, SLOT_VALUES[m.group(1)])
-        if not SLOT_PATTERN.search(current_line(pilot.app)):
+        if not SLOT_RE.search(current_line(pilot.app)):
             break
         await pilot.press("tab")
     await settle(pilot)
@@ -193,10 +230,19 @@ async def take(pilot: Any, typed: str, expect: str | None = None) -> str:
     return current_line(pilot.app)
 
 
+RECTIFIED_NONE = "上年度报告未列出需要整改的问题。"  # what an officer writes when last year listed none
+
+
 async def to_section_five(pilot: Any, *, items: bool = True) -> None:
+    """To 五's problems, as items (or as prose): last year's report listed no problems."""
     await answer(pilot, "/goto 五")
     assert interview(pilot.app).flow.step_id == "section5.mode"
     await answer(pilot, say("ask_yes" if items else "ask_no"))
+    step = interview(pilot.app).flow.step_id
+    if step == "rectification.listed":
+        await answer(pilot, say("ask_no"))
+    elif step == "rectification":
+        await answer(pilot, RECTIFIED_NONE)
 
 
 async def import_last_year(pilot: Any) -> None:

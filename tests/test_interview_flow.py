@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from drive import apply, make_state
+from drive import apply, make_state, say
 
 from gkassist.form import FORM
 from gkassist.interview.flow import FINAL, Flow
@@ -161,20 +161,43 @@ def test_fee_answer_prefills_a_standard_sentence() -> None:
     assert q.prefill == "本年度，某某局未收取政府信息公开信息处理费。"
 
 
-def test_rectification_only_with_last_year() -> None:
-    # 五 starts with how to write it; written as prose, last year's rectification is asked only
-    # when there is a last year (the items way is tested in test_ui_wording_flow.py)
+def test_last_years_problems_are_always_asked_about() -> None:
+    # issue 13 item 5: without a previous report 五 never asked about last year's rectification,
+    # yet T5 warned about it. Written as prose, the rectification is asked with or without one.
     flow = Flow(make_state())
     assert flow.next_after("review.litigation_after_review") == "section5.mode"
     flow.move("section5.mode")
     apply(flow, "否")
-    assert flow.step_id == "problems"
+    assert flow.step_id == "rectification"
+    assert "previous_problems" not in flow.question().help
     prev = {"problems": "一是信息更新不及时。"}
     flow = Flow(make_state(previous=prev))
     flow.move("section5.mode")
     apply(flow, "否")
     assert flow.step_id == "rectification"
     assert "一是信息更新不及时。" in flow.question().help
+
+
+def test_without_last_years_report_the_items_way_asks_whether_it_listed_problems() -> None:
+    flow = Flow(make_state({"meta.agency": "怀化市洪江区科技和工业信息化局", "meta.year": 2025}))
+    flow.move("section5.mode")
+    apply(flow, "是")
+    assert flow.step_id == "rectification.listed"
+    apply(flow, "否")  # it listed none: the paragraph says so, in the bank's words
+    assert "未列出需要整改的问题" in flow.state.answers["rectification"]
+    assert flow.step_id == "problems.items"
+    # … or it did: the officer writes them down, and the walk goes through them
+    flow.move("rectification.listed")
+    apply(flow, "是")
+    assert flow.step_id == "rectification.previous" and flow.question().multiline
+    apply(flow, "信息发布不够及时\n政策解读形式单一")
+    assert flow.step_id == "rectification.walk"
+    for text in ("建立栏目更新清单", "1", "", "组织解读培训2次", "2", ""):
+        apply(flow, text)
+    rectification = flow.state.answers["rectification"]
+    assert "信息发布不够及时" in rectification and "建立栏目更新清单" in rectification
+    assert "组织解读培训2次" in rectification
+    assert flow.step_id == "problems.items"
 
 
 def test_carry_over_from_last_year() -> None:
@@ -246,3 +269,82 @@ def test_a_prefilled_yes_or_no_is_the_named_word_and_is_understood_again() -> No
     assert q.prefill == say("ask_no"), "an answered 否 comes back as 否 (it came back as 「不」)"
     out = flow.submit(q.prefill)
     assert out.ok and out.workbench["asks"]["section5.mode"] == "no"
+
+
+@pytest.mark.parametrize("typed", ["3 1 0 0 0 0", "3\t1\t0\t0\t0\t0", "3、1、0、0、0、0", "3，1，0，0，0，0",
+                                   "3,1,0,0,0,0", "3；1；0；0；0；0", "3;1;0;0;0;0", "３、１、０、０、０、０"])
+def test_a_row_takes_its_numbers_whatever_separates_them(typed: str) -> None:
+    # issue 13 item 4: 「3、1、0、0、0、0」 was refused with 「看起来是6个数：这一格只能填一个数」
+    flow = Flow(make_state())
+    flow.move("requests.new")
+    out = apply(flow, typed)
+    assert out.ok, out.messages
+    assert [flow.state.answers[f] for f in flow.script.step("requests.new").fields] == [3, 1, 0, 0, 0, 0]
+
+
+@pytest.mark.parametrize("typed", ["0", "无", "０"])
+def test_a_single_zero_is_still_a_row_of_zeros(typed: str) -> None:
+    flow = Flow(make_state())
+    flow.move("requests.new")
+    assert apply(flow, typed).ok
+    assert {flow.state.answers[f] for f in flow.script.step("requests.new").fields} == {0}
+
+
+def test_a_row_with_too_few_numbers_says_how_many_it_wants() -> None:
+    flow = Flow(make_state())
+    flow.move("requests.new")
+    out = flow.submit("3、1")
+    assert not out.ok and "6" in out.messages[0][1] and "2" in out.messages[0][1]
+
+
+def _imported_overview() -> str:
+    """一 of the published sample as an importer that keeps the agency's sub-headings gives it: the
+    whole section in overview.intro, its own 「(一)…(二)…(三)…」 lines in place."""
+    from drive import SAMPLE_TXT
+
+    lines = SAMPLE_TXT.read_text(encoding="utf-8").split("\n")
+    return "\n".join(lines[lines.index("一、总体情况") + 1 : lines.index("二、主动公开政府信息情况")])
+
+
+def test_an_imported_report_with_its_own_subheadings_is_asked_only_what_it_misses(sample_answers) -> None:
+    # issue 13 item 7: continuing the imported sample asked 「（一）主动公开」 again, and the preview then
+    # showed the agency's （一）（二）（三） followed by a second （一）
+    answers = {k: v for k, v in sample_answers().items() if not k.startswith("overview.")}
+    answers["overview.intro"] = _imported_overview()
+    state = make_state(answers)
+    state.outline = {"overview": [{"field": "overview.intro"}]}
+    flow = Flow(state)
+    asked = [s.id for s in flow.section_steps("overview") if flow.applicable(s) and not flow.answered(s)]
+    # the sample writes about 主动公开, 依申请公开 and 信息管理 in its own words; 平台建设 and 监督保障 it misses
+    assert asked == ["overview.platform", "overview.oversight"], asked
+    assert flow.first_open() == "overview.platform"
+    question = flow.question("overview.platform").text
+    assert not question.startswith(("（", "(")) and "（四）" not in question, "no number of the standard layout"
+    assert say("own_headings_missing", label=flow.script.step("overview.platform").label) in question
+
+
+def test_a_report_in_the_standard_layout_is_asked_every_topic() -> None:
+    flow = Flow(make_state({"overview.intro": "2024年，我局认真贯彻落实《条例》，做好政府信息公开工作。"}))
+    assert [s.id for s in flow.section_steps("overview") if flow.applicable(s)] == [
+        "overview.intro", "overview.proactive", "overview.on_request", "overview.management",
+        "overview.platform", "overview.oversight"]
+    assert flow.question("overview.proactive").text.startswith("（一）主动公开")
+
+
+@pytest.mark.parametrize("typed", ["区级", "市辖区", "县级市"])
+def test_a_district_is_taken_as_county_level_and_said_so(typed: str) -> None:
+    # issue 13 item 11: 「区级」 was refused; a 市辖区 is 县级
+    flow = Flow(make_state())
+    flow.move("meta.level")
+    out = apply(flow, typed)
+    assert out.ok and flow.state.answers["meta.level"] == "county"
+    note = flow.script.step("meta.level").also_note
+    assert ("note", say("note", text=note)) in out.messages
+
+
+def test_examples_name_the_reports_own_year() -> None:
+    # issue 13 item 11: prose examples said 「2025年」 in a 2024 report
+    flow = Flow(make_state({"meta.year": 2024}))
+    for step in ("overview.intro", "overview.proactive", "overview.on_request"):
+        example = flow.question(step).example
+        assert example.startswith("2024年") and "2025" not in example, example

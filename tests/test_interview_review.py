@@ -54,3 +54,74 @@ def _split(rows: list) -> list[list]:
             out.append([])
         out[-1].append(r)
     return out
+
+
+def _sessions(sample_answers, consistent_answers) -> dict[str, SimpleNamespace]:
+    sample = sample_answers()
+    imbalance = consistent_answers()
+    imbalance["requests.carry_over.natural"] = 5  # N4
+    no_five = {k: v for k, v in sample.items() if k not in ("problems", "measures", "rectification", "other_matters")}
+    return {
+        "new": SimpleNamespace(answers={}, previous=None, workbench={}),
+        "sample, no last year": SimpleNamespace(answers=sample, previous=None, workbench={}),
+        "sample, 五 as items": SimpleNamespace(answers=no_five, previous=None,
+                                               workbench={"asks": {"section5.mode": "yes"}}),
+        "sample, 五 as prose": SimpleNamespace(answers=no_five, previous=None,
+                                               workbench={"asks": {"section5.mode": "no"}}),
+        "sample, listed none yet": SimpleNamespace(
+            answers=no_five, previous=None,
+            workbench={"asks": {"section5.mode": "yes", "rectification.listed": "yes", "rectification.previous": "no"}}),
+        "imbalance, last year known": SimpleNamespace(answers=imbalance, previous=sample, workbench={}),
+    }
+
+
+def test_every_finding_in_the_review_leads_to_a_question_that_can_change_it(sample_answers, consistent_answers) -> None:
+    # issue 13 item 5: T5's row led to 「上年度报告中没有找到可以逐条回顾的问题，这一步跳过」, nothing to fill
+    from gkassist.engine import check
+
+    seen: set[str] = set()
+    for name, state in _sessions(sample_answers, consistent_answers).items():
+        flow = Flow(state)
+        findings = check(state.answers, previous=state.previous)
+        for row in review_rows(flow, findings):
+            if row.kind != "finding":
+                continue
+            seen.add(row.code)
+            step = flow.script.step(row.target)
+            finding = next(f for f in findings if f.code == row.code and f.message == row.text)
+            assert step.kind != "final" and flow.applicable(step), (name, row.code, step.id)
+            if step.kind == "walk":
+                assert flow.condition("walkable"), (name, row.code, "a walk with nothing to walk through")
+            asks = set(step.fields) | {d for f in step.fields for d in FORM.dependents(f)}
+            decides = step.kind in ("ask", "gate", "list") and step.section == finding.section
+            assert asks & set(finding.fields) or decides or not finding.fields, (name, row.code, step.id, finding.fields)
+    assert {"T5", "N4", "T1", "T4", "T6"} <= seen, seen
+
+
+def test_t5_without_last_years_report_leads_to_the_question_that_resolves_it(sample_answers) -> None:
+    from gkassist.engine import check
+
+    answers = {k: v for k, v in sample_answers().items() if k != "rectification"}
+    state = SimpleNamespace(answers=answers, previous=None, workbench={"asks": {"section5.mode": "yes"}})
+    flow = Flow(state)
+    t5 = next(r for r in review_rows(flow, check(answers)) if r.code == "T5")
+    assert t5.target == "rectification.listed"
+    flow.move(t5.target)
+    out = flow.submit("否")
+    assert not [f for f in check({**answers, **out.values}) if f.code == "T5"]
+
+
+def test_a_long_answer_is_shortened_where_it_may_be_cut(sample_answers) -> None:
+    # issue 13 item 11: the review list cut 「（2）LED」 into 「（2」 / 「）LE……」
+    from gkassist.text import can_cut
+
+    answers = sample_answers()
+    flow = make_flow(answers)
+    rows = [r for r in review_rows(flow, []) if r.kind == "answer" and r.text.endswith("……")]
+    assert rows, "some answers are long"
+    for row in rows:
+        shown = row.text.removesuffix("……")
+        full = str(answers[flow.script.step(row.target).fields[0]]).replace("\n", " ")
+        assert full.startswith(shown) and can_cut(full, len(shown)), row.text
+    proactive = next(r for r in rows if r.target == "overview.proactive")
+    assert "LE……" not in proactive.text and not proactive.text.endswith("（2……")

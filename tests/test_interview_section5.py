@@ -14,7 +14,6 @@ from drive import AGENCY, SAMPLE_TXT, apply, say
 
 from gkassist.interview import section5
 from gkassist.interview.flow import Flow
-from gkassist.ui.editor import SLOT_PATTERN
 
 
 @pytest.fixture(scope="module")
@@ -29,12 +28,6 @@ def make_state(answers: dict | None = None, previous: dict | None = None) -> Sim
     return SimpleNamespace(answers={**base, **(answers or {})}, previous=previous, workbench={})
 
 
-def test_the_slot_pattern_of_the_editor_is_the_wording_layers() -> None:
-    from gkassist.wording.slots import SLOT_RE
-
-    assert SLOT_PATTERN.pattern == SLOT_RE.pattern
-
-
 def test_items_are_one_per_line_and_a_pasted_enumeration_is_split() -> None:
     assert section5.parse_items("一是栏目更新不及时\n\n  人员兼职  \n") == ["栏目更新不及时", "人员兼职"]
     assert section5.parse_items("一是解读形式单一；二是人员兼职。") == ["解读形式单一", "人员兼职"]
@@ -46,7 +39,9 @@ def test_items_become_the_paragraph_and_stay_in_the_workbench() -> None:
     flow = Flow(make_state())
     flow.move("section5.mode")
     apply(flow, "是")
-    assert flow.step_id == "problems.items"  # no last year: nothing to walk through
+    assert flow.step_id == "rectification.listed"  # no last year's report: did it list problems?
+    apply(flow, "否")
+    assert flow.step_id == "problems.items"
     q = flow.question()
     assert q.multiline and q.prefill == ""
     out = apply(flow, "栏目更新不及时\n工作人员均为兼职")
@@ -79,6 +74,8 @@ def test_prose_choice_keeps_the_free_text_steps() -> None:
     flow = Flow(make_state())
     flow.move("section5.mode")
     apply(flow, "否")
+    assert flow.step_id == "rectification"
+    apply(flow, "上年度报告未列出需要整改的问题。")
     assert flow.step_id == "problems"
     apply(flow, "一是信息发布不及时。")
     assert flow.state.answers["problems"] == "一是信息发布不及时。"
@@ -112,7 +109,8 @@ def test_an_empty_measure_line_offers_what_answers_the_next_unanswered_problem()
     bank = section5.get_bank()
     first = section5.assist(ctx, "", 0, 0, say).offers
     wanted_1 = set(bank.category("timeliness").measures)
-    assert first and all(o.category in wanted_1 for o in first[:2]) and "第1条" in first[0].note
+    assert first and first[0].category in wanted_1 and "第1条" in first[0].note
+    assert any("第2条" in o.note for o in first), "the next problem's measures follow (typing_offers)"
     # once a measure answers problem 1, the empty line offers measures for problem 2
     text = "建立“通知公告”栏目的定期更新清单，明确责任科室和更新时限\n"
     second = section5.assist(ctx, text, 1, 0, say).offers
@@ -178,3 +176,35 @@ def test_copied_items_are_named_and_the_rule_summary_is_not_repeated(last_year: 
     assert out.said == (("Y3", "problems"),)
     fresh = flow.submit("“通知公告”栏目有5条信息在形成后超过5个工作日才公开")
     assert not [m for kind, m in fresh.messages if kind == "finding-warning"] and fresh.said == ()
+
+
+def test_a_phrasing_is_never_offered_with_a_zero_from_the_tables(sample_answers) -> None:
+    from gkassist.wording import get_bank
+    from gkassist.wording.bank import offered
+
+    # issue 13 item 11: an agency with no cases was offered 「逐案分析被纠正的0件案件」; another phrasing
+    # is offered instead
+    answers = sample_answers()  # every table 0
+    for kind, typed in (("measure", "被纠正的案件"), ("problem", "被纠正"), ("measure", "典型案例"), ("problem", "不掌握")):
+        ctx = section5.Context(kind=kind, items_mode=True, answers=answers, previous=None)
+        offers = section5.assist(ctx, typed, 0, len(typed), say).offers
+        assert offers, typed
+        assert not [o for o in offers if "0件" in o.text], [o.text for o in offers]
+        assert all(offered(get_bank().phrasing(o.key), answers) for o in offers), [o.text for o in offers]
+
+
+def test_a_slot_the_tables_know_is_filled_from_them(sample_answers) -> None:
+    # issue 13 item 6: a number the tables hold is never the officer's to type (and mistype)
+    from gkassist.wording import get_bank
+    from gkassist.wording.bank import offered
+
+    answers = {**sample_answers(), "review.corrected": 2}
+    ctx = section5.Context(kind="measure", items_mode=True, answers=answers, previous=None)
+    offers = section5.assist(ctx, "被纠正的案件", 0, 6, say).offers
+    assert offers[0].text.startswith("逐案分析被纠正的2件案件"), [o.text for o in offers]
+    from gkassist.wording import prefill, unfilled_slots
+
+    for cat in get_bank().categories.values():
+        for phrasing in cat.phrasings:
+            text = prefill(phrasing.key, answers)
+            assert not set(phrasing.data) & set(unfilled_slots(text)) or not offered(phrasing, answers), text

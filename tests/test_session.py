@@ -188,19 +188,28 @@ def test_a_failed_record_changes_nothing_in_memory(session, monkeypatch):
     assert session.path.read_bytes() == before
 
 
-def test_progress_counts_required_fields(session):
-    required = len(FORM.required_fields())
-    assert session.progress() == (2, required)
-    session.set_answer("overview.proactive", "不是必填项")
-    assert session.progress() == (2, required)
-    session.set_answer("meta.level", "county")
-    assert session.progress() == (3, required)
+def test_progress_counts_each_question_prose_included(session):
+    from gkassist.session import progress_items
+
+    total = len(progress_items())
+    assert session.progress() == (2, total)
+    session.set_answer("overview.proactive", "一、总体情况的一段")  # a paragraph counts as much as a row
+    assert session.progress() == (3, total)
+    session.set_answers({f: 0 for f in ROW[:-1]})
+    assert session.progress() == (3, total), "a table row counts once all its cells are in"
+    session.set_answer(ROW[-1], 0)
+    assert session.progress() == (4, total)
+    sections = {FORM.field(fields[0]).section for fields in progress_items()}
+    assert sections == {s.id for s in FORM.sections}, "every section's questions count"
 
 
 def test_the_sample_fixture_loads_complete():
     s = load_session(FIXTURE)
     assert s.id == "hongjiang2024" and s.agency.startswith("怀化市洪江区")
-    assert s.progress()[0] == s.progress()[1]
+    # everything but the three paragraphs the published sample leaves out
+    answered, total = s.progress()
+    assert total - answered == 3
+    assert not {"overview.on_request", "overview.platform", "rectification"} & set(s.answers)
     assert s.answers["active.fees"] == Decimal(0)
 
 
@@ -397,7 +406,7 @@ def test_the_list_shows_broken_and_newer_files_as_such(store, gkassist_home):
     assert infos["future2"].status == "newer"
     ok = infos[good.id]
     assert ok.status == "ok" and ok.agency == "测试局" and ok.year == 2024
-    assert (ok.answered, ok.required) == (2, len(FORM.required_fields()))
+    assert (ok.answered, ok.required) == good.progress() == (2, ok.required)
     assert [i.status for i in store.list()][0] == "ok"  # sessions first, broken files last
 
 
@@ -464,3 +473,52 @@ def test_reading_a_corrupt_file_in_another_folder_writes_nothing_there(tmp_path)
     with pytest.raises(SessionError, match="已损坏"):
         load_session(bad)
     assert [p.name for p in folder.iterdir()] == ["last-year.json"]
+
+
+def test_a_draft_is_kept_but_is_no_answer(session, store):
+    from gkassist.render import render
+
+    before = render(dict(session.answers), "txt")
+    progress = session.progress()
+    session.record(drafts={"overview.intro": "2024年，我局认真贯彻落实", "meta.level": "县"})
+    again = store.open(session.path, lock=False)
+    assert again.drafts == {"overview.intro": "2024年，我局认真贯彻落实", "meta.level": "县"}
+    assert "overview.intro" not in again.answers and again.progress() == progress
+    assert render(dict(again.answers), "txt") == before
+    session.record({"meta.level": "county"}, drafts={"meta.level": None})  # answered: its draft goes
+    assert dict(store.open(session.path, lock=False).drafts) == {"overview.intro": "2024年，我局认真贯彻落实"}
+
+
+def test_a_change_kept_in_memory_is_written_by_flush_and_kept_if_that_fails(session, monkeypatch):
+    on_disk = session.path.read_bytes()
+    session.record({"meta.level": "county"}, position={"step": "overview.intro"}, save=False)
+    assert session.answers["meta.level"] == "county" and session.unsaved
+    assert session.path.read_bytes() == on_disk, "not written yet"
+
+    def disk_full(src, dst):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(session_mod.os, "replace", disk_full)
+        with pytest.raises(SessionError):
+            session.flush()
+    assert session.answers["meta.level"] == "county" and session.unsaved, "kept, to be written later"
+    assert session.path.read_bytes() == on_disk
+    session.flush()
+    assert not session.unsaved
+    assert json.loads(session.path.read_text(encoding="utf-8"))["answers"]["meta.level"] == "county"
+
+
+def test_closing_writes_what_is_not_written_yet(store):
+    s = store.create({"meta.agency": "测试局"})
+    s.record({"meta.year": 2024}, save=False)
+    s.close()
+    assert store.open(s.path, lock=False).answers["meta.year"] == 2024
+
+
+def test_a_new_session_can_wait_for_its_first_write(store):
+    s = store.create({"meta.agency": "测试局"}, save=False)
+    assert not s.path.exists() and s.unsaved
+    s.flush()
+    assert store.open(s.path, lock=False).answers["meta.agency"] == "测试局"
+    s.close()

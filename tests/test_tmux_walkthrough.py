@@ -1,17 +1,23 @@
 """The real program in a real terminal: ``python -m gkassist`` inside tmux, Chinese typed with
-``send-keys -l``, the screen read back with ``capture-pane``. A short interview, then an export.
+``send-keys``, the screen read back with ``capture-pane``. A complete report for the sample agency:
+answers typed ahead in one burst, a draft left by Ctrl+Q mid-sentence and found again, a /command
+typed in an editor, the standard wording of 五, then an export.
 
-Skips (saying why) where tmux is not installed; ``.ci/run`` installs it, and fails where it cannot.
+Deterministic: every step waits for what the screen shows (or the file it writes), with a deadline,
+never for a fixed time. Skips (saying why) where tmux is not installed; ``.ci/run`` installs it, and
+fails where it cannot.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,6 +26,17 @@ pytestmark = pytest.mark.slow
 
 TMUX = shutil.which("tmux")
 ROOT = Path(__file__).resolve().parent.parent
+AGENCY = "怀化市洪江区科技和工业信息化局"
+
+
+def wait_until(condition: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
+    """Poll ``condition`` until it holds (a state, never a fixed time); fail naming ``what``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.05)
+    raise AssertionError(f"{what}: not within {timeout:.0f} s")
 
 
 class Terminal:
@@ -41,19 +58,24 @@ class Terminal:
         return self.tmux("capture-pane", "-p", "-t", self.name)
 
     def wait_for(self, text: str, timeout: float = 30.0) -> str:
-        deadline = time.monotonic() + timeout
-        screen = ""
-        while time.monotonic() < deadline:
-            screen = self.screen()
-            if text in screen.replace(" ", ""):
-                return screen
-            time.sleep(0.2)
-        raise AssertionError(f"「{text}」 did not appear on screen within {timeout:.0f} s; the screen was:\n{screen}")
+        """The screen once it shows ``text`` (spaces ignored: Textual pads wide characters)."""
+        found: list[str] = []
+
+        def shows() -> bool:
+            found[:] = [self.screen()]
+            return text in found[0].replace(" ", "")
+
+        try:
+            wait_until(shows, f"「{text}」 on screen", timeout)
+        except AssertionError:
+            raise AssertionError(f"「{text}」 did not appear on screen within {timeout:.0f} s; the screen was:\n{found[0]}") from None
+        return found[0]
 
     def type(self, text: str) -> None:
         self.tmux("send-keys", "-t", self.name, "-l", text)
 
     def keys(self, *keys: str) -> None:
+        """Keys and text in ONE send-keys: tmux writes them to the program at once, a burst."""
         self.tmux("send-keys", "-t", self.name, *keys)
 
     def alive(self) -> bool:
@@ -87,45 +109,79 @@ def terminal(tmp_path: Path):  # noqa: ANN201 - a generator fixture
     term.kill()
 
 
-def test_short_interview_in_a_real_terminal_ends_in_an_exported_report(terminal: Terminal, tmp_path: Path) -> None:
+class Prompts:
+    """Counts the answers submitted: a complete report for the sample agency takes at most 20."""
+
+    def __init__(self, terminal: Terminal) -> None:
+        self.terminal, self.n = terminal, 0
+
+    def enter(self, text: str = "") -> None:
+        if text:
+            self.terminal.type(text)
+        self.terminal.keys("Enter")
+        self.n += 1
+
+    def submit(self, text: str = "") -> None:  # the prose editor: Ctrl+J
+        if text:
+            self.terminal.type(text)
+        self.terminal.keys("C-j")
+        self.n += 1
+
+
+def _session(home: Path) -> dict:
+    [path] = list((home / "sessions").glob("*.json"))
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_a_complete_report_in_a_real_terminal_with_type_ahead_a_draft_and_a_command(terminal: Terminal, tmp_path: Path) -> None:
+    home = tmp_path / "home"
     report = tmp_path / "年报.txt"
+    prompts = Prompts(terminal)
     terminal.start([sys.executable, "-m", "gkassist"])
     terminal.wait_for("开始新报告")
     terminal.keys("Enter")  # no saved report yet: the 「开始新报告」 button has the focus
     terminal.wait_for("请输入本机关的全称")
-    terminal.type("怀化市洪江区科技和工业信息化局")
+    # four answers typed ahead in ONE burst, Ctrl+U clearing the year's suggestion (issue 13 item 1)
+    terminal.keys(AGENCY, "Enter", "C-u", "2024", "Enter", "2", "Enter", "4", "Enter")
+    prompts.n += 4
+    terminal.wait_for("先用一两句话概括")
+    answers = _session(home)["answers"]
+    assert (answers["meta.agency"], answers["meta.year"]) == (AGENCY, 2024)
+    assert (answers["meta.agency_kind"], answers["meta.level"]) == ("department", "county")
+
+    # Ctrl+Q in the middle of a sentence: the draft is kept (item 3) …
+    terminal.keys("2024年，我局认真贯彻落实《条例》", "C-q")
+    wait_until(lambda: not terminal.alive(), "Ctrl+Q ends the program")
+    assert _session(home)["drafts"]["overview.intro"] == "2024年，我局认真贯彻落实《条例》"
+    # … and found again where it was left
+    terminal.start([sys.executable, "-m", "gkassist"])
+    terminal.wait_for(AGENCY)  # the picker lists the report, highlighted: Enter resumes it
     terminal.keys("Enter")
-    terminal.wait_for("哪一年")
-    terminal.keys("C-u")  # the input holds last year: clear it
-    terminal.type("2024")
-    terminal.keys("Enter")
-    terminal.wait_for("本机关属于哪一类")
-    terminal.type("2")
-    terminal.keys("Enter")
-    terminal.wait_for("行政层级")
-    terminal.type("县级")
-    terminal.keys("Enter")
-    screen = terminal.wait_for("先用一两句话概括")
-    assert "Ctrl+J提交" in screen.replace(" ", ""), "the prose editor says how to submit"
-    terminal.type("2024年，我局认真贯彻落实《条例》，规范有序地做好政府信息公开工作。")
-    terminal.keys("C-j")
-    for topic in ("（一）主动公开", "（二）依申请公开", "（三）政府信息管理", "（四）政府信息公开平台建设", "（五）监督保障"):
+    terminal.wait_for("还没有提交的内容已放回输入框")
+    terminal.wait_for("2024年，我局认真贯彻落实《条例》")
+    prompts.submit("，规范有序地做好政府信息公开工作。")
+    # a /command typed at the end of an editor's text runs and is never report text (item 2)
+    terminal.wait_for("（一）主动公开")
+    terminal.keys("主动公开信息120条。", "C-End", "/skip", "C-j")
+    prompts.n += 1
+    terminal.wait_for("（二）依申请公开")
+    assert "overview.proactive" not in _session(home)["answers"]
+    for topic in ("（三）政府信息管理", "（四）政府信息公开平台建设", "（五）监督保障"):
+        prompts.submit()  # skipped: T1 will say so
         terminal.wait_for(topic)
-        terminal.keys("C-j")  # skipped: T1 will say so
+    prompts.submit()
     terminal.wait_for("下面填表二")
-    terminal.type("没有")
-    terminal.keys("Enter")
+    prompts.enter("没有")
     terminal.wait_for("下面填表三")
-    terminal.type("没有")
-    terminal.keys("Enter")
+    prompts.enter("没有")
     terminal.wait_for("确认吗")
-    terminal.type("是")
-    terminal.keys("Enter")
+    prompts.enter("是")
     terminal.wait_for("下面填表四")
-    terminal.type("没有")
-    terminal.keys("Enter")
+    prompts.enter("没有")
     terminal.wait_for("要助手帮您逐条写吗")
-    terminal.keys("Enter")  # 「是」 is in the line: items, with the standard wording
+    prompts.enter()  # 「是」 is in the line: items, with the standard wording
+    terminal.wait_for("列出了需要整改的问题")  # no last year's report: asked all the same (item 5)
+    prompts.enter("否")
     terminal.wait_for("存在哪些主要问题")
     terminal.type("人员兼职")
     terminal.wait_for("【队伍与专业能力】")  # the phrasing listed under the editor
@@ -133,43 +189,40 @@ def test_short_interview_in_a_real_terminal_ends_in_an_exported_report(terminal:
     terminal.wait_for("请把黄色的空换成")
     terminal.type("办公室")
     terminal.keys("Tab")
-    terminal.type("1")
-    terminal.keys("C-j")
+    prompts.submit("1")
     terminal.wait_for("回应第1条问题")  # a measure that answers it, on the empty line
     terminal.keys("Tab")  # 充实工作力量，在{科室}明确{人数}名专职人员……
     terminal.wait_for("请把黄色的空换成")
     terminal.type("办公室")
     terminal.keys("Tab")
-    terminal.type("2")
-    terminal.keys("C-j")
+    prompts.submit("2")
     terminal.wait_for("信息处理费")
-    terminal.type("否")
-    terminal.keys("Enter")
+    prompts.enter("否")
     terminal.wait_for("未收取政府信息公开信息处理费")  # the standard sentence, in the editor
-    terminal.keys("C-j")
+    prompts.submit()
     terminal.wait_for("逐项核对")  # the review screen
+    assert prompts.n <= 20, f"{prompts.n} prompts for the sample agency"
     terminal.keys("Escape")
     terminal.wait_for("全部问题都已问完")
-    terminal.type(f"/export txt {report}")
-    terminal.keys("Enter")
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not report.exists():
-        flat = terminal.screen().replace(" ", "")
-        if "仍要导出吗" in flat:
-            terminal.keys("BTab")  # from 「取消」 to 「确定」
-            terminal.keys("Enter")
-        time.sleep(0.3)
+    prompts.enter(f"/export txt {report}")
+
+    def exported() -> bool:
+        if "仍要导出吗" in terminal.screen().replace(" ", ""):
+            terminal.keys("BTab", "Enter")  # from 「取消」 to 「确定」
+        return report.exists()
+
+    wait_until(exported, "the report exported")
     terminal.wait_for("报告已导出")
     text = report.read_text(encoding="utf-8")
-    assert "怀化市洪江区科技和工业信息化局2024年政府信息公开工作年度报告" in text
+    assert f"{AGENCY}2024年政府信息公开工作年度报告" in text
+    assert "2024年，我局认真贯彻落实《条例》，规范有序地做好政府信息公开工作。" in text
+    assert "/skip" not in text and "主动公开信息120条" not in text
     assert "目前由办公室1名工作人员兼职承担" in text
     assert "下一步，我局将" in text and "明确2名专职人员" in text
-    assert "未收取政府信息公开信息处理费" in text
+    assert "未列出需要整改的问题" in text and "未收取政府信息公开信息处理费" in text
+    assert _session(home)["drafts"] == {"overview.proactive": "主动公开信息120条。"}, "the skipped text is a draft"
     terminal.keys("C-q")
-    deadline = time.monotonic() + 15
-    while terminal.alive() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    assert not terminal.alive(), "Ctrl+Q ends the program"
+    wait_until(lambda: not terminal.alive(), "Ctrl+Q ends the program")
 
 
 def test_the_program_sets_the_ime_friendly_keyboard_mode() -> None:

@@ -27,6 +27,7 @@ from drive import (
     sample_answers,
     say,
     settle,
+    shown,
     start_new,
     type_text,
 )
@@ -34,6 +35,7 @@ from drive import (
 from gkassist.form import FORM
 from gkassist.interview.flow import FINAL
 from gkassist.interview.script import load_script
+from gkassist.session import display_time
 from gkassist.ui.app import GkApp
 
 # --- the tests ----------------------------------------------------------------------------------
@@ -62,7 +64,8 @@ async def test_whole_interview_for_the_sample_agency_with_the_zero_shortcuts(tmp
         screen = interview(app)
         assert screen.flow.step_id == "section5.mode"
         await answer(pilot, "否")  # 五 as the sample has it: prose, written by the user
-        assert screen.flow.step_id == "problems"  # no last year: no rectification question
+        assert screen.flow.step_id == "rectification"  # asked with or without last year's report
+        await answer(pilot, "")  # the sample has no such paragraph (T5 will say so)
         await answer(pilot, sample["problems"])
         await answer(pilot, sample["measures"])
         await answer(pilot, "否")
@@ -144,6 +147,7 @@ async def test_nonzero_tables_with_an_imbalance_that_is_then_fixed() -> None:
         await answer(pilot, "0")
         await answer(pilot, "0")
         await answer(pilot, "否")  # 五 as prose
+        await answer(pilot, "上年度报告未列出需要整改的问题。")
         await answer(pilot, "一是政策解读形式单一。")
         await answer(pilot, "下一步，我局将丰富政策解读形式。")
         await answer(pilot, "否")
@@ -167,6 +171,7 @@ async def test_nonzero_tables_with_an_imbalance_that_is_then_fixed() -> None:
         "active.rules.issued": 0, "active.rules.repealed": 0, "active.rules.in_force": 0,
         "active.normative.issued": 1, "active.normative.repealed": 0, "active.normative.in_force": 3,
         "active.licensing": 5, "active.penalty": 0, "active.coercion": 0, "active.fees": Decimal("0"),
+        "rectification": "上年度报告未列出需要整改的问题。",
         "problems": "一是政策解读形式单一。",
         "measures": "下一步，我局将丰富政策解读形式。",
         "other_matters": "本年度，怀化市洪江区科技和工业信息化局未收取政府信息公开信息处理费。",
@@ -278,7 +283,7 @@ async def test_side_panel_click_goes_to_a_section_and_shows_progress() -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert screen.flow.step_id == "review.any"
-        progress = str(screen.query_one("#progress-text").render())
+        progress = shown(screen.query_one("#progress-text"))
         assert "4/" in progress
 
 
@@ -382,14 +387,14 @@ async def test_a_file_that_is_no_report_is_explained_in_the_picker(tmp_path: Pat
         await pilot.click("#import")
         await settle(pilot)
         assert type(app.screen).__name__ == "PickerScreen"
-        message = str(app.screen.query_one("#picker-msg").render())
+        message = shown(app.screen.query_one("#picker-msg"))
         assert message.startswith(say("picker_import_unreadable", error=""))
         path_input = app.screen.query_one("#import-path")
         path_input.value = str(tmp_path / "missing.txt")
         path_input.focus()
         await pilot.press("enter")  # the keyboard way: Enter in the path field
         await settle(pilot)
-        assert say("picker_file_missing", path=tmp_path / "missing.txt") == str(app.screen.query_one("#picker-msg").render())
+        assert say("picker_file_missing", path=tmp_path / "missing.txt") == shown(app.screen.query_one("#picker-msg"))
 
 
 async def test_picker_with_nothing_saved_starts_a_new_report_on_enter() -> None:
@@ -455,6 +460,7 @@ async def test_side_panel_counts_no_findings_about_questions_not_reached() -> No
         await meta(pilot)
         await answer(pilot, "/goto 五")
         await answer(pilot, "是")
+        await answer(pilot, "否")  # last year's report listed no problems
         await answer(pilot, "")  # no problems written: skipped, and now T4 is the user's to see
         assert screen.flow.step_id == "measures.items"
         assert say("status_warnings", n=1) in panel_lines(app)["problems"], panel_lines(app)
@@ -584,3 +590,278 @@ async def test_a_command_runs_alike_from_its_button_key_and_slash_name() -> None
         await pilot.press("enter")
         await pilot.pause()
     assert app.return_code == 0 and not app.is_running
+
+
+def _printed_by_check(session_path: Path) -> list[tuple]:
+    """The findings `gkassist check SESSION --json` prints for the saved session."""
+    import io
+
+    from gkassist.checking import run_check
+
+    out = io.StringIO()
+    run_check([str(session_path)], as_json=True, out=out)
+    doc = json.loads(out.getvalue())
+    return sorted((f["code"], f["severity"], tuple(f["fields"]), f["message"]) for f in doc["findings"])
+
+
+def _on_screen(screen: Any) -> list[tuple]:
+    return sorted((f.code, f.severity, tuple(f.fields), f.message) for f in screen.findings)
+
+
+async def test_the_interview_shows_the_findings_gkassist_check_prints_for_the_same_session() -> None:
+    # issue 13 item 8: after 「2655元」 the UI kept the N1 hint about it once corrected, and showed it
+    # where `gkassist check` of the same session did not: one validation path
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await meta(pilot)
+        await answer(pilot, "/goto 二")
+        await answer(pilot, "有")
+        screen = interview(app)
+        while screen.flow.step_id != "active.fees":
+            await answer(pilot, "0")
+        await answer(pilot, "2655元")
+        assert _on_screen(screen) == _printed_by_check(screen.session.path)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:  # resumed: the engine starts from the saved session
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = interview(app)
+        await answer(pilot, "/goto 二")
+        await answer(pilot, "有")
+        while screen.flow.step_id != "active.fees":
+            await answer(pilot, "0")
+        await answer(pilot, "0.2655")  # corrected: the note and its N1 hint go
+        assert not [f for f in screen.findings if f.code == "N1"]
+        assert _on_screen(screen) == _printed_by_check(screen.session.path)
+        await answer(pilot, "/goto 三")
+        for text in ("有", "3 0 0 0 0 0", "0", "0", "0", "没有", "没有", "没有", "没有", "0"):
+            await answer(pilot, text)  # three applications, none handled: N4
+        assert [f for f in screen.findings if f.code == "N4"]
+        assert _on_screen(screen) == _printed_by_check(screen.session.path)
+
+
+async def test_progress_counts_every_paragraph_and_a_section_is_done_only_when_nothing_is_left(home: Path) -> None:
+    # issue 13 item 9: 4/173 through all of 一; 99% with 五 and 六 empty; 100% with 一 skipped
+    from gkassist.session import SessionStore
+
+    sample = sample_answers()
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await meta(pilot)
+        screen = interview(app)
+        before = screen.session.progress()
+        for field in ("overview.intro", "overview.proactive", "overview.on_request", "overview.management",
+                      "overview.platform", "overview.oversight"):
+            await answer(pilot, sample.get(field) or "本年度无相关情况。")
+        after = screen.session.progress()
+        assert after[0] == before[0] + 6, "each paragraph of 一 counts"
+        assert say("status_done") in panel_lines(app)["overview"]
+        assert f"{after[0]}/{after[1]}" in shown(screen.query_one("#progress-text"))
+
+    no_five_six = {k: v for k, v in sample.items() if k not in ("rectification", "problems", "measures", "other_matters")}
+    with SessionStore().create(no_five_six) as s:
+        answered, total = s.progress()
+    assert 100 * answered / total < 95, "五 and 六 empty weigh as four questions of the report, not four of 173"
+
+    no_one = {k: v for k, v in sample.items() if not k.startswith("overview.")}
+    skipped = [f"overview.{t}" for t in ("intro", "proactive", "on_request", "management", "platform", "oversight")]
+    with SessionStore().create(no_one) as s:
+        s.record(workbench={"skipped": skipped}, position={"step": "review_all"})
+        path = s.path
+    app = GkApp(open_session=str(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = interview(app)
+        answered, total = screen.session.progress()
+        assert answered < total, "skipped paragraphs are not answered"
+        progress = shown(screen.query_one("#progress-text"))
+        assert f"{answered}/{total}" in progress and "100%" not in progress
+        overview = panel_lines(app)["overview"]
+        assert say("status_done") in overview and say("status_skipped", n=6) in overview, overview
+        assert say("status_partial") in panel_lines(app)["problems"], "rectification is not written yet"
+
+
+async def test_picker_rows_tell_reports_apart_and_a_file_used_again_offers_its_report(home: Path) -> None:
+    # issue 13 item 10: four identical lines after importing twice; the same file twice made two copies
+    from gkassist.session import SessionStore
+    from gkassist.sources import import_file
+
+    with import_file(SAMPLE_TXT) as imported:
+        imported_id = imported.id
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#import-path").value = str(SAMPLE_TXT)
+        await pilot.click("#import")  # last year's report: start 2025 from it
+        await settle(pilot)
+        carried_id = interview(app).session.id
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        picker = app.screen
+        saved = picker.query_one("#saved")
+        rows = {saved.get_option_at_index(i).id: saved.get_option_at_index(i).prompt.plain for i in range(saved.option_count)}
+        assert rows[imported_id] != rows[carried_id]
+        for sid, row in rows.items():
+            info = next(i for i in SessionStore().list() if i.id == sid)
+            assert sid in row and display_time(info.created) in row and display_time(info.updated) in row
+        assert say("picker_source_import", file=SAMPLE_TXT.name) in rows[imported_id]
+        assert say("picker_source_carry", what=SAMPLE_TXT.name) in rows[carried_id]
+        # the same file again: the report already started from it is offered
+        picker.query_one("#import-path").value = str(SAMPLE_TXT)
+        await pilot.click("#import")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "ChoiceScreen"
+        await pilot.click("#choice-open")
+        await settle(pilot)
+        assert interview(app).session.id == carried_id
+    assert len(SessionStore().list()) == 2, "no copy was made"
+
+
+def test_importing_a_file_already_imported_says_where_it_is(home: Path, capsys) -> None:
+    from gkassist import cli
+    from gkassist.session import SessionStore
+
+    assert cli.main(["import", str(SAMPLE_TXT)]) == 0
+    first = SessionStore().list()
+    assert cli.main(["import", str(SAMPLE_TXT)]) == 0
+    assert SessionStore().list() == first, "no second copy"
+    assert first[0].id in capsys.readouterr().out
+    assert cli.main(["import", str(SAMPLE_TXT), "--again"]) == 0
+    assert len(SessionStore().list()) == 2
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_every_button_of_the_conversation_is_whole_on_screen(size: tuple[int, int]) -> None:
+    # issue 13 item 11: at 80×24 the 审阅/导出/帮助 buttons were cut off
+    app = GkApp()
+    async with app.run_test(size=size) as pilot:
+        await start_new(pilot)
+        await meta(pilot)  # a prose question: 提交 is shown too, the most buttons there are
+        screen = interview(app)
+        buttons = [b for b in screen.query("#buttons Button") if b.display]
+        assert len(buttons) == 8
+        row = screen.query_one("#buttons").content_region
+        for b in buttons:
+            assert b.region.x >= row.x and b.region.right <= row.right, (b.label, b.region, row)
+            assert b.region.width >= len(str(b.label)) * 2, b.label
+
+
+async def test_the_command_palette_speaks_chinese_and_goes_to_any_part() -> None:
+    # issue 13 item 11: the palette's placeholder was English and it had no goto
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        palette = app.screen
+        assert palette.query_one("CommandInput").placeholder == say("palette_placeholder")
+        palette.query_one("CommandInput").value = say("palette_goto", section="三")[:3]
+        await pilot.pause(0.3)
+        commands = palette.query_one("CommandList")
+        texts = [commands.get_option_at_index(i).prompt for i in range(commands.option_count)]
+        target = FORM.section("requests")
+        index = next(i for i, t in enumerate(texts) if say("palette_goto", section=target.heading) in str(t))
+        commands.highlighted = index
+        await pilot.press("enter")
+        await settle(pilot)
+        assert interview(app).flow.step_id == "requests.any"
+
+
+def _broken_lines(lines: list[str]) -> list[tuple[str, str]]:
+    """Pairs of consecutive lines that break the kinsoku rule or cut a number or a Latin word."""
+    from gkassist.ui.chatlog import NO_LINE_END, NO_LINE_START
+
+    bad = []
+    for a, b in itertools.pairwise(lines):
+        a, b = a.rstrip(), b.strip()
+        if not a or not b:
+            continue
+        if b[0] in NO_LINE_START or a[-1] in NO_LINE_END or (a[-1].isascii() and a[-1].isalnum() and b[0].isascii() and b[0].isalnum()):
+            bad.append((a[-8:], b[:8]))
+    return bad
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_no_line_of_the_review_starts_with_closing_punctuation_or_cuts_a_group(size: tuple[int, int]) -> None:
+    # issue 13 item 11: wrapped lines started with 「，」 or 「。」; the review cut 「（2」/「）LE」
+    from gkassist.session import SessionStore
+
+    answers = sample_answers()
+    answers["overview.proactive"] = "（2）LED显示屏、宣传栏公开信息200余条，内容涉及上级文件通知、党建工作、法制宣传。" * 2
+    with SessionStore().create(answers) as s:
+        s.set_position(step="review_all")
+        path = s.path
+    app = GkApp(open_session=str(path))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("f4")
+        await settle(pilot)
+        review = app.screen.query_one("#review-list")
+        width = review.scrollable_content_region.width
+        options = app.console.options.update_width(width)
+        checked = 0
+        for i in range(review.option_count):
+            prompt = review.get_option_at_index(i).prompt
+            lines = ["".join(seg.text for seg in line) for line in app.console.render_lines(prompt, options, pad=False)]
+            assert not _broken_lines(lines), (_broken_lines(lines), lines)
+            checked += len(lines) > 1
+        assert checked, "some rows fold"
+
+
+async def test_the_preview_shows_table_three_whole_and_scrolls_it_sideways() -> None:
+    # issue 13 item 11: at 120 columns the preview's table 三 was cut and did not scroll
+    from rich.cells import cell_len
+
+    from gkassist.session import SessionStore
+
+    with SessionStore().create(sample_answers()) as s:
+        s.set_position(step="review_all")
+        path = s.path
+    app = GkApp(open_session=str(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f2")
+        await settle(pilot)
+        boxes = list(app.screen.query(".preview-table"))
+        three = next(b for b in boxes if "（七）总计" in shown(b.query_one(".preview-table-text")))
+        table = shown(three.query_one(".preview-table-text"))
+        assert three.query_one(".preview-table-text").region.width == max(cell_len(line) for line in table.split("\n"))
+        assert three.max_scroll_x > 0, "wider than the screen"
+        await pilot.press("right", "right", "right")
+        await pilot.pause()
+        assert three.scroll_x > 0, "← → scroll the tables"
+        await pilot.press(*["right"] * 20)
+        await pilot.pause()
+        assert three.scroll_x == three.max_scroll_x, "to its last column"
+
+
+async def test_continuing_an_imported_report_keeps_its_own_subheadings_and_numbers_on(home: Path) -> None:
+    # issue 13 item 7: after importing the sample the interview asked 「（一）主动公开」 again and the
+    # preview showed the agency's （一）（二）（三） followed by a second （一）
+    from gkassist.sources import import_file
+
+    with import_file(SAMPLE_TXT) as s:
+        path = s.path
+    app = GkApp(open_session=str(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = interview(app)
+        assert screen.flow.step_id == "overview.platform", "the first topic the report does not cover"
+        question = said(app, "question")[-1]
+        assert not question.startswith(("（", "(")) and "主动公开" not in question
+        await answer(pilot, "按标准目录维护政府信息公开专栏。")
+        assert screen.flow.step_id == "overview.oversight"
+        await pilot.press("f2")
+        await settle(pilot)
+        text = app.screen.text
+        one = text[text.index("一、总体情况"):text.index("二、主动公开政府信息情况")]
+        assert "(一)完善政府信息公开工作机制" in one and "(三)严格执行政府信息公开有关规定" in one
+        assert "（四）政府信息公开平台建设" in one and "（一）政府信息公开平台建设" not in one

@@ -42,17 +42,19 @@ def china_time() -> Iterator[None]:
     time.tzset()
 
 
-def session(answers: dict[str, Any], *, step: str, workbench: dict | None = None, updated: str | None = None) -> str:
-    """A saved report standing at ``step``; returns its path."""
-    with SessionStore().create(answers) as s:
+def session(answers: dict[str, Any], *, step: str, workbench: dict | None = None, updated: str | None = None,
+            sid: str = "snapshot1") -> str:
+    """A saved report standing at ``step``; returns its path. Its id and times are fixed: the
+    picker shows them."""
+    with SessionStore().create(answers, session_id=sid) as s:
         s.set_position(step=step)
         for key, value in (workbench or {}).items():
             s.update_workbench(key, value)
         path = s.path
-    if updated:  # shown in the picker: fixed, not the time the test ran
-        doc = json.loads(path.read_text(encoding="utf-8"))
-        doc["updated"] = updated
-        path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["created"] = "2025-01-15T08:00:00+08:00"
+    doc["updated"] = updated or "2025-01-20T09:30:00+08:00"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     return str(path)
 
 
@@ -98,7 +100,7 @@ def test_picker(snap_compare: Any, size: tuple[int, int]) -> None:
     session({**META, "overview.intro": "2024年，我局认真贯彻落实《条例》。"}, step="overview.proactive",
             updated="2025-01-20T09:30:00+08:00")
     session({"meta.agency": "怀化市洪江区市场监督管理局", "meta.year": 2024}, step="meta.agency_kind",
-            updated="2025-01-18T16:05:00+08:00")
+            updated="2025-01-18T16:05:00+08:00", sid="snapshot2")
     assert snap_compare(GkApp(), terminal_size=size, run_before=then())
 
 

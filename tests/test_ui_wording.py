@@ -23,13 +23,14 @@ from drive import (
     said,
     say,
     settle,
+    shown,
     start_new,
     take,
     to_section_five,
 )
 
+from gkassist.text import SLOT_RE
 from gkassist.ui.app import GkApp
-from gkassist.ui.editor import SLOT_PATTERN
 
 # --- the tests ------------------------------------------------------------------------------------
 
@@ -48,7 +49,7 @@ async def test_a_typed_fragment_lists_the_standard_phrasing_and_tab_inserts_it()
         listed = offers(app)
         assert listed and listed[0].startswith("【信息发布时效性】"), listed
         assert "{栏目名}" in listed[0]
-        hint = str(screen.query_one("#assist").render())
+        hint = shown(screen.query_one("#assist"))
         assert "Tab" in hint
         await pilot.press("tab")
         await settle(pilot)
@@ -57,10 +58,10 @@ async def test_a_typed_fragment_lists_the_standard_phrasing_and_tab_inserts_it()
         assert "信息更新不及时" not in line and "不够及时" in line, "the phrasing replaced the fragment"
         assert ed.selected_text == "{栏目名}", "the first slot is selected, ready to be typed over"
         assert not offers(app)
-        hint = str(screen.query_one("#assist").render())
+        hint = shown(screen.query_one("#assist"))
         assert "栏目名" in hint and "栏目名称" in hint, "the slot's hint is shown"
         await fill_slots(pilot)
-        assert not SLOT_PATTERN.search(current_line(app)) and "“通知公告”" in current_line(app)
+        assert not SLOT_RE.search(current_line(app)) and "“通知公告”" in current_line(app)
         # the second item, taken with a click
         await pilot.press("enter")
         await pilot.press(*"人员兼职")
@@ -68,7 +69,7 @@ async def test_a_typed_fragment_lists_the_standard_phrasing_and_tab_inserts_it()
         assert offers(app)[0].startswith("【队伍与专业能力】")
         await pilot.click("#suggestions", offset=(4, 0))
         await settle(pilot)
-        assert "兼职" in current_line(app) and SLOT_PATTERN.fullmatch(ed.selected_text)
+        assert "兼职" in current_line(app) and SLOT_RE.fullmatch(ed.selected_text)
         await fill_slots(pilot)
         await pilot.press("ctrl+j")
         await settle(pilot)

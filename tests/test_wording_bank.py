@@ -147,6 +147,16 @@ def test_the_copy_loads(bank_copy):
          "      - {id: update_expands, measure_says: [主动公开]}", ["problems.yaml", "类别 awareness_gap", "update_expands", "不存在"]),
         # matching.yaml without its list of stock words
         ("matching.yaml", "generic:", "generics:", ["matching.yaml", "generic"]),
+        # an entry matching.yaml does not know
+        ("matching.yaml", "\nsame:", "\nsames:", ["matching.yaml", "不认识的项 sames"]),
+        # a common category that does not exist, or is of the other kind
+        ("matching.yaml", "  problem: [content_coverage,", "  problem: [content_coverages,",
+         ["matching.yaml", "common.problem", "content_coverages"]),
+        ("matching.yaml", "  problem: [content_coverage,", "  problem: [training,", ["matching.yaml", "common.problem", "training"]),
+        # concessive words that are not a list
+        ("matching.yaml", "concessive: [虽然, 虽说, 尽管, 虽]", "concessive: 虽然", ["matching.yaml", "concessive"]),
+        # broad that is not true or false
+        ("problems.yaml", "    broad: true", "    broad: 是", ["problems.yaml", "类别 general_gap", "broad"]),
     ],
 )
 def test_a_faulty_bank_is_refused_with_file_entry_and_fault(bank_copy, file, old, new, expected):
@@ -171,6 +181,13 @@ def test_a_missing_file_is_named(bank_copy):
     (bank_copy / "slots.yaml").unlink()
     with pytest.raises(BankError, match="slots.yaml：找不到文件"):
         load_bank(bank_copy)
+
+
+def test_matching_settings_are_read():
+    assert BANK.category("general_gap").broad and not BANK.category("timeliness").broad
+    assert "虽然" in BANK.concessive
+    for kind in ("problem", "measure"):
+        assert BANK.common[kind] and all(BANK.category(c).kind == kind for c in BANK.common[kind])
 
 
 def test_links_keep_their_conditions():

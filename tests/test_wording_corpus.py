@@ -96,7 +96,12 @@ def test_enumerated_items_split_back_into_the_same_items():
 
 @pytest.fixture(scope="module")
 def figures():
-    return wc.measure(REPORTS)
+    out = wc.measure(REPORTS)
+    # the held-back part's misses are not to be read (tests/corpus/section5/README.md), and a failing
+    # assertion prints the objects it names: only the counts stay
+    out["held"].misses.clear()
+    out["all"].misses.clear()
+    return out
 
 
 def test_measure_runs_on_the_corpus(figures):
@@ -129,11 +134,21 @@ def test_held_part_t4_catches_the_unanswered_problems_with_few_false_alarms(figu
     assert _share(held.t4_caught, held.t4_caught + held.t4_false) >= 0.90  # issue 18: precision ≥ 90 %
 
 
-def test_held_part_figures_below_the_bar_do_not_regress(figures):
-    # issue 18 asks for ≥ 90 % (top category, problems) and ≥ 75 % (typing); not reached yet
-    # (docs/wording.md says why): these floors sit just under the figures of 2026-12-04
+def test_held_part_typing_reaches_the_bar_with_what_the_assistant_knows(figures):
+    # issue 18: a usable phrasing in the top 3 after the first 8 characters for ≥ 75 %, measured with what
+    # the assistant knows at that point (typing_offers: the problems above, or the report's problems and
+    # the measures above; benchmarks/wording_corpus.py says exactly what, docs/wording.md why)
     p, m = figures["held"].kinds["problem"], figures["held"].kinds["measure"]
-    assert _share(p.top_right, p.fit) >= 0.85
+    assert _share(p.typing_context_usable, p.fit) >= 0.75
+    assert _share(m.typing_context_usable, m.fit) >= 0.75
+
+
+def test_held_part_figures_below_the_bar_do_not_regress(figures):
+    # issue 18 asks for ≥ 90 % (top category, problems): not reached (docs/wording.md says why); the text
+    # alone while typing has no bar of its own now but must not get worse. These floors sit just under
+    # the figures of 2026-12-05
+    p, m = figures["held"].kinds["problem"], figures["held"].kinds["measure"]
+    assert _share(p.top_right, p.fit) >= 0.87
     assert _share(p.typing_usable, p.fit) >= 0.55
     assert _share(m.typing_usable, m.fit) >= 0.47
     assert _share(p.whole_usable, p.fit) >= 0.90 and _share(m.whole_usable, m.fit) >= 0.95

@@ -429,4 +429,155 @@ def test_a_measure_line_with_only_an_opening_offers_what_answers_the_problems():
     assert "更新" in offers[0].text
     # once it says something, what it says decides
     assert typing_offers("下一步，我局将加强培训", "measure", 3, problems=["信息更新不够及时"])[0].category == "training"
-    assert typing_offers("下一步，我局将", "measure", 3) == []
+    # without problems: the measures real reports name most often (tests/test_wording_typing.py)
+    assert {o.reason for o in typing_offers("下一步，我局将", "measure", 3)} == {"common"}
+
+
+# --- issue 18, second round: checks written for it, not taken from the corpus ----------------------------
+
+# written by hand in the way reports word them, each with every acceptable category, and measured only
+# after they were written (before the catch-all and concession rules below): 37 of 40 problems and 25 of 25
+# measures then, 39 and 25 now
+WRITTEN_PROBLEMS_2 = [
+    ("虽然我局政府信息公开工作取得了一定成效，但与上级要求和群众期待相比还存在一些不足，主要是部分信息更新不够及时", {"timeliness"}),
+    ("信息公开的深度和广度不够，部分群众关心的热点问题公开不够", {"content_coverage"}),
+    ("工作人员对政府信息公开工作的重要性认识不足，主动公开意识不强", {"awareness_gap"}),
+    ("信息公开工作人员均为兼职，且变动频繁，业务不够熟悉", {"staffing"}),
+    ("政策解读数量偏少，解读形式不够丰富", {"interpretation_gap"}),
+    ("公开的形式比较单一，主要依托门户网站，新媒体平台运用不够", {"channels_gap"}),
+    ("对新修订的《政府信息公开条例》学习培训不够深入", {"training_gap"}),
+    ("部分公开信息存在内容不完整、格式不统一的现象", {"content_norms"}),
+    ("网站部分栏目设置不合理，存在空白栏目", {"platform_norms"}),
+    ("依申请公开办理程序还不够规范，答复文书说理不够充分", {"request_quality"}),
+    ("重大行政决策公众参与度不高，征求意见的渠道较窄", {"participation_gap"}),
+    ("对网民留言的回复不够及时，互动交流效果不明显", {"interaction_gap"}),
+    ("政府信息公开工作制度有待完善，各科室之间协调配合不够", {"mechanism_gap"}),
+    ("对政府信息公开工作的宣传力度不够，群众对公开渠道知晓率不高", {"publicity_gap"}),
+    ("发布信息前的保密审查不够严格", {"confidentiality_gap"}),
+    ("网站检索功能不完善，群众查找信息不够方便", {"website_usability"}),
+    ("对村（社区）政务公开工作的指导不够，村务公开栏更新不及时", {"timeliness", "village_guidance"}),
+    ("政务公开工作缺乏创新，亮点特色不突出", {"innovation_gap"}),
+    ("对各股室政务公开工作的监督检查力度不够", {"supervision_gap"}),
+    ("规范性文件清理不及时，部分已失效文件未标注", {"document_cleanup"}),
+    ("由于业务性质特殊，涉密信息较多，可公开的信息较少", {"special_nature"}),
+    ("工作动态类信息较多，亮点挖掘不够", {"news_quality"}),
+    ("以公开促落实、优服务的作用尚未充分发挥", {"effect_gap"}),
+    ("政务新媒体更新频率低，影响力不强", {"channels_gap", "platform_norms", "timeliness"}),
+    ("信息发布审核把关不严，个别信息出现错别字", {"content_norms"}),
+    ("主动公开目录编制不够细化，信息分类不够准确", {"content_norms", "platform_norms"}),
+    ("部分科室提供信息不及时，导致信息发布滞后", {"timeliness"}),
+    ("与新形势新要求相比，公开内容还不够丰富", {"content_coverage"}),
+    ("对照上级考核要求，公开的规范化、标准化水平还有待提升", {"content_norms", "general_gap", "platform_norms"}),
+    ("人员力量不足，专业技术人才缺乏", {"staffing"}),
+    ("部分干部存在怕出错、不愿公开的思想顾虑", {"awareness_gap"}),
+    ("公开内容以工作动态为主，政策文件、办事指南等实用信息偏少", {"content_coverage", "news_quality"}),
+    ("群众通过线下查阅政府信息的场所利用率不高", {"channels_gap"}),
+    ("政府信息公开指南未及时更新", {"application_guidance", "platform_norms", "request_awareness", "timeliness"}),
+    ("解读材料与政策文件未能同步发布", {"interpretation_gap"}),
+    ("信息公开工作的考核机制不健全", {"mechanism_gap", "supervision_gap"}),
+    ("公开信息的准确性有待提高", {"content_norms"}),
+    ("业务培训次数少，覆盖面不广", {"training_gap"}),
+    ("基层公开标准化规范化建设推进不平衡", {"platform_norms", "village_guidance"}),
+    ("在回应社会关切方面还不够主动", {"interaction_gap"}),
+]
+
+WRITTEN_MEASURES_2 = [
+    ("进一步加强对工作人员的业务培训，提高业务能力", {"training"}),
+    ("建立信息更新台账，确保信息及时更新", {"procedures", "update_expand"}),
+    ("严格执行信息发布三审制度", {"procedures"}),
+    ("充分利用微信公众号等新媒体拓宽公开渠道", {"channels"}),
+    ("切实提高全体干部对政务公开工作的认识", {"raise_awareness"}),
+    ("把政务公开工作纳入年度目标考核", {"assessment"}),
+    ("明确专人负责政府信息公开工作", {"leadership"}),
+    ("采用图解、短视频等形式解读政策", {"interpretation"}),
+    ("进一步规范栏目设置，编制完善公开目录", {"standardisation"}),
+    ("及时回复群众留言，回应社会关切", {"response"}),
+    ("扩大主动公开范围，重点做好民生领域信息公开", {"update_expand"}),
+    ("加大对《条例》的宣传力度，提高群众知晓率", {"publicity"}),
+    ("定期开展网站自查，及时修复错链断链", {"procedures", "standardisation", "website_improve"}),
+    ("健全政府信息公开保密审查机制", {"procedures"}),
+    ("积极探索政务公开新方式，打造特色栏目", {"innovation"}),
+    ("加强对村（社区）政务公开工作的业务指导", {"grassroots_guidance"}),
+    ("完善依申请公开办理流程，规范答复文书", {"procedures", "reply_quality"}),
+    ("及时修订政府信息公开指南", {"guidance"}),
+    ("开展规范性文件清理，及时标注有效性", {"cleanup"}),
+    ("优化网站搜索功能，方便群众查询", {"website_improve"}),
+    ("加强组织领导，成立政务公开工作领导小组", {"leadership"}),
+    ("定期对各科室信息公开情况进行督查通报", {"assessment"}),
+    ("深入挖掘工作亮点，提高动态信息质量", {"reporting"}),
+    ("常态化开展政府开放日活动", {"open_day_events"}),
+    ("落实公开属性源头认定机制", {"disclosure_assessment", "procedures"}),
+]
+
+# in the looser style of older and smaller agencies' reports: a concession first, two points, a cause;
+# 36 of 39 before the rules below and after: the misses are 「依申请公开工作经验不足……」 (staffing first),
+# 「电子政务建设相对滞后……」 (滞后 read as late publishing) and 「……融合还不够深入，群众办事仍不够便捷」
+LOOSE_PROBLEMS = [
+    ("政府信息公开工作开展以来，虽然取得了一定成效，但仍存在一些不足，如公开的信息还不够全面，部分信息更新不够及时", {"content_coverage", "timeliness"}),
+    ("个别股室对信息公开工作的认识还不到位，存在重业务、轻公开的思想，提供信息不够主动", {"awareness_gap"}),
+    ("我局从事信息公开工作的人员均为兼职，在日常工作中往往顾此失彼", {"staffing"}),
+    ("信息公开的载体和形式较为单一，除门户网站外，其他公开方式运用不多", {"channels_gap"}),
+    ("网上公开的信息以工作动态为主，与群众生产生活密切相关的信息较少", {"content_coverage", "news_quality"}),
+    ("由于信息公开工作起步较晚，相关制度还不够健全，工作程序有待进一步规范", {"mechanism_gap"}),
+    ("群众对政府信息公开工作的了解不多，主动查询和申请公开的较少", {"publicity_gap", "request_awareness"}),
+    ("部分业务股室报送信息不及时，影响了信息公开的时效性", {"timeliness"}),
+    ("依申请公开工作经验不足，对一些复杂申请的处理还不够规范", {"request_quality"}),
+    ("对政策文件的解读还不够深入，群众对政策的理解存在偏差", {"interpretation_gap"}),
+    ("公开信息的质量有待提高，个别信息存在内容简单、要素不全的情况", {"content_coverage", "content_norms"}),
+    ("与公众的期望相比，我局的政府信息公开工作还有一定差距", {"general_gap"}),
+    ("政府网站栏目更新维护不够及时，部分栏目信息陈旧", {"platform_norms", "timeliness"}),
+    ("电子政务建设相对滞后，网上公开的信息量不大", {"channels_gap", "content_coverage", "platform_norms"}),
+    ("信息公开监督考核机制尚未完全建立", {"mechanism_gap", "supervision_gap"}),
+    ("对下属单位的信息公开工作督促指导不够", {"supervision_gap", "village_guidance"}),
+    ("工作人员业务素质有待进一步提高，对信息公开的有关规定掌握不够", {"staffing", "training_gap"}),
+    ("学习培训开展得较少，工作人员对条例的理解不够透彻", {"awareness_gap", "training_gap"}),
+    ("信息公开的及时性、准确性还有待提高", {"content_norms", "timeliness"}),
+    ("主动公开的范围还不够广，部分应当公开的信息未能及时公开", {"content_coverage", "timeliness"}),
+    ("公开栏设置不够规范，内容更新较慢", {"channels_gap", "platform_norms", "timeliness"}),
+    ("政民互动渠道不够畅通，对群众诉求回应不够及时", {"interaction_gap"}),
+    ("在信息公开的创新方面做得还不够，公开方式方法较为传统", {"channels_gap", "innovation_gap"}),
+    ("政府信息公开与政务服务的融合还不够深入，群众办事仍不够便捷", {"effect_gap", "website_usability"}),
+    ("个人信息保护意识不强，公开信息时对身份证号等内容处理不到位", {"confidentiality_gap"}),
+    ("政务公开网站检索功能较弱，群众难以快速找到所需信息", {"website_usability"}),
+    ("政策解读材料多为文件的简单复述，形式较为单一", {"interpretation_gap"}),
+    ("重大决策事项公开征求意见的范围不广，公众参与度不高", {"participation_gap"}),
+    ("信息公开工作力量薄弱，没有专职人员", {"staffing"}),
+    ("部分领导干部对信息公开存在顾虑，担心公开后引发负面舆情", {"awareness_gap"}),
+    ("规范性文件未及时进行清理，有效性标注不全", {"document_cleanup"}),
+    ("政府开放活动开展较少，公众走进机关的机会不多", {"open_days"}),
+    ("新媒体平台发布的信息与网站不同步，内容不一致", {"channels_gap", "content_norms", "timeliness"}),
+    ("信息审核机制不够健全，存在信息发布后再修改的情况", {"content_norms", "mechanism_gap"}),
+    ("依申请公开答复存在超期现象", {"request_quality"}),
+    ("本单位不掌握的信息申请较多，申请人对职责分工不了解", {"application_guidance"}),
+    ("全年未收到政府信息公开申请，群众对申请渠道知晓度不高", {"publicity_gap", "request_awareness"}),
+    ("工作动态信息多为会议报道，缺少实质内容", {"news_quality"}),
+    ("公开工作发展不平衡，部分股室工作推进较慢", {"awareness_gap", "general_gap"}),
+]
+
+
+def _first_right(items, kind):
+    return sum(bool(found := classify(t, kind)) and found[0].category in acc for t, acc in items)
+
+
+def test_items_written_for_the_second_round_get_an_acceptable_top_category():
+    assert _first_right(WRITTEN_PROBLEMS_2, "problem") >= 38
+    assert _first_right(WRITTEN_MEASURES_2, "measure") == len(WRITTEN_MEASURES_2)
+    assert _first_right(LOOSE_PROBLEMS, "problem") >= 35
+
+
+def test_a_catch_all_gives_way_to_the_point_the_item_names():
+    # 「与……需求还存在差距」 is a frame (general_gap is ``broad`` in the bank); the point is what follows
+    found = classify("与群众需求相比还存在一定差距，公开形式还需要进一步拓宽", "problem")
+    assert found[0].category == "channels_gap"
+    assert "general_gap" in [m.category for m in found]
+    assert classify("与上级要求和群众期待相比还有一定差距", "problem")[0].category == "general_gap"
+    assert suggest("与群众期待还有差距，信息更新不及时", "problem")[0].category == "timeliness"
+
+
+def test_a_concession_is_not_the_point():
+    # matching.yaml ``concessive``: 「虽然……」 says what went well
+    text = "虽然今年公开的内容较上年增加了许多，但信息更新还不够及时"
+    assert classify(text, "problem")[0].category == "timeliness"
+    assert "content_coverage" not in [m.category for m in classify(text, "problem")]
+    # alone, a concessive clause is still read
+    assert classify("虽然公开内容不够全面", "problem")[0].category == "content_coverage"

@@ -18,11 +18,20 @@ def register(sub: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("file", metavar="FILE", help="要导入的文件")
+    p.add_argument("--again", action="store_true", help="这个文件导入过，也再导入一份")
 
 
 def run(args: argparse.Namespace) -> int:
+    from gkassist.session import SessionStore, display_time
     from gkassist.sources import import_file
 
+    if not args.again:
+        done = SessionStore().made_from(args.file, "import")
+        if done:  # the same file twice would give two identical reports: say where the first is
+            info = done[0]
+            print(f"这个文件已经导入过：会话编号 {info.id}（{info.agency or '未填机关名称'}，最后修改 {display_time(info.updated)}）。")
+            print("继续填写：运行 gkassist，在报告列表中选中它；确实要再导入一份，请加 --again。")
+            return 0
     with import_file(args.file) as session:
         unreadable = session.source.get("unreadable") or []
         if unreadable:

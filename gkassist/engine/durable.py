@@ -20,7 +20,11 @@ Traps this module contains (durable-rules 2.0.28, its last release; each verifie
 - an action takes exactly one parameter (two makes durable-rules treat it as asynchronous), and an
   exception inside it is swallowed into the state's ``exception``: read it and raise;
 - ``delete_state`` on a session in which no fact was ever stored aborts the process with a double
-  free: every session starts with a sentinel fact that a sentinel rule matches.
+  free: every session starts with a sentinel fact that a sentinel rule matches;
+- on Python 3.12 every action it runs calls ``datetime.utcfromtimestamp``, deprecated there: under
+  ``-W error`` (or pytest's ``filterwarnings = error``) that warning is raised inside durable-rules,
+  the action never runs and the session is wedged. Each call is made with that one warning ignored
+  (``_durable_warnings_ignored``), whatever the warning filters outside say.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import copy
 import functools
 import importlib.metadata
 import threading
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -44,6 +49,19 @@ from gkassist.rulebook import Rulebook
 MAX_LIVE_SESSIONS = 1000
 SENTINEL_KIND = "gkassist.session"
 _SENTINEL_RULE = "__session_open__"
+
+
+@contextmanager
+def _durable_warnings_ignored() -> Iterator[None]:
+    """durable-rules' own DeprecationWarning (see the module docstring) ignored for one call.
+
+    ``catch_warnings`` swaps the process-wide filter list; the calls are made under the pool's lock,
+    and the one filter added only silences durable.engine's ``utcfromtimestamp`` deprecation.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"datetime\.datetime\.utcfromtimestamp",
+                                category=DeprecationWarning, module=r"durable\.engine")
+        yield
 
 
 class _SyncHost(_dr.Host):
@@ -150,17 +168,18 @@ class _Pool:
         assert self.host is not None
         self.fired.clear()
         state = None
-        try:
-            state = method(ruleset, payload)
-        except _dr.MessageNotHandledException:
-            # a fact that matches no rule (most facts): dropped; the batch's other actions are
-            # still queued — running them is update_state's documented side effect
-            sid = payload[0]["sid"] if isinstance(payload, list) else payload["sid"]
-            state = self.host.get_state(ruleset, sid)
-            self.host.update_state(ruleset, dict(state))
-            state = self.host.get_state(ruleset, sid)
-        except _dr.MessageObservedException as err:
-            raise EngineError("规则引擎拒绝了重复的事实") from err
+        with _durable_warnings_ignored():
+            try:
+                state = method(ruleset, payload)
+            except _dr.MessageNotHandledException:
+                # a fact that matches no rule (most facts): dropped; the batch's other actions are
+                # still queued — running them is update_state's documented side effect
+                sid = payload[0]["sid"] if isinstance(payload, list) else payload["sid"]
+                state = self.host.get_state(ruleset, sid)
+                self.host.update_state(ruleset, dict(state))
+                state = self.host.get_state(ruleset, sid)
+            except _dr.MessageObservedException as err:
+                raise EngineError("规则引擎拒绝了重复的事实") from err
         if isinstance(state, dict) and state.get("exception"):
             raise EngineError(f"规则引擎的动作出错：{state['exception']}")
         fired = list(self.fired)

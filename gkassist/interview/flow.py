@@ -13,10 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Protocol
 
 from gkassist.form import FORM
 from gkassist.interview.script import Script, Step, load_script
+from gkassist.text import SUBHEADING_RE, strip_marker
 
 FINAL = "review_all"  # the id of the last step: the review
 SECTION5_MODE = "section5.mode"  # the ask step: 五 as items (with standard wording) or as prose
@@ -26,7 +28,11 @@ SKIPPED = "skipped"
 
 
 class State(Protocol):
-    """What ``Flow`` reads: a ``Session`` satisfies it, so does a plain namespace in tests."""
+    """What ``Flow`` reads: a ``Session`` satisfies it, so does a plain namespace in tests.
+
+    An ``outline`` (the report's own sub-headings, by section: docs/internals.md) is read where
+    the state has one.
+    """
 
     answers: Mapping[str, Any]
     previous: Mapping[str, Any] | None
@@ -89,6 +95,7 @@ class Flow:
         self.return_to: str | None = None
         self.pending_confirm: str | None = None
         self.sub: dict[str, Any] | None = None  # where a walk stands: {"item": 0, "part": "action"}
+        self._t1: tuple[tuple, set[str]] | None = None  # (一's answers, the topics T1 finds missing)
 
     # --- where we are ----------------------------------------------------------------------
 
@@ -109,6 +116,15 @@ class Flow:
     def position(self) -> dict[str, Any]:
         return {"step": self.step_id, "return_to": self.return_to, "sub": self.sub}
 
+    def draft_key(self) -> str:
+        """The question asked now, as drafts are kept by it: its step (and the walk's question)."""
+        if self.step.kind == "walk":
+            s5 = self._section5()
+            here = self._walk_here(s5.walk_parts(s5.walk_entries(self.state)))
+            if here is not None:
+                return f"{self.step_id}#{here[0]}.{here[1]}"
+        return self.step_id
+
     @staticmethod
     def _section5():  # noqa: ANN205 - a module
         # imported on reaching 五: the wording bank and its matcher are no start-up cost
@@ -120,23 +136,55 @@ class Flow:
         answers = self.state.answers
         if name == "has_previous":
             return bool(self.state.previous)
-        if name == "previous_problems":
+        if name in ("previous_problems", "no_previous_problems"):
             # cheap on purpose: asked on every turn (pending_fields); the walk splits the text
             problems = (self.state.previous or {}).get("problems")
-            return isinstance(problems, str) and bool(problems.strip())
+            known = isinstance(problems, str) and bool(problems.strip())
+            return known if name == "previous_problems" else not known
+        if name == "listed_previous_problems":  # the officer says last year's report listed problems
+            return _asks(self.state).get("rectification.listed") == "yes"
+        if name == "walkable":  # there are last year's problems to go through, one by one
+            return self.condition("previous_problems") or bool(self._section5().listed_problems(self.state))
         if name in ("section5_items", "section5_prose"):
             # 五 is written as items unless the user chose prose (an unanswered choice: items)
             prose = _asks(self.state).get(SECTION5_MODE) == "no"
             return prose if name == "section5_prose" else not prose
-        if name == "no_rule_power":  # issue 16: ask the rulebook (this is N7's condition)
-            kind, level = answers.get("meta.agency_kind"), answers.get("meta.level")
-            if kind is None or level is None:
-                return False
-            rule_power = (kind == "department" and level == "national") or (
-                kind == "government" and level in ("national", "province", "city")
-            )
-            return not rule_power
+        if name == "no_rule_power":
+            # the agency cannot make 规章 exactly when rule N7 (规章 must be 0) applies to it
+            return _no_rule_power(answers.get("meta.agency_kind"), answers.get("meta.level"))
         raise ValueError(f"interview.yaml: unknown condition {name}")
+
+    # --- the agency's own sub-headings (an imported report) ------------------------------------
+
+    def own_headings(self, section: str) -> bool:
+        """The report heads this section with sub-headings of its own (as a published report
+        imported keeps them: the session's ``outline``, or heading lines left in its text)."""
+        outline = getattr(self.state, "outline", None) or {}
+        if any(entry.get("heading") for entry in outline.get(section) or ()):
+            return True
+        for f in FORM.section_fields(section):
+            text = self.state.answers.get(f.id)
+            if f.kind == "prose" and isinstance(text, str) and any(SUBHEADING_RE.match(line) for line in text.split("\n")):
+                return True
+        return False
+
+    def topic_missing(self, field_id: str) -> bool:
+        """Rule T1 says the report does not cover this topic of 一 (in a field or in its own words)."""
+        key = tuple((f.id, self.state.answers.get(f.id)) for f in FORM.section_fields("overview"))
+        if self._t1 is None or self._t1[0] != key:
+            from gkassist.engine import findings_of
+
+            missing = {f.fields[0] for f in findings_of("T1", dict(self.state.answers)) if f.fields}
+            self._t1 = (key, missing)
+        return field_id in self._t1[1]
+
+    def _asked_in_own_words(self, step: Step) -> bool:
+        """A topic of 一 the report already covers under its own sub-headings: not asked again."""
+        if not step.prose or step.section != "overview" or not FORM.field(step.fields[0]).topic:
+            return False
+        if step.fields[0] in self.state.answers or not self.own_headings(step.section):
+            return False
+        return not self.topic_missing(step.fields[0])
 
     def applicable(self, step: Step) -> bool:
         gates = _gates(self.state)
@@ -148,7 +196,9 @@ class Flow:
             gate = self.script.step(gate).when
         if not all(self.condition(c) for c in step.cond):
             return False
-        return not (step.auto_zero_if and self.condition(step.auto_zero_if))
+        if step.auto_zero_if and self.condition(step.auto_zero_if):
+            return False
+        return not self._asked_in_own_words(step)
 
     def answered(self, step: Step) -> bool:
         if step.kind in ("field", "row"):
@@ -157,6 +207,8 @@ class Flow:
             return step.id in _gates(self.state)
         if step.kind == "ask":
             return step.id in _asks(self.state)
+        if step.kind == "list":
+            return step.id in _asks(self.state)  # written, or left empty on purpose
         if step.kind == "walk":
             entries = self._section5().walk_entries(self.state)
             return bool(entries) and self._section5().walk_open(entries) is None
@@ -217,17 +269,25 @@ class Flow:
         return [s for s in self.script.steps if s.section == section_id]
 
     def step_for_field(self, field_id: str) -> str:
-        """The step that asks ``field_id``, or the gate in front of it when that says "none"."""
-        for s in self.script.steps:
-            if field_id in s.fields:
-                if self.applicable(s):
-                    return s.id
+        """The question that can change ``field_id``: the step that asks it, else the gate in front
+        of it when that says "none", else the question whose answer decides whether it is asked
+        (五's 逐条写?, 上年报告列出问题了吗?) — never a step that would have nothing to ask."""
+        asking = [s for s in self.script.steps if field_id in s.fields]
+        for s in asking:
+            if self.applicable(s):
+                return s.id
+        if asking:
+            s = asking[0]
+            if s.when:
                 gate = s.when
                 while gate and self.script.step(gate).when and not self.applicable(self.script.step(gate)):
                     gate = self.script.step(gate).when
-                return gate or s.id
+                return gate
+            for before in reversed(self.script.steps[: self.script.index[s.id]]):
+                if before.section == s.section and before.kind in ("ask", "list", "gate") and self.applicable(before):
+                    return before.id
         section = FORM.field(field_id).section
-        return self.section_steps(section)[0].id
+        return next((s.id for s in self.section_steps(section) if self.applicable(s)), self.section_steps(section)[0].id)
 
     def resolve_target(self, target: str) -> str | None:
         """``/goto`` target (一…六, a section title or id, 审阅) → the step to go to."""
@@ -261,6 +321,9 @@ class Flow:
             prev = (self.state.previous or {}).get("problems") or say("previous_none")
             help_text = help_text.replace("{previous_problems}", str(prev))
         text = step.question
+        if step.prose and step.fields[0] not in self.state.answers and self.own_headings(step.section):
+            # the report numbers its own sub-headings: no （一） of the standard layout here
+            text = say("own_headings_missing", label=step.label) + strip_marker(text)
         if step.kind == "row" and step.fields[0] in ("active.rules.issued", "active.normative.issued"):
             prev_value = (self.state.previous or {}).get(step.fields[2])
             if prev_value is not None:
@@ -268,14 +331,16 @@ class Flow:
         if step.kind == "walk":
             return self._walk_question(step)
         prefill, is_default = self._prefill(step)
+        # an example names the report's own year (last year's until the year is answered)
+        year = self.state.answers.get("meta.year") or dt.date.today().year - 1
         return Question(
             step=step,
             text=text,
             help=help_text,
-            example=step.example,
+            example=step.example.replace("{year}", str(year)),
             options=options,
             prefill=prefill,
-            multiline=step.prose,
+            multiline=step.prose or step.kind == "list",
             before=before,
             prefilled_default=is_default,
         )
@@ -290,6 +355,8 @@ class Flow:
             return "\n".join(self._section5().items_of(self.state, step.items)), False
         if step.kind == "walk":
             return answers.get("rectification") or "", False
+        if step.kind == "list":
+            return "\n".join(self._section5().listed_problems(self.state)), False
         if step.kind in ("field", "row") and self.answered(step):
             if step.choice:
                 keys = list(FORM.field(step.fields[0]).choices)
@@ -351,6 +418,8 @@ class Flow:
                 out = self._submit_gate(step, text)
             elif step.kind == "ask":
                 out = self._submit_ask(step, text)
+            elif step.kind == "list":
+                out = self._submit_list(step, text)
             elif step.kind == "row":
                 out = self._submit_row(step, text)
             elif step.kind == "walk":
@@ -383,7 +452,8 @@ class Flow:
     def _after(self, out: Outcome) -> Flow:
         """A flow over the state as it will be once ``out`` is saved."""
         answers = {k: v for k, v in {**self.state.answers, **out.values}.items() if k not in out.clears}
-        view = _View(answers, self.state.previous, {**self.state.workbench, **out.workbench})
+        view = _View(answers, self.state.previous, {**self.state.workbench, **out.workbench},
+                     getattr(self.state, "outline", None) or {})
         return Flow(view, self.script)
 
     def _auto_fill_between(self, probe: Flow, step: Step, nxt: str | None, out: Outcome) -> None:
@@ -445,21 +515,47 @@ class Flow:
             return self._yes_no_error(text)
         asks = _asks(self.state)
         asks[step.id] = "yes" if answer else "no"
-        return Outcome(workbench={"asks": asks})
+        out = Outcome(workbench={"asks": asks})
+        if not answer and step.on_no == "no_problems_last_year":
+            # last year's report listed no problems: the rectification paragraph says so
+            text = self._section5().no_problems_last_year(self.state.answers)
+            out.values["rectification"] = text
+            out.touched = ("rectification",)
+            out.messages.append(("info", self.script.say("walk_done", text=text)))
+        return out
+
+    def _submit_list(self, step: Step, text: str) -> Outcome:
+        """Lines the officer wrote (last year's problems): kept in the workbench for the walk."""
+        s5 = self._section5()
+        lines = s5.parse_items(text)
+        wb = s5.workbench(self.state)
+        wb[step.keeps or step.id] = lines
+        asks = _asks(self.state)
+        asks[step.id] = "yes" if lines else "no"
+        out = Outcome(workbench={s5.WORKBENCH_KEY: wb, "asks": asks})
+        if lines:
+            out.messages.append(("info", self.script.say("listed_recorded", n=len(lines))))
+        else:
+            out.workbench.update(self._skip_record(step))
+            out.messages.append(("info", self.script.say("skipped")))
+        return out
 
     def _submit_row(self, step: Step, text: str) -> Outcome:
         answers = _answers_module()
         n = len(step.fields)
-        tokens = text.split()
-        if not tokens:
+        if not text.strip():
             return Outcome(ok=False, messages=[("error", self.script.say("empty_answer"))])
         if n == 1:
             parsed = [answers.parse_answer(step.fields[0], text)]
-        elif len(tokens) == 1 and answers.parse_answer(step.fields[0], tokens[0]).value == 0:
-            # 「0」 or 「无」 alone stands for a row of zeros
-            parsed = [answers.parse_answer(f, tokens[0]) for f in step.fields]
         else:
-            parsed = answers.parse_counts(text, n)
+            # the numbers of a row, however they are separated (spaces, tabs, 、，,；;: parse_counts)
+            try:
+                parsed = answers.parse_counts(text, n)
+            except answers.InputError:
+                zeros = self._zero_row(step, text)
+                if zeros is None:
+                    raise
+                parsed = zeros
         values = {f: p.value for f, p in zip(step.fields, parsed, strict=True)}
         notes = {f: p.note for f, p in zip(step.fields, parsed, strict=True) if p.note}
         out = Outcome(values=values, notes=notes, touched=tuple(step.fields))
@@ -480,20 +576,27 @@ class Flow:
             self._balance_message({**self.state.answers, **values}, out)
         return out
 
+    def _zero_row(self, step: Step, text: str) -> list[Any] | None:
+        """「0」 or 「无」 alone stands for a row of zeros; None if ``text`` is not one zero."""
+        answers = _answers_module()
+        try:
+            zero = answers.parse_answer(step.fields[0], text.strip())
+        except answers.InputError:
+            return None
+        return [answers.parse_answer(f, text.strip()) for f in step.fields] if zero.value == 0 else None
+
     def _balance_message(self, answers: Mapping[str, Any], out: Outcome) -> None:
-        # issue 16: ask the rulebook (this recomputes N4)
+        """Say that table 三 balances, once its last row is in and rule N4 finds nothing.
+
+        An imbalance is said by the engine's own N4 finding, which names both sides per column.
+        """
         left = FORM.value("requests.new.total", answers), FORM.value("requests.carried.total", answers)
         right = FORM.value("requests.total.total", answers), FORM.value("requests.carry_over.total", answers)
         if None in left or None in right:
             return
-        cols = [c.id for c in FORM.requests_columns]
-        balanced = all(
-            (FORM.value(f"requests.new.{c}", answers) or 0) + (FORM.value(f"requests.carried.{c}", answers) or 0)
-            == (FORM.value(f"requests.total.{c}", answers) or 0) + (FORM.value(f"requests.carry_over.{c}", answers) or 0)
-            for c in cols
-        )
-        # an imbalance is the engine's N4 finding, which names both sides per column
-        if balanced:
+        from gkassist.engine import findings_of
+
+        if not findings_of("N4", answers, self.state.previous):
             out.messages.append(("info", self.script.say("balance_ok", left=sum(left), right=sum(right))))
 
     def _submit_field(self, step: Step, text: str) -> Outcome:
@@ -511,9 +614,13 @@ class Flow:
         if not text.strip():
             return Outcome(ok=False, messages=[("error", say("empty_answer"))])
         if f.kind == "choice":
-            key = _answers_module().parse_answer(fid, text).value
-            return Outcome(values={fid: key}, touched=(fid,),
-                           messages=[("info", say("row_recorded", cells=f.choices[key]))])
+            other = step.also.get(text.strip())
+            key = other or _answers_module().parse_answer(fid, text).value
+            out = Outcome(values={fid: key}, touched=(fid,),
+                          messages=[("info", say("row_recorded", cells=f.choices[key]))])
+            if other and step.also_note:  # 「区级」: said how it is taken, never refused
+                out.messages.insert(0, ("note", say("note", text=step.also_note)))
+            return out
         parsed = _answers_module().parse_answer(fid, text)
         out = Outcome(values={fid: parsed.value}, touched=(fid,))
         if parsed.note:
@@ -682,6 +789,10 @@ class Flow:
         for s in self.script.steps[: self.script.index[self.step_id]]:
             if not self.applicable(s) or s.kind == "final":
                 continue
+            if self.answered(s) and s.kind == "list":
+                lines = self._section5().listed_problems(self.state)
+                out.append((s, "；".join(lines) if lines else self.script.say("recap_skipped")))
+                continue
             if self.answered(s):
                 prefill, _ = self._prefill(s)
                 if s.choice:
@@ -694,8 +805,42 @@ class Flow:
                 out.append((s, self.script.say("recap_skipped" if self.skipped(s) else "recap_unanswered")))
         return out
 
+    def section_status(self) -> dict[str, tuple[int, int, int]]:
+        """Section id → (answered, skipped, total): the questions progress counts
+        (``session.progress_items``), answered, or left empty on purpose (/skip, an empty
+        paragraph), of each section."""
+        from gkassist.session import progress_items
+
+        skipped: set[str] = set()
+        for s in self.script.steps:
+            if self.skipped(s):
+                skipped.update(s.fields)
+        out: dict[str, list[int]] = {}
+        answers = self.state.answers
+        for fields in progress_items():
+            counts = out.setdefault(FORM.field(fields[0]).section, [0, 0, 0])
+            counts[2] += 1
+            if all(answers.get(f) not in (None, "") for f in fields):
+                counts[0] += 1
+            elif all(f in skipped for f in fields):
+                counts[1] += 1
+        return {sid: (a, k, n) for sid, (a, k, n) in out.items()}
+
     def step_title(self, step: Step) -> str:
         return step.title or step.label or step.id
+
+
+@lru_cache(maxsize=32)
+def _no_rule_power(kind: str | None, level: str | None) -> bool:
+    """Rule N7 (the 规章 row must be 0) applies to an agency of this kind and level.
+
+    Asked of the rulebook, once per pair: the rule reads nothing else to decide where it applies.
+    """
+    if kind is None or level is None:
+        return False
+    from gkassist.engine import rule_applies
+
+    return rule_applies("N7", {"meta.agency_kind": kind, "meta.level": level})
 
 
 @dataclass
@@ -703,3 +848,4 @@ class _View:
     answers: Mapping[str, Any]
     previous: Mapping[str, Any] | None
     workbench: Mapping[str, Any]
+    outline: Mapping[str, Any]

@@ -13,8 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from gkassist.form import FORM
+from gkassist.interview.findings import is_fault
 from gkassist.interview.flow import Flow
 from gkassist.interview.script import Step
+from gkassist.text import clip
 
 PROSE_PREVIEW = 60  # characters of a prose answer shown in the list
 
@@ -56,15 +58,14 @@ def _answer(step: Step, answers: Any, say: Any) -> tuple[str, str]:
         return say("review_unanswered"), "missing" if FORM.field(fid).required else "optional"
     if step.choice:
         return FORM.field(fid).choices.get(value, str(value)), "answered"
-    text = str(value).replace("\n", " ")
-    return text[:PROSE_PREVIEW] + ("……" if len(text) > PROSE_PREVIEW else ""), "answered"
+    return clip(str(value).replace("\n", " "), PROSE_PREVIEW), "answered"
 
 
 def review_rows(flow: Flow, findings: Iterable[Any]) -> list[ReviewRow]:
     """The review of the session ``flow`` runs on, with the current ``findings``, section by section."""
     say = flow.script.say
     answers = flow.state.answers
-    real = [f for f in findings if getattr(f, "kind", "finding") == "finding"]
+    real = [f for f in findings if is_fault(f)]
     unreached = flow.unreached_fields()
     rows: list[ReviewRow] = []
     for sec in FORM.sections:

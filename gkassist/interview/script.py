@@ -13,17 +13,15 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-import yaml
-
 from gkassist.form import FORM
-from gkassist.resources import prompts_dir
+from gkassist.phrases import phrases as prompts
 
 
 @dataclass(frozen=True)
 class Step:
     id: str
     section: str
-    kind: str  # field | row | gate | ask | walk | final
+    kind: str  # field | row | gate | ask | list | walk | final
     fields: tuple[str, ...] = ()
     question: str = ""
     help: str = ""
@@ -42,10 +40,19 @@ class Step:
     filled: str = ""  # a gate's scope, in the message after filling zeros
     row_labels: tuple[str, ...] = ()  # column labels of a table row, in input order
     label: str = ""  # the row's or field's label from FORM
+    on_no: str | None = None  # an ask answered 否 also writes this (section5: what it means)
+    keeps: str | None = None  # a list step: the workbench list it keeps (one line, one entry)
+    also: Mapping[str, str] = field(default_factory=dict)  # a choice: other words for a choice → its key
+    also_note: str = ""  # said when one of them was typed
 
     @property
     def prose(self) -> bool:
         return self.kind == "field" and FORM.field(self.fields[0]).kind == "prose"
+
+    @property
+    def one_per_line(self) -> bool:
+        """Written one entry per line in the editor (五's items, last year's problems listed)."""
+        return bool(self.items) or self.kind == "list"
 
     @property
     def choice(self) -> bool:
@@ -91,16 +98,10 @@ def _row_geometry(ref: str) -> tuple[str, tuple[str, ...], tuple[str, ...], str]
     return label, tuple(f"{ref}.{c.id}" for c in cols), tuple(c.label for c in cols), "review_row"
 
 
-def _read_yaml(name: str) -> dict[str, Any]:
-    # the C loader when PyYAML has it: the pure-Python one costs a tenth of a second at start-up
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load((prompts_dir() / name).read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
-
-
 @cache
 def load_script() -> Script:
-    raw = _read_yaml("interview.yaml")
-    phrases = _read_yaml("ui.yaml")
+    raw = prompts("interview")
+    phrases = dict(prompts("ui"))
     templates = raw.get("templates", {})
     steps: list[Step] = []
     for item in raw["steps"]:
@@ -122,6 +123,9 @@ def load_script() -> Script:
             zero_when=str(item.get("zero_when", "no")),
             confirm=item.get("confirm"),
             filled=item.get("filled", ""),
+            on_no=item.get("on_no"),
+            also={str(k): str(v) for k, v in (item.get("also") or {}).items()},
+            also_note=str(item.get("also_note", "")),
         )
         if "field" in item:
             f = FORM.field(item["field"])
@@ -138,6 +142,9 @@ def load_script() -> Script:
             steps.append(Step(kind="gate", **common))
         elif "ask" in item:
             steps.append(Step(kind="ask", **common))
+        elif "list" in item:
+            # lines the officer writes, kept in the interview's workbench (not a field of the report)
+            steps.append(Step(kind="list", keeps=item["list"], **common))
         elif "walk" in item:
             # last year's problems one by one; writes the field it names (rectification)
             f = FORM.field(item["walk"])
@@ -145,13 +152,16 @@ def load_script() -> Script:
         elif item.get("final"):
             steps.append(Step(kind="final", **common))
         else:
-            raise ValueError(f"interview.yaml: step {item['id']} has no field, row, gate, ask, walk or final")
+            raise ValueError(f"interview.yaml: step {item['id']} has no field, row, gate, ask, list, walk or final")
     index = {s.id: i for i, s in enumerate(steps)}
     if len(index) != len(steps):
         raise ValueError("interview.yaml: two steps share an id")
     for s in steps:
         if s.when and s.when not in index:
             raise ValueError(f"interview.yaml: step {s.id} depends on unknown gate {s.when}")
+    for s in steps:
+        if s.also and not (s.choice and set(s.also.values()) <= set(FORM.field(s.fields[0]).choices)):
+            raise ValueError(f"interview.yaml: step {s.id}: also names no choice of {s.fields[:1]}")
     for word, accepted in (("gate_yes", "yes_words"), ("ask_yes", "yes_words"), ("gate_no", "no_words"), ("ask_no", "no_words")):
         # a prefilled answer must be one the interview then understands
         if str(phrases[word]).lower() not in [str(w).lower() for w in phrases[accepted]]:

@@ -26,6 +26,7 @@ from typing import Any
 
 from gkassist import similarity
 from gkassist.interview.script import load_script
+from gkassist.text import FULL_STOPS, LEADING_MARKER_RE, SENTENCE_END, SLOT_RE, strip_marker
 from gkassist.wording import (
     RectificationEntry,
     assemble_section5,
@@ -35,26 +36,22 @@ from gkassist.wording import (
     fill,
     get_bank,
     measure_items,
-    measure_suggestions,
-    offers_for,
     pairing,
     prefill,
     problem_items,
     problem_title,
     split_items,
+    table_categories,
+    typing_offers,
     unfilled_slots,
 )
 from gkassist.wording.bank import STATUSES
-from gkassist.wording.match import default_matcher
-from gkassist.wording.normalise import LEADING_MARKER_RE, normalise, strip_marker
-from gkassist.wording.slots import SLOT_RE
+from gkassist.wording.normalise import normalise
 
 WORKBENCH_KEY = "section5"
 ITEM_KEYS = {"problem": "problems", "measure": "measures"}  # item kind -> workbench key and field id
 WALK_PARTS = ("action", "status", "reason", "result")
 MAX_OFFERS = 4  # more do not fit under the editor without pushing the conversation off screen
-SENTENCE_END = "。！？!?"
-CLAUSE_BREAK = "。；;！？!?"
 
 Say = Callable[..., str]
 
@@ -106,11 +103,18 @@ def paragraph(kind: str, items: Sequence[str], answers: Mapping[str, Any]) -> st
     return assemble_section5(measures=items, agency=agency, year=year).measures
 
 
+def copy_threshold() -> float:
+    """How close a sentence must be to last year's to count as copied: rule Y3's own threshold."""
+    from gkassist.rulebook import default_rulebook
+
+    return default_rulebook().similarity_threshold("Y3")
+
+
 def copies(items: Sequence[str], previous: Mapping[str, Any] | None) -> list[tuple[int, similarity.SentenceMatch]]:
     """(item number from 1, the match) for items that repeat last year's 五 almost word for word."""
     out = []
     for n, item in enumerate(items, 1):
-        found = copied_from_last_year(item, previous)  # issue 16: ask the rulebook (Y3, its threshold)
+        found = copied_from_last_year(item, previous, threshold=copy_threshold())
         if found:
             out.append((n, found[0]))
     return out
@@ -127,6 +131,7 @@ class Offer:
     label: str  # the bank category's label
     note: str = ""  # why it is offered (「据表格数字」「回应第 1 条问题」), in Chinese, or ""
     category: str = ""
+    key: str = ""  # the bank's phrasing ("timeliness/2")
 
 
 @dataclass(frozen=True)
@@ -182,7 +187,7 @@ def _span(line: str, col: int, items_mode: bool) -> tuple[int, int]:
         return 0, len(line)
     # free prose: the clause being typed, from the last sentence or clause break to the cursor;
     # its 「二是」 stays, the offer replaces what follows it
-    start = max(line.rfind(ch, 0, col) for ch in CLAUSE_BREAK) + 1
+    start = max(line.rfind(ch, 0, col) for ch in SENTENCE_END) + 1
     marker = LEADING_MARKER_RE.match(line[start:col])  # (「^」 would not match at a pos > 0)
     return start + (marker.end() if marker else 0), col
 
@@ -194,60 +199,50 @@ def assist(ctx: Context, text: str, row: int, col: int, say: Say) -> Assist:
     span = _span(line, min(col, len(line)), ctx.items_mode)
     bank = get_bank()
     slots = [(name, bank.hint(name)) for name in unfilled_slots(line)]
-    # issue 16: ask the rulebook (Y3, its threshold)
-    found = copied_from_last_year(line, ctx.previous) if len(normalise(line)) >= similarity.MIN_SENTENCE_CHARS else []
+    long_enough = len(normalise(line)) >= similarity.MIN_SENTENCE_CHARS
+    found = copied_from_last_year(line, ctx.previous, threshold=copy_threshold()) if long_enough else []
     base = Assist(text=text, row=row, span=span, slots=slots, copy=found[0] if found else None)
     if slots:
         return base  # the user is filling in a phrasing: say what the slots want, offer nothing else
     query = strip_marker(line[span[0] : span[1]]).strip()
     others = [x for i, x in enumerate(lines) if i != row and x.strip()]
-    if ctx.items_mode and query.endswith(tuple(SENTENCE_END)):
+    if ctx.items_mode and query.endswith(tuple(FULL_STOPS)):
         return Assist(text=text, row=row, span=span, copy=base.copy, done=True)
-    if len(normalise(query)) < 2:
-        offers = _empty_line_offers(ctx, others, say)
-    else:
-        offers = _typed_offers(ctx, query, say)
+    above = [strip_marker(x).strip() for x in lines[:row] if x.strip()]
     taken = {x.strip() for x in others}
-    offers = [o for o in offers if o.text not in taken][:MAX_OFFERS]
+    offers = [o for o in _offers(ctx, query, above, say) if o.text not in taken][:MAX_OFFERS]
     return Assist(text=text, row=row, span=span, offers=offers, copy=base.copy)
 
 
-def _typed_offers(ctx: Context, query: str, say: Say) -> list[Offer]:
+def _offers(ctx: Context, query: str, above: Sequence[str], say: Say) -> list[Offer]:
+    """What the typed text matches, then what the context makes likely (the wording layer's
+    ``typing_offers``): the measures answering the next problem no measure answers yet, the
+    problems the tables point to, the common ones. None has a table's 0 in it (``offered``)."""
+    codes = _table_codes(ctx.findings)
+    found = typing_offers(query, ctx.kind, MAX_OFFERS + 2, per_category=2, answers=ctx.answers,
+                          problems=ctx.problems, written=above, from_tables=list(codes))
     out = []
-    # two phrasings per category: when the fragment says one thing, the second way of saying it
-    # is often the one that fits the agency
-    for s in default_matcher().suggest(query, ctx.kind, limit=MAX_OFFERS, per_category=2):
-        note = ""
-        if ctx.kind == "measure" and (n := _first_answered(ctx.problems, s.category)):
-            note = say("offer_note_answers", n=n)
-        out.append(Offer(auto_fill(prefill(s.key, ctx.answers), ctx.answers), s.label, note, s.category))
+    for s in found:
+        if s.reason == "answers" or (ctx.kind == "measure" and (n := _first_answered(ctx.problems, s.category))):
+            note = say("offer_note_answers", n=s.problem if s.reason == "answers" else n)
+        elif s.reason == "tables":
+            note = say("offer_note_data", code=codes.get(s.category, ""))
+        elif s.reason == "common":
+            note = say("offer_note_common")
+        else:
+            note = ""
+        # the tables' numbers in their slots (``suggest`` leaves them to the caller)
+        out.append(Offer(auto_fill(prefill(s.key, ctx.answers), ctx.answers), s.label, note, s.category, s.key))
     return out
 
 
-def _empty_line_offers(ctx: Context, others: Sequence[str], say: Say) -> list[Offer]:
-    out: list[Offer] = []
-    if ctx.kind == "problem":
-        written = {c for x in others for c in categories(x, "problem")}
-        for f in ctx.findings:
-            if getattr(f, "kind", "finding") != "suggestion":
-                continue
-            for o in offers_for(f, ctx.answers)[:2]:
-                if o.category not in written:
-                    out.append(Offer(auto_fill(o.text, ctx.answers), o.label, say("offer_note_data", code=f.code), o.category))
-        return out
-    answered = {c for x in others for c in categories(x, "measure")}
-    seen: set[str] = set()
-    for n, problem in enumerate(ctx.problems, 1):
-        cats = categories(problem, "problem")
-        if not cats or _wanted(problem) & answered:
-            continue
-        for s in measure_suggestions(list(cats), limit=2, answers=ctx.answers):
-            if s.key not in seen:
-                seen.add(s.key)
-                out.append(Offer(auto_fill(s.text, ctx.answers), s.label, say("offer_note_answers", n=n), s.category))
-        if len(out) >= MAX_OFFERS:
-            break
-    return out
+def _table_codes(findings: Sequence[Any]) -> dict[str, str]:
+    """Problem category → the code of the data-driven rule (W1–W6) that points to it, in order."""
+    codes: dict[str, str] = {}
+    for f in findings:
+        for category in table_categories([f]):
+            codes.setdefault(category, f.code)
+    return codes
 
 
 def slot_at(line: str, after: int) -> tuple[int, int] | None:
@@ -283,10 +278,29 @@ def planned_measures(previous: Mapping[str, Any] | None) -> list[list[str]]:
     return out
 
 
+LISTED_KEY = "previous_problems"  # workbench key: last year's problems as the officer listed them
+
+
+def listed_problems(state: Any) -> list[str]:
+    """Last year's problems as the officer wrote them down (no report of last year to read them from)."""
+    listed = (state.workbench.get(WORKBENCH_KEY) or {}).get(LISTED_KEY)
+    return [str(p) for p in listed] if isinstance(listed, list) else []
+
+
+def walk_problems(state: Any) -> list[str]:
+    """The problems the walk goes through: last year's report's, else those the officer listed."""
+    return previous_problems(state.previous) or listed_problems(state)
+
+
 def walk_entries(state: Any) -> list[dict[str, str]]:
     """One entry per problem of last year, with what the user has said about it so far."""
     saved = {e.get("problem"): e for e in workbench(state).get("rectification") or [] if isinstance(e, dict)}
-    return [dict(saved.get(p) or {"problem": p}) for p in previous_problems(state.previous)]
+    return [dict(saved.get(p) or {"problem": p}) for p in walk_problems(state)]
+
+
+def no_problems_last_year(answers: Mapping[str, Any]) -> str:
+    """The rectification paragraph when last year's report listed no problems (the bank's sentence)."""
+    return assemble_section5(rectification=[], agency=answers.get("meta.agency"), year=answers.get("meta.year")).rectification
 
 
 def walk_parts(entries: Sequence[Mapping[str, str]]) -> list[tuple[int, str]]:

@@ -21,7 +21,7 @@ from typing import Any
 from rich.cells import cell_len
 
 from gkassist.form import FORM, Field, Form
-from gkassist.text import NUMERALS
+from gkassist.text import NUMERALS, SUBHEADING_RE
 
 # Indentation of a nested table-三/四 row label in the txt layout, per level.
 TXT_INDENT = "  "
@@ -165,6 +165,10 @@ class _Builder:
                 heading = f"（{NUMERALS[n]}）{f.label}"  # a section has far fewer than ten
                 n += 1
             parts.append(Part(f.id, heading, text, gap))
+            if not gap:
+                # the report's own sub-headings left in a paragraph (「(一)完善…」) count too: a
+                # field added after them is numbered on from them, not from （一） again
+                n += sum(1 for line in text if SUBHEADING_RE.match(line))
         if not parts and self.gap_text:
             # A section with only optional fields, none answered: still show that it is missing.
             parts.append(Part(fields[0].id, None, [self.gap_text], True))

@@ -12,6 +12,7 @@ same action with them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -52,8 +53,8 @@ class Command:
 COMMANDS: tuple[Command, ...] = (
     # Ctrl+J is a plain line feed in every terminal, so it works without the Kitty keyboard protocol
     # (off for Chinese input methods); Ctrl+Enter also works where the terminal reports it
-    Command("submit", key="ctrl+j,ctrl+enter", keys_on=(EDITOR,), footer_on=(EDITOR,), buttons_on=(INTERVIEW,),
-            priority=True),
+    # not a priority key: the editor runs it in its place among the keys typed (widgets.run_own_binding)
+    Command("submit", key="ctrl+j,ctrl+enter", keys_on=(EDITOR,), footer_on=(EDITOR,), buttons_on=(INTERVIEW,)),
     Command("back", aliases=("back", "b"), buttons_on=(INTERVIEW,), palette=True),
     Command("skip", aliases=("skip", "s"), buttons_on=(INTERVIEW,), palette=True),
     Command("goto", aliases=("goto", "go", "g"), args=True),
@@ -73,6 +74,7 @@ COMMANDS: tuple[Command, ...] = (
 )
 BY_ID = {c.id: c for c in COMMANDS}
 BY_ALIAS = {alias: c for c in COMMANDS for alias in c.aliases}
+_FULL_NAMES = {c.aliases[0] for c in COMMANDS if c.aliases}
 
 
 def bindings(scope: str) -> list[Binding]:
@@ -98,6 +100,39 @@ def command_line(text: str) -> tuple[Command | None, str, list[str]]:
     parts = text.split()
     name = parts[0] if parts else ""
     return BY_ALIAS.get(name.lower()), name, parts[1:]
+
+
+# a command typed at the end of a paragraph (「…公开力度。/skip」): a known name, not inside a word or path
+_TRAILING_COMMAND = re.compile(r"(?<![A-Za-z0-9./])[/／]([A-Za-z?]+)\s*$")
+
+
+def command_of_line(line: str) -> str | None:
+    """``/goto 三`` (a whole line naming a known command, full-width ／ too) → "goto 三", else None."""
+    stripped = line.strip()
+    if not stripped.startswith(("/", "／")):
+        return None
+    command, _, _ = command_line(stripped[1:])
+    return stripped[1:] if command is not None else None
+
+
+def commands_in(text: str) -> tuple[list[str], str]:
+    """The /commands typed in a text (each on a line of its own, or at the very end of it) and the
+    text without them: what an editor submits is never report text when it names a command."""
+    commands: list[str] = []
+    kept: list[str] = []
+    for line in text.split("\n"):
+        command = command_of_line(line)
+        if command is not None:
+            commands.append(command)
+        else:
+            kept.append(line)
+    while kept and not kept[-1].strip():
+        kept.pop()
+    # at the end of a line of text only a command's full name (/skip, not /s: 「50%/s」 is text)
+    if kept and (m := _TRAILING_COMMAND.search(kept[-1])) and m.group(1).lower() in _FULL_NAMES:
+        commands.append(m.group(1))
+        kept[-1] = kept[-1][: m.start()].rstrip()
+    return commands, "\n".join(kept)
 
 
 def key_name(key: str) -> str:

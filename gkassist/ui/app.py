@@ -34,25 +34,33 @@ class GkApp(App):
         self.new_session = new_session
         self.crash_log: str | None = None
 
-    def on_mount(self) -> None:
-        self.title = self.say("app_title")
+    def get_default_screen(self) -> Screen:
+        """The first screen: straight to the conversation when a report is named (or a new one is
+        asked for), else the picker — or the picker saying why the report could not be opened.
+        (As the first screen rather than pushed on a blank one: no blank frame before it.)"""
+        self._first_message: str | None = None
         if self.open_session_ref or self.new_session:
-            # straight to the conversation; the picker only if that fails (it shows why)
             from gkassist.errors import UserError
             from gkassist.session import SessionStore
+            from gkassist.ui.interview import InterviewScreen
 
             try:
                 store = SessionStore(self.store_root)
                 if self.open_session_ref:
                     session = store.open(self.open_session_ref)
-                    self.start_interview(session, resumed=bool(session.answers or session.position))
-                else:
-                    self.start_interview(store.create({}), resumed=False)
-                return
+                    return InterviewScreen(session, resumed=bool(session.answers or session.position))
+                # written by the interview's writer once the first question is on screen
+                return InterviewScreen(store.create({}, save=False), resumed=False)
             except UserError as err:
-                self.show_picker(err.message)
-                return
-        self.show_picker()
+                self._first_message = err.message
+        from gkassist.ui.picker import PickerScreen
+
+        return PickerScreen(self.store_root)
+
+    def on_mount(self) -> None:
+        self.title = self.say("app_title")
+        if self._first_message:
+            self.call_after_refresh(self.screen.message, self._first_message)
 
     def show_picker(self, message: str | None = None) -> None:
         from gkassist.ui.picker import PickerScreen
@@ -74,6 +82,26 @@ class GkApp(App):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
+
+    async def action_quit(self) -> None:
+        """Quit once the keys typed before Ctrl+Q are in: a priority key runs as it arrives,
+        ahead of the keys still on their way to the focused widget, whose text is the draft."""
+        target = self.focused or self.screen
+        target.call_later(self._quit_now)
+
+    def _quit_now(self) -> None:
+        interview = self._interview()
+        problem = interview.before_quit() if interview is not None else None
+        if problem is None:
+            self.exit()
+            return
+        from gkassist.ui.dialogs import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.exit()
+
+        self.push_screen(ConfirmScreen(self.say("quit_unsaved", error=problem), self.say), answered)
 
     def action_help_quit(self) -> None:
         # Ctrl+C: Textual's own binding says how to quit; in Chinese here
@@ -98,6 +126,16 @@ class GkApp(App):
             target = self if c.on_app else interview
             if c.palette and target is not None:
                 yield SystemCommand(c.text("title"), c.text("palette"), getattr(target, f"action_{c.id}"))
+        if interview is not None:
+            # /goto as the palette has it: one entry per part of the report
+            from functools import partial
+
+            from gkassist.form import FORM
+
+            for sec in FORM.sections:
+                name = sec.heading or sec.title
+                yield SystemCommand(self.say("palette_goto", section=name), self.say("palette_goto_help", section=name),
+                                    partial(interview.action_goto, sec.id))
 
     # --- unexpected errors -----------------------------------------------------------------------
 

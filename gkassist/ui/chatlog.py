@@ -30,13 +30,13 @@ from textual.scroll_view import ScrollView
 from textual.selection import Selection
 from textual.strip import Strip
 
+from gkassist.text import NO_LINE_END, NO_LINE_START
+
 KINDS = (
     "question", "user", "recap", "info", "note", "error",
     "finding-error", "finding-warning", "finding-hint", "offer", "resolved",
 )
-# kinsoku: characters a line must not start with, and those it must not end with
-NO_LINE_START = frozenset("，。、；：？！）」』”’》〉】〕…—·%‰,.;:?!)]}")
-NO_LINE_END = frozenset("（「『“‘《〈【〔([{")
+# kinsoku (no line starts with 「，」, none ends with 「（」): gkassist.text
 MAX_MESSAGES = 2000  # older messages are dropped in batches (the review screen has every answer)
 DROP_BATCH = 200
 
@@ -70,9 +70,8 @@ def fold_offsets(line: str, width: int) -> list[int]:
     for i, ch in enumerate(line):
         if i > start:
             prev = line[i - 1]
-            if ch != " " and (
-                prev == " "
-                or ((_wide(prev) or _wide(ch)) and ch not in NO_LINE_START and prev not in NO_LINE_END)
+            if ch != " " and ch not in NO_LINE_START and (
+                prev == " " or ((_wide(prev) or _wide(ch)) and prev not in NO_LINE_END)
             ):
                 last_break = i
         w = get_character_cell_size(ch)
@@ -99,10 +98,18 @@ def fold(text: Text, width: int) -> list[Text]:
 
 
 class Folded:
-    """A Rich renderable: ``text`` folded as above, at whatever width it is drawn (the preview)."""
+    """A Rich renderable: ``text`` folded as above, at whatever width it is drawn (the preview, the
+    review list, the hints and dialogs: every text of the screens that may fold)."""
 
-    def __init__(self, text: Text) -> None:
-        self.text = text
+    def __init__(self, text: Text | str) -> None:
+        self.text = text if isinstance(text, Text) else Text(text)
+
+    @property
+    def plain(self) -> str:
+        return self.text.plain
+
+    def __str__(self) -> str:
+        return self.text.plain
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         for line in fold(self.text, options.max_width):

@@ -14,6 +14,7 @@ from textual.widgets import Button, Input, Static
 
 from gkassist.interview.script import load_script
 from gkassist.interview.service import EXPORT_FORMATS
+from gkassist.ui.chatlog import Folded
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -26,7 +27,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.question, classes="dialog-text", markup=False)
+            yield Static(Folded(self.question), classes="dialog-text")
             with Horizontal(classes="dialog-buttons"):
                 yield Button(self.say("btn_yes"), id="yes", variant="error", compact=True)
                 yield Button(self.say("btn_no"), id="no", variant="primary", compact=True)
@@ -40,6 +41,34 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_no(self) -> None:
         self.dismiss(False)
+
+
+class ChoiceScreen(ModalScreen[str | None]):
+    """A question and a button per answer; dismissed with the chosen id, or None (Escape)."""
+
+    BINDINGS = [Binding("escape", "cancel", load_script().say("btn_no"))]
+
+    def __init__(self, question: str, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.question = question
+        self.choices = choices  # (id, label), the first one the default
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Folded(self.question), classes="dialog-text")
+            with Horizontal(classes="dialog-buttons"):
+                for n, (cid, label) in enumerate(self.choices):
+                    yield Button(label, id=f"choice-{cid}", variant="primary" if n == 0 else "default", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss((event.button.id or "").removeprefix("choice-"))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 class ExportScreen(ModalScreen[tuple[str, str] | None]):
@@ -58,7 +87,7 @@ class ExportScreen(ModalScreen[tuple[str, str] | None]):
         say = self.say
         with Vertical(classes="dialog", id="export-box"):
             yield Static(say("export_title"), classes="dialog-title", markup=False)
-            yield Static(say("export_formats"), classes="dialog-text", markup=False)
+            yield Static(Folded(say("export_formats")), classes="dialog-text")
             # buttons rather than a RadioSet: its 「▐●▌」 are ambiguous-width characters
             with Horizontal(id="formats"):
                 for fmt in EXPORT_FORMATS:

@@ -14,7 +14,6 @@ that says what the current line's slots want. It keeps to the keys and the displ
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import Any
 
@@ -24,60 +23,69 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.message import Message
 from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 from textual.widgets.text_area import Selection
 
+from gkassist.text import SLOT_RE
 from gkassist.ui import actions
+from gkassist.ui.chatlog import Folded
 from gkassist.ui.messages import AssistWanted, EditorSubmitted, SlotsLeft
+from gkassist.ui.widgets import SetsAside, run_own_binding
 
-# a {slot} of a standard phrasing, still to be filled (the same pattern as gkassist.wording.slots,
-# repeated here so that drawing the editor does not import the wording layer)
-SLOT_PATTERN = re.compile(r"[{｛]([^{}｛｝\s，。；：、]{1,12})[}｝]")
 SLOT_STYLE = Style(color="black", bgcolor="yellow", bold=True)
 
 
-class ProseEditor(TextArea):
+class ProseEditor(SetsAside, TextArea):
     """The multi-line editor for prose. Enter is a new line; Ctrl+J submits (``actions.COMMANDS``).
 
-    In ``items_mode`` (section 五 written one item per line) Enter always opens a new line after
-    the current one: pressing it right after filling the last slot in the middle of a line must
-    not cut the item in two. ``{slots}`` still to fill are drawn highlighted.
+    Every key is applied in the order it came (``widgets.run_own_binding``): Ctrl+J submits the
+    text as typed up to it, Backspace and Ctrl+U edit what is there when they come. Enter on a line
+    that is only a /command runs the command instead of opening a line. In ``items_mode``
+    (section 五 written one item per line) Enter always opens a new line after the current one:
+    pressing it right after filling the last slot in the middle of a line must not cut the item in
+    two. ``{slots}`` still to fill are drawn highlighted.
     """
 
     items_mode = False
-    # Tab's meaning in section 五 (next slot, take an offer): True when it was used. Handled here,
-    # as the key reaches the editor: a binding would see Tab only after it bubbled up, by which
-    # time a character typed right after it may already be in the text.
+    # Handled here, as the key reaches the editor, in order with the characters typed before and
+    # after it (a binding would run only after the key bubbled up): Tab's meaning in section 五
+    # (next slot, take an offer; True when it was used), Ctrl+J (submit), Enter on a /command.
     tab_handler: Callable[[], bool] | None = None
+    submit_handler: Callable[[], None] | None = None
+    command_handler: Callable[[], bool] | None = None
 
     BINDINGS = actions.bindings(actions.EDITOR)
 
-    class Submitted(Message):
-        """The editor's text was submitted."""
-
-        def __init__(self, text_area: ProseEditor) -> None:
-            super().__init__()
-            self.text_area = text_area
-
     def action_submit(self) -> None:
-        self.post_message(self.Submitted(self))
+        if self.submit_handler is not None:
+            self.submit_handler()
 
-    def on_key(self, event: events.Key) -> None:
+    async def on_key(self, event: events.Key) -> None:
         # runs before TextArea's own key handler (a base class's), which inserts the key unless
-        # prevented; keys that must keep their order with the typed text are handled here
+        # prevented
+        if self.set_aside(event):
+            return
         if event.key == "tab" and self.tab_handler is not None and self.tab_handler():
+            event.stop()
+            event.prevent_default()
+            return
+        if event.key == "enter" and self.command_handler is not None and self.command_handler():
             event.stop()
             event.prevent_default()
             return
         if self.items_mode and event.key == "enter" and not self.read_only:
             row, _ = self.cursor_location
             self.move_cursor((row, len(self.document.get_line(row))))
+            return
+        await run_own_binding(self, event)
+
+    async def on_paste(self, event: events.Paste) -> None:
+        self.set_aside(event)
 
     def get_line(self, line_index: int) -> Text:
         line = super().get_line(line_index)
-        for m in SLOT_PATTERN.finditer(line.plain):
+        for m in SLOT_RE.finditer(line.plain):
             line.stylize(SLOT_STYLE, m.start(), m.end())
         return line
 
@@ -94,7 +102,7 @@ def offer_prompt(label: str, text: str, note: str = "") -> Text:
         out.append(note + " ", style="italic")
     start = len(out)
     out.append(text)
-    for m in SLOT_PATTERN.finditer(text):
+    for m in SLOT_RE.finditer(text):
         out.stylize(SLOT_STYLE, start + m.start(), start + m.end())
     return out
 
@@ -129,6 +137,8 @@ class AnswerEditor(Vertical):
     def compose(self) -> ComposeResult:
         editor = ProseEditor(id="prose", soft_wrap=True, show_line_numbers=False, compact=True)
         editor.tab_handler = self._tab
+        editor.submit_handler = self.submit
+        editor.command_handler = self._command_line
         yield editor
         yield SuggestionList(id="suggestions")
         yield Static("", id="assist", markup=False)
@@ -141,8 +151,9 @@ class AnswerEditor(Vertical):
     def text(self) -> str:
         return self.prose.text
 
-    def load(self, text: str, *, items: bool, assisting: bool) -> None:
-        """Start a question: its text (items one per line, and a line for the next), cursor at the end."""
+    def load(self, text: str, *, items: bool, assisting: bool, typed: str = "") -> None:
+        """Start a question: its text (items one per line, and a line for the next), cursor at the
+        end; ``typed``: what was typed ahead for it while the last answer was saved, after that."""
         self.hide_assist()
         self._slots_warned = ""
         self.assisting = assisting
@@ -151,11 +162,53 @@ class AnswerEditor(Vertical):
         editor.load_text(text)
         if items and text:
             editor.insert("\n", editor.document.end)
+        if typed:
+            editor.insert(typed, editor.document.end)
+        editor.untouched = not typed
         editor.move_cursor(editor.document.end)
         editor.focus()
 
     def submit(self) -> None:
-        self._submitted(self.text)
+        """Submit the text as it stands: /commands in it run and stay out of it; items with {slots}
+        left stop at the first slot (the next submit goes on); else the editor is emptied at once,
+        so that what is typed next (while the answer is saved) belongs to the next question."""
+        editor = self.prose
+        text = editor.text
+        commands, rest = actions.commands_in(text)
+        if commands:
+            if rest != text:
+                editor.load_text(rest)
+                editor.move_cursor(editor.document.end)
+            for command in commands:
+                self.post_message(EditorSubmitted(self, "/" + command, typed_at=editor.last_key_at))
+            return
+        if editor.items_mode and self._stop_for_slots(text):
+            return
+        self.post_message(EditorSubmitted(self, text, typed_at=editor.last_key_at))
+        self.hide_assist()
+        editor.load_text("")
+
+    def take_typed(self) -> str:
+        """What was typed in the editor since the program last filled it (typed ahead of the
+        question it will go to); the editor is emptied."""
+        text = "" if self.prose.untouched else self.prose.text
+        if self.prose.text:
+            self.prose.load_text("")
+        self.prose.untouched = True
+        return text
+
+    def _command_line(self) -> bool:
+        """Enter on a line that is only a /command: the command runs, the line goes."""
+        editor = self.prose
+        row, _ = editor.cursor_location
+        command = actions.command_of_line(editor.document.get_line(row))
+        if command is None:
+            return False
+        end = (row, len(editor.document.get_line(row)))
+        start = (row - 1, len(editor.document.get_line(row - 1))) if row > 0 else (row, 0)
+        editor.delete(start, end)
+        self.post_message(EditorSubmitted(self, "/" + command, typed_at=editor.last_key_at))
+        return True
 
     # --- the offers -------------------------------------------------------------------------------
 
@@ -178,7 +231,8 @@ class AnswerEditor(Vertical):
         say = self.say
         suggestions = self.query_one("#suggestions", SuggestionList)
         suggestions.clear_options()
-        suggestions.add_options([Option(offer_prompt(o.label, o.text, o.note), id=str(i)) for i, o in enumerate(result.offers)])
+        suggestions.add_options([Option(Folded(offer_prompt(o.label, o.text, o.note)), id=str(i))
+                                 for i, o in enumerate(result.offers)])
         suggestions.display = bool(result.offers)
         if result.offers:
             suggestions.highlighted = 0
@@ -193,7 +247,7 @@ class AnswerEditor(Vertical):
         elif result.done and editor.items_mode:
             lines.append(say("item_done"))
         assist = self.query_one("#assist", Static)
-        assist.update("\n".join(lines))
+        assist.update(Folded("\n".join(lines)))
         assist.display = bool(lines)
 
     def _want_assist(self) -> None:
@@ -213,25 +267,15 @@ class AnswerEditor(Vertical):
         if self.assisting and self._assist is not None and event.selection.end[0] != self._assist.row:
             self._want_assist()
 
-    @on(ProseEditor.Submitted)
-    def _editor_submitted(self, event: ProseEditor.Submitted) -> None:
-        event.stop()
-        self._submitted(event.text_area.text)
-
-    def _submitted(self, text: str) -> None:
-        if self.prose.items_mode and self._stop_for_slots(text):
-            return
-        self.post_message(EditorSubmitted(self, text))
-
     def _stop_for_slots(self, text: str) -> bool:
         """The first submit of items with {slots} left stops at the first of them (a second goes on)."""
-        slots = list(dict.fromkeys(m.group(0) for m in SLOT_PATTERN.finditer(text)))
+        slots = list(dict.fromkeys(m.group(0) for m in SLOT_RE.finditer(text)))
         if not slots or text == self._slots_warned:
             return False
         self._slots_warned = text
         editor = self.prose
         for row, line in enumerate(text.split("\n")):
-            m = SLOT_PATTERN.search(line)
+            m = SLOT_RE.search(line)
             if m:
                 editor.selection = Selection((row, m.start()), (row, m.end()))
                 break

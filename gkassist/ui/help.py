@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from gkassist.interview.script import load_script
 from gkassist.ui import actions
+from gkassist.ui.chatlog import Folded
 
 
 class HelpScreen(ModalScreen[None]):
@@ -20,7 +21,7 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help-box"):
             yield Static(say("help_title"), id="help-title", markup=False)
             with VerticalScroll(id="help-scroll"):
-                yield Static(say("help_intro") + "\n" + actions.help_text(), id="help-text", markup=False)
+                yield Static(Folded(say("help_intro") + "\n" + actions.help_text()), id="help-text")
             yield from actions.buttons(actions.HELP, primary="close")
 
     def on_mount(self) -> None:

@@ -1,9 +1,15 @@
 """The conversation: one question at a time, answers checked as they are entered.
 
 The screen only displays and collects. ``Flow`` decides what to ask and what an answer means;
-``InterviewService`` saves it and asks the engine, in a thread worker; the screen shows the outcome when
-the worker reports back (``AnswerSaved``), so the next question appears only once the answer is
-on disk.
+``InterviewService`` records it and asks the engine, in a thread worker, and writes it to disk in
+another. Answers are a queue: every submitted answer is taken exactly as typed, in order. While
+one is being checked the next ones wait their turn; the answer, its findings and the next
+question appear together once the check reports back (``AnswerChecked``), while the answer is
+still being written. The line and the editor empty themselves on submit, so that what is typed
+meanwhile is the next answer (type-ahead), and apply every key in the order it came.
+
+What is typed and not submitted is kept in the session as a draft of its question (on moving
+away, every few seconds, on quit) and put back when the question is asked again.
 """
 
 from __future__ import annotations
@@ -12,6 +18,7 @@ import contextlib
 import gc
 import inspect
 import time
+from collections import deque
 from typing import Any
 
 from rich.text import Text
@@ -23,13 +30,12 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from gkassist.errors import UserError
-from gkassist.interview.findings import SEVERITY_ORDER, count_by_severity, finding_key, touching
 from gkassist.interview.flow import FINAL, Flow, Outcome
 from gkassist.interview.service import EXPORT_FORMATS, InterviewService
 from gkassist.ui import actions
-from gkassist.ui.chatlog import ChatLog, ChatMessage
+from gkassist.ui.chatlog import ChatLog, ChatMessage, Folded
 from gkassist.ui.messages import (
-    AnswerSaved,
+    AnswerChecked,
     AnswerSubmitted,
     AssistWanted,
     EditorSubmitted,
@@ -37,37 +43,57 @@ from gkassist.ui.messages import (
     ExportRequested,
     FindingsUpdated,
     GotoStep,
+    SaveFailed,
     SlotsLeft,
 )
 from gkassist.ui.widgets import (
     HEADER_ICON,
     AnswerInput,
     SidePanel,
+    TypedAside,
     finding_text,
     question_text,
+    textual_now,
 )
 
 # standard wording is looked up once typing pauses this long (each keystroke restarts the wait)
 ASSIST_DELAY = 0.12
+# what is typed and not submitted is kept as a draft this often (and on moving away, on quit)
+DRAFT_EVERY = 5.0
+
+
+def _findings():  # noqa: ANN202 - a module
+    # imported on the first findings, not at start: gkassist.findings loads the rules' expression
+    # language (a few ms the first question need not wait for)
+    from gkassist.interview import findings
+
+    return findings
 
 
 class InterviewScreen(Screen):
     # the buttons under the input show these; the footer keeps to the few global keys
     BINDINGS = actions.bindings(actions.INTERVIEW)
+    # under 100 columns the side panel and the buttons close up (app.tcss, InterviewScreen.-narrow)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
 
     def __init__(self, session: Any, *, resumed: bool = False, intro: str | None = None) -> None:
         super().__init__()
         self.session = session
         self.backend = InterviewService(session)
+        self.backend.on_write_error = lambda error: self.post_message(SaveFailed(error))  # thread-safe
         self.flow = Flow(session)
         self.say = self.flow.script.say
         self.resumed = resumed
         self.intro = intro
-        self.busy = False
         self.findings: list[Any] = []
         self._engine_error_said = False
+        self._save_error_said = False
         self._pending: list[ChatMessage] = []
-        self._submitted: str | None = None
+        self._queue: deque[str] = deque()  # answers (and /commands) submitted, waiting their turn
+        self._turn: Outcome | None = None  # the answer being checked; the next waits for it
+        self._asked: Any = None  # the question on screen (flow.Question), for drafts
+        self._asked_key = ""  # … and the key its draft is kept by
+        self._refused_at = float("-inf")  # when an answer was last refused (Textual's clock)
         self._panel_due = True  # filled once the first question is on screen (on_mount)
         self._hint = ""
         self._answered_step: str | None = None
@@ -84,7 +110,7 @@ class InterviewScreen(Screen):
             with Vertical(id="main"):
                 yield ChatLog(id="chat")
                 with Vertical(id="answer-area"):
-                    yield Static(say("hint_line"), id="hint", markup=False)
+                    yield Static(Folded(say("hint_line")), id="hint")
                     yield AnswerInput(id="line", compact=True)
                     # prose, and section 五's standard wording under it: the editor (ui/editor.py)
                     # is mounted here once a question needs it (_editor)
@@ -110,6 +136,13 @@ class InterviewScreen(Screen):
         self.call_after_refresh(self._mount_buttons)
         self.call_after_refresh(self._mount_editor)
         self.call_after_refresh(self.run_check, None, quiet=True)
+        self.call_after_refresh(self._write)  # a new report is written once its first question shows
+        self.set_interval(DRAFT_EVERY, self.keep_draft)
+
+    @property
+    def busy(self) -> bool:
+        """An answer is being checked, or answers wait their turn."""
+        return self._turn is not None or bool(self._queue)
 
     def _set_title(self) -> None:
         a = self.session.answers
@@ -138,7 +171,7 @@ class InterviewScreen(Screen):
         """
         msg = ChatMessage(kind, content if isinstance(content, Text) else Text(content))
         self._pending.append(msg)
-        if len(self._pending) == 1 and not self.busy:
+        if len(self._pending) == 1 and self._turn is None:
             self.call_next(self._flush)
         return msg
 
@@ -152,41 +185,83 @@ class InterviewScreen(Screen):
         self.add("info", self.say("resumed", answered=answered, required=required))
         for step, answer in self.flow.recap():
             self.add("recap", self.say("recap", title=self.flow.step_title(step), answer=answer))
-        for f in self.findings:
-            self._shown.add(finding_key(f))
 
     def show_question(self) -> None:
+        """Ask the current question: its prefill, or the draft kept for it, or what was typed
+        ahead for it while the last answer was being checked."""
         q = self.flow.question()
+        self._asked, self._asked_key = q, self.flow.draft_key()
         self.add("question", question_text(q, self.say))
         line = self.query_one("#line", AnswerInput)
         editor = self._editor()
+        typed = self._take_typed()
+        draft = None if typed else self.backend.draft(self.flow.draft_key())
+        if draft:
+            self.add("info", self.say("draft_restored"))
         if q.step.suggest:
             self._say_offers(q.step)
         if q.multiline:
             line.display = False
             if editor is None:  # mounted now, loaded once it is (before the next frame)
                 self._mount_editor()
-                self.call_after_refresh(self._load_editor, q)
+                self.call_after_refresh(self._load_editor, q, draft, typed)
             else:
-                self._load_editor(q)
+                self._load_editor(q, draft, typed)
         else:
             if editor is not None:
                 editor.hide_assist()
                 editor.display = False
             line.display = True
             line.focus()
-            if not line.value:  # text typed ahead while the last answer was being saved stays
+            if typed or draft:
+                line.value = typed or draft or ""
+                line.cursor_position = len(line.value)
+            else:
                 line.value = q.prefill
                 # selected: Enter takes it, typing replaces it, an arrow key keeps it for editing
                 line.select_all()
-            else:
-                line.cursor_position = len(line.value)
+            line.untouched = not typed
         self._show_submit(q.multiline)
-        hint = self.say("hint_items_line" if q.step.items else "hint_prose_line" if q.multiline else "hint_line")
+        hint = self.say("hint_items_line" if q.step.one_per_line else "hint_prose_line" if q.multiline else "hint_line")
         if hint != self._hint:  # an update redraws, even with the same text
             self._hint = hint
-            self.query_one("#hint", Static).update(hint)
+            self.query_one("#hint", Static).update(Folded(hint))
         self.refresh_panel()
+
+    def _take_typed(self) -> str:
+        """What is in the line or the editor now, emptied: typed for the question about to be asked."""
+        line = self.query_one("#line", AnswerInput)
+        typed = "" if line.untouched else line.value  # a prefill left as it was is not typed
+        line.value, line.untouched = "", True
+        editor = self._editor()
+        if editor is not None:
+            typed += editor.take_typed()
+        return typed
+
+    def typed_now(self) -> str:
+        """The text in the line or the editor of the question on screen, not submitted."""
+        editor = self._editor()
+        if self._asked is not None and self._asked.multiline and editor is not None:
+            return editor.text
+        return self.query_one("#line", AnswerInput).value
+
+    def keep_draft(self, *, write: bool = True) -> None:
+        """Keep what is typed at the question on screen, and not submitted, as its draft (a
+        prefill left as it was is none); ``write``: and have it written to disk."""
+        q = self._asked
+        if q is None or self._turn is not None or q.step.kind == "final":
+            return
+        text = self.typed_now()
+        kept = text if text.strip() and text.strip() != q.prefill.strip() else None
+        key = self._asked_key
+        if self.backend.draft(key) == kept:
+            return
+        try:
+            self.backend.set_draft(key, kept)
+        except UserError:
+            return
+        if write:
+            self._write()
 
     def refresh_panel(self) -> None:
         """Update the side panel once the current turn is done (several calls, one update)."""
@@ -202,16 +277,15 @@ class InterviewScreen(Screen):
             progress = (0, 0)
         # as in the conversation, findings about questions not reached yet wait: a new user
         # does not start with warnings about the empty paragraphs of 五 and 六
-        unreached = self.flow.unreached_fields()
-        findings = [f for f in self.findings if not unreached & set(f.fields)]
-        self.query_one(SidePanel).refresh_status(self.session.answers, findings, progress, self.flow.step.section)
+        findings = _findings().reached(self.findings, self.flow.unreached_fields())
+        self.query_one(SidePanel).refresh_status(self.flow.section_status(), findings, progress, self.flow.step.section)
 
     # --- answering ------------------------------------------------------------------------------
 
     @on(AnswerInput.Submitted, "#line")
     def _line_submitted(self, event: AnswerInput.Submitted) -> None:
         event.stop()
-        self.post_message(AnswerSubmitted(event.value))
+        self.post_message(AnswerSubmitted(event.value, getattr(event, "typed_at", None)))
 
     def _mount_buttons(self) -> None:
         row = self.query_one("#buttons")
@@ -239,18 +313,20 @@ class InterviewScreen(Screen):
             editor.display = False  # shown by _load_editor
             area.mount(editor, before="#buttons")
 
-    def _load_editor(self, q: Any) -> None:
+    def _load_editor(self, q: Any, draft: str | None = None, typed: str = "") -> None:
         editor = self._editor()
         if editor is None or q.step.id != self.flow.step_id:
             return  # moved on meanwhile
         editor.display = True
         # the items so far, one per line, and a line under them for the next one
-        editor.load(q.prefill, items=bool(q.step.items), assisting=q.step.suggest in ("problems", "measures"))
+        editor.load(draft or q.prefill, items=q.step.one_per_line and not draft,
+                    assisting=q.step.suggest in ("problems", "measures"), typed=typed)
+        editor.prose.items_mode = q.step.one_per_line
 
     @on(EditorSubmitted, "#editor")
     def _prose_submitted(self, event: EditorSubmitted) -> None:
         event.stop()
-        self.post_message(AnswerSubmitted(event.text))
+        self.post_message(AnswerSubmitted(event.text, event.typed_at))
 
     @on(SlotsLeft, "#editor")
     def _slots_left(self, event: SlotsLeft) -> None:
@@ -258,7 +334,19 @@ class InterviewScreen(Screen):
         self.add("note", self.say("slots_left", n=len(event.slots), slots="、".join(event.slots)))
 
     def on_answer_submitted(self, message: AnswerSubmitted) -> None:
+        if message.typed_at is not None and message.typed_at <= self._refused_at:
+            # typed before the answer ahead of it was refused: meant for a later question
+            self._say_unused([message.text])
+            return
         self.handle_text(message.text)
+
+    def on_typed_aside(self, message: TypedAside) -> None:
+        self._say_unused(message.text.split("\n"))
+
+    def _say_unused(self, answers: list[str]) -> None:
+        answers = [a.strip() for a in answers if a.strip()]
+        if answers:
+            self.add("info", self.say("typed_ahead_unused", answers="」「".join(answers)))
 
     def action_submit(self) -> None:
         editor = self._editor()
@@ -284,7 +372,7 @@ class InterviewScreen(Screen):
         """The problems the tables point to (rules W1–W6), said once when 五's problems are asked."""
         if step.suggest != "problems":
             return
-        offers = [f for f in self.findings if getattr(f, "kind", "finding") == "suggestion"]
+        offers = [f for f in self.findings if f.kind == "suggestion"]
         new = [f for f in offers if f.code not in self._offers_said]
         if new:
             from gkassist.interview import section5
@@ -306,7 +394,7 @@ class InterviewScreen(Screen):
         if kind == "measure":
             problems = tuple(section5.items_of(self.session, "problem"))
         return section5.Context(
-            kind=kind, items_mode=bool(step.items), answers=dict(self.session.answers),
+            kind=kind, items_mode=step.one_per_line, answers=dict(self.session.answers),
             previous=self.session.previous, findings=tuple(self.findings), problems=problems,
         )
 
@@ -331,123 +419,150 @@ class InterviewScreen(Screen):
             self.app.call_from_thread(self._editor().show_assist, result)
 
     def handle_text(self, text: str) -> None:
+        """An answer (or /command) submitted: it takes its turn after those before it."""
+        self._queue.append(text)
+        self._pump()
+
+    def _pump(self) -> None:
+        while self._queue and self._turn is None:
+            self._take(self._queue.popleft())
+
+    def _take(self, text: str) -> None:
         stripped = text.strip()
         if stripped.startswith(("/", "／")):
             self.run_command(stripped[1:])
             return
-        if self.busy:
-            self.add("info", self.say("busy"))
-            return
-        step = self.flow.step
-        if step.kind == "final":
+        if self.flow.step.kind == "final":
             self.action_review()
             return
         outcome = self.flow.submit(text)
         if not outcome.ok:
-            # the typed text stays in the input, to be fixed
             for kind, msg in outcome.messages:
                 self.add(kind, msg)
+            self._refused(text)
             return
         pending_confirmation = outcome.next_step is None and not outcome.values and not outcome.workbench
-        # busy first: the echo below then waits for the save and appears with what follows it
-        self.busy = not pending_confirmation
         self.add("user", text.strip() or self.say("recap_skipped"))
-        # left in place until the save reports back (a redraw now would slow the save down);
-        # whatever is typed after it meanwhile is kept for the next question (type-ahead)
-        self._submitted = self.query_one("#line", AnswerInput).value
         for kind, msg in outcome.messages:
             self.add(kind, msg)
         if pending_confirmation:
-            self._submitted = None
-            self._clear_input()
             return  # the same step asks again, for the confirmation
         self.commit(outcome)
 
-    def _clear_input(self) -> None:
-        self.query_one("#line", AnswerInput).value = ""
+    def _refused(self, text: str) -> None:
+        """An answer the flow cannot take goes back where it was typed, to be fixed; what was
+        typed after it was meant for later questions and is not used (said, never dropped)."""
+        later = [*self._queue]
+        self._queue.clear()
+        later.append(self._take_typed())
+        # keys typed before now and still on their way are set aside too (SetsAside)
+        self._refused_at = textual_now()
+        editor = self._editor()
+        for widget in (self.query_one("#line", AnswerInput), editor.prose if editor is not None else None):
+            if widget is not None:
+                widget.stale_before = self._refused_at
+        if self._asked is not None and self._asked.multiline and editor is not None:
+            editor.load(text, items=False, assisting=editor.assisting)
+            editor.prose.items_mode = self._asked.step.one_per_line
+        else:
+            line = self.query_one("#line", AnswerInput)
+            line.value = text
+            line.cursor_position = len(text)
+            line.untouched = False  # the refused answer as typed
+        self._say_unused(later)
 
-    def _take_typed_ahead(self) -> None:
-        """Drop the submitted answer from the line, keeping what was typed after it."""
-        line = self.query_one("#line", AnswerInput)
-        submitted, self._submitted = self._submitted, None
-        if submitted is not None:
-            line.value = line.value[len(submitted) :] if line.value.startswith(submitted) else line.value
-
-    def commit(self, outcome: Outcome) -> None:
-        """Save the outcome in a worker; ``AnswerSaved`` moves on once it is on disk."""
-        self.busy = True
-        self._answered_step = self.flow.step_id
+    def commit(self, outcome: Outcome, *, answered: bool = True) -> None:
+        """Record the outcome (in memory: the next question is asked from it) and check it in a
+        worker; ``AnswerChecked`` shows what follows. Writing it to disk goes on in another.
+        ``answered``: the question's draft goes (a skipped question keeps it)."""
         next_step = outcome.next_step or self.flow.step_id
         position = {
             "step": next_step,
             "return_to": None if outcome.next_step == self.flow.return_to else self.flow.return_to,
             "sub": outcome.sub if outcome.stay else None,
         }
-        self._save(outcome, position)
-
-    @work(thread=True, exclusive=False, exit_on_error=False, group="save")
-    def _save(self, outcome: Outcome, position: dict) -> None:
         try:
-            self.backend.save(outcome, position)
-        except UserError as err:
-            self.post_message(AnswerSaved(outcome, None, error=err.message))
+            self.backend.apply(outcome, position, drafts={self._asked_key: None} if answered else None)
+        except (UserError, ValueError) as err:
+            self.add("error", getattr(err, "message", str(err)))
             return
-        except OSError as err:
-            self.post_message(AnswerSaved(outcome, None, error=str(err)))
-            return
+        self._turn = outcome
+        self._answered_step = self.flow.step_id
+        self.flow.advance(outcome)
+        if outcome.open_review:
+            self.flow.move(FINAL)
+        self._write()
+        if self.backend.ready:
+            # an update of the engine takes a millisecond or two: done here, the answer, its
+            # findings and the next question are drawn in the frame after the key (a worker would
+            # add the time its task and thread take to start)
+            try:
+                findings = self.backend.check(self.backend.changes_of(outcome))
+            except Exception as err:  # the answer is recorded; the check failing must not lose it
+                self.on_answer_checked(AnswerChecked(outcome, None, engine_error=f"{type(err).__name__}: {err}"))
+                return
+            self.on_answer_checked(AnswerChecked(outcome, findings))
+        else:
+            self._check(outcome)  # the engine is still starting: in a worker, the screen stays live
+
+    @work(thread=True, exit_on_error=False, group="check")
+    def _check(self, outcome: Outcome) -> None:
         try:
             findings = self.backend.check(self.backend.changes_of(outcome))
-        except Exception as err:  # the answer is saved; the check failing must not lose it
-            self.post_message(AnswerSaved(outcome, None, engine_error=f"{type(err).__name__}: {err}"))
+        except Exception as err:  # the answer is recorded; the check failing must not lose it
+            self.post_message(AnswerChecked(outcome, None, engine_error=f"{type(err).__name__}: {err}"))
             return
-        self.post_message(AnswerSaved(outcome, findings))
+        self.post_message(AnswerChecked(outcome, findings))
 
-    def on_answer_saved(self, message: AnswerSaved) -> None:
-        self.busy = False
-        self.call_next(self._flush)
+    def _write(self) -> None:
+        # the service's writer thread: no Textual worker (and its messages) per answer
+        self.backend.write_soon()
+
+    def on_save_failed(self, message: SaveFailed) -> None:
+        # said once until a write succeeds again: every answer is kept and written with the next
+        if not self._save_error_said:
+            self._save_error_said = True
+            self.add("error", self.say("save_failed", error=message.error))
+
+    def on_answer_checked(self, message: AnswerChecked) -> None:
         outcome = message.outcome
-        if message.error:
-            self._submitted = None  # not saved: the answer stays in the line, to try again
-            self.add("error", message.error)
-            return
-        self._take_typed_ahead()
+        self._turn = None
+        if not self.backend.session.unsaved:
+            self._save_error_said = False
         if message.engine_error:
             self._engine_failed(message.engine_error)
         if message.findings is not None:
             self._show_findings(message.findings, outcome.touched, outcome.said)
         self._set_title()
-        self.flow.advance(outcome)
-        if outcome.open_review:
-            self.flow.move(FINAL)
-            self.show_question()
-            self.action_review()
-            return
         self.show_question()
+        # written now, not on the next turn of the message loop: the frame after the key shows it
+        self._flush()
+        if self._panel_due:
+            self._refresh_panel_now()
+        if outcome.open_review:
+            self.action_review()
+        self._pump()
 
     def _show_findings(self, findings: list[Any], touched: tuple[str, ...], said: tuple[tuple[str, str], ...] = ()) -> None:
-        before = {finding_key(f): f for f in self.findings}
-        now = {finding_key(f) for f in findings}
-        self.findings = findings
+        before, self.findings = self.findings, findings
         if touched:
-            # a finding about a question not asked yet waits: the user is about to answer it
+            fs = _findings()
             pending = self.flow.pending_fields(self._answered_step) if self._answered_step else set()
-            for f in sorted(touching(findings, touched), key=lambda f: SEVERITY_ORDER.get(f.severity, 3)):
-                if getattr(f, "kind", "finding") == "suggestion" or pending & set(f.fields):
-                    continue
-                if any((f.code, fid) in said for fid in f.fields):
-                    self._shown.add(finding_key(f))  # the flow said it in its own words this turn
-                    continue
+            told = fs.after_answer(before, findings, touched, pending=pending, said=said, shown=self._shown)
+            for f in told.say:
                 self.add(f"finding-{f.severity}", finding_text(f, self.say))
-                self._shown.add(finding_key(f))
-            for key, f in before.items():
-                if key not in now and key in self._shown:
-                    self.add("resolved", self.say("resolved", code=f.code, message=f.message))
-                    self._shown.discard(key)
+            for f in [*told.say, *told.said_by_flow]:
+                self._shown.add(fs.finding_key(f))
+            for f in told.resolved:
+                self.add("resolved", self.say("resolved", code=f.code, message=f.message))
+                self._shown.discard(fs.finding_key(f))
         self.refresh_panel()
 
     def on_findings_updated(self, message: FindingsUpdated) -> None:
         if message.quiet:
             self.findings = message.findings
+            if self.resumed and not self._shown:  # said in the recap's terms already: not news
+                self._shown.update(_findings().finding_key(f) for f in self.findings)
             self.refresh_panel()
             # start-up is over (Textual, the form, the engine and its rules are loaded): a full
             # garbage collection would walk all of it again and again, 60–100 ms each, a stall
@@ -478,31 +593,41 @@ class InterviewScreen(Screen):
             if event.worker.group == "suggest":  # the wording lookup: the answer is unaffected
                 self.add("error", self.say("assist_failed", error=f"{type(err).__name__}: {err}"))
                 return
-            self.busy = False
             self.add("error", self.say("engine_failed", error=f"{type(err).__name__}: {err}"))
 
     # --- moving around ------------------------------------------------------------------------
 
+    def _wait_turn(self, command: str) -> bool:
+        """While an answer is being checked, a command (a button, a key) takes its turn after it."""
+        if self._turn is None:
+            return False
+        self._queue.append("/" + command)
+        return True
+
     def go_to(self, step_id: str, *, return_to: str | None = None) -> None:
-        if self.busy:
-            self.add("info", self.say("busy"))
+        if self._wait_turn(f"goto {step_id}"):
             return
+        self.keep_draft()
         self.flow.move(step_id, return_to=return_to)
         self.backend_position()
-        self._clear_input()
+        self.query_one("#line", AnswerInput).value = ""
+        editor = self._editor()
+        if editor is not None:
+            editor.take_typed()
         self.show_question()
 
     def backend_position(self) -> None:
-        # positions are small and saved on the spot: quitting right after a jump resumes there
+        # positions are small and written at once: quitting right after a jump resumes there
         self.backend.set_position(self.flow.position())
+        self._write()
 
     def on_goto_step(self, message: GotoStep) -> None:
         self.go_to(message.step_id, return_to=message.return_to)
 
     def action_back(self) -> None:
-        if self.busy:  # the flow must not move while the screen cannot follow
-            self.add("info", self.say("busy"))
+        if self._wait_turn("back"):
             return
+        self.keep_draft(write=False)
         prev = self.flow.back()
         if prev is None:
             self.add("info", self.say("back_at_start"))
@@ -510,21 +635,24 @@ class InterviewScreen(Screen):
         self.go_to(prev)
 
     def action_skip(self) -> None:
-        if self.busy:
+        if self._wait_turn("skip"):
             return
+        self.keep_draft(write=False)  # what was typed stays, as a draft, for when it is taken up
         outcome = self.flow.skip()
         if outcome.open_review and outcome.next_step is None:
             self.action_review()
             return
-        self.busy = True
         self.add("user", self.say("recap_skipped"))
         for kind, msg in outcome.messages:
             self.add(kind, msg)
-        self.commit(outcome)
+        self._take_typed()
+        self.commit(outcome, answered=False)
 
     def action_review(self) -> None:
         from gkassist.interview.review import review_rows
         from gkassist.ui.review import ReviewScreen
+
+        self.keep_draft()
 
         def back_from_review(result: Any) -> None:
             if isinstance(result, str):
@@ -541,17 +669,20 @@ class InterviewScreen(Screen):
         self.app.push_screen(PreviewScreen(self.backend.render_text))
 
     def action_check(self) -> None:
-        counts = count_by_severity(self.findings)
-        real = [f for f in self.findings if getattr(f, "kind", "finding") == "finding"]
+        if self._wait_turn("check"):
+            return
+        fs = _findings()
+        counts = fs.count_by_severity(self.findings)
+        real = [f for f in self.findings if fs.is_fault(f)]
         if not real:
             self.add("info", self.say("check_none"))
             return
         self.add("info", self.say("check_title", **counts))
         unreached = self.flow.unreached_fields()
-        for f in sorted(real, key=lambda f: SEVERITY_ORDER.get(f.severity, 3)):
+        for f in fs.by_severity(real):
             # all of them, as asked; those about questions still to come say so
             self.add(f"finding-{f.severity}", finding_text(f, self.say, unreached=bool(unreached & set(f.fields))))
-            self._shown.add(finding_key(f))
+            self._shown.add(fs.finding_key(f))
 
     def action_export(self, fmt: str | None = None, *path: str) -> None:
         """Export as ``fmt`` to ``path`` (words of a path typed after /export), or ask for both."""
@@ -573,7 +704,7 @@ class InterviewScreen(Screen):
         if message.fmt not in EXPORT_FORMATS:
             self.add("error", self.say("export_bad_format", fmt=message.fmt))
             return
-        errors = count_by_severity(self.findings)["error"]
+        errors = _findings().count_by_severity(self.findings)["error"]
         if errors and not message.confirmed:
 
             def answered(yes: bool | None) -> None:
@@ -607,7 +738,6 @@ class InterviewScreen(Screen):
         command, name, args = actions.command_line(text)
         if not name:
             return
-        self._clear_input()
         if command is None:
             self.add("error", self.say("unknown_command", command="/" + name))
             return
@@ -624,6 +754,15 @@ class InterviewScreen(Screen):
             self.action_review()
         else:
             self.go_to(step)
+
+    def before_quit(self) -> str | None:
+        """Keep the draft and write everything; None, or why the last changes could not be written."""
+        self.keep_draft(write=False)
+        try:
+            self.backend.flush()
+        except UserError as err:
+            return err.message
+        return None
 
     def on_unmount(self) -> None:
         # closing is best effort: a lock left by a dead process is recognised as stale

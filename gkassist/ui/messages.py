@@ -15,16 +15,24 @@ class AnswerSubmitted(Message):
     """The user submitted ``text`` at the current question (a line, or the prose editor)."""
 
     text: str
+    typed_at: float | None = None  # when its last key was typed (an event's time); None: now
 
 
 @dataclass
-class AnswerSaved(Message):
-    """``outcome`` is on disk (a worker saved it); ``findings`` is the complete current set."""
+class AnswerChecked(Message):
+    """``outcome`` is recorded and checked (a worker asked the engine); ``findings`` is the
+    complete current set. Writing it to disk goes on meanwhile (``SaveFailed`` if it fails)."""
 
     outcome: Outcome
     findings: list[Any] | None
-    error: str | None = None  # the save failed: nothing moved on, the typed text is kept
-    engine_error: str | None = None  # saved, but the rules could not be checked
+    engine_error: str | None = None  # recorded, but the rules could not be checked
+
+
+@dataclass
+class SaveFailed(Message):
+    """Writing the session failed; what was recorded stays in memory for the next write."""
+
+    error: str
 
 
 @dataclass
@@ -88,9 +96,9 @@ class AssistWanted(EditorMessage):
 class EditorSubmitted(EditorMessage):
     """The officer submitted the editor's ``text``."""
 
-    def __init__(self, editor: Any, text: str) -> None:
+    def __init__(self, editor: Any, text: str, typed_at: float | None = None) -> None:
         super().__init__(editor)
-        self.text = text
+        self.text, self.typed_at = text, typed_at
 
 
 class SlotsLeft(EditorMessage):

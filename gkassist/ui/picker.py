@@ -15,7 +15,14 @@ from textual.widgets.option_list import Option
 from gkassist.errors import UserError
 from gkassist.interview.script import load_script
 from gkassist.interview.start import carry_over
+from gkassist.ui.chatlog import Folded
 from gkassist.ui.widgets import HEADER_ICON
+
+
+def _time(iso: str | None) -> str:
+    from gkassist.session import display_time
+
+    return display_time(iso)
 
 
 class PickerScreen(Screen):
@@ -29,7 +36,7 @@ class PickerScreen(Screen):
         say = self.say
         yield Header(icon=HEADER_ICON)
         with Vertical(id="picker"):
-            yield Static(say("picker_intro"), id="picker-intro", markup=False)
+            yield Static(Folded(say("picker_intro")), id="picker-intro")
             yield OptionList(id="saved")
             yield Static("", id="picker-msg", markup=False)
             with Horizontal(classes="picker-buttons"):
@@ -69,17 +76,19 @@ class PickerScreen(Screen):
             if info.status != "ok":
                 saved.add_option(Option(Text(f"{info.id}  {info.problem}", style="dim"), id=info.id, disabled=True))
                 continue
-            line = say(
+            line = Text(say(
                 "picker_row",
                 agency=info.agency or say("picker_row_unnamed"),
                 year=info.year or "？",
                 answered=info.answered,
                 required=info.required,
-                updated=display_time(info.updated),
-            )
+            ))
             if info.editing:
-                line += f"  （{info.editing}）"
-            saved.add_option(Option(Text(line), id=info.id))
+                line.append(f"  （{info.editing}）")
+            line.append("\n")
+            line.append(say("picker_row_more", id=info.id, created=display_time(info.created),
+                            updated=display_time(info.updated), source=self.source_text(info)), style="dim")
+            saved.add_option(Option(Folded(line), id=info.id))
         resumable = [i for i, info in enumerate(infos) if info.status == "ok"]
         # an empty (or all-broken) list is no place for the keyboard: Tab would pass through it
         saved.disabled = not resumable
@@ -93,6 +102,19 @@ class PickerScreen(Screen):
             self.query_one("#new", Button).focus()
         self._update_carry()
 
+    def source_text(self, info: Any) -> str:
+        """How a report began: new, imported from a file, or started from last year's report."""
+        say = self.say
+        source, previous = info.source or {}, info.previous_source or {}
+        if source.get("kind") == "import":
+            return say("picker_source_import", file=Path(str(source.get("file") or "")).name or "？")
+        if previous:
+            what = Path(str(previous["file"])).name if previous.get("file") else previous.get("id") or "？"
+            if previous.get("kind") == "session" and previous.get("id"):
+                what = say("picker_source_session", id=previous["id"])
+            return say("picker_source_carry", what=what)
+        return say("picker_source_new")
+
     def _update_carry(self) -> None:
         saved = self.query_one("#saved", OptionList)
         self.query_one("#carry", Button).disabled = saved.disabled or saved.highlighted is None
@@ -102,7 +124,7 @@ class PickerScreen(Screen):
         self._update_carry()
 
     def message(self, text: str) -> None:
-        self.query_one("#picker-msg", Static).update(text)
+        self.query_one("#picker-msg", Static).update(Folded(text))
 
     # --- choosing ------------------------------------------------------------------------------
 
@@ -172,6 +194,31 @@ class PickerScreen(Screen):
         if not path.is_file():
             self.message(self.say("picker_file_missing", path=path))
             return
+        try:
+            made = self.store().made_from(path, "last_year")
+        except UserError:
+            made = []
+        if made:
+            # the same file again: offer the report already made from it rather than a copy
+            from gkassist.ui.dialogs import ChoiceScreen
+
+            info = made[0]
+            question = self.say("picker_already_made", file=path.name, id=info.id, updated=_time(info.updated),
+                                agency=info.agency or self.say("picker_row_unnamed"), year=info.year or "？")
+
+            def chosen(choice: str | None) -> None:
+                if choice == "open":
+                    self.open_ref(info.id)
+                elif choice == "new":
+                    self._start_from_file(path)
+
+            self.app.push_screen(ChoiceScreen(question, [("open", self.say("picker_open_existing")),
+                                                         ("new", self.say("picker_make_another")),
+                                                         ("cancel", self.say("btn_no"))]), chosen)
+            return
+        self._start_from_file(path)
+
+    def _start_from_file(self, path: Path) -> None:
         from gkassist.sources import read_source
 
         try:

@@ -20,7 +20,13 @@ from gkassist.ui.widgets import HEADER_ICON
 
 
 class PreviewScreen(Screen):
-    BINDINGS = [*actions.bindings(actions.PREVIEW), Binding("q", "close", show=False)]
+    BINDINGS = [
+        *actions.bindings(actions.PREVIEW),
+        Binding("q", "close", show=False),
+        # the tables are wider than most terminals: ← → scroll them sideways, all together
+        Binding("right", "scroll_tables(8)", show=False),
+        Binding("left", "scroll_tables(-8)", show=False),
+    ]
 
     def __init__(self, render: Callable[[], str]) -> None:
         """``render``: the report's text as it stands (called in a thread worker)."""
@@ -31,7 +37,7 @@ class PreviewScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header(icon=HEADER_ICON)
-        yield Static(self.say("preview_title"), id="preview-title", markup=False)
+        yield Static(Folded(self.say("preview_title")), id="preview-title")
         with VerticalScroll(id="preview-scroll"):
             yield Static(self.say("preview_loading"), id="preview", markup=False)
         yield Footer()
@@ -53,10 +59,14 @@ class PreviewScreen(Screen):
     def action_close(self) -> None:
         self.app.pop_screen()
 
+    def action_scroll_tables(self, columns: int) -> None:
+        for box in self.query(".preview-table"):
+            box.scroll_to(x=box.scroll_x + columns, animate=False)
+
     def on_preview_ready(self, message: PreviewReady) -> None:
         body = self.query_one("#preview", Static)
         if message.error:
-            body.update(self.say("export_failed", error=message.error))
+            body.update(Folded(self.say("export_failed", error=message.error)))
             return
         self.text = message.text
         body.update("")

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 
 from gkassist.interview.review import ReviewRow
 from gkassist.ui import actions
+from gkassist.ui.chatlog import Folded
 from gkassist.ui.widgets import HEADER_ICON
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "hint": "cyan"}
@@ -35,7 +36,7 @@ class ReviewScreen(Screen):
     def compose(self) -> ComposeResult:
         say = self.say
         yield Header(icon=HEADER_ICON)
-        yield Static(say("review_intro"), id="review-intro", markup=False)
+        yield Static(Folded(say("review_intro")), id="review-intro")
         yield OptionList(*self._options(), id="review-list")
         with Horizontal(id="review-buttons"):
             yield from actions.buttons(actions.REVIEW, primary="export")
@@ -53,22 +54,22 @@ class ReviewScreen(Screen):
             if row.kind == "section":
                 if options:
                     options.append(None)
-                options.append(Option(Text(row.text, style="bold reverse"), disabled=True))
+                options.append(Option(Folded(Text(row.text, style="bold reverse")), disabled=True))
             elif row.kind == "ok":
-                options.append(Option(Text("  " + row.text, style="green"), disabled=True))
+                options.append(Option(Folded(Text("  " + row.text, style="green")), disabled=True))
             elif row.kind == "answer":
                 line = Text("  ")
                 line.append(row.title, style="bold")
                 line.append("：")
                 line.append(row.text, style=ANSWER_STYLE.get(row.state, ""))
-                options.append(Option(line, id=key))
+                options.append(Option(Folded(line), id=key))
             else:
                 label = self.say("severity")[row.severity]
                 line = Text("  " + self.say("review_finding", label=label, code=row.code, message=row.text),
                             style=SEVERITY_STYLE.get(row.severity, ""))
                 if row.unreached:
                     line.append(self.say("finding_unreached"), style="italic")
-                options.append(Option(line, id=key))
+                options.append(Option(Folded(line), id=key))
             if row.target is not None:
                 self.targets[key] = row.target
         if options:

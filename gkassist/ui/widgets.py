@@ -10,11 +10,15 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.geometry import Size
+from textual.message import Message
 from textual.reactive import Reactive
+from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
+from textual.widgets.input import Selection
 from textual.widgets.option_list import Option
 
 from gkassist.form import FORM
@@ -43,21 +47,127 @@ def question_text(q: Question, say: Any) -> Text:
 
 def finding_text(f: Any, say: Any, *, unreached: bool = False) -> Text:
     """A finding as said in the conversation; ``unreached``: about a part not filled in yet."""
-    label = say("severity")[f.severity if getattr(f, "kind", "finding") == "finding" else "suggestion"]
-    text = Text(say("finding", label=f"【{label}】", code=f.code, message=f.message))
+    from gkassist.findings import label_of  # (the findings layer is no start-up cost)
+
+    text = Text(say("finding", label=f"【{label_of(f)}】", code=f.code, message=f.message))
     if unreached:
         text.append(say("finding_unreached"), style="italic")
     return text
 
 
-class AnswerInput(Input):
-    """The one-line answer; Enter submits (handled by the screen)."""
+async def run_own_binding(widget: Widget, event: events.Key) -> bool:
+    """Run ``widget``'s own key binding for ``event`` now, as the key arrives; True if it did.
+
+    Textual inserts a typed character in the focused widget's key handler, but runs a binding
+    (Enter, Backspace, Ctrl+U, the arrows …) only once the key has bubbled up to the app, after
+    the widget has handled the keys that arrived with it. Keys that come in one burst (a paste,
+    a fast typist, a slow computer) then lose their order: 「7 Enter 9 Enter」 submits 「79」 twice
+    (Textual issue 6605, docs/textual-6605.md). Called first in the widget's own key handler,
+    this runs the widget's binding in its place among the keys. Priority bindings (the app's,
+    run before the key reaches the widget) and bindings of other widgets are left to Textual.
+    """
+    if event.is_printable:
+        return False
+    active = widget.screen.active_bindings.get(event.key)
+    if active is None or active.node is not widget or active.binding.priority or not active.enabled:
+        return False
+    event.stop()
+    event.prevent_default()
+    await widget.run_action(active.binding.action)
+    return True
+
+
+def textual_now() -> float:
+    """The clock Textual stamps its messages and events with (``Message.time``)."""
+    return Message().time
+
+
+class TypedAside(Message):
+    """Keys typed before an answer was refused reached ``widget`` after it: set aside, not
+    applied to the answer being fixed (``text``: what they typed, an Enter as a new line)."""
+
+    def __init__(self, widget: Widget, text: str) -> None:
+        super().__init__()
+        self.widget, self.text = widget, text
+
+
+class SetsAside:
+    """A text widget that sets aside keys typed before ``stale_before`` (when the screen refused
+    an answer): they were meant for questions after that one, and must not be typed into it."""
+
+    stale_before = float("-inf")
+    last_key_at = float("-inf")  # when the last key applied was typed (its event's time)
+    # the text is as the program put it (a prefill, a draft), no key applied since: not typed ahead
+    untouched = True
+    _aside = ""
+    _aside_due = False
+
+    def set_aside(self, event: events.Key | events.Paste) -> bool:
+        if event.time > self.stale_before:
+            self.last_key_at = event.time
+            self.untouched = False
+            return False
+        event.stop()
+        event.prevent_default()
+        if isinstance(event, events.Paste):
+            self._aside += event.text
+        elif event.key in ("enter", "ctrl+j"):
+            self._aside += "\n"
+        elif event.is_printable and event.character:
+            self._aside += event.character
+        if not self._aside_due:  # said once the keys already on their way are in
+            self._aside_due = True
+            self.call_later(self._report_aside)  # type: ignore[attr-defined]
+        return True
+
+    def _report_aside(self) -> None:
+        self._aside_due = False
+        text, self._aside = self._aside, ""
+        if text.strip():
+            self.post_message(TypedAside(self, text))  # type: ignore[arg-type, attr-defined]
+
+
+class AnswerInput(SetsAside, Input):
+    """The one-line answer. Enter submits what is typed and empties the line at once, so that
+    what is typed next (while the answer is saved) is the next answer, never appended to this
+    one; every key is applied in the order it came (``run_own_binding``). A pasted text of
+    several lines is that many answers."""
 
     # Input keeps the width of its text in ``virtual_size`` (to scroll sideways), a reactive that
     # asks for a relayout of the whole screen, and so a repaint of every widget, whenever the
     # length of the value changes: at every answer (cleared, then the next prefill). The line's
     # own size never depends on it (one row, full width), so a repaint of the line is enough.
     virtual_size = Reactive(Size(0, 0), layout=False, repaint=True)
+
+    async def on_key(self, event: events.Key) -> None:
+        if not self.set_aside(event):
+            await run_own_binding(self, event)
+
+    async def action_submit(self) -> None:
+        value = self.value
+        # emptied without a repaint: the next question's prefill (or the next key typed) repaints
+        # the line, so that the answer, its findings and that question come in one frame rather
+        # than a frame for the emptied line that holds the next back by a frame interval
+        self.set_reactive(Input.value, "")
+        self.set_reactive(Input.selection, Selection.cursor(0))
+        message = self.Submitted(self, value)
+        message.typed_at = self.last_key_at  # type: ignore[attr-defined]
+        self.post_message(message)
+
+    async def on_paste(self, event: events.Paste) -> None:
+        # runs before Input's own handler (which would keep only the first line) and stops it
+        if self.set_aside(event):
+            return
+        event.stop()
+        event.prevent_default()
+        lines = event.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+        for i, line in enumerate(lines):
+            if self.selection.is_empty:
+                self.insert_text_at_cursor(line)
+            else:
+                self.replace(line, *self.selection)
+            if i < len(lines) - 1:
+                await self.action_submit()
 
 
 class SidePanel(Vertical):
@@ -78,36 +188,37 @@ class SidePanel(Vertical):
 
     def refresh_status(
         self,
-        answers: Mapping[str, Any],
+        statuses: Mapping[str, tuple[int, int, int]],
         findings: Iterable[Any],
         progress: tuple[int, int],
         current_section: str | None,
     ) -> None:
+        """``statuses``: section → (answered, skipped, to answer); ``progress``: (answered, to answer)."""
+        from gkassist.findings import count_by_severity  # (the findings layer is no start-up cost)
+
         say = self.say
-        by_section: dict[str, dict[str, int]] = {}
+        sections: dict[str, list[Any]] = {}
         for f in findings:
-            if getattr(f, "kind", "finding") != "finding":
-                continue
-            counts = by_section.setdefault(f.section, {"error": 0, "warning": 0, "hint": 0})
-            counts[f.severity] = counts.get(f.severity, 0) + 1
+            sections.setdefault(f.section, []).append(f)
+        by_section = {sid: count_by_severity(fs) for sid, fs in sections.items()}
         options: list[Option] = []
         for sec in FORM.sections:
-            fields = [f for f in FORM.section_fields(sec.id) if not f.derived]
-            # sections whose fields are all optional (一) count what there is to write
-            required = [f.id for f in fields if f.required] or [f.id for f in fields]
-            done = sum(1 for f in required if f in answers)
-            if done == 0:
-                status, style = say("status_todo"), "dim"
-            elif done < len(required):
-                status, style = say("status_partial"), "yellow"
-            else:
+            answered, skipped, total = statuses.get(sec.id, (0, 0, 0))
+            # 已完成 only when every question is answered or left empty on purpose
+            if answered + skipped >= total:
                 status, style = say("status_done"), "green"
+            elif answered + skipped == 0:
+                status, style = say("status_todo"), "dim"
+            else:
+                status, style = say("status_partial"), "yellow"
             # no space after the number: a narrow panel then folds the title, not the number off it
             name = f"{sec.number}、{sec.title}" if sec.number else sec.title
             line = Text()
             line.append(name, style="bold reverse" if sec.id == current_section else "bold")
             line.append("\n  ")
             line.append(status, style=style)
+            if skipped:
+                line.append(" " + say("status_skipped", n=skipped), style="dim")
             counts = by_section.get(sec.id, {})
             if counts.get("error"):
                 line.append(" " + say("status_errors", n=counts["error"]), style="bold red")

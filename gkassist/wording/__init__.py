@@ -9,8 +9,9 @@ One job per module:
 - ``slots``     ``{栏目名}`` placeholders: ``fill``, ``unfilled_slots``
 - ``items``     prose ↔ items: split last year's (or any) 五 into problems and measures
 - ``assemble``  the Jinja template ``section5.j2`` → the three prose answers of 五
-- ``offers``    measures for a problem, what to offer while typing (``typing_offers``), bank entries for
-                a data-driven suggestion, prefill, copy check
+- ``offers``    measures for a problem, what to offer while typing (``typing_offers``: the text's
+                matches, then what the context makes likely, ``context_offers``), bank entries for a
+                data-driven suggestion, prefill, copy check
 - ``facts``     the engine's producer hook: ``wording.problem`` (T4) and ``wording.offer`` (W1–W6)
 
 See docs/internals.md, section "wording", for how the interview uses it.
@@ -35,19 +36,21 @@ from gkassist.wording.items import (
 )
 from gkassist.wording.match import CategoryMatch, Matcher, Suggestion, classify, suggest
 from gkassist.wording.offers import (
+    context_offers,
     copied_from_last_year,
     measure_suggestions,
     measures_for,
     offers_for,
     prefill,
+    table_categories,
     typing_offers,
 )
 from gkassist.wording.slots import fill, has_unfilled_slots, unfilled_slots
 
 __all__ = [
     "Bank", "BankError", "Category", "CategoryMatch", "Matcher", "Phrasing", "RectificationEntry", "Section5",
-    "Section5Parts", "Suggestion", "assemble_section5", "auto_values", "classify", "copied_from_last_year", "fill",
-    "get_bank", "has_unfilled_slots", "load_bank", "measure_items", "measure_suggestions", "measures_for",
+    "Section5Parts", "Suggestion", "assemble_section5", "auto_values", "classify", "context_offers",
+    "copied_from_last_year", "fill", "get_bank", "has_unfilled_slots", "load_bank", "measure_items", "measure_suggestions", "measures_for",
     "offers_for", "pairing", "prefill", "problem_items", "problem_title", "self_reference", "split_items",
-    "split_section5", "suggest", "typing_offers", "unanswered_problems", "unfilled_slots",
+    "split_section5", "suggest", "table_categories", "typing_offers", "unanswered_problems", "unfilled_slots",
 ]

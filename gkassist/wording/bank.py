@@ -97,6 +97,8 @@ class Category:
     phrasings: tuple[Phrasing, ...]
     measures: tuple[str, ...] = ()  # problems only: measure category ids that answer it, in order
     links: tuple[Link, ...] = ()  # problems only: the same, with the conditions under which they answer
+    # a catch-all (「与群众期待还有差距」): an item that also names a specific point is about that point
+    broad: bool = False
 
 
 @dataclass(frozen=True)
@@ -126,6 +128,11 @@ class Bank:
     phrases: Phrases
     generic: tuple[str, ...] = ()  # stock words matching ignores (matching.yaml), longest first
     same: tuple[tuple[str, str], ...] = ()  # (word, the word matching reads it as), matching.yaml
+    # kind -> category ids real reports name most often, most often first (matching.yaml, common):
+    # what is offered while a line says nothing the bank recognises yet
+    common: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # words opening a clause that concedes what went well (「虽然……，但」), matching.yaml: not the point
+    concessive: tuple[str, ...] = ()
 
     def category(self, category_id: str) -> Category:
         try:
@@ -324,7 +331,8 @@ def _load_categories(
             faults.add(file, where, "id 重复（问题和措施的 id 也不能相同）")
             continue
         seen_ids.add(cid)
-        allowed = {"id", "label", "description", "keywords", "phrasings"} | ({"measures"} if kind == "problem" else set())
+        allowed = {"id", "label", "description", "keywords", "phrasings", "broad"}
+        allowed |= {"measures"} if kind == "problem" else set()
         for extra in sorted(set(c) - allowed):
             hint = "（哪类措施回应哪类问题写在 problems.yaml）" if extra == "measures" else ""
             faults.add(file, where, f"不认识的项 {extra}{hint}")
@@ -340,6 +348,10 @@ def _load_categories(
         if keywords is None:
             faults.add(file, where, "keywords 应是文字列表，如 [更新不及时, 更新慢]")
             keywords = []
+        broad = c.get("broad", False)
+        if not isinstance(broad, bool):
+            faults.add(file, where, "broad 应写 true 或 false")
+            broad = False
         links: list[Link] = []
         if kind == "problem":
             links = _links(c.get("measures"), file, where, faults)
@@ -406,7 +418,7 @@ def _load_categories(
             Category(
                 id=cid, kind=kind, label=label.strip(), description=description.strip(),
                 keywords=tuple(keywords), phrasings=tuple(phrasings),
-                measures=tuple(link.id for link in links), links=tuple(links),
+                measures=tuple(link.id for link in links), links=tuple(links), broad=broad,
             )
         )
     return out
@@ -442,6 +454,8 @@ def _load_matching(raw: Any, faults: _Faults) -> tuple[tuple[str, ...], tuple[tu
     """matching.yaml: the stock words matching ignores, and the words it reads as others."""
     if raw is None:
         return (), ()
+    for extra in sorted(set(raw) - {"generic", "same", "common", "concessive"}):
+        faults.add(MATCHING_FILE, "", f"不认识的项 {extra}（只能有 generic、same、concessive、common）")
     words = _str_list(raw.get("generic"))
     if not words:
         faults.add(MATCHING_FILE, "generic", "缺少套话列表（generic），应是文字列表，如 [政府信息, 下一步]")
@@ -457,6 +471,31 @@ def _load_matching(raw: Any, faults: _Faults) -> tuple[tuple[str, ...], tuple[tu
                 continue
             same.append((word.strip(), as_word.strip()))
     return tuple(sorted(set(words), key=lambda w: (-len(w), w))), tuple(same)
+
+
+def _load_common(raw: Any, categories: Mapping[str, Category], faults: _Faults) -> dict[str, tuple[str, ...]]:
+    """matching.yaml ``common``: for each kind, the categories real reports name most often, in order."""
+    value = (raw or {}).get("common")
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or set(value) - set(KINDS):
+        faults.add(MATCHING_FILE, "common", "应写成 problem: [类别id, …] 和 measure: [类别id, …]")
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for kind, ids in value.items():
+        listed = _str_list(ids)
+        if listed is None:
+            faults.add(MATCHING_FILE, f"common.{kind}", "应是类别 id 的列表，如 [content_coverage, timeliness]")
+            continue
+        for cid in listed:
+            cat = categories.get(cid)
+            if cat is None or cat.kind != kind:
+                where = CATEGORY_FILES[kind]
+                faults.add(MATCHING_FILE, f"common.{kind}", f"{cid} 不是 {where} 中的类别")
+        if len(set(listed)) != len(listed):
+            faults.add(MATCHING_FILE, f"common.{kind}", "同一类别写了两次")
+        out[kind] = tuple(listed)
+    return out
 
 
 def _load_phrases(raw: Any, slots: Mapping[str, Slot], faults: _Faults) -> Phrases | None:
@@ -542,7 +581,12 @@ def load_bank(folder: Path | None = None) -> Bank:
         for c in _load_categories(kind, _read(folder, CATEGORY_FILES[kind], faults), slots, seen, faults):
             categories[c.id] = c
     phrases = _load_phrases(_read(folder, PHRASES_FILE, faults), slots, faults)
-    generic, same = _load_matching(_read(folder, MATCHING_FILE, faults), faults)
+    matching = _read(folder, MATCHING_FILE, faults)
+    generic, same = _load_matching(matching, faults)
+    common = _load_common(matching, categories, faults)
+    concessive = _str_list((matching or {}).get("concessive", []))
+    if concessive is None:
+        faults.add(MATCHING_FILE, "concessive", "应是文字列表，如 [虽然, 尽管]")
     # pairing: every measure a problem names must exist and be a measure
     for c in categories.values():
         for m in c.measures:
@@ -559,7 +603,8 @@ def load_bank(folder: Path | None = None) -> Bank:
         labels.setdefault(c.label, c.id)
     if faults.items or phrases is None:
         raise BankError(faults.items or ["措辞库不完整"])
-    return Bank(folder=folder, slots=slots, categories=categories, phrases=phrases, generic=generic, same=same)
+    return Bank(folder=folder, slots=slots, categories=categories, phrases=phrases, generic=generic, same=same,
+                common=common, concessive=tuple(concessive or ()))
 
 
 @cache

@@ -24,9 +24,9 @@ from typing import Any
 
 from gkassist.form import FORM
 from gkassist.text import compact
-from gkassist.wording.bank import get_bank
+from gkassist.wording.bank import Bank, get_bank
 from gkassist.wording.items import cut_off, measure_items, problem_items, problem_title
-from gkassist.wording.match import default_matcher
+from gkassist.wording.match import Matcher, default_matcher
 from gkassist.wording.normalise import normalise
 
 PROBLEM_KIND = "wording.problem"
@@ -49,17 +49,21 @@ def _categories(item: str, kind: str) -> tuple[str, ...]:
     return tuple(c.category for c in default_matcher().leading(item, kind))
 
 
-@lru_cache(maxsize=512)
-def _measure_categories(item: str) -> frozenset[str]:
+def measure_categories(item: str, matcher: Matcher | None = None) -> frozenset[str]:
     """Every measure category with enough evidence in a measure item."""
-    scores = default_matcher().category_scores(item, "measure")
+    scores = (matcher or default_matcher()).category_scores(item, "measure")
     return frozenset(c for c, s in scores.items() if s >= MEASURE_CUTOFF)
 
 
+@lru_cache(maxsize=512)
+def _measure_categories(item: str) -> frozenset[str]:
+    return measure_categories(item)
+
+
 def answering(problem: str, problem_categories: tuple[str, ...], measure: str,
-              measure_categories: frozenset[str]) -> bool:
+              measure_categories: frozenset[str], *, bank: Bank | None = None) -> bool:
     """Does this measure item answer this problem item (see the module's docstring)?"""
-    bank = get_bank()
+    bank = bank or get_bank()
     p, m = normalise(problem), normalise(measure)
     for c in problem_categories:
         for link in bank.category(c).links:

@@ -40,7 +40,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from gkassist.text import CLAUSE_PUNCT, nfkc
@@ -103,7 +103,12 @@ class Suggestion:
     slots: tuple[str, ...]  # slots the user must fill, in order
     hints: dict[str, str]  # slot -> short hint
     key: str  # stable reference to the phrasing (timeliness/2)
-    score: float  # 0–100, higher is closer
+    score: float  # 0–100, how close to the typed text; 0 for an offer from the context (``reason``)
+    # why it is offered: "typed" (the typed text matches it) or, from what the assistant knows besides
+    # the text (offers.typing_offers): "answers" (a measure answering problem number ``problem``),
+    # "tables" (the report's tables point to it, rules W1–W6), "common" (real reports name it often)
+    reason: str = "typed"
+    problem: int = 0  # for reason "answers": the problem it answers, numbered from 1
 
     @classmethod
     def of(cls, phrasing: Phrasing, category: Category, score: float) -> Suggestion:
@@ -131,7 +136,8 @@ class Stock:
     """The bank's stock words (matching.yaml), removed before matching, and the words it reads
     as others (「缺乏」 as 「缺少」)."""
 
-    def __init__(self, words: Iterable[str], same: Iterable[tuple[str, str]] = ()) -> None:
+    def __init__(self, words: Iterable[str], same: Iterable[tuple[str, str]] = (),
+                 concessive: Iterable[str] = ()) -> None:
         # normalised like the texts, longest first so that 「政府政务信息」 goes before 「政务信息」
         norm = sorted({normalise(w) for w in words if normalise(w)}, key=lambda w: (-len(w), w))
         self._re = re.compile("|".join(map(re.escape, norm))) if norm else None
@@ -141,6 +147,7 @@ class Stock:
         # the beginnings of stock words: what the end of a text being typed may be (「政府信」)
         self._starts = {w[:i] for w in norm for i in range(1, len(w))}
         self._longest = max((len(w) for w in norm), default=0)
+        self._concessive = tuple(c for c in (normalise(w) for w in concessive) if c)
 
     def strip(self, text: str) -> str:
         """``text`` (normalised) without stock words, and with the same word for the same thing."""
@@ -157,10 +164,16 @@ class Stock:
         word (「进一步拓展政府信」): they go too.
         """
         out = []
+        conceded = []
         for piece in _CLAUSE_SPLIT.split(_YEAR.sub("", nfkc(text))):
-            c = self.strip(normalise(piece))
+            norm = normalise(piece)
+            c = self.strip(norm)
             if c:
                 out.append(c)
+                conceded.append(norm.startswith(self._concessive) if self._concessive else False)
+        if any(conceded) and not all(conceded):
+            # 「虽然今年公开内容增加了许多，但……」: what went well is not the point
+            out = [c for c, skip in zip(out, conceded, strict=True) if not skip]
         if typing and out:
             last = out[-1]
             for n in range(min(len(last), self._longest), 0, -1):
@@ -363,6 +376,11 @@ class _Index:
                 keyword[ci] = max(keyword.get(ci, 0.0), e)
         return best, keyword, per_clause
 
+    def specific_first(self, order: list[int]) -> list[int]:
+        """``order`` with the catch-all categories (``broad`` in the bank) after the others: an item
+        that says 「与群众需求还存在差距」 and also names a specific point is about that point."""
+        return [ci for ci in order if not self.categories[ci].broad] + [ci for ci in order if self.categories[ci].broad]
+
     def ranked_phrasings(self, ci: int, text: str, skip: set[int] = frozenset()) -> list[int]:
         """The phrasings of category ``ci`` (indices), closest to ``text`` first, bank order on ties."""
         grams = set()
@@ -385,9 +403,12 @@ class Matcher:
 
     def __init__(self, bank: Bank) -> None:
         self.bank = bank
-        stock = Stock(bank.generic, bank.same)
+        stock = Stock(bank.generic, bank.same, bank.concessive)
         self.stock = stock
         self._index = {kind: _Index(bank.of_kind(kind), stock) for kind in ("problem", "measure")}
+        # the items written above a line are read again on every keystroke of it (typing_offers)
+        self._leading = lru_cache(maxsize=1024)(self._leading_of)
+        self._scores = lru_cache(maxsize=1024)(self._scores_of)
 
     def _ranked(self, kind: str, text: str, cutoff: float) -> tuple[_Index, list[tuple[int, float]]]:
         """The categories suggestions come from, best first: above ``cutoff`` and half the best;
@@ -395,11 +416,11 @@ class Matcher:
         _check_kind(kind)
         idx = self._index[kind]
         best, keyword, _ = idx.scores(text, typing=True)
-        order = sorted((ci for ci, s in best.items() if s >= cutoff),
-                       key=lambda ci: (-round(best[ci], 6), -keyword.get(ci, 0.0), ci))
+        order = idx.specific_first(sorted((ci for ci, s in best.items() if s >= cutoff),
+                                          key=lambda ci: (-round(best[ci], 6), -keyword.get(ci, 0.0), ci)))
         if not order:
             return idx, []
-        top = best[order[0]]
+        top = max(best[ci] for ci in order)
         if sum(best[ci] >= top * 0.9 for ci in order) > len(idx.categories) * GENERIC_SHARE:
             return idx, []
         return idx, [(ci, best[ci]) for ci in order if best[ci] >= top * RELATIVE_CUTOFF]
@@ -450,24 +471,30 @@ class Matcher:
             for ci, s in scored.items():
                 if s >= floor and s > found.get(ci, 0.0):
                     found[ci] = s
-        order = sorted(found, key=lambda ci: (-round(found[ci], 6), -keyword.get(ci, 0.0), ci))
+        order = idx.specific_first(sorted(found, key=lambda ci: (-round(found[ci], 6), -keyword.get(ci, 0.0), ci)))
         order = order[:1] + [ci for ci in order[1:] if found[ci] >= max(cutoff, EXTRA_CUTOFF)]
         return [CategoryMatch(idx.categories[ci].id, idx.categories[ci].label, kind, round(found[ci], 1))
                 for ci in order]
 
     def category_scores(self, text: str, kind: str = "problem") -> dict[str, float]:
         """Every category with some evidence in ``text`` -> its score (best clause), unfiltered."""
+        return dict(self._scores(text, kind))
+
+    def _scores_of(self, text: str, kind: str) -> tuple[tuple[str, float], ...]:
         _check_kind(kind)
         idx = self._index[kind]
         best, _, _ = idx.scores(text)
-        return {idx.categories[ci].id: round(s, 1) for ci, s in best.items()}
+        return tuple((idx.categories[ci].id, round(s, 1)) for ci, s in best.items())
 
     def leading(self, text: str, kind: str = "problem") -> list[CategoryMatch]:
         """``classify``'s top category and those close to it (the ones pairing works with)."""
+        return list(self._leading(text, kind))
+
+    def _leading_of(self, text: str, kind: str) -> tuple[CategoryMatch, ...]:
         found = self.classify(text, kind)
         if not found:
-            return []
-        return [m for m in found if m.score >= found[0].score * CLOSE_SHARE]
+            return ()
+        return tuple(m for m in found if m.score >= found[0].score * CLOSE_SHARE)
 
 
 @cache

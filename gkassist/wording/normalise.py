@@ -9,6 +9,7 @@ enumeration marker (一是, 1., （一）) is removed because every item starts 
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 from gkassist.text import LEADING_MARKER_RE, nfkc, strip_marker
 from gkassist.wording.slots import strip_slots
@@ -16,6 +17,7 @@ from gkassist.wording.slots import strip_slots
 __all__ = ["LEADING_MARKER_RE", "normalise", "strip_marker"]  # the markers: the interview's editor
 
 
+@lru_cache(maxsize=4096)  # the bank's phrasings and the items above a line are read on every keystroke
 def normalise(text: str) -> str:
     """The characters of ``text`` that matching should look at."""
     text = strip_marker(strip_slots(nfkc(text)))

@@ -6,6 +6,7 @@ from the tables pre-filled into a phrasing's slots.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -32,7 +33,7 @@ def _suggestion(p: Phrasing, cat: Category, score: float, answers: Mapping[str, 
         return s
     text = prefill(p, answers)
     left = tuple(n for n in s.slots if n in unfilled_slots(text))
-    return Suggestion(s.category, s.label, s.kind, text, left, {n: s.hints[n] for n in left}, s.key, s.score)
+    return replace(s, text=text, slots=left, hints={n: s.hints[n] for n in left})
 
 
 def _offerable(phrasings: Iterable[Phrasing], answers: Mapping[str, Any] | None) -> list[Phrasing]:
@@ -80,24 +81,95 @@ def measure_suggestions(problem_categories: str | Iterable[str], limit: int = 6,
 
 def typing_offers(text: str, kind: str = "problem", limit: int = 3, *, per_category: int = 1,
                   answers: Mapping[str, Any] | None = None, problems: Sequence[str] = (),
+                  written: Sequence[str] = (), from_tables: Sequence[str] = (),
                   matcher: Matcher | None = None) -> list[Suggestion]:
-    """What to offer for a line being typed: ``suggest``'s phrasings, or, for a measure that has
-    only a stock opening so far (「下一步，我局将」, 「2026年，」), the measures that answer the
-    ``problems`` written above it, problem by problem."""
+    """What to offer for a line being typed: what the text says first, then what the assistant
+    knows besides the text.
+
+    The first offers are ``suggest``'s: the phrasings the typed text matches (``reason`` "typed").
+    When those are fewer than ``limit`` — above all while the line holds only a stock opening
+    (「下一步，我局将」, 「2018年，我局」), which says nothing yet — the rest come from the context, one
+    phrasing per category, never one of a category already written (``written``: the other items
+    of the same kind, those above the line):
+
+    - a measure: the measures that answer the ``problems`` of the report that no measure written
+      so far answers (as T4 judges it), problem by problem in the problems' order (``reason``
+      "answers", ``problem`` its number), so the next unanswered problem is answered first;
+    - a problem: the categories the report's tables point to (``from_tables``: the categories of
+      the data-driven rules W1–W6, ``reason`` "tables");
+    - then the categories real reports name most often (the bank's ``common``, matching.yaml;
+      ``reason`` "common").
+
+    Offers from the context score 0: they are not matches of the text.
+    """
     matcher = matcher or default_matcher()
-    if kind != "measure" or not problems or matcher.has_content(text):
-        return matcher.suggest(text, kind, limit, per_category=per_category, answers=answers)
-    lists = []
-    for problem in problems:
-        cats = [m.category for m in matcher.leading(problem, "problem")]
-        if cats:
-            lists.append(measure_suggestions(cats, limit=limit, answers=answers, bank=matcher.bank, problem=problem))
-    # taking turns between the problems: the first offers answer as many of them as they can
+    out = matcher.suggest(text, kind, limit, per_category=per_category, answers=answers)
+    if len(out) >= limit:
+        return out
+    shown = {s.category for s in out}
+    for s in context_offers(kind, answers=answers, problems=problems, written=written,
+                            from_tables=from_tables, matcher=matcher):
+        if len(out) >= limit:
+            break
+        if s.category not in shown:
+            shown.add(s.category)
+            out.append(s)
+    return out
+
+
+def context_offers(kind: str = "problem", *, answers: Mapping[str, Any] | None = None,
+                   problems: Sequence[str] = (), written: Sequence[str] = (), from_tables: Sequence[str] = (),
+                   matcher: Matcher | None = None) -> list[Suggestion]:
+    """What the context alone makes likely for the next item of ``kind``, most likely first, one
+    phrasing per category (see ``typing_offers``); what an empty line is offered."""
+    matcher = matcher or default_matcher()
+    bank = matcher.bank
+    done = {m.category for item in written for m in matcher.leading(item, kind)}
     out: list[Suggestion] = []
-    for i in range(limit):
-        for offers in lists:
-            if i < len(offers) and len(out) < limit and offers[i].key not in {o.key for o in out}:
-                out.append(offers[i])
+    seen: set[str] = set()
+
+    def add(s: Suggestion) -> None:
+        if s.category not in seen and s.category not in done:
+            seen.add(s.category)
+            out.append(s)
+
+    if kind == "measure":
+        for s in _answering_offers(problems, written, answers, matcher):
+            add(s)
+    else:
+        for cid in from_tables:
+            for s in _first_offers(bank, cid, answers, "tables"):
+                add(s)
+    for cid in bank.common.get(kind, ()):
+        for s in _first_offers(bank, cid, answers, "common"):
+            add(s)
+    return out
+
+
+def _first_offers(bank: Bank, category: str, answers: Mapping[str, Any] | None, reason: str) -> list[Suggestion]:
+    """The first phrasing of ``category`` worth offering, as a context offer (none if it has none)."""
+    cat = bank.category(category)
+    offer = _offerable(cat.phrasings, answers)[:1]
+    return [replace(_suggestion(p, cat, 0.0, answers), reason=reason) for p in offer]
+
+
+def _answering_offers(problems: Sequence[str], written: Sequence[str], answers: Mapping[str, Any] | None,
+                      matcher: Matcher) -> list[Suggestion]:
+    """Measures answering the problems no written measure answers, taking turns between the problems
+    (the first offers answer as many of them as they can), in the problems' order."""
+    from gkassist.wording.facts import answering, measure_categories
+
+    m_cats = [(m, measure_categories(m, matcher)) for m in written]
+    lists: list[tuple[int, list[Suggestion]]] = []
+    for n, problem in enumerate(problems, 1):
+        cats = tuple(m.category for m in matcher.leading(problem, "problem"))
+        if not cats or any(answering(problem, cats, m, mc, bank=matcher.bank) for m, mc in m_cats):
+            continue
+        found = measure_suggestions(cats, answers=answers, bank=matcher.bank, problem=problem)
+        lists.append((n, [replace(s, score=0.0, reason="answers", problem=n) for s in found]))
+    out: list[Suggestion] = []
+    for i in range(max((len(ss) for _, ss in lists), default=0)):
+        out.extend(ss[i] for _, ss in lists if i < len(ss))
     return out
 
 
@@ -106,6 +178,18 @@ def category_by_label(label: str, *, bank: Bank | None = None) -> Category | Non
         if c.label == label:
             return c
     return None
+
+
+def table_categories(findings: Iterable[_FindingLike], *, bank: Bank | None = None) -> list[str]:
+    """The problem categories the data-driven suggestions among ``findings`` (rules W1–W6) point to,
+    in the findings' order: what ``typing_offers`` takes as ``from_tables``."""
+    out: list[str] = []
+    for f in findings:
+        label = (getattr(f, "numbers", None) or {}).get("label") if getattr(f, "kind", None) == "suggestion" else None
+        cat = category_by_label(label, bank=bank) if isinstance(label, str) else None
+        if cat is not None and cat.kind == "problem" and cat.id not in out:
+            out.append(cat.id)
+    return out
 
 
 def offers_for(finding: _FindingLike, answers: Mapping[str, Any] | None = None, *,
