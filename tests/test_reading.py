@@ -210,6 +210,34 @@ def test_a_fifo_a_device_or_a_looping_link_on_the_command_line_is_refused_at_onc
     assert code == 2 and says in out + err
 
 
+@POSIX
+def test_check_goes_on_past_a_fifo_and_a_device_among_its_files(capsys, tmp_path):
+    fifo = tmp_path / "report.txt"
+    os.mkfifo(fifo)
+    code, out, _ = run(capsys, "check", "--json", str(fifo), "/dev/zero", str(REPORT))
+    results = {r["file"]: r for r in json.loads(out)}
+    assert code == 1  # the sample's errors decide; the refused files are listed with theirs
+    assert "FIFO" in results[str(fifo)]["error"] and "设备文件" in results["/dev/zero"]["error"]
+    assert "error" not in results[str(REPORT)] and results[str(REPORT)]["findings"]
+
+
+@pytest.mark.parametrize("recorded", ["/tmp/a\x00b.txt", "loop"])
+def test_a_session_recording_an_unreadable_source_name_does_not_stop_an_import(capsys, gkassist_home, recorded):
+    # import asks every session whether it came from the same file: a hand-edited name with a NUL
+    # (ValueError) or a symlink loop (RuntimeError) in one of them was an internal error
+    if recorded == "loop":
+        loop = gkassist_home / "loop.txt"
+        loop.parent.mkdir(parents=True, exist_ok=True)
+        loop.symlink_to(loop.name)
+        recorded = str(loop)
+    put(gkassist_home / "sessions", "odd1.json",
+        json.dumps(session_doc(source={"kind": "import", "file": recorded}), ensure_ascii=False))
+    code, out, _ = run(capsys, "import", str(REPORT))
+    assert code == 0 and "已导入" in out
+    code, out, _ = run(capsys, "sessions")
+    assert code == 0 and "odd1" in out
+
+
 def test_sources_and_the_importer_refuse_what_is_no_regular_file(tmp_path):
     loop = tmp_path / "loop.txt"
     loop.symlink_to(loop.name)
