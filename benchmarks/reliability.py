@@ -1,7 +1,8 @@
 """Reliability figures (issue 14): kill -9 during saves, fuzzed input, memory, import time.
 
 Run: .venv/bin/python benchmarks/reliability.py [--kills 300] [--fuzz 20000] [--workers 2]
-                                              [--only kill9,fuzz,memory,time]
+                                              [--files 10000]
+                                              [--only kill9,fuzz,memory,files,time]
 
 Prints, for each part, the figures docs/reliability.md quotes:
 
@@ -18,6 +19,8 @@ Prints, for each part, the figures docs/reliability.md quotes:
   any other exception is an internal error, the alarm a hang. Both must be 0.
 * memory: peak RSS of a fresh ``gkassist check`` process on /dev/zero, a FIFO, a file just under
   the size limit (random report text) and one just over it, with its time and exit code.
+* files: peak memory of the main process of ``gkassist check --json`` on a folder of 1,000 and of
+  FILES copies of the sample (results are printed as they come: it should not grow).
 * time: reading and checking the sample with N short lines added (prose lines, label lines, table
   rows), N = 1k … 32k: CPU seconds per N (linear: each doubling about doubles).
 """
@@ -300,6 +303,29 @@ def memory() -> dict:
     return figures
 
 
+def many_files(counts: list[int]) -> dict:
+    """Peak memory of the main process of ``gkassist check --json FOLDER`` (its workers apart) for a
+    folder of ``n`` copies of the sample report: results are streamed, so it should not grow."""
+    probe = ("import os, resource, sys, time; from gkassist.checking import run_check; t = time.perf_counter(); "
+             "rc = run_check([sys.argv[1]], as_json=True, out=open(os.devnull, 'w')); "
+             "print(rc, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, time.perf_counter() - t)")
+    figures = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "reports"
+        folder.mkdir()
+        text = SAMPLE.read_bytes()
+        made = 0
+        for n in sorted(counts):
+            for k in range(made, n):
+                (folder / f"r{k:05d}.txt").write_bytes(text)
+            made = n
+            out = subprocess.run([sys.executable, "-c", probe, str(folder)], capture_output=True, text=True,
+                                 check=True).stdout.split()
+            figures[f"check {n:,} files"] = (f"exit {out[0]}, main process peak {int(out[1]) / 1024:.0f} MB, "
+                                             f"{float(out[2]):.0f} s")
+    return figures
+
+
 # --- import time against the number of short lines -------------------------------------------------
 
 def _with_lines(sample: str, shape: str, n: int) -> str:
@@ -341,13 +367,16 @@ def main() -> None:
     parser.add_argument("--kills", type=int, default=300)
     parser.add_argument("--fuzz", type=int, default=20_000)
     parser.add_argument("--workers", type=int, default=min(2, os.cpu_count() or 1))
-    parser.add_argument("--only", default="kill9,fuzz,memory,time")
+    parser.add_argument("--files", type=int, default=10_000)
+    parser.add_argument("--only", default="kill9,fuzz,memory,files,time")
     args = parser.parse_args()
     parts = set(args.only.split(","))
     if "time" in parts:
         print("import time", json.dumps(import_time(), ensure_ascii=False, indent=1), flush=True)
     if "memory" in parts:
         print("memory", json.dumps(memory(), ensure_ascii=False, indent=1), flush=True)
+    if "files" in parts:
+        print("many files", json.dumps(many_files([1_000, args.files]), ensure_ascii=False, indent=1), flush=True)
     if "kill9" in parts:
         print("kill -9", json.dumps(kill9(args.kills), ensure_ascii=False, indent=1), flush=True)
     if "fuzz" in parts:

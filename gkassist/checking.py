@@ -5,17 +5,19 @@ or a published report (txt / html …), read by ``sources.read_source`` — and 
 engine. Output: per file, findings grouped by section in report order (most severe first within a
 section) and a one-line summary; then a total. ``--json`` prints the shape documented in
 docs/internals.md (one object for one file, an array for several). A folder stands for the files
-in it. Exit codes: 1 errors found; otherwise 2 when a file could not be read (the other files are still
+in it. Results are printed as they come and then dropped: the program's memory does not grow with
+the number of files (issue 14: ~40 KB a file were kept until the end). Exit codes: 1 errors found; otherwise 2 when a file could not be read (the other files are still
 checked); otherwise 0.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -209,16 +211,40 @@ PARALLEL_FROM = 16
 def check_files(files: Sequence[str], previous: PreviousReport | Mapping[str, Any] | None = None,
                 workers: int | None = None) -> list[FileResult]:
     """Check many files, in input order; ``workers`` processes (default: one per core when many)."""
+    return list(_check_each(check_file, files, previous, workers))
+
+
+def iter_check(files: Sequence[str], previous: PreviousReport | Mapping[str, Any] | None = None,
+               workers: int | None = None) -> Iterator[FileResult]:
+    """The results of :func:`check_files` one at a time, in input order, each holding only what the
+    output prints (no answers, facts or outline): what ``gkassist check`` streams."""
+    return _check_each(_check_for_output, files, previous, workers)
+
+
+def _check_for_output(ref: str, previous: PreviousReport | Mapping[str, Any] | None = None) -> FileResult:
+    result = check_file(ref, previous)
+    inp = result.input
+    if inp is None:
+        return result
+    slim = CheckInput(answers={}, agency=inp.agency, year=inp.year, problems=list(inp.problems),
+                      unanswered=list(inp.unanswered))
+    return FileResult(result.file, slim, result.findings, result.error)
+
+
+def _check_each(one: Callable[..., FileResult], files: Sequence[str], previous: Any,
+                workers: int | None) -> Iterator[FileResult]:
     if workers is None:
         workers = (os.cpu_count() or 1) if len(files) >= PARALLEL_FROM else 1
     workers = max(1, min(workers, len(files)))
     if workers == 1:
-        return [check_file(ref, previous) for ref in files]
+        yield from (one(ref, previous) for ref in files)
+        return
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    chunk = max(1, len(files) // (workers * 4))
+    chunk = max(1, min(32, len(files) // (workers * 4)))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(check_file, files, [previous] * len(files), chunksize=chunk))
+        # map yields in input order and lets go of each result once yielded
+        yield from pool.map(one, files, [previous] * len(files), chunksize=chunk)
 
 
 # --- output -------------------------------------------------------------------------------------
@@ -263,8 +289,18 @@ def _who(result: FileResult) -> str:
     return say("checks", "check_who", name=name, year=year, file=result.file)
 
 
-def write_text(results: Sequence[FileResult], out: TextIO) -> None:
+def write_text(results: Iterable[FileResult], out: TextIO) -> None:
+    """Each result as it comes (then it may go), and after several files their total."""
+    files = with_errors = unreadable = 0
+    totals = dict.fromkeys(SEVERITIES, 0)
     for i, result in enumerate(results):
+        files += 1
+        if result.error is not None:
+            unreadable += 1
+        else:
+            with_errors += bool(result.count("error"))
+            for s in SEVERITIES:
+                totals[s] += result.count(s)
         if i:
             out.write("\n")
         if result.error is not None:
@@ -285,13 +321,9 @@ def write_text(results: Sequence[FileResult], out: TextIO) -> None:
             out.write(f"  {say('checks', 'check_nothing_found')}\n")
         summary = say("checks", "check_summary", file=Path(result.file).name, counts=_summary_text(result))
         out.write(f"  {summary}\n")
-    if len(results) > 1:
-        read = [r for r in results if r.error is None]
-        with_errors = sum(1 for r in read if r.count("error"))
-        unreadable = len(results) - len(read)
-        totals = _counts_text(lambda s: sum(r.count(s) for r in read))
-        total = say("checks", "check_total", files=len(results), with_errors=with_errors, unreadable=unreadable,
-                    totals=totals)
+    if files > 1:
+        total = say("checks", "check_total", files=files, with_errors=with_errors, unreadable=unreadable,
+                    totals=_counts_text(totals.__getitem__))
         out.write(f"\n{total}\n")
 
 
@@ -330,19 +362,43 @@ def result_json(result: FileResult) -> dict[str, Any]:
     return out
 
 
-def write_json(results: Sequence[FileResult], out: TextIO) -> None:
-    data: Any = result_json(results[0]) if len(results) == 1 else [result_json(r) for r in results]
-    out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+def write_json(results: Iterable[FileResult], out: TextIO) -> None:
+    """One object for one file, else an array written an element at a time (the same text as
+    ``json.dumps(array, indent=2)``)."""
+    it = iter(results)
+    first = next(it, None)
+    second = next(it, None)
+    if first is None or second is None:
+        data: Any = result_json(first) if first is not None else []
+        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    out.write("[")
+    for k, result in enumerate(itertools.chain((first, second), it)):
+        item = json.dumps(result_json(result), ensure_ascii=False, indent=2).replace("\n", "\n  ")
+        out.write(("," if k else "") + "\n  " + item)
+    out.write("\n]\n")
 
 
-def exit_code(results: Sequence[FileResult]) -> int:
+def exit_code(results: Iterable[FileResult]) -> int:
     """1 when errors were found (an unreadable file among many must not hide them), else 2 when
     some file could not be read, else 0."""
-    if any(r.count("error") for r in results):
-        return EXIT_ERRORS
-    if any(r.error is not None for r in results):
-        return EXIT_UNREADABLE
-    return EXIT_OK
+    errors = unreadable = False
+    for r in results:
+        errors = errors or bool(r.count("error"))
+        unreadable = unreadable or r.error is not None
+    return EXIT_ERRORS if errors else EXIT_UNREADABLE if unreadable else EXIT_OK
+
+
+class _Tally:
+    """Passes results on and remembers what the exit code needs of them (not the results)."""
+
+    def __init__(self) -> None:
+        self.code = EXIT_OK
+
+    def watch(self, results: Iterable[FileResult]) -> Iterator[FileResult]:
+        for r in results:
+            self.code = max(self.code, exit_code([r]), key=[EXIT_OK, EXIT_UNREADABLE, EXIT_ERRORS].index)
+            yield r
 
 
 def expand(files: Sequence[str]) -> list[str]:
@@ -375,9 +431,10 @@ def run_check(files: Sequence[str], previous: str | None = None, as_json: bool =
             prev_answers = load_previous(previous)
         except InputUnreadable as err:
             raise InputUnreadable(say("checks", "check_previous_unreadable", path=previous, error=err)) from None
-    results = check_files(expand(files), prev_answers)
+    tally = _Tally()
+    results = tally.watch(iter_check(expand(files), prev_answers))
     if as_json:
         write_json(results, out)
     else:
         write_text(results, out)
-    return exit_code(results)
+    return tally.code
