@@ -9,7 +9,8 @@ Two halves:
   linear time — long lines, many short lines, runs of label lines, many rows in a table, long runs
   of digits and of numerals in the prose, deep nesting, a huge HTML table, many tables, long prose
   typed into a session — from pieces it draws, at three sizes (n, 2n, 4n), and counts the work:
-  what the second doubling adds may be at most 2.6× what the first added (2× linear, 4× quadratic).
+  what the second doubling adds may be at most 2.6× what the first added (2× linear, 4× quadratic),
+  plus 1% of the work at n (where the size changes nothing, a few lines may still differ).
 
 Work is counted, not timed (no test depends on the machine's load): every line of Python run,
 every pass of a loop included, through ``sys.settrace``, each run cold (gkassist's bounded caches
@@ -227,16 +228,18 @@ GROWTH = 2.6  # what doubling the input adds, against what the previous doubling
 
 
 def assert_linear(fn, make, what: str) -> None:  # noqa: ANN001 - make(k) -> the input of size k·n
-    """The work added from 2n to 4n is at most GROWTH × the work added from n to 2n. Differences
-    cancel the fixed cost (the sample report, the rules), so a small quadratic part shows."""
+    """The work added from 2n to 4n is at most GROWTH × the work added from n to 2n (+1% of the work
+    at n). Differences cancel the fixed cost (the sample report, the rules): a small quadratic part
+    shows."""
     fn(make(1))  # warm: imports, rule files, the engine's rulesets
     caches = _bounded_caches()
     ops = {1: _operations(fn, make(1), caches)}
     ops[2] = _operations(fn, make(2), caches, limit=ops[1] * 2 * GROWTH)
     first = ops[2] - ops[1]
-    ops[4] = _operations(fn, make(4), caches, limit=ops[2] + GROWTH * max(first, 1) * 1.5)
+    ops[4] = _operations(fn, make(4), caches, limit=ops[2] + (GROWTH * first + ops[1] / 100) * 1.5)
     second = ops[4] - ops[2]
-    assert second <= GROWTH * max(first, 1), f"{what}: operations at n, 2n, 4n: {ops}"
+    # slack: where the size changes nothing (a run read in one C call) a few lines may still differ
+    assert second <= GROWTH * first + ops[1] / 100, f"{what}: operations at n, 2n, 4n: {ops}"
 
 
 pieces = st.lists(st.sampled_from(TOKENS), min_size=1, max_size=6).map("\x00".join)
