@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -38,6 +39,7 @@ _ZERO_WORDS = {"0", "零", "〇"}
 _NONE_WORDS = {"无", "没有"}
 _DASHES = {"/", "-", "--", "—", "——", "―", "–", "－", "\\"}
 _CN_NUMERAL_CHARS = set(DIGIT_VALUES) | set("十拾百佰千仟万亿廿点")
+_FULL_WIDTH_DIGITS = set("０１２３４５６７８９")
 
 _PLAIN = re.compile(r"[0-9]+", re.ASCII)
 _GROUPED = re.compile(r"[0-9]{1,3}(?:,[0-9]{3})+", re.ASCII)
@@ -150,17 +152,41 @@ def _is_negative(s: str) -> bool:
     return len(s) > 1 and (s[0] in "-－—–−" or s[0] == "负")
 
 
+def _odd_digit(raw: str) -> str | None:
+    """The first character of ``raw`` that stands for a number without being a digit 0–9 (plain
+    or full-width) or a Chinese numeral: a superscript (「1²」 would read as 12), a circled or
+    bracketed number (「①」「⑫」「⑴」), a fraction, a Roman numeral. None when there is none."""
+    for ch in raw:
+        if ch.isascii() or ch in _FULL_WIDTH_DIGITS or ch in _CN_NUMERAL_CHARS:
+            continue
+        if unicodedata.numeric(ch, None) is not None:
+            return ch
+    return None
+
+
 def _prepare_number(text: str) -> tuple[str, str]:
-    """(normalised text, text as typed for messages); rejects empty and overlong input."""
+    """(normalised text, text as typed for messages); rejects empty and overlong input, and
+    characters that only look like digits (read after NFKC they would change the number)."""
     if not isinstance(text, str):
         raise InputError("no_number")
     raw = text.strip()
+    odd = _odd_digit(raw)
+    if odd is not None:
+        raise InputError("odd_digit", typed=_shown(raw), char=odd)
     s = nfkc(raw).strip()
     if not s:
         raise InputError("empty_number")
     if len(s) > MAX_NUMBER_TEXT:
         raise InputError("too_long", typed=_shown(raw))
     return s, raw
+
+
+def _digit_by_digit(s: str, shown: str) -> None:
+    """Refuse numerals read digit by digit (「两两」「一二三」): as a count they are no number anyone
+    writes (cn2an would make them 22 and 123); a year is written so, and is read by ``parse_year``."""
+    whole = s.partition("点")[0]
+    if len(whole) >= 2 and all(ch in DIGIT_VALUES for ch in whole):
+        raise InputError("digit_by_digit", typed=shown)
 
 
 def _too_big(shown: str, key: str) -> InputError:
@@ -195,6 +221,7 @@ def parse_count(text: str) -> Parsed:
         return zero
     if s.endswith("元"):
         raise InputError("count_is_money", typed=shown)
+    _digit_by_digit(s, shown)
     value = _arabic(s)
     if value is None:
         value = _cn_number(s)
@@ -243,6 +270,7 @@ def parse_money(text: str) -> Parsed:
         return Parsed(Decimal(0), zero.note)
     if s.endswith(COUNT_UNITS):
         raise InputError("money_is_count", typed=shown)
+    _digit_by_digit(s, shown)
     value = _arabic(s)
     if value is None:
         value = _cn_number(s)

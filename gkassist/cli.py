@@ -1,7 +1,9 @@
 """The ``gkassist`` command: one program, subcommands in ``gkassist.commands``.
 
 No traceback ever reaches the user: a ``UserError`` is printed as it is; anything else is logged to
-a file in the data folder and reported in one Chinese sentence with the log's path.
+a file in the data folder and reported in one Chinese sentence with the log's path. What a
+subcommand prints goes through ``terminal.protected_output``: no text read from a file can crash
+the print (a lone surrogate) or steer the terminal (an escape sequence).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from collections.abc import Sequence
 
 from gkassist import __version__
 from gkassist.errors import UserError
+from gkassist.terminal import protected_output
 
 # name -> module in gkassist.commands; each module has register(subparsers) and run(args) -> int
 COMMANDS = ("check", "import", "render", "sessions", "export", "suggest")
@@ -90,6 +93,15 @@ def _module_name(command: str) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list:
+        return _main(args_list)  # the interview: Textual owns the terminal
+    # a subcommand prints text read from files: nothing in it may crash the print or steer the
+    # terminal (gkassist.terminal)
+    with protected_output():
+        return _main(args_list)
+
+
+def _main(args_list: list[str]) -> int:
     try:
         if not args_list:
             from gkassist.commands import interview

@@ -45,6 +45,7 @@ from gkassist.vocabulary import (
     CLAIM,
     COLUMN,
     ENGINE_KEYS,
+    LARGEST_VALUE,
     PROSE_FIELDS,
     REPORT,
     REVIEW,
@@ -70,22 +71,41 @@ def _clean_number(f: Any, value: Any) -> tuple[int | None, bool]:
         return None, False
     if f.kind == "count":
         if isinstance(value, int):
-            return value, True
-        if isinstance(value, Decimal | float) and value == int(value):
+            return (value, True) if -LARGEST_VALUE <= value <= LARGEST_VALUE else (None, False)
+        if isinstance(value, Decimal | float) and _within(value) and value == int(value):
             return int(value), True
-        if isinstance(value, str) and re.fullmatch(r"-?\d+", value.strip()):
+        if isinstance(value, str) and re.fullmatch(r"-?\d{1,15}", value.strip()) and _within(int(value)):
             return int(value), True
         return None, False
     try:
         amount = Decimal(str(value).strip())
     except InvalidOperation:
         return None, False
-    if not amount.is_finite():
+    if not amount.is_finite() or not _within(amount * 10000):
         return None, False
     yuan = amount * 10000
     if yuan != yuan.to_integral_value():
         return None, True  # a number, but finer than 1 元 (more than 4 decimals of 万元)
     return int(yuan), True
+
+
+_RAW_SHOWN = 30  # a cell's text in a message: a longer one (「1111…」 of 5,000 digits) is cut
+
+
+def _as_printed(raw: Any) -> str:
+    """A cell's value or text as a message quotes it: whole when short, else its start and length."""
+    text = str(raw)
+    if len(text) <= _RAW_SHOWN:
+        return text
+    return f"{text[:_RAW_SHOWN]}…（共 {len(text)} 个字符）"
+
+
+def _within(number: Any) -> bool:
+    """Whether a finite number lies within what a fact may hold (``vocabulary.LARGEST_VALUE``)."""
+    try:
+        return -LARGEST_VALUE <= number <= LARGEST_VALUE
+    except (TypeError, ArithmeticError):  # a NaN
+        return False
 
 
 def _engine_value(fid: str, value: Any) -> int | str | None:
@@ -97,9 +117,10 @@ def _engine_value(fid: str, value: Any) -> int | str | None:
         return None
     if f.kind == "year":
         try:
-            return int(value)
-        except (TypeError, ValueError):
+            year = int(value)
+        except (TypeError, ValueError, OverflowError):
             return None
+        return year if _within(year) else None
     if f.kind == "date":
         try:
             d = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
@@ -119,8 +140,8 @@ def _clean_answers(answers: Mapping[str, Any] | None) -> dict[str, Any]:
         f = fields.get(fid)
         if f is None or value is None or type(value) is CellState:
             continue
-        if type(value) is int and f.kind == "count":  # the common case, kept cheap
-            out[fid] = value
+        if type(value) is int and f.kind == "count" and -LARGEST_VALUE <= value <= LARGEST_VALUE:
+            out[fid] = value  # the common case, kept cheap
         elif f.is_number:
             number, ok = _clean_number(f, value)
             if number is None:
@@ -566,7 +587,7 @@ class _Builder:
                     yield old
                     continue
             invalid = empty = 0
-            if type(raw) is int and f.kind == "count":
+            if type(raw) is int and f.kind == "count" and -LARGEST_VALUE <= raw <= LARGEST_VALUE:
                 number, numeric = raw, True
             elif type(raw) is CellState:
                 # a cell printed with no number: invalid text is judged (N1 names it); a blank or
@@ -588,7 +609,7 @@ class _Builder:
                 "invalid": invalid,
                 "empty": empty,
             }
-            labels = {"field": f.label, "raw": str(raw), "note": note or ""}
+            labels = {"field": f.label, "raw": _as_printed(raw), "note": note or ""}
             if plain:
                 yield Fact(fact_id, CELL, values, labels, fields, units, f.section, (section_index, 200 + i), deps)
             else:

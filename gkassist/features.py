@@ -25,6 +25,7 @@ from gkassist import similarity
 from gkassist.expressions import Lin
 from gkassist.phrases import say
 from gkassist.text import NUMERALS, ORDINAL, SLOT, compact, nfkc, numeral, parse_int
+from gkassist.vocabulary import LARGEST_VALUE
 
 # a whole number: a run of digits or of numerals, taken whole (possessive: it never backtracks, and
 # the look-behind starts it only at the beginning of a run)
@@ -94,7 +95,8 @@ def said_number(match: re.Match) -> int | None:
         if value is None:
             return None
         total += value
-    return total
+    # a figure beyond what a fact may hold is no claim the rules can compare (vocabulary.LARGEST_VALUE)
+    return total if total <= LARGEST_VALUE else None
 
 
 _ENUM_SERIES = (

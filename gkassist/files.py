@@ -35,7 +35,7 @@ import secrets
 import stat
 import tempfile
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -164,16 +164,18 @@ def _journaled_write(path: Path, data: bytes) -> None:
     _fsync_dir(path.parent)
 
 
-def read_current(path: Path) -> bytes:
+def read_current(path: Path, read: Callable[[Path], bytes] = Path.read_bytes) -> bytes:
     """The content of ``path`` as last written: its journal's when an in-place rewrite of it is
-    under way or was cut short (the file itself may be torn then)."""
+    under way or was cut short (the file itself may be torn then). ``read`` reads a file (the
+    caller's rules for what may be read: only regular files, a size limit)."""
     real = Path(os.path.realpath(path))
-    try:
-        return journal_path(real).read_bytes()
-    except FileNotFoundError:
-        return Path(path).read_bytes()
-    except OSError:  # an unreadable journal: the file is all there is
-        return Path(path).read_bytes()
+    journal = journal_path(real)
+    if os.path.isfile(journal):
+        try:
+            return read(journal)
+        except Exception:  # an unreadable journal (OSError, the reader's refusal): the file is all there is
+            pass
+    return read(Path(path))
 
 
 def recover(path: Path) -> None:

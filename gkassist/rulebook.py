@@ -48,6 +48,7 @@ from gkassist.expressions import (
 )
 from gkassist.features import Claim, Feature, expand_pattern
 from gkassist.form import FORM
+from gkassist.regexcost import backtracking
 from gkassist.similarity import DEFAULT_THRESHOLD
 from gkassist.vocabulary import PLACEHOLDER, SEVERITIES, SEVERITY_ALIASES
 
@@ -263,6 +264,7 @@ def _parse_feature(name: str, raw: Any, file: str) -> Feature:
             rx = re.compile(expand_pattern(regex, 2024))
         except re.error as err:
             raise ExprError(f"正则表达式有误：{err}") from None
+        _linear(regex)
         if kind == "number" and "n" not in rx.groupindex:
             raise ExprError("number 特征的正则表达式要用 (?P<n>NUM) 标出要读的数")
     elif kind == "similarity":
@@ -273,6 +275,14 @@ def _parse_feature(name: str, raw: Any, file: str) -> Feature:
     if unknown:
         raise ExprError(f"不认识的项：{'、'.join(sorted(unknown))}")
     return Feature(name, kind, params, file)
+
+
+def _linear(regex: str) -> None:
+    """A rule's regex must run in time linear in the text (issue 14; gkassist.regexcost)."""
+    for year in (2024, None):  # YEAR … expanded, and matching nothing when the year is unknown
+        why = backtracking(expand_pattern(regex, year))
+        if why:
+            raise ExprError(f"正则表达式「{regex.strip()}」读长文字时会很慢：{why}")
 
 
 def _read_files(paths: list[Path], problems: _Problems) -> list[tuple[str, dict]]:
@@ -493,6 +503,7 @@ def _parse_claim(spec: Any, parser: Parser, features: Mapping[str, Feature], lab
             raise ExprError(f"正则表达式「{p}」有误：{err}") from None
         if "n" not in rx.groupindex and "zero" not in rx.groupindex:
             raise ExprError(f"正则表达式「{p}」要用 (?P<n>NUM) 标出数字，或用 (?P<zero>…) 标出“没有”的说法")
+        _linear(p)
         compiled.append(p)
     return Claim(str(spec["name"]), value, tuple(compiled), label, also)  # type: ignore[arg-type]
 

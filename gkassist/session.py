@@ -35,12 +35,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from gkassist import paths
+from gkassist import paths, reading
 from gkassist.answers import from_json, to_json
 from gkassist.cellstates import CellState
 from gkassist.errors import UserError, os_error_message
 from gkassist.files import atomic_write, glob_escape, read_current, recover, remove_stale_temps
 from gkassist.form import FORM
+from gkassist.terminal import printable
 from gkassist.text import clean
 
 FORMAT = "gkassist-session"
@@ -92,9 +93,9 @@ def _owner_path(path: Path) -> Path:
 
 
 def _read_owner(path: Path) -> dict | None:
-    try:
-        owner = json.loads(_owner_path(path).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    try:  # through gkassist.reading: an owner "file" that is a pipe must not hang the list
+        owner = json.loads(reading.read_bytes(_owner_path(path), size=4096).decode("utf-8"))
+    except (reading.FileRefused, ValueError, RecursionError):
         return None
     return owner if isinstance(owner, dict) else None
 
@@ -262,25 +263,38 @@ class _Newer(Exception):
         self.version = version
 
 
+# --- reading a session file: through gkassist.reading (issue 14) -----------------------------------
+# Only a regular file within the size limit is read (a FIFO or /dev/zero is refused at once, a
+# looping symlink is named as such); JSON nested too deep, a lone surrogate in a text or an integer
+# Python cannot hold make the document corrupt, like any other damage.
+
+
+def _refused(err: reading.FileRefused) -> SessionError:
+    path = reading.shown(err.path)
+    if err.kind == "missing":
+        return SessionError(f"找不到文件：{path}")
+    if err.kind == "directory":
+        return SessionError(f"{path} 是一个文件夹，不是报告文件。")
+    return SessionError(str(err))
+
+
 def _read_json(path: Path) -> Any:
     try:
-        data = read_current(path)
-    except FileNotFoundError:
-        raise SessionError(f"找不到文件：{path}") from None
-    except IsADirectoryError:
-        raise SessionError(f"{path} 是一个文件夹，不是报告文件。") from None
-    except OSError as err:
-        raise SessionError(f"无法读取 {path}：{os_error_message(err)}。") from err
+        data = read_current(path, read=reading.read_bytes)
+    except reading.FileRefused as err:
+        raise _refused(err) from None
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise _Corrupt("文件不是 UTF-8 编码的 JSON") from None
-    if not text.strip():
-        raise _Corrupt("文件是空的")
+        return reading.parse_json(data, lone_surrogates=True)  # cleaned on load (text.clean)
+    except reading.BadJson as err:
+        raise _Corrupt(str(err)) from None
+
+
+def _real(path: Path) -> Path | None:
+    """``path`` with its links followed, or None when that cannot be told (a loop, no access)."""
     try:
-        return json.loads(text)
-    except json.JSONDecodeError as err:
-        raise _Corrupt(f"JSON 格式错误（第 {err.lineno} 行第 {err.colno} 列）") from None
+        return path.resolve()
+    except (OSError, RuntimeError):  # RuntimeError: a symlink loop (Python 3.11's pathlib)
+        return None
 
 
 # --- text entering a session ---------------------------------------------------------------------
@@ -893,7 +907,7 @@ def _same_file(recorded: Any, path: Path) -> bool:
         return False
     try:
         return Path(recorded).expanduser().resolve() == path.expanduser().resolve()
-    except OSError:
+    except (OSError, ValueError, RuntimeError):  # a NUL in a hand-edited file's name; a symlink loop
         return False
 
 
@@ -986,17 +1000,16 @@ class SessionStore:
 
     @staticmethod
     def _existing_file(path: Path) -> Path:
-        if not path.exists():
-            raise SessionError(f"找不到文件：{path}")
-        if path.is_dir():
-            raise SessionError(f"{path} 是一个文件夹，不是报告文件。")
+        try:
+            reading.check_file(path)  # issue 14: a pipe, a device or a looping link is named as such
+        except reading.FileRefused as err:
+            if err.kind != "too_large":  # reading it says that, with the size
+                raise _refused(err) from None
         return path
 
     def _in_store(self, path: Path) -> bool:
-        try:
-            return path.resolve().parent == self.root.resolve()
-        except OSError:
-            return False
+        real, root = _real(path), _real(self.root)
+        return real is not None and root is not None and real.parent == root
 
     # --- opening --------------------------------------------------------------------------------
 
@@ -1032,7 +1045,7 @@ class SessionStore:
     def _keep_aside(self, path: Path) -> Path | None:
         """Copy a corrupt file to ``corrupt/`` (once per distinct content); the copy's path, or None."""
         try:
-            data = path.read_bytes()
+            data = reading.read_bytes(path)
             digest = hashlib.sha256(data).hexdigest()[:12]
             self.corrupt_dir.mkdir(parents=True, exist_ok=True)
             for existing in self.corrupt_dir.glob(f"{glob_escape(path.stem)}.*.{digest}{path.suffix}"):
@@ -1041,7 +1054,7 @@ class SessionStore:
             target = self.corrupt_dir / f"{path.stem}.{stamp}.{digest}{path.suffix}"
             shutil.copy2(path, target)
             return target
-        except OSError:
+        except (OSError, reading.FileRefused):
             return None
 
     def open(self, ref: str | Path, *, lock: bool = True) -> Session:
@@ -1183,14 +1196,26 @@ class SessionStore:
     # --- listing --------------------------------------------------------------------------------
 
     def list(self) -> list[SessionInfo]:
-        """Every session file in the folder, newest change first; broken ones listed as such."""
+        """Every session file in the folder, newest change first; broken ones listed as such.
+
+        One bad file never breaks the list (issue 14): whatever is wrong with a file — a pipe, a
+        looping link, JSON nested too deep, a text that cannot be shown — it is one row saying so,
+        and the texts of a row are safe to print (``terminal.printable``): the list is for showing.
+        """
         out: list[SessionInfo] = []
         if not self.root.is_dir():
             return out
         for path in self.root.glob("*.json"):
             if path.name.startswith("."):
                 continue
-            out.append(self._info(path))
+            try:
+                out.append(self._info(path))
+            except Exception as err:  # a bug met on one file must not hide all the others
+                from gkassist.files import log_crash
+
+                log = log_crash(err, kind="list-error", context=str(path))
+                problem = f"读取时程序出现内部错误，错误详情已写入：{log}" if log else "读取时程序出现内部错误"
+                out.append(SessionInfo(printable(path.stem), path, status="corrupt", problem=printable(problem)))
         out.sort(key=lambda i: (i.status == "ok", _sort_time(i.updated)), reverse=True)
         return out
 
@@ -1202,6 +1227,9 @@ class SessionStore:
 
     def _info(self, path: Path) -> SessionInfo:
         sid = path.stem
+        if printable(sid) != sid:  # a name with bytes that are no UTF-8, or control characters
+            return SessionInfo(printable(sid), path, status="corrupt",
+                               problem="文件名中有无法显示的字符，不能用编号打开；请给它改一个名字")
         try:
             doc = _read_json(path)
             _check_shape(doc)
@@ -1211,14 +1239,15 @@ class SessionStore:
                 sid, path, status="newer", problem=f"由更新版本的 gkassist 保存（格式版本 {err.version}）"
             )
         except (_Corrupt, SessionError) as err:
-            return SessionInfo(sid, path, status="corrupt", problem=str(err))
+            return SessionInfo(sid, path, status="corrupt", problem=printable(str(err)))
         answered, required = session.progress()
         editing = None
         owner = _read_owner(real_path(path))
         if owner is not None and _SessionLock(path).held_by_other():
-            editing = _describe_owner(owner).strip("（）") or "另一个窗口"
+            editing = printable(_describe_owner(owner).strip("（）")) or "另一个窗口"
+        agency = printable(session.agency) if session.agency else None
         return SessionInfo(
-            sid, path, session.agency, session.year, answered, required, session.updated, "ok", None, editing,
+            sid, path, agency, session.year, answered, required, session.updated, "ok", None, editing,
             session.created, dict(session.source), dict(session.previous_source) if session.previous_source else None,
         )
 

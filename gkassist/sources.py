@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from gkassist import reading
 from gkassist.cellstates import CellState
 from gkassist.errors import UserError
 from gkassist.form import FORM
@@ -85,9 +86,8 @@ def looks_like_json(path: Path) -> bool:
     if path.suffix.lower() == ".json":
         return True
     try:
-        with path.open("rb") as f:
-            head = f.read(64)
-    except OSError:
+        head = reading.read_bytes(path, size=64)
+    except reading.FileRefused:
         return False
     return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{")
 
@@ -96,12 +96,25 @@ def read_source(ref: str | Path) -> Source:
     """Read a session (id or JSON file) or a published report; raises a UserError saying why not.
 
     A ``Path`` is always a file; a ``str`` may also be a session id (``gkassist check k7f3q2ab``).
+    Only regular files are read (``gkassist.reading``): a pipe, a device or a looping link given
+    by its path is refused at once, saying what it is.
     """
     path = ref if isinstance(ref, Path) else Path(ref)
     path = path.expanduser()
-    if path.is_file() and not looks_like_json(path):
-        return read_report_source(path)
+    if reading.is_regular(path):
+        if not looks_like_json(path):
+            return read_report_source(path)
+    elif _exists_as_something(path):
+        reading.check_file(path)  # raises: says what it is instead of a file
     return _read_session(load_session(path if isinstance(ref, Path) else ref))
+
+
+def _exists_as_something(path: Path) -> bool:
+    """Whether ``path`` names anything on the disk that is no folder (a link to nowhere included)."""
+    try:
+        return not path.is_dir() and (path.exists() or path.is_symlink())
+    except (OSError, ValueError):
+        return False
 
 
 def _read_session(session: Session) -> Source:
@@ -151,10 +164,14 @@ def import_file(file: str | Path, store: SessionStore | None = None) -> Session:
     """
     store = store or SessionStore()
     path = Path(file).expanduser()
-    if not path.exists():
-        raise SessionError(f"找不到文件：{path}")
     if path.is_dir():
-        raise SessionError(f"{path} 是一个文件夹，请给出要导入的文件。")
+        raise SessionError(f"{reading.shown(path)} 是一个文件夹，请给出要导入的文件。")
+    try:
+        reading.check_file(path)  # a pipe, a device, a looping link: refused at once, saying which
+    except reading.FileRefused as err:
+        if err.kind == "missing":
+            raise SessionError(f"找不到文件：{reading.shown(path)}") from None
+        raise
     try:
         src = read_source(path)
     except SourceUnreadable as err:

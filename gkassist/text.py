@@ -49,7 +49,22 @@ def parse_int(text: str) -> int | None:
     if not text:
         return None
     if text.isdigit():
+        if len(text) > MAX_DIGITS or not text.isascii():  # 「²」 and 「①」 are digits to isdigit()
+            return None
         return int(text)
+    if len(text) > MAX_DIGITS:
+        return None
+    return _numeral(text)
+
+
+# a longer run of digits is no number anyone wrote (and Python refuses to read one of more than
+# 4,300 digits: a run of 60,000 in a report's prose must not stop the check)
+MAX_DIGITS = 40
+
+
+@lru_cache(maxsize=4096)
+def _numeral(text: str) -> int | None:
+    """cn2an's reading of a numeral (cached: a prose section repeats its markers, 一是 … 十是)."""
     import cn2an  # imported late: it takes a fifth of a second, and most numbers are digits
 
     try:

@@ -33,6 +33,14 @@ CELL = "cell"
 TEXT = "text"
 CLAIM = "claim"
 
+# The largest number a fact may hold. durable-rules computes in doubles, exact only up to 2**53
+# (9.007e15), while the Python evaluator computes exactly: beyond it the two would judge a report
+# differently (issue 14: 「1」 × 21 in a cell made N4 fire on one and not the other). 10**14 leaves
+# room for a rule's sum of up to 90 cells. A value beyond it is no number the rules can judge — a
+# cell holding one is N1's 「填的是…」, a figure in the prose is no claim — so both see the same.
+# (Money is in 元 in a fact: 10**14 元 is 10**10 万元; a count a person types stops at 10**7.)
+LARGEST_VALUE = 10**14
+
 BUILTIN_TEXT_NAMES = ("chars", "answered", "text_id")
 # the key naming a text fact's text (a rule's ``texts:`` filter matches it)
 TEXT_KEY = "text_id"

@@ -98,6 +98,21 @@ def test_none_words_and_dashes_are_zero_with_a_note_quoting_them(typed):
         ("", "empty_number"),
         ("   ", "empty_number"),
         ("1" * 60, "too_long"),
+        # characters that only look like digits (issue 14): NFKC made 「1²」 12 and 「⑫」 12
+        ("1²", "odd_digit"),
+        ("³", "odd_digit"),
+        ("①", "odd_digit"),
+        ("⑫", "odd_digit"),
+        ("⑴", "odd_digit"),
+        ("½", "odd_digit"),
+        ("Ⅻ", "odd_digit"),
+        ("3件²", "odd_digit"),
+        # numerals read digit by digit are no count (cn2an made 两两 22 and 一二三 123)
+        ("两两", "digit_by_digit"),
+        ("一二三", "digit_by_digit"),
+        ("一〇五", "digit_by_digit"),
+        ("二〇二四", "digit_by_digit"),
+        ("一二三件", "digit_by_digit"),
     ],
 )
 def test_bad_counts_are_refused_with_what_was_typed_and_what_is_expected(typed, says):
@@ -168,6 +183,10 @@ def test_money_in_yuan_is_converted_to_wanyuan_with_a_note():
         ("1e5", "money_not_a_number"),
         ("NaN", "money_not_a_number"),
         ("Infinity", "money_not_a_number"),
+        ("2²", "odd_digit"),
+        ("①万元", "odd_digit"),
+        ("一二点五", "digit_by_digit"),
+        ("两两元", "digit_by_digit"),
     ],
 )
 def test_bad_money_is_refused(typed, says):
@@ -266,6 +285,21 @@ def test_bad_years(typed, says):
     assert err.value.key == says
     if says == "year_out_of_range":
         assert err.value.values["first"] == 2008
+
+
+def test_odd_digits_name_the_character_and_numerals_with_units_stay_numbers():
+    with pytest.raises(InputError) as err:
+        parse_answer(COUNT, "1²")
+    assert err.value.values["char"] == "²"
+    for typed, value in (("十二", 12), ("两", 2), ("二十二", 22), ("一百零五", 105), ("两千", 2000), ("零", 0)):
+        assert parse_answer(COUNT, typed).value == value
+    assert parse_answer(MONEY, "三点五").value == Decimal("3.5")
+
+
+def test_a_year_written_digit_by_digit_stays_a_year_where_a_year_is_asked():
+    assert parse_answer("meta.year", "二〇二四").value == 2024
+    assert parse_answer("meta.year", "二〇二四年").value == 2024
+    assert parse_answer("meta.published", "二〇二五年一月二十日").value == "2025-01-20"
 
 
 def test_next_year_is_accepted_but_not_the_one_after():

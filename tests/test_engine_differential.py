@@ -84,6 +84,11 @@ def prose(draw) -> str:
     return "".join(parts)
 
 
+# numbers durable-rules (doubles) and Python (exact) would judge apart: 2**53 + 1, 21 digits, the
+# largest double and beyond it (309 digits: orjson's "number is infinity"), Python's int-string limit
+HUGE = [2**53 + 1, 10**20 + 1, 10**308, int("1" * 309), int("9" * 4300)]
+
+
 @st.composite
 def tables(draw, balanced: bool) -> dict:
     out: dict = {}
@@ -108,9 +113,11 @@ def tables(draw, balanced: bool) -> dict:
         out[fid] = draw(st.integers(0, 3))
     if not balanced:  # a cell off by some, a negative, a printed total that disagrees, a gap
         fid = draw(st.one_of(st.sampled_from(REQUESTS), st.sampled_from(DERIVED)))
-        how = draw(st.sampled_from(["more", "negative", "gap"]))
+        how = draw(st.sampled_from(["more", "negative", "gap", "huge"]))
         if how == "gap":
             out.pop(fid, None)
+        elif how == "huge":  # a hand-edited session: beyond what doubles hold exactly (issue 14)
+            out[fid] = draw(st.sampled_from(HUGE))
         else:
             out[fid] = -1 if how == "negative" else out.get(fid, 0) + draw(st.integers(1, 3))
     return out
@@ -158,3 +165,43 @@ def test_an_open_report_changing_answer_by_answer_gives_the_same_findings(start,
             else:
                 change = {"meta.level": rng.choice(["county", "city", "township", "province"])}
             assert [_t(f) for f in d.update(change)] == [_t(f) for f in p.update(change)]
+
+
+# --- numbers too large to judge (issue 14) --------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", HUGE, ids=lambda v: f"{len(str(v))}-digits")
+@pytest.mark.parametrize("field", ["requests.new.natural", "requests.total.total", "active.fees", "review.upheld"])
+def test_a_huge_number_in_a_session_is_an_n1_finding_on_both(consistent_answers, field, value):
+    answers = {**consistent_answers(), field: Decimal(value) if field == "active.fees" else value}
+    found = both(answers)
+    n1 = [f for f in found if f[0] == "N1" and f[2][0] == field]  # (code, severity, fields, message, …)
+    assert n1 and n1[0][1] == "error"
+    assert len(n1[0][3]) < 400  # the number is quoted by its start and length, not whole
+
+
+@pytest.mark.parametrize("digits", [309, 4301, 60_000])
+def test_a_huge_number_in_a_published_report_is_an_n1_finding_on_both(tmp_path, digits):
+    sample = (Path(__file__).parent / "fixtures" / "hongjiang-kjgxj-2024.txt").read_text(encoding="utf-8")
+    lines = sample.split("\n")
+    at = lines.index("一、本年新收政府信息公开申请数量 |") + 1
+    lines[at] = "1" * digits + " |"
+    text = "\n".join(lines).replace("一、总体情况\n", "一、总体情况\n本年共收到政府信息公开申请" + "2" * digits + "件。\n", 1)
+    path = tmp_path / "huge.txt"
+    path.write_text(text, encoding="utf-8")
+    inp = load_input(path)
+    found = both(inp.answers, extra_facts=inp.extra_facts, notes=inp.notes)
+    assert any(f[0] == "N1" and f[2] == ("requests.new.natural",) for f in found)
+
+
+@pytest.mark.parametrize("digits", [21, 309, 4300])
+def test_a_session_file_holding_a_huge_number_is_checked_on_both(tmp_path, digits):
+    import json
+
+    doc = json.loads((Path(__file__).parent / "fixtures" / "hongjiang-2024.session.json").read_text(encoding="utf-8"))
+    doc["answers"]["requests.new.natural"] = int("1" * digits)
+    path = tmp_path / "huge.json"
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    inp = load_input(path)
+    found = both(inp.answers, previous=inp.previous, notes=inp.notes)
+    assert any(f[0] == "N1" and f[2] == ("requests.new.natural",) for f in found)

@@ -112,10 +112,14 @@ def test_export_errors(capsys, gkassist_home, tmp_path, monkeypatch, argv, says)
 def test_a_permission_error_reading_a_session_is_a_message(capsys, gkassist_home, monkeypatch):
     put(gkassist_home, "hongjiang2024.json", FIXTURE.read_text(encoding="utf-8"))
 
-    def denied(self):
-        raise PermissionError(13, "Permission denied", str(self))
+    real_open = os.open
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    def denied(path, *args, **kw):  # files are opened by gkassist.reading (the tests run as root)
+        if str(path).endswith("hongjiang2024.json"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, *args, **kw)
+
+    monkeypatch.setattr(os, "open", denied)
     code, _, err = run(capsys, "export", "hongjiang2024", "-o", "x.json")
     assert code == 2 and "没有权限" in err
 

@@ -16,6 +16,7 @@ import zipfile
 
 from lxml import etree
 
+from gkassist import reading
 from gkassist.importer.decoding import Unreadable
 from gkassist.importer.model import Cell, Document, Item, Line, Table
 from gkassist.importer.normalise import clean_line
@@ -29,16 +30,31 @@ _DAMAGED = "这是 Word 文件，但内容已损坏，无法读取。请用 Word
 
 
 def is_docx(data: bytes) -> bool:
+    """A Word file: a zip archive with a word/document.xml — also one too damaged to open (its
+    local headers name its parts in clear), so that it is reported as a damaged Word file."""
     if not data.startswith(b"PK\x03\x04"):
         return False
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             return "word/document.xml" in z.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
+    except Exception:  # zipfile signals damage with assorted errors (NotImplementedError for a
+        # version byte it does not know, BadZipFile, struct.error, ValueError …)
+        return b"word/document.xml" in data
+
+
+def _check_unpacked_size(data: bytes) -> None:
+    """What the archive unpacks to stays within the file size limit (a zip bomb does not)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            total = sum(info.file_size for info in z.infolist())
+    except Exception as err:
+        raise Unreadable(_DAMAGED) from err
+    if total > reading.limit():
+        raise Unreadable(str(reading.too_large("这个 Word 文件", total, "解压后的内容")))
 
 
 def read_docx(data: bytes) -> Document:
+    _check_unpacked_size(data)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             xml = z.read("word/document.xml")
@@ -49,14 +65,17 @@ def read_docx(data: bytes) -> Document:
     if body is None:
         raise Unreadable(_DAMAGED)
     items: list[Item] = []
-    for child in _blocks(body):
-        if child.tag == _P:
-            for line in _text(child).splitlines():
-                text = clean_line(line)
-                if text:
-                    items.append(Line(text))
-        else:
-            items.append(_table(child))
+    try:
+        for child in _blocks(body):
+            if child.tag == _P:
+                for line in _text(child).splitlines():
+                    text = clean_line(line)
+                    if text:
+                        items.append(Line(text))
+            else:
+                items.append(_table(child))
+    except Exception as err:  # malformed XML inside a valid package (a gridSpan of 「abc」 …)
+        raise Unreadable(_DAMAGED) from err
     return Document(items=items, layout="docx")
 
 

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from gkassist.errors import os_error_message
+from gkassist import reading
 from gkassist.form import FORM
 from gkassist.importer import docx_layout, extent, meta, mhtml, pdf_layout, prose, tables, traditional
 from gkassist.importer.decoding import Unreadable, decode
@@ -31,10 +31,11 @@ def read_report(path: str | Path) -> ImportedReport:
     """Read a published report file (txt or html in any common encoding, .mht, .docx, PDF with text)."""
     p = Path(path)
     try:
-        data = p.read_bytes()
-    except OSError as err:
-        reason = os_error_message(err)
-        return _failed(str(p), f"无法打开文件：{reason}。", "missing")
+        data = reading.read_bytes(p)  # only a regular file, within the size limit
+    except reading.FileRefused as err:
+        if err.kind == "too_large":
+            return _failed(str(p), str(err), "too_large")
+        return _failed(str(p), f"无法打开文件：{err.reason}。", "missing")
     for fmt, is_it, read in (("docx", docx_layout.is_docx, docx_layout.read_docx),
                              ("pdf", pdf_layout.is_pdf, pdf_layout.read_pdf)):
         if is_it(data):

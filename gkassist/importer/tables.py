@@ -293,12 +293,12 @@ def _trim(values: list[Cell], n: int) -> list[Cell] | None:
     """Exactly ``n`` values, dropping surplus blank cells at the end (merged-cell remnants), then
     at the start (the empty label cells a PDF-to-Markdown converter pads a row's label columns
     with: 「| 一、本年新收… | | | 3 | 0 | …」)."""
-    vals = list(values)
-    while len(vals) > n and is_blank(vals[-1].text):
-        vals.pop()
-    while len(vals) > n and is_blank(vals[0].text):
-        vals.pop(0)
-    return vals if len(vals) == n else None
+    lo, hi = 0, len(values)
+    while hi - lo > n and is_blank(values[hi - 1].text):
+        hi -= 1
+    while hi - lo > n and is_blank(values[lo].text):
+        lo += 1
+    return list(values[lo:hi]) if hi - lo == n else None
 
 
 def _assign(segs: list[Segment], expected: list[str], widths: list[int], skip: frozenset[str] = frozenset()):
@@ -322,14 +322,22 @@ def _assign(segs: list[Segment], expected: list[str], widths: list[int], skip: f
             taken.add(idx)
         pos.append(idx)
         exact.append(ok)
-    by_label = list(pos)
+    # the nearest row placed by label after each segment (a suffix minimum), and the last row
+    # placed before it (a running maximum): one pass each, so that a table of many rows whose
+    # labels match nothing is read in time linear in its rows (issue 14: it was quadratic)
+    after = [len(expected)] * (len(segs) + 1)
+    for k in range(len(segs) - 1, -1, -1):
+        after[k] = min(after[k + 1], pos[k]) if pos[k] is not None else after[k + 1]
+    repeated_set = set(repeated)
+    lo = -1
     for k, seg in enumerate(segs):
-        if pos[k] is not None or core(seg.label) in skip or k in repeated:
+        if k:
+            lo = max(lo, pos[k - 1]) if pos[k - 1] is not None else lo
+        if pos[k] is not None or core(seg.label) in skip or k in repeated_set:
             continue
         if all(is_blank(v.text) for v in seg.values):
             continue
-        lo = max((i for i in pos[:k] if i is not None), default=-1)
-        hi = min((i for i in by_label[k + 1:] if i is not None), default=len(expected))
+        hi = after[k + 1]
         for idx in range(lo + 1, hi):
             if idx not in taken and _trim(seg.values, widths[idx]) is not None:
                 pos[k], exact[k] = idx, True  # position decides; there is no label to compare
