@@ -471,6 +471,7 @@ class Session:
 
     def __init__(self, path: Path, doc: dict, *, lock: _SessionLock | None, read_only: bool) -> None:
         _check_shape(doc)
+        raw_answers = doc["answers"]
         try:
             doc = _safe(doc)  # the one way text enters: a document saved earlier, imported or new
         except RecursionError:
@@ -491,6 +492,7 @@ class Session:
         self.position: dict = copy.deepcopy(doc.get("position") or {})
         self.workbench: dict = copy.deepcopy(doc.get("workbench") or {})
         self.history: list[dict] = _bounded_history(doc.get("history") or [])
+        self.history += _cleaning_notes(raw_answers, self._answers, _now())
         # text typed and not submitted, by question (the interview's keys): never an answer
         self._drafts: dict[str, str] = dict(doc.get("drafts") or {})
         self._dirty = False  # changed in memory (record(save=False)), not yet written (flush)
@@ -708,11 +710,18 @@ class Session:
 
     def set_answer(self, field_id: str, value: Any, note: str | None = None) -> None:
         """Store a typed value (``answers.parse_answer(...).value``) and its note; saved on return."""
+        typed = value
         value = None if value is None else self._check_value(field_id, value)
         note = _safe(note)
         if self._answers.get(field_id) == value and self._notes.get(field_id) == (note or None):
             return  # nothing changes: the document on disk already says this
-        self._change(lambda: self._put(field_id, value, note, _now()))
+
+        def put() -> None:
+            time = _now()
+            self._put(field_id, value, note, time)
+            self.history += _cleaning_notes({field_id: typed}, {field_id: value}, time)
+
+        self._change(put)
 
     def set_answers(self, values: Mapping[str, Any], notes: Mapping[str, str | None] | None = None) -> None:
         """Several answers in one save (a table row); a value of None clears that field."""
@@ -866,6 +875,22 @@ def _clip_text(value: Any) -> Any:
     if isinstance(value, str) and len(value) > HISTORY_TEXT:
         return f"{value[:HISTORY_TEXT]}……（共 {len(value)} 字）"
     return value
+
+
+def _cleaning_notes(raw: Any, cleaned: Mapping[str, Any], time: str) -> list[dict]:
+    """History entries (``"cause": "cleaned"``) for the answers whose text the cleaning changed:
+    what came in (escaped, so it can be saved and shown) and what was kept. The session says what
+    was removed rather than changing an officer's text without a trace (issue 14)."""
+    if not isinstance(raw, dict):
+        return []
+    notes = []
+    for fid, value in raw.items():
+        kept = cleaned.get(fid)
+        # line breaks and blanks made uniform (a Windows paste's \r\n, an agency on one line) are no news
+        if isinstance(value, str) and isinstance(kept, str) and "".join(kept.split()) != "".join(value.split()):
+            notes.append({"field": fid, "old": _clip_text(printable(value)), "new": _clip_text(kept),
+                          "time": time, "cause": "cleaned"})
+    return notes
 
 
 def _bounded_history(history: list[dict]) -> list[dict]:

@@ -205,6 +205,25 @@ def test_a_session_with_a_lone_surrogate_on_disk_loads_and_saves(store, session)
     assert saved["notes"]["meta.agency"] == "说明\ufffd"
 
 
+def test_what_the_cleaning_removed_is_noted_in_the_session(store, session):
+    session.set_answer("overview.intro", "第一段\r\n第二段")  # line breaks made uniform: no note
+    assert not [h for h in session.history if h.get("cause") == "cleaned"]
+    session.set_answer("overview.intro", "第一段\x1b[31m红字")
+    noted = [h for h in session.history if h.get("cause") == "cleaned"]
+    assert [(h["field"], h["old"], h["new"]) for h in noted] == [("overview.intro", "第一段\\x1b[31m红字", "第一段红字")]
+    session.close()
+    doc = on_disk(session.path)
+    doc["answers"]["meta.agency"] = "测试\ud800局"
+    session.path.write_text(json.dumps(doc, ensure_ascii=True), encoding="utf-8")
+    with store.open(session.id) as s:
+        s.set_answer("requests.new.natural", 1)
+    noted = [h for h in on_disk(session.path)["history"] if h.get("cause") == "cleaned"]
+    assert [(h["field"], h["old"], h["new"]) for h in noted][-1] == ("meta.agency", "测试\\ud800局", "测试\ufffd局")
+    with store.open(session.id) as s:  # noted once: the document on disk is clean now
+        s.set_answer("requests.new.natural", 2)
+    assert len([h for h in on_disk(session.path)["history"] if h.get("cause") == "cleaned"]) == 2
+
+
 def test_answers_lose_control_characters_and_escapes_and_the_agency_is_one_line(session):
     session.set_answer("meta.agency", "测试局\n# 标题\n- 列表\x1b[31m\x07")
     assert session.agency == "测试局 # 标题 - 列表"
