@@ -32,7 +32,6 @@ from __future__ import annotations
 import collections
 import copy
 import functools
-import importlib.metadata
 import threading
 import warnings
 from collections.abc import Callable, Iterator
@@ -245,12 +244,15 @@ class DurableMatcher(Matcher):
 class DurableEvaluator(Evaluator):
     name = "durable"
 
-    def __init__(self) -> None:
+    @property
+    def label(self) -> str:  # type: ignore[override]
+        import importlib.metadata  # ~10 ms at import; only --version and reports ask for the label
+
         try:
             version = importlib.metadata.version("durable-rules")
         except importlib.metadata.PackageNotFoundError:
             version = "?"
-        self.label = f"durable-rules {version}"
+        return f"durable-rules {version}"
 
     def matcher(self, book: Rulebook) -> Matcher:
         return DurableMatcher(book)

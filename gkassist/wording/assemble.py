@@ -12,14 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from typing import TYPE_CHECKING, Any
 
 from gkassist.text import FULL_STOPS, strip_marker
 from gkassist.wording.bank import STATUSES, Bank, get_bank
 from gkassist.wording.items import clean_item, ordinal, problem_title
 from gkassist.wording.slots import fill, unfilled_slots
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 TEMPLATE = "section5.j2"
 _END_PUNCT = "。；;，,.、 \t\n"
@@ -83,6 +84,9 @@ def auto_values(agency: str | None = None, year: int | None = None, *, self_name
 
 @cache
 def _environment(folder: str) -> Environment:
+    # imported here: jinja2 costs ~15 ms, which the interview's start-up should not pay before 五
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
     # plain text, never HTML: no autoescape; the user's words are passed as data, not template code.
     # No auto_reload: it stats the file at every use, and the importer assembles 五 for each report
     return Environment(
