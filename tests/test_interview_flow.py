@@ -348,3 +348,20 @@ def test_examples_name_the_reports_own_year() -> None:
     for step in ("overview.intro", "overview.proactive", "overview.on_request"):
         example = flow.question(step).example
         assert example.startswith("2024年") and "2025" not in example, example
+
+
+def test_a_gate_whose_table_is_already_filled_is_answered_by_it() -> None:
+    # an imported report's table 二 (all 0) was asked 「有不为0的吗？」 again on resume and after a
+    # skip, with an empty box, as if the report said nothing
+    zeros = {f: 0 for s in load_script().steps if s.when == "active.any" for f in s.fields}
+    flow = Flow(make_state({"meta.agency_kind": "department", "meta.level": "county", **zeros}))
+    gate = flow.script.step("active.any")
+    assert flow.answered(gate)
+    flow.move("active.any")
+    assert flow.question().prefill == say("gate_no")
+    some = dict(zeros, **{next(iter(zeros)): 3})
+    flow = Flow(make_state({"meta.agency_kind": "department", "meta.level": "county", **some}))
+    flow.move("active.any")
+    assert flow.question().prefill == say("gate_yes")
+    del some[next(iter(some))]  # one row open: the gate is still to ask
+    assert not Flow(make_state(some)).answered(gate)

@@ -75,6 +75,13 @@ def _gates(state: State) -> dict[str, bool]:
     return dict(state.workbench.get("gates") or {})
 
 
+def _is_zero(value: Any) -> bool:
+    try:
+        return float(str(value).replace(",", "")) == 0
+    except ValueError:
+        return False  # text where a number belongs is not 0
+
+
 def _asks(state: State) -> dict[str, str]:
     return dict(state.workbench.get("asks") or {})
 
@@ -204,7 +211,7 @@ class Flow:
         if step.kind in ("field", "row"):
             return all(f in self.state.answers for f in step.fields)
         if step.kind == "gate":
-            return step.id in _gates(self.state)
+            return step.id in _gates(self.state) or self._gate_implied(step) is not None
         if step.kind == "ask":
             return step.id in _asks(self.state)
         if step.kind == "list":
@@ -213,6 +220,21 @@ class Flow:
             entries = self._section5().walk_entries(self.state)
             return bool(entries) and self._section5().walk_open(entries) is None
         return False
+
+    def _gate_implied(self, step: Step) -> bool | None:
+        """What every field behind a gate already answers it (an imported report's table: 有 when
+        any of them is not 0, else 没有), or None while some field is open. The gate was never
+        asked, but asking it would ask what the report already says."""
+        under: set[str] = {step.id}
+        fields: list[str] = []
+        for s in self.script.steps:
+            if s.when in under:
+                under.add(s.id)
+                fields.extend(s.fields)
+        answers = self.state.answers
+        if not fields or not all(f in answers for f in fields):
+            return None
+        return any(not _is_zero(answers[f]) for f in fields)
 
     def skipped(self, step: Step) -> bool:
         return step.id in (self.state.workbench.get(SKIPPED) or ())
@@ -364,7 +386,8 @@ class Flow:
                 return (str(keys.index(value) + 1) if value in keys else str(value)), False
             return " ".join(self._format(f, answers[f]) for f in step.fields), False
         if step.kind == "gate" and self.answered(step):
-            return say("gate_yes" if _gates(self.state)[step.id] else "gate_no"), False
+            said_yes = _gates(self.state).get(step.id, self._gate_implied(step))
+            return say("gate_yes" if said_yes else "gate_no"), False
         if step.kind == "ask" and self.answered(step):
             return say("ask_yes" if _asks(self.state)[step.id] == "yes" else "ask_no"), False
         default = step.default
