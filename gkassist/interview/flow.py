@@ -75,13 +75,6 @@ def _gates(state: State) -> dict[str, bool]:
     return dict(state.workbench.get("gates") or {})
 
 
-def _is_zero(value: Any) -> bool:
-    try:
-        return float(str(value).replace(",", "")) == 0
-    except ValueError:
-        return False  # text where a number belongs is not 0
-
-
 def _asks(state: State) -> dict[str, str]:
     return dict(state.workbench.get("asks") or {})
 
@@ -234,7 +227,7 @@ class Flow:
         answers = self.state.answers
         if not fields or not all(f in answers for f in fields):
             return None
-        return any(not _is_zero(answers[f]) for f in fields)
+        return any(answers[f] != 0 for f in fields)  # typed answers: int or Decimal
 
     def skipped(self, step: Step) -> bool:
         return step.id in (self.state.workbench.get(SKIPPED) or ())

@@ -510,23 +510,21 @@ class InterviewScreen(Screen):
             # an update of the engine takes a millisecond or two: done here, the answer, its
             # findings and the next question are drawn in the frame after the key (a worker would
             # add the time its task and thread take to start)
-            try:
-                findings = self.backend.check(self.backend.changes_of(outcome))
-            except Exception as err:  # the answer is recorded; the check failing must not lose it
-                self.on_answer_checked(AnswerChecked(outcome, None, engine_error=f"{type(err).__name__}: {err}"))
-                return
-            self.on_answer_checked(AnswerChecked(outcome, findings))
+            self.on_answer_checked(self._checked(outcome))
         else:
             self._check(outcome)  # the engine is still starting: in a worker, the screen stays live
 
     @work(thread=True, exit_on_error=False, group="check")
     def _check(self, outcome: Outcome) -> None:
+        self.post_message(self._checked(outcome))
+
+    def _checked(self, outcome: Outcome) -> AnswerChecked:
+        """The engine's findings after ``outcome`` (or why it could not say)."""
         try:
             findings = self.backend.check(self.backend.changes_of(outcome))
         except Exception as err:  # the answer is recorded; the check failing must not lose it
-            self.post_message(AnswerChecked(outcome, None, engine_error=f"{type(err).__name__}: {err}"))
-            return
-        self.post_message(AnswerChecked(outcome, findings))
+            return AnswerChecked(outcome, None, engine_error=f"{type(err).__name__}: {err}")
+        return AnswerChecked(outcome, findings)
 
     def _write(self) -> None:
         # the service's writer thread: no Textual worker (and its messages) per answer
