@@ -54,6 +54,27 @@ def limit() -> int:
     return int(mb * _MB) if mb > 0 else DEFAULT_LIMIT_MB * _MB
 
 
+def text_limit() -> int:
+    """The most characters of text read as one report: a sixteenth of :func:`limit` (4 M at 64 MB).
+
+    Reading a report costs about 16 bytes of memory a character and a second or two a million, so a
+    text file just under the file limit took a gigabyte and most of a minute; a real report, even a
+    portal page with all its markup, has well under a million characters.
+    """
+    return limit() // 16
+
+
+def text_too_large(path: str | Path, chars: int) -> FileRefused:
+    """The refusal of a file whose text is longer than :func:`text_limit`."""
+    return FileRefused(
+        path, "too_large",
+        f"文件中的文字有 {chars / 10_000:.0f} 万字，超过了 gkassist 作为一份报告读取的上限 "
+        f"{text_limit() / 10_000:.0f} 万字",
+        "一份年度报告（连同网页的标记）通常不到 50 万字，请确认选对了文件；确实需要读取时，"
+        f"可以设置环境变量 {LIMIT_ENV}（单位 MB，文字上限随之按比例提高）后重试。",
+    )
+
+
 def shown(path: str | Path) -> str:
     """A path as a message may print it."""
     return printable(str(path))

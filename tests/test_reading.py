@@ -111,6 +111,23 @@ def test_a_file_over_the_limit_is_refused_saying_the_limit_and_what_to_do(tmp_pa
     assert len(reading.read_bytes(big)) == 1024 * 1024 + 1
 
 
+def test_a_file_whose_text_is_far_longer_than_any_report_is_refused_not_read(tmp_path, monkeypatch):
+    # under the file limit, but more characters than a report has: reading it took 47 s and 1 GB
+    monkeypatch.setenv(reading.LIMIT_ENV, "1")
+    report = (Path(__file__).parent / "corpus" / "reports").glob("*.txt")
+    text = next(iter(sorted(report))).read_text(encoding="utf-8")
+    limit = reading.text_limit()
+    assert limit == 1024 * 1024 // 16
+    under = tmp_path / "under.txt"
+    under.write_text((text * (limit // len(text) + 1))[:limit], encoding="utf-8")
+    assert not read_report(under).failed
+    over = tmp_path / "over.txt"
+    over.write_text((text * (limit // len(text) + 2))[: limit + 1], encoding="utf-8")
+    report = read_report(over)
+    assert report.failed and report.source["format"] == "too_large"
+    assert reading.LIMIT_ENV in report.unreadable[0]
+
+
 def test_a_looping_symlink_and_a_folder_are_named_for_what_they_are(tmp_path):
     loop = tmp_path / "loop.json"
     loop.symlink_to(loop.name)

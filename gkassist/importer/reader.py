@@ -74,6 +74,8 @@ def read_report_text(text: str, name: str = "<text>", *, encoding: str | None = 
     """Read a report already in memory (``name`` is shown in messages and ``source``)."""
     if not text.strip():
         return _failed(name, "文件是空的，没有可读取的内容。", "empty")
+    if len(text) > reading.text_limit():
+        return _failed(name, str(reading.text_too_large(name, len(text))), "too_large")
     try:
         doc = read_html(text) if looks_like_html(text) else read_text(text)
     except Unreadable as err:
