@@ -289,17 +289,28 @@ def memory() -> dict:
                 line = "".join(rng.choice(words) for _ in range(20)) + "\n"
                 f.write(line)
                 written += len(line.encode("utf-8"))
+        under_text = Path(tmp) / "under_text.txt"
+        with under_text.open("w", encoding="utf-8") as f:
+            chars = 0
+            while chars < reading.text_limit() - 1_000:
+                line = "".join(rng.choice(words) for _ in range(20)) + "\n"
+                f.write(line)
+                chars += len(line)
         over = Path(tmp) / "over.txt"
         with over.open("wb") as f:
             f.truncate(limit + 1)
         for name, target in (("/dev/zero", "/dev/zero"), ("/dev/urandom", "/dev/urandom"), ("a FIFO", str(fifo)),
-                             (f"{under.stat().st_size / 2**20:.0f} MB of report text (under the limit)", str(under)),
+                             (f"{under.stat().st_size / 2**20:.0f} MB of report text (under the file limit, "
+                              "over the text limit)", str(under)),
+                             (f"{chars / 1e6:.1f} M characters of report text (under the text limit)",
+                              str(under_text)),
                              (f"{over.stat().st_size / 2**20:.0f} MB + 1 byte (over the limit)", str(over))):
             rc, mb, seconds = _peak([*gk, "check", target])
             figures[f"check {name}"] = f"exit {rc}, peak {mb:.0f} MB, {seconds:.1f} s"
         rc, mb, seconds = _peak([*gk, "check", str(SAMPLE)])
         figures["check the sample report (for scale)"] = f"exit {rc}, peak {mb:.0f} MB, {seconds:.1f} s"
-    figures["size limit"] = f"{limit / 2**20:.0f} MB ({reading.LIMIT_ENV})"
+    figures["size limit"] = (f"{limit / 2**20:.0f} MB ({reading.LIMIT_ENV}); "
+                             f"text {reading.text_limit() / 1e6:.1f} M characters")
     return figures
 
 
