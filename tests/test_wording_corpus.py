@@ -144,11 +144,11 @@ def test_held_part_typing_reaches_the_bar_with_what_the_assistant_knows(figures)
 
 
 def test_held_part_figures_below_the_bar_do_not_regress(figures):
-    # issue 18 asks for ≥ 90 % (top category, problems): not reached (docs/wording.md says why); the text
-    # alone while typing has no bar of its own now but must not get worse. These floors sit just under
-    # the figures of 2026-12-05
+    # issue 18 asks for ≥ 90 % (top category, problems): not reached, 112 of 125 (docs/wording.md says
+    # why); the text alone while typing has no bar of its own now but must not get worse. These floors
+    # sit just under the figures of 2026-12-05 (round 5)
     p, m = figures["held"].kinds["problem"], figures["held"].kinds["measure"]
-    assert _share(p.top_right, p.fit) >= 0.87
-    assert _share(p.typing_usable, p.fit) >= 0.55
-    assert _share(m.typing_usable, m.fit) >= 0.47
-    assert _share(p.whole_usable, p.fit) >= 0.90 and _share(m.whole_usable, m.fit) >= 0.95
+    assert _share(p.top_right, p.fit) >= 0.89
+    assert _share(p.typing_usable, p.fit) >= 0.58
+    assert _share(m.typing_usable, m.fit) >= 0.51
+    assert _share(p.whole_usable, p.fit) >= 0.93 and _share(m.whole_usable, m.fit) >= 0.97
