@@ -26,10 +26,10 @@ REPORT_KEYS = {"agency", "level", "year", "source", "complete", "calibrated", "n
 def test_corpus_size():
     # issue 18: at least 300 items from at least 60 agencies; these floors are the corpus as gathered,
     # so that a lost file shows up here rather than as a silent shift of the figures
-    assert len(REPORTS) >= 100
+    assert len(REPORTS) >= 117
     kinds = [i.kind for r in REPORTS for i in r.items]
-    assert kinds.count("problem") >= 235 and kinds.count("measure") >= 154
-    assert len(kinds) >= 389
+    assert kinds.count("problem") >= 266 and kinds.count("measure") >= 172
+    assert len(kinds) >= 438
 
 
 def test_one_report_per_agency():
@@ -144,11 +144,11 @@ def test_held_part_typing_reaches_the_bar_with_what_the_assistant_knows(figures)
 
 
 def test_held_part_figures_below_the_bar_do_not_regress(figures):
-    # issue 18 asks for ≥ 90 % (top category, problems): not reached (docs/wording.md says why); the text
-    # alone while typing has no bar of its own now but must not get worse. These floors sit just under
-    # the figures of 2026-12-05
+    # issue 18 asks for ≥ 90 % (top category, problems): not reached, 112 of 125 (docs/wording.md says
+    # why); the text alone while typing has no bar of its own now but must not get worse. These floors
+    # sit just under the figures of 2026-12-05 (round 5)
     p, m = figures["held"].kinds["problem"], figures["held"].kinds["measure"]
-    assert _share(p.top_right, p.fit) >= 0.87
-    assert _share(p.typing_usable, p.fit) >= 0.55
-    assert _share(m.typing_usable, m.fit) >= 0.47
-    assert _share(p.whole_usable, p.fit) >= 0.90 and _share(m.whole_usable, m.fit) >= 0.95
+    assert _share(p.top_right, p.fit) >= 0.89
+    assert _share(p.typing_usable, p.fit) >= 0.58
+    assert _share(m.typing_usable, m.fit) >= 0.51
+    assert _share(p.whole_usable, p.fit) >= 0.93 and _share(m.whole_usable, m.fit) >= 0.97
