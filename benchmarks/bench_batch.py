@@ -12,6 +12,11 @@ Run: .venv/bin/python benchmarks/bench_batch.py [--sizes 1000,5000,10000] [--tim
   for each engine (GKASSIST_ENGINE=python, durable); then with ``--html`` and ``--xlsx`` too;
 * memory: the main process's peak RSS (``ru_maxrss``, the workers not included) for each size,
   with ``--html`` and ``--xlsx`` (the outputs that summarise the whole folder);
+* stages: ``--stages N`` reports of the folder (every kind in its share) taken one by one through
+  what a worker does — read, build facts, the engine, render findings, the outcome sent back (C1's
+  sentences), pickling it — in this process, CPU per report of each stage and each kind of file;
+  beside it, per report, the main process's CPU of the command-line runs (collecting, printing,
+  C1) and the whole command's CPU (start-up and workers included);
 * PDFs: ``--pdf N`` PDFs (tests/pdfmaker.py, table 三 over two pages) checked in one process
   (one core): PDFs per second.
 """
@@ -102,6 +107,63 @@ def run_cli(folder: Path, engine: str, *extra: str) -> tuple[float, int, str, in
     return wall, proc.returncode, last[-1] if last else proc.stderr[-300:], rss, cpu, main
 
 
+def kind_of(path: Path) -> str:
+    """Which of the folder's kinds of file a report is (see ``make_folder``)."""
+    if path.suffix == ".docx":
+        return "Word (.docx)"
+    if path.suffix == ".txt":
+        return "scraped text"
+    return "gkassist HTML" if path.name.endswith("-gkassist.html") else "portal page"
+
+
+STAGES = ("read", "facts", "engine", "findings", "outcome", "pickle")
+
+
+def stages(paths: list[Path], engine: str) -> dict[str, dict[str, float]]:
+    """CPU ms per report of each stage of a worker's work, per kind of file (and ``all``), for
+    ``paths`` checked one by one in this process (after a warm-up, as a forked worker starts)."""
+    import gc
+    import pickle
+
+    from gkassist.checking import Wants, _outcome, check_outcome, load_input
+    from gkassist.engine import _SHARED_CACHE, evaluator
+    from gkassist.facts import build_facts
+    from gkassist.rulebook import default_rulebook
+
+    book, ev, wants = default_rulebook(), evaluator(engine), Wants(sentences=True)
+    for p in paths[:20]:
+        check_outcome(0, str(p), None, wants)
+    gc.collect()
+    gc.freeze()  # as the batch does before it forks its workers
+    clock = time.process_time
+    spent: dict[str, dict[str, float]] = {}
+    count: dict[str, int] = {}
+    for p in paths:
+        t0 = clock()
+        inp = load_input(str(p))
+        t1 = clock()
+        facts = build_facts(inp.answers, inp.previous, book=book, notes=inp.notes, extra_facts=inp.extra_facts,
+                            cache=_SHARED_CACHE, outline=inp.outline)
+        t2 = clock()
+        matcher = ev.matcher(book)
+        matcher.sync(facts)
+        t3 = clock()
+        findings = matcher.findings()
+        matcher.close()
+        t4 = clock()
+        out = _outcome(0, str(p), inp, findings, wants, None)
+        t5 = clock()
+        pickle.dumps(out)
+        t6 = clock()
+        for kind in (kind_of(p), "all"):
+            count[kind] = count.get(kind, 0) + 1
+            row = spent.setdefault(kind, dict.fromkeys(STAGES, 0.0))
+            for stage, took in zip(STAGES, (t1 - t0, t2 - t1, t3 - t2, t4 - t3, t5 - t4, t6 - t5), strict=True):
+                row[stage] += took
+    gc.unfreeze()
+    return {k: {s: v / count[k] * 1000 for s, v in row.items()} for k, row in spent.items()}
+
+
 def parallel_factor() -> float:
     """How much faster two processes get a fixed pure-Python workload done than one on this
     machine (2.0 on two free cores; less on a shared or hyper-threaded virtual machine)."""
@@ -128,6 +190,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="1000,5000,10000", help="folder sizes for the memory figures")
     ap.add_argument("--time", type=int, default=5000, help="folder size for the time figures")
     ap.add_argument("--pdf", type=int, default=200, help="PDFs checked in one process (0: none)")
+    ap.add_argument("--stages", type=int, default=1000, help="reports taken through a worker's stages (0: none)")
     args = ap.parse_args()
     print(f"CPU cores: {os.cpu_count()}, Python {sys.version.split()[0]}, load average "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -152,10 +215,30 @@ def main() -> None:
         folder = folders[args.time]
         runs = [("python", "text", ()), ("durable", "text", ()),
                 ("python", "text, --html, --xlsx", ("--html", str(base / "p.html"), "--xlsx", str(base / "b.xlsx")))]
+        main_ms: dict[str, tuple[float, float]] = {}
         for engine, label, extra in runs:
             wall, rc, last, _, cpu, main = run_cli(folder, engine, *extra)
             print(f"| {engine} | {label} | {wall:.1f} s | {cpu:.1f} s | {main:.1f} s | {cpu / args.time * 1000:.1f} ms "
                   f"| {rc} | {last[:40]} |")
+            main_ms.setdefault(engine, (main / args.time * 1000, cpu / args.time * 1000))
+        if args.stages:
+            # in the order they were made (every kind in its share), every k-th
+            paths = sorted(folder.iterdir(), key=lambda p: int(re.search(r"\d+", p.name)[0]))
+            paths = paths[::max(1, len(paths) // args.stages)][:args.stages]
+            for engine in ("python", "durable"):
+                got = stages(paths, engine)
+                print()
+                print(f"Where the CPU goes ({engine}): {len(paths)} reports of the folder one by one in this process, "
+                      "CPU ms per report:")
+                print()
+                print("| kind | " + " | ".join(STAGES) + " | worker total |")
+                print("|---|" + "---|" * (len(STAGES) + 1))
+                for kind in sorted(got, key=lambda k: (k == "all", k)):
+                    row = got[kind]
+                    print(f"| {kind} | " + " | ".join(f"{row[s]:.2f}" for s in STAGES) + f" | {sum(row.values()):.2f} |")
+                main, whole = main_ms[engine]
+                print(f"| main process (text output; command line run above) | | | | | | | {main:.2f} |")
+                print(f"| whole command, all processes (command line run above) | | | | | | | {whole:.2f} |")
         print()
         print("Main process peak RSS (`--html` and `--xlsx` written; workers not included):")
         print()

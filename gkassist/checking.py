@@ -25,9 +25,11 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import islice
@@ -684,28 +686,31 @@ def run_check(files: Sequence[str], previous: str | None = None, as_json: bool =
         if isinstance(prev, PreviousIndex) else None
     bar = Progress(len(jobs), say("checks", "check_progress_label"), enabled=progress)
     interrupted = False
+    guard = _WholeReports()
     try:
-        for outcome in iter_outcomes(jobs, prev, wants, workers):
-            if stream is not None:
-                stream.add(result_json(outcome))
-            else:
-                write_one(outcome, out, first=totals.files == 0)
-                out.flush()
-            totals.add(outcome)
-            if page is not None:
-                page.add(outcome)
-            if book is not None:
-                book.add(outcome)
-            if copies is not None:
-                copies.add(outcome.index, outcome.file, outcome.agency, outcome.sentences)
-            if pairing is not None and outcome.error is None:
-                pairing["rows"].append((outcome.file, outcome.agency, outcome.year, outcome.previous_file))
-                if outcome.previous_file:
-                    pairing["paired"] += 1
-                    pairing["used"].add(outcome.previous_file)
-                else:
-                    pairing["unpaired"].append(outcome.index)
-            bar.step()
+        with guard:
+            for outcome in iter_outcomes(jobs, prev, wants, workers):
+                with guard.one_report():
+                    if stream is not None:
+                        stream.add(result_json(outcome))
+                    else:
+                        write_one(outcome, out, first=totals.files == 0)
+                        out.flush()
+                    totals.add(outcome)
+                    if page is not None:
+                        page.add(outcome)
+                    if book is not None:
+                        book.add(outcome)
+                    if copies is not None:
+                        copies.add(outcome.index, outcome.file, outcome.agency, outcome.sentences)
+                    if pairing is not None and outcome.error is None:
+                        pairing["rows"].append((outcome.file, outcome.agency, outcome.year, outcome.previous_file))
+                        if outcome.previous_file:
+                            pairing["paired"] += 1
+                            pairing["used"].add(outcome.previous_file)
+                        else:
+                            pairing["unpaired"].append(outcome.index)
+                    bar.step()
     except KeyboardInterrupt:
         interrupted = True  # what was checked is still printed and written below
     finally:
@@ -740,6 +745,45 @@ def run_check(files: Sequence[str], previous: str | None = None, as_json: bool =
     if book is not None:
         book.write(copies=pairs, pairing=pairing, interrupted=interrupted)
     return EXIT_INTERRUPTED if interrupted else totals.exit_code()
+
+
+class _WholeReports:
+    """Ctrl+C while one report's results are being written takes effect once they all are, so
+    that the text, the page, the workbook and the totals hold the same reports (raised half-way,
+    a report could be printed but not counted). Waiting for the next report is still interrupted
+    at once. Only where Python runs signal handlers (the main thread), and only in place of
+    Python's own SIGINT handler (a caller's handler is left alone)."""
+
+    def __init__(self) -> None:
+        self.busy = self.pending = False
+        self.saved: Any = None
+
+    def __enter__(self) -> _WholeReports:
+        if threading.current_thread() is threading.main_thread() \
+                and signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            self.saved = signal.signal(signal.SIGINT, self._handler)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.saved is not None:
+            signal.signal(signal.SIGINT, self.saved)
+            self.saved = None
+
+    def _handler(self, signum: int, frame: Any) -> None:
+        if self.busy:
+            self.pending = True
+        else:
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def one_report(self) -> Iterator[None]:
+        self.busy = True
+        try:
+            yield
+        finally:
+            self.busy = False
+        if self.pending:
+            raise KeyboardInterrupt
 
 
 def _write_folder_text(out: TextIO, pairs: list, pairing: dict[str, Any] | None, jobs: Sequence[str]) -> None:

@@ -617,16 +617,15 @@ class _Builder:
                 yield self.add_globals(fact, deps=own)
 
     def texts(self) -> Iterable[Fact]:
-        wanted, used_features = _text_plan(self.book)
         all_ids = text_ids()
-        for text_id in wanted:
+        for text_id, features in _text_plan(self.book).items():
             old = self.reuse(f"text.{text_id}")
             if old is not None:
                 yield old
                 continue
             values: dict[str, Any] = {TEXT_KEY: text_id}
             labels: dict[str, Any] = {"field": text_label(text_id)}
-            for name in ("chars", "answered", *used_features):
+            for name in ("chars", "answered", *features):
                 value, detail = self.feature(text_id, name)
                 values[name] = value
                 labels.update(detail)
@@ -742,29 +741,29 @@ def _globals_plan(book: Rulebook, names: tuple[str, ...]) -> tuple:
     return plan
 
 
-def _text_plan(book: Rulebook) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(texts that rules on prose read, text features those rules use): the same for every
-    report checked with one rulebook, so worked out once per rulebook."""
+def _text_plan(book: Rulebook) -> dict[str, tuple[str, ...]]:
+    """Texts that rules on prose read, each with the text features those rules use (the features
+    of the rules whose ``texts`` name it): the same for every report checked with one rulebook,
+    so worked out once per rulebook. A feature no rule reads on a text is not computed for it —
+    most features are read on a few texts only, and each costs a regex over the text."""
     plan = book.plans.get("texts")
     if plan is not None:
         return plan
-    wanted: list[str] = []
-    used: list[str] = []
+    needs: dict[str, set[str]] = {}
+    used: list[str] = []  # every feature read on some text, in the order the rules name them
     for rule in book.rules:
         if rule.scope != TEXT:
             continue
-        for t in rule.texts or PROSE_FIELDS:
-            if t not in wanted:
-                wanted.append(t)
+        names: list[str] = []
         for case in rule.cases:
-            names = cond_names(case.when) + cond_names(case.check) + list(rule.reads)
+            names += cond_names(case.when) + cond_names(case.check) + list(rule.reads)
             names += [m[1].rsplit("_", 1)[0] for m in re.finditer(r"\{([^{}:]+)", case.message)]
-            for n in names:
-                if n in book.features and n not in used:
-                    used.append(n)
-    plan = book.plans["texts"] = (tuple(wanted), tuple(used))
+        features = [n for n in names if n in book.features]
+        used += [n for n in features if n not in used]
+        for t in rule.texts or PROSE_FIELDS:
+            needs.setdefault(t, set()).update(features)
+    plan = book.plans["texts"] = {t: tuple(n for n in used if n in need) for t, need in needs.items()}
     return plan
-
 
 
 def build_facts(answers: Mapping[str, Any], previous: Mapping[str, Any] | None = None, *,

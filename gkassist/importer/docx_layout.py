@@ -85,22 +85,34 @@ def _blocks(parent: etree._Element):  # noqa: ANN202 - a generator of elements
         if child.tag in (_P, _TBL):
             yield child
         elif child.tag == _SDT:
-            content = child.find(_CONTENT)
+            content = _child(child, _CONTENT)
             if content is not None:
                 yield from _blocks(content)
 
 
 def _text(paragraph: etree._Element) -> str:
     """A paragraph's text as Word shows it: runs' text, a tab as a tab, a break as a new line."""
+    # every element of the paragraph, its tag compared here: cheaper than lxml's tag filter,
+    # which is set up anew on each call (a report has hundreds of paragraphs)
     parts: list[str] = []
-    for el in paragraph.iter(_T, _TAB, _BR, _CR):
-        if el.tag == _T:
+    for el in paragraph.iter():
+        tag = el.tag
+        if tag == _T:
             parts.append(el.text or "")
-        elif el.tag == _TAB:
+        elif tag == _TAB:
             parts.append("\t")
-        else:
+        elif tag in (_BR, _CR):
             parts.append("\n")
     return "".join(parts)
+
+
+def _child(parent: etree._Element, tag: str) -> etree._Element | None:
+    """The first child of ``parent`` with ``tag``: ``parent.find(tag)`` without its path parsing,
+    which cost more than the rest of reading a table (it ran three times for every cell)."""
+    for child in parent:
+        if child.tag == tag:
+            return child
+    return None
 
 
 def _table(table: etree._Element) -> Table:
@@ -111,19 +123,9 @@ def _table(table: etree._Element) -> Table:
         cells: list[Cell] = []
         col = 0
         for tc in _cells(tr):
-            props = tc.find(_TCPR)
-            span, merged = 1, False
-            if props is not None:
-                gs = props.find(_SPAN)
-                if gs is not None:
-                    try:
-                        span = max(1, int(gs.get(_VAL, "1")))
-                    except ValueError:
-                        span = 1
-                vm = props.find(_VMERGE)
-                merged = vm is not None and vm.get(_VAL, "continue") != "restart"
+            span, merged, paragraphs = _cell(tc)
             if not merged:  # a cell merged down is read in the row where it starts
-                text = "\n".join(_text(p) for p in _blocks(tc) if p.tag == _P)
+                text = "\n".join(_text(p) for p in paragraphs)
                 cells.append(Cell(" ".join(clean_line(t) for t in text.splitlines() if t.strip()), col=col))
             col += span
         if cells:
@@ -131,11 +133,45 @@ def _table(table: etree._Element) -> Table:
     return Table(rows=rows, rows_known=True)
 
 
+def _cell(tc: etree._Element) -> tuple[int, bool, list[etree._Element]]:
+    """(grid columns the cell spans, whether it continues a cell merged down from above, its
+    paragraphs) from one pass over its children: a table has hundreds of cells."""
+    props = None
+    paragraphs: list[etree._Element] = []
+    for child in tc:
+        tag = child.tag
+        if tag == _P:
+            paragraphs.append(child)
+        elif tag == _TCPR:
+            if props is None:
+                props = child
+        elif tag == _SDT:
+            content = _child(child, _CONTENT)
+            if content is not None:
+                paragraphs.extend(b for b in _blocks(content) if b.tag == _P)
+    span, merged = 1, False
+    if props is not None:
+        gs = vm = None
+        for prop in props:
+            tag = prop.tag
+            if tag == _SPAN:
+                gs = prop if gs is None else gs
+            elif tag == _VMERGE:
+                vm = prop if vm is None else vm
+        if gs is not None:
+            try:
+                span = max(1, int(gs.get(_VAL, "1")))
+            except ValueError:
+                span = 1
+        merged = vm is not None and vm.get(_VAL, "continue") != "restart"
+    return span, merged, paragraphs
+
+
 def _cells(tr: etree._Element):  # noqa: ANN202 - a generator of elements
     for child in tr:
         if child.tag == _TC:
             yield child
         elif child.tag == _SDT:
-            content = child.find(_CONTENT)
+            content = _child(child, _CONTENT)
             if content is not None:
                 yield from (c for c in content if c.tag == _TC)

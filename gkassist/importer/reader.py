@@ -328,7 +328,9 @@ def _read_identity(doc: Document, items: list[Item], split: Split, title: meta.T
     notes: dict[str, str] = {}
     if year is None:
         year = next((y for line in head if (y := meta.title_year(line))), None)
-    found_agency, found_year = meta.identity_in_text(head + lines[:60])
+    found_agency = found_year = None
+    if agency is None or year is None:  # what the text says is asked only for what the title does not
+        found_agency, found_year = meta.identity_in_text(head + lines[:60])
     if agency is None and found_agency:
         agency, notes["meta.agency"] = found_agency, "按报告正文（开头语或总体情况）读出，请核对"
     if agency is None:

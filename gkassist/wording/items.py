@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from gkassist.headings import field_of_heading, transition_at
 from gkassist.text import CLAUSE_PUNCT, NUMERALS, ORDINAL, numeral, parse_int
@@ -144,16 +145,23 @@ def cut_off(problems: str, measures: str = "") -> bool:
 
 def problem_items(problems: str, measures: str = "") -> list[str]:
     """Problem items from the 「存在的主要问题」 answer (which an import may have filled with all of 五)."""
-    if measures.strip():
-        return split_items(split_section5(problems).problems_text or problems)
-    return split_section5(problems).problems
+    return list(_items(problems, measures)[0])
 
 
 def measure_items(problems: str, measures: str = "") -> list[str]:
     """Measure items from the 「改进措施」 answer, or from the part of 「存在的主要问题」 that holds them."""
+    return list(_items(problems, measures)[1])
+
+
+@lru_cache(maxsize=64)
+def _items(problems: str, measures: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(problem items, measure items) of 五, split once: checking one report asks for them several
+    times (the counts, the pairing of problems with measures, whether T4 can judge), and splitting
+    runs every enumeration style's regex over the text."""
     if measures.strip():
-        return split_items(measures)
-    return split_section5(problems).measures
+        return tuple(split_items(split_section5(problems).problems_text or problems)), tuple(split_items(measures))
+    parts = split_section5(problems)
+    return tuple(parts.problems), tuple(parts.measures)
 
 
 # clauses that only set the scene: a year, thanks, achievements, 「但仍存在……不足」
