@@ -246,7 +246,9 @@ class SidePanel(Vertical):
         options.append(Option(review, id="done"))
         if not self.children:
             self.mount_all(self._contents())
-        ol = self.query_one("#sections", OptionList)
+        ol = self.query_one_optional("#sections", OptionList)
+        if ol is None:  # the app is closing (quit at once): nothing mounts any more
+            return
         signature = tuple(o.prompt.plain + str(o.prompt.spans) for o in options)
         if signature != self._signature:  # rebuilding the list costs a layout: only on change
             self._signature = signature
