@@ -112,17 +112,18 @@ class InterviewScreen(Screen):
         say = self.say
         # the header's row, held by a bar of its colour until the header comes (_mount_chrome)
         yield Widget(id="header-bar")
-        with Horizontal(id="body"):
+        with Vertical(id="body"):
+            # docked left (app.tcss), the conversation and the answer area beside it: no
+            # container of their own, which would cost the first question ≈ 4 ms
             yield SidePanel(say, id="side")
-            with Vertical(id="main"):
-                yield ChatLog(id="chat")
-                with Vertical(id="answer-area"):
-                    yield Static(Folded(say("hint_line")), id="hint")
-                    yield AnswerInput(id="line", compact=True)
-                    # prose, and section 五's standard wording under it: the editor (ui/editor.py)
-                    # is mounted here once a question needs it (_editor)
-                    # its buttons are mounted once the first question is on screen (_mount_buttons)
-                    yield Horizontal(id="buttons")
+            yield ChatLog(id="chat")
+            with Vertical(id="answer-area"):
+                yield Static(Folded(say("hint_line")), id="hint")
+                yield AnswerInput(id="line", compact=True)
+                # prose, and section 五's standard wording under it: the editor (ui/editor.py)
+                # is mounted here once a question needs it (_editor)
+                # its buttons are mounted once the first question is on screen (_mount_buttons)
+                yield Horizontal(id="buttons")
         yield Widget(id="footer-bar")  # … and the footer's
 
     def on_mount(self) -> None:
