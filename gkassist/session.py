@@ -30,7 +30,7 @@ import stat
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -137,14 +137,21 @@ class _SessionLock:
 
     def __init__(self, path: Path) -> None:
         self.path = real_path(path)
-        # imported here: filelock costs ~10 ms, which rendering, checking and listing reports
-        # (no lock taken) need not pay
+
+    # made on first use: filelock costs ~10 ms to import, which rendering, checking and listing
+    # reports (no lock taken) need not pay, nor a new report's first question (its lock is taken
+    # by its first write, in the writer thread: SessionStore.create)
+    @cached_property
+    def _filelock(self) -> Any:
         import filelock
 
-        self._filelock = filelock
+        return filelock
+
+    @cached_property
+    def _lock(self) -> Any:
         # thread_local=False: the interview may open a session in a worker thread and close it in
         # the main thread.
-        self._lock = filelock.FileLock(_lock_path(self.path), timeout=0, thread_local=False)
+        return self._filelock.FileLock(_lock_path(self.path), timeout=0, thread_local=False)
 
     def acquire(self, session_id: str) -> None:
         try:
@@ -210,7 +217,7 @@ class _SessionLock:
             _owner_path(self.path).write_text(json.dumps(owner, ensure_ascii=False), encoding="utf-8")
 
     def release(self) -> None:
-        if not self._lock.is_locked:
+        if "_lock" not in self.__dict__ or not self._lock.is_locked:  # (never taken: no filelock import)
             return
         owner = _read_owner(self.path)
         if owner and owner.get("pid") == os.getpid() and owner.get("host") == socket.gethostname():
@@ -496,6 +503,7 @@ class Session:
         # text typed and not submitted, by question (the interview's keys): never an answer
         self._drafts: dict[str, str] = dict(doc.get("drafts") or {})
         self._dirty = False  # changed in memory (record(save=False)), not yet written (flush)
+        self._lock_due = False  # a new session's lock, taken by its first write (create(save=False))
         self._write_lock = threading.Lock()  # one write at a time, in the order of the changes
         prev = doc.get("previous")
         if prev is None:
@@ -668,6 +676,9 @@ class Session:
     def _write(self, data: bytes) -> None:
         # the serialising holds the mutex, the (slow) write does not: the interview records the
         # next answer in memory while the last one goes to disk
+        if self._lock_due and self._lock is not None:  # (under _write_lock, as every write)
+            self._lock.acquire(self.id)  # SessionError if another window took this id meanwhile
+            self._lock_due = False
         try:
             atomic_write(self.path, data)
         except OSError as err:
@@ -1118,8 +1129,8 @@ class SessionStore:
         ``previous`` is last year's report: a Session, ``{"answers": …, "source": …}``, or a mapping
         of typed answers. ``session_id`` keeps a given id (import), when free. ``cells`` and
         ``outline``: what an imported report printed (cell states, own sub-headings). ``save=False``:
-        locked but not written yet (``Session.flush`` writes it), for a start-up that must not wait
-        for the disk.
+        neither written nor locked yet (``Session.flush`` locks and writes it), for a start-up that
+        must not wait for the disk.
         """
         self._ensure_root()
         sid = (
@@ -1149,13 +1160,17 @@ class SessionStore:
         }
         path = self.path_of(sid)
         session_lock = _SessionLock(path)
+        if not save:
+            # written, and locked, by its first flush (the interview's, once its first question is
+            # shown): till then there is no file to guard, and no other window can name an id
+            # just drawn at random and not on disk
+            session = Session(path, doc, lock=session_lock, read_only=False)
+            session._dirty = session._lock_due = True
+            return session
         session_lock.acquire(sid)
         try:
             session = Session(path, doc, lock=session_lock, read_only=False)
-            if save:
-                session.save()
-            else:  # written by its first flush (the interview's, once its first question is shown)
-                session._dirty = True
+            session.save()
         except BaseException:
             session_lock.release()
             raise

@@ -156,14 +156,24 @@ def fold(text: str) -> str:
 
 # 一是 … 十是, 第一，, （一）/(1), 1. / 1、/ 1）/ 1), 一、 at the start of an item (a digit right after
 # 「1.」 makes it a number such as 1.5, not a marker)
-LEADING_MARKER_RE = re.compile(
-    rf"^\s*(?:{ORDINAL}是|第{ORDINAL}[，,、:：]?|[(（](?:{ORDINAL}|\d{{1,2}})[)）]|\d{{1,2}}\s*[.．、)）](?!\d)|{ORDINAL}、)\s*"
-)
+# (``LEADING_MARKER_RE`` is compiled when first asked for, see ``__getattr__``: compiling it costs
+# about 2 ms, a few per cent of the interview's start, and its first question has no list)
+@lru_cache(maxsize=1)
+def _leading_marker_re() -> re.Pattern[str]:
+    return re.compile(
+        rf"^\s*(?:{ORDINAL}是|第{ORDINAL}[，,、:：]?|[(（](?:{ORDINAL}|\d{{1,2}})[)）]|\d{{1,2}}\s*[.．、)）](?!\d)|{ORDINAL}、)\s*"
+    )
+
+
+def __getattr__(name: str) -> re.Pattern[str]:  # a module's lazy attributes (PEP 562)
+    if name == "LEADING_MARKER_RE":
+        return _leading_marker_re()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def strip_marker(text: str) -> str:
     """``text`` without a leading enumeration marker."""
-    return LEADING_MARKER_RE.sub("", text, count=1)
+    return _leading_marker_re().sub("", text, count=1)
 
 
 # a sub-heading of a report's own within a paragraph: a line starting 「（一）」 or 「(一)」 (as an

@@ -510,3 +510,30 @@ def test_a_new_session_can_wait_for_its_first_write(store):
     s.flush()
     assert store.open(s.path, lock=False).answers["meta.agency"] == "测试局"
     s.close()
+
+
+def test_a_new_session_is_locked_by_its_first_write(store):
+    s = store.create({"meta.agency": "测试局"}, save=False)
+    assert not list(s.path.parent.glob(".*.lock"))  # nothing on disk to guard yet
+    s.flush()
+    with pytest.raises(SessionError, match="正在被另一个 gkassist 窗口编辑"):
+        store.open(s.id)
+    s.close()
+    with store.open(s.id) as again:
+        assert again.answers["meta.agency"] == "测试局"
+
+
+def test_a_new_session_whose_id_was_taken_meanwhile_keeps_its_answers(store):
+    s = store.create({"meta.agency": "测试局"}, save=False)
+    # another window makes a report of the same id before the first write: all but impossible
+    # (the id is drawn at random), and refused, as an open of a report being edited is
+    other = store.create({"meta.agency": "别的局"}, session_id=s.id)
+    assert other.id == s.id
+    s.record({"meta.year": 2024}, save=False)
+    with pytest.raises(SessionError, match="正在被另一个 gkassist 窗口编辑"):
+        s.flush()
+    assert s.unsaved and s.answers["meta.year"] == 2024
+    other.close()
+    s.flush()
+    assert store.open(s.path, lock=False).answers["meta.year"] == 2024
+    s.close()

@@ -244,6 +244,16 @@ async def test_quit_mid_interview_and_continue_at_the_same_question() -> None:
         assert screen.flow.step_id == "overview.intro"
 
 
+async def test_a_new_report_quit_as_its_first_question_shows_closes_cleanly() -> None:
+    # what comes after the first frame (side panel, header, footer, buttons, editor, first check,
+    # first write) runs while the app is closing: nothing of it may fail
+    app = GkApp(new_session=True)
+    async with app.run_test(size=SIZE) as pilot:
+        app.exit()
+        await pilot.pause()
+    assert app.return_code == 0 and app.crash_log is None
+
+
 async def test_bad_input_is_explained_and_kept_for_fixing() -> None:
     app = GkApp()
     async with app.run_test(size=SIZE) as pilot:

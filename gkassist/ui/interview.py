@@ -26,6 +26,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer, Header, OptionList, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
@@ -109,19 +110,21 @@ class InterviewScreen(Screen):
 
     def compose(self) -> ComposeResult:
         say = self.say
-        yield Header(icon=HEADER_ICON)
-        with Horizontal(id="body"):
+        # the header's row, held by a bar of its colour until the header comes (_mount_chrome)
+        yield Widget(id="header-bar")
+        with Vertical(id="body"):
+            # docked left (app.tcss), the conversation and the answer area beside it: no
+            # container of their own, which would cost the first question ≈ 4 ms
             yield SidePanel(say, id="side")
-            with Vertical(id="main"):
-                yield ChatLog(id="chat")
-                with Vertical(id="answer-area"):
-                    yield Static(Folded(say("hint_line")), id="hint")
-                    yield AnswerInput(id="line", compact=True)
-                    # prose, and section 五's standard wording under it: the editor (ui/editor.py)
-                    # is mounted here once a question needs it (_editor)
-                    # its buttons are mounted once the first question is on screen (_mount_buttons)
-                    yield Horizontal(id="buttons")
-        yield Footer()
+            yield ChatLog(id="chat")
+            with Vertical(id="answer-area"):
+                yield Static(Folded(say("hint_line")), id="hint")
+                yield AnswerInput(id="line", compact=True)
+                # prose, and section 五's standard wording under it: the editor (ui/editor.py)
+                # is mounted here once a question needs it (_editor)
+                # its buttons are mounted once the first question is on screen (_mount_buttons)
+                yield Horizontal(id="buttons")
+        yield Widget(id="footer-bar")  # … and the footer's
 
     def on_mount(self) -> None:
         self._set_title()
@@ -134,15 +137,34 @@ class InterviewScreen(Screen):
         if self.intro:
             self.add("info", self.intro)
         self.show_question()
-        # once the first question is painted: the side panel's sections (drawing them is a fifth of
-        # the first frame), the prose editor, and the engine's first complete check
-        # (durable_rules import, ruleset registration), so that none of them delays the question
+        # once the first question is painted: the header and footer, the side panel's sections
+        # (drawing them is a fifth of the first frame), the prose editor, and the engine's first
+        # complete check (durable_rules import, ruleset registration), so that none of them
+        # delays the question
+        self.call_after_refresh(self._mount_chrome)
         self.call_after_refresh(self._refresh_panel_now)
         self.call_after_refresh(self._mount_buttons)
         self.call_after_refresh(self._mount_editor)
         self.call_after_refresh(self.run_check, None, quiet=True)
         self.call_after_refresh(self._write)  # a new report is written once its first question shows
         self.set_interval(DRAFT_EVERY, self.keep_draft)
+
+    async def _mount_chrome(self) -> None:
+        """The header and the footer, in the rows their bars held in the first frame. (Header
+        and Footer are seven widgets of their own, a tenth of that frame; the footer shows its
+        keys a frame later anyway.)"""
+        if not self.is_attached:  # (closing)
+            return
+        mounted = []
+        for bar, widget in (("#header-bar", Header(icon=HEADER_ICON)), ("#footer-bar", Footer())):
+            held = self.query_one(bar)
+            mounted.append(self.mount(widget, after=held))
+            held.display = False  # gone in the frame the new one comes in: no row moves
+            held.remove()
+        for mount in mounted:
+            await mount
+        # a footer lists the keys when told they changed; the last time, it was not there yet
+        self.refresh_bindings()
 
     @property
     def busy(self) -> bool:

@@ -188,11 +188,20 @@ class SidePanel(Vertical):
         self._progress = ""
 
     def compose(self) -> ComposeResult:
-        yield Static(self.say("panel_title"), id="panel-title")
-        yield OptionList(id="sections")
-        yield Static("", id="progress-text", markup=False)
-        yield Static("", id="progress-bar")
-        yield Static(self.say("panel_hint"), id="panel-hint")
+        # empty at first: its background holds the panel's place (no reflow of the conversation
+        # when the contents come); they come with the first status, once the first question is
+        # on screen (InterviewScreen._refresh_panel_now): five more widgets, a list among them,
+        # cost that question's first frame ≈ 8 ms
+        return ()
+
+    def _contents(self) -> list[Widget]:
+        return [
+            Static(self.say("panel_title"), id="panel-title"),
+            OptionList(id="sections"),
+            Static("", id="progress-text", markup=False),
+            Static("", id="progress-bar"),
+            Static(self.say("panel_hint"), id="panel-hint"),
+        ]
 
     def refresh_status(
         self,
@@ -235,7 +244,11 @@ class SidePanel(Vertical):
             options.append(Option(line, id=sec.id))
         review = Text(say("review_label"), style="bold reverse" if current_section == "done" else "bold")
         options.append(Option(review, id="done"))
-        ol = self.query_one("#sections", OptionList)
+        if not self.children:
+            self.mount_all(self._contents())
+        ol = self.query_one_optional("#sections", OptionList)
+        if ol is None:  # the app is closing (quit at once): nothing mounts any more
+            return
         signature = tuple(o.prompt.plain + str(o.prompt.spans) for o in options)
         if signature != self._signature:  # rebuilding the list costs a layout: only on change
             self._signature = signature
