@@ -952,3 +952,38 @@ async def test_an_export_path_with_textual_markup_is_shown_as_text(tmp_path: Pat
         assert any(n.message.endswith(str(target)) and not n.markup for n in app._notifications)
         toasts = [str(toast.render()) for toast in app.screen.query("Toast")]
         assert any(str(target) in text for text in toasts), toasts
+
+
+async def test_side_panel_draws_each_change_and_keeps_the_keyboard_place() -> None:
+    """The section list renders only the entries that changed (ui/widgets.SectionList keeps the
+    rest): what it draws must still be every current entry, and an update must not move its cursor."""
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await meta(pilot)
+        screen = interview(app)
+        sections = screen.query_one("#sections")
+        sections.highlighted = sections.get_option_index("done")
+
+        def drawn() -> str:  # what is on screen, less spaces and the folding of long titles
+            lines = [sections.render_line(y).text for y in range(sections.size.height)]
+            return "".join("".join(lines).split())
+
+        def entries() -> str:
+            return "".join("".join(o.prompt.plain for o in sections.options).split())
+
+        await open_table(pilot, "三")
+        for text in ["3 1 0 0 0 0", "0", "2 1 0 0 0 0", "0", "没有", "没有", "没有", "没有", "0"]:
+            await answer(pilot, text)  # 3 new, 2 granted, nothing carried over: 三 does not balance
+        assert "N4" in {f.code for f in screen.findings}
+        assert say("status_errors", n=1) in panel_lines(app)["requests"]
+        assert drawn() == entries()
+        assert sections.highlighted == sections.get_option_index("done"), "the cursor stays"
+        await answer(pilot, "/goto 三")
+        await answer(pilot, "有")
+        for text in ["3 1 0 0 0 0", "0", "2 1 0 0 0 0", "0", "没有", "没有", "没有", "没有", "1 0 0 0 0 0"]:
+            await answer(pilot, text)
+        assert "N4" not in {f.code for f in screen.findings}
+        assert not counted(panel_lines(app)["requests"])
+        assert drawn() == entries()
+        assert sections.highlighted == sections.get_option_index("done")
