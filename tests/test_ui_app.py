@@ -987,3 +987,46 @@ async def test_side_panel_draws_each_change_and_keeps_the_keyboard_place() -> No
         assert not counted(panel_lines(app)["requests"])
         assert drawn() == entries()
         assert sections.highlighted == sections.get_option_index("done")
+
+
+async def test_an_answer_is_written_once_the_frame_showing_it_is_drawn() -> None:
+    """The session is written by a thread whose encoding holds the GIL: started before the frame
+    that shows the answer, it held that frame back. Written after it, and every answer of a burst
+    is on disk while the interview goes on."""
+    import asyncio
+
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await meta(pilot)
+        await open_table(pilot, "三")
+        screen = interview(app)
+        events: list[str] = []
+        frame, write_soon = screen._compositor_refresh, screen.backend.write_soon
+
+        def framed() -> None:
+            frame()
+            if any("3 1 0 0 0 7" in line for line in chat_screen_lines(app)):
+                events.append("answer drawn")
+
+        def written() -> None:
+            events.append("write")
+            write_soon()
+
+        screen._compositor_refresh = framed
+        screen.backend.write_soon = written
+        await answer(pilot, "3 1 0 0 0 7")  # 新收 of table 三
+        await settle(pilot)
+        assert events and events[0] == "answer drawn" and "write" in events, events
+        await burst(pilot, "0", "enter", "2 1 0 0 0 0", "enter")  # 结转, then 予以公开
+
+        def on_disk() -> dict[str, int]:
+            saved = json.loads(screen.session.path.read_text(encoding="utf-8"))["answers"]
+            rows = ("requests.new.", "requests.carried.", "requests.granted.")
+            return {row: sum(v for k, v in saved.items() if k.startswith(row)) for row in rows}
+
+        for _ in range(100):  # the writer thread's fsync
+            if on_disk() == {"requests.new.": 11, "requests.carried.": 0, "requests.granted.": 3}:
+                break
+            await asyncio.sleep(0.02)
+        assert on_disk() == {"requests.new.": 11, "requests.carried.": 0, "requests.granted.": 3}

@@ -104,6 +104,7 @@ class InterviewScreen(Screen):
         self._answered_step: str | None = None
         self._shown: set[tuple[str, tuple[str, ...]]] = set()  # findings already said in the chat
         self._offers_said: set[str] = set()  # data-driven suggestions already said in the chat
+        self._write_due = False  # an answer is recorded, to be written once its frame is drawn
 
     # --- layout ------------------------------------------------------------------------------
 
@@ -142,7 +143,7 @@ class InterviewScreen(Screen):
         self.call_after_refresh(self._mount_editor)
         self.call_after_refresh(self.run_check, None, quiet=True)
         self.call_after_refresh(self._write)  # a new report is written once its first question shows
-        self.set_interval(DRAFT_EVERY, self.keep_draft)
+        self.set_interval(DRAFT_EVERY, self._every_few_seconds)
 
     @property
     def busy(self) -> bool:
@@ -503,16 +504,17 @@ class InterviewScreen(Screen):
         if self._quitting:
             return  # recorded: written by before_quit, checked when the report is opened again
         self._turn = outcome
-        # written once the answer and the next question are drawn: the writer thread's encoding
-        # of the session holds the GIL, and would hold back that frame
-        self.call_after_refresh(self._write)
         if self.backend.ready:
             # an update of the engine takes a millisecond or two: done here, the answer, its
             # findings and the next question are drawn in the frame after the key (a worker would
-            # add the time its task and thread take to start)
+            # add the time its task and thread take to start); written once that frame is drawn
+            self._write_after_frame()
             self.on_answer_checked(self._checked(outcome))
         else:
-            self._check(outcome)  # the engine is still starting: in a worker, the screen stays live
+            # the engine is still starting: checked in a worker, the screen stays live; no frame
+            # shows the answer until the check is back, so it is written now
+            self._write()
+            self._check(outcome)
 
     @work(thread=True, exit_on_error=False, group="check")
     def _check(self, outcome: Outcome) -> None:
@@ -528,7 +530,38 @@ class InterviewScreen(Screen):
 
     def _write(self) -> None:
         # the service's writer thread: no Textual worker (and its messages) per answer
+        self._write_due = False
         self.backend.write_soon()
+
+    def _write_after_frame(self) -> None:
+        """Have the answer just recorded written as soon as the frame showing it is drawn.
+
+        The writer thread's encoding of the session holds the GIL (1–4 ms) and would hold back
+        that frame. ``call_after_refresh`` does not wait for it: the screen runs such callbacks
+        when it next goes idle, which comes before the widgets changed by the answer have asked
+        for their repaint. A screen not on top draws nothing: written at once.
+        """
+        if self.is_current:
+            self._write_due = True
+        else:
+            self._write()
+
+    def _compositor_refresh(self) -> None:
+        # (Screen's, run for every frame of this screen: Textual is pinned; tests/test_ui_app.py
+        # checks that an answer is written after its frame and before the next answer)
+        super()._compositor_refresh()
+        if self._write_due:
+            self.call_later(self._write)  # the frame is handed to the terminal first
+
+    def on_screen_suspend(self) -> None:
+        # another screen on top (the review an answer opened): this one draws no frame to wait for
+        if self._write_due:
+            self._write()
+
+    def _every_few_seconds(self) -> None:
+        if self._write_due:  # (a frame always follows an answer; this is the belt to those braces)
+            self._write()
+        self.keep_draft()
 
     def on_save_failed(self, message: SaveFailed) -> None:
         # said once until a write succeeds again: every answer is kept and written with the next
