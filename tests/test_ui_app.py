@@ -989,10 +989,10 @@ async def test_side_panel_draws_each_change_and_keeps_the_keyboard_place() -> No
         assert sections.highlighted == sections.get_option_index("done")
 
 
-async def test_an_answer_is_written_once_the_frame_showing_it_is_drawn() -> None:
+async def test_an_answer_is_written_and_the_panel_updated_once_the_frame_showing_it_is_drawn() -> None:
     """The session is written by a thread whose encoding holds the GIL: started before the frame
     that shows the answer, it held that frame back. Written after it, and every answer of a burst
-    is on disk while the interview goes on."""
+    is on disk while the interview goes on. The side panel follows in the next frame."""
     import asyncio
 
     app = GkApp()
@@ -1003,6 +1003,12 @@ async def test_an_answer_is_written_once_the_frame_showing_it_is_drawn() -> None
         screen = interview(app)
         events: list[str] = []
         frame, write_soon = screen._compositor_refresh, screen.backend.write_soon
+        panel = screen.query_one("#side")
+        refresh_status = panel.refresh_status
+
+        def panel_updated(*args: Any) -> None:
+            events.append("panel")
+            refresh_status(*args)
 
         def framed() -> None:
             frame()
@@ -1015,9 +1021,12 @@ async def test_an_answer_is_written_once_the_frame_showing_it_is_drawn() -> None
 
         screen._compositor_refresh = framed
         screen.backend.write_soon = written
+        panel.refresh_status = panel_updated
+        before = shown(screen.query_one("#progress-text"))
         await answer(pilot, "3 1 0 0 0 7")  # 新收 of table 三
         await settle(pilot)
-        assert events and events[0] == "answer drawn" and "write" in events, events
+        assert events and events[0] == "answer drawn" and {"write", "panel"} <= set(events), events
+        assert shown(screen.query_one("#progress-text")) != before, "the panel counts the answer"
         await burst(pilot, "0", "enter", "2 1 0 0 0 0", "enter")  # 结转, then 予以公开
 
         def on_disk() -> dict[str, int]:
