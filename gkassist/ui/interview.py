@@ -556,29 +556,24 @@ class InterviewScreen(Screen):
 
     def _compositor_refresh(self) -> None:
         # (Screen's, run for every frame of this screen: Textual is pinned; tests/test_ui_app.py
-        # checks that an answer is written after its frame and before the next answer)
+        # checks that an answer is written, and the panel updated, after the frame showing it)
         super()._compositor_refresh()
+        self._after_frame(self.call_later)  # the frame is handed to the terminal first
+
+    def _after_frame(self, run: Any) -> None:
+        """What waited for the answer's frame: the write, the side panel (``run`` runs each)."""
         if self._write_due:
-            self.call_later(self._write)  # the frame is handed to the terminal first
+            run(self._write)
         if self._panel_after_frame:
             self._panel_after_frame = False
-            self.call_later(self._refresh_panel_soon)
+            run(self._refresh_panel_soon)
 
     def on_screen_suspend(self) -> None:
         # another screen on top (the review an answer opened): this one draws no frame to wait for
-        if self._write_due:
-            self._write()
-        if self._panel_after_frame:
-            self._panel_after_frame = False
-            self._refresh_panel_soon()
+        self._after_frame(lambda do: do())
 
     def _every_few_seconds(self) -> None:
-        # (a frame always follows an answer; this is the belt to those braces)
-        if self._write_due:
-            self._write()
-        if self._panel_after_frame:
-            self._panel_after_frame = False
-            self._refresh_panel_soon()
+        self._after_frame(lambda do: do())  # (a frame always follows an answer: belt and braces)
         self.keep_draft()
 
     def on_save_failed(self, message: SaveFailed) -> None:
