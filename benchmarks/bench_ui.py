@@ -10,8 +10,10 @@
    deliberate imbalance so that N4 is on screen) until the end of the first screen update that
    draws the next question at the bottom of the conversation (after the answer's findings): the
    real path (parse, recorded, engine, the conversation updated, drawn; the atomic save with
-   fsync runs beside it, in its own worker). Beside it, the floor: a bare Textual app with one
-   Input, from a key press to the end of the screen update that shows the character.
+   fsync starts once that frame is drawn, in the writer thread, and is over before the next
+   Enter ≥ 50 ms later: its two fsyncs take about 12 ms on this disk, docs/performance.md).
+   Beside it, the floor: a bare Textual app with one Input, from a key press to the end of the
+   screen update that shows the character.
 3. Peak memory (max RSS) of the process that ran a whole interview.
 
 Prints a table; asserts nothing. GKASSIST_HOME is a temporary folder.

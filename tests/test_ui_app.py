@@ -962,3 +962,90 @@ async def test_an_export_path_with_textual_markup_is_shown_as_text(tmp_path: Pat
         assert any(n.message.endswith(str(target)) and not n.markup for n in app._notifications)
         toasts = [str(toast.render()) for toast in app.screen.query("Toast")]
         assert any(str(target) in text for text in toasts), toasts
+
+
+async def test_side_panel_draws_each_change_and_keeps_the_keyboard_place() -> None:
+    """The section list renders only the entries that changed (ui/widgets.SectionList keeps the
+    rest): what it draws must still be every current entry, and an update must not move its cursor."""
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await meta(pilot)
+        screen = interview(app)
+        sections = screen.query_one("#sections")
+        sections.highlighted = sections.get_option_index("done")
+
+        def drawn() -> str:  # what is on screen, less spaces and the folding of long titles
+            lines = [sections.render_line(y).text for y in range(sections.size.height)]
+            return "".join("".join(lines).split())
+
+        def entries() -> str:
+            return "".join("".join(o.prompt.plain for o in sections.options).split())
+
+        await open_table(pilot, "三")
+        for text in ["3 1 0 0 0 0", "0", "2 1 0 0 0 0", "0", "没有", "没有", "没有", "没有", "0"]:
+            await answer(pilot, text)  # 3 new, 2 granted, nothing carried over: 三 does not balance
+        assert "N4" in {f.code for f in screen.findings}
+        assert say("status_errors", n=1) in panel_lines(app)["requests"]
+        assert drawn() == entries()
+        assert sections.highlighted == sections.get_option_index("done"), "the cursor stays"
+        await answer(pilot, "/goto 三")
+        await answer(pilot, "有")
+        for text in ["3 1 0 0 0 0", "0", "2 1 0 0 0 0", "0", "没有", "没有", "没有", "没有", "1 0 0 0 0 0"]:
+            await answer(pilot, text)
+        assert "N4" not in {f.code for f in screen.findings}
+        assert not counted(panel_lines(app)["requests"])
+        assert drawn() == entries()
+        assert sections.highlighted == sections.get_option_index("done")
+
+
+async def test_an_answer_is_written_and_the_panel_updated_once_the_frame_showing_it_is_drawn() -> None:
+    """The session is written by a thread whose encoding holds the GIL: started before the frame
+    that shows the answer, it held that frame back. Written after it, and every answer of a burst
+    is on disk while the interview goes on. The side panel follows in the next frame."""
+    import asyncio
+
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await meta(pilot)
+        await open_table(pilot, "三")
+        screen = interview(app)
+        events: list[str] = []
+        frame, write_soon = screen._compositor_refresh, screen.backend.write_soon
+        panel = screen.query_one("#side")
+        refresh_status = panel.refresh_status
+
+        def panel_updated(*args: Any) -> None:
+            events.append("panel")
+            refresh_status(*args)
+
+        def framed() -> None:
+            frame()
+            if any("3 1 0 0 0 7" in line for line in chat_screen_lines(app)):
+                events.append("answer drawn")
+
+        def written() -> None:
+            events.append("write")
+            write_soon()
+
+        screen._compositor_refresh = framed
+        screen.backend.write_soon = written
+        panel.refresh_status = panel_updated
+        before = shown(screen.query_one("#progress-text"))
+        await answer(pilot, "3 1 0 0 0 7")  # 新收 of table 三
+        await settle(pilot)
+        assert events and events[0] == "answer drawn" and {"write", "panel"} <= set(events), events
+        assert shown(screen.query_one("#progress-text")) != before, "the panel counts the answer"
+        await burst(pilot, "0", "enter", "2 1 0 0 0 0", "enter")  # 结转, then 予以公开
+
+        def on_disk() -> dict[str, int]:
+            saved = json.loads(screen.session.path.read_text(encoding="utf-8"))["answers"]
+            rows = ("requests.new.", "requests.carried.", "requests.granted.")
+            return {row: sum(v for k, v in saved.items() if k.startswith(row)) for row in rows}
+
+        for _ in range(100):  # the writer thread's fsync
+            if on_disk() == {"requests.new.": 11, "requests.carried.": 0, "requests.granted.": 3}:
+                break
+            await asyncio.sleep(0.02)
+        assert on_disk() == {"requests.new.": 11, "requests.carried.": 0, "requests.granted.": 3}

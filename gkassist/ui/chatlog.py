@@ -2,9 +2,11 @@
 
 The conversation used to be a ``VerticalScroll`` with one ``Static`` per message. Every answer then
 cost Textual a relayout and redraw of the whole conversation (30–38 ms of a 50 ms turn, growing with
-its length). Here a message is folded and rendered to ``Strip``s once, when it is written (again
-only when the width or the theme changes), and appended to a list of lines; drawing is copying the
-lines on screen. One answer costs the same however long the conversation has grown.
+its length). Here a message is folded and rendered once, when it is written (again only when the
+width or the theme changes), and appended to a list of lines; drawing is copying the lines on
+screen. One answer costs the same however long the conversation has grown. The lines are kept as
+plain tuples (``Line``), not as Textual ``Strip``s, so that the garbage collector has little to walk
+in a long conversation; only the lines drawn lately are kept as Strips too.
 
 How a message looks is CSS, as before: the component classes ``chat--<kind>`` (``app.tcss``) give
 its colours, background, margin and padding, and ``width: auto`` makes a bubble as wide as its text
@@ -17,6 +19,7 @@ an opening one such as 「（」「“」, and never inside a number or a Latin 
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from rich.cells import cell_len, get_character_cell_size
@@ -40,6 +43,14 @@ KINDS = (
 TAB_SIZE = 4  # a tab in a message (a pasted table row) is spaces up to the next multiple of this
 MAX_MESSAGES = 2000  # older messages are dropped in batches (the review screen has every answer)
 DROP_BATCH = 200
+DRAWN_KEPT = 128  # lines kept as Strips, the most recently drawn (a few screens of them)
+
+# A line of the conversation as kept: its pieces of text, each with the number of its style in
+# ``ChatLog._styles``. Tuples of strings and numbers only, which Python's garbage collector stops
+# tracking: kept as Textual Strips (each with seven caches, some of them holding the strip itself),
+# the lines of a long conversation were most of what every full collection walked, a stall of
+# 50–80 ms every 20–30 answers after a few hundred.
+Line = tuple[tuple[str, int], ...]
 
 
 @dataclass
@@ -143,8 +154,10 @@ class ChatLog(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id, classes=classes)
         self.messages: list[ChatMessage] = []
-        self._lines: list[Strip] = []  # every message's lines, at ``_width``
-        self._starts: list[int] = []  # the first line of each message in ``_lines``
+        self._lines: list[Line] = []  # every message's lines, at ``_width``
+        self._styles: list[Style | None] = []  # the styles of the lines' pieces, by number
+        self._style_ids: dict[Style | None, int] = {}
+        self._drawn: OrderedDict[int, Strip] = OrderedDict()  # line number → its Strip, as drawn lately
         self._width = 0  # the width ``_lines`` were rendered at (0: not yet)
         self._kind_styles: dict[str, tuple[Style, tuple[int, int, int, int], tuple[int, int, int, int], bool]] = {}
 
@@ -167,8 +180,7 @@ class ChatLog(ScrollView, can_focus=True):
         width = self.size.width
         if width and width == self._width:
             for message in messages:
-                self._starts.append(len(self._lines))
-                self._lines.extend(self._render_message(message, width))
+                self._lines.extend(self._keep(strip) for strip in self._render_message(message, width))
             self._update_size()
         else:
             self._reflow()
@@ -182,12 +194,12 @@ class ChatLog(ScrollView, can_focus=True):
     def _reflow(self, *, refresh: bool = True) -> None:
         """Render every message afresh (first size, new width or theme)."""
         width = self.size.width
-        self._lines, self._starts = [], []
+        self._lines, self._styles, self._style_ids = [], [], {}
+        self._drawn.clear()
         self._width = width
         if width:
             for message in self.messages:
-                self._starts.append(len(self._lines))
-                self._lines.extend(self._render_message(message, width))
+                self._lines.extend(self._keep(strip) for strip in self._render_message(message, width))
         self._update_size()
         if refresh:
             self.refresh()
@@ -251,6 +263,32 @@ class ChatLog(ScrollView, can_focus=True):
         out += [blank_box] * p_bottom + [Strip.blank(width, base)] * m_bottom
         return out
 
+    def _keep(self, strip: Strip) -> Line:
+        """A rendered line as kept (``Line``)."""
+        ids, styles = self._style_ids, self._styles
+        pieces = []
+        for text, style, _control in strip:
+            number = ids.get(style)
+            if number is None:
+                number = ids[style] = len(styles)
+                styles.append(style)
+            pieces.append((text, number))
+        return tuple(pieces)
+
+    def _strip(self, index: int) -> Strip:
+        """Line ``index`` as Textual draws it (with the offsets that text selection reads)."""
+        drawn = self._drawn
+        strip = drawn.get(index)
+        if strip is not None:
+            drawn.move_to_end(index)
+            return strip
+        styles = self._styles
+        segments = [Segment(text, styles[number]) for text, number in self._lines[index]]
+        strip = drawn[index] = Strip(segments, self._width).apply_offsets(0, index)
+        if len(drawn) > DRAWN_KEPT:
+            drawn.popitem(last=False)
+        return strip
+
     def render_lines(self, crop: Region) -> list[Strip]:
         width = self.size.width
         if width and width != self._width:
@@ -267,13 +305,13 @@ class ChatLog(ScrollView, can_focus=True):
         width = self.size.width
         if index >= len(self._lines):
             return Strip.blank(width, self.rich_style)
-        strip = self._lines[index]
+        strip = self._strip(index)
         if strip.cell_length != width:  # resized, not reflowed yet
             strip = strip.crop_extend(0, width, self.rich_style)
         selection = self.text_selection
         if selection is not None and (span := selection.get_span(index)) is not None:
-            strip = self._selected(strip, span)
-        return strip.apply_offsets(0, index)
+            strip = self._selected(strip, span).apply_offsets(0, index)
+        return strip
 
     def _selected(self, strip: Strip, span: tuple[int, int]) -> Strip:
         text = Text.assemble(*[(segment.text, segment.style) for segment in strip])
@@ -284,7 +322,7 @@ class ChatLog(ScrollView, can_focus=True):
     # --- selecting text with the mouse ------------------------------------------------------------
 
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:
-        text = "\n".join(strip.text for strip in self._lines)
+        text = "\n".join("".join(text for text, _ in line) for line in self._lines)
         extracted = selection.extract(text)
         return "\n".join(line.strip() for line in extracted.split("\n")), "\n"
 

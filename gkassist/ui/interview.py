@@ -105,6 +105,8 @@ class InterviewScreen(Screen):
         self._answered_step: str | None = None
         self._shown: set[tuple[str, tuple[str, ...]]] = set()  # findings already said in the chat
         self._offers_said: set[str] = set()  # data-driven suggestions already said in the chat
+        self._write_due = False  # an answer is recorded, to be written once its frame is drawn
+        self._panel_after_frame = False  # … and the side panel updated then
 
     # --- layout ------------------------------------------------------------------------------
 
@@ -147,7 +149,7 @@ class InterviewScreen(Screen):
         self.call_after_refresh(self._mount_editor)
         self.call_after_refresh(self.run_check, None, quiet=True)
         self.call_after_refresh(self._write)  # a new report is written once its first question shows
-        self.set_interval(DRAFT_EVERY, self.keep_draft)
+        self.set_interval(DRAFT_EVERY, self._every_few_seconds)
 
     async def _mount_chrome(self) -> None:
         """The header and the footer, in the rows their bars held in the first frame. (Header
@@ -294,7 +296,14 @@ class InterviewScreen(Screen):
         """Update the side panel once the current turn is done (several calls, one update)."""
         if not self._panel_due:
             self._panel_due = True
-            self.call_next(self._refresh_panel_now)
+            self.call_next(self._refresh_panel_soon)
+
+    def _refresh_panel_soon(self) -> None:
+        # after an answer the panel waits for the frame that shows the answer, its findings and the
+        # next question (_compositor_refresh then updates it, in the frame after): its progress
+        # line, and at a new section or a new count its list, cost that frame 1–4 ms
+        if self._panel_due and not self._panel_after_frame:
+            self._refresh_panel_now()
 
     def _refresh_panel_now(self) -> None:
         self._panel_due = False
@@ -525,16 +534,17 @@ class InterviewScreen(Screen):
         if self._quitting:
             return  # recorded: written by before_quit, checked when the report is opened again
         self._turn = outcome
-        # written once the answer and the next question are drawn: the writer thread's encoding
-        # of the session holds the GIL, and would hold back that frame
-        self.call_after_refresh(self._write)
         if self.backend.ready:
             # an update of the engine takes a millisecond or two: done here, the answer, its
             # findings and the next question are drawn in the frame after the key (a worker would
-            # add the time its task and thread take to start)
+            # add the time its task and thread take to start); written once that frame is drawn
+            self._write_after_frame()
             self.on_answer_checked(self._checked(outcome))
         else:
-            self._check(outcome)  # the engine is still starting: in a worker, the screen stays live
+            # the engine is still starting: checked in a worker, the screen stays live; no frame
+            # shows the answer until the check is back, so it is written now
+            self._write()
+            self._check(outcome)
 
     @work(thread=True, exit_on_error=False, group="check")
     def _check(self, outcome: Outcome) -> None:
@@ -550,7 +560,43 @@ class InterviewScreen(Screen):
 
     def _write(self) -> None:
         # the service's writer thread: no Textual worker (and its messages) per answer
+        self._write_due = False
         self.backend.write_soon()
+
+    def _write_after_frame(self) -> None:
+        """Have the answer just recorded written as soon as the frame showing it is drawn.
+
+        The writer thread's encoding of the session holds the GIL (1–4 ms) and would hold back
+        that frame. ``call_after_refresh`` does not wait for it: the screen runs such callbacks
+        when it next goes idle, which comes before the widgets changed by the answer have asked
+        for their repaint. A screen not on top draws nothing: written at once.
+        """
+        if self.is_current:
+            self._write_due = True
+        else:
+            self._write()
+
+    def _compositor_refresh(self) -> None:
+        # (Screen's, run for every frame of this screen: Textual is pinned; tests/test_ui_app.py
+        # checks that an answer is written, and the panel updated, after the frame showing it)
+        super()._compositor_refresh()
+        self._after_frame(self.call_later)  # the frame is handed to the terminal first
+
+    def _after_frame(self, run: Any) -> None:
+        """What waited for the answer's frame: the write, the side panel (``run`` runs each)."""
+        if self._write_due:
+            run(self._write)
+        if self._panel_after_frame:
+            self._panel_after_frame = False
+            run(self._refresh_panel_soon)
+
+    def on_screen_suspend(self) -> None:
+        # another screen on top (the review an answer opened): this one draws no frame to wait for
+        self._after_frame(lambda do: do())
+
+    def _every_few_seconds(self) -> None:
+        self._after_frame(lambda do: do())  # (a frame always follows an answer: belt and braces)
+        self.keep_draft()
 
     def on_save_failed(self, message: SaveFailed) -> None:
         # said once until a write succeeds again: every answer is kept and written with the next
@@ -572,7 +618,9 @@ class InterviewScreen(Screen):
         # written now, not on the next turn of the message loop: the frame after the key shows it
         self._flush()
         if self._panel_due:
-            self._refresh_panel_now()
+            self._panel_after_frame = self.is_current  # (a screen not on top draws no frame)
+            if not self._panel_after_frame:
+                self._refresh_panel_now()
         if outcome.open_review:
             self.action_review()
         self._pump()
