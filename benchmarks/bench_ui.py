@@ -45,6 +45,8 @@ ROOT = Path(__file__).resolve().parent.parent
 # the compositor (after the time is taken, so the check itself is not timed). The whole of it:
 # the rows of 三 end alike (help, example), only their first words differ.
 QUESTION_DRAWN = r"""
+from gkassist.ui import prepare_environment
+prepare_environment()  # as gkassist's run_app does, before Textual is imported
 from gkassist.ui.widgets import question_text
 
 def question_drawn(screen):

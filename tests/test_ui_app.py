@@ -965,8 +965,8 @@ async def test_an_export_path_with_textual_markup_is_shown_as_text(tmp_path: Pat
 
 
 async def test_side_panel_draws_each_change_and_keeps_the_keyboard_place() -> None:
-    """The section list renders only the entries that changed (ui/widgets.SectionList keeps the
-    rest): what it draws must still be every current entry, and an update must not move its cursor."""
+    """The section list replaces only the entries that changed (ui/widgets.SectionList): what it
+    draws must still be every current entry, and an update must not move its cursor."""
     app = GkApp()
     async with app.run_test(size=SIZE) as pilot:
         await start_new(pilot)

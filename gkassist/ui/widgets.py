@@ -186,34 +186,12 @@ def prompt_key(prompt: Any) -> tuple:
 
 
 class SectionList(OptionList):
-    """The side panel's sections. OptionList renders an option's lines once and keeps them until
-    any option changes (``set_options``, ``replace_option_prompt``), and then renders every option
-    again, about half a millisecond each, in the frame that shows the answer (a new current
-    section, a new count of findings: 4–5 ms of that frame). Here an option's lines are kept by what
-    they show — its text and styles, its place, the style and width it is drawn at — so an update
-    renders only the options whose text changed.
-
-    (Overrides OptionList._get_option_render, a private method: Textual is pinned, and the tests
-    compare what this list draws with its options.)
+    """The side panel's sections. An update replaces only the entries whose line changed (a new
+    current section, a new count of findings): rebuilding the list would also reset the keyboard's
+    place in it. (A cache of each entry's rendered lines, through OptionList's private
+    ``_get_option_render``, was tried: the panel is updated a frame after the answer's, so it
+    saved nothing measurable and is not kept, docs/performance.md.)
     """
-
-    KEEP = 256  # rendered options kept (each section a few variants: counts, current or not)
-
-    def __init__(self, *args: Any, **kw: Any) -> None:
-        super().__init__(*args, **kw)
-        self._kept: dict[tuple, list[Any]] = {}
-
-    def _get_option_render(self, option: Option, style: Any) -> list[Any]:
-        key = (
-            self._option_to_index[option], prompt_key(option.prompt), style,
-            self.get_component_styles("option-list--option").padding, self.scrollable_content_region.width,
-        )
-        strips = self._kept.get(key)
-        if strips is None:
-            if len(self._kept) >= self.KEEP:
-                self._kept.clear()
-            strips = self._kept[key] = super()._get_option_render(option, style)
-        return strips
 
 
 class SidePanel(Vertical):
