@@ -159,7 +159,8 @@ class GkApp(App):
     # --- unexpected errors -----------------------------------------------------------------------
 
     def _handle_exception(self, error: Exception) -> None:
-        # The one override of a private Textual method: Textual has no public hook for an error no
+        # One of two overrides of a private Textual method (the other: InterviewScreen's
+        # _compositor_refresh, for the frame an answer waits on). Textual has no public hook for an error no
         # handler caught (Textualize/textual#5931, open; #2818), and its default paints a traceback
         # over the user's work. Log it, then hand Textual the error wrapped in a renderable: for an
         # error with __rich__ it exits through the public ``panic`` with that text, not a traceback.

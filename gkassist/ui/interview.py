@@ -577,8 +577,12 @@ class InterviewScreen(Screen):
             self._write()
 
     def _compositor_refresh(self) -> None:
-        # (Screen's, run for every frame of this screen: Textual is pinned; tests/test_ui_app.py
-        # checks that an answer is written, and the panel updated, after the frame showing it)
+        # One of the two overrides of a private Textual method (the other: GkApp._handle_exception).
+        # Textual documents no hook for "this frame has been drawn": call_after_refresh runs at the
+        # screen's next idle, before the widgets an answer changed have asked for their repaint
+        # (in bench_ui all 60 writes started before their frame). Screen's own per-frame method,
+        # extended, not replaced; Textual is pinned, and tests/test_ui_app.py checks that an answer
+        # is written, and the panel updated, after the frame showing it.
         super()._compositor_refresh()
         self._after_frame(self.call_later)  # the frame is handed to the terminal first
 
