@@ -43,7 +43,7 @@ class PythonMatcher(Matcher):
     def __init__(self, book: Rulebook) -> None:
         super().__init__(book)
         self._plan = plan(book)
-        self._memo = _memo(book)
+        self._memo: dict[tuple, tuple[str, ...]] = book.plans.setdefault("python-memo", {})
 
     def _apply(self, gone: list[str], added: list[Fact]) -> list[tuple[str, str]]:
         pairs: list[tuple[str, str]] = []
@@ -77,13 +77,6 @@ class PythonMatcher(Matcher):
 
 _MEMO_VALUES = 8  # facts with more values rarely repeat, and their key costs more than their cases
 _MEMO_SIZE = 20_000  # (kind, values) → firing case keys, per rulebook; cleared when full
-
-
-def _memo(book: Rulebook) -> dict[tuple, tuple[str, ...]]:
-    memo = book.plans.get("python-memo")
-    if memo is None:
-        memo = book.plans["python-memo"] = {}
-    return memo
 
 
 class PythonEvaluator(Evaluator):
