@@ -581,3 +581,16 @@ def test_a_concession_is_not_the_point():
     assert "content_coverage" not in [m.category for m in classify(text, "problem")]
     # alone, a concessive clause is still read
     assert classify("虽然公开内容不够全面", "problem")[0].category == "content_coverage"
+
+
+def test_whose_requirements_are_followed_is_not_the_point():
+    # matching.yaml ``frames``: 「按照……的要求」 names the authority, not the action (a measure
+    # following a leading group's requirements is not about organising leadership)
+    text = "我镇将继续按照县政务公开领导小组办公室的要求，采取多种形式、多渠道进行政务公开"
+    found = [m.category for m in classify(text, "measure")]
+    assert found[0] == "channels"
+    assert "leadership" not in found
+    # a clause that acts on the requirements is read: it does not end with the requirement
+    assert classify("按照要求加强组织领导，明确专人负责", "measure")[0].category == "leadership"
+    # alone, a frame clause is still read
+    assert classify("按照县政务公开领导小组办公室的要求", "measure")

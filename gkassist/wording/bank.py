@@ -133,6 +133,10 @@ class Bank:
     common: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     # words opening a clause that concedes what went well (「虽然……，但」), matching.yaml: not the point
     concessive: tuple[str, ...] = ()
+    # a clause that only names whose requirements the agency follows (「按照……的要求」), matching.yaml
+    # frames: it contains one of ``opens`` and ends with one of ``ends``; not the point either
+    frame_opens: tuple[str, ...] = ()
+    frame_ends: tuple[str, ...] = ()
 
     def category(self, category_id: str) -> Category:
         try:
@@ -454,8 +458,8 @@ def _load_matching(raw: Any, faults: _Faults) -> tuple[tuple[str, ...], tuple[tu
     """matching.yaml: the stock words matching ignores, and the words it reads as others."""
     if raw is None:
         return (), ()
-    for extra in sorted(set(raw) - {"generic", "same", "common", "concessive"}):
-        faults.add(MATCHING_FILE, "", f"不认识的项 {extra}（只能有 generic、same、concessive、common）")
+    for extra in sorted(set(raw) - {"generic", "same", "common", "concessive", "frames"}):
+        faults.add(MATCHING_FILE, "", f"不认识的项 {extra}（只能有 generic、same、concessive、frames、common）")
     words = _str_list(raw.get("generic"))
     if not words:
         faults.add(MATCHING_FILE, "generic", "缺少套话列表（generic），应是文字列表，如 [政府信息, 下一步]")
@@ -587,6 +591,11 @@ def load_bank(folder: Path | None = None) -> Bank:
     concessive = _str_list((matching or {}).get("concessive", []))
     if concessive is None:
         faults.add(MATCHING_FILE, "concessive", "应是文字列表，如 [虽然, 尽管]")
+    frames = (matching or {}).get("frames") or {}
+    frame_opens = _str_list(frames.get("opens", [])) if isinstance(frames, dict) else None
+    frame_ends = _str_list(frames.get("ends", [])) if isinstance(frames, dict) else None
+    if frame_opens is None or frame_ends is None:
+        faults.add(MATCHING_FILE, "frames", "应写 opens 和 ends 两个文字列表，如 opens: [按照]，ends: [要求]")
     # pairing: every measure a problem names must exist and be a measure
     for c in categories.values():
         for m in c.measures:
@@ -604,7 +613,8 @@ def load_bank(folder: Path | None = None) -> Bank:
     if faults.items or phrases is None:
         raise BankError(faults.items or ["措辞库不完整"])
     return Bank(folder=folder, slots=slots, categories=categories, phrases=phrases, generic=generic, same=same,
-                common=common, concessive=tuple(concessive or ()))
+                common=common, concessive=tuple(concessive or ()),
+                frame_opens=tuple(frame_opens or ()), frame_ends=tuple(frame_ends or ()))
 
 
 @cache

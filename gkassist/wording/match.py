@@ -137,7 +137,8 @@ class Stock:
     as others (「缺乏」 as 「缺少」)."""
 
     def __init__(self, words: Iterable[str], same: Iterable[tuple[str, str]] = (),
-                 concessive: Iterable[str] = ()) -> None:
+                 concessive: Iterable[str] = (),
+                 frames: tuple[Iterable[str], Iterable[str]] = ((), ())) -> None:
         # normalised like the texts, longest first so that 「政府政务信息」 goes before 「政务信息」
         norm = sorted({normalise(w) for w in words if normalise(w)}, key=lambda w: (-len(w), w))
         self._re = re.compile("|".join(map(re.escape, norm))) if norm else None
@@ -148,6 +149,17 @@ class Stock:
         self._starts = {w[:i] for w in norm for i in range(1, len(w))}
         self._longest = max((len(w) for w in norm), default=0)
         self._concessive = tuple(c for c in (normalise(w) for w in concessive) if c)
+        opens, ends = frames
+        self._frame_opens = tuple(c for c in (normalise(w) for w in opens) if c)
+        self._frame_ends = tuple(c for c in (normalise(w) for w in ends) if c)
+
+    def _aside(self, norm: str) -> bool:
+        """Whether a clause is beside the point: it concedes what went well (「虽然……」) or only
+        names whose requirements are followed (「我镇将继续按照县政务公开办公室的要求」)."""
+        if self._concessive and norm.startswith(self._concessive):
+            return True
+        return (bool(self._frame_ends) and norm.endswith(self._frame_ends)
+                and any(o in norm for o in self._frame_opens))
 
     def strip(self, text: str) -> str:
         """``text`` (normalised) without stock words, and with the same word for the same thing."""
@@ -170,9 +182,10 @@ class Stock:
             c = self.strip(norm)
             if c:
                 out.append(c)
-                conceded.append(norm.startswith(self._concessive) if self._concessive else False)
+                conceded.append(self._aside(norm))
         if any(conceded) and not all(conceded):
-            # 「虽然今年公开内容增加了许多，但……」: what went well is not the point
+            # 「虽然今年公开内容增加了许多，但……」: what went well is not the point, nor whose
+            # requirements are followed
             out = [c for c, skip in zip(out, conceded, strict=True) if not skip]
         if typing and out:
             last = out[-1]
@@ -403,7 +416,7 @@ class Matcher:
 
     def __init__(self, bank: Bank) -> None:
         self.bank = bank
-        stock = Stock(bank.generic, bank.same, bank.concessive)
+        stock = Stock(bank.generic, bank.same, bank.concessive, (bank.frame_opens, bank.frame_ends))
         self.stock = stock
         self._index = {kind: _Index(bank.of_kind(kind), stock) for kind in ("problem", "measure")}
         # the items written above a line are read again on every keystroke of it (typing_offers)
