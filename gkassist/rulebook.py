@@ -45,6 +45,7 @@ from gkassist.expressions import (
     json_any,
     negate,
     push_down,
+    relax,
 )
 from gkassist.features import Claim, Feature, expand_pattern
 from gkassist.form import FORM
@@ -180,6 +181,22 @@ class Rulebook:
     def engine_definition(self) -> dict[str, dict]:
         """Rule name → durable-rules definition (without ``run``; the engine binds actions)."""
         return {key: {"all": [{"m": case.pattern}]} for key, (_, case) in self.cases_by_key.items()}
+
+    def firing_region(self, kind: str, known: Mapping[str, Any], free: Iterable[str]) -> Cond | bool:
+        """Where a fact of ``kind`` whose values include ``known`` can fire some rule case:
+        ``False`` when no case can, whatever its other values; ``True`` when that is not decided by
+        ``known``; else a condition on the ``free`` names (:func:`gkassist.expressions.relax`; read
+        it with ``holds`` on ``known`` and the free values).
+
+        Sound because every rule case matches one fact alone (``engine_definition``: one pattern a
+        rule), so whether a fact fires depends on its own values only. Rules joining facts would
+        break that — a fact firing nothing alone could complete a join — and this must then say
+        ``True`` for every kind a join reads (tests/test_rules_loader.py holds the one-pattern form).
+        """
+        fires = tuple(case.fires for rule in self.rules if rule.scope == kind for case in rule.cases)
+        if not fires:
+            return False
+        return relax(BoolOp("or", fires), known, free, self.tables)
 
     def globals_for(self, kind: str, values: Mapping[str, Any]) -> tuple[str, ...]:
         """The global names a fact of ``kind`` with these local values must carry.
