@@ -366,7 +366,7 @@ class _Builder:
         year = self.now.get("meta.year")
         self.year = year if isinstance(year, int) else None
         self.coverage = coverage or Coverage()
-        self._flags: dict[tuple[str, str | None], int] = {}
+        self._added: dict[tuple[tuple[str, ...], str | None], tuple] = {}  # see add_globals
         self._features: dict[tuple[str, str], tuple[int | None, dict]] = {}
         self._globals: dict[str, tuple[int | str | None, dict]] = {}
 
@@ -403,17 +403,6 @@ class _Builder:
             value, detail = self.feature(*split)
             return value, {f"{name}{k[len(split[1]):]}": v for k, v in detail.items()}
         return None, {}
-
-    def flag(self, name: str, fact: Fact) -> int:
-        """1 when the rule behind ``applies.<rule id>`` applies to this fact, else 0."""
-        rule = self.book.applicability[name]
-        applies = rule.applies
-        section = (rule.section or fact.section) if applies.reads_own_section else None
-        key = (name, section)
-        hit = self._flags.get(key)
-        if hit is None:
-            hit = self._flags[key] = int(rule_applies_to(applies, self.coverage, self.year, section))
-        return hit
 
     def stated_value(self, fid: str) -> int | None:
         """A table number as a sentence of the prose states it (rule T3): the cell's value; a cell
@@ -456,25 +445,35 @@ class _Builder:
             if deps is not None:
                 fact.deps = frozenset(deps)
             return fact
-        flags, values, static_fields, static_deps = _globals_plan(self.book, names)
-        for name, rule, own_section in flags:
-            # the flag of rule ``name`` (applies.<rule id>): 1 when it applies to this fact
-            section = (rule.section or fact.section) if own_section else None
-            hit = self._flags.get((name, section))
-            if hit is None:
-                hit = self._flags[(name, section)] = int(
-                    rule_applies_to(rule.applies, self.coverage, self.year, section))
-            fact.values[name] = hit
-        for name in values:
-            value, detail = self.global_value(name)
-            fact.values[name] = value
-            if detail:
-                fact.labels.update(detail)
+        # the same for every fact carrying these names in one section: worked out once a report
+        added = self._added.get((names, fact.section))
+        if added is None:
+            added = self._added[(names, fact.section)] = self._globals_of(names, fact.section)
+        values, labels, static_fields, static_deps = added
+        fact.values.update(values)
+        if labels:
+            fact.labels.update(labels)
         if static_fields:
             fact.fields.update(static_fields)
         if deps is not None:
             fact.deps = frozenset(deps).union(static_deps) if static_deps else frozenset(deps)
         return fact
+
+    def _globals_of(self, names: tuple[str, ...], section: str | None) -> tuple:
+        """(values, message details, fields, deps) that ``add_globals`` gives a fact in ``section``
+        whose rules read the global ``names``."""
+        flags, plain, fields, deps = _globals_plan(self.book, names)
+        values: dict[str, Any] = {}
+        labels: dict[str, Any] = {}
+        for name, rule, own_section in flags:
+            # the flag of rule ``name`` (applies.<rule id>): 1 when it applies to this fact
+            where = (rule.section or section) if own_section else None
+            values[name] = int(rule_applies_to(rule.applies, self.coverage, self.year, where))
+        for name in plain:
+            value, detail = self.global_value(name)
+            values[name] = value
+            labels.update(detail)
+        return values, labels, fields, deps
 
     def order(self, section: str, *rest: int) -> tuple[int, ...]:
         return (_SECTION_INDEX.get(section, 99), *rest)

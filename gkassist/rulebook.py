@@ -138,7 +138,8 @@ class Rulebook:
     cases_by_key: dict[str, tuple[Rule, Case]] = field(default_factory=dict)
     # applies.<rule id> → the rule, for the rules that do not always apply (see Rule.applies)
     applicability: dict[str, Rule] = field(default_factory=dict)
-    _globals_cache: dict[tuple, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _globals_cache: dict[Any, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _discriminated: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
     # what other modules work out from the rules once, not per report (facts: the text plan)
     plans: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -208,11 +209,15 @@ class Rulebook:
         needs = self.global_needs.get(kind)
         if not needs:
             return ()
-        key = (kind, tuple((k, v) for k, v in values.items() if type(v) is str))
+        # the answer depends on the values the kind's discriminators name alone (most kinds: none)
+        keyed = self._discriminated.get(kind)
+        if keyed is None:
+            keyed = self._discriminated[kind] = tuple(dict.fromkeys(n for d, _ in needs for n in d))
+        key = (kind, *[values.get(n) for n in keyed]) if keyed else kind
         cached = self._globals_cache.get(key)
         if cached is None:
             names: dict[str, None] = {}
-            for discriminators, globals_ in self.global_needs.get(kind, ()):
+            for discriminators, globals_ in needs:
                 if all(values.get(n) in allowed for n, allowed in discriminators.items()):
                     names.update(dict.fromkeys(globals_))
             cached = self._globals_cache[key] = tuple(names)
