@@ -673,7 +673,9 @@ class _Builder:
                 )
                 yield self.add_globals(fact)
 
-    def custom(self, raw: Mapping[str, Any], i: int) -> Fact:
+    def custom(self, raw: Mapping[str, Any], i: int) -> Fact | None:
+        """Another module's fact (``extra_facts``, producers); None when none of its kind's rule
+        cases can fire on it (a wording offer of a category no rule names; a kind no rule checks)."""
         if not (type(raw) is dict or isinstance(raw, Mapping)) or not isinstance(raw.get("id"), str) \
                 or not isinstance(raw.get("kind"), str):
             raise FactError(f"extra fact without a string id and kind: {raw!r}")
@@ -700,6 +702,8 @@ class _Builder:
                 values[key] = value
             else:
                 labels[key] = value
+        if self.prune and not self.book.may_fire(kind, values):
+            return None
         fields_raw = raw.get("fields") or ()
         fields_t = (fields_raw,) if isinstance(fields_raw, str) else tuple(fields_raw)
         section = raw.get("section")
@@ -821,7 +825,8 @@ def build_facts(answers: Mapping[str, Any], previous: Mapping[str, Any] | None =
     """Every fact the rulebook's rules can match, for one report. Ids are unique and stable.
 
     ``prune``: leave out the facts the rules' conditions prove no case can fire on (plain cells:
-    ``_cell_plan``); False gives every fact of the rules' scopes (``rule_applies`` asks whether a
+    ``_cell_plan``; other modules' facts their kind's cases do not select: ``Rulebook.may_fire``);
+    False gives every fact of the rules' scopes (``rule_applies`` asks whether a
     case's ``when`` holds, which a fact that cannot fire may still meet).
 
     Incremental use (the Validator): ``old`` is the previous build's facts by id and ``changed``
@@ -847,11 +852,16 @@ def build_facts(answers: Mapping[str, Any], previous: Mapping[str, Any] | None =
         if kind in kinds:  # facts no rule can match would only cost time (and be discarded)
             out.extend(produce())
     # --- extra fact producers: other modules' facts (importer structure, wording) -----------------
+    left_out: list[str] = []
     for i, raw in enumerate(extras):
-        out.append(b.custom(raw, i))
+        fact = b.custom(raw, i)
+        if fact is not None:
+            out.append(fact)
+        else:
+            left_out.append(raw["id"])
     seen: set[str] = set()
-    for fact in out:
-        if fact.id in seen:
-            raise FactError(f"two facts share the id {fact.id!r}")
-        seen.add(fact.id)
+    for fact_id in (*(f.id for f in out), *left_out):
+        if fact_id in seen:
+            raise FactError(f"two facts share the id {fact_id!r}")
+        seen.add(fact_id)
     return out

@@ -140,6 +140,9 @@ class Rulebook:
     applicability: dict[str, Rule] = field(default_factory=dict)
     _globals_cache: dict[Any, tuple[str, ...]] = field(default_factory=dict, repr=False)
     _discriminated: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    # fact kind → the local names its cases select facts by (see may_fire), and may_fire's answers
+    selecting: dict[str, dict[str, None]] = field(default_factory=dict, repr=False)
+    _may_fire: dict[tuple, bool] = field(default_factory=dict, repr=False)
     # what other modules work out from the rules once, not per report (facts: the text plan)
     plans: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -198,6 +201,20 @@ class Rulebook:
         if not fires:
             return False
         return relax(BoolOp("or", fires), known, free, self.tables)
+
+    def may_fire(self, kind: str, values: Mapping[str, Any]) -> bool:
+        """Whether a fact of ``kind`` with these values can fire some rule case, as far as the
+        values its cases select facts by decide (``category == "x"``, ``category in [...]`` in a
+        ``when``): a fact whose category no case names can fire none. False also for a kind no
+        rule checks. The other values — what the cases check — are the evaluators' to judge.
+        """
+        names = self.selecting.get(kind, {})
+        key = (kind, *[values.get(n) for n in names])
+        hit = self._may_fire.get(key)
+        if hit is None:
+            region = self.firing_region(kind, {n: values.get(n) for n in names}, ())
+            hit = self._may_fire[key] = region is not False
+        return hit
 
     def globals_for(self, kind: str, values: Mapping[str, Any]) -> tuple[str, ...]:
         """The global names a fact of ``kind`` with these local values must carry.
@@ -497,6 +514,11 @@ def _indexed(book: Rulebook) -> Rulebook:
         if rule.flag is not None:
             book.applicability[rule.flag] = rule
     book.global_needs = _global_needs(book.rules, book.features, book.fact_kinds)
+    for rule in book.rules:
+        names = _Names(rule.scope, book.features, book.fact_kinds)
+        selecting = book.selecting.setdefault(rule.scope, {})
+        for case in rule.cases:
+            selecting.update(dict.fromkeys(_discriminators(case.when, names)))
     book.digest = hashlib.sha256(
         json.dumps(book.engine_definition(), sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()[:16]

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from gkassist.cellstates import BLANK, INVALID, NOT_APPLICABLE, CellState
 from gkassist.engine import Validator, check, evaluator, rule_applies
 from gkassist.expressions import BoolOp, Cmp, Lin, Member, Not, Parser, Truth, holds, relax
-from gkassist.facts import build_facts
+from gkassist.facts import FactError, build_facts
 from gkassist.form import FORM
 from gkassist.resources import rules_dir
 from gkassist.rulebook import default_rulebook, load_rulebook
@@ -69,7 +69,43 @@ def test_plain_cells_no_case_can_fire_on_are_no_facts(consistent_answers):
     assert cell_ids(pruned) == [f"cell.{CELL_FIELD}", "cell.requests.new.social"]
     everything = build_facts(answers, book=book, prune=False)
     assert len(cell_ids(everything)) > 150
-    assert [f.id for f in everything if f.kind != CELL] == [f.id for f in pruned if f.kind != CELL]
+    built_here = [f.id for f in everything if f.kind != CELL and f.kind not in book.fact_kinds]
+    assert built_here == [f.id for f in pruned if f.kind != CELL and f.kind not in book.fact_kinds]
+
+
+def offer_categories(facts) -> set[str]:
+    return {f.values["category"] for f in facts if f.kind == "wording.offer"}
+
+
+def test_other_modules_facts_no_case_selects_are_no_facts(consistent_answers):
+    # the wording producer offers every problem category of the bank; the rules on offers (W1…)
+    # each select one category (``category == "…"``): an offer of any other can fire nothing
+    book = default_rulebook()
+    named = {v for r in book.rules if r.scope == "wording.offer" for c in r.cases
+             for v in _selected(c.when, "category")}
+    pruned = build_facts(consistent_answers(), book=book)
+    everything = build_facts(consistent_answers(), book=book, prune=False)
+    assert offer_categories(pruned) == named < offer_categories(everything)
+    # a kind no rule checks (the importer's structure.extent, read for ``applies`` only) is no fact
+    extent = {"kind": "structure.extent", "id": "extent", "format": 2021}
+    assert "extent" not in [f.id for f in build_facts({}, book=book, extra_facts=[extent])]
+    assert "extent" in [f.id for f in build_facts({}, book=book, extra_facts=[extent], prune=False)]
+
+
+def _selected(when, name) -> set[str]:
+    if isinstance(when, BoolOp):
+        return {v for item in when.items for v in _selected(item, name)}
+    if isinstance(when, Cmp) and isinstance(when.left, Lin) and when.left.single_name == name:
+        return {when.right}
+    return set()
+
+
+def test_a_fact_left_out_still_may_not_share_an_id(consistent_answers):
+    book = default_rulebook()
+    kept = {"kind": "structure.document", "id": "same", "title_ok": False, "title_found": True}
+    left_out = {"kind": "structure.extent", "id": "same"}
+    with pytest.raises(FactError, match="same"):
+        build_facts({}, book=book, extra_facts=[kept, left_out])
 
 
 def test_a_cell_with_a_note_is_kept_whatever_its_value(consistent_answers, engine_name):
@@ -142,6 +178,17 @@ rules:
     check: value <= 1000
     message: 「{field}」填的是{value}，请核对。
   - code: N9
+    id: N9-offer
+    basis: 测试
+    kind: suggestion
+    severity: hint
+    title: 一个没有规则读的类别
+    scope: facts of kind wording.offer
+    section: problems
+    reads: [category, written]
+    when: category == "content_coverage" and written == 0
+    message: 可以写一条「{label}」方面的问题。
+  - code: N9
     id: N9-township
     basis: 测试
     severity: warning
@@ -153,14 +200,16 @@ rules:
 """
 
 
-def test_a_case_a_rule_author_adds_on_cells_fires_without_a_word_about_pruning(consistent_answers, tmp_path,
+def test_cases_a_rule_author_adds_fire_without_a_word_about_pruning(consistent_answers, tmp_path,
                                                                                 engine_name):
     extra = tmp_path / "extra.yaml"
     extra.write_text(EXTRA_CELL_RULES, encoding="utf-8")
-    book = load_rulebook([rules_dir() / "numbers.yaml", extra])
+    book = load_rulebook([*sorted(rules_dir().glob("*.yaml")), extra])
     answers = {**consistent_answers(), CELL_FIELD: 5000, "meta.level": "township"}
     found = check(answers, rulebook=book, engine=engine_name)
-    n9 = sorted((f.fields[0], f.severity) for f in found if f.code == "N9")
+    # an offer of a category no shipped rule names: the new rule selects it
+    assert [f for f in found if f.code == "N9" and f.kind == "suggestion"]
+    n9 = sorted((f.fields[0], f.severity) for f in found if f.code == "N9" and f.kind == "finding")
     assert (CELL_FIELD, "hint") in n9
     # the township case reads a global: every cell above 0 may fire it, and does
     every = build_facts(answers, book=book, prune=False)
