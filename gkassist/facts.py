@@ -367,6 +367,7 @@ class _Builder:
         self.year = year if isinstance(year, int) else None
         self.coverage = coverage or Coverage()
         self._added: dict[tuple[tuple[str, ...], str | None], tuple] = {}  # see add_globals
+        self._flags: dict[tuple[str, str | None], int] = {}  # (applies.<rule id>, section) → 0 / 1
         self._features: dict[tuple[str, str], tuple[int | None, dict]] = {}
         self._globals: dict[str, tuple[int | str | None, dict]] = {}
 
@@ -468,7 +469,10 @@ class _Builder:
         for name, rule, own_section in flags:
             # the flag of rule ``name`` (applies.<rule id>): 1 when it applies to this fact
             where = (rule.section or section) if own_section else None
-            values[name] = int(rule_applies_to(rule.applies, self.coverage, self.year, where))
+            hit = self._flags.get((name, where))
+            if hit is None:
+                hit = self._flags[(name, where)] = int(rule_applies_to(rule.applies, self.coverage, self.year, where))
+            values[name] = hit
         for name in plain:
             value, detail = self.global_value(name)
             values[name] = value
