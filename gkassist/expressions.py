@@ -446,6 +446,45 @@ def holds(cond: Cond, env: Mapping[str, Any], tables: Mapping[str, Table]) -> bo
     return {"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[cond.op]
 
 
+def relax(cond: Cond, known: Mapping[str, Any], free: Iterable[str], tables: Mapping[str, Table]) -> Cond | bool:
+    """What is left of ``cond`` once the ``known`` names' values are put in: ``False`` where it
+    cannot hold, ``True`` where it may, else a condition on the ``free`` names (and known ones) —
+    evaluate it with :func:`holds` on the known values and the free ones.
+
+    A comparison reading a name that is neither known nor free is taken as possibly true: the
+    result is an *over-approximation* — wherever ``cond`` holds for some values of those other
+    names, the result holds too. ``False`` therefore proves that ``cond`` holds for no value of any
+    name but the known ones (what lets :mod:`gkassist.facts` leave out a fact that no rule case can
+    fire on). Sound because ``cond`` is first put in negation normal form (``push_down``): every
+    comparison stands un-negated under ``and`` / ``or``, which only grow when one grows.
+    """
+    return _relax(push_down(cond), known, frozenset(free), tables)
+
+
+def _relax(cond: Cond, known: Mapping[str, Any], free: frozenset[str], tables: Mapping[str, Table]) -> Cond | bool:
+    if isinstance(cond, Not):
+        return _relax(negate(cond.item), known, free, tables)
+    if isinstance(cond, BoolOp):
+        decisive = cond.op == "or"  # the value that decides the whole: True for or, False for and
+        parts: list[Cond] = []
+        for item in cond.items:
+            part = _relax(item, known, free, tables)
+            if isinstance(part, bool):
+                if part is decisive:
+                    return decisive
+                continue  # the other value: no say in the whole
+            parts.append(part)
+        if not parts:
+            return not decisive
+        return parts[0] if len(parts) == 1 else BoolOp(cond.op, tuple(parts))
+    names = cond_names(cond)
+    if all(n in known for n in names):
+        return holds(cond, known, tables)
+    if all(n in known or n in free for n in names):
+        return cond
+    return True
+
+
 # --- Python compilation (the pure-Python evaluator) ------------------------------------------------
 
 

@@ -27,13 +27,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, NamedTuple
 
 from gkassist.cellstates import INVALID, CellState
-from gkassist.expressions import cond_names, eval_lin
+from gkassist.expressions import cond_names, eval_lin, holds
 from gkassist.features import FeatureCache
 from gkassist.form import FORM
 from gkassist.rulebook import Rulebook
@@ -352,8 +352,10 @@ class _Builder:
     def __init__(self, answers: Mapping[str, Any], previous: Mapping[str, Any] | None,
                  notes: Mapping[str, str] | None, book: Rulebook, cache: FeatureCache,
                  old: Mapping[str, Fact] | None = None, changed: set[str] | None = None,
-                 coverage: Coverage | None = None, outline: Mapping[str, Any] | None = None) -> None:
+                 coverage: Coverage | None = None, outline: Mapping[str, Any] | None = None,
+                 prune: bool = True) -> None:
         self.answers = answers
+        self.prune = prune
         self.old = old or {}
         self.changed = changed
         self.now = _Values(answers, outline)
@@ -364,7 +366,8 @@ class _Builder:
         year = self.now.get("meta.year")
         self.year = year if isinstance(year, int) else None
         self.coverage = coverage or Coverage()
-        self._flags: dict[tuple[str, str | None], int] = {}
+        self._added: dict[tuple[tuple[str, ...], str | None], tuple] = {}  # see add_globals
+        self._flags: dict[tuple[str, str | None], int] = {}  # (applies.<rule id>, section) → 0 / 1
         self._features: dict[tuple[str, str], tuple[int | None, dict]] = {}
         self._globals: dict[str, tuple[int | str | None, dict]] = {}
 
@@ -401,17 +404,6 @@ class _Builder:
             value, detail = self.feature(*split)
             return value, {f"{name}{k[len(split[1]):]}": v for k, v in detail.items()}
         return None, {}
-
-    def flag(self, name: str, fact: Fact) -> int:
-        """1 when the rule behind ``applies.<rule id>`` applies to this fact, else 0."""
-        rule = self.book.applicability[name]
-        applies = rule.applies
-        section = (rule.section or fact.section) if applies.reads_own_section else None
-        key = (name, section)
-        hit = self._flags.get(key)
-        if hit is None:
-            hit = self._flags[key] = int(rule_applies_to(applies, self.coverage, self.year, section))
-        return hit
 
     def stated_value(self, fid: str) -> int | None:
         """A table number as a sentence of the prose states it (rule T3): the cell's value; a cell
@@ -454,25 +446,38 @@ class _Builder:
             if deps is not None:
                 fact.deps = frozenset(deps)
             return fact
-        flags, values, static_fields, static_deps = _globals_plan(self.book, names)
-        for name, rule, own_section in flags:
-            # the flag of rule ``name`` (applies.<rule id>): 1 when it applies to this fact
-            section = (rule.section or fact.section) if own_section else None
-            hit = self._flags.get((name, section))
-            if hit is None:
-                hit = self._flags[(name, section)] = int(
-                    rule_applies_to(rule.applies, self.coverage, self.year, section))
-            fact.values[name] = hit
-        for name in values:
-            value, detail = self.global_value(name)
-            fact.values[name] = value
-            if detail:
-                fact.labels.update(detail)
+        # the same for every fact carrying these names in one section: worked out once a report
+        added = self._added.get((names, fact.section))
+        if added is None:
+            added = self._added[(names, fact.section)] = self._globals_of(names, fact.section)
+        values, labels, static_fields, static_deps = added
+        fact.values.update(values)
+        if labels:
+            fact.labels.update(labels)
         if static_fields:
             fact.fields.update(static_fields)
         if deps is not None:
             fact.deps = frozenset(deps).union(static_deps) if static_deps else frozenset(deps)
         return fact
+
+    def _globals_of(self, names: tuple[str, ...], section: str | None) -> tuple:
+        """(values, message details, fields, deps) that ``add_globals`` gives a fact in ``section``
+        whose rules read the global ``names``."""
+        flags, plain, fields, deps = _globals_plan(self.book, names)
+        values: dict[str, Any] = {}
+        labels: dict[str, Any] = {}
+        for name, rule, own_section in flags:
+            # the flag of rule ``name`` (applies.<rule id>): 1 when it applies to this fact
+            where = (rule.section or section) if own_section else None
+            hit = self._flags.get((name, where))
+            if hit is None:
+                hit = self._flags[(name, where)] = int(rule_applies_to(rule.applies, self.coverage, self.year, where))
+            values[name] = hit
+        for name in plain:
+            value, detail = self.global_value(name)
+            values[name] = value
+            labels.update(detail)
+        return values, labels, fields, deps
 
     def order(self, section: str, *rest: int) -> tuple[int, ...]:
         return (_SECTION_INDEX.get(section, 99), *rest)
@@ -572,8 +577,10 @@ class _Builder:
         # one fact per number cell, some 200 per report: the most numerous facts of a check, so
         # what does not depend on the answer comes from _CELL_STATIC (shared, never mutated: the
         # globals step copies it first), whole numbers skip _clean_number, and the globals step is
-        # skipped when no rule on cells reads a global
+        # skipped when no rule on cells reads a global. A plain cell no case can fire on (nearly
+        # every cell: a whole number ≥ 0) is no fact at all (_cell_plan).
         plain = not self.book.global_needs.get(CELL)
+        can_fire = _cell_plan(self.book) if self.prune else None
         incremental = self.changed is not None
         notes = self.notes
         for i, (fid, raw) in enumerate(self.answers.items()):
@@ -601,6 +608,9 @@ class _Builder:
             else:
                 number, numeric = _clean_number(f, raw)
             note = notes.get(fid)
+            if can_fire is not None and number is not None and not invalid and not empty and not note \
+                    and not can_fire(number):
+                continue  # numeric and whole follow from a number: a plain cell (_PLAIN_CELL)
             values = {
                 "value": number,
                 "numeric": 1 if numeric else 0,
@@ -667,7 +677,9 @@ class _Builder:
                 )
                 yield self.add_globals(fact)
 
-    def custom(self, raw: Mapping[str, Any], i: int) -> Fact:
+    def custom(self, raw: Mapping[str, Any], i: int) -> Fact | None:
+        """Another module's fact (``extra_facts``, producers); None when none of its kind's rule
+        cases can fire on it (a wording offer of a category no rule names; a kind no rule checks)."""
         if not (type(raw) is dict or isinstance(raw, Mapping)) or not isinstance(raw.get("id"), str) \
                 or not isinstance(raw.get("kind"), str):
             raise FactError(f"extra fact without a string id and kind: {raw!r}")
@@ -694,6 +706,8 @@ class _Builder:
                 values[key] = value
             else:
                 labels[key] = value
+        if self.prune and not self.book.may_fire(kind, values):
+            return None
         fields_raw = raw.get("fields") or ()
         fields_t = (fields_raw,) if isinstance(fields_raw, str) else tuple(fields_raw)
         section = raw.get("section")
@@ -741,6 +755,47 @@ def _globals_plan(book: Rulebook, names: tuple[str, ...]) -> tuple:
     return plan
 
 
+# the values of a plain cell besides its value: a number (money: whole 元), printed, without a
+# note — nearly every cell of a report; see _cell_plan
+_PLAIN_CELL = {"numeric": 1, "whole": 1, "noted": 0, "invalid": 0, "empty": 0}
+_CELL_MEMO_SIZE = 10_000
+
+
+def _cell_plan(book: Rulebook) -> Callable[[int], bool] | None:
+    """Whether a plain cell (``_PLAIN_CELL``) with this value can fire some rule case on cells;
+    None when every plain cell may. Worked out once per rulebook from the rules' conditions
+    (``Rulebook.firing_region``), so that a rule author adding a case on cells adds nothing here.
+
+    A cell no case can fire on is left out of the facts: it could only cost time in either
+    evaluator (both get the same facts), some 200 facts a report of which nearly none fires. The
+    interview's incremental path stays exact: a cell left out is not among the last build's facts,
+    so it is built afresh on every update, and appears as soon as its value can fire; a cell that
+    stops firing is left out, and the evaluator retracts the fact it held (``Matcher.sync``).
+    """
+    plan = book.plans.get("cells")
+    if plan is None:
+        region = book.firing_region(CELL, _PLAIN_CELL, ("value",))
+        if region is True:
+            plan = (None,)
+        elif region is False:
+            plan = (lambda value: False,)
+        else:
+            memo: dict[int, bool] = {}  # by value: a report's cells repeat a few small numbers
+            tables = book.tables
+
+            def can_fire(value: int) -> bool:
+                hit = memo.get(value)
+                if hit is None:
+                    if len(memo) >= _CELL_MEMO_SIZE:
+                        memo.clear()
+                    hit = memo[value] = holds(region, {**_PLAIN_CELL, "value": value}, tables)
+                return hit
+
+            plan = (can_fire,)
+        book.plans["cells"] = plan
+    return plan[0]
+
+
 def _text_plan(book: Rulebook) -> dict[str, tuple[str, ...]]:
     """Texts that rules on prose read, each with the text features those rules use (the features
     of the rules whose ``texts`` name it): the same for every report checked with one rulebook,
@@ -770,8 +825,13 @@ def build_facts(answers: Mapping[str, Any], previous: Mapping[str, Any] | None =
                 book: Rulebook, notes: Mapping[str, str] | None = None,
                 extra_facts: Iterable[Mapping[str, Any]] = (), cache: FeatureCache | None = None,
                 old: Mapping[str, Fact] | None = None, changed: set[str] | None = None,
-                outline: Mapping[str, Any] | None = None) -> list[Fact]:
+                outline: Mapping[str, Any] | None = None, prune: bool = True) -> list[Fact]:
     """Every fact the rulebook's rules can match, for one report. Ids are unique and stable.
+
+    ``prune``: leave out the facts the rules' conditions prove no case can fire on (plain cells:
+    ``_cell_plan``; other modules' facts their kind's cases do not select: ``Rulebook.may_fire``);
+    False gives every fact of the rules' scopes (``rule_applies`` asks whether a
+    case's ``when`` holds, which a fact that cannot fire may still meet).
 
     Incremental use (the Validator): ``old`` is the previous build's facts by id and ``changed``
     the field ids whose answers (or notes) changed, with every derived cell depending on them
@@ -785,7 +845,7 @@ def build_facts(answers: Mapping[str, Any], previous: Mapping[str, Any] | None =
     for producer in book.producers:
         extras.extend(producer(answers, previous) or ())
     b = _Builder(answers, previous, notes, book, cache or FeatureCache(), old, changed, Coverage.of_facts(extras),
-                 outline)
+                 outline, prune)
     kinds = {r.scope for r in book.rules}
     out: list[Fact] = []
     producers = {
@@ -796,11 +856,16 @@ def build_facts(answers: Mapping[str, Any], previous: Mapping[str, Any] | None =
         if kind in kinds:  # facts no rule can match would only cost time (and be discarded)
             out.extend(produce())
     # --- extra fact producers: other modules' facts (importer structure, wording) -----------------
+    left_out: list[str] = []
     for i, raw in enumerate(extras):
-        out.append(b.custom(raw, i))
+        fact = b.custom(raw, i)
+        if fact is not None:
+            out.append(fact)
+        else:
+            left_out.append(raw["id"])
     seen: set[str] = set()
-    for fact in out:
-        if fact.id in seen:
-            raise FactError(f"two facts share the id {fact.id!r}")
-        seen.add(fact.id)
+    for fact_id in (*(f.id for f in out), *left_out):
+        if fact_id in seen:
+            raise FactError(f"two facts share the id {fact_id!r}")
+        seen.add(fact_id)
     return out

@@ -45,6 +45,7 @@ from gkassist.expressions import (
     json_any,
     negate,
     push_down,
+    relax,
 )
 from gkassist.features import Claim, Feature, expand_pattern
 from gkassist.form import FORM
@@ -137,7 +138,11 @@ class Rulebook:
     cases_by_key: dict[str, tuple[Rule, Case]] = field(default_factory=dict)
     # applies.<rule id> → the rule, for the rules that do not always apply (see Rule.applies)
     applicability: dict[str, Rule] = field(default_factory=dict)
-    _globals_cache: dict[tuple, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _globals_cache: dict[Any, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    _discriminated: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
+    # fact kind → the local names its cases select facts by (see may_fire), and may_fire's answers
+    selecting: dict[str, dict[str, None]] = field(default_factory=dict, repr=False)
+    _may_fire: dict[tuple, bool] = field(default_factory=dict, repr=False)
     # what other modules work out from the rules once, not per report (facts: the text plan)
     plans: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -181,6 +186,36 @@ class Rulebook:
         """Rule name → durable-rules definition (without ``run``; the engine binds actions)."""
         return {key: {"all": [{"m": case.pattern}]} for key, (_, case) in self.cases_by_key.items()}
 
+    def firing_region(self, kind: str, known: Mapping[str, Any], free: Iterable[str]) -> Cond | bool:
+        """Where a fact of ``kind`` whose values include ``known`` can fire some rule case:
+        ``False`` when no case can, whatever its other values; ``True`` when that is not decided by
+        ``known``; else a condition on the ``free`` names (:func:`gkassist.expressions.relax`; read
+        it with ``holds`` on ``known`` and the free values).
+
+        Sound because every rule case matches one fact alone (``engine_definition``: one pattern a
+        rule), so whether a fact fires depends on its own values only. Rules joining facts would
+        break that — a fact firing nothing alone could complete a join — and this must then say
+        ``True`` for every kind a join reads (tests/test_rules_loader.py holds the one-pattern form).
+        """
+        fires = tuple(case.fires for rule in self.rules if rule.scope == kind for case in rule.cases)
+        if not fires:
+            return False
+        return relax(BoolOp("or", fires), known, free, self.tables)
+
+    def may_fire(self, kind: str, values: Mapping[str, Any]) -> bool:
+        """Whether a fact of ``kind`` with these values can fire some rule case, as far as the
+        values its cases select facts by decide (``category == "x"``, ``category in [...]`` in a
+        ``when``): a fact whose category no case names can fire none. False also for a kind no
+        rule checks. The other values — what the cases check — are the evaluators' to judge.
+        """
+        names = self.selecting.get(kind, {})
+        key = (kind, *[values.get(n) for n in names])
+        hit = self._may_fire.get(key)
+        if hit is None:
+            region = self.firing_region(kind, {n: values.get(n) for n in names}, ())
+            hit = self._may_fire[key] = region is not False
+        return hit
+
     def globals_for(self, kind: str, values: Mapping[str, Any]) -> tuple[str, ...]:
         """The global names a fact of ``kind`` with these local values must carry.
 
@@ -191,11 +226,15 @@ class Rulebook:
         needs = self.global_needs.get(kind)
         if not needs:
             return ()
-        key = (kind, tuple((k, v) for k, v in values.items() if type(v) is str))
+        # the answer depends on the values the kind's discriminators name alone (most kinds: none)
+        keyed = self._discriminated.get(kind)
+        if keyed is None:
+            keyed = self._discriminated[kind] = tuple(dict.fromkeys(n for d, _ in needs for n in d))
+        key = (kind, *[values.get(n) for n in keyed]) if keyed else kind
         cached = self._globals_cache.get(key)
         if cached is None:
             names: dict[str, None] = {}
-            for discriminators, globals_ in self.global_needs.get(kind, ()):
+            for discriminators, globals_ in needs:
                 if all(values.get(n) in allowed for n, allowed in discriminators.items()):
                     names.update(dict.fromkeys(globals_))
             cached = self._globals_cache[key] = tuple(names)
@@ -475,6 +514,11 @@ def _indexed(book: Rulebook) -> Rulebook:
         if rule.flag is not None:
             book.applicability[rule.flag] = rule
     book.global_needs = _global_needs(book.rules, book.features, book.fact_kinds)
+    for rule in book.rules:
+        names = _Names(rule.scope, book.features, book.fact_kinds)
+        selecting = book.selecting.setdefault(rule.scope, {})
+        for case in rule.cases:
+            selecting.update(dict.fromkeys(_discriminators(case.when, names)))
     book.digest = hashlib.sha256(
         json.dumps(book.engine_definition(), sort_keys=True, ensure_ascii=False).encode()
     ).hexdigest()[:16]

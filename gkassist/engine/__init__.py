@@ -216,7 +216,8 @@ def rule_applies(rule: str, answers: Mapping[str, Any], previous: Mapping[str, A
     from gkassist.expressions import holds, push_down
 
     book = default_rulebook().subset(rule)
-    for fact in build_facts(answers, previous, book=book, cache=_SHARED_CACHE):
+    # every fact of the rule's scope: one that no case can fire on may still meet a ``when``
+    for fact in build_facts(answers, previous, book=book, cache=_SHARED_CACHE, prune=False):
         for r in book.rules:
             if r.scope != fact.kind:
                 continue
