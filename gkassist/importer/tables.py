@@ -54,6 +54,21 @@ class Reading:
     unreadable: list[str] = field(default_factory=list)
     facts: list[dict[str, Any]] = field(default_factory=list)
 
+    def put_all(self, field_ids: Iterable[str], cells: Iterable[Cell]) -> int:
+        """Read cells into their fields, pairwise; how many were read (a draft gap is not)."""
+        answers, notes = self.answers, self.notes
+        read = 0
+        for field_id, cell in zip(field_ids, cells, strict=False):
+            cv = read_cell(field_id, cell.text)
+            if cv.state is None and cv.value is not None:  # a number: most cells
+                answers[field_id] = cv.value
+                if cv.note:
+                    notes[field_id] = cv.note
+                read += 1
+            else:
+                read += self.put(field_id, cell)
+        return read
+
     def put(self, field_id: str, cell: Cell) -> bool:
         """Read one cell into its field; False for a draft gap (nothing to read)."""
         cv = read_cell(field_id, cell.text)
@@ -213,42 +228,58 @@ def split_glued(text: str) -> list[str] | None:
 
 def classify(table: Table) -> str | None:
     """Which of the three tables this is, by the labels it prints; None when it shows none."""
-    kw = _keywords()
     scores = dict.fromkeys(TABLES, 0)
     for cell in table.cells():
-        if is_value(cell.text):
-            continue
-        n, c = fold(cell.text), core(cell.text)
-        for t in TABLES:
-            if n in kw[t] or c in kw[t]:
-                scores[t] += 1
+        for t in _tables_named(cell.text):
+            scores[t] += 1
     best = max(TABLES, key=lambda t: scores[t])
     return best if scores[best] > 0 else None
+
+
+@lru_cache(maxsize=8192)
+def _tables_named(text: str) -> tuple[str, ...]:
+    """The tables whose own labels a cell prints (none for a number): the same labels and numbers
+    recur in every report."""
+    if is_value(text):
+        return ()
+    kw = _keywords()
+    n, c = fold(text), core(text)
+    return tuple(t for t in TABLES if n in kw[t] or c in kw[t])
 
 
 def split_merged(table: Table) -> list[Table]:
     """A scrape without headings can run two tables together; cut at the words that start one
     (「第二十条第（一）项」, the note over table 三, 「行政复议」) once numbers have been seen."""
-    markers = _start_markers()
     if not table.rows_known:
         chunks: list[list[Cell]] = [[]]
         seen_value = False
         for cell in table.rows[0] if table.rows else []:
-            if seen_value and fold(cell.text) in markers:
+            if seen_value and _starts_a_table(cell.text):
                 chunks.append([])
                 seen_value = False
             chunks[-1].append(cell)
-            seen_value = seen_value or (is_value(cell.text) and not is_blank(cell.text))
+            seen_value = seen_value or _holds_value(cell.text)
         return [Table([c], rows_known=False) for c in chunks if c]
     tables: list[list[list[Cell]]] = [[]]
     seen_value = False
     for row in table.rows:
-        if seen_value and row and fold(row[0].text) in markers:
+        if seen_value and row and _starts_a_table(row[0].text):
             tables.append([])
             seen_value = False
         tables[-1].append(row)
-        seen_value = seen_value or any(is_value(c.text) and not is_blank(c.text) for c in row)
+        seen_value = seen_value or any(_holds_value(c.text) for c in row)
     return [Table(rows, rows_known=True) for rows in tables if rows]
+
+
+@lru_cache(maxsize=8192)
+def _starts_a_table(text: str) -> bool:
+    return fold(text) in _start_markers()
+
+
+@lru_cache(maxsize=8192)
+def _holds_value(text: str) -> bool:
+    """A cell that holds a number or its stand-in, not a blank."""
+    return is_value(text) and not is_blank(text)
 
 
 # --- row matching ---------------------------------------------------------------------------------
@@ -405,13 +436,14 @@ def _missing_rows(labels: list[str], assigned: dict[int, Segment], cuts: _Cuts, 
             out.unreadable.append(f"{_table_name(table)}中未找到「{label}」一行。")
 
 
-def _rows_printed(tables: list[Table], labels: list[str]) -> int:
+def _rows_printed(tables: list[Table], labels: list[str] | tuple[str, ...]) -> int:
     """How many of the format's rows print their label in the file (with numbers or without)."""
     found: set[int] = set()
+    expected = tuple(labels)
     for t in tables:
         for cell in t.cells():
             if not is_value(cell.text):
-                idx, _ = match_label(cell.text, labels)
+                idx, _ = _match_label(cell.text, expected)
                 if idx is not None:
                     found.add(idx)
     return len(found)
@@ -454,8 +486,7 @@ def read_active(tables: list[Table], out: Reading) -> None:
         if vals is None:
             problems.append(_count_problem("active", expected[idx], seg, len(ids)))
             continue
-        for fid, cell in zip(ids, vals, strict=False):
-            read += out.put(fid, cell)
+        read += out.put_all(ids, vals)
         if not exact and seg.label:
             out.facts.append(_label_fact("active", rows[idx][1].id, seg.label, expected[idx]))
     out.unreadable.extend(problems)
@@ -473,12 +504,10 @@ def read_requests(tables: list[Table], out: Reading) -> None:
     fact = _table_fact("requests", present=bool(tables))
     rows = FORM.requests_rows
     cols = FORM.requests_columns
-    expected = [r.label for r in rows]
+    expected, ids, groups, single = _requests_layout()
     segs, cuts = _segments_of(tables)
     fact["cut"] = cuts.ends or cuts.starts
     fact["rows"] = _rows_printed(tables, expected)
-    single = core(formats()["legacy_2019"]["requests_single_row"])
-    groups = frozenset(core(p) for r in rows for p in r.path)
     assigned, matches, repeated = _assign(segs, expected, [len(cols)] * len(rows), skip=groups)
     _report_repeated("requests", repeated, out)
     # 2019: （六）其他处理 is a row of its own (blank cells too) and no row of the current format
@@ -495,8 +524,7 @@ def read_requests(tables: list[Table], out: Reading) -> None:
         if vals is None:
             problems.append(_count_problem("requests", expected[idx], seg, len(cols)))
             continue
-        for col, cell in zip(cols, vals, strict=False):
-            read += out.put(FORM.requests_field(rows[idx].id, col.id), cell)
+        read += out.put_all(ids[idx], vals)
         if not exact and seg.label and not legacy:
             out.facts.append(_label_fact("requests", rows[idx].id, seg.label, expected[idx]))
     out.unreadable.extend(problems)
@@ -511,6 +539,14 @@ def read_requests(tables: list[Table], out: Reading) -> None:
     fact["cells"] = read
     _readable(fact, segs, problems, read)
     out.facts.append(fact)
+
+
+@cache
+def _requests_layout() -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], frozenset[str], str]:
+    """Table 三's row labels, each row's field ids, its group labels, the 2019 format's single row."""
+    rows, cols = FORM.requests_rows, FORM.requests_columns
+    return (tuple(r.label for r in rows), tuple(tuple(FORM.requests_field(r.id, c.id) for c in cols) for r in rows),
+            frozenset(core(p) for r in rows for p in r.path), core(formats()["legacy_2019"]["requests_single_row"]))
 
 
 # --- table 四 -------------------------------------------------------------------------------------
@@ -545,8 +581,7 @@ def read_review(tables: list[Table], out: Reading) -> None:
     read = 0
     problems: list[str] = []
     if cells is not None:
-        for fid, cell in zip(ids, cells, strict=False):
-            read += out.put(fid, cell)
+        read += out.put_all(ids, cells)
     elif tables:
         problems.append(f"{_table_name('review')}读到 {len(flat)} 个数，应为 {len(ids)} 个，无法对应到各栏，未导入。")
     out.unreadable.extend(problems)
