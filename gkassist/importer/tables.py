@@ -456,16 +456,23 @@ def _readable(fact: dict[str, Any], segs: list[Segment], problems: list[str], re
     fact["why"] = "；".join(p.rstrip("。") for p in problems[:3]) if not fact["readable"] else ""
 
 
+@cache
+def _active_layout() -> tuple[list[tuple[Any, Any, list[str]]], tuple[str, ...], tuple[str, ...], frozenset[str]]:
+    """Table 二's rows (block, row, field ids), their labels, those and the 2019 format's rows,
+    and the 2019 format's labels (folded)."""
+    rows = [(b, r, b.field_ids[k]) for b in FORM.active_blocks for k, r in enumerate(b.rows)]
+    expected = tuple(r.label for _, r, _ in rows)
+    legacy = formats()["legacy_2019"]
+    return rows, expected, expected + tuple(legacy["active_rows"]), frozenset(fold(x) for x in legacy["active_labels"])
+
+
 def read_active(tables: list[Table], out: Reading) -> None:
-    legacy = {fold(x) for x in formats()["legacy_2019"]["active_labels"]}
-    texts = {fold(c.text) for t in tables for c in t.cells()}
-    hits = sorted(texts & legacy)
+    rows, expected, printed_rows, legacy = _active_layout()
+    hits = sorted({fold(c.text) for t in tables for c in t.cells()} & legacy)
     fact = _table_fact("active", present=bool(tables))
     segs, cuts = _segments_of(tables)
     fact["cut"] = cuts.ends or cuts.starts
-    rows = [(b, r, b.field_ids[k]) for b in FORM.active_blocks for k, r in enumerate(b.rows)]
-    expected = [r.label for _, r, _ in rows]
-    fact["rows"] = _rows_printed(tables, expected + formats()["legacy_2019"]["active_rows"])
+    fact["rows"] = _rows_printed(tables, printed_rows)
     if hits:
         fact["legacy"] = True
         # its numbers are not read into the current columns, but they are there (S7 asks): those
@@ -637,7 +644,7 @@ def _count_problem(table: str, label: str, seg: Segment, want: int) -> str:
     return f"{_table_name(table)}「{label}」一行读到 {got} 个数{why}，应为 {want} 个，本行未导入。"
 
 
-def _shown(tables: Iterable[Table], wanted: set[str]) -> str:
+def _shown(tables: Iterable[Table], wanted: frozenset[str]) -> str:
     for t in tables:
         for c in t.cells():
             if fold(c.text) in wanted:
