@@ -10,6 +10,7 @@ apart, searched only for the title and dates.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree
 
@@ -106,6 +107,12 @@ def _collapse(text: str) -> str:
     return _SPACES.sub(" ", _JOIN_CJK.sub("", text)).strip()
 
 
+@lru_cache(maxsize=8192)
+def _cell_collapsed(text: str) -> str:
+    """A cell's text collapsed (the same labels and numbers recur in every report)."""
+    return _collapse(text)
+
+
 class _Walker:
     """Document order walk: text of block elements becomes lines; data tables become Tables."""
 
@@ -180,7 +187,7 @@ def _table(el: etree._Element) -> Table:
             if td.tag in _CELL_TAGS:
                 # 「商业<br>企业」 or a label split over <p>s: the parts join without a space, as they read
                 text = (td.text or "") if not len(td) else _tostring(td, method="text", encoding="unicode", with_tail=False)
-                row_texts.append(text if _PLAIN_TEXT(text) else _collapse(text))
+                row_texts.append(_cell_collapsed(text))
                 rs, cs = td.get("rowspan"), td.get("colspan")
                 if rs is None and cs is None:
                     row_spans.append(_ONE)

@@ -20,7 +20,14 @@ from rapidfuzz.fuzz import ratio
 
 from gkassist.cellstates import INVALID, CellState
 from gkassist.form import FORM
-from gkassist.importer.cells import is_blank, is_printed_number, is_value, read_cell
+from gkassist.importer.cells import (
+    count_fields,
+    is_blank,
+    is_printed_number,
+    is_value,
+    read_cell,
+    read_count_cell,
+)
 from gkassist.importer.model import Cell, Table, formats
 from gkassist.importer.normalise import core
 from gkassist.text import ORDINAL, fold
@@ -56,10 +63,10 @@ class Reading:
 
     def put_all(self, field_ids: Iterable[str], cells: Iterable[Cell]) -> int:
         """Read cells into their fields, pairwise; how many were read (a draft gap is not)."""
-        answers, notes = self.answers, self.notes
+        answers, notes, counts = self.answers, self.notes, count_fields()
         read = 0
         for field_id, cell in zip(field_ids, cells, strict=False):
-            cv = read_cell(field_id, cell.text)
+            cv = read_count_cell(cell.text) if field_id in counts else read_cell(field_id, cell.text)
             if cv.state is None and cv.value is not None:  # a number: most cells
                 answers[field_id] = cv.value
                 if cv.note:
@@ -290,11 +297,30 @@ def _enum(n: str) -> tuple[str, str]:
     return (m.group(1), n[m.end():]) if m else ("", n)
 
 
-def match_label(label: str, expected: list[str]) -> tuple[int | None, bool]:
-    return _match_label(label, tuple(expected))
+def match_label(label: str, expected: list[str] | tuple[str, ...]) -> tuple[int | None, bool]:
+    return _label_matcher(tuple(expected))(label)
 
 
-@lru_cache(maxsize=8192)
+_MATCHES_KEPT = 8192  # labels remembered for one list of expected labels
+
+
+@lru_cache(maxsize=64)
+def _label_matcher(expected: tuple[str, ...]):  # noqa: ANN202 - a function of a label
+    """``_match_label`` against ``expected``, remembered by label: a reader takes the matcher once
+    and asks it for each of hundreds of cells (the same labels recur in every report)."""
+    memo: dict[str, tuple[int | None, bool]] = {}
+
+    def match(label: str) -> tuple[int | None, bool]:
+        found = memo.get(label)
+        if found is None:
+            if len(memo) >= _MATCHES_KEPT:
+                memo.clear()
+            found = memo[label] = _match_label(label, expected)
+        return found
+
+    return match
+
+
 def _match_label(label: str, expected: tuple[str, ...]) -> tuple[int | None, bool]:
     """Index of the expected label ``label`` stands for, and whether it is printed as the form
     prints it (after punctuation is folded; a dropped trailing parenthetical is no alteration)."""
@@ -344,8 +370,9 @@ def _assign(segs: list[Segment], expected: list[str], widths: list[int], skip: f
     exact: list[bool] = []
     taken: set[int] = set()
     repeated: list[int] = []
+    match = _label_matcher(tuple(expected))
     for k, seg in enumerate(segs):
-        idx, ok = (None, False) if core(seg.label) in skip else match_label(seg.label, expected)
+        idx, ok = (None, False) if core(seg.label) in skip else match(seg.label)
         if idx is not None and idx in taken:
             repeated.append(k)  # a second row with the same label is not read twice
             idx = None
@@ -439,11 +466,11 @@ def _missing_rows(labels: list[str], assigned: dict[int, Segment], cuts: _Cuts, 
 def _rows_printed(tables: list[Table], labels: list[str] | tuple[str, ...]) -> int:
     """How many of the format's rows print their label in the file (with numbers or without)."""
     found: set[int] = set()
-    expected = tuple(labels)
+    match = _label_matcher(tuple(labels))
     for t in tables:
         for cell in t.cells():
             if not is_value(cell.text):
-                idx, _ = _match_label(cell.text, expected)
+                idx, _ = match(cell.text)
                 if idx is not None:
                     found.add(idx)
     return len(found)
