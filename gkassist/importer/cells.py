@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from gkassist.cellstates import BLANK, INVALID, NOT_APPLICABLE, CellState
@@ -90,3 +90,15 @@ def read_cell(field_id: str, text: str) -> CellValue:
     except InputError as err:  # the note says why, for the person importing it
         return CellValue(None, err.message, CellState(INVALID, printed))
     return CellValue(parsed.value, parsed.note)
+
+
+@cache
+def count_fields() -> frozenset[str]:
+    """The fields that hold a count (件): what a cell holds for one of them does not depend on which."""
+    return frozenset(f.id for f in FORM.fields.values() if f.kind == "count")
+
+
+@lru_cache(maxsize=16384)
+def read_count_cell(text: str) -> CellValue:
+    """``read_cell`` for any count field (most of the tables' cells), cached by the text alone."""
+    return read_cell(min(count_fields()), text)

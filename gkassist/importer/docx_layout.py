@@ -25,6 +25,7 @@ _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _P, _TBL, _SDT, _CONTENT = f"{_W}p", f"{_W}tbl", f"{_W}sdt", f"{_W}sdtContent"
 _TR, _TC, _TCPR = f"{_W}tr", f"{_W}tc", f"{_W}tcPr"
 _T, _TAB, _BR, _CR = f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"
+_R, _RPR, _PPR = f"{_W}r", f"{_W}rPr", f"{_W}pPr"
 _SPAN, _VMERGE, _VAL = f"{_W}gridSpan", f"{_W}vMerge", f"{_W}val"
 _DAMAGED = "这是 Word 文件，但内容已损坏，无法读取。请用 Word 打开后另存为网页或纯文本再试。"
 
@@ -42,24 +43,26 @@ def is_docx(data: bytes) -> bool:
         return b"word/document.xml" in data
 
 
-def _check_unpacked_size(data: bytes) -> None:
-    """What the archive unpacks to stays within the file size limit (a zip bomb does not)."""
+def _document_xml(data: bytes) -> bytes:
+    """``word/document.xml``, once what the archive unpacks to is known to stay within the file
+    size limit (a zip bomb does not); the archive is opened once."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             total = sum(info.file_size for info in z.infolist())
-    except Exception as err:
+            if total > reading.limit():
+                raise Unreadable(str(reading.too_large("这个 Word 文件", total, "解压后的内容")))
+            return z.read("word/document.xml")
+    except Unreadable:
+        raise
+    except Exception as err:  # zip signals a damaged package with assorted errors
         raise Unreadable(_DAMAGED) from err
-    if total > reading.limit():
-        raise Unreadable(str(reading.too_large("这个 Word 文件", total, "解压后的内容")))
 
 
 def read_docx(data: bytes) -> Document:
-    _check_unpacked_size(data)
+    xml = _document_xml(data)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            xml = z.read("word/document.xml")
         root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, huge_tree=True, no_network=True))
-    except Exception as err:  # zip and XML signal a damaged package with assorted errors
+    except Exception as err:  # XML signals a damaged document with assorted errors
         raise Unreadable(_DAMAGED) from err
     body = root.find(f"{_W}body")
     if body is None:
@@ -92,10 +95,38 @@ def _blocks(parent: etree._Element):  # noqa: ANN202 - a generator of elements
 
 def _text(paragraph: etree._Element) -> str:
     """A paragraph's text as Word shows it: runs' text, a tab as a tab, a break as a new line."""
-    # every element of the paragraph, its tag compared here: cheaper than lxml's tag filter,
-    # which is set up anew on each call (a report has hundreds of paragraphs)
+    # a run's children are looked at one by one, and the subtrees that hold no text — the
+    # paragraph's properties (its first child) and each run's — are not entered: a report has
+    # hundreds of paragraphs, and most of their elements are formatting. (The tab stops among the
+    # paragraph's properties would only put tabs before its text, which trimming takes off.)
     parts: list[str] = []
-    for el in paragraph.iter():
+    first = True
+    for child in paragraph:
+        tag = child.tag
+        if tag == _R:
+            for el in child:
+                tag = el.tag
+                if tag == _T:
+                    parts.append(el.text or "")
+                elif tag == _RPR:
+                    continue
+                elif tag == _TAB:
+                    parts.append("\t")
+                elif tag in (_BR, _CR):
+                    parts.append("\n")
+                else:
+                    _text_of(el, parts)
+        elif not (first and tag == _PPR):
+            _text_of(child, parts)
+        first = False
+    return "".join(parts)
+
+
+def _text_of(element: etree._Element, parts: list[str]) -> None:
+    """The text of every element under ``element`` (hyperlinks, insertions, fields, text boxes …)."""
+    # every element, its tag compared here: cheaper than lxml's tag filter, which is set up anew
+    # on each call
+    for el in element.iter():
         tag = el.tag
         if tag == _T:
             parts.append(el.text or "")
@@ -103,7 +134,6 @@ def _text(paragraph: etree._Element) -> str:
             parts.append("\t")
         elif tag in (_BR, _CR):
             parts.append("\n")
-    return "".join(parts)
 
 
 def _child(parent: etree._Element, tag: str) -> etree._Element | None:
@@ -118,19 +148,25 @@ def _child(parent: etree._Element, tag: str) -> etree._Element | None:
 def _table(table: etree._Element) -> Table:
     rows: list[list[Cell]] = []
     for tr in table.iter(_TR):
-        if tr.getparent() is not table and tr.getparent().getparent() is not table:
+        parent = tr.getparent()
+        if parent is not table and parent.getparent() is not table:
             continue  # a row of a table nested in a cell: not this table's
         cells: list[Cell] = []
         col = 0
         for tc in _cells(tr):
             span, merged, paragraphs = _cell(tc)
             if not merged:  # a cell merged down is read in the row where it starts
-                text = "\n".join(_text(p) for p in paragraphs)
-                cells.append(Cell(" ".join(clean_line(t) for t in text.splitlines() if t.strip()), col=col))
+                cells.append(Cell(_cell_text(paragraphs), col))
             col += span
         if cells:
             rows.append(cells)
     return Table(rows=rows, rows_known=True)
+
+
+def _cell_text(paragraphs: list[etree._Element]) -> str:
+    """A cell's text: its lines trimmed and joined by a space (a label printed over two lines)."""
+    text = _text(paragraphs[0]) if len(paragraphs) == 1 else "\n".join([_text(p) for p in paragraphs])
+    return " ".join([clean_line(t) for t in text.splitlines() if t.strip()])
 
 
 def _cell(tc: etree._Element) -> tuple[int, bool, list[etree._Element]]:

@@ -10,10 +10,11 @@ apart, searched only for the title and dates.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree
 
-from gkassist.htmlgrid import place, span_value
+from gkassist.htmlgrid import MAX_COLUMNS, place, span_value
 from gkassist.importer.decoding import Unreadable
 from gkassist.importer.model import Cell, Document, Image, Item, Line, Table
 from gkassist.importer.sections import match_heading
@@ -63,10 +64,10 @@ def read_html(text: str) -> Document:
     if container is None:
         kept = items
     else:
-        inside = set(container.iter())
+        inside = _within(container)
         kept = []
         for item, owner in zip(items, owners, strict=True):
-            if owner in inside:
+            if inside(owner):
                 kept.append(item)
             elif isinstance(item, Line):
                 outside.append(item.text)
@@ -75,14 +76,41 @@ def read_html(text: str) -> Document:
     return Document(items=kept, layout="html", outside=outside)
 
 
+def _within(container: etree._Element):  # noqa: ANN202 - a predicate on elements
+    """Whether an element lies in ``container``: its ancestors are looked up until one already
+    known (siblings share theirs), instead of listing every element of the container."""
+    known: dict[etree._Element, bool] = {container: True}
+
+    def inside(el: etree._Element | None) -> bool:
+        path = []
+        while el is not None and el not in known:
+            path.append(el)
+            el = el.getparent()
+        answer = el is not None and known[el]
+        for seen in path:
+            known[seen] = answer
+        return answer
+
+    return inside
+
+
 _PLAIN = re.compile(r"[^\s\xa0\u3000]*(?: [^\s\xa0\u3000]+)*")
 
 
+_PLAIN_TEXT = _PLAIN.fullmatch
+
+
 def _collapse(text: str) -> str:
-    if _PLAIN.fullmatch(text):  # most cells and lines: nothing to fold
+    if _PLAIN_TEXT(text):  # most cells and lines: nothing to fold
         return text
     text = text.replace("\xa0", " ").replace("\u3000", " ")
     return _SPACES.sub(" ", _JOIN_CJK.sub("", text)).strip()
+
+
+@lru_cache(maxsize=8192)
+def _cell_collapsed(text: str) -> str:
+    """A cell's text collapsed (the same labels and numbers recur in every report)."""
+    return _collapse(text)
 
 
 class _Walker:
@@ -146,28 +174,40 @@ class _Walker:
         self._add(el.tail)
 
 
-def _cell_text(td: etree._Element) -> str:
-    # 「商业<br>企业」 or a label split over <p>s: the parts join without a space, as they read
-    return _collapse(etree.tostring(td, method="text", encoding="unicode", with_tail=False))
-
-
 def _table(el: etree._Element) -> Table:
+    # a table has hundreds of cells: each is looked at once, and the grid is worked out only for
+    # a table that merges cells
     texts: list[list[str]] = []
     spans: list[list[tuple[int, int]]] = []
+    merges = False
     for tr in el.iter("tr"):
-        row_texts, row_spans = [], []
+        row_texts: list[str] = []
+        row_spans: list[tuple[int, int]] = []
         for td in tr:
             if td.tag in _CELL_TAGS:
+                # 「商业<br>企业」 or a label split over <p>s: the parts join without a space, as they read
+                text = (td.text or "") if not len(td) else _tostring(td, method="text", encoding="unicode", with_tail=False)
+                row_texts.append(_cell_collapsed(text))
                 rs, cs = td.get("rowspan"), td.get("colspan")
-                row_texts.append(_cell_text(td))
-                row_spans.append((1 if rs is None else span_value(rs), 1 if cs is None else span_value(cs)))
+                if rs is None and cs is None:
+                    row_spans.append(_ONE)
+                else:
+                    merges = True
+                    row_spans.append((1 if rs is None else span_value(rs), 1 if cs is None else span_value(cs)))
         if row_texts:
             texts.append(row_texts)
             spans.append(row_spans)
-    placed, _ = place(spans)
-    # a cell merged down from above belongs to the row it starts in; across columns it is read once
-    rows = [[Cell(texts[r][k], col=c) for k, (c, _, _) in enumerate(cells)] for r, cells in enumerate(placed)]
+    if merges:
+        placed, _ = place(spans)
+        # a cell merged down from above belongs to the row it starts in; across columns it is read once
+        rows = [[Cell(row[k], c) for k, (c, _, _) in enumerate(cells)] for row, cells in zip(texts, placed, strict=True)]
+    else:  # every cell in its own column (as place() puts them), as many as a grid may have
+        rows = [[Cell(text, c) for c, text in enumerate(row[:MAX_COLUMNS])] for row in texts]
     return Table(rows=[row for row in rows if row], rows_known=True)
+
+
+_tostring = etree.tostring
+_ONE = (1, 1)
 
 
 def _report_body(items: list[Item], owners: list[etree._Element | None]) -> etree._Element | None:

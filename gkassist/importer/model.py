@@ -7,9 +7,11 @@ once, whatever the page looked like.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
+from itertools import chain
 from typing import Any, NamedTuple
 
 import yaml
@@ -45,8 +47,9 @@ class Table:
     cut: bool = False
     starts_cut: bool = False
 
-    def cells(self) -> list[Cell]:
-        return [c for row in self.rows for c in row]
+    def cells(self) -> Iterator[Cell]:
+        """Every cell, row after row (an iterator: each reader goes through them once)."""
+        return chain.from_iterable(self.rows)
 
 
 @dataclass

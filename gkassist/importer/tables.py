@@ -20,7 +20,14 @@ from rapidfuzz.fuzz import ratio
 
 from gkassist.cellstates import INVALID, CellState
 from gkassist.form import FORM
-from gkassist.importer.cells import is_blank, is_printed_number, is_value, read_cell
+from gkassist.importer.cells import (
+    count_fields,
+    is_blank,
+    is_printed_number,
+    is_value,
+    read_cell,
+    read_count_cell,
+)
 from gkassist.importer.model import Cell, Table, formats
 from gkassist.importer.normalise import core
 from gkassist.text import ORDINAL, fold
@@ -53,6 +60,21 @@ class Reading:
     invalid_messages: list[str] = field(default_factory=list)
     unreadable: list[str] = field(default_factory=list)
     facts: list[dict[str, Any]] = field(default_factory=list)
+
+    def put_all(self, field_ids: Iterable[str], cells: Iterable[Cell]) -> int:
+        """Read cells into their fields, pairwise; how many were read (a draft gap is not)."""
+        answers, notes, counts = self.answers, self.notes, count_fields()
+        read = 0
+        for field_id, cell in zip(field_ids, cells, strict=False):
+            cv = read_count_cell(cell.text) if field_id in counts else read_cell(field_id, cell.text)
+            if cv.state is None and cv.value is not None:  # a number: most cells
+                answers[field_id] = cv.value
+                if cv.note:
+                    notes[field_id] = cv.note
+                read += 1
+            else:
+                read += self.put(field_id, cell)
+        return read
 
     def put(self, field_id: str, cell: Cell) -> bool:
         """Read one cell into its field; False for a draft gap (nothing to read)."""
@@ -213,42 +235,58 @@ def split_glued(text: str) -> list[str] | None:
 
 def classify(table: Table) -> str | None:
     """Which of the three tables this is, by the labels it prints; None when it shows none."""
-    kw = _keywords()
     scores = dict.fromkeys(TABLES, 0)
     for cell in table.cells():
-        if is_value(cell.text):
-            continue
-        n, c = fold(cell.text), core(cell.text)
-        for t in TABLES:
-            if n in kw[t] or c in kw[t]:
-                scores[t] += 1
+        for t in _tables_named(cell.text):
+            scores[t] += 1
     best = max(TABLES, key=lambda t: scores[t])
     return best if scores[best] > 0 else None
+
+
+@lru_cache(maxsize=8192)
+def _tables_named(text: str) -> tuple[str, ...]:
+    """The tables whose own labels a cell prints (none for a number): the same labels and numbers
+    recur in every report."""
+    if is_value(text):
+        return ()
+    kw = _keywords()
+    n, c = fold(text), core(text)
+    return tuple(t for t in TABLES if n in kw[t] or c in kw[t])
 
 
 def split_merged(table: Table) -> list[Table]:
     """A scrape without headings can run two tables together; cut at the words that start one
     (「第二十条第（一）项」, the note over table 三, 「行政复议」) once numbers have been seen."""
-    markers = _start_markers()
     if not table.rows_known:
         chunks: list[list[Cell]] = [[]]
         seen_value = False
         for cell in table.rows[0] if table.rows else []:
-            if seen_value and fold(cell.text) in markers:
+            if seen_value and _starts_a_table(cell.text):
                 chunks.append([])
                 seen_value = False
             chunks[-1].append(cell)
-            seen_value = seen_value or (is_value(cell.text) and not is_blank(cell.text))
+            seen_value = seen_value or _holds_value(cell.text)
         return [Table([c], rows_known=False) for c in chunks if c]
     tables: list[list[list[Cell]]] = [[]]
     seen_value = False
     for row in table.rows:
-        if seen_value and row and fold(row[0].text) in markers:
+        if seen_value and row and _starts_a_table(row[0].text):
             tables.append([])
             seen_value = False
         tables[-1].append(row)
-        seen_value = seen_value or any(is_value(c.text) and not is_blank(c.text) for c in row)
+        seen_value = seen_value or any(_holds_value(c.text) for c in row)
     return [Table(rows, rows_known=True) for rows in tables if rows]
+
+
+@lru_cache(maxsize=8192)
+def _starts_a_table(text: str) -> bool:
+    return fold(text) in _start_markers()
+
+
+@lru_cache(maxsize=8192)
+def _holds_value(text: str) -> bool:
+    """A cell that holds a number or its stand-in, not a blank."""
+    return is_value(text) and not is_blank(text)
 
 
 # --- row matching ---------------------------------------------------------------------------------
@@ -259,11 +297,30 @@ def _enum(n: str) -> tuple[str, str]:
     return (m.group(1), n[m.end():]) if m else ("", n)
 
 
-def match_label(label: str, expected: list[str]) -> tuple[int | None, bool]:
-    return _match_label(label, tuple(expected))
+def match_label(label: str, expected: list[str] | tuple[str, ...]) -> tuple[int | None, bool]:
+    return _label_matcher(tuple(expected))(label)
 
 
-@lru_cache(maxsize=8192)
+_MATCHES_KEPT = 8192  # labels remembered for one list of expected labels
+
+
+@lru_cache(maxsize=64)
+def _label_matcher(expected: tuple[str, ...]):  # noqa: ANN202 - a function of a label
+    """``_match_label`` against ``expected``, remembered by label: a reader takes the matcher once
+    and asks it for each of hundreds of cells (the same labels recur in every report)."""
+    memo: dict[str, tuple[int | None, bool]] = {}
+
+    def match(label: str) -> tuple[int | None, bool]:
+        found = memo.get(label)
+        if found is None:
+            if len(memo) >= _MATCHES_KEPT:
+                memo.clear()
+            found = memo[label] = _match_label(label, expected)
+        return found
+
+    return match
+
+
 def _match_label(label: str, expected: tuple[str, ...]) -> tuple[int | None, bool]:
     """Index of the expected label ``label`` stands for, and whether it is printed as the form
     prints it (after punctuation is folded; a dropped trailing parenthetical is no alteration)."""
@@ -313,8 +370,9 @@ def _assign(segs: list[Segment], expected: list[str], widths: list[int], skip: f
     exact: list[bool] = []
     taken: set[int] = set()
     repeated: list[int] = []
+    match = _label_matcher(tuple(expected))
     for k, seg in enumerate(segs):
-        idx, ok = (None, False) if core(seg.label) in skip else match_label(seg.label, expected)
+        idx, ok = (None, False) if core(seg.label) in skip else match(seg.label)
         if idx is not None and idx in taken:
             repeated.append(k)  # a second row with the same label is not read twice
             idx = None
@@ -405,13 +463,14 @@ def _missing_rows(labels: list[str], assigned: dict[int, Segment], cuts: _Cuts, 
             out.unreadable.append(f"{_table_name(table)}中未找到「{label}」一行。")
 
 
-def _rows_printed(tables: list[Table], labels: list[str]) -> int:
+def _rows_printed(tables: list[Table], labels: list[str] | tuple[str, ...]) -> int:
     """How many of the format's rows print their label in the file (with numbers or without)."""
     found: set[int] = set()
+    match = _label_matcher(tuple(labels))
     for t in tables:
         for cell in t.cells():
             if not is_value(cell.text):
-                idx, _ = match_label(cell.text, labels)
+                idx, _ = match(cell.text)
                 if idx is not None:
                     found.add(idx)
     return len(found)
@@ -424,16 +483,23 @@ def _readable(fact: dict[str, Any], segs: list[Segment], problems: list[str], re
     fact["why"] = "；".join(p.rstrip("。") for p in problems[:3]) if not fact["readable"] else ""
 
 
+@cache
+def _active_layout() -> tuple[list[tuple[Any, Any, list[str]]], tuple[str, ...], tuple[str, ...], frozenset[str]]:
+    """Table 二's rows (block, row, field ids), their labels, those and the 2019 format's rows,
+    and the 2019 format's labels (folded)."""
+    rows = [(b, r, b.field_ids[k]) for b in FORM.active_blocks for k, r in enumerate(b.rows)]
+    expected = tuple(r.label for _, r, _ in rows)
+    legacy = formats()["legacy_2019"]
+    return rows, expected, expected + tuple(legacy["active_rows"]), frozenset(fold(x) for x in legacy["active_labels"])
+
+
 def read_active(tables: list[Table], out: Reading) -> None:
-    legacy = {fold(x) for x in formats()["legacy_2019"]["active_labels"]}
-    texts = {fold(c.text) for t in tables for c in t.cells()}
-    hits = sorted(texts & legacy)
+    rows, expected, printed_rows, legacy = _active_layout()
+    hits = sorted({fold(c.text) for t in tables for c in t.cells()} & legacy)
     fact = _table_fact("active", present=bool(tables))
     segs, cuts = _segments_of(tables)
     fact["cut"] = cuts.ends or cuts.starts
-    rows = [(b, r, b.field_ids[k]) for b in FORM.active_blocks for k, r in enumerate(b.rows)]
-    expected = [r.label for _, r, _ in rows]
-    fact["rows"] = _rows_printed(tables, expected + formats()["legacy_2019"]["active_rows"])
+    fact["rows"] = _rows_printed(tables, printed_rows)
     if hits:
         fact["legacy"] = True
         # its numbers are not read into the current columns, but they are there (S7 asks): those
@@ -454,8 +520,7 @@ def read_active(tables: list[Table], out: Reading) -> None:
         if vals is None:
             problems.append(_count_problem("active", expected[idx], seg, len(ids)))
             continue
-        for fid, cell in zip(ids, vals, strict=False):
-            read += out.put(fid, cell)
+        read += out.put_all(ids, vals)
         if not exact and seg.label:
             out.facts.append(_label_fact("active", rows[idx][1].id, seg.label, expected[idx]))
     out.unreadable.extend(problems)
@@ -473,12 +538,10 @@ def read_requests(tables: list[Table], out: Reading) -> None:
     fact = _table_fact("requests", present=bool(tables))
     rows = FORM.requests_rows
     cols = FORM.requests_columns
-    expected = [r.label for r in rows]
+    expected, ids, groups, single = _requests_layout()
     segs, cuts = _segments_of(tables)
     fact["cut"] = cuts.ends or cuts.starts
     fact["rows"] = _rows_printed(tables, expected)
-    single = core(formats()["legacy_2019"]["requests_single_row"])
-    groups = frozenset(core(p) for r in rows for p in r.path)
     assigned, matches, repeated = _assign(segs, expected, [len(cols)] * len(rows), skip=groups)
     _report_repeated("requests", repeated, out)
     # 2019: （六）其他处理 is a row of its own (blank cells too) and no row of the current format
@@ -495,8 +558,7 @@ def read_requests(tables: list[Table], out: Reading) -> None:
         if vals is None:
             problems.append(_count_problem("requests", expected[idx], seg, len(cols)))
             continue
-        for col, cell in zip(cols, vals, strict=False):
-            read += out.put(FORM.requests_field(rows[idx].id, col.id), cell)
+        read += out.put_all(ids[idx], vals)
         if not exact and seg.label and not legacy:
             out.facts.append(_label_fact("requests", rows[idx].id, seg.label, expected[idx]))
     out.unreadable.extend(problems)
@@ -511,6 +573,14 @@ def read_requests(tables: list[Table], out: Reading) -> None:
     fact["cells"] = read
     _readable(fact, segs, problems, read)
     out.facts.append(fact)
+
+
+@cache
+def _requests_layout() -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], frozenset[str], str]:
+    """Table 三's row labels, each row's field ids, its group labels, the 2019 format's single row."""
+    rows, cols = FORM.requests_rows, FORM.requests_columns
+    return (tuple(r.label for r in rows), tuple(tuple(FORM.requests_field(r.id, c.id) for c in cols) for r in rows),
+            frozenset(core(p) for r in rows for p in r.path), core(formats()["legacy_2019"]["requests_single_row"]))
 
 
 # --- table 四 -------------------------------------------------------------------------------------
@@ -545,8 +615,7 @@ def read_review(tables: list[Table], out: Reading) -> None:
     read = 0
     problems: list[str] = []
     if cells is not None:
-        for fid, cell in zip(ids, cells, strict=False):
-            read += out.put(fid, cell)
+        read += out.put_all(ids, cells)
     elif tables:
         problems.append(f"{_table_name('review')}读到 {len(flat)} 个数，应为 {len(ids)} 个，无法对应到各栏，未导入。")
     out.unreadable.extend(problems)
@@ -602,7 +671,7 @@ def _count_problem(table: str, label: str, seg: Segment, want: int) -> str:
     return f"{_table_name(table)}「{label}」一行读到 {got} 个数{why}，应为 {want} 个，本行未导入。"
 
 
-def _shown(tables: Iterable[Table], wanted: set[str]) -> str:
+def _shown(tables: Iterable[Table], wanted: frozenset[str]) -> str:
     for t in tables:
         for c in t.cells():
             if fold(c.text) in wanted:

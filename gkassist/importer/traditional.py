@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import re
 from functools import cache
+from operator import attrgetter
 
 from gkassist.importer.model import Document, Line, Table, formats
+
+_TEXT = attrgetter("text")
 
 
 @cache
@@ -42,7 +45,9 @@ def simplify(doc: Document) -> bool:
     """Convert every text of ``doc`` to simplified in place when it is in traditional script;
     whether it was."""
     texts = [it.text for it in doc.items if isinstance(it, Line)]
-    texts += [c.text for it in doc.items if isinstance(it, Table) for c in it.cells()]
+    for it in doc.items:
+        if isinstance(it, Table):
+            texts.extend(map(_TEXT, it.cells()))  # hundreds of cells: their texts taken in C
     if not is_traditional("".join(texts + doc.outside)):
         return False
     convert = to_simplified
