@@ -43,40 +43,21 @@ class PythonMatcher(Matcher):
     def __init__(self, book: Rulebook) -> None:
         super().__init__(book)
         self._plan = plan(book)
-        self._memo: dict[tuple, tuple[str, ...]] = book.plans.setdefault("python-memo", {})
 
     def _apply(self, gone: list[str], added: list[Fact]) -> list[tuple[str, str]]:
         pairs: list[tuple[str, str]] = []
         by_kind = self._plan
-        memo = self._memo
         for fact in added:
             cases = by_kind.get(fact.kind)
             if not cases:
                 continue
             values = fact.values
-            # a condition is a function of the fact's values alone, and most facts of a report
-            # repeat another's values (some 200 cells, nearly all a plain small number): the keys
-            # of the cases firing on these values are looked up rather than worked out again
-            key = keys = None
-            if len(values) <= _MEMO_VALUES:
-                try:
-                    key = (fact.kind, *values.items())
-                    keys = memo.get(key)
-                except TypeError:  # a value that cannot be hashed: work it out
-                    key = None
-            if keys is None:
-                keys = tuple(case for case, texts, fires in cases
-                             if (texts is None or values.get(TEXT_KEY) in texts) and fires(values))
-                if key is not None:
-                    if len(memo) >= _MEMO_SIZE:
-                        memo.clear()
-                    memo[key] = keys
-            pairs.extend((case, fact.id) for case in keys)
+            for key, texts, fires in cases:
+                if texts is not None and values.get(TEXT_KEY) not in texts:
+                    continue
+                if fires(values):
+                    pairs.append((key, fact.id))
         return pairs
-
-
-_MEMO_VALUES = 8  # facts with more values rarely repeat, and their key costs more than their cases
-_MEMO_SIZE = 20_000  # (kind, values) → firing case keys, per rulebook; cleared when full
 
 
 class PythonEvaluator(Evaluator):
