@@ -63,22 +63,12 @@ class Reading:
 
     def put_all(self, field_ids: Iterable[str], cells: Iterable[Cell]) -> int:
         """Read cells into their fields, pairwise; how many were read (a draft gap is not)."""
-        answers, notes, counts = self.answers, self.notes, count_fields()
-        read = 0
-        for field_id, cell in zip(field_ids, cells, strict=False):
-            cv = read_count_cell(cell.text) if field_id in counts else read_cell(field_id, cell.text)
-            if cv.state is None and cv.value is not None:  # a number: most cells
-                answers[field_id] = cv.value
-                if cv.note:
-                    notes[field_id] = cv.note
-                read += 1
-            else:
-                read += self.put(field_id, cell)
-        return read
+        return sum(self.put(field_id, cell) for field_id, cell in zip(field_ids, cells, strict=False))
 
     def put(self, field_id: str, cell: Cell) -> bool:
         """Read one cell into its field; False for a draft gap (nothing to read)."""
-        cv = read_cell(field_id, cell.text)
+        # a count cell reads the same for every count field: cached by its text alone
+        cv = read_count_cell(cell.text) if field_id in count_fields() else read_cell(field_id, cell.text)
         if cv.state is not None:
             # no value: answers stay valid; the state is kept so that a blank is not read as 0
             # and checking can let rule N1 name an invalid cell with what it printed
