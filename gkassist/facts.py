@@ -30,6 +30,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from gkassist.cellstates import INVALID, CellState
@@ -780,16 +781,12 @@ def _cell_plan(book: Rulebook) -> Callable[[int], bool] | None:
         elif region is False:
             plan = (lambda value: False,)
         else:
-            memo: dict[int, bool] = {}  # by value: a report's cells repeat a few small numbers
             tables = book.tables
 
+            # by value: a report's cells repeat a few small numbers
+            @lru_cache(maxsize=_CELL_MEMO_SIZE)
             def can_fire(value: int) -> bool:
-                hit = memo.get(value)
-                if hit is None:
-                    if len(memo) >= _CELL_MEMO_SIZE:
-                        memo.clear()
-                    hit = memo[value] = holds(region, {**_PLAIN_CELL, "value": value}, tables)
-                return hit
+                return holds(region, {**_PLAIN_CELL, "value": value}, tables)
 
             plan = (can_fire,)
         book.plans["cells"] = plan

@@ -156,6 +156,10 @@ class FeatureCache:
         self.limit = limit
         self._data: dict[tuple, tuple[int | None, dict[str, Any]]] = {}
 
+    def cache_clear(self) -> None:
+        """Forget every feature (named as ``functools.lru_cache``'s, so that one call empties either)."""
+        self._data.clear()
+
     def claims(self, claims: list[Claim], text: str, year: int | None) -> list[tuple[int, int, int, str]]:
         """(start, claim index, number said, matched text) of every claim found in a text."""
         key = ("claims", id(claims), text, year)
