@@ -92,6 +92,25 @@ def test_problem_title_is_the_first_clause():
     assert len(problem_title("很" * 50)) <= 32
 
 
+def test_a_rectification_title_names_every_problem_of_a_pasted_line():
+    """One line of last year's 五 making two points is named whole in 「关于“…”的问题」; a clause
+    that only says what the problem led to, or restates the same problem, is not added."""
+    def title(problem):
+        s = assemble_section5([], [], agency="某局", year=2024,
+                              rectification=[RectificationEntry(problem=problem, action="加强审核", status="done")])
+        return s.rectification.split("关于“")[1].split("”的问题")[0]
+
+    assert title("信息公开内容不够全面，部分栏目更新不及时") == "信息公开内容不够全面，部分栏目更新不及时"
+    assert title("栏目更新不及时，工作人员均为兼职。") == "栏目更新不及时，工作人员均为兼职"
+    assert title("当前，我局网站栏目更新不及时，影响公开效果。") == "当前，我局网站栏目更新不及时"
+    assert title("信息质量有待提升，难以充分满足公众对信息的需求") == "信息质量有待提升"
+    assert title("信息公开内容不够全面，公开的广度和深度不够") == "信息公开内容不够全面"
+    assert title("2020年，我局取得了一定成效，但仍存在一些不足，如信息更新不及时，工作人员均为兼职") == (
+        "信息更新不及时，工作人员均为兼职")
+    long = "信息公开内容不够全面，" + "部分栏目的更新很不及时" * 3
+    assert title(long) == "信息公开内容不够全面"  # a second point that would make the title too long
+
+
 def test_ordinals():
     assert [ordinal(n) for n in (1, 2, 10, 11)] == ["一是", "二是", "十是", "十一是"]
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from gkassist.text import FULL_STOPS, strip_marker
 from gkassist.wording.bank import STATUSES, Bank, get_bank
 from gkassist.wording.items import clean_item, ordinal, problem_title
+from gkassist.wording.match import Matcher, default_matcher
 from gkassist.wording.slots import fill, unfilled_slots
 
 if TYPE_CHECKING:
@@ -140,7 +141,8 @@ def assemble_section5(
     None means "not asked" (no paragraph); an empty list means last year's report named no problem
     (the bank's sentence saying so). Unfilled slots stay in the text and are listed in ``unfilled``.
     """
-    bank = bank or get_bank()
+    matcher = default_matcher() if bank is None or bank is get_bank() else Matcher(bank)
+    bank = matcher.bank
     phrases = bank.phrases
     auto = auto_values(agency, year, self_name=self_name, bank=bank)
     tpl = _template(bank)
@@ -161,12 +163,16 @@ def assemble_section5(
         if not rectification:
             r_text = fill(phrases.rectification_none, auto)
         else:
+            def another_problem(clause: str, kept: list[str]) -> bool:
+                found = {m.category for m in matcher.classify(clause)}
+                return bool(found) and not found & {m.category for k in kept for m in matcher.classify(k)}
+
             entries = []
             for i, e in enumerate(rectification):
                 status = fill(phrases.statuses[e.status].text, {"原因": clean_item(e.reason).rstrip(_END_PUNCT)})
                 entries.append({
                     "ordinal": ordinal(i + 1) if len(rectification) > 1 else "",
-                    "problem": problem_title(strip_marker(e.problem)),
+                    "problem": problem_title(strip_marker(e.problem), names_a_problem=another_problem),
                     "action": fill(clean_item(strip_marker(e.action)).rstrip(_END_PUNCT), auto),
                     "status": status,
                     "result": fill(clean_item(e.result).rstrip(_END_PUNCT), auto),

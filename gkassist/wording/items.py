@@ -11,6 +11,7 @@ forms the longest run 1, 2, 3 … in it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -171,19 +172,45 @@ _LEAD_IN = re.compile(
 )
 
 
-def problem_title(item: str, limit: int = 30) -> str:
-    """A short restatement of a problem (its first clause), for 「关于“…”的问题」."""
+# a clause that tells what a problem leads to (「…更新不及时，影响公开效果」) restates no other problem
+_CONSEQUENCE = re.compile(r"^(?:从而|进而|以致|以至于?)?(?:影响|导致|造成|致使|使得|不利于|难以|无法满足|不能满足)")
+
+
+def problem_points(item: str) -> list[str]:
+    """The clauses of a problem item that make its point: scene-setting clauses in front dropped
+    (a year, achievements, 「但仍存在一些不足」), and a first clause too short to say anything
+    (「当前，」) joined to the next."""
     text = re.sub(r"\s+", "", clean_item(item))  # line breaks of a PDF's lines are no spaces
     # a heading-style item 「强化审核：……」 is its own title
     clauses = [c.strip() for c in re.split(f"[{CLAUSE_PUNCT}]", text) if c.strip()]
     # 「2020年，在……指导下，……取得了一些成绩，但仍存在一些不足，如……有待提升」: the point is at the end
     while len(clauses) > 1 and _LEAD_IN.match(clauses[0]):
         clauses.pop(0)
+    if clauses:  # 「…不足，如信息更新不及时」: the example marker is no part of the point
+        clauses[0] = re.sub(r"^(?:例如|比如|如)(?!何|期|实)(?=.{4})", "", clauses[0])
+    if len(clauses) > 1 and len(clauses[0]) < 4:
+        clauses[:2] = [f"{clauses[0]}，{clauses[1]}"]
+    return clauses
+
+
+def problem_title(item: str, limit: int = 30, *, names_a_problem: Callable[[str, list[str]], bool] | None = None) -> str:
+    """A short restatement of a problem (its first clause), for 「关于“…”的问题」.
+
+    With ``names_a_problem(clause, kept)``, a later clause is kept too when it names another problem
+    than the clauses kept before it (and the title stays within ``limit``): a pasted line
+    「内容不够全面，部分栏目更新不及时」 is one item making two points, and a paragraph that named only the
+    first would tell the reader that the second was never looked at."""
+    clauses = problem_points(item)
     if not clauses:
         return ""
-    title = clauses[0]
-    if len(title) < 4 and len(clauses) > 1:  # 「当前，……」: the first clause says nothing
-        title = f"{title}，{clauses[1]}"
+    kept = [clauses[0]]
+    if names_a_problem is not None:
+        for clause in clauses[1:]:
+            if len("，".join([*kept, clause])) > limit:
+                break
+            if not _CONSEQUENCE.match(clause) and names_a_problem(clause, kept):
+                kept.append(clause)
+    title = "，".join(kept)
     if len(title) > limit:
         title = title[:limit] + "……"
     return title
