@@ -140,10 +140,10 @@ def test_the_copy_loads(bank_copy):
         ("problems.yaml", "only_when: {requests.new.total: 0}\n      - 依申请", "only_when: {requests.new.count: 0}\n      - 依申请",
          ["problems.yaml", "类别 request_awareness", "requests.new.count"]),
         # a conditional link misspelt
-        ("problems.yaml", "      - {id: update_expand, measure_says: [主动公开, 尽公开, 主动]}",
+        ("problems.yaml", "      - {id: update_expand, measure_says: [主动公开, 尽公开, 主动], problem_says: [主动, 公开意识, 公开的意识]}",
          "      - {id: update_expand, measure_say: [主动公开]}", ["problems.yaml", "类别 awareness_gap", "measures 第 4 项"]),
         # a conditional link to a measure that does not exist
-        ("problems.yaml", "      - {id: update_expand, measure_says: [主动公开, 尽公开, 主动]}",
+        ("problems.yaml", "      - {id: update_expand, measure_says: [主动公开, 尽公开, 主动], problem_says: [主动, 公开意识, 公开的意识]}",
          "      - {id: update_expands, measure_says: [主动公开]}", ["problems.yaml", "类别 awareness_gap", "update_expands", "不存在"]),
         # matching.yaml without its list of stock words
         ("matching.yaml", "generic:", "generics:", ["matching.yaml", "generic"]),
