@@ -157,6 +157,18 @@ def test_the_walk_through_last_years_problems(last_year: dict[str, Any]) -> None
     assert flow.back() == "rectification.walk" and flow.sub == {"item": 1, "part": "result"}
 
 
+def test_the_walk_names_both_points_of_a_line_that_makes_two(last_year: dict[str, Any]) -> None:
+    """A line of last year's 五 making two points is asked about, and reported on, by both."""
+    previous = {**last_year, "problems": "一是信息公开内容不够全面，部分栏目更新不及时。二是工作人员均为兼职。"}
+    flow = Flow(make_state(previous=previous))
+    flow.move("section5.mode")
+    apply(flow, "是")
+    assert "「信息公开内容不够全面，部分栏目更新不及时」" in flow.question().text
+    for answer in ("补充公开目录，建立栏目更新清单", "1", "", "配备专职人员1名", "1", ""):
+        apply(flow, answer)
+    assert "关于“信息公开内容不够全面，部分栏目更新不及时”的问题" in flow.state.answers["rectification"]
+
+
 def test_statuses_in_words_and_numbers() -> None:
     assert section5.parse_status("1") == "done"
     assert section5.parse_status("２") == "ongoing"

@@ -687,7 +687,7 @@ class Flow:
         lines = []
         if (i, part) == (0, "action"):
             lines.append(step.question.format(n=len(entries)))
-        lines.append(say("walk_head", i=i + 1, n=len(entries), title=s5.problem_title(entry["problem"], limit=40)))
+        lines.append(say("walk_head", i=i + 1, n=len(entries), title=s5.rectification_title(entry["problem"], limit=40)))
         planned = s5.planned_measures(self.state.previous)
         if part == "action" and i < len(planned) and planned[i]:
             lines.append(say("walk_planned", measures="；".join(f"「{m}」" for m in planned[i])))

@@ -40,6 +40,7 @@ from gkassist.wording import (
     prefill,
     problem_items,
     problem_title,
+    rectification_title,  # noqa: F401 - the flow names last year's problem through this module
     split_items,
     table_categories,
     typing_offers,

@@ -22,6 +22,7 @@ from gkassist.wording.assemble import (
     Section5,
     assemble_section5,
     auto_values,
+    rectification_title,
     self_reference,
 )
 from gkassist.wording.bank import Bank, BankError, Category, Phrasing, get_bank, load_bank
@@ -51,6 +52,6 @@ __all__ = [
     "Bank", "BankError", "Category", "CategoryMatch", "Matcher", "Phrasing", "RectificationEntry", "Section5",
     "Section5Parts", "Suggestion", "assemble_section5", "auto_values", "classify", "context_offers",
     "copied_from_last_year", "fill", "get_bank", "has_unfilled_slots", "load_bank", "measure_items", "measure_suggestions", "measures_for",
-    "offers_for", "pairing", "prefill", "problem_items", "problem_title", "self_reference", "split_items",
+    "offers_for", "pairing", "prefill", "problem_items", "problem_title", "rectification_title", "self_reference", "split_items",
     "split_section5", "suggest", "table_categories", "typing_offers", "unanswered_problems", "unfilled_slots",
 ]

@@ -121,6 +121,20 @@ def _prepare(items: Sequence[str], auto: Mapping[str, str]) -> list[dict[str, st
     return out
 
 
+def rectification_title(problem: str, limit: int = 30, *, matcher: Matcher | None = None) -> str:
+    """How last year's problem is named, in the walk's question and in 「关于“…”的问题」: its first
+    clause, and each later clause that names a problem category none of the clauses before it has
+    (a pasted line 「内容不够全面，部分栏目更新不及时」 makes two points; naming only the first would
+    leave the second unasked and the paragraph silent on it)."""
+    matcher = matcher or default_matcher()
+
+    def another_problem(clause: str, kept: list[str]) -> bool:
+        found = {m.category for m in matcher.classify(clause)}
+        return bool(found) and not found & {m.category for k in kept for m in matcher.classify(k)}
+
+    return problem_title(strip_marker(problem), limit, names_a_problem=another_problem)
+
+
 def assemble_section5(
     problems: Sequence[str] = (),
     measures: Sequence[str] = (),
@@ -163,16 +177,12 @@ def assemble_section5(
         if not rectification:
             r_text = fill(phrases.rectification_none, auto)
         else:
-            def another_problem(clause: str, kept: list[str]) -> bool:
-                found = {m.category for m in matcher.classify(clause)}
-                return bool(found) and not found & {m.category for k in kept for m in matcher.classify(k)}
-
             entries = []
             for i, e in enumerate(rectification):
                 status = fill(phrases.statuses[e.status].text, {"原因": clean_item(e.reason).rstrip(_END_PUNCT)})
                 entries.append({
                     "ordinal": ordinal(i + 1) if len(rectification) > 1 else "",
-                    "problem": problem_title(strip_marker(e.problem), names_a_problem=another_problem),
+                    "problem": rectification_title(e.problem, matcher=matcher),
                     "action": fill(clean_item(strip_marker(e.action)).rstrip(_END_PUNCT), auto),
                     "status": status,
                     "result": fill(clean_item(e.result).rstrip(_END_PUNCT), auto),
