@@ -190,6 +190,13 @@ def test_t4_a_specific_point_beside_a_gap_wants_a_measure_for_that_point():
     assert unanswered_problems(faint, "一是将政务公开工作纳入年度目标考核，每季度检查、年底考评。") == []
 
 
+def test_t4_training_answers_a_procedure_not_followed_but_not_a_missing_mechanism():
+    from gkassist.wording import unanswered_problems
+    training = "一是加大业务知识培训，提高干部职工业务水平。"
+    assert unanswered_problems("一是依申请公开工作程序不够规范。", training) == []
+    assert len(unanswered_problems("一是信息共享机制不够健全。", training)) == 1
+
+
 def test_w7_reports_slots_left_in_the_text():
     answers = sample()
     answers["problems"] = "一是“{栏目名}”栏目全年仅更新{数量}条；二是人员兼职。"
