@@ -197,6 +197,13 @@ def test_t4_training_answers_a_procedure_not_followed_but_not_a_missing_mechanis
     assert len(unanswered_problems("一是信息共享机制不够健全。", training)) == 1
 
 
+def test_t4_a_measure_for_the_content_s_readability_answers_a_content_problem():
+    from gkassist.wording import unanswered_problems
+    measure = "一是加强对公开信息的质量把控，努力提升信息内容的可读性。"
+    assert unanswered_problems("一是信息公开内容还需要进一步丰富。", measure) == []
+    assert len(unanswered_problems("一是信息更新不够及时。", measure)) == 1
+
+
 def test_w7_reports_slots_left_in_the_text():
     answers = sample()
     answers["problems"] = "一是“{栏目名}”栏目全年仅更新{数量}条；二是人员兼职。"
