@@ -179,6 +179,31 @@ def test_t4_pairing_is_silent_when_measures_are_missing_altogether():
     assert len(messages) == 1 and "没有写改进措施" in messages[0]
 
 
+def test_t4_a_specific_point_beside_a_gap_wants_a_measure_for_that_point():
+    from gkassist.wording import unanswered_problems
+    problems = "一是网站群体系建设不够完善，公开办理的服务事项与群众需求尚存一定差距。"
+    general = "认清形势，与时俱进，以更高的认识、更严的要求，积极强化措施保障人民群众更好地了解和监督工作。"
+    assert len(unanswered_problems(problems, general)) == 1
+    assert unanswered_problems(problems, "一是优化网站功能，完善网站群建设。") == []
+    # the gap alone, the point only faint beside it: a general measure still answers it
+    faint = "一是与群众期待相比，惠企政策兑现方面的公开还不够到位，群众咨询较多。"
+    assert unanswered_problems(faint, "一是将政务公开工作纳入年度目标考核，每季度检查、年底考评。") == []
+
+
+def test_t4_training_answers_a_procedure_not_followed_but_not_a_missing_mechanism():
+    from gkassist.wording import unanswered_problems
+    training = "一是加大业务知识培训，提高干部职工业务水平。"
+    assert unanswered_problems("一是依申请公开工作程序不够规范。", training) == []
+    assert len(unanswered_problems("一是信息共享机制不够健全。", training)) == 1
+
+
+def test_t4_a_measure_for_the_content_s_readability_answers_a_content_problem():
+    from gkassist.wording import unanswered_problems
+    measure = "一是加强对公开信息的质量把控，努力提升信息内容的可读性。"
+    assert unanswered_problems("一是信息公开内容还需要进一步丰富。", measure) == []
+    assert len(unanswered_problems("一是信息更新不够及时。", measure)) == 1
+
+
 def test_w7_reports_slots_left_in_the_text():
     answers = sample()
     answers["problems"] = "一是“{栏目名}”栏目全年仅更新{数量}条；二是人员兼职。"

@@ -507,7 +507,16 @@ class Matcher:
         found = self.classify(text, kind)
         if not found:
             return ()
-        return tuple(m for m in found if m.score >= found[0].score * CLOSE_SHARE)
+        close = [m for m in found if m.score >= found[0].score * CLOSE_SHARE]
+        # A catch-all category (``broad``) does not pair when the item names a specific point about
+        # as clearly: 「网站群体系建设不够完善，…与群众需求尚存一定差距」 is answered by a measure for
+        # the website, not by a general 「更严的要求」 that any 「差距」 would accept. When the specific
+        # point is only faint beside the 「差距」, the catch-all still pairs.
+        broad = [m.score for m in close if self.bank.category(m.category).broad]
+        specific = [m for m in close if not self.bank.category(m.category).broad]
+        if broad and specific and specific[0].score >= max(broad) * CLOSE_SHARE:
+            return tuple(specific)
+        return tuple(close)
 
 
 @cache
