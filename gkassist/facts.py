@@ -35,10 +35,9 @@ from typing import Any, NamedTuple
 
 from gkassist.cellstates import INVALID, CellState
 from gkassist.expressions import cond_names, eval_lin, holds
-from gkassist.features import FeatureCache
+from gkassist.features import FeatureCache, compact_cached
 from gkassist.form import FORM
 from gkassist.rulebook import Rulebook
-from gkassist.text import compact
 from gkassist.vocabulary import (
     ACTIVE,
     APPLIES_PREFIX,
@@ -379,7 +378,7 @@ class _Builder:
         if key not in self._features:
             text = self.now.text(text_id)
             if name == "chars":
-                self._features[key] = (len(compact(text)), {})
+                self._features[key] = (len(compact_cached(text)), {})  # (keyword features compact it too)
             elif name == "answered":
                 self._features[key] = (1 if text else 0, {})
             else:
