@@ -132,27 +132,37 @@ def _engine_value(fid: str, value: Any) -> int | str | None:
     return None
 
 
-def _clean_answers(answers: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Answers with unusable number values dropped, so that FORM.value can add parts safely."""
+def _clean_answers(answers: Mapping[str, Any] | None) -> tuple[dict[str, Any], dict[str, CellState], dict[str, int]]:
+    """The answers with unusable number values dropped, so that FORM.value can add parts safely;
+    the cells printed with no number (their states); and the whole-number counts, each its own
+    engine value. One pass: a report has some 250 answers."""
     out: dict[str, Any] = {}
+    states: dict[str, CellState] = {}
+    counts: dict[str, int] = {}
     fields = FORM.fields
     for fid, value in (answers or {}).items():
-        f = fields.get(fid)
-        if f is None or value is None or type(value) is CellState:
+        t = type(value)
+        if t is CellState:
+            states[fid] = value
             continue
-        if type(value) is int and f.kind == "count" and -LARGEST_VALUE <= value <= LARGEST_VALUE:
-            out[fid] = value  # the common case, kept cheap
+        f = fields.get(fid)
+        if f is None or value is None:
+            continue
+        if t is int and f.kind == "count" and -LARGEST_VALUE <= value <= LARGEST_VALUE:
+            out[fid] = counts[fid] = value  # the common case, kept cheap
         elif f.is_number:
             number, ok = _clean_number(f, value)
             if number is None:
                 continue
-            out[fid] = number if f.kind == "count" else Decimal(number) / 10000
+            if f.kind == "count":
+                out[fid] = number
+                if type(number) is int:
+                    counts[fid] = number
+            else:
+                out[fid] = Decimal(number) / 10000
         else:
             out[fid] = value
-    return out
-
-
-_COUNT_FIELDS = frozenset(f.id for f in FORM.fields.values() if f.kind == "count")
+    return out, states, counts
 
 
 class _Values:
@@ -160,16 +170,10 @@ class _Values:
 
     def __init__(self, answers: Mapping[str, Any] | None, outline: Mapping[str, Any] | None = None) -> None:
         self.present = answers is not None
-        self.clean = _clean_answers(answers)
-        # cells printed with no number (blank, 「/」, invalid text): no value, and a sum cell
-        # among them is not computed from its parts either (a blank total is no total)
-        self.states: dict[str, CellState] = {
-            fid: v for fid, v in (answers or {}).items() if type(v) is CellState
-        }
+        # states: cells printed with no number (blank, 「/」, invalid text): no value, and a sum
+        # cell among them is not computed from its parts either (a blank total is no total);
         # a whole-number count is its own engine value: most cells of a report, known at once
-        self._cache: dict[str, Any] = {
-            fid: v for fid, v in self.clean.items() if type(v) is int and fid in _COUNT_FIELDS
-        }
+        self.clean, self.states, self._cache = _clean_answers(answers)
         self.outline = outline or {}  # the report's own sub-headings and their order (section_text)
         self._texts: dict[str, str] = {}  # text id → its text (a section's is joined once)
 
