@@ -814,7 +814,8 @@ def _text_plan(book: Rulebook) -> dict[str, tuple[str, ...]]:
             names += cond_names(case.when) + cond_names(case.check) + list(rule.reads)
             names += [m[1].rsplit("_", 1)[0] for m in re.finditer(r"\{([^{}:]+)", case.message)]
         features = [n for n in names if n in book.features]
-        used += [n for n in features if n not in used]
+        # (a rule names a feature in its condition and its message alike: each is read once)
+        used += [n for n in dict.fromkeys(features) if n not in used]
         for t in rule.texts or PROSE_FIELDS:
             needs.setdefault(t, set()).update(features)
     plan = book.plans["texts"] = {t: tuple(n for n in used if n in need) for t, need in needs.items()}
