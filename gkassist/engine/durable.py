@@ -41,7 +41,7 @@ from typing import Any
 from durable import engine as _dr
 
 from gkassist.engine.base import EngineError, Evaluator, Matcher
-from gkassist.engine.python import fires_any
+from gkassist.engine.python import firing_ids
 from gkassist.facts import Fact
 from gkassist.rulebook import Rulebook
 
@@ -215,7 +215,7 @@ class DurableMatcher(Matcher):
     def __init__(self, book: Rulebook) -> None:
         super().__init__(book)
         self.box = _SidBox()
-        self._fires = fires_any(book)
+        self._firing = firing_ids(book)
 
     @contextmanager
     def _session(self) -> Iterator[bool]:
@@ -237,7 +237,8 @@ class DurableMatcher(Matcher):
         if stored:
             _POOL.call(_POOL.host.retract_facts, ruleset, stored)  # one-fact rules: retracting fires nothing
         if self.prefilter:
-            added = [f for f in added if self._fires(f)]
+            firing = self._firing(added)
+            added = [f for f in added if f.id in firing]
         if not added:
             return []
         return _POOL.call(_POOL.host.assert_facts, ruleset, _docs(sid, added))

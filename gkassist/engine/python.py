@@ -13,7 +13,7 @@ findings as durable-rules.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from gkassist.engine.base import Evaluator, Matcher
@@ -48,27 +48,23 @@ class PythonMatcher(Matcher):
         pairs: list[tuple[str, str]] = []
         by_kind = self._plan
         for fact in added:
-            pairs.extend((key, fact.id) for key in _firing(by_kind, fact))
+            cases = by_kind.get(fact.kind)
+            if not cases:
+                continue
+            values = fact.values
+            for key, texts, fires in cases:
+                if texts is not None and values.get(TEXT_KEY) not in texts:
+                    continue
+                if fires(values):
+                    pairs.append((key, fact.id))
         return pairs
 
 
-def _firing(by_kind: Plan, fact: Fact) -> Iterator[str]:
-    """The keys of the rule cases that fire on ``fact``."""
-    cases = by_kind.get(fact.kind)
-    if not cases:
-        return
-    values = fact.values
-    for key, texts, fires in cases:
-        if texts is not None and values.get(TEXT_KEY) not in texts:
-            continue
-        if fires(values):
-            yield key
-
-
-def fires_any(book: Rulebook) -> Callable[[Fact], bool]:
-    """Whether some rule case fires on a fact, by the compiled conditions (see DurableMatcher)."""
-    by_kind = plan(book)
-    return lambda fact: next(_firing(by_kind, fact), None) is not None
+def firing_ids(book: Rulebook) -> Callable[[list[Fact]], set[str]]:
+    """The ids of the facts some rule case fires on, by the compiled conditions (the durable-rules
+    evaluator's prefilter, see DurableMatcher)."""
+    apply = PythonMatcher(book)._apply  # holds no state: says what fires on the facts given
+    return lambda facts: {fid for _, fid in apply([], facts)}
 
 
 class PythonEvaluator(Evaluator):
