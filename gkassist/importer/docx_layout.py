@@ -72,7 +72,7 @@ def read_docx(data: bytes) -> Document:
         for child in _blocks(body):
             if child.tag == _P:
                 text = _text(child)
-                if text.isprintable():  # one line, nothing to clean but its ends (see _lines)
+                if text.isprintable():  # one line, nothing to clean but its ends (see _cell_text)
                     text = text.strip()
                     if text:
                         items.append(Line(text))

@@ -124,6 +124,7 @@ class Scanned:
 
 
 def scan(table: Table) -> Scanned:
+    """What the table readers need of a table, from one look at each of its cells."""
     scores = dict.fromkeys(TABLES, 0)
     texts: list[str] = []
     out: list[Segment] = []
