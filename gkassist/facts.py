@@ -371,7 +371,7 @@ class _Builder:
         self.year = year if isinstance(year, int) else None
         self.coverage = coverage or Coverage()
         self._added: dict[tuple[tuple[str, ...], str | None], tuple] = {}  # see add_globals
-        self._flags: dict[tuple[str, str | None], int] = {}  # (applies.<rule id>, section) → 0 / 1
+        self._flags = _flags_for(book, self.coverage, self.year)  # (applies.<rule id>, section) → 0 / 1
         self._features: dict[tuple[str, str], tuple[int | None, dict]] = {}
         self._globals: dict[str, tuple[int | str | None, dict]] = {}
 
@@ -722,6 +722,24 @@ class _Builder:
         if "field" not in labels and fields_t and fields_t[0] in FORM.fields:
             labels["field"] = FORM.fields[fields_t[0]].label
         return self.add_globals(fact)
+
+
+_FLAG_SETS_KEPT = 256  # kinds of report (coverage and year) whose rule applicability is remembered
+
+
+def _flags_for(book: Rulebook, coverage: Coverage, year: int | None) -> dict[tuple[str, str | None], int]:
+    """Whether each rule applies to a fact of a section ((applies.<rule id>, section) → 0 / 1),
+    filled as facts ask: shared by every report of the same coverage and year, since that is all
+    it depends on (``rule_applies_to``) — nearly every report of a folder is complete and of one
+    year, and a report asks some 80 of them."""
+    sets = book.plans.setdefault("flags", {})
+    key = (coverage.format, tuple(sorted(coverage.sections.items())), year)
+    flags = sets.get(key)
+    if flags is None:
+        if len(sets) >= _FLAG_SETS_KEPT:
+            sets.clear()
+        flags = sets[key] = {}
+    return flags
 
 
 def _globals_plan(book: Rulebook, names: tuple[str, ...]) -> tuple:
