@@ -35,10 +35,9 @@ from typing import Any, NamedTuple
 
 from gkassist.cellstates import INVALID, CellState
 from gkassist.expressions import cond_names, eval_lin, holds
-from gkassist.features import FeatureCache
+from gkassist.features import FeatureCache, compact_cached
 from gkassist.form import FORM
 from gkassist.rulebook import Rulebook
-from gkassist.text import compact
 from gkassist.vocabulary import (
     ACTIVE,
     APPLIES_PREFIX,
@@ -133,27 +132,37 @@ def _engine_value(fid: str, value: Any) -> int | str | None:
     return None
 
 
-def _clean_answers(answers: Mapping[str, Any] | None) -> dict[str, Any]:
-    """Answers with unusable number values dropped, so that FORM.value can add parts safely."""
+def _clean_answers(answers: Mapping[str, Any] | None) -> tuple[dict[str, Any], dict[str, CellState], dict[str, int]]:
+    """The answers with unusable number values dropped, so that FORM.value can add parts safely;
+    the cells printed with no number (their states); and the whole-number counts, each its own
+    engine value. One pass: a report has some 250 answers."""
     out: dict[str, Any] = {}
+    states: dict[str, CellState] = {}
+    counts: dict[str, int] = {}
     fields = FORM.fields
     for fid, value in (answers or {}).items():
-        f = fields.get(fid)
-        if f is None or value is None or type(value) is CellState:
+        t = type(value)
+        if t is CellState:
+            states[fid] = value
             continue
-        if type(value) is int and f.kind == "count" and -LARGEST_VALUE <= value <= LARGEST_VALUE:
-            out[fid] = value  # the common case, kept cheap
+        f = fields.get(fid)
+        if f is None or value is None:
+            continue
+        if t is int and f.kind == "count" and -LARGEST_VALUE <= value <= LARGEST_VALUE:
+            out[fid] = counts[fid] = value  # the common case, kept cheap
         elif f.is_number:
             number, ok = _clean_number(f, value)
             if number is None:
                 continue
-            out[fid] = number if f.kind == "count" else Decimal(number) / 10000
+            if f.kind == "count":
+                out[fid] = number
+                if type(number) is int:
+                    counts[fid] = number
+            else:
+                out[fid] = Decimal(number) / 10000
         else:
             out[fid] = value
-    return out
-
-
-_COUNT_FIELDS = frozenset(f.id for f in FORM.fields.values() if f.kind == "count")
+    return out, states, counts
 
 
 class _Values:
@@ -161,16 +170,10 @@ class _Values:
 
     def __init__(self, answers: Mapping[str, Any] | None, outline: Mapping[str, Any] | None = None) -> None:
         self.present = answers is not None
-        self.clean = _clean_answers(answers)
-        # cells printed with no number (blank, 「/」, invalid text): no value, and a sum cell
-        # among them is not computed from its parts either (a blank total is no total)
-        self.states: dict[str, CellState] = {
-            fid: v for fid, v in (answers or {}).items() if type(v) is CellState
-        }
+        # states: cells printed with no number (blank, 「/」, invalid text): no value, and a sum
+        # cell among them is not computed from its parts either (a blank total is no total);
         # a whole-number count is its own engine value: most cells of a report, known at once
-        self._cache: dict[str, Any] = {
-            fid: v for fid, v in self.clean.items() if type(v) is int and fid in _COUNT_FIELDS
-        }
+        self.clean, self.states, self._cache = _clean_answers(answers)
         self.outline = outline or {}  # the report's own sub-headings and their order (section_text)
         self._texts: dict[str, str] = {}  # text id → its text (a section's is joined once)
 
@@ -368,7 +371,7 @@ class _Builder:
         self.year = year if isinstance(year, int) else None
         self.coverage = coverage or Coverage()
         self._added: dict[tuple[tuple[str, ...], str | None], tuple] = {}  # see add_globals
-        self._flags: dict[tuple[str, str | None], int] = {}  # (applies.<rule id>, section) → 0 / 1
+        self._flags = _flags_for(book, self.coverage, self.year)  # (applies.<rule id>, section) → 0 / 1
         self._features: dict[tuple[str, str], tuple[int | None, dict]] = {}
         self._globals: dict[str, tuple[int | str | None, dict]] = {}
 
@@ -379,7 +382,7 @@ class _Builder:
         if key not in self._features:
             text = self.now.text(text_id)
             if name == "chars":
-                self._features[key] = (len(compact(text)), {})
+                self._features[key] = (len(compact_cached(text)), {})  # (keyword features compact it too)
             elif name == "answered":
                 self._features[key] = (1 if text else 0, {})
             else:
@@ -721,6 +724,24 @@ class _Builder:
         return self.add_globals(fact)
 
 
+_FLAG_SETS_KEPT = 256  # kinds of report (coverage and year) whose rule applicability is remembered
+
+
+def _flags_for(book: Rulebook, coverage: Coverage, year: int | None) -> dict[tuple[str, str | None], int]:
+    """Whether each rule applies to a fact of a section ((applies.<rule id>, section) → 0 / 1),
+    filled as facts ask: shared by every report of the same coverage and year, since that is all
+    it depends on (``rule_applies_to``) — nearly every report of a folder is complete and of one
+    year, and a report asks some 80 of them."""
+    sets = book.plans.setdefault("flags", {})
+    key = (coverage.format, tuple(sorted(coverage.sections.items())), year)
+    flags = sets.get(key)
+    if flags is None:
+        if len(sets) >= _FLAG_SETS_KEPT:
+            sets.clear()
+        flags = sets[key] = {}
+    return flags
+
+
 def _globals_plan(book: Rulebook, names: tuple[str, ...]) -> tuple:
     """What adding these globals to a fact takes, worked out once per rulebook: the applicability
     flags (name, rule, whether it reads the fact's own section), the other globals' names, the
@@ -811,7 +832,8 @@ def _text_plan(book: Rulebook) -> dict[str, tuple[str, ...]]:
             names += cond_names(case.when) + cond_names(case.check) + list(rule.reads)
             names += [m[1].rsplit("_", 1)[0] for m in re.finditer(r"\{([^{}:]+)", case.message)]
         features = [n for n in names if n in book.features]
-        used += [n for n in features if n not in used]
+        # (a rule names a feature in its condition and its message alike: each is read once)
+        used += [n for n in dict.fromkeys(features) if n not in used]
         for t in rule.texts or PROSE_FIELDS:
             needs.setdefault(t, set()).update(features)
     plan = book.plans["texts"] = {t: tuple(n for n in used if n in need) for t, need in needs.items()}

@@ -208,7 +208,7 @@ def compute_feature(feature: Feature, text: str, year: int | None, previous: str
     """(value, message details) of one feature of one text; value None = no value (rule silent)."""
     name, params = feature.name, feature.params
     if feature.kind == "keywords":
-        norm = _compact(text)
+        norm = compact_cached(text)
         return sum(norm.count(w) for w in _words(feature)), {}
     if feature.kind == "pattern":
         rx = _compiled(params["regex"], year)
@@ -232,7 +232,8 @@ def compute_feature(feature: Feature, text: str, year: int | None, previous: str
     raise ValueError(f"unknown feature kind {feature.kind}")
 
 
-_compact = lru_cache(maxsize=256)(compact)  # a report's texts are read by several keyword features
+# a report's texts are read by several keyword features, and their length (gkassist.facts) too
+compact_cached = lru_cache(maxsize=256)(compact)
 
 
 _WORDS: dict[tuple[str, ...], tuple[str, ...]] = {}

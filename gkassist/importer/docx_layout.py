@@ -71,7 +71,13 @@ def read_docx(data: bytes) -> Document:
     try:
         for child in _blocks(body):
             if child.tag == _P:
-                for line in _text(child).splitlines():
+                text = _text(child)
+                if text.isprintable():  # one line, nothing to clean but its ends (see _cell_text)
+                    text = text.strip()
+                    if text:
+                        items.append(Line(text))
+                    continue
+                for line in text.splitlines():
                     text = clean_line(line)
                     if text:
                         items.append(Line(text))
@@ -153,25 +159,25 @@ def _table(table: etree._Element) -> Table:
             continue  # a row of a table nested in a cell: not this table's
         cells: list[Cell] = []
         col = 0
-        for tc in _cells(tr):
-            span, merged, paragraphs = _cell(tc)
-            if not merged:  # a cell merged down is read in the row where it starts
-                cells.append(Cell(_cell_text(paragraphs), col))
-            col += span
+        for tc in tr:  # a table has hundreds of cells: no generator, one call for each
+            tag = tc.tag
+            if tag == _TC:
+                col = _cell(tc, col, cells)
+            elif tag == _SDT:  # cells inside a content control
+                content = _child(tc, _CONTENT)
+                if content is not None:
+                    for inner in content:
+                        if inner.tag == _TC:
+                            col = _cell(inner, col, cells)
         if cells:
             rows.append(cells)
     return Table(rows=rows, rows_known=True)
 
 
-def _cell_text(paragraphs: list[etree._Element]) -> str:
-    """A cell's text: its lines trimmed and joined by a space (a label printed over two lines)."""
-    text = _text(paragraphs[0]) if len(paragraphs) == 1 else "\n".join([_text(p) for p in paragraphs])
-    return " ".join([clean_line(t) for t in text.splitlines() if t.strip()])
-
-
-def _cell(tc: etree._Element) -> tuple[int, bool, list[etree._Element]]:
-    """(grid columns the cell spans, whether it continues a cell merged down from above, its
-    paragraphs) from one pass over its children: a table has hundreds of cells."""
+def _cell(tc: etree._Element, col: int, cells: list[Cell]) -> int:
+    """Read a cell at grid column ``col`` into ``cells`` — unless it continues a cell merged down
+    from above, which is read in the row where it starts; returns the next cell's column. One pass
+    over its children: a table has hundreds of cells."""
     props = None
     paragraphs: list[etree._Element] = []
     for child in tc:
@@ -185,7 +191,7 @@ def _cell(tc: etree._Element) -> tuple[int, bool, list[etree._Element]]:
             content = _child(child, _CONTENT)
             if content is not None:
                 paragraphs.extend(b for b in _blocks(content) if b.tag == _P)
-    span, merged = 1, False
+    span = 1
     if props is not None:
         gs = vm = None
         for prop in props:
@@ -199,15 +205,20 @@ def _cell(tc: etree._Element) -> tuple[int, bool, list[etree._Element]]:
                 span = max(1, int(gs.get(_VAL, "1")))
             except ValueError:
                 span = 1
-        merged = vm is not None and vm.get(_VAL, "continue") != "restart"
-    return span, merged, paragraphs
+        if vm is not None and vm.get(_VAL, "continue") != "restart":
+            return col + span  # merged down: read in the row where it starts
+    cells.append(Cell(_cell_text(paragraphs), col))
+    return col + span
 
 
-def _cells(tr: etree._Element):  # noqa: ANN202 - a generator of elements
-    for child in tr:
-        if child.tag == _TC:
-            yield child
-        elif child.tag == _SDT:
-            content = _child(child, _CONTENT)
-            if content is not None:
-                yield from (c for c in content if c.tag == _TC)
+def _cell_text(paragraphs: list[etree._Element]) -> str:
+    """A cell's text: its lines trimmed and joined by a space (a label printed over two lines)."""
+    if len(paragraphs) == 1:
+        text = _text(paragraphs[0])
+        if text.isprintable():
+            # most cells: one line with no tab, break or special space (those are not printable),
+            # so clean_line would only trim it
+            return text.strip()
+    else:
+        text = "\n".join([_text(p) for p in paragraphs])
+    return " ".join([clean_line(t) for t in text.splitlines() if t.strip()])

@@ -152,15 +152,17 @@ def _read_tables(items: list[Item], section_of: dict[int, str],
     """Every table's numbers into ``report``; returns the reading, the ids of "tables" that are
     none of the three (a line of text that merely looked like a row), to be read as text, and
     which of the three each table item is (item index → table id)."""
-    by_kind: dict[str, list[Table]] = {t: [] for t in tables.TABLES}
+    by_kind: dict[str, list[tables.Scanned]] = {t: [] for t in tables.TABLES}
     stray: set[int] = set()
     kinds: dict[int, str] = {}
     for i, item in enumerate(items):
         if isinstance(item, Table):
-            # classified by its words, else by the section it stands in
-            kind = tables.classify(item) or _TABLE_OF_SECTION.get(section_of.get(i, ""))
+            # classified by its words, else by the section it stands in; the one pass over its
+            # cells that classifies it also finds what the table readers need (tables.scan)
+            scanned = tables.scan(item)
+            kind = scanned.kind or _TABLE_OF_SECTION.get(section_of.get(i, ""))
             if kind:
-                by_kind[kind].append(item)
+                by_kind[kind].append(scanned)
                 kinds[i] = kind
             else:
                 stray.add(id(item))

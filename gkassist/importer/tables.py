@@ -21,6 +21,7 @@ from rapidfuzz.fuzz import ratio
 from gkassist.cellstates import INVALID, CellState
 from gkassist.form import FORM
 from gkassist.importer.cells import (
+    CellValue,
     count_fields,
     is_blank,
     is_printed_number,
@@ -63,12 +64,20 @@ class Reading:
 
     def put_all(self, field_ids: Iterable[str], cells: Iterable[Cell]) -> int:
         """Read cells into their fields, pairwise; how many were read (a draft gap is not)."""
-        return sum(self.put(field_id, cell) for field_id, cell in zip(field_ids, cells, strict=False))
+        # some 200 cells a report, nearly all a count printed plainly: those are stored here
+        counts, answers, read = count_fields(), self.answers, 0
+        for field_id, cell in zip(field_ids, cells, strict=False):
+            # a count cell reads the same for every count field: cached by its text alone
+            cv = read_count_cell(cell.text) if field_id in counts else read_cell(field_id, cell.text)
+            if cv.state is None and cv.value is not None and not cv.note:
+                answers[field_id] = cv.value
+                read += 1
+            else:
+                read += self._put(field_id, cv)
+        return read
 
-    def put(self, field_id: str, cell: Cell) -> bool:
-        """Read one cell into its field; False for a draft gap (nothing to read)."""
-        # a count cell reads the same for every count field: cached by its text alone
-        cv = read_count_cell(cell.text) if field_id in count_fields() else read_cell(field_id, cell.text)
+    def _put(self, field_id: str, cv: CellValue) -> bool:
+        """Store what one cell holds for its field; False for a draft gap (nothing to read)."""
         if cv.state is not None:
             # no value: answers stay valid; the state is kept so that a blank is not read as 0
             # and checking can let rule N1 name an invalid cell with what it printed
@@ -102,18 +111,38 @@ def _table_name(table: str) -> str:
 # --- segments -------------------------------------------------------------------------------------
 
 
-def segments(table: Table) -> list[Segment]:
+@dataclass
+class Scanned:
+    """A table read in one pass over its cells (a table has hundreds, and each reader looked at
+    every one of them again): which of the three tables it names (``classify``), its segments,
+    and the texts of its cells that hold no value (row labels, headers: ``_rows_printed``)."""
+
+    table: Table
+    kind: str | None
+    segments: list[Segment]
+    labels: list[str]
+
+
+def scan(table: Table) -> Scanned:
+    """What the table readers need of a table, from one look at each of its cells."""
+    scores = dict.fromkeys(TABLES, 0)
+    texts: list[str] = []
     out: list[Segment] = []
     labels: list[str] = []
     values: list[Cell] = []
     for row in table.rows:
         for cell in row:
+            named = _label_info(cell.text)
+            if named is not None:
+                texts.append(cell.text)
+                for t in named:
+                    scores[t] += 1
             if cell.fill:
                 if values:  # a filler ends the row whose empty cells it stands for
                     out.append(Segment(labels, values, cell.fill))
                     labels, values = [], []
                 continue
-            if is_value(cell.text):
+            if named is None:
                 values.append(cell)
                 continue
             if values:
@@ -125,7 +154,9 @@ def segments(table: Table) -> list[Segment]:
             labels, values = [], []
     if values:
         out.append(Segment(labels, values))
-    return [s for s in out if s.labels or not all(is_blank(v.text) for v in s.values)]
+    best = max(TABLES, key=lambda t: scores[t])
+    return Scanned(table, best if scores[best] > 0 else None,
+                   [s for s in out if s.labels or not all(is_blank(v.text) for v in s.values)], texts)
 
 
 # --- classification -------------------------------------------------------------------------------
@@ -225,20 +256,15 @@ def split_glued(text: str) -> list[str] | None:
 
 def classify(table: Table) -> str | None:
     """Which of the three tables this is, by the labels it prints; None when it shows none."""
-    scores = dict.fromkeys(TABLES, 0)
-    for cell in table.cells():
-        for t in _tables_named(cell.text):
-            scores[t] += 1
-    best = max(TABLES, key=lambda t: scores[t])
-    return best if scores[best] > 0 else None
+    return scan(table).kind
 
 
 @lru_cache(maxsize=8192)
-def _tables_named(text: str) -> tuple[str, ...]:
-    """The tables whose own labels a cell prints (none for a number): the same labels and numbers
-    recur in every report."""
+def _label_info(text: str) -> tuple[str, ...] | None:
+    """None for a cell that holds a value (``is_value``); else the tables whose own labels it
+    prints: the same labels and numbers recur in every report."""
     if is_value(text):
-        return ()
+        return None
     kw = _keywords()
     n, c = fold(text), core(text)
     return tuple(t for t in TABLES if n in kw[t] or c in kw[t])
@@ -410,16 +436,16 @@ class _Cuts:
     starts: bool = False
 
 
-def _segments_of(tables: list[Table]) -> tuple[list[Segment], _Cuts]:
+def _segments_of(scans: list[Scanned]) -> tuple[list[Segment], _Cuts]:
     segs: list[Segment] = []
     cuts = _Cuts()
-    for t in tables:
-        own = segments(t)
+    for sc in scans:
+        own = sc.segments
         segs.extend(own)
-        if t.cut:
+        if sc.table.cut:
             cuts.ends = True
             cuts.last = own[-1] if own else None
-        cuts.starts = cuts.starts or t.starts_cut
+        cuts.starts = cuts.starts or sc.table.starts_cut
     return segs, cuts
 
 
@@ -453,16 +479,15 @@ def _missing_rows(labels: list[str], assigned: dict[int, Segment], cuts: _Cuts, 
             out.unreadable.append(f"{_table_name(table)}中未找到「{label}」一行。")
 
 
-def _rows_printed(tables: list[Table], labels: list[str] | tuple[str, ...]) -> int:
+def _rows_printed(scans: list[Scanned], labels: list[str] | tuple[str, ...]) -> int:
     """How many of the format's rows print their label in the file (with numbers or without)."""
     found: set[int] = set()
     match = _label_matcher(tuple(labels))
-    for t in tables:
-        for cell in t.cells():
-            if not is_value(cell.text):
-                idx, _ = match(cell.text)
-                if idx is not None:
-                    found.add(idx)
+    for sc in scans:
+        for text in sc.labels:
+            idx, _ = match(text)
+            if idx is not None:
+                found.add(idx)
     return len(found)
 
 
@@ -483,13 +508,14 @@ def _active_layout() -> tuple[list[tuple[Any, Any, list[str]]], tuple[str, ...],
     return rows, expected, expected + tuple(legacy["active_rows"]), frozenset(fold(x) for x in legacy["active_labels"])
 
 
-def read_active(tables: list[Table], out: Reading) -> None:
+def read_active(scans: list[Scanned], out: Reading) -> None:
     rows, expected, printed_rows, legacy = _active_layout()
+    tables = [sc.table for sc in scans]
     hits = sorted({fold(c.text) for t in tables for c in t.cells()} & legacy)
     fact = _table_fact("active", present=bool(tables))
-    segs, cuts = _segments_of(tables)
+    segs, cuts = _segments_of(scans)
     fact["cut"] = cuts.ends or cuts.starts
-    fact["rows"] = _rows_printed(tables, printed_rows)
+    fact["rows"] = _rows_printed(scans, printed_rows)
     if hits:
         fact["legacy"] = True
         # its numbers are not read into the current columns, but they are there (S7 asks): those
@@ -524,14 +550,14 @@ def read_active(tables: list[Table], out: Reading) -> None:
 # --- table 三 -------------------------------------------------------------------------------------
 
 
-def read_requests(tables: list[Table], out: Reading) -> None:
-    fact = _table_fact("requests", present=bool(tables))
+def read_requests(scans: list[Scanned], out: Reading) -> None:
+    fact = _table_fact("requests", present=bool(scans))
     rows = FORM.requests_rows
     cols = FORM.requests_columns
     expected, ids, groups, single = _requests_layout()
-    segs, cuts = _segments_of(tables)
+    segs, cuts = _segments_of(scans)
     fact["cut"] = cuts.ends or cuts.starts
-    fact["rows"] = _rows_printed(tables, expected)
+    fact["rows"] = _rows_printed(scans, expected)
     assigned, matches, repeated = _assign(segs, expected, [len(cols)] * len(rows), skip=groups)
     _report_repeated("requests", repeated, out)
     # 2019: （六）其他处理 is a row of its own (blank cells too) and no row of the current format
@@ -557,7 +583,7 @@ def read_requests(tables: list[Table], out: Reading) -> None:
             f"{_table_name('requests')}采用 2019 年试行格式：「{formats()['legacy_2019']['requests_single_row']}」"
             "只有一行，无法分到现行格式的三个小项，这三行未导入。"
         )
-    if tables:
+    if scans:
         _missing_rows(expected, assigned, cuts, "requests", out,
                       skip=lambda idx: legacy and rows[idx].id.startswith("other."))
     fact["cells"] = read
@@ -576,13 +602,13 @@ def _requests_layout() -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], fr
 # --- table 四 -------------------------------------------------------------------------------------
 
 
-def read_review(tables: list[Table], out: Reading) -> None:
-    fact = _table_fact("review", present=bool(tables))
+def read_review(scans: list[Scanned], out: Reading) -> None:
+    fact = _table_fact("review", present=bool(scans))
     groups, cols = FORM.review_groups, FORM.review_columns
     ids = [FORM.review_field(g.id, c.id) for g in groups for c in cols]
-    segs, cuts = _segments_of(tables)
+    segs, cuts = _segments_of(scans)
     fact["cut"] = cuts.ends or cuts.starts
-    fact["rows"] = _rows_printed(tables, [g.label for g in groups])
+    fact["rows"] = _rows_printed(scans, [g.label for g in groups])
     cells: list[Cell] | None = None
     for seg in segs:  # the format's one row of 15 numbers
         cells = _trim(seg.values, len(ids))
@@ -606,7 +632,7 @@ def read_review(tables: list[Table], out: Reading) -> None:
     problems: list[str] = []
     if cells is not None:
         read += out.put_all(ids, cells)
-    elif tables:
+    elif scans:
         problems.append(f"{_table_name('review')}读到 {len(flat)} 个数，应为 {len(ids)} 个，无法对应到各栏，未导入。")
     out.unreadable.extend(problems)
     fact["cells"] = read

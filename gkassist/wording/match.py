@@ -261,6 +261,10 @@ class _Index:
                     if SEP not in t[i : i + 3]:
                         self.trigram_owners.setdefault(t[i : i + 3], set()).add(ci)
         self.max_key = max((len(k) for k in (*self.exact, *self.halves)), default=2)
+        # every beginning (two characters or more) of a whole keyword or of its first half: a piece
+        # of a clause that begins none is none, nor is any longer piece from the same place, so
+        # _hits stops there instead of trying every length up to max_key (most pieces begin none)
+        self.key_starts = frozenset(k[:b] for k in (*self.exact, *self.halves) for b in range(2, len(k) + 1))
         # inverse category frequency of each bigram
         df: dict[str, int] = {}
         for v in vocab:
@@ -304,9 +308,12 @@ class _Index:
                     if got.get(p, 0.0) < strength:
                         got[p] = strength
 
+        starts = self.key_starts
         for i in range(n - 1):
             for j in range(i + 2, min(n, i + self.max_key) + 1):
                 piece = clause[i:j]
+                if piece not in starts:
+                    break
                 for ci in self.exact.get(piece, ()):
                     cover(whole, ci, ((i, j),), 1.0)
                 for rest, ci in self.halves.get(piece, ()):
