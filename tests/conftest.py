@@ -149,9 +149,6 @@ def both_engines_agree(monkeypatch):
 
     both = BothEvaluator()
     monkeypatch.setattr(engine, "evaluator", lambda name=None: both if name is None else real(name))
-    # durable-rules judges every fact here, not only those the Python evaluator says fire (its
-    # prefilter in production): a fact one evaluator fires on and the other not must show
-    monkeypatch.setattr(_durable_engine.DurableMatcher, "prefilter", False)
     yield
 
 

@@ -205,35 +205,3 @@ def test_a_session_file_holding_a_huge_number_is_checked_on_both(tmp_path, digit
     inp = load_input(path)
     found = both(inp.answers, previous=inp.previous, notes=inp.notes)
     assert any(f[0] == "N1" and f[2] == ("requests.new.natural",) for f in found)
-
-
-# --- durable-rules' prefilter ----------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("path", FIXTURES, ids=lambda p: p.name)
-def test_the_prefilter_changes_no_finding(path, monkeypatch):
-    """In production durable-rules gets only the facts some rule case fires on by the Python
-    evaluator's conditions (``DurableMatcher.prefilter``; the tests switch it off): the same
-    findings as with every fact asserted, with fewer facts handed to it."""
-    from gkassist.engine import durable
-    from gkassist.facts import build_facts
-    from gkassist.rulebook import default_rulebook
-
-    inp = load_input(path)
-    kw = {"previous": inp.previous, "extra_facts": inp.extra_facts, "notes": inp.notes, "outline": inp.outline}
-    every = [_t(f) for f in check(inp.answers, engine="durable", **kw)]
-    monkeypatch.setattr(durable.DurableMatcher, "prefilter", True)
-    asserted: list[int] = []
-    real_call = durable._POOL.call
-
-    def counting(method, ruleset, payload):
-        if method == durable._POOL.host.assert_facts:
-            asserted.append(len(payload))
-        return real_call(method, ruleset, payload)
-
-    monkeypatch.setattr(durable._POOL, "call", counting)
-    filtered = [_t(f) for f in check(inp.answers, engine="durable", **kw)]
-    assert filtered == every == [_t(f) for f in check(inp.answers, engine="python", **kw)]
-    facts = build_facts(inp.answers, inp.previous, book=default_rulebook(), notes=inp.notes,
-                        extra_facts=inp.extra_facts, outline=inp.outline)
-    assert (sum(asserted) > 0) == bool(every) and sum(asserted) < len(facts)

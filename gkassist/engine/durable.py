@@ -41,7 +41,6 @@ from typing import Any
 from durable import engine as _dr
 
 from gkassist.engine.base import EngineError, Evaluator, Matcher
-from gkassist.engine.python import firing_ids
 from gkassist.facts import Fact
 from gkassist.rulebook import Rulebook
 
@@ -204,18 +203,9 @@ def _docs(sid: str, facts: list[Fact]) -> list[dict[str, Any]]:
 
 
 class DurableMatcher(Matcher):
-    # Facts are asserted only when the Python evaluator's compiled conditions (the same rule cases,
-    # the same semantics: tests/test_engine_differential.py) say some case fires on them: nearly
-    # every fact of a report fires nothing, and each costs durable-rules a JSON round trip, while
-    # a batch holding one it drops costs two more calls (see ``_Pool.call``). What durable-rules
-    # fires on the facts it gets is unchanged. The tests switch this off, so that each evaluator
-    # judges every fact and any difference between them shows (tests/conftest.py).
-    prefilter = True
-
     def __init__(self, book: Rulebook) -> None:
         super().__init__(book)
         self.box = _SidBox()
-        self._firing = firing_ids(book)
 
     @contextmanager
     def _session(self) -> Iterator[bool]:
@@ -236,9 +226,6 @@ class DurableMatcher(Matcher):
         stored = [{"sid": sid, "id": fid} for fid in gone if fid in self.fired]
         if stored:
             _POOL.call(_POOL.host.retract_facts, ruleset, stored)  # one-fact rules: retracting fires nothing
-        if self.prefilter:
-            firing = self._firing(added)
-            added = [f for f in added if f.id in firing]
         if not added:
             return []
         return _POOL.call(_POOL.host.assert_facts, ruleset, _docs(sid, added))

@@ -60,13 +60,6 @@ class PythonMatcher(Matcher):
         return pairs
 
 
-def firing_ids(book: Rulebook) -> Callable[[list[Fact]], set[str]]:
-    """The ids of the facts some rule case fires on, by the compiled conditions (the durable-rules
-    evaluator's prefilter, see DurableMatcher)."""
-    apply = PythonMatcher(book)._apply  # holds no state: says what fires on the facts given
-    return lambda facts: {fid for _, fid in apply([], facts)}
-
-
 class PythonEvaluator(Evaluator):
     name = "python"
     label = "Python"
