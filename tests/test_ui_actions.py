@@ -55,6 +55,20 @@ def test_a_command_line_names_its_command_and_keeps_its_arguments() -> None:
     assert actions.command_line("")[1] == ""
 
 
+@pytest.mark.parametrize(("text", "commands", "rest"), [
+    ("整体水平/goto 二", ["goto 二"], "整体水平"),
+    ("整体水平／goto 三\n", ["goto 三"], "整体水平"),
+    ("公开力度。/skip", ["skip"], "公开力度。"),
+    ("公开力度。\n/goto 三", ["goto 三"], "公开力度。"),
+    ("比例达50%/s", [], "比例达50%/s"),  # an alias is no command at the end of text
+    ("公开力度。/skip 二", [], "公开力度。/skip 二"),  # /skip takes no argument: text
+    ("见 www.gov.cn/goto 二", [], "见 www.gov.cn/goto 二"),  # inside a path
+    ("整体水平/goto 二 三 四", [], "整体水平/goto 二 三 四"),  # more words than a command takes: text
+])
+def test_a_command_at_the_end_of_a_text_is_taken_out_of_it(text, commands, rest) -> None:
+    assert actions.commands_in(text) == (commands, rest)
+
+
 def test_help_lists_every_command_and_key() -> None:
     text = actions.help_text()
     for c in actions.COMMANDS:

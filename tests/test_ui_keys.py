@@ -119,6 +119,25 @@ async def test_a_command_typed_in_a_prose_editor_runs_and_is_never_report_text()
         assert editor(app).text == "主动公开信息120条。" and screen.flow.step_id == "overview.proactive"
 
 
+async def test_a_goto_typed_at_the_end_of_an_item_runs_and_is_never_report_text() -> None:
+    # a new user's walk: 「/goto 二」 typed right after the last item of 五 (no line of its own),
+    # Enter, then Ctrl+J: the paragraph came out as 「……整体水平/goto 二。」
+    from drive import to_section_five
+
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await meta(pilot)
+        await to_section_five(pilot)
+        screen = interview(app)
+        assert screen.flow.step_id == "problems.items"
+        await type_text(pilot, "栏目更新不及时")
+        await burst(pilot, "/goto 二", "enter")
+        assert screen.flow.step_id.startswith("active"), "Enter ran the command"
+        assert screen.session.drafts["problems.items"].strip() == "栏目更新不及时", "the item kept, without the command"
+        assert "problems" not in screen.session.answers
+
+
 async def test_ctrl_q_keeps_what_was_typed_as_a_draft_and_resume_puts_it_back(home) -> None:
     # issue 13 item 3: Ctrl+Q threw away the unsubmitted text of an editor
     text = "2024年，我局认真贯彻落实《条例》"

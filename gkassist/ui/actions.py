@@ -102,8 +102,9 @@ def command_line(text: str) -> tuple[Command | None, str, list[str]]:
     return BY_ALIAS.get(name.lower()), name, parts[1:]
 
 
-# a command typed at the end of a paragraph (「…公开力度。/skip」): a known name, not inside a word or path
-_TRAILING_COMMAND = re.compile(r"(?<![A-Za-z0-9./])[/／]([A-Za-z?]+)\s*$")
+# a command typed at the end of a paragraph (「…公开力度。/skip」「…整体水平/goto 二」): a known name,
+# not inside a word or path, with at most two short arguments
+_TRAILING_COMMAND = re.compile(r"(?<![A-Za-z0-9./])[/／]([A-Za-z?]+)((?:[ \t\u3000]+[^\s/／]{1,20}){0,2})\s*$")
 
 
 def command_of_line(line: str) -> str | None:
@@ -128,11 +129,24 @@ def commands_in(text: str) -> tuple[list[str], str]:
             kept.append(line)
     while kept and not kept[-1].strip():
         kept.pop()
-    # at the end of a line of text only a command's full name (/skip, not /s: 「50%/s」 is text)
-    if kept and (m := _TRAILING_COMMAND.search(kept[-1])) and m.group(1).lower() in _FULL_NAMES:
-        commands.append(m.group(1))
-        kept[-1] = kept[-1][: m.start()].rstrip()
+    if kept and (found := trailing_command(kept[-1])) is not None:
+        commands.append(found[0])
+        kept[-1] = found[1]
     return commands, "\n".join(kept)
+
+
+def trailing_command(line: str) -> tuple[str, str] | None:
+    """A command typed at the end of a line of text → (the command, the text before it), else None.
+
+    Only a command's full name (/skip, not /s: 「50%/s」 is text), and arguments only for a
+    command that takes them (「…整体水平/goto 二」 is never report text)."""
+    m = _TRAILING_COMMAND.search(line)
+    if m is None or m.group(1).lower() not in _FULL_NAMES:
+        return None
+    args = m.group(2).strip()
+    if args and not BY_ALIAS[m.group(1).lower()].args:
+        return None
+    return f"{m.group(1)} {args}".strip(), line[: m.start()].rstrip()
 
 
 def key_name(key: str) -> str:

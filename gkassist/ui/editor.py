@@ -198,14 +198,20 @@ class AnswerEditor(Vertical):
         return text
 
     def _command_line(self) -> bool:
-        """Enter on a line that is only a /command: the command runs, the line goes."""
+        """Enter on a line that is only a /command: the command runs, the line goes; on a line that
+        ends with one (「…整体水平/goto 二」): the command runs, the text before it stays."""
         editor = self.prose
         row, _ = editor.cursor_location
-        command = actions.command_of_line(editor.document.get_line(row))
-        if command is None:
+        line = editor.document.get_line(row)
+        command = actions.command_of_line(line)
+        end = (row, len(line))
+        if command is not None:
+            start = (row - 1, len(editor.document.get_line(row - 1))) if row > 0 else (row, 0)
+        elif (found := actions.trailing_command(line)) is not None:
+            command, kept = found
+            start = (row, len(kept))
+        else:
             return False
-        end = (row, len(editor.document.get_line(row)))
-        start = (row - 1, len(editor.document.get_line(row - 1))) if row > 0 else (row, 0)
         editor.delete(start, end)
         self.post_message(EditorSubmitted(self, "/" + command, typed_at=editor.last_key_at))
         return True
