@@ -732,14 +732,10 @@ def _flags_for(book: Rulebook, coverage: Coverage, year: int | None) -> dict[tup
     filled as facts ask: shared by every report of the same coverage and year, since that is all
     it depends on (``rule_applies_to``) — nearly every report of a folder is complete and of one
     year, and a report asks some 80 of them."""
-    sets = book.plans.setdefault("flags", {})
-    key = (coverage.format, tuple(sorted(coverage.sections.items())), year)
-    flags = sets.get(key)
-    if flags is None:
-        if len(sets) >= _FLAG_SETS_KEPT:
-            sets.clear()
-        flags = sets[key] = {}
-    return flags
+    sets = book.plans.get("flags")
+    if sets is None:  # one rulebook's flags, by kind of report: empty at first
+        sets = book.plans["flags"] = lru_cache(maxsize=_FLAG_SETS_KEPT)(lambda fmt, sections, year: {})
+    return sets(coverage.format, tuple(sorted(coverage.sections.items())), year)
 
 
 def _globals_plan(book: Rulebook, names: tuple[str, ...]) -> tuple:

@@ -10,8 +10,9 @@ numbers fits — position decides, as for the sample's table 四, whose header l
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from typing import Any
@@ -321,20 +322,10 @@ _MATCHES_KEPT = 8192  # labels remembered for one list of expected labels
 
 
 @lru_cache(maxsize=64)
-def _label_matcher(expected: tuple[str, ...]):  # noqa: ANN202 - a function of a label
+def _label_matcher(expected: tuple[str, ...]) -> Callable[[str], tuple[int | None, bool]]:
     """``_match_label`` against ``expected``, remembered by label: a reader takes the matcher once
     and asks it for each of hundreds of cells (the same labels recur in every report)."""
-    memo: dict[str, tuple[int | None, bool]] = {}
-
-    def match(label: str) -> tuple[int | None, bool]:
-        found = memo.get(label)
-        if found is None:
-            if len(memo) >= _MATCHES_KEPT:
-                memo.clear()
-            found = memo[label] = _match_label(label, expected)
-        return found
-
-    return match
+    return lru_cache(maxsize=_MATCHES_KEPT)(functools.partial(_match_label, expected=expected))
 
 
 def _match_label(label: str, expected: tuple[str, ...]) -> tuple[int | None, bool]:
