@@ -119,25 +119,6 @@ async def test_a_command_typed_in_a_prose_editor_runs_and_is_never_report_text()
         assert editor(app).text == "主动公开信息120条。" and screen.flow.step_id == "overview.proactive"
 
 
-async def test_a_goto_typed_at_the_end_of_an_item_runs_and_is_never_report_text() -> None:
-    # a new user's walk: 「/goto 二」 typed right after the last item of 五 (no line of its own),
-    # Enter, then Ctrl+J: the paragraph came out as 「……整体水平/goto 二。」
-    from drive import to_section_five
-
-    app = GkApp()
-    async with app.run_test(size=SIZE) as pilot:
-        await start_new(pilot)
-        await meta(pilot)
-        await to_section_five(pilot)
-        screen = interview(app)
-        assert screen.flow.step_id == "problems.items"
-        await type_text(pilot, "栏目更新不及时")
-        await burst(pilot, "/goto 二", "enter")
-        assert screen.flow.step_id.startswith("active"), "Enter ran the command"
-        assert screen.session.drafts["problems.items"].strip() == "栏目更新不及时", "the item kept, without the command"
-        assert "problems" not in screen.session.answers
-
-
 async def test_ctrl_q_keeps_what_was_typed_as_a_draft_and_resume_puts_it_back(home) -> None:
     # issue 13 item 3: Ctrl+Q threw away the unsubmitted text of an editor
     text = "2024年，我局认真贯彻落实《条例》"
@@ -301,3 +282,10 @@ async def test_a_command_on_a_line_of_its_own_in_the_items_editor_runs_and_is_no
         assert screen.flow.step_id == "measures.items"
         assert "problems" not in screen.session.answers
         assert screen.session.drafts["problems.items"].strip() == "栏目更新不及时", "no 「/skip」 item"
+        # a new user's walk: 「/goto 二」 typed right after an item (no line of its own), Enter, then
+        # Ctrl+J recorded 「……整体水平/goto 二。」; now Enter runs it and the item stays as written
+        await type_text(pilot, "建立栏目更新清单")
+        await burst(pilot, "/goto 二", "enter")
+        assert screen.flow.step_id.startswith("active"), "Enter ran the command"
+        assert screen.session.drafts["measures.items"].strip() == "建立栏目更新清单", "no 「/goto 二」 in the item"
+        assert "measures" not in screen.session.answers
