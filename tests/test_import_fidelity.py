@@ -182,6 +182,8 @@ def _accounted(line: str, report, haystack: str, headings: list[str]) -> bool:
         return True  # an own sub-heading with its text on the same line
     if match_heading(t) or meta.is_metadata(t) or meta.is_title(meta.strip_label(t)) or extent.is_chrome(t):
         return True
+    if extent.is_cut_mark(t):
+        return True  # the store's mark of a character cut in half where the file stops: no text
     if meta.signature_date(t) or tables.is_table_text(t) or (report.agency and compact(t) == compact(report.agency)):
         return True
     if report.extent and report.extent.cut_end and compact(t) in compact(report.extent.stops_at):
@@ -388,6 +390,20 @@ def test_a_cut_file_is_said_once_and_its_facts_hold_only_what_it_shows(path, exp
 def test_a_whole_report_is_not_cut_at_its_end(slug):
     ext = read_report(_case(slug)[0]).extent
     assert not ext.cut_end and set(ext.whole) >= {"overview", "active", "requests", "review", "problems"}
+
+
+def test_a_file_ending_in_the_store_s_mark_of_a_cut_character_is_cut_there():
+    # pengjiang-fgj-2024-fanti ends 「……等信息27條。」 and then a line 「?」: 六 is cut after its first item,
+    # so whether it states the fee cannot be told (T6), and the mark itself is no text to list
+    report = read_report(_case("pengjiang-fgj-2024-fanti")[0])
+    assert report.extent.cut_end and "other" in report.extent.seen and "other" not in report.extent.whole
+    assert "27条。" in report.extent.stops_at and not report.unplaced
+    assert not any(f.code == "T6" for f in _check(report))
+
+
+def test_a_label_the_file_stops_in_is_said_whole():
+    report = read_report(_case("ningshan-meizi-zhen-2024")[0])
+    assert "「(二)部分公开(区分处理的,只计这一」" in report.extent.stops_at
 
 
 @pytest.mark.parametrize("slug", ["wendeng-bgs-2022-p9", "wendeng-zhzf-2021-p3"])

@@ -290,7 +290,7 @@ def _read_prose(items: list[Item], split: Split, stray: set[int], ext: Extent, e
                     and not tables.is_table_text(it.text):
                 report.unplaced.append(f"「{FORM.section(sid).heading}」中：「{_first_words(it.text)}」")
     chrome = [items[i].text for i in closing if i > ends.last and isinstance(items[i], Line)]
-    report.unplaced.extend(f"文末：「{_first_words(t)}」" for t in chrome if t.strip())
+    report.unplaced.extend(f"文末：「{_first_words(t)}」" for t in chrome if t.strip() and not extent.is_cut_mark(t))
     if report.unplaced:
         report.unreadable.append("以下文字在年度报告的格式中没有对应的栏目，未导入：" + "；".join(report.unplaced) + "。")
     _read_preamble(before, title_at, report, position)
