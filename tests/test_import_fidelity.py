@@ -199,7 +199,8 @@ def test_every_paragraph_lands_in_a_field_or_is_listed_as_not_placed(path):
     report = read_report(path)
     prose = [v for fid, v in report.answers.items() if FORM.field(fid).kind in ("prose", "text")]
     headings = [e.get("heading", "") for entries in report.outline.values() for e in entries]
-    haystack = compact("".join(prose + headings))
+    title = _facts(report)["document"]["title"]  # a title broken over two lines is read from both
+    haystack = compact("".join(prose + headings + [title]))
     lines = [it.text for it in _document(path).items if isinstance(it, Line)]
     # the page's head above the title (breadcrumbs, site name) is no paragraph of the report
     start = next((k for k, t in enumerate(lines) if meta.is_title(meta.strip_label(t))), 0)
@@ -440,6 +441,15 @@ def test_the_agency_is_the_organ_the_title_prints_without_the_report_s_words():
     assert report.agency == "伊宁县" and report.year == 2023
     s6 = [f for f in _check(report) if f.code == "S6"]
     assert len(s6) == 1 and "「伊宁县2023年政府信息公开工作年度报告」" in s6[0].message
+
+
+def test_a_title_broken_after_the_year_and_the_agency_is_read_from_both_lines():
+    # nanguan-yongji-jd-2024: 「2024年南关区永吉街道办事处」 / 「政府信息公开工作年度报告」
+    report = read_report(_case("nanguan-yongji-jd-2024")[0])
+    assert (report.agency, report.year) == ("南关区永吉街道办事处", 2024) and "meta.agency" not in report.notes
+    assert not report.extent.cut_start and not report.answers["meta.preamble"].startswith("2024年")
+    s6 = [f for f in _check(report) if f.code == "S6"]
+    assert len(s6) == 1 and "2024年南关区永吉街道办事处政府信息公开工作年度报告" in s6[0].message
 
 
 @pytest.mark.parametrize(("slug", "agency", "where"), [

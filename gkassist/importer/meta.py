@@ -28,10 +28,11 @@ class Title:
     conventional: bool  # exactly FORM.title(agency, year), punctuation folded
 
 
-def is_title(line: str) -> bool:
+def is_title(line: str, *, year: bool = True) -> bool:
     """A line that names the report and a year, shaped as a title rather than a sentence: it
     ends with 「年度报告」 (or 「年报」, maybe followed by a parenthetical) and has no clause
-    punctuation — the opening sentence 「…现将…年度报告如下：」 is no title."""
+    punctuation — the opening sentence 「…现将…年度报告如下：」 is no title. ``year=False``: the
+    second line of a title broken after the year and the agency (「政府信息公开工作年度报告」)."""
     n = fold(line)
     f = formats()
     core_n = re.sub(r"\([^()]*\)$", "", n)
@@ -40,7 +41,7 @@ def is_title(line: str) -> bool:
         and not any(ch in n for ch in ",:;。")
         and all(fold(w) in n for w in f["title_words"])
         and any(core_n.endswith(fold(t)) for t in f["title_tails"])
-        and bool(_YEAR.search(line))
+        and (bool(_YEAR.search(line)) or not year)
     )
 
 

@@ -393,11 +393,14 @@ def _find_title(split: Split, doc: Document) -> tuple[meta.Title | None, int | N
 
 def _title_at(lines: list[str], k: int) -> meta.Title | None:
     """The title on line ``k``; a title broken after the agency's name (「某某局」 / 「2024年政府
-    信息公开工作年度报告」, as centred page titles often are) is read from both lines."""
+    信息公开工作年度报告」, as centred page titles often are) or after the year and the agency
+    (「2024年某某街道办事处」 / 「政府信息公开工作年度报告」) is read from both lines."""
     title = meta.parse_title(lines[k])
-    if title or k == 0 or not meta.is_title(lines[k]):
+    if title or k == 0 or not meta.is_title(lines[k], year=False) or len(lines[k - 1]) > 40:
         return title
-    return meta.parse_title(lines[k - 1] + lines[k]) if len(lines[k - 1]) <= 40 else None
+    if not meta.is_title(lines[k]) and not meta.title_year(lines[k - 1] + lines[k]):
+        return None  # neither line names the year: no title
+    return meta.parse_title(lines[k - 1] + lines[k])
 
 
 def _is_signature(line: str, title: meta.Title | None) -> bool:
