@@ -347,6 +347,21 @@ def test_a_table_that_cannot_be_read_is_reported_as_such_where_and_why():
     assert len(s7) == 1 and "无法读取" in s7[0].message and "没有" not in s7[0].message.split("，")[0]
 
 
+def test_a_column_header_of_table_two_with_a_word_missing_is_an_altered_label():
+    # tianmen-zfb-2025 prints 「现行有效件」 for 「现行有效件数」
+    report = read_report(_case("tianmen-zfb-2025")[0])
+    labels = [f for f in report.structure_facts if f["kind"] == "structure.label"]
+    assert [(f["printed"], f["expected"]) for f in labels] == [("现行有效件", "现行有效件数")]
+    assert [f.section for f in _check(report) if f.code == "S4"] == ["active"]
+
+
+@pytest.mark.parametrize("slug", ["hantai-xuwang-zhen-2025", "jiulongpo-erlang-jd-2022", "changan-tjj-2023"])
+def test_a_header_that_lost_its_brackets_or_is_cut_by_the_file_s_end_is_not_altered(slug):
+    # 「本年收费金额单位:万元」 (the page lost the brackets); 「本年收费金额(单位:万」 (the file stops there)
+    report = read_report(_case(slug)[0])
+    assert not [f for f in report.structure_facts if f["kind"] == "structure.label" and "收费" in f["expected"]]
+
+
 # --- item 5: the format, for the whole report -------------------------------------------------------------
 
 
@@ -450,6 +465,22 @@ def test_a_title_broken_after_the_year_and_the_agency_is_read_from_both_lines():
     assert not report.extent.cut_start and not report.answers["meta.preamble"].startswith("2024年")
     s6 = [f for f in _check(report) if f.code == "S6"]
     assert len(s6) == 1 and "2024年南关区永吉街道办事处政府信息公开工作年度报告" in s6[0].message
+
+
+def test_a_title_whose_agency_lacks_its_place_is_no_full_name_and_the_text_gives_it():
+    # tianmen-zfb-2025: title 「市人民政府办公室2025年…」, opening 「现公开天门市人民政府办公室2025年…」
+    report = read_report(_case("tianmen-zfb-2025")[0])
+    assert report.agency == "天门市人民政府办公室" and "meta.agency" in report.notes
+    s6 = [f for f in _check(report) if f.code == "S6"]
+    assert len(s6) == 1 and "「天门市人民政府办公室2025年政府信息公开工作年度报告」" in s6[0].message
+
+
+@pytest.mark.parametrize(("name", "nameless"), [
+    ("市人民政府办公室", True), ("区集体经济发展服务署", True), ("县教育局", True),
+    ("市中区人民政府", False), ("镇江市财政局", False), ("乡宁县人民政府", False), ("天门市人民政府办公室", False),
+])
+def test_a_name_that_starts_with_its_level_names_no_place(name, nameless):
+    assert meta.nameless(name) == nameless
 
 
 @pytest.mark.parametrize(("slug", "agency", "where"), [

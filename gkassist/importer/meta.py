@@ -97,7 +97,18 @@ def parse_title(line: str) -> Title | None:
     if not agency:
         return None
     year = int(m.group(1))
-    return Title(line, agency, year, fold(line) == fold(FORM.title(agency, year)))
+    return Title(line, agency, year, fold(line) == fold(FORM.title(agency, year)) and not nameless(agency))
+
+
+# an organ's name that starts with the level of its division instead of the division's name
+# (「市人民政府办公室」「区集体经济发展服务署」「县教育局」): not the 机关全称 a title must print.
+# 乡, 镇 start real place names (乡宁县, 镇江市), and so do 市中区, 市北区, 市南区.
+_NAMELESS = re.compile(r"^(?:省|市(?![中北南]区)|区|县|州|盟|旗)")
+
+
+def nameless(agency: str) -> bool:
+    """An organ's name without the name of its place: 「市人民政府办公室」."""
+    return bool(_NAMELESS.match(fold(agency)))
 
 
 @cache

@@ -335,6 +335,10 @@ def _read_identity(doc: Document, items: list[Item], split: Split, title: meta.T
         found_agency, found_year = meta.identity_in_text(head + lines[:60])
     if agency is None and found_agency:
         agency, notes["meta.agency"] = found_agency, "按报告正文（开头语或总体情况）读出，请核对"
+    if agency and meta.nameless(agency):  # 「市人民政府办公室2025年…」: the text may name the place
+        fuller, _ = meta.identity_in_text(head + lines[:60])
+        if fuller and len(fuller) > len(agency) and fold(fuller).endswith(fold(agency)):
+            agency, notes["meta.agency"] = fuller, "标题中的机关名称不全，按报告正文读出，请核对"
     if agency is None:
         signed = meta.signature_agency([items[i].text for i in closing if isinstance(items[i], Line)])
         if signed:
@@ -448,7 +452,8 @@ def _section_index(items: list[Item], split: Split) -> dict[int, str]:
 
 def _document_fact(title: meta.Title | None, lines: list[str], agency: str | None) -> dict[str, Any]:
     # a title without the agency's name: the title it should be, with the name the text gives
-    expected = FORM.title(title.agency or agency or "<机关全称>", title.year) if title else ""
+    name = title.agency if title and title.agency and not meta.nameless(title.agency) else agency
+    expected = FORM.title(name or (title.agency if title else "") or "<机关全称>", title.year) if title else ""
     return {
         "kind": "structure.document",
         "id": "document",
