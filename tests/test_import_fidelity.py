@@ -483,6 +483,18 @@ def test_a_name_that_starts_with_its_level_names_no_place(name, nameless):
     assert meta.nameless(name) == nameless
 
 
+@pytest.mark.parametrize("slug", ["ganzhou-beijie-jd-2025", "qinan-xingguo-zhen-2025"])
+def test_the_page_s_file_information_block_is_no_opening_sentence(slug):
+    # 「关键词 发布机构 北街办事处」「生成日期 2026-01-23 16:24:38 是否有效」; 「发布机构:兴国镇 索引号:… 【下载PDF】」
+    preamble = read_report(_case(slug)[0]).answers.get("meta.preamble", "")
+    assert "发布机构" not in preamble and "是否有效" not in preamble
+
+
+def test_a_sentence_that_lists_metadata_labels_is_no_metadata():
+    assert meta.is_metadata("关键词 | 发布机构 | 北街办事处")
+    assert not meta.is_metadata("完善政策文件的索引号、公文种类、发布机构、成文日期、有效性等公开要素")
+
+
 @pytest.mark.parametrize(("slug", "agency", "where"), [
     ("hunnan-gzj-2022", "区政府国资局", "opening"),  # 「现公布区政府国资局2022年…报告」
     ("zhangping-zfb-2021", "漳平市人民政府办公室", "opening"),  # 「编制形成2021年漳平市人民政府办公室…」

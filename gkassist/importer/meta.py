@@ -159,9 +159,15 @@ def find_date(lines: list[str], signature: str | None = None) -> str | None:
 
 
 def is_metadata(line: str) -> bool:
-    """A page-metadata line (「发布日期：…」「来源：…」) rather than a sentence of the report."""
+    """A page-metadata line (「发布日期：…」「来源：…」, 「关键词 发布机构 北街办事处」) rather than a
+    sentence of the report."""
     n = fold(line)
-    return bool(_date_pattern().search(line)) or bool(re.match(r"^[^:]{1,6}:[^:]{0,40}$", n)) and not n.endswith(":")
+    if _date_pattern().search(line) or re.match(r"^[^:]{1,6}:[^:]{0,40}$", n) and not n.endswith(":"):
+        return True
+    # a row of the page's file-information block: two of its labels, no sentence (a report may list
+    # 「索引号、发布机构、成文日期等公开要素」 in a sentence)
+    return len(n) <= 120 and not any(ch in n for ch in "、，,。；;") and \
+        sum(1 for w in formats()["metadata_labels"] if w in n) >= 2
 
 
 def _bracketed(text: str) -> str:
