@@ -501,6 +501,8 @@ def test_a_sentence_that_lists_metadata_labels_is_no_metadata():
     ("fengshou-xiang-2022", "丰收乡", "text"),  # 「2022年以来,丰收乡在…」
     ("zibo-zhongbu-zhen-2020", "中埠镇人民政府", "title"),  # 「标题: 中埠镇人民政府2020年…」
     ("laifeng-zwfwj-2021", "来凤县政务服务和大数据管理局", "text"),  # the contact organ
+    # 一 says 「发改局」, the short name the opening defines: 「…发展改革局(以下简称发改局)」
+    ("wehdz-fgj-2024", "武汉东湖新技术开发区发展改革局", "text"),
 ])
 def test_the_agency_is_read_where_the_report_names_itself(slug, agency, where):
     report = read_report(_case(slug)[0])

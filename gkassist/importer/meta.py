@@ -254,7 +254,23 @@ def identity_in_text(lines: list[str]) -> tuple[str | None, int | None]:
             if m:
                 agency = m.group("agency")
                 break
-    return agency, year
+    return (_unabbreviated(agency, lines) if agency else None), year
+
+
+# the words before an organ's full name in the sentence that defines its short name
+_LEAD = re.compile(r"^(?:现将|现公布|现予公布|现公开|特公布|特发布|现发布|公布了?|将|由|对|是)")
+
+
+def _unabbreviated(agency: str, lines: list[str]) -> str:
+    """The full name a report gives for the short name it then uses: 「武汉东湖新技术开发区发展改革局
+    (以下简称发改局)」 → the former, where 「发改局」 is what the first words of 一 call it."""
+    defined = re.compile(rf"([^\s，。,；;：:《》“”、()（）]{{2,40}}?)[（(]以下简称[“\"]?{re.escape(agency)}[”\"]?[)）]")
+    for line in lines:
+        m = defined.search(line)
+        if m:
+            full = _LEAD.sub("", m.group(1))
+            return full if len(full) > len(agency) else agency
+    return agency
 
 
 def period_year(lines: list[str]) -> int | None:
