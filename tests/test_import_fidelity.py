@@ -245,6 +245,22 @@ def test_an_imported_session_renders_its_own_subheadings(gkassist_home):
     assert "(四)政府公开平台建设" in txt and "（四）政府信息公开平台建设" not in txt
 
 
+def test_unnumbered_topic_lines_ending_in_a_colon_head_their_topics():
+    # qianjiang-xiongkou-glq-2025: 「政府信息主动公开情况:」「政府信息依申请公开情况:」「政府信息管理情况:」
+    report = read_report(_case("qianjiang-xiongkou-glq-2025")[0])
+    assert report.answers["overview.proactive"].startswith("一是聚焦重点领域深化公开")
+    assert report.answers["overview.on_request"].startswith("管理区未收到任何单位和个人")
+    assert report.answers["overview.management"].startswith("我区2025年度利用本单位门户网站")
+    assert "政府信息主动公开情况" not in report.answers["overview.intro"]
+
+
+def test_a_topic_heading_in_other_words_heads_its_topic():
+    # nanguan-yongji-jd-2024: 「(四)不断强化政府信息公开平台内容保障。」 is the platform, not 依申请公开
+    report = read_report(_case("nanguan-yongji-jd-2024")[0])
+    assert report.answers["overview.platform"].startswith("一是以重点公开推进全面公开")
+    assert "平台" not in report.answers["overview.on_request"]
+
+
 def test_section_five_is_split_where_the_source_turns_to_its_measures():
     report = read_report(_case("hunnan-gzj-2022")[0])
     assert report.answers["measures"].startswith("下一步,我局将")
