@@ -519,6 +519,9 @@ def test_a_sentence_that_lists_metadata_labels_is_no_metadata():
     ("laifeng-zwfwj-2021", "来凤县政务服务和大数据管理局", "text"),  # the contact organ
     # 一 says 「发改局」, the short name the opening defines: 「…发展改革局(以下简称发改局)」
     ("wehdz-fgj-2024", "武汉东湖新技术开发区发展改革局", "text"),
+    # the contact is the government's office, but the report speaks as the district (「全区共受理」)
+    ("changan-qu-2025", "石家庄市长安区人民政府", "text"),
+    ("lianxi-qu-2024", "濂溪区人民政府", "text"),
 ])
 def test_the_agency_is_read_where_the_report_names_itself(slug, agency, where):
     report = read_report(_case(slug)[0])

@@ -252,9 +252,28 @@ def identity_in_text(lines: list[str]) -> tuple[str | None, int | None]:
         for pattern in _patterns("contact_patterns"):
             m = next((m for line in lines if (m := pattern.search(line))), None)
             if m:
-                agency = m.group("agency")
+                agency = _government_of_office(m.group("agency"), lines)
                 break
     return (_unabbreviated(agency, lines) if agency else None), year
+
+
+_OFFICE = re.compile(r"(人民政府)(办公室|办公厅)$")
+_AS_DIVISION = re.compile(r"[我全](?:区|县|市|省|州|旗)(?![委政])")
+_AS_OFFICE = re.compile(r"[我本]办|本机关|(?:政府)?办公[室厅]")
+
+
+def _government_of_office(contact: str, lines: list[str]) -> str:
+    """The organ a report names for questions is, for a people's government's own report, the
+    government's office (「请与石家庄市长安区人民政府办公室联系」): when the report speaks as the
+    division (「我区」「全区共受理」) and not as the office, the agency is the government."""
+    m = _OFFICE.search(contact)
+    if not m:
+        return contact
+    text = "".join(lines)
+    body = text.replace(contact, "")
+    if len(_AS_DIVISION.findall(body)) > len(_AS_OFFICE.findall(body)):
+        return contact[: m.end(1)]
+    return contact
 
 
 # the words before an organ's full name in the sentence that defines its short name
