@@ -522,6 +522,7 @@ def test_a_sentence_that_lists_metadata_labels_is_no_metadata():
     # the contact is the government's office, but the report speaks as the district (「全区共受理」)
     ("changan-qu-2025", "石家庄市长安区人民政府", "text"),
     ("lianxi-qu-2024", "濂溪区人民政府", "text"),
+    ("qianjiang-xiongkou-glq-2025", "熊口管理区", "text"),  # 「2025年,熊口管理区在市委……」
 ])
 def test_the_agency_is_read_where_the_report_names_itself(slug, agency, where):
     report = read_report(_case(slug)[0])

@@ -187,7 +187,8 @@ def cites_2019_basis(lines: list[str]) -> bool:
 _TOWNSHIP_END = re.compile(r"(乡|镇)(人民)?政府$|街道办事处$|街道$|[^城]镇$|乡$")
 _GOVERNMENT_END = re.compile(r"人民政府$")
 _DEPARTMENT_END = re.compile(r"(局|委员会|委|办公室|办|厅|部|署|中心|院|所|站|队|处|会|室)$")
-_DIVISION = re.compile(r"自治区|自治州|自治县|自治旗|地区|省|州|盟|县|旗|区|市")
+# a 管理区 (潜江市熊口管理区, a farm's district) is no county-level 区
+_DIVISION = re.compile(r"自治区|自治州|自治县|自治旗|地区|省|州|盟|县|旗|(?<!管理)区|市")
 _LEVEL_OF = {
     "自治区": "province", "省": "province",
     "自治州": "city", "地区": "city", "州": "city", "盟": "city",
