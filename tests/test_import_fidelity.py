@@ -182,6 +182,8 @@ def _accounted(line: str, report, haystack: str, headings: list[str]) -> bool:
         return True  # an own sub-heading with its text on the same line
     if match_heading(t) or meta.is_metadata(t) or meta.is_title(meta.strip_label(t)) or extent.is_chrome(t):
         return True
+    if extent.is_cut_mark(t):
+        return True  # the store's mark of a character cut in half where the file stops: no text
     if meta.signature_date(t) or tables.is_table_text(t) or (report.agency and compact(t) == compact(report.agency)):
         return True
     if report.extent and report.extent.cut_end and compact(t) in compact(report.extent.stops_at):
@@ -197,7 +199,8 @@ def test_every_paragraph_lands_in_a_field_or_is_listed_as_not_placed(path):
     report = read_report(path)
     prose = [v for fid, v in report.answers.items() if FORM.field(fid).kind in ("prose", "text")]
     headings = [e.get("heading", "") for entries in report.outline.values() for e in entries]
-    haystack = compact("".join(prose + headings))
+    title = _facts(report)["document"]["title"]  # a title broken over two lines is read from both
+    haystack = compact("".join(prose + headings + [title]))
     lines = [it.text for it in _document(path).items if isinstance(it, Line)]
     # the page's head above the title (breadcrumbs, site name) is no paragraph of the report
     start = next((k for k, t in enumerate(lines) if meta.is_title(meta.strip_label(t))), 0)
@@ -240,6 +243,22 @@ def test_an_imported_session_renders_its_own_subheadings(gkassist_home):
     finally:
         session.close()
     assert "(四)政府公开平台建设" in txt and "（四）政府信息公开平台建设" not in txt
+
+
+def test_unnumbered_topic_lines_ending_in_a_colon_head_their_topics():
+    # qianjiang-xiongkou-glq-2025: 「政府信息主动公开情况:」「政府信息依申请公开情况:」「政府信息管理情况:」
+    report = read_report(_case("qianjiang-xiongkou-glq-2025")[0])
+    assert report.answers["overview.proactive"].startswith("一是聚焦重点领域深化公开")
+    assert report.answers["overview.on_request"].startswith("管理区未收到任何单位和个人")
+    assert report.answers["overview.management"].startswith("我区2025年度利用本单位门户网站")
+    assert "政府信息主动公开情况" not in report.answers["overview.intro"]
+
+
+def test_a_topic_heading_in_other_words_heads_its_topic():
+    # nanguan-yongji-jd-2024: 「(四)不断强化政府信息公开平台内容保障。」 is the platform, not 依申请公开
+    report = read_report(_case("nanguan-yongji-jd-2024")[0])
+    assert report.answers["overview.platform"].startswith("一是以重点公开推进全面公开")
+    assert "平台" not in report.answers["overview.on_request"]
 
 
 def test_section_five_is_split_where_the_source_turns_to_its_measures():
@@ -344,6 +363,21 @@ def test_a_table_that_cannot_be_read_is_reported_as_such_where_and_why():
     assert len(s7) == 1 and "无法读取" in s7[0].message and "没有" not in s7[0].message.split("，")[0]
 
 
+def test_a_column_header_of_table_two_with_a_word_missing_is_an_altered_label():
+    # tianmen-zfb-2025 prints 「现行有效件」 for 「现行有效件数」
+    report = read_report(_case("tianmen-zfb-2025")[0])
+    labels = [f for f in report.structure_facts if f["kind"] == "structure.label"]
+    assert [(f["printed"], f["expected"]) for f in labels] == [("现行有效件", "现行有效件数")]
+    assert [f.section for f in _check(report) if f.code == "S4"] == ["active"]
+
+
+@pytest.mark.parametrize("slug", ["hantai-xuwang-zhen-2025", "jiulongpo-erlang-jd-2022", "changan-tjj-2023"])
+def test_a_header_that_lost_its_brackets_or_is_cut_by_the_file_s_end_is_not_altered(slug):
+    # 「本年收费金额单位:万元」 (the page lost the brackets); 「本年收费金额(单位:万」 (the file stops there)
+    report = read_report(_case(slug)[0])
+    assert not [f for f in report.structure_facts if f["kind"] == "structure.label" and "收费" in f["expected"]]
+
+
 # --- item 5: the format, for the whole report -------------------------------------------------------------
 
 
@@ -390,6 +424,20 @@ def test_a_whole_report_is_not_cut_at_its_end(slug):
     assert not ext.cut_end and set(ext.whole) >= {"overview", "active", "requests", "review", "problems"}
 
 
+def test_a_file_ending_in_the_store_s_mark_of_a_cut_character_is_cut_there():
+    # pengjiang-fgj-2024-fanti ends 「……等信息27條。」 and then a line 「?」: 六 is cut after its first item,
+    # so whether it states the fee cannot be told (T6), and the mark itself is no text to list
+    report = read_report(_case("pengjiang-fgj-2024-fanti")[0])
+    assert report.extent.cut_end and "other" in report.extent.seen and "other" not in report.extent.whole
+    assert "27条。" in report.extent.stops_at and not report.unplaced
+    assert not any(f.code == "T6" for f in _check(report))
+
+
+def test_a_label_the_file_stops_in_is_said_whole():
+    report = read_report(_case("ningshan-meizi-zhen-2024")[0])
+    assert "「(二)部分公开(区分处理的,只计这一」" in report.extent.stops_at
+
+
 @pytest.mark.parametrize("slug", ["wendeng-bgs-2022-p9", "wendeng-zhzf-2021-p3"])
 def test_a_single_page_from_inside_a_report_is_read_and_said_to_be_a_part(slug):
     report = read_report(_case(slug)[0])
@@ -426,12 +474,55 @@ def test_the_agency_is_the_organ_the_title_prints_without_the_report_s_words():
     assert len(s6) == 1 and "「伊宁县2023年政府信息公开工作年度报告」" in s6[0].message
 
 
+def test_a_title_broken_after_the_year_and_the_agency_is_read_from_both_lines():
+    # nanguan-yongji-jd-2024: 「2024年南关区永吉街道办事处」 / 「政府信息公开工作年度报告」
+    report = read_report(_case("nanguan-yongji-jd-2024")[0])
+    assert (report.agency, report.year) == ("南关区永吉街道办事处", 2024) and "meta.agency" not in report.notes
+    assert not report.extent.cut_start and not report.answers["meta.preamble"].startswith("2024年")
+    s6 = [f for f in _check(report) if f.code == "S6"]
+    assert len(s6) == 1 and "2024年南关区永吉街道办事处政府信息公开工作年度报告" in s6[0].message
+
+
+def test_a_title_whose_agency_lacks_its_place_is_no_full_name_and_the_text_gives_it():
+    # tianmen-zfb-2025: title 「市人民政府办公室2025年…」, opening 「现公开天门市人民政府办公室2025年…」
+    report = read_report(_case("tianmen-zfb-2025")[0])
+    assert report.agency == "天门市人民政府办公室" and "meta.agency" in report.notes
+    s6 = [f for f in _check(report) if f.code == "S6"]
+    assert len(s6) == 1 and "「天门市人民政府办公室2025年政府信息公开工作年度报告」" in s6[0].message
+
+
+@pytest.mark.parametrize(("name", "nameless"), [
+    ("市人民政府办公室", True), ("区集体经济发展服务署", True), ("县教育局", True),
+    ("市中区人民政府", False), ("镇江市财政局", False), ("乡宁县人民政府", False), ("天门市人民政府办公室", False),
+])
+def test_a_name_that_starts_with_its_level_names_no_place(name, nameless):
+    assert meta.nameless(name) == nameless
+
+
+@pytest.mark.parametrize("slug", ["ganzhou-beijie-jd-2025", "qinan-xingguo-zhen-2025"])
+def test_the_page_s_file_information_block_is_no_opening_sentence(slug):
+    # 「关键词 发布机构 北街办事处」「生成日期 2026-01-23 16:24:38 是否有效」; 「发布机构:兴国镇 索引号:… 【下载PDF】」
+    preamble = read_report(_case(slug)[0]).answers.get("meta.preamble", "")
+    assert "发布机构" not in preamble and "是否有效" not in preamble
+
+
+def test_a_sentence_that_lists_metadata_labels_is_no_metadata():
+    assert meta.is_metadata("关键词 | 发布机构 | 北街办事处")
+    assert not meta.is_metadata("完善政策文件的索引号、公文种类、发布机构、成文日期、有效性等公开要素")
+
+
 @pytest.mark.parametrize(("slug", "agency", "where"), [
     ("hunnan-gzj-2022", "区政府国资局", "opening"),  # 「现公布区政府国资局2022年…报告」
     ("zhangping-zfb-2021", "漳平市人民政府办公室", "opening"),  # 「编制形成2021年漳平市人民政府办公室…」
     ("fengshou-xiang-2022", "丰收乡", "text"),  # 「2022年以来,丰收乡在…」
     ("zibo-zhongbu-zhen-2020", "中埠镇人民政府", "title"),  # 「标题: 中埠镇人民政府2020年…」
     ("laifeng-zwfwj-2021", "来凤县政务服务和大数据管理局", "text"),  # the contact organ
+    # 一 says 「发改局」, the short name the opening defines: 「…发展改革局(以下简称发改局)」
+    ("wehdz-fgj-2024", "武汉东湖新技术开发区发展改革局", "text"),
+    # the contact is the government's office, but the report speaks as the district (「全区共受理」)
+    ("changan-qu-2025", "石家庄市长安区人民政府", "text"),
+    ("lianxi-qu-2024", "濂溪区人民政府", "text"),
+    ("qianjiang-xiongkou-glq-2025", "熊口管理区", "text"),  # 「2025年,熊口管理区在市委……」
 ])
 def test_the_agency_is_read_where_the_report_names_itself(slug, agency, where):
     report = read_report(_case(slug)[0])

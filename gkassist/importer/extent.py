@@ -9,8 +9,10 @@ How the ends are told:
 
 * **the end** — the file stops before the report's end when its last item is a table (a report
   never ends with one), when its last line stops mid-sentence (no closing punctuation, not a
-  signature, a date or 「无」), when its last line is a heading (nothing follows it), or when the
-  last section it reaches comes before 六 and no signature closes it;
+  signature, a date or 「无」), when its last line is a heading (nothing follows it), when the
+  last section it reaches comes before 六 and no signature closes it, or when it ends with the mark
+  a store leaves where it cut a character in half (a last line 「?」 or 「\ufffd」: no report ends
+  with a question mark on a line of its own);
 * **the start** — the file starts after the report's start when it holds no title (neither in the
   text nor in the page's metadata) or is a page other than the first of a flip-book.
 
@@ -35,6 +37,8 @@ _CLOSERS = "”’」』）)》〉】]\"'"
 _CLEAN_END = re.compile(rf"[{re.escape(SENTENCE_END)}…][{re.escape(_CLOSERS)}]*$")
 _SUBHEAD = re.compile(r"^[(（][一二三四五六七八九十\d]{1,3}[)）]|^\d{1,2}[.、]|^[一二三四五六七八九十]{1,3}[、是]")
 _LAST_WORDS = 12
+# what a store leaves where it cut a multi-byte character in half: U+FFFD, or a 「?」 put in its place
+_CUT_MARK = re.compile(r"^\s*(?:[?？]|\ufffd+)\s*$|\ufffd\s*$")
 
 
 @dataclass
@@ -53,6 +57,11 @@ class Ends:
 def is_chrome(text: str) -> bool:
     n = fold(text)
     return len(n) <= 30 and any(fold(w) in n for w in formats()["page_chrome"])
+
+
+def is_cut_mark(text: str) -> bool:
+    """A line that is only the mark of a character cut in half where the file stops: no text."""
+    return bool(_CUT_MARK.match(text))
 
 
 def _is_closing(text: str) -> bool:
@@ -91,6 +100,9 @@ def find_ends(items: list[Item], split: Split, title: meta.Title | None, page: i
     last = len(items) - 1
     while last >= 0 and isinstance(items[last], Line) and is_chrome(items[last].text):
         last -= 1
+    marked = last >= 0 and isinstance(items[last], Line) and bool(_CUT_MARK.search(items[last].text))
+    if marked and is_cut_mark(items[last].text):
+        last -= 1  # the mark alone on its line: not a line of the report
     while last >= 0 and isinstance(items[last], Image):
         last -= 1
     ends.last = last
@@ -101,7 +113,7 @@ def find_ends(items: list[Item], split: Split, title: meta.Title | None, page: i
     lines_at_end = [it.text for it in items[max(0, last - 2):last + 1] if isinstance(it, Line)]
     ends.signature = any(_is_closing(t) for t in lines_at_end[-2:]) and isinstance(item, Line)
     last_section = split.found[-1].section if split.found else None
-    if isinstance(item, Table):
+    if isinstance(item, Table) or marked:
         ends.cut_end = True
     elif ends.signature:
         ends.cut_end = False
@@ -125,8 +137,8 @@ def _words(item: Item, *, last: bool) -> str:
     else:
         return ""
     text = " ".join(text.split())
-    if len(text) <= _LAST_WORDS:
-        return text
+    if len(text) <= _LAST_WORDS or (last and is_fragment(text)):
+        return text  # a label or heading cut short is said whole: it is no paragraph of its own
     return text[-_LAST_WORDS:] if last else text[:_LAST_WORDS]
 
 

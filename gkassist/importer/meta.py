@@ -28,10 +28,11 @@ class Title:
     conventional: bool  # exactly FORM.title(agency, year), punctuation folded
 
 
-def is_title(line: str) -> bool:
+def is_title(line: str, *, year: bool = True) -> bool:
     """A line that names the report and a year, shaped as a title rather than a sentence: it
     ends with 「年度报告」 (or 「年报」, maybe followed by a parenthetical) and has no clause
-    punctuation — the opening sentence 「…现将…年度报告如下：」 is no title."""
+    punctuation — the opening sentence 「…现将…年度报告如下：」 is no title. ``year=False``: the
+    second line of a title broken after the year and the agency (「政府信息公开工作年度报告」)."""
     n = fold(line)
     f = formats()
     core_n = re.sub(r"\([^()]*\)$", "", n)
@@ -40,7 +41,7 @@ def is_title(line: str) -> bool:
         and not any(ch in n for ch in ",:;。")
         and all(fold(w) in n for w in f["title_words"])
         and any(core_n.endswith(fold(t)) for t in f["title_tails"])
-        and bool(_YEAR.search(line))
+        and (bool(_YEAR.search(line)) or not year)
     )
 
 
@@ -96,7 +97,18 @@ def parse_title(line: str) -> Title | None:
     if not agency:
         return None
     year = int(m.group(1))
-    return Title(line, agency, year, fold(line) == fold(FORM.title(agency, year)))
+    return Title(line, agency, year, fold(line) == fold(FORM.title(agency, year)) and not nameless(agency))
+
+
+# an organ's name that starts with the level of its division instead of the division's name
+# (「市人民政府办公室」「区集体经济发展服务署」「县教育局」): not the 机关全称 a title must print.
+# 乡, 镇 start real place names (乡宁县, 镇江市), and so do 市中区, 市北区, 市南区.
+_NAMELESS = re.compile(r"^(?:省|市(?![中北南]区)|区|县|州|盟|旗)")
+
+
+def nameless(agency: str) -> bool:
+    """An organ's name without the name of its place: 「市人民政府办公室」."""
+    return bool(_NAMELESS.match(fold(agency)))
 
 
 @cache
@@ -147,9 +159,15 @@ def find_date(lines: list[str], signature: str | None = None) -> str | None:
 
 
 def is_metadata(line: str) -> bool:
-    """A page-metadata line (「发布日期：…」「来源：…」) rather than a sentence of the report."""
+    """A page-metadata line (「发布日期：…」「来源：…」, 「关键词 发布机构 北街办事处」) rather than a
+    sentence of the report."""
     n = fold(line)
-    return bool(_date_pattern().search(line)) or bool(re.match(r"^[^:]{1,6}:[^:]{0,40}$", n)) and not n.endswith(":")
+    if _date_pattern().search(line) or re.match(r"^[^:]{1,6}:[^:]{0,40}$", n) and not n.endswith(":"):
+        return True
+    # a row of the page's file-information block: two of its labels, no sentence (a report may list
+    # 「索引号、发布机构、成文日期等公开要素」 in a sentence)
+    return len(n) <= 120 and not any(ch in n for ch in "、，,。；;") and \
+        sum(1 for w in formats()["metadata_labels"] if w in n) >= 2
 
 
 def _bracketed(text: str) -> str:
@@ -169,7 +187,8 @@ def cites_2019_basis(lines: list[str]) -> bool:
 _TOWNSHIP_END = re.compile(r"(乡|镇)(人民)?政府$|街道办事处$|街道$|[^城]镇$|乡$")
 _GOVERNMENT_END = re.compile(r"人民政府$")
 _DEPARTMENT_END = re.compile(r"(局|委员会|委|办公室|办|厅|部|署|中心|院|所|站|队|处|会|室)$")
-_DIVISION = re.compile(r"自治区|自治州|自治县|自治旗|地区|省|州|盟|县|旗|区|市")
+# a 管理区 (潜江市熊口管理区, a farm's district) is no county-level 区
+_DIVISION = re.compile(r"自治区|自治州|自治县|自治旗|地区|省|州|盟|县|旗|(?<!管理)区|市")
 _LEVEL_OF = {
     "自治区": "province", "省": "province",
     "自治州": "city", "地区": "city", "州": "city", "盟": "city",
@@ -234,9 +253,44 @@ def identity_in_text(lines: list[str]) -> tuple[str | None, int | None]:
         for pattern in _patterns("contact_patterns"):
             m = next((m for line in lines if (m := pattern.search(line))), None)
             if m:
-                agency = m.group("agency")
+                agency = _government_of_office(m.group("agency"), lines)
                 break
-    return agency, year
+    return (_unabbreviated(agency, lines) if agency else None), year
+
+
+_OFFICE = re.compile(r"(人民政府)(办公室|办公厅)$")
+_AS_DIVISION = re.compile(r"[我全](?:区|县|市|省|州|旗)(?![委政])")
+_AS_OFFICE = re.compile(r"[我本]办|本机关|(?:政府)?办公[室厅]")
+
+
+def _government_of_office(contact: str, lines: list[str]) -> str:
+    """The organ a report names for questions is, for a people's government's own report, the
+    government's office (「请与石家庄市长安区人民政府办公室联系」): when the report speaks as the
+    division (「我区」「全区共受理」) and not as the office, the agency is the government."""
+    m = _OFFICE.search(contact)
+    if not m:
+        return contact
+    text = "".join(lines)
+    body = text.replace(contact, "")
+    if len(_AS_DIVISION.findall(body)) > len(_AS_OFFICE.findall(body)):
+        return contact[: m.end(1)]
+    return contact
+
+
+# the words before an organ's full name in the sentence that defines its short name
+_LEAD = re.compile(r"^(?:现将|现公布|现予公布|现公开|特公布|特发布|现发布|公布了?|将|由|对|是)")
+
+
+def _unabbreviated(agency: str, lines: list[str]) -> str:
+    """The full name a report gives for the short name it then uses: 「武汉东湖新技术开发区发展改革局
+    (以下简称发改局)」 → the former, where 「发改局」 is what the first words of 一 call it."""
+    defined = re.compile(rf"([^\s，。,；;：:《》“”、()（）]{{2,40}}?)[（(]以下简称[“\"]?{re.escape(agency)}[”\"]?[)）]")
+    for line in lines:
+        m = defined.search(line)
+        if m:
+            full = _LEAD.sub("", m.group(1))
+            return full if len(full) > len(agency) else agency
+    return agency
 
 
 def period_year(lines: list[str]) -> int | None:

@@ -1,7 +1,8 @@
 """The prose of each section into the form's prose fields, verbatim.
 
-一、总体情况: a sub-heading that names one of the five topics (「（一）主动公开」「（四）平台建设情况」)
-sends what follows it to that topic's field; text before the first such sub-heading is
+一、总体情况: a sub-heading that names one of the five topics (「（一）主动公开」「（四）平台建设情况」,
+or unnumbered on a line of its own ending in a colon: 「政府信息主动公开情况：」) sends what follows it
+to that topic's field; text before the first such sub-heading is
 overview.intro; a sub-heading that names no topic stays, as printed, in the field it follows. 五:
 the sub-headings 存在的主要问题 / 改进措施 / 上年度问题整改情况 (and their usual variants) split it; without
 them the measures begin at the sentence that turns to them. 六 is other_matters. Nothing is
@@ -22,6 +23,8 @@ from gkassist.importer.model import Item, Line
 from gkassist.text import ORDINAL, SENTENCE_END, fold, nfkc
 
 _SUBHEAD = re.compile(rf"^(\(({ORDINAL})\)|{ORDINAL}、|\d{{1,2}}[.、])\s*(\S.*)$")
+# a sub-heading without a number, alone on its line and closed by a colon (「政府信息主动公开情况：」)
+_BARE_SUBHEAD = re.compile(r"^([^,.;:()]{2,24}):$")
 _CHINESE_SUBHEAD = re.compile(rf"^\({ORDINAL}\)")
 _CUT = re.compile(r"[。:;,]")
 _MAX_TITLE = 24
@@ -39,7 +42,8 @@ def _subheading(text: str) -> tuple[str, str, bool] | None:
     t = nfkc(text).strip()
     m = _SUBHEAD.match(t)
     if not m:
-        return None
+        bare = _BARE_SUBHEAD.match(t)
+        return (fold(bare.group(1)), "", False) if bare else None
     body = m.group(3)
     cut = _CUT.search(body)
     title, rest = (body[: cut.start()], body[cut.end():].strip()) if cut else (body, "")

@@ -290,7 +290,7 @@ def _read_prose(items: list[Item], split: Split, stray: set[int], ext: Extent, e
                     and not tables.is_table_text(it.text):
                 report.unplaced.append(f"「{FORM.section(sid).heading}」中：「{_first_words(it.text)}」")
     chrome = [items[i].text for i in closing if i > ends.last and isinstance(items[i], Line)]
-    report.unplaced.extend(f"文末：「{_first_words(t)}」" for t in chrome if t.strip())
+    report.unplaced.extend(f"文末：「{_first_words(t)}」" for t in chrome if t.strip() and not extent.is_cut_mark(t))
     if report.unplaced:
         report.unreadable.append("以下文字在年度报告的格式中没有对应的栏目，未导入：" + "；".join(report.unplaced) + "。")
     _read_preamble(before, title_at, report, position)
@@ -335,6 +335,10 @@ def _read_identity(doc: Document, items: list[Item], split: Split, title: meta.T
         found_agency, found_year = meta.identity_in_text(head + lines[:60])
     if agency is None and found_agency:
         agency, notes["meta.agency"] = found_agency, "按报告正文（开头语或总体情况）读出，请核对"
+    if agency and meta.nameless(agency):  # 「市人民政府办公室2025年…」: the text may name the place
+        fuller, _ = meta.identity_in_text(head + lines[:60])
+        if fuller and len(fuller) > len(agency) and fold(fuller).endswith(fold(agency)):
+            agency, notes["meta.agency"] = fuller, "标题中的机关名称不全，按报告正文读出，请核对"
     if agency is None:
         signed = meta.signature_agency([items[i].text for i in closing if isinstance(items[i], Line)])
         if signed:
@@ -393,11 +397,14 @@ def _find_title(split: Split, doc: Document) -> tuple[meta.Title | None, int | N
 
 def _title_at(lines: list[str], k: int) -> meta.Title | None:
     """The title on line ``k``; a title broken after the agency's name (「某某局」 / 「2024年政府
-    信息公开工作年度报告」, as centred page titles often are) is read from both lines."""
+    信息公开工作年度报告」, as centred page titles often are) or after the year and the agency
+    (「2024年某某街道办事处」 / 「政府信息公开工作年度报告」) is read from both lines."""
     title = meta.parse_title(lines[k])
-    if title or k == 0 or not meta.is_title(lines[k]):
+    if title or k == 0 or not meta.is_title(lines[k], year=False) or len(lines[k - 1]) > 40:
         return title
-    return meta.parse_title(lines[k - 1] + lines[k]) if len(lines[k - 1]) <= 40 else None
+    if not meta.is_title(lines[k]) and not meta.title_year(lines[k - 1] + lines[k]):
+        return None  # neither line names the year: no title
+    return meta.parse_title(lines[k - 1] + lines[k])
 
 
 def _is_signature(line: str, title: meta.Title | None) -> bool:
@@ -445,7 +452,8 @@ def _section_index(items: list[Item], split: Split) -> dict[int, str]:
 
 def _document_fact(title: meta.Title | None, lines: list[str], agency: str | None) -> dict[str, Any]:
     # a title without the agency's name: the title it should be, with the name the text gives
-    expected = FORM.title(title.agency or agency or "<机关全称>", title.year) if title else ""
+    name = title.agency if title and title.agency and not meta.nameless(title.agency) else agency
+    expected = FORM.title(name or (title.agency if title else "") or "<机关全称>", title.year) if title else ""
     return {
         "kind": "structure.document",
         "id": "document",
