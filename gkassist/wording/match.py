@@ -507,7 +507,8 @@ class Matcher:
         return tuple((idx.categories[ci].id, round(s, 1)) for ci, s in best.items())
 
     def leading(self, text: str, kind: str = "problem") -> list[CategoryMatch]:
-        """``classify``'s top category and those close to it (the ones pairing works with)."""
+        """``classify``'s top category, those close to it and the main category of each later clause
+        that ``classify`` kept (the ones pairing works with)."""
         return list(self._leading(text, kind))
 
     def _leading_of(self, text: str, kind: str) -> tuple[CategoryMatch, ...]:
