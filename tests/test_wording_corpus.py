@@ -129,7 +129,7 @@ def test_held_part_top_category_for_measures_reaches_the_bar(figures):
 
 def test_held_part_top_category_for_problems_reaches_the_bar(figures):
     p = figures["held"].kinds["problem"]
-    assert _share(p.top_right, p.fit) >= 0.90  # issue 18: ≥ 90 %; 127 of 140 since round 8
+    assert _share(p.top_right, p.fit) >= 0.90  # issue 18: ≥ 90 %; 133 of 146 since round 9
 
 
 def test_held_part_t4_catches_the_unanswered_problems_with_few_false_alarms(figures):
@@ -139,8 +139,9 @@ def test_held_part_t4_catches_the_unanswered_problems_with_few_false_alarms(figu
     # issue 18 asks for precision ≥ 90 %: reached until round 6 (10 caught, 1 false alarm), not since
     # round 7 added three complete held-back reports (11 caught, 2 false alarms), and further from it
     # since round 8's T4 changes, tuned on the tuning part only (11 caught, 3 false alarms: 78.6 %,
-    # docs/wording.md). The bar is missed; this floor follows the measurement so it gets no worse
-    assert _share(held.t4_caught, held.t4_caught + held.t4_false) >= 0.78
+    # docs/wording.md); round 9 added two complete held-back reports (13 caught, still 3 false
+    # alarms: 81.3 %). The bar is missed; this floor follows the measurement so it gets no worse
+    assert _share(held.t4_caught, held.t4_caught + held.t4_false) >= 0.81
 
 
 def test_held_part_typing_reaches_the_bar_with_what_the_assistant_knows(figures):

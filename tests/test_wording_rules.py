@@ -204,6 +204,28 @@ def test_t4_a_measure_for_the_content_s_readability_answers_a_content_problem():
     assert len(unanswered_problems("一是信息更新不够及时。", measure)) == 1
 
 
+def test_t4_an_item_of_several_points_is_answered_by_a_measure_for_any_of_them():
+    from gkassist.wording import unanswered_problems
+    from gkassist.wording.match import default_matcher
+    problem = "一是信息更新还不够及时，公开质量有待提高；部分工作人员政府信息公开的意识有待进一步提高。"
+    quality = "一是不断提高政务信息工作人员的综合素质，增强处理信息的能力，提高信息质量。"
+    assert unanswered_problems(problem, quality) == []
+    # each later clause's own point pairs; the first clause still leads
+    leading = [m.category for m in default_matcher().leading(problem.removeprefix("一是"))]
+    assert leading[0] == "timeliness" and "content_norms" in leading
+    # a measure for none of the points leaves it open
+    assert len(unanswered_problems(problem, "一是开设政务新媒体账号，拓宽公开渠道。")) == 1
+    # one point said one way, a weak second category of the same clause does not pair
+    assert len(unanswered_problems("一是公开内容有待深化和规范。", "一是健全各项工作制度，不断规范政府信息公开行为。")) == 1
+
+
+def test_t4_strengthened_leadership_answers_too_little_attention_but_a_new_post_does_not():
+    from gkassist.wording import unanswered_problems
+    problem = "一是个别科室对信息公开工作重视不够，工作不主动。"
+    assert unanswered_problems(problem, "一是进一步加强组织领导，把政务公开纳入重要议事日程。") == []
+    assert len(unanswered_problems(problem, "一是配备专职人员负责信息发布。")) == 1
+
+
 def test_w7_reports_slots_left_in_the_text():
     answers = sample()
     answers["problems"] = "一是“{栏目名}”栏目全年仅更新{数量}条；二是人员兼职。"

@@ -6,8 +6,9 @@ it: a problem is answered only by a measure of a category its own category links
 (``problems.yaml``, ``measures``) *that addresses it* — when the link has conditions, the measure
 must say one of the link's words (an 「及时更新、扩大公开」 measure that only widens the content does
 not answer 「信息更新不及时」) and the problem one of its words (training answers 「业务不熟」, not
-「缺乏专业技术人员」). Only the problem's top category and those close to it count (a weak extra
-category would make an unanswered problem look answered). A measure belongs to every category with
+「缺乏专业技术人员」). Only the problem's top category, those close to it and the main point of
+each later clause count (a weak extra category of the same clause would make an unanswered problem
+look answered). A measure belongs to every category with
 enough evidence in it (``MEASURE_CUTOFF``): a measure of several verbs answers several problems.
 A problem no category fits is not judged. The engine gets one ``wording.problem`` fact per problem
 item with the outcome as numbers, and the texts a message needs.

@@ -507,7 +507,8 @@ class Matcher:
         return tuple((idx.categories[ci].id, round(s, 1)) for ci, s in best.items())
 
     def leading(self, text: str, kind: str = "problem") -> list[CategoryMatch]:
-        """``classify``'s top category and those close to it (the ones pairing works with)."""
+        """``classify``'s top category, those close to it and the main category of each later clause
+        that ``classify`` kept (the ones pairing works with)."""
         return list(self._leading(text, kind))
 
     def _leading_of(self, text: str, kind: str) -> tuple[CategoryMatch, ...]:
@@ -522,8 +523,25 @@ class Matcher:
         broad = [m.score for m in close if self.bank.category(m.category).broad]
         specific = [m for m in close if not self.bank.category(m.category).broad]
         if broad and specific and specific[0].score >= max(broad) * CLOSE_SHARE:
-            return tuple(specific)
-        return tuple(close)
+            close = specific
+        # An item that makes several points, one per clause (「信息更新还不够及时，公开质量有待提高；
+        # 部分工作人员……意识有待进一步提高」), is answered by a measure for any of them: the main
+        # point of each later clause pairs too when ``classify`` found it (a weak extra category of
+        # the same clause still does not).
+        idx = self._index[kind]
+        _, keyword, per_clause = idx.scores(text)
+        have = {m.category for m in close}
+        extra = []
+        for scored in per_clause:
+            specific_scores = {ci: s for ci, s in scored.items() if not idx.categories[ci].broad}
+            if not specific_scores:
+                continue
+            ci = max(specific_scores, key=lambda c: (round(specific_scores[c], 6), keyword.get(c, 0.0), -c))
+            cid = idx.categories[ci].id
+            if cid not in have and any(m.category == cid for m in found):
+                have.add(cid)
+                extra.extend(m for m in found if m.category == cid)
+        return (*close, *extra)
 
 
 @cache
