@@ -535,3 +535,29 @@ def test_a_town_that_calls_itself_我镇_is_a_township_and_n7_applies():
     assert report.answers["meta.agency_kind"] == "township" and report.answers["meta.level"] == "township"
     n7 = [f for f in _check(report) if f.code == "N7"]
     assert len(n7) == 1 and n7[0].severity == "error"
+
+
+def test_a_copy_of_the_title_broken_and_shortened_is_no_opening_sentence():
+    # qinan-xingguo-zhen-2025: under the title the page prints it again, broken and short of a
+    # character: 「兴国镇人民政府2025年政府信息公开工作」 / 「年度报」; the opening is the next line
+    report = read_report(_case("qinan-xingguo-zhen-2025")[0])
+    preamble = report.answers["meta.preamble"]
+    assert preamble.startswith("根据《中华人民共和国政府信息公开条例》") and "年度报\n" not in preamble
+    assert "政府信息公开工作\n" not in preamble
+
+
+@pytest.mark.parametrize(("line", "title", "copy"), [
+    ("兴国镇人民政府2025年政府信息公开工作", "兴国镇人民政府2025年政府信息公开工作年度报告", True),
+    ("年度报", "兴国镇人民政府2025年政府信息公开工作年度报告", True),
+    ("根据《条例》编制本报告。", "兴国镇人民政府2025年政府信息公开工作年度报告", False),
+    ("一、总体情况", "兴国镇人民政府2025年政府信息公开工作年度报告", False),
+])
+def test_a_line_that_is_part_of_the_title_is_a_copy_of_it(line, title, copy):
+    assert meta.copies_title(line, title) == copy
+
+
+def test_an_agency_named_with_its_office_in_brackets_keeps_the_closing_bracket():
+    # guiyang-shi-2021: 「现公布《贵阳市人民政府(市人民政府办公厅)2021年政府信息公开工作年度报告》」
+    report = read_report(_case("guiyang-shi-2021")[0])
+    assert report.agency == "贵阳市人民政府(市人民政府办公厅)" and report.year == 2021
+    assert report.answers["meta.agency_kind"] == "government"

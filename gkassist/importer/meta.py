@@ -170,6 +170,14 @@ def is_metadata(line: str) -> bool:
         sum(1 for w in formats()["metadata_labels"] if w in n) >= 2
 
 
+def copies_title(line: str, title: str) -> bool:
+    """A line that is a piece of the title (no clause punctuation, its text within the title's):
+    a page that prints its title again under it, broken over lines or short of its last characters
+    (「某镇人民政府2025年政府信息公开工作」 / 「年度报」), gives no sentence of the opening."""
+    n, t = fold(line), fold(title)
+    return bool(n) and bool(t) and not any(ch in n for ch in ",:;。、") and n in t
+
+
 def _bracketed(text: str) -> str:
     return fold(text).replace("(", "[").replace(")", "]")
 
@@ -199,8 +207,9 @@ INFERRED_NOTE = "按机关名称推断，请核对"
 
 
 def infer_kind_and_level(agency: str) -> tuple[str | None, str | None]:
-    """(meta.agency_kind, meta.level) as far as the agency's name shows them."""
-    name = fold(agency)
+    """(meta.agency_kind, meta.level) as far as the agency's name shows them; a closing remark in
+    brackets (「某市人民政府(市人民政府办公厅)」: the office that drafts the report) is not the organ."""
+    name = re.sub(r"\([^()]*\)$", "", fold(agency))
     if _TOWNSHIP_END.search(name):
         return "township", "township"
     kind = "government" if _GOVERNMENT_END.search(name) else "department" if _DEPARTMENT_END.search(name) else None
@@ -233,7 +242,9 @@ def identity_in_text(lines: list[str]) -> tuple[str | None, int | None]:
             m = pattern.search(line)
             if not m:
                 continue
-            name = _organ(m.group("agency")).strip(_EDGE) if "agency" in m.groupdict() else ""
+            # _organ strips the edges itself and closes an open bracket (「某市人民政府(市人民政府办公厅」):
+            # no second strip, which would take that bracket off again
+            name = _organ(m.group("agency")) if "agency" in m.groupdict() else ""
             if agency is None and name and not _self_reference(name):
                 agency = name
             if year is None and m.groupdict().get("year"):

@@ -309,10 +309,12 @@ def _read_preamble(before: list[Item], title_at: int | None, report: ImportedRep
     """The opening: the lines between the title and 一 (page metadata left out)."""
     lines = [it.text for it in before if isinstance(it, Line)]
     start = title_at + 1 if title_at is not None else 0
+    title = report.answers.get("meta.agency"), report.answers.get("meta.year")
+    titles = [lines[title_at]] if title_at is not None else []
+    titles += [FORM.title(*title)] if all(title) else []
     preamble = [line for line in lines[start:]
                 if line.strip() and not meta.is_metadata(line) and not meta.is_title(meta.strip_label(line))
-                and not extent.is_chrome(line)]
-    title = report.answers.get("meta.agency"), report.answers.get("meta.year")
+                and not extent.is_chrome(line) and not any(meta.copies_title(line, t) for t in titles)]
     if preamble and not (all(title) and len(preamble) == 1
                          and preamble[0].strip() == FORM.standard_preamble(*title)):
         report.answers["meta.preamble"] = "\n".join(preamble)
