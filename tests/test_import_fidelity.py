@@ -561,3 +561,20 @@ def test_an_agency_named_with_its_office_in_brackets_keeps_the_closing_bracket()
     report = read_report(_case("guiyang-shi-2021")[0])
     assert report.agency == "贵阳市人民政府(市人民政府办公厅)" and report.year == 2021
     assert report.answers["meta.agency_kind"] == "government"
+
+
+@pytest.mark.parametrize("slug", ["erdaohe-zhen-2021", "erdaohe-zhen-2022"])
+def test_a_list_bullet_before_the_title_is_no_part_of_the_agency(slug):
+    # the page prints 「• 二道河镇人民政府2021年政府信息公开工作年度报告」 as a list item above the title
+    report = read_report(_case(slug)[0])
+    assert report.agency == "二道河镇人民政府" and report.year == int(slug[-4:])
+    assert not [f for f in _check(report) if f.code == "S6"]
+
+
+@pytest.mark.parametrize(("slug", "agency"), [
+    ("shanghai-bgt-2022", "上海市人民政府办公厅"),  # 「2022年,上海市人民政府办公厅坚持以……」
+    ("hunnan-mzj-2021", "浑南区民族和宗教事务局"),  # 「2021年,浑南区民族和宗教事务局贯彻落实……」
+])
+def test_the_agency_is_read_from_the_first_words_of_a_report_without_title(slug, agency):
+    report = read_report(_case(slug)[0])
+    assert report.agency == agency and "meta.agency" in report.notes

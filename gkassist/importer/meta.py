@@ -80,8 +80,12 @@ def _organ(name: str) -> str:
     return n
 
 
+# a list bullet a page prints before a line (「• 某镇人民政府2021年…年度报告」): page chrome, no part of the title
+_BULLET = re.compile(r"^\s*[•·●▪◆■]+\s*")
+
+
 def parse_title(line: str) -> Title | None:
-    line = strip_label(line)
+    line = _BULLET.sub("", strip_label(line))
     if not is_title(line):
         return None
     line = " ".join(line.split())
