@@ -67,3 +67,18 @@ def test_the_folder_check_pairs_each_report_with_its_own_organs_and_reports_no_y
     folder = next(d for d in data if "file" not in d)
     expected_orphans = set(run["previous"]) - {v for v in run["pairs"].values() if v}
     assert {_stem(f) for f in folder["orphans"]} == expected_orphans
+
+
+def test_the_page_of_a_folder_whose_tables_are_all_unseen_sums_nothing(tmp_path):
+    # the 2022 reports of the list are all cut before 表三 (or have none): the page must not print 0
+    # applications received from 「5 份报告的表三」
+    from lxml import html as lxml_html
+
+    run = next(r for r in RUNS if r["name"] == "2022 against 2021")
+    this = _folder(tmp_path / "this", run["this_year"])
+    page = tmp_path / "page.html"
+    run_check([str(this)], html=str(page), out=io.StringIO(), progress=False, workers=1)
+    root = lxml_html.fromstring(page.read_text(encoding="utf-8"))
+    for cell in ("sum-received", "sum-handled", "sum-review", "sum-litigation"):
+        assert root.get_element_by_id(cell).text_content().strip() == "—", cell
+    assert "0 份报告的表三" in root.get_element_by_id("sums").text_content()
