@@ -82,3 +82,28 @@ def test_the_page_of_a_folder_whose_tables_are_all_unseen_sums_nothing(tmp_path)
     for cell in ("sum-received", "sum-handled", "sum-review", "sum-litigation"):
         assert root.get_element_by_id(cell).text_content().strip() == "—", cell
     assert "0 份报告的表三" in root.get_element_by_id("sums").text_content()
+
+
+def test_a_region_s_report_and_its_government_office_s_are_no_copies_of_each_other(tmp_path):
+    # 上海市 (the city's report) and 上海市人民政府办公厅 (the office that drafts it) both print the
+    # government's own documents of 2022 in the same sentences: one drafting office, not C1 between units
+    this = _folder(tmp_path / "this", ["shanghai-shi-2022", "shanghai-bgt-2022"])
+    out = io.StringIO()
+    run_check([str(this)], as_json=True, out=out, progress=False, workers=1)
+    folder = next(d for d in json.loads(out.getvalue()) if "file" not in d) if "copies" in out.getvalue() else {}
+    assert not folder.get("copies")
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("上海市", "上海市人民政府办公厅", True),
+    ("贵阳市", "贵阳市人民政府(市人民政府办公厅)", True),
+    ("广东省人民政府", "广东省人民政府办公厅", True),
+    ("示范市甲区人民政府", "示范市甲区人民政府办公室", True),
+    ("上海市", "上海市人民政府外事办公室", False),
+    ("浑南区民族和宗教事务局", "区政府国资局", False),
+    ("广州市人民政府办公厅", "广东省人民政府办公厅", False),
+])
+def test_one_drafting_office_is_a_government_its_office_and_its_region(a, b, same):
+    from gkassist.review.pairing import family_key
+
+    assert (family_key(a) == family_key(b)) == same

@@ -37,6 +37,20 @@ def agency_key(name: str) -> str:
     return key
 
 
+# a division's people's government, its general office (办公厅, 办公室) and the report of the division
+# as a whole (「上海市」「贵阳市」) are drafted by one office: 「上海市人民政府办公厅」 → 「上海市」. A closing
+# remark in brackets (「贵阳市人民政府(市人民政府办公厅)」) names the office, not another organ.
+_DIVISION_GOVERNMENT = re.compile(r"^(.+?(?:自治区|自治州|自治县|省|市|州|盟|县|旗|区))(?:政府(?:办公厅|办)?)?$")
+
+
+def family_key(name: str) -> str:
+    """The key of the office that drafts a report: a government, its general office and its division
+    share one (C1 compares reports of different drafting offices); any other organ keeps its own."""
+    key = re.sub(r"\([^()]*\)$", "", agency_key(name))
+    m = _DIVISION_GOVERNMENT.match(key)
+    return m.group(1) if m else key
+
+
 def same_agency(a: str, b: str) -> bool:
     """Whether two printed agency names name the same organ: equal once normalised, or the one
     the other with its region in front."""
