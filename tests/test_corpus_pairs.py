@@ -107,3 +107,31 @@ def test_one_drafting_office_is_a_government_its_office_and_its_region(a, b, sam
     from gkassist.review.pairing import family_key
 
     assert (family_key(a) == family_key(b)) == same
+
+
+def test_a_report_that_names_no_organ_pairs_with_its_divisions_report_only_when_no_other_claims_it(tmp_path):
+    # 上海市松江区 2025 (the district's report, by title) and the 2024 report that names only
+    # 「松江区人民政府办公室」 for questions pair; two reports that both name their organ
+    # (广东省人民政府办公厅 2023, 广东省人民政府 2022) do not (run 「2023 against 2022」 above)
+    from gkassist.review.pairing import Known, PreviousIndex
+
+    index = PreviousIndex()
+    index.add(Known("songjiang-2024", "松江区人民政府办公室", 2024, named=False))
+    index.add(Known("guangdong-2022", "广东省人民政府", 2022))
+    assert index.find("上海市松江区", 2025) is None  # no name of the same organ
+    found = index.find_office("上海市松江区", 2025)
+    assert found is not None and found.file == "songjiang-2024" and found.office
+    assert index.find_office("广东省人民政府办公厅", 2023) is None  # both name themselves
+    assert index.find_office("上海市普陀区投资促进办公室", 2025) is None  # no division's own report
+
+
+def test_a_pair_made_by_drafting_office_says_so(tmp_path):
+    run = next(r for r in RUNS if r["name"] == "2025 against 2024")
+    this = _folder(tmp_path / "this", ["songjiang-qu-2025"])
+    last = _folder(tmp_path / "last", run["previous"])
+    out = io.StringIO()
+    run_check([str(this)], previous=str(last), as_json=True, out=out, progress=False, workers=1)
+    data = json.loads(out.getvalue())
+    report = next(d for d in (data if isinstance(data, list) else [data]) if "file" in d)
+    assert _stem(report["previous"]) == "songjiang-qu-2024" and report["previous_agency"] == "松江区人民政府办公室"
+    assert not [f for f in report["findings"] if f["code"] == "Y0"]

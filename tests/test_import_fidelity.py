@@ -578,3 +578,13 @@ def test_a_list_bullet_before_the_title_is_no_part_of_the_agency(slug):
 def test_the_agency_is_read_from_the_first_words_of_a_report_without_title(slug, agency):
     report = read_report(_case(slug)[0])
     assert report.agency == agency and "meta.agency" in report.notes
+
+
+def test_an_agency_read_only_from_the_office_named_for_questions_says_so():
+    # songjiang-qu-2024 starts at its opening and names no organ of its own; 「请与松江区人民政府办公室联系」
+    # is all there is: a guess the folder check must not treat as the report naming itself
+    report = read_report(_case("songjiang-qu-2024")[0])
+    assert report.agency == "松江区人民政府办公室"
+    assert report.notes["meta.agency"] == meta.CONTACT_NOTE
+    named = read_report(_case("shanghai-bgt-2022")[0])  # 「2022年,上海市人民政府办公厅坚持……」
+    assert named.notes["meta.agency"] != meta.CONTACT_NOTE

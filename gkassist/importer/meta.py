@@ -237,8 +237,19 @@ def _self_reference(name: str) -> bool:
     )
 
 
+# the note of an agency read only from the organ a report names for questions (「请与某某办公室联系」):
+# the report names no organ of its own, so the name is a guess (the folder check pairs on it with care)
+CONTACT_NOTE = "报告没有写明本机关名称，按报告中的咨询联系机关读出，请核对"
+
+
 def identity_in_text(lines: list[str]) -> tuple[str | None, int | None]:
     """(agency, year) as the opening sentence or the first words of 一 state them, else None."""
+    agency, year, _ = identity_of(lines)
+    return agency, year
+
+
+def identity_of(lines: list[str]) -> tuple[str | None, int | None, bool]:
+    """``identity_in_text`` and whether the agency is only the organ named for questions."""
     agency: str | None = None
     year: int | None = None
     for pattern in _patterns("identity_patterns"):
@@ -264,13 +275,14 @@ def identity_in_text(lines: list[str]) -> tuple[str | None, int | None]:
                     break
             if agency:
                 break
+    by_contact = False
     if agency is None:
         for pattern in _patterns("contact_patterns"):
             m = next((m for line in lines if (m := pattern.search(line))), None)
             if m:
-                agency = _government_of_office(m.group("agency"), lines)
+                agency, by_contact = _government_of_office(m.group("agency"), lines), True
                 break
-    return (_unabbreviated(agency, lines) if agency else None), year
+    return (_unabbreviated(agency, lines) if agency else None), year, by_contact
 
 
 _OFFICE = re.compile(r"(人民政府)(办公室|办公厅)$")

@@ -333,10 +333,12 @@ def _read_identity(doc: Document, items: list[Item], split: Split, title: meta.T
     if year is None:
         year = next((y for line in head if (y := meta.title_year(line))), None)
     found_agency = found_year = None
+    by_contact = False
     if agency is None or year is None:  # what the text says is asked only for what the title does not
-        found_agency, found_year = meta.identity_in_text(head + lines[:60])
+        found_agency, found_year, by_contact = meta.identity_of(head + lines[:60])
     if agency is None and found_agency:
-        agency, notes["meta.agency"] = found_agency, "按报告正文（开头语或总体情况）读出，请核对"
+        agency, notes["meta.agency"] = found_agency, \
+            meta.CONTACT_NOTE if by_contact else "按报告正文（开头语或总体情况）读出，请核对"
     if agency and meta.nameless(agency):  # 「市人民政府办公室2025年…」: the text may name the place
         fuller, _ = meta.identity_in_text(head + lines[:60])
         if fuller and len(fuller) > len(agency) and fold(fuller).endswith(fold(agency)):
