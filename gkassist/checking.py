@@ -701,6 +701,9 @@ def run_check(files: Sequence[str], previous: str | None = None, as_json: bool =
     if previous is not None:
         if Path(previous).expanduser().is_dir():
             prev_files = expand([previous])
+            if prev_files == [previous]:  # an empty folder: no report of last year to pair with
+                raise InputUnreadable(say("checks", "check_previous_unreadable", path=previous,
+                                          error=say("checks", "check_empty_folder", path=previous)))
             bar = Progress(len(prev_files), say("checks", "check_progress_previous"), enabled=progress)
             try:
                 prev = index_previous(prev_files, bar)

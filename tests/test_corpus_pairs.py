@@ -135,3 +135,12 @@ def test_a_pair_made_by_drafting_office_says_so(tmp_path):
     report = next(d for d in (data if isinstance(data, list) else [data]) if "file" in d)
     assert _stem(report["previous"]) == "songjiang-qu-2024" and report["previous_agency"] == "松江区人民政府办公室"
     assert not [f for f in report["findings"] if f["code"] == "Y0"]
+
+
+def test_an_empty_folder_of_last_year_is_said_and_never_listed_as_a_report(tmp_path):
+    from gkassist.checking import InputUnreadable
+
+    this = _folder(tmp_path / "this", ["shanghai-bgt-2020"])
+    (tmp_path / "last").mkdir()
+    with pytest.raises(InputUnreadable, match="空文件夹"):
+        run_check([str(this)], previous=str(tmp_path / "last"), out=io.StringIO(), progress=False, workers=1)
