@@ -3,8 +3,9 @@
 the year before and no other, and the Y rules say nothing where a pair's tables or 五 are cut off.
 
 Each run of the list is made as a reviewer makes it: this year's files in one folder, last year's in
-another, copied from tests/corpus/reports/ unchanged. The expectations were written by hand before the
-checker ran on the files (docs/corpus.md: the fourth round)."""
+another, copied from tests/corpus/reports/ unchanged (benchmarks/corpus_check.py --pairs prints the same
+figures). The expectations were written by hand before the checker ran on the files (docs/corpus.md: the
+fourth round)."""
 
 from __future__ import annotations
 
@@ -17,27 +18,18 @@ import pytest
 import yaml
 
 from gkassist.checking import run_check
+from tests.test_corpus import corpus_check
 
-CORPUS = Path(__file__).resolve().parent / "corpus"
-REPORTS = CORPUS / "reports"
-RUNS = yaml.safe_load((CORPUS / "pairs.yaml").read_text(encoding="utf-8"))["runs"]
-
-
-def _file(slug: str) -> Path:
-    found = [p for p in REPORTS.glob(slug + ".*") if not p.name.endswith(".expected.yaml")]
-    assert len(found) == 1, f"{slug}: {found}"
-    return found[0]
+REPORTS = corpus_check.CORPUS
+RUNS = corpus_check.load_pairs()
+_stem = corpus_check._stem
 
 
 def _folder(base: Path, slugs: list[str]) -> Path:
     base.mkdir()
     for slug in slugs:
-        shutil.copy(_file(slug), base / _file(slug).name)
+        shutil.copy(corpus_check.report_file(slug), base)
     return base
-
-
-def _stem(path: str | None) -> str | None:
-    return Path(path).name.rsplit(".", 1)[0] if path else None
 
 
 def test_every_pair_names_reports_of_the_corpus_one_year_apart():
@@ -54,19 +46,11 @@ def test_every_pair_names_reports_of_the_corpus_one_year_apart():
 
 @pytest.mark.parametrize("run", RUNS, ids=[r["name"] for r in RUNS])
 def test_the_folder_check_pairs_each_report_with_its_own_organs_and_reports_no_y_it_cannot_see(run, tmp_path):
-    this = _folder(tmp_path / "this", run["this_year"])
-    last = _folder(tmp_path / "last", run["previous"])
-    out = io.StringIO()
-    run_check([str(this)], previous=str(last), as_json=True, out=out, progress=False, workers=1)
-    data = json.loads(out.getvalue())
-    reports = [d for d in data if "file" in d]
-    paired = {_stem(d["file"]): _stem(d.get("previous")) for d in reports}
-    assert paired == run["pairs"]
-    y = sorted([_stem(d["file"]), f["code"]] for d in reports for f in d["findings"] if f["code"].startswith("Y"))
-    assert y == sorted(run["y"])
-    folder = next(d for d in data if "file" not in d)
-    expected_orphans = set(run["previous"]) - {v for v in run["pairs"].values() if v}
-    assert {_stem(f) for f in folder["orphans"]} == expected_orphans
+    got = corpus_check.check_pair_run(run, tmp_path)
+    assert got.paired == run["pairs"]
+    assert got.y == sorted(tuple(x) for x in run["y"])
+    assert got.orphans == set(run["previous"]) - {v for v in run["pairs"].values() if v}
+    assert got.copies == []
 
 
 def test_the_page_of_a_folder_whose_tables_are_all_unseen_sums_nothing(tmp_path):
