@@ -128,3 +128,27 @@ def test_an_empty_folder_of_last_year_is_said_and_never_listed_as_a_report(tmp_p
     (tmp_path / "last").mkdir()
     with pytest.raises(InputUnreadable, match="空文件夹"):
         run_check([str(this)], previous=str(tmp_path / "last"), out=io.StringIO(), progress=False, workers=1)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("河北区", "河北区人民政府"),  # hebei-qu-2024's title, hebei-qu-2023's first words
+    ("九原区人民政府", "九原区"),  # the same district's reports of 2021 and 2023 in the page store
+    ("二道河镇人民政府", "二道河镇"),
+    ("上海市", "上海市人民政府"),
+])
+def test_a_division_and_its_people_s_government_are_one_organ(a, b):
+    from gkassist.review.pairing import same_agency
+
+    assert same_agency(a, b)
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("上海市", "上海市人民政府办公厅"),  # the government's office is an organ of its own
+    ("贵阳市", "贵阳市人民政府(市人民政府办公厅)"),  # the government's own report next to the region's
+    ("广东省人民政府", "广东省人民政府办公厅"),
+    ("河北区", "河北省人民政府"),
+])
+def test_a_government_s_office_is_not_its_division(a, b):
+    from gkassist.review.pairing import same_agency
+
+    assert not same_agency(a, b)

@@ -574,6 +574,7 @@ def test_a_list_bullet_before_the_title_is_no_part_of_the_agency(slug):
 @pytest.mark.parametrize(("slug", "agency"), [
     ("shanghai-bgt-2022", "上海市人民政府办公厅"),  # 「2022年,上海市人民政府办公厅坚持以……」
     ("hunnan-mzj-2021", "浑南区民族和宗教事务局"),  # 「2021年,浑南区民族和宗教事务局贯彻落实……」
+    ("hebei-qu-2023", "河北区人民政府"),  # 「2023年,河北区人民政府坚持……」 (the page header is the site's name)
 ])
 def test_the_agency_is_read_from_the_first_words_of_a_report_without_title(slug, agency):
     report = read_report(_case(slug)[0])

@@ -22,19 +22,27 @@ SHORT_NAME = 5
 _PLACED = 4
 _PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:自治区|自治州|自治县|省|市|州|盟|县|旗|区|镇|乡|街道)(?=.)")
 _SAME = (("人民政府", "政府"), ("办公室", "办"))
+# a division's people's government is the division for its report (「河北区人民政府」 one year, 「河北区」
+# the next); its office (「…人民政府办公室」) is an organ of its own
+_GOVERNMENT_OF = re.compile(r"(?<=[省市区县旗州盟镇乡])政府$")
+# a division's bare name (「河北区」, 「甲区」): one organ, however short
+_DIVISION_ONLY = re.compile(r"[\u4e00-\u9fff]+?(?:自治区|自治州|自治县|省|市|州|盟|县|旗|区|镇|乡)")
 
 
 def _specific(key: str) -> bool:
-    """A name that can stand for one organ on its own: long enough, or placed (「甲区政府」)."""
-    return len(key) >= SHORT_NAME or (len(key) >= _PLACED and bool(_PLACE.match(key)))
+    """A name that can stand for one organ on its own: long enough, placed (「甲区政府」), or a
+    division's name."""
+    return len(key) >= SHORT_NAME or (len(key) >= _PLACED and bool(_PLACE.match(key))) \
+        or bool(_DIVISION_ONLY.fullmatch(key))
 
 
 def agency_key(name: str) -> str:
-    """A name's comparison form: folded (spaces, punctuation), 人民政府 read as 政府."""
+    """A name's comparison form: folded (spaces, punctuation), 人民政府 read as 政府, a division's
+    government as the division."""
     key = fold(name)
     for long, short in _SAME:
         key = key.replace(long, short)
-    return key
+    return _GOVERNMENT_OF.sub("", key)
 
 
 # a division's people's government, its general office (办公厅, 办公室) and the report of the division
@@ -106,7 +114,7 @@ class PreviousIndex:
                 self._office_endings.setdefault(ending, []).append(k)
         key = agency_key(known.agency)
         self._exact.setdefault(key, []).append(k)
-        for i in range(1, len(key) - _PLACED + 1):
+        for i in range(1, len(key) - 1):
             if _specific(key[i:]):
                 self._endings.setdefault(key[i:], []).append(k)
 
@@ -118,7 +126,7 @@ class PreviousIndex:
             return None
         key = agency_key(agency)
         longer = self._endings.get(key, []) if _specific(key) else []
-        shorter = [k for i in range(1, len(key) - _PLACED + 1) if _specific(key[i:])
+        shorter = [k for i in range(1, len(key) - 1) if _specific(key[i:])
                    for k in self._exact.get(key[i:], [])]
         candidates = list(dict.fromkeys([*self._exact.get(key, []), *longer, *shorter]))
         if not candidates:
