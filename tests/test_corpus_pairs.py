@@ -152,3 +152,25 @@ def test_a_government_s_office_is_not_its_division(a, b):
     from gkassist.review.pairing import same_agency
 
     assert not same_agency(a, b)
+
+
+@pytest.mark.parametrize(("previous", "codes"), [
+    # cut inside 一: the prose says 「结转下年度9件」, no cell of any table is seen
+    ("guangdong-bgt-2023", []),
+    # 表二 and 表三 printed as labels without a number: blank cells, not zeros
+    ("wujin-tyjrswj-2022", []),
+    # 表二 seen (行政规范性文件 现行有效 0), 表三 cut after 「二、上年结转」: Y2 can compare, Y1 cannot
+    ("changchun-tyjrswj-2023", ["Y2"]),
+])
+def test_the_y_rules_compare_only_the_cells_last_year_s_file_shows(previous, codes):
+    # this year: longgang-bm-2024 (表三 上年结转 2, 表二 行政规范性文件 现行有效 25 = ? + 5 − 1). Last year's
+    # answers are given as the pair check gives them once a pair is made; these files are other organs'
+    # (no real pair with its tables seen on both sides was found), which is no matter for what a rule
+    # reads of the cells: an unseen cell is no 0.
+    from gkassist.checking import check_input, load_input
+    from gkassist.sources import read_source
+
+    this = load_input(str(corpus_check.report_file("longgang-bm-2024")))
+    last = read_source(corpus_check.report_file(previous))
+    found = sorted({f.code for f in check_input(this, last.answers) if f.code.startswith("Y")})
+    assert found == codes
