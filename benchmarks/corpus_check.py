@@ -1,6 +1,7 @@
 """How far `gkassist check` agrees with a careful reviewer on the corpus of real published reports.
 
 Run: .venv/bin/python benchmarks/corpus_check.py [--list] [--json OUT] [CORPUS_DIR]
+     .venv/bin/python benchmarks/corpus_check.py --pairs   (last year's folder: tests/corpus/pairs.yaml)
 
 Every report in ``tests/corpus/reports/`` (see its README) is checked in-process with
 ``gkassist.checking.check_file`` — what ``gkassist check --json FILE`` does per file — and its errors and
@@ -278,6 +279,106 @@ def as_json(outcomes: Sequence[Outcome]) -> dict[str, Any]:
     }
 
 
+# --- last year's folder (tests/corpus/pairs.yaml) --------------------------------------------------
+
+PAIRS = ROOT / "tests" / "corpus" / "pairs.yaml"
+
+
+def load_pairs(path: Path = PAIRS) -> list[dict[str, Any]]:
+    """The folder-against-folder runs of the corpus: this year's and last year's reports, the expected
+    pairing and Y findings (the file's header says how they were written)."""
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["runs"]
+
+
+def report_file(slug: str, corpus: Path = CORPUS) -> Path:
+    found = [p for p in corpus.glob(slug + ".*") if not p.name.endswith(".expected.yaml")]
+    if len(found) != 1:
+        raise FileNotFoundError(f"{slug}: {found}")
+    return found[0]
+
+
+def _stem(path: str | None) -> str | None:
+    return Path(path).name.rsplit(".", 1)[0] if path else None
+
+
+@dataclass
+class PairRun:
+    """What the folder check gave on one run: this year's report → last year's (or None), the Y
+    findings as (report, code), last year's reports left without this year's, the folder's C1 pairs."""
+
+    name: str
+    paired: dict[str, str | None]
+    y: list[tuple[str, str]]
+    orphans: set[str]
+    copies: list[tuple[str, str]]
+
+
+def check_pair_run(run: dict[str, Any], workdir: Path, corpus: Path = CORPUS) -> PairRun:
+    """Copy the run's reports into this year's and last year's folders under ``workdir`` and check
+    the one against the other as a reviewer does (``gkassist check THIS --previous LAST --json``)."""
+    import io
+    import shutil
+
+    from gkassist.checking import run_check
+
+    folders = {}
+    for side in ("this_year", "previous"):
+        folders[side] = workdir / side
+        folders[side].mkdir(parents=True)
+        for slug in run[side]:
+            shutil.copy(report_file(slug, corpus), folders[side])
+    out = io.StringIO()
+    run_check([str(folders["this_year"])], previous=str(folders["previous"]), as_json=True, out=out,
+              progress=False, workers=1)
+    data = json.loads(out.getvalue())
+    data = data if isinstance(data, list) else [data]
+    reports = [d for d in data if "file" in d]
+    folder = next((d for d in data if "file" not in d), {})
+    return PairRun(
+        run["name"],
+        {_stem(d["file"]): _stem(d.get("previous")) for d in reports},
+        sorted((_stem(d["file"]), f["code"]) for d in reports for f in d["findings"] if f["code"].startswith("Y")),
+        {_stem(f) for f in folder.get("orphans", [])},
+        [(_stem(c["file"]), _stem(c["other_file"])) for c in folder.get("copies", [])],
+    )
+
+
+def report_pairs(runs: Sequence[dict[str, Any]], out=sys.stdout) -> None:
+    """The folder check's figures on the pairs: right pairs, wrong pairings, missed pairs, Y findings."""
+    import tempfile
+
+    right = wrong = missed = kept_apart = y_right = y_false = y_missed = copies = 0
+    lines = []
+    for run in runs:
+        with tempfile.TemporaryDirectory() as tmp:
+            got = check_pair_run(run, Path(tmp))
+        for this, last in run["pairs"].items():
+            found = got.paired.get(this)
+            if last is not None and found == last:
+                right += 1
+            elif last is None and found is None:
+                kept_apart += 1
+            elif found is not None:
+                wrong += 1
+                lines.append(f"  {run['name']}: {this} paired with {found}, expected {last or 'none'}")
+            else:
+                missed += 1
+                lines.append(f"  {run['name']}: {this} left unpaired, expected {last}")
+        want = sorted(tuple(x) for x in run["y"])
+        y_right += len(set(want) & set(got.y))
+        y_false += len(set(got.y) - set(want))
+        y_missed += len(set(want) - set(got.y))
+        lines += [f"  {run['name']}: {r} {c} (not expected)" for r, c in sorted(set(got.y) - set(want))]
+        copies += len(got.copies)
+        lines += [f"  {run['name']}: C1 {a} / {b}" for a, b in got.copies]
+    expected = sum(1 for run in runs for v in run["pairs"].values() if v)
+    out.write(f"pairs: {len(runs)} folder runs, {expected} expected pairs\n")
+    out.write(f"  right {right}, wrong pairings {wrong}, missed {missed}; kept apart as expected {kept_apart}\n")
+    out.write(f"  Y findings: right {y_right}, false {y_false}, missed {y_missed}; C1 in this year's folders {copies}\n")
+    for line in lines:
+        out.write(line + "\n")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("corpus", nargs="?", type=Path, default=CORPUS)
@@ -285,7 +386,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the figures and lists to this JSON file")
     parser.add_argument("--coverage-from-expectations", action="store_true",
                         help="the rules alone: take what each file holds from its expectation, not from the importer")
+    parser.add_argument("--pairs", action="store_true",
+                        help="the folder check on the year-to-year pairs of tests/corpus/pairs.yaml instead")
     args = parser.parse_args(argv)
+    if args.pairs:
+        report_pairs(load_pairs())
+        return 0
     outcomes = run(load_corpus(args.corpus), oracle=args.coverage_from_expectations)
     report(outcomes, listing=not args.summary)
     if args.json:

@@ -30,7 +30,7 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from itertools import islice
 from pathlib import Path
@@ -40,8 +40,9 @@ from gkassist.engine import check, evaluator
 from gkassist.errors import UserError
 from gkassist.findings import SEVERITIES, Finding, by_section, label_of, severity_labels
 from gkassist.form import FORM
+from gkassist.importer.meta import CONTACT_NOTE
 from gkassist.phrases import say
-from gkassist.review.pairing import Known, PreviousIndex, same_agency
+from gkassist.review.pairing import ChosenPrevious, Known, PreviousIndex, same_agency
 from gkassist.review.summary import Item, Outcome, section_title, table_values
 from gkassist.rulebook import RuleFileError, default_rulebook
 from gkassist.sources import read_source
@@ -128,6 +129,7 @@ class PreviousReport:
     agency: str | None
     year: int | None
     file: str = ""
+    same_office: bool = False  # the folder check found it as this report's drafting office's (find_office)
 
 
 def load_previous(ref: str | Path) -> PreviousReport:
@@ -149,7 +151,7 @@ def pair_fact(inp: CheckInput, previous: PreviousReport) -> dict[str, Any]:
     return {
         "kind": "previous.pair", "id": "previous.pair", "section": "meta",
         "known": known,
-        "same_agency": known and same_agency(inp.agency or "", previous.agency or ""),
+        "same_agency": known and (previous.same_office or same_agency(inp.agency or "", previous.agency or "")),
         "year_before": known and previous.year == (inp.year or 0) - 1,
         "agency": inp.agency or "", "previous_agency": previous.agency or "",
         "year": str(inp.year or ""), "previous_year": str(previous.year or ""),
@@ -232,19 +234,24 @@ def check_outcome(index: int, ref: str, previous: PreviousReport | PreviousIndex
         raise
     except Exception as err:  # a bug met on one file must not stop a reviewer's run over thousands
         return Outcome(index, ref, error=_internal_error(ref, err))
-    previous_file = None
+    previous_file = by_office = None
     try:
         if isinstance(previous, PreviousIndex):
             known = previous.find(inp.agency, inp.year)
             previous = None
             if known is not None:
                 previous_file = known.file
+                by_office = known.agency if known.office else None
                 try:
                     previous = load_previous(known.file)
+                    if known.office:
+                        previous = replace(previous, same_office=True)
                 except InputUnreadable:
                     previous = None
         findings = check_input(inp, previous)
-        return _outcome(index, ref, inp, findings, wants, previous_file)
+        out = _outcome(index, ref, inp, findings, wants, previous_file)
+        out.previous_agency = by_office
+        return out
     except RuleFileError:
         raise
     except Exception as err:
@@ -256,7 +263,7 @@ def _outcome(index: int, ref: str, inp: CheckInput, findings: list[Finding], wan
     items = [Item(f.code, f.severity, f.section, tuple(f.fields), f.message, f.kind, tuple(f.numbers.items()))
              for f in findings]
     out = Outcome(index, ref, inp.agency, inp.year, problems=list(inp.problems), unanswered=list(inp.unanswered),
-                  findings=items, previous_file=previous_file)
+                  findings=items, previous_file=previous_file, named=_named(inp.notes))
     if wants.values:
         out.values = table_values(dict(inp.answers))
     if wants.prose:
@@ -303,7 +310,41 @@ def _identify_job(job: tuple[int, str]) -> Known:
         src = read_source(job[1])
     except Exception:  # noqa: BLE001 - a report that cannot be read simply has no identity
         return Known(job[1], None, None)
-    return Known(job[1], src.agency, src.year)
+    return Known(job[1], src.agency, src.year, named=_named(src.notes))
+
+
+def _named(notes: Mapping[str, str]) -> bool:
+    """Whether a report names its organ (not only the office it gives for questions)."""
+    return notes.get("meta.agency") != CONTACT_NOTE
+
+
+def _settled(outcomes: Iterator[Outcome], prev: PreviousIndex, wants: Wants) -> Iterator[Outcome]:
+    """The outcomes of a folder checked against last year's folder, with the pairs only the whole
+    folder can settle: a report left unpaired whose division's report of last year is there under
+    another name (``PreviousIndex.find_office``) waits to the end, and is checked against it when no
+    other report of the folder took that report by its own name. What was held is given back, as it
+    was, if the run is interrupted."""
+    held: list[tuple[Outcome, Known]] = []
+    used: set[str] = set()
+    try:
+        for outcome in outcomes:
+            if outcome.previous_file:
+                used.add(outcome.previous_file)
+            elif outcome.error is None and (known := prev.find_office(outcome.agency, outcome.year, outcome.named)):
+                held.append((outcome, known))
+                continue
+            yield outcome
+    except KeyboardInterrupt:
+        yield from (outcome for outcome, _ in held)
+        raise
+    claims: dict[str, int] = {}
+    for _, known in held:
+        claims[known.file] = claims.get(known.file, 0) + 1
+    for outcome, known in held:
+        if known.file in used or claims[known.file] > 1:
+            yield outcome
+        else:
+            yield check_outcome(outcome.index, outcome.file, ChosenPrevious(known), wants)
 
 
 def _run(jobs: Sequence[str], fn: Callable, batch: _Batch, workers: int | None) -> Iterator[Any]:
@@ -489,7 +530,9 @@ def write_one(result: FileResult | Outcome, out: TextIO, first: bool = True) -> 
     if unanswered:
         out.write(f"  {say('checks', 'check_not_answered', what=_unanswered_text(unanswered))}\n")
     previous_file = getattr(result, "previous_file", None)
-    if previous_file:
+    if previous_file and getattr(result, "previous_agency", None):
+        out.write(f"  {say('checks', 'check_compared_by_office', file=previous_file, agency=result.previous_agency)}\n")
+    elif previous_file:
         out.write(f"  {say('checks', 'check_compared_with', file=previous_file)}\n")
     for section, findings in by_section(result.findings):
         out.write(f"  {section_title(section)}\n")
@@ -576,6 +619,8 @@ def result_json(result: FileResult | Outcome) -> dict[str, Any]:
         out["unanswered"] = list(unanswered)
     if getattr(result, "previous_file", None):
         out["previous"] = result.previous_file
+        if getattr(result, "previous_agency", None):
+            out["previous_agency"] = result.previous_agency  # paired as the same division's report
     return out
 
 
@@ -656,6 +701,9 @@ def run_check(files: Sequence[str], previous: str | None = None, as_json: bool =
     if previous is not None:
         if Path(previous).expanduser().is_dir():
             prev_files = expand([previous])
+            if prev_files == [previous]:  # an empty folder: no report of last year to pair with
+                raise InputUnreadable(say("checks", "check_previous_unreadable", path=previous,
+                                          error=say("checks", "check_empty_folder", path=previous)))
             bar = Progress(len(prev_files), say("checks", "check_progress_previous"), enabled=progress)
             try:
                 prev = index_previous(prev_files, bar)
@@ -689,7 +737,8 @@ def run_check(files: Sequence[str], previous: str | None = None, as_json: bool =
     guard = _WholeReports()
     try:
         with guard:
-            for outcome in iter_outcomes(jobs, prev, wants, workers):
+            outcomes = iter_outcomes(jobs, prev, wants, workers)
+            for outcome in _settled(outcomes, prev, wants) if isinstance(prev, PreviousIndex) else outcomes:
                 with guard.one_report():
                     if stream is not None:
                         stream.add(result_json(outcome))

@@ -535,3 +535,57 @@ def test_a_town_that_calls_itself_我镇_is_a_township_and_n7_applies():
     assert report.answers["meta.agency_kind"] == "township" and report.answers["meta.level"] == "township"
     n7 = [f for f in _check(report) if f.code == "N7"]
     assert len(n7) == 1 and n7[0].severity == "error"
+
+
+def test_a_copy_of_the_title_broken_and_shortened_is_no_opening_sentence():
+    # qinan-xingguo-zhen-2025: under the title the page prints it again, broken and short of a
+    # character: 「兴国镇人民政府2025年政府信息公开工作」 / 「年度报」; the opening is the next line
+    report = read_report(_case("qinan-xingguo-zhen-2025")[0])
+    preamble = report.answers["meta.preamble"]
+    assert preamble.startswith("根据《中华人民共和国政府信息公开条例》") and "年度报\n" not in preamble
+    assert "政府信息公开工作\n" not in preamble
+
+
+@pytest.mark.parametrize(("line", "title", "copy"), [
+    ("兴国镇人民政府2025年政府信息公开工作", "兴国镇人民政府2025年政府信息公开工作年度报告", True),
+    ("年度报", "兴国镇人民政府2025年政府信息公开工作年度报告", True),
+    ("根据《条例》编制本报告。", "兴国镇人民政府2025年政府信息公开工作年度报告", False),
+    ("一、总体情况", "兴国镇人民政府2025年政府信息公开工作年度报告", False),
+])
+def test_a_line_that_is_part_of_the_title_is_a_copy_of_it(line, title, copy):
+    assert meta.copies_title(line, title) == copy
+
+
+def test_an_agency_named_with_its_office_in_brackets_keeps_the_closing_bracket():
+    # guiyang-shi-2021: 「现公布《贵阳市人民政府(市人民政府办公厅)2021年政府信息公开工作年度报告》」
+    report = read_report(_case("guiyang-shi-2021")[0])
+    assert report.agency == "贵阳市人民政府(市人民政府办公厅)" and report.year == 2021
+    assert report.answers["meta.agency_kind"] == "government"
+
+
+@pytest.mark.parametrize("slug", ["erdaohe-zhen-2021", "erdaohe-zhen-2022"])
+def test_a_list_bullet_before_the_title_is_no_part_of_the_agency(slug):
+    # the page prints 「• 二道河镇人民政府2021年政府信息公开工作年度报告」 as a list item above the title
+    report = read_report(_case(slug)[0])
+    assert report.agency == "二道河镇人民政府" and report.year == int(slug[-4:])
+    assert not [f for f in _check(report) if f.code == "S6"]
+
+
+@pytest.mark.parametrize(("slug", "agency"), [
+    ("shanghai-bgt-2022", "上海市人民政府办公厅"),  # 「2022年,上海市人民政府办公厅坚持以……」
+    ("hunnan-mzj-2021", "浑南区民族和宗教事务局"),  # 「2021年,浑南区民族和宗教事务局贯彻落实……」
+    ("hebei-qu-2023", "河北区人民政府"),  # 「2023年,河北区人民政府坚持……」 (the page header is the site's name)
+])
+def test_the_agency_is_read_from_the_first_words_of_a_report_without_title(slug, agency):
+    report = read_report(_case(slug)[0])
+    assert report.agency == agency and "meta.agency" in report.notes
+
+
+def test_an_agency_read_only_from_the_office_named_for_questions_says_so():
+    # songjiang-qu-2024 starts at its opening and names no organ of its own; 「请与松江区人民政府办公室联系」
+    # is all there is: a guess the folder check must not treat as the report naming itself
+    report = read_report(_case("songjiang-qu-2024")[0])
+    assert report.agency == "松江区人民政府办公室"
+    assert report.notes["meta.agency"] == meta.CONTACT_NOTE
+    named = read_report(_case("shanghai-bgt-2022")[0])  # 「2022年,上海市人民政府办公厅坚持……」
+    assert named.notes["meta.agency"] != meta.CONTACT_NOTE

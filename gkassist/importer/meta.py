@@ -80,8 +80,12 @@ def _organ(name: str) -> str:
     return n
 
 
+# a list bullet a page prints before a line (「• 某镇人民政府2021年…年度报告」): page chrome, no part of the title
+_BULLET = re.compile(r"^\s*[•·●▪◆■]+\s*")
+
+
 def parse_title(line: str) -> Title | None:
-    line = strip_label(line)
+    line = _BULLET.sub("", strip_label(line))
     if not is_title(line):
         return None
     line = " ".join(line.split())
@@ -170,6 +174,14 @@ def is_metadata(line: str) -> bool:
         sum(1 for w in formats()["metadata_labels"] if w in n) >= 2
 
 
+def copies_title(line: str, title: str) -> bool:
+    """A line that is a piece of the title (no clause punctuation, its text within the title's):
+    a page that prints its title again under it, broken over lines or short of its last characters
+    (「某镇人民政府2025年政府信息公开工作」 / 「年度报」), gives no sentence of the opening."""
+    n, t = fold(line), fold(title)
+    return bool(n) and bool(t) and not any(ch in n for ch in ",:;。、") and n in t
+
+
 def _bracketed(text: str) -> str:
     return fold(text).replace("(", "[").replace(")", "]")
 
@@ -199,8 +211,9 @@ INFERRED_NOTE = "按机关名称推断，请核对"
 
 
 def infer_kind_and_level(agency: str) -> tuple[str | None, str | None]:
-    """(meta.agency_kind, meta.level) as far as the agency's name shows them."""
-    name = fold(agency)
+    """(meta.agency_kind, meta.level) as far as the agency's name shows them; a closing remark in
+    brackets (「某市人民政府(市人民政府办公厅)」: the office that drafts the report) is not the organ."""
+    name = re.sub(r"\([^()]*\)$", "", fold(agency))
     if _TOWNSHIP_END.search(name):
         return "township", "township"
     kind = "government" if _GOVERNMENT_END.search(name) else "department" if _DEPARTMENT_END.search(name) else None
@@ -224,8 +237,19 @@ def _self_reference(name: str) -> bool:
     )
 
 
+# the note of an agency read only from the organ a report names for questions (「请与某某办公室联系」):
+# the report names no organ of its own, so the name is a guess (the folder check pairs on it with care)
+CONTACT_NOTE = "报告没有写明本机关名称，按报告中的咨询联系机关读出，请核对"
+
+
 def identity_in_text(lines: list[str]) -> tuple[str | None, int | None]:
     """(agency, year) as the opening sentence or the first words of 一 state them, else None."""
+    agency, year, _ = identity_of(lines)
+    return agency, year
+
+
+def identity_of(lines: list[str]) -> tuple[str | None, int | None, bool]:
+    """``identity_in_text`` and whether the agency is only the organ named for questions."""
     agency: str | None = None
     year: int | None = None
     for pattern in _patterns("identity_patterns"):
@@ -233,7 +257,9 @@ def identity_in_text(lines: list[str]) -> tuple[str | None, int | None]:
             m = pattern.search(line)
             if not m:
                 continue
-            name = _organ(m.group("agency")).strip(_EDGE) if "agency" in m.groupdict() else ""
+            # _organ strips the edges itself and closes an open bracket (「某市人民政府(市人民政府办公厅」):
+            # no second strip, which would take that bracket off again
+            name = _organ(m.group("agency")) if "agency" in m.groupdict() else ""
             if agency is None and name and not _self_reference(name):
                 agency = name
             if year is None and m.groupdict().get("year"):
@@ -249,13 +275,14 @@ def identity_in_text(lines: list[str]) -> tuple[str | None, int | None]:
                     break
             if agency:
                 break
+    by_contact = False
     if agency is None:
         for pattern in _patterns("contact_patterns"):
             m = next((m for line in lines if (m := pattern.search(line))), None)
             if m:
-                agency = _government_of_office(m.group("agency"), lines)
+                agency, by_contact = _government_of_office(m.group("agency"), lines), True
                 break
-    return (_unabbreviated(agency, lines) if agency else None), year
+    return (_unabbreviated(agency, lines) if agency else None), year, by_contact
 
 
 _OFFICE = re.compile(r"(人民政府)(办公室|办公厅)$")

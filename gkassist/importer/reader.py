@@ -309,10 +309,12 @@ def _read_preamble(before: list[Item], title_at: int | None, report: ImportedRep
     """The opening: the lines between the title and 一 (page metadata left out)."""
     lines = [it.text for it in before if isinstance(it, Line)]
     start = title_at + 1 if title_at is not None else 0
+    title = report.answers.get("meta.agency"), report.answers.get("meta.year")
+    titles = [lines[title_at]] if title_at is not None else []
+    titles += [FORM.title(*title)] if all(title) else []
     preamble = [line for line in lines[start:]
                 if line.strip() and not meta.is_metadata(line) and not meta.is_title(meta.strip_label(line))
-                and not extent.is_chrome(line)]
-    title = report.answers.get("meta.agency"), report.answers.get("meta.year")
+                and not extent.is_chrome(line) and not any(meta.copies_title(line, t) for t in titles)]
     if preamble and not (all(title) and len(preamble) == 1
                          and preamble[0].strip() == FORM.standard_preamble(*title)):
         report.answers["meta.preamble"] = "\n".join(preamble)
@@ -331,10 +333,12 @@ def _read_identity(doc: Document, items: list[Item], split: Split, title: meta.T
     if year is None:
         year = next((y for line in head if (y := meta.title_year(line))), None)
     found_agency = found_year = None
+    by_contact = False
     if agency is None or year is None:  # what the text says is asked only for what the title does not
-        found_agency, found_year = meta.identity_in_text(head + lines[:60])
+        found_agency, found_year, by_contact = meta.identity_of(head + lines[:60])
     if agency is None and found_agency:
-        agency, notes["meta.agency"] = found_agency, "按报告正文（开头语或总体情况）读出，请核对"
+        agency, notes["meta.agency"] = found_agency, \
+            meta.CONTACT_NOTE if by_contact else "按报告正文（开头语或总体情况）读出，请核对"
     if agency and meta.nameless(agency):  # 「市人民政府办公室2025年…」: the text may name the place
         fuller, _ = meta.identity_in_text(head + lines[:60])
         if fuller and len(fuller) > len(agency) and fold(fuller).endswith(fold(agency)):

@@ -35,7 +35,7 @@ from rapidfuzz import fuzz, process
 
 from gkassist.errors import UserError
 from gkassist.form import FORM
-from gkassist.review.pairing import agency_key
+from gkassist.review.pairing import family_key
 from gkassist.similarity import normalise, split_sentences
 
 _CLAUSE = re.compile(r"[，,；;：:、]")
@@ -184,7 +184,7 @@ class CopyIndex:
             self._store = tempfile.TemporaryFile("w+b")  # noqa: SIM115 - lives as long as the index
         self._offsets[index] = self._store.tell()
         self._store.write(json.dumps([[s, f] for s, f, _, _ in sentences], ensure_ascii=False).encode() + b"\n")
-        self._who[index] = (file, agency or "", agency_key(agency or file))
+        self._who[index] = (file, agency or "", family_key(agency or file))
         for _, _, h, clauses in sentences:
             for x in (h, *clauses):
                 self._hashes.append(x)

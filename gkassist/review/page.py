@@ -242,7 +242,10 @@ def _sums(figures: list[Figures]) -> dict[str, Any]:
     rc, lc = total([f.review_corrected for f in figures]), total([f.litigation_corrected for f in figures])
     received = [f.received for f in figures if f.received is not None]
     return {
-        "reports": len(figures),
+        # reports whose 表三 / 表四 give a number: a folder of excerpts cut before the tables sums
+        # nothing, and the page says so rather than print 0
+        "reports": sum(1 for f in figures if f.received is not None or f.handled is not None),
+        "review_reports": sum(1 for f in figures if f.review is not None or f.litigation is not None),
         "received": total([f.received for f in figures]), "handled": total([f.handled for f in figures]),
         "median_received": median(received) if received else None,
         "results": [total([f.results[i] for f in figures]) for i in range(len(RESULT_GROUPS))],

@@ -50,6 +50,8 @@ class Outcome:
     prose: dict[str, str] = field(default_factory=dict)
     sentences: list = field(default_factory=list)  # copies.sentences_of
     previous_file: str | None = None  # last year's report it was compared with (folder pairing)
+    named: bool = True  # the report names its organ (not only the office for questions): folder pairing
+    previous_agency: str | None = None  # last year's agency where the pair was made by drafting office
 
     def count(self, severity: str) -> int:
         return sum(1 for f in self.findings if f.severity == severity and f.kind == "finding")
