@@ -170,6 +170,8 @@ class PartFigures:
     t4_caught: int = 0
     t4_answered: int = 0
     t4_false: int = 0
+    t4_hinted_unanswered: int = 0  # T4 unsure: a hint, not a warning, on a truly unanswered problem
+    t4_hinted_answered: int = 0  # ... on an answered one
     t4_split_mismatch: int = 0  # reports whose items the product splits differently (not counted)
     misses: list[Miss] = field(default_factory=list)
 
@@ -280,8 +282,9 @@ def _measure_items(reports: Iterable[Report], part: PartFigures, in_bank: set[st
                                         ", ".join(s.key for s in whole) or "—"))
 
 
-def flagged_problems(problems: Sequence[str], measures: Sequence[str]) -> set[int] | None:
-    """Numbers (from 1) of the problems the engine's T4 flags for these items; None if the product
+def flagged_problems(problems: Sequence[str], measures: Sequence[str]) -> tuple[set[int], set[int]] | None:
+    """Numbers (from 1) of the problems the engine's T4 warns about, and of those it only hints at
+    (T4 unsure: a measure it cannot read well may answer them), for these items; None if the product
     splits the assembled text into a different number of items (then the numbers mean nothing)."""
     from gkassist.engine import check
     from gkassist.wording import measure_items, problem_items
@@ -290,15 +293,16 @@ def flagged_problems(problems: Sequence[str], measures: Sequence[str]) -> set[in
     if len(problem_items(answers["problems"], answers["measures"])) != len(problems) or \
             len(measure_items(answers["problems"], answers["measures"])) != len(measures):
         return None
-    flagged: set[int] = set()
+    warned: set[int] = set()
+    hinted: set[int] = set()
     for finding in check(answers):
         if finding.code != "T4":
             continue
         if "number" in finding.numbers:
-            flagged.add(int(finding.numbers["number"]))
+            (warned if finding.severity != "hint" else hinted).add(int(finding.numbers["number"]))
         elif "measures_chars" in finding.numbers:  # "no measures written": every problem is unanswered
-            flagged.update(range(1, len(problems) + 1))
-    return flagged
+            warned.update(range(1, len(problems) + 1))
+    return warned, hinted
 
 
 def _measure_t4(reports: Iterable[Report], part: PartFigures) -> None:
@@ -311,18 +315,22 @@ def _measure_t4(reports: Iterable[Report], part: PartFigures) -> None:
         if flagged is None:
             part.t4_split_mismatch += 1
             continue
+        warned, hinted = flagged
         part.t4_reports += 1
         for n, p in enumerate(problems, 1):
             truly = not p.answered_by
-            hit = n in flagged
+            hit = n in warned
             if truly:
                 part.t4_unanswered += 1
                 part.t4_caught += hit
+                part.t4_hinted_unanswered += n in hinted
                 if not hit:
-                    part.misses.append(Miss(rep.file, p.id, "problem", p.text, p.categories, "t4-missed", "not flagged"))
+                    part.misses.append(Miss(rep.file, p.id, "problem", p.text, p.categories, "t4-missed",
+                                            "hinted" if n in hinted else "not flagged"))
             else:
                 part.t4_answered += 1
                 part.t4_false += hit
+                part.t4_hinted_answered += n in hinted
                 if hit:
                     part.misses.append(Miss(rep.file, p.id, "problem", p.text, p.categories, "t4-false",
                                             "flagged; answered by " + ", ".join(p.answered_by or ())))
@@ -372,6 +380,8 @@ def table(part: PartFigures, *, t4: bool = True) -> list[str]:
         rows.append(f"| T4 (a problem with no measure): truly unanswered problems caught | {part.t4_caught} of "
                     f"{part.t4_unanswered}, and {part.t4_false} false alarms (of {part.t4_answered} answered problems; "
                     f"{part.t4_reports} complete reports) | |")
+        rows.append(f"| … T4 unsure, a hint instead of a warning: on truly unanswered / on answered problems | "
+                    f"{part.t4_hinted_unanswered} / {part.t4_hinted_answered} | |")
         if part.t4_split_mismatch:
             rows.append(f"| (complete reports left out of T4: the product splits their items differently) | "
                         f"{part.t4_split_mismatch} | |")
