@@ -1,6 +1,6 @@
 """Standard wording measured on real section 五 items: the corpus of record (tests/corpus/section5/).
 
-Run: .venv/bin/python benchmarks/wording_corpus.py [--verbose] [--part tune|held|all] [--no-t4]
+Run: .venv/bin/python benchmarks/wording_corpus.py [--verbose] [--part tune|held|all] [--no-t4] [--t4-detail]
 
 The corpus holds the items of published reports' section 五, labelled by hand (schema, labelling guide
 and the tune/held split: tests/corpus/section5/README.md). This script measures whatever bank
@@ -31,7 +31,12 @@ for the tuning part and the held-back part separately, problems and measures apa
   reads the ``wording.problem`` facts of gkassist.wording.facts) or when T4's "no measures at all"
   case fires (then every problem of the report is flagged). Only reports whose whole 五 is in the
   corpus (``complete: true``) count. A problem is truly unanswered when its hand label
-  ``answered_by`` is empty; caught = flagged among those; false alarms = flagged among the others.
+  ``answered_by`` is empty; caught = flagged among those; false alarms = flagged among the others. Flagged
+  means warned: where T4 is unsure (a measure it cannot read may answer the problem, round 10) it gives
+  a hint instead, counted apart (hints on truly unanswered problems are not catches).
+
+``--t4-detail`` (tuning part only) prints what T4 reads, how fragile its decisions are, and what each of
+the careful reader's conditions does (gkassist/wording/facts.py; docs/wording.md, round 10).
 
 Category ids that the bank does not have yet (tests/corpus/section5/new_categories.yaml) count as
 not found: no suggestion can belong to them, so such items are misses until the bank has them.
