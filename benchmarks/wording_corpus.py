@@ -1,6 +1,6 @@
 """Standard wording measured on real section 五 items: the corpus of record (tests/corpus/section5/).
 
-Run: .venv/bin/python benchmarks/wording_corpus.py [--verbose] [--part tune|held|all] [--no-t4]
+Run: .venv/bin/python benchmarks/wording_corpus.py [--verbose] [--part tune|held|all] [--no-t4] [--t4-detail]
 
 The corpus holds the items of published reports' section 五, labelled by hand (schema, labelling guide
 and the tune/held split: tests/corpus/section5/README.md). This script measures whatever bank
@@ -31,7 +31,12 @@ for the tuning part and the held-back part separately, problems and measures apa
   reads the ``wording.problem`` facts of gkassist.wording.facts) or when T4's "no measures at all"
   case fires (then every problem of the report is flagged). Only reports whose whole 五 is in the
   corpus (``complete: true``) count. A problem is truly unanswered when its hand label
-  ``answered_by`` is empty; caught = flagged among those; false alarms = flagged among the others.
+  ``answered_by`` is empty; caught = flagged among those; false alarms = flagged among the others. Flagged
+  means warned: where T4 is unsure (a measure it cannot read may answer the problem, round 10) it gives
+  a hint instead, counted apart (hints on truly unanswered problems are not catches).
+
+``--t4-detail`` (tuning part only) prints what T4 reads, how fragile its decisions are, and what each of
+the careful reader's conditions does (gkassist/wording/facts.py; docs/wording.md, round 10).
 
 Category ids that the bank does not have yet (tests/corpus/section5/new_categories.yaml) count as
 not found: no suggestion can belong to them, so such items are misses until the bank has them.
@@ -170,6 +175,8 @@ class PartFigures:
     t4_caught: int = 0
     t4_answered: int = 0
     t4_false: int = 0
+    t4_hinted_unanswered: int = 0  # T4 unsure: a hint, not a warning, on a truly unanswered problem
+    t4_hinted_answered: int = 0  # ... on an answered one
     t4_split_mismatch: int = 0  # reports whose items the product splits differently (not counted)
     misses: list[Miss] = field(default_factory=list)
 
@@ -280,8 +287,9 @@ def _measure_items(reports: Iterable[Report], part: PartFigures, in_bank: set[st
                                         ", ".join(s.key for s in whole) or "—"))
 
 
-def flagged_problems(problems: Sequence[str], measures: Sequence[str]) -> set[int] | None:
-    """Numbers (from 1) of the problems the engine's T4 flags for these items; None if the product
+def flagged_problems(problems: Sequence[str], measures: Sequence[str]) -> tuple[set[int], set[int]] | None:
+    """Numbers (from 1) of the problems the engine's T4 warns about, and of those it only hints at
+    (T4 unsure: a measure it cannot read well may answer them), for these items; None if the product
     splits the assembled text into a different number of items (then the numbers mean nothing)."""
     from gkassist.engine import check
     from gkassist.wording import measure_items, problem_items
@@ -290,15 +298,16 @@ def flagged_problems(problems: Sequence[str], measures: Sequence[str]) -> set[in
     if len(problem_items(answers["problems"], answers["measures"])) != len(problems) or \
             len(measure_items(answers["problems"], answers["measures"])) != len(measures):
         return None
-    flagged: set[int] = set()
+    warned: set[int] = set()
+    hinted: set[int] = set()
     for finding in check(answers):
         if finding.code != "T4":
             continue
         if "number" in finding.numbers:
-            flagged.add(int(finding.numbers["number"]))
+            (warned if finding.severity != "hint" else hinted).add(int(finding.numbers["number"]))
         elif "measures_chars" in finding.numbers:  # "no measures written": every problem is unanswered
-            flagged.update(range(1, len(problems) + 1))
-    return flagged
+            warned.update(range(1, len(problems) + 1))
+    return warned, hinted
 
 
 def _measure_t4(reports: Iterable[Report], part: PartFigures) -> None:
@@ -311,18 +320,22 @@ def _measure_t4(reports: Iterable[Report], part: PartFigures) -> None:
         if flagged is None:
             part.t4_split_mismatch += 1
             continue
+        warned, hinted = flagged
         part.t4_reports += 1
         for n, p in enumerate(problems, 1):
             truly = not p.answered_by
-            hit = n in flagged
+            hit = n in warned
             if truly:
                 part.t4_unanswered += 1
                 part.t4_caught += hit
+                part.t4_hinted_unanswered += n in hinted
                 if not hit:
-                    part.misses.append(Miss(rep.file, p.id, "problem", p.text, p.categories, "t4-missed", "not flagged"))
+                    part.misses.append(Miss(rep.file, p.id, "problem", p.text, p.categories, "t4-missed",
+                                            "hinted" if n in hinted else "not flagged"))
             else:
                 part.t4_answered += 1
                 part.t4_false += hit
+                part.t4_hinted_answered += n in hinted
                 if hit:
                     part.misses.append(Miss(rep.file, p.id, "problem", p.text, p.categories, "t4-false",
                                             "flagged; answered by " + ", ".join(p.answered_by or ())))
@@ -340,6 +353,250 @@ def measure(reports: Sequence[Report], *, t4: bool = True) -> dict[str, PartFigu
             _measure_t4(chosen, part)
         out[name] = part
     return out
+
+
+# --- T4 in detail, tuning part only (--t4-detail) -------------------------------------------------
+
+
+@dataclass
+class T4Case:
+    """One problem whose report's measures are visible, with the hand label and what T4 reads."""
+
+    report: Report
+    problem: Item
+    number: int  # the problem's number in its report, from 1
+    problems_text: str  # the report's problems and measures as the product gets them
+    measures_text: str
+
+    @property
+    def truly_unanswered(self) -> bool:
+        return not self.problem.answered_by
+
+
+def t4_cases(reports: Iterable[Report]) -> list[T4Case]:
+    """Every problem T4 could be judged on: of a complete report, or of an incomplete one whose
+    measures answer it by the hand label (an unanswered problem of an incomplete report may be
+    answered by a measure the page cut off, so it is not counted)."""
+    out = []
+    for rep in reports:
+        problems, measures = rep.of_kind("problem"), rep.of_kind("measure")
+        if not measures:
+            continue
+        ptext = enumerate_items([p.text for p in problems])
+        mtext = enumerate_items([m.text for m in measures])
+        for n, p in enumerate(problems, 1):
+            if p.answered_by is None or (not rep.complete and not p.answered_by):
+                continue
+            out.append(T4Case(rep, p, n, ptext, mtext))
+    return out
+
+
+def _decision(case: T4Case, conditions: frozenset[str]) -> dict[str, Any]:
+    from gkassist.wording.facts import pairing
+
+    return pairing(case.problems_text, case.measures_text, conditions)[case.number - 1]
+
+
+def _outcome(cases: Sequence[T4Case], decide: Any) -> dict[str, Any]:
+    """Catches, false alarms and hints when ``decide(case)`` says "warn", "hint" or "" per problem."""
+    out: dict[str, Any] = {"caught": 0, "unanswered": 0, "false": 0, "answered": 0, "hint_u": 0, "hint_a": 0,
+                           "lost": [], "alarms": []}
+    for c in cases:
+        said = decide(c)
+        name = f"{c.report.file.removesuffix('.yaml')} {c.problem.id}"
+        if c.truly_unanswered:
+            out["unanswered"] += 1
+            out["caught"] += said == "warn"
+            out["hint_u"] += said == "hint"
+            if said != "warn":
+                out["lost"].append(name)
+        else:
+            out["answered"] += 1
+            out["false"] += said == "warn"
+            out["hint_a"] += said == "hint"
+            if said == "warn":
+                out["alarms"].append(name)
+    return out
+
+
+def _said(decision: dict[str, Any]) -> str:
+    if not decision["categories"] or decision["answered_by"]:
+        return ""
+    return "hint" if decision["maybe_by"] else "warn"
+
+
+def _pairs(cases: Sequence[T4Case], conditions: frozenset[str]) -> tuple[int, int, int, int]:
+    """Labelled answering pairs (problem, measure) T4 reads as answers, as maybe, of all; and the
+    pairs it reads as answers that the label does not have."""
+    right = maybe = total = wrong = 0
+    for c in cases:
+        d = _decision(c, conditions)
+        ids = [m.id for m in c.report.of_kind("measure")]
+        for n, mid in enumerate(ids, 1):
+            if mid in (c.problem.answered_by or ()):
+                total += 1
+                right += n in d["answered_by"]
+                maybe += n in d["maybe_by"]
+            else:
+                wrong += n in d["answered_by"]
+    return right, maybe, total, wrong
+
+
+def _candidates() -> dict[str, Any]:
+    """Conditions tried and not kept (docs/wording.md, round 10), each as "silent when": measured on
+    top of T4 without the kept conditions, so that each shows what it alone would do."""
+    from gkassist.wording import get_bank
+    from gkassist.wording.facts import MEASURE_CUTOFF
+    from gkassist.wording.items import measure_items
+    from gkassist.wording.match import default_matcher
+    from gkassist.wording.normalise import normalise
+
+    matcher, bank = default_matcher(), get_bank()
+
+    def scores(m: str) -> dict[str, float]:
+        return matcher.category_scores(m, "measure")
+
+    def measures(c: T4Case) -> list[str]:
+        return measure_items(c.problems_text, c.measures_text)
+
+    def weak(c: T4Case, d: dict[str, Any]) -> bool:
+        found = matcher.classify(d["text"], "problem")
+        return bool(found) and found[0].score < 70
+
+    def close(c: T4Case, d: dict[str, Any]) -> bool:
+        s = sorted(matcher.category_scores(d["text"], "problem").values(), reverse=True)
+        return len(s) > 1 and s[1] >= 0.9 * s[0]
+
+    def near_any(c: T4Case, d: dict[str, Any]) -> bool:
+        p = normalise(d["text"])
+        return any(30 <= scores(m).get(link.id, 0.0) < MEASURE_CUTOFF and link.fits_problem(p)
+                   for cat in d["categories"] for link in bank.category(cat).links for m in measures(c))
+
+    def any_unrecognised(c: T4Case, d: dict[str, Any]) -> bool:
+        return any(max(scores(m).values(), default=0.0) < MEASURE_CUTOFF for m in measures(c))
+
+    def unread_clause(c: T4Case, d: dict[str, Any]) -> bool:
+        return any(len(cl) >= 8 and max(matcher.category_scores(cl, "measure").values(), default=0.0) < MEASURE_CUTOFF
+                   for m in measures(c) for cl in matcher.stock.clauses(m))
+
+    def leftover(c: T4Case, d: dict[str, Any]) -> bool:
+        from gkassist.wording.facts import pairing
+
+        ps = pairing(c.problems_text, c.measures_text, frozenset())
+        used = {i for x in ps for i in x["answered_by"]}
+        open_ = sum(1 for x in ps if x["categories"] and not x["answered_by"])
+        return open_ <= len(measures(c)) - len(used)
+
+    return {
+        "problem category weak (top < 70)": weak,
+        "two problem categories close (second ≥ 0.9 of top)": close,
+        "a linked category 30–40 in a measure, link words not required": near_any,
+        "any measure no category recognises (general ones too)": any_unrecognised,
+        "a measure clause of ≥ 8 content characters no category reads": unread_clause,
+        "no more unanswered problems than measures T4 pairs with none": leftover,
+    }
+
+
+def t4_detail(reports: Sequence[Report], *, verbose: bool = False) -> list[str]:
+    """What T4 reads on the tuning part, how fragile its decisions are, and what each of the careful
+    reader's conditions does (docs/wording.md, round 10). Never on the held-back part."""
+    from gkassist.wording.facts import CONDITIONS, MEASURE_CUTOFF, answering, pairing
+    from gkassist.wording.items import measure_items
+    from gkassist.wording.match import default_matcher
+    from gkassist.wording.normalise import normalise
+
+    matcher = default_matcher()
+    cases = t4_cases(reports)
+    lines = [f"T4 on the tuning part: {len(cases)} problems whose measures are visible "
+             f"({sum(c.truly_unanswered for c in cases)} truly unanswered, in complete reports)", ""]
+    if verbose:
+        for c in cases:
+            d = _decision(c, CONDITIONS)
+            label = "truly unanswered" if c.truly_unanswered else "answered by " + ", ".join(c.problem.answered_by)
+            got = {"warn": "T4 warns", "hint": "T4 hints (unsure)", "": "T4 silent"}[_said(d)]
+            cats = ", ".join(f"{m.category} {m.score:.0f}" for m in matcher.classify(d["text"], "problem")) or "—"
+            lines.append(f"{c.report.file} {c.problem.id} 「{c.problem.text[:40]}」 {label}; {got}; "
+                         f"classify {cats}; pairs on {', '.join(d['categories']) or '—'}")
+            for n, m in enumerate(measure_items(c.problems_text, c.measures_text), 1):
+                sc = sorted(matcher.category_scores(m, "measure").items(), key=lambda x: -x[1])[:4]
+                links = [f"{link.id} {matcher.category_scores(m, 'measure').get(link.id, 0):.0f}"
+                         f"{'' if link.fits_problem(normalise(d['text'])) else ' problem-words✗'}"
+                         f"{'' if link.fits_measure(normalise(m)) else ' measure-words✗'}"
+                         for cat in d["categories"] for link in matcher.bank.category(cat).links]
+                mark = ("answers" if n in d["answered_by"] else "maybe" if n in d["maybe_by"] else "—")
+                lines.append(f"    m{n} [{mark}] {', '.join(f'{k} {v:.0f}' for k, v in sc) or 'no evidence'}; "
+                             f"links {'; '.join(links) or '—'} 「{m[:28]}」")
+        lines.append("")
+
+    # fragility: how many recognised answering measures each answered problem rests on, and what a
+    # misreading of one of them (its scores scaled) does
+    rests: Counter[int] = Counter()
+    for c in cases:
+        if not c.truly_unanswered:
+            rests[len(pairing(c.problems_text, c.measures_text, frozenset())[c.number - 1]["answered_by"])] += 1
+    lines.append("answered problems by the number of measures T4 (without the conditions) reads as answering "
+                 "them: " + ", ".join(f"{k}: {v}" for k, v in sorted(rests.items())))
+    lines.append("one answering measure misread: answered problems then flagged, and how many of them the "
+                 "conditions keep from a warning (restated words, or the misread measure left unread)")
+    misreadings = {f"its scores × {f}": (lambda k, v, f=f: v * f) for f in (0.8, 0.6, 0.3)}
+    misreadings["read as its other categories only (the answering ones lost)"] = None
+    for name, scale in misreadings.items():
+        flips = kept = 0
+        for c in cases:
+            if c.truly_unanswered:
+                continue
+            base = pairing(c.problems_text, c.measures_text, frozenset())[c.number - 1]
+            linked = {link.id for cat in base["categories"] for link in matcher.bank.category(cat).links}
+            m_items = measure_items(c.problems_text, c.measures_text)
+            for n in base["answered_by"]:
+                read = [{k: (v if i != n else scale(k, v) if scale else 0.0 if k in linked else v)
+                         for k, v in matcher.category_scores(m, "measure").items()} for i, m in enumerate(m_items, 1)]
+                cats = [frozenset(k for k, v in sc.items() if v >= MEASURE_CUTOFF) for sc in read]
+                if any(answering(base["text"], base["categories"], m, mc) for m, mc in zip(m_items, cats, strict=True)):
+                    continue
+                flips += 1
+                words = any(matcher.restated(base["text"], m) for m in m_items)
+                unread = any(0 < max(sc.values(), default=0.0) < MEASURE_CUTOFF for sc in read)
+                kept += words or unread
+        lines.append(f"  {name}: {flips} flagged, {kept} of them kept from a warning")
+    lines.append("")
+
+    # the measure cut-off swept (the conditions on)
+    lines.append("| T4 reading | catches (of truly unanswered) | false alarms | hints on unanswered / answered |"
+                 " labelled answering pairs read as answers / as maybe (of all) | other pairs read as answers |")
+    lines.append("|---|---|---|---|---|---|")
+
+    def row(name: str, conditions: frozenset[str], decide: Any = None) -> None:
+        o = _outcome(cases, decide or (lambda c: _said(_decision(c, conditions))))
+        right, maybe, total, wrong = _pairs(cases, conditions)
+        lines.append(f"| {name} | {o['caught']} of {o['unanswered']} | {o['false']} of {o['answered']}"
+                     f"{' (' + ', '.join(o['alarms']) + ')' if o['alarms'] else ''} | {o['hint_u']} / {o['hint_a']}"
+                     f"{' (lost: ' + ', '.join(o['lost']) + ')' if o['lost'] else ''} | {right} / {maybe} (of {total}) | {wrong} |")
+
+    row("round 9 (no condition)", frozenset())
+    for cond in sorted(CONDITIONS):
+        row(f"only {cond}", frozenset({cond}))
+        row(f"all but {cond}", CONDITIONS - {cond})
+    row("round 10 (all three)", CONDITIONS)
+    # the cut-offs swept, the three conditions on (module constants patched, caches cleared)
+    from gkassist.wording import facts
+
+    saved = facts.MEASURE_CUTOFF, facts.NEAR_FLOOR
+    for cutoff, floor in ((30.0, 20.0), (35.0, 25.0), (45.0, 25.0), (50.0, 25.0), (40.0, 15.0), (40.0, 30.0), (40.0, 35.0)):
+        facts.MEASURE_CUTOFF, facts.NEAR_FLOOR = cutoff, floor
+        facts.pairing.cache_clear()
+        facts._measure_categories.cache_clear()
+        row(f"round 10, measure cut-off {cutoff:.0f}, near from {floor:.0f}", CONDITIONS)
+    facts.MEASURE_CUTOFF, facts.NEAR_FLOOR = saved
+    facts.pairing.cache_clear()
+    facts._measure_categories.cache_clear()
+    for name, silent in _candidates().items():
+        def decide(c: T4Case, silent: Any = silent) -> str:
+            d = _decision(c, frozenset())
+            said = _said(d)
+            return "hint" if said == "warn" and silent(c, d) else said
+        row(f"tried: silent when {name}", frozenset(), decide)
+    return lines
 
 
 # --- printing ------------------------------------------------------------------------------------
@@ -372,6 +629,8 @@ def table(part: PartFigures, *, t4: bool = True) -> list[str]:
         rows.append(f"| T4 (a problem with no measure): truly unanswered problems caught | {part.t4_caught} of "
                     f"{part.t4_unanswered}, and {part.t4_false} false alarms (of {part.t4_answered} answered problems; "
                     f"{part.t4_reports} complete reports) | |")
+        rows.append(f"| … T4 unsure, a hint instead of a warning: on truly unanswered / on answered problems | "
+                    f"{part.t4_hinted_unanswered} / {part.t4_hinted_answered} | |")
         if part.t4_split_mismatch:
             rows.append(f"| (complete reports left out of T4: the product splits their items differently) | "
                         f"{part.t4_split_mismatch} | |")
@@ -391,8 +650,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--files", nargs="+", metavar="FILE",
                     help="measure only these reports (file names in the corpus, .yaml optional): "
                          "the first sight of newly added reports before anything is tuned on them")
+    ap.add_argument("--t4-detail", action="store_true",
+                    help="T4 on the tuning part only: what it reads, how fragile its decisions are, what each "
+                         "condition of the careful reader does (with --verbose: every problem and measure)")
     args = ap.parse_args(argv)
     reports = load_corpus()
+    if args.t4_detail:
+        if args.part not in ("tune", "both") or (args.files and any(
+                split_of(r) == "held" for r in reports if r.file in {f if f.endswith(".yaml") else f + ".yaml"
+                                                                       for f in args.files})):
+            ap.error("--t4-detail reads the tuning part only")
+        chosen = [r for r in reports if split_of(r) == "tune"]
+        if args.files:
+            chosen = [r for r in chosen if r.file in {f if f.endswith(".yaml") else f + ".yaml" for f in args.files}]
+        print("\n".join(t4_detail(chosen, verbose=args.verbose)))
+        return 0
     if args.files:
         wanted = {f if f.endswith(".yaml") else f + ".yaml" for f in args.files}
         unknown = wanted - {r.file for r in reports}

@@ -140,8 +140,12 @@ def test_held_part_t4_catches_the_unanswered_problems_with_few_false_alarms(figu
     # round 7 added three complete held-back reports (11 caught, 2 false alarms), and further from it
     # since round 8's T4 changes, tuned on the tuning part only (11 caught, 3 false alarms: 78.6 %,
     # docs/wording.md); round 9 added two complete held-back reports (13 caught, still 3 false
-    # alarms: 81.3 %). The bar is missed; this floor follows the measurement so it gets no worse
-    assert _share(held.t4_caught, held.t4_caught + held.t4_false) >= 0.81
+    # alarms: 81.3 %); round 10's careful reader hints instead of warning where it cannot read a
+    # measure well (13 caught, 2 false alarms: 86.7 %, and 1 hint on an answered problem). The bar is
+    # missed; this floor follows the measurement so it gets no worse
+    assert _share(held.t4_caught, held.t4_caught + held.t4_false) >= 0.86
+    # saying less must not cost catches: no truly unanswered problem gets only a hint (round 10: none)
+    assert held.t4_hinted_unanswered == 0
 
 
 def test_held_part_typing_reaches_the_bar_with_what_the_assistant_knows(figures):

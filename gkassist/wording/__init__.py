@@ -26,7 +26,7 @@ from gkassist.wording.assemble import (
     self_reference,
 )
 from gkassist.wording.bank import Bank, BankError, Category, Phrasing, get_bank, load_bank
-from gkassist.wording.facts import pairing, unanswered_problems
+from gkassist.wording.facts import pairing, unanswered_problems, unsure_problems
 from gkassist.wording.items import (
     Section5Parts,
     measure_items,
@@ -54,4 +54,5 @@ __all__ = [
     "copied_from_last_year", "fill", "get_bank", "has_unfilled_slots", "load_bank", "measure_items", "measure_suggestions", "measures_for",
     "offers_for", "pairing", "prefill", "problem_items", "problem_title", "rectification_title", "self_reference", "split_items",
     "split_section5", "suggest", "table_categories", "typing_offers", "unanswered_problems", "unfilled_slots",
+    "unsure_problems",
 ]

@@ -86,6 +86,10 @@ CLOSE_SHARE = 0.85
 GENERIC_SHARE = 0.4
 # Fewer content characters than this: nothing to match yet.
 MIN_QUERY = 2
+# A word of the bank says what an item is about when the rarest of its bigrams has at least this
+# inverse category frequency among the problem categories (it is used by at most 1/e of them):
+# 「拓宽」「规范」「宣传」 are, 「内容」 (11 of 28 categories) and 「及时」 are not (T4, round 10).
+DISTINCTIVE_WEIGHT = 1.0
 
 _CLAUSE_SPLIT = re.compile(f"[{CLAUSE_PUNCT}\n]+")
 _YEAR = re.compile(r"(?:19|20)\d{2}\s*年(?:度)?")
@@ -429,6 +433,8 @@ class Matcher:
         # the items written above a line are read again on every keystroke of it (typing_offers)
         self._leading = lru_cache(maxsize=1024)(self._leading_of)
         self._scores = lru_cache(maxsize=1024)(self._scores_of)
+        self._words_of = lru_cache(maxsize=1024)(self._distinctive_in)
+        self._distinctive: frozenset[str] | None = None
 
     def _ranked(self, kind: str, text: str, cutoff: float) -> tuple[_Index, list[tuple[int, float]]]:
         """The categories suggestions come from, best first: above ``cutoff`` and half the best;
@@ -505,6 +511,38 @@ class Matcher:
         idx = self._index[kind]
         best, _, _ = idx.scores(text)
         return tuple((idx.categories[ci].id, round(s, 1)) for ci, s in best.items())
+
+    def distinctive_words(self) -> frozenset[str]:
+        """The bank's words that say what an item is about: every keyword of either kind, without its
+        stock words, whose rarest bigram is used by few problem categories (``DISTINCTIVE_WEIGHT``).
+        Derived from the bank, not listed by hand: 「公开」「信息」「工作」 are stock or everywhere."""
+        if self._distinctive is None:
+            weight = self._index["problem"].weight
+            unused = math.log(max(2, len(self._index["problem"].categories)))  # no problem category has it
+            words = set()
+            for kind in ("problem", "measure"):
+                for cat in self.bank.of_kind(kind):
+                    for kw in cat.keywords:
+                        k = self.stock.strip(normalise(kw))
+                        if len(k) >= 2 and max(weight.get(k[i : i + 2], unused) for i in range(len(k) - 1)) >= DISTINCTIVE_WEIGHT:
+                            words.add(k)
+            self._distinctive = frozenset(words)
+        return self._distinctive
+
+    def _distinctive_in(self, text: str) -> frozenset[str]:
+        words = self.distinctive_words()
+        longest = max((len(w) for w in words), default=0)
+        found = set()
+        for c in self.stock.clauses(text):
+            for i in range(len(c) - 1):
+                found.update(c[i:j] for j in range(i + 2, min(len(c), i + longest) + 1) if c[i:j] in words)
+        return frozenset(found)
+
+    def restated(self, problem: str, measure: str) -> tuple[str, ...]:
+        """The distinctive words of the bank (``distinctive_words``) that a measure says again from the
+        problem, each within one clause: 「公开的范围有待进一步拓宽」 and 「拓宽信息来源和渠道」 share 「拓宽」;
+        「内容」 or 「水平」 alone is no such word."""
+        return tuple(sorted(self._words_of(problem) & self._words_of(measure)))
 
     def leading(self, text: str, kind: str = "problem") -> list[CategoryMatch]:
         """``classify``'s top category, those close to it and the main category of each later clause
