@@ -270,11 +270,12 @@ class FactError(ValueError):
 _SECTION_INDEX = {s.id: i for i, s in enumerate(FORM.sections)}  # facts sort by it (order)
 
 # per number field: (field, fact id, its own field ids, section position, units, fields by
-# value name, deps) — see cells()
-_CELL_STATIC: dict[str, tuple[Any, str, tuple[str, ...], int, dict[str, str], dict[str, tuple[str, ...]], frozenset[str]]] = {
+# value name, deps, whether it is a count: an int is its own value) — see cells()
+_CELL_STATIC: dict[str, tuple[Any, str, tuple[str, ...], int, dict[str, str], dict[str, tuple[str, ...]], frozenset[str], bool]] = {
     f.id: (f, f"cell.{f.id}", (f.id,), _SECTION_INDEX.get(f.section, 99),
            _MONEY_UNITS if f.kind == "money" else {},
-           dict.fromkeys(("value", "numeric", "whole", "noted", "invalid", "empty"), (f.id,)), frozenset((f.id,)))
+           dict.fromkeys(("value", "numeric", "whole", "noted", "invalid", "empty"), (f.id,)), frozenset((f.id,)),
+           f.kind == "count")
     for f in FORM.fields.values() if f.is_number
 }
 
@@ -586,12 +587,16 @@ class _Builder:
         plain = not self.book.global_needs.get(CELL)
         can_fire = _cell_plan(self.book) if self.prune else None
         incremental = self.changed is not None
+        quick = can_fire is not None and not incremental  # the plain-cell test first (below)
         notes = self.notes
         for i, (fid, raw) in enumerate(self.answers.items()):
             static = _CELL_STATIC.get(fid)
             if static is None or raw is None:
                 continue
-            f, fact_id, own, section_index, units, fields, deps = static
+            if quick and type(raw) is int and static[7] and -LARGEST_VALUE <= raw <= LARGEST_VALUE \
+                    and not notes.get(fid) and not can_fire(raw):
+                continue  # nearly every cell: a whole count no case can fire on, as below, decided at once
+            f, fact_id, own, section_index, units, fields, deps, _ = static
             if incremental:
                 old = self.reuse(fact_id)
                 if old is not None:
@@ -689,29 +694,14 @@ class _Builder:
             raise FactError(f"extra fact without a string id and kind: {raw!r}")
         kind = raw["kind"]
         declared = self.book.fact_kinds.get(kind)
-        values: dict[str, Any] = {}
-        labels: dict[str, Any] = {}
         names = declared.names if declared is not None else None
         if declared is not None and declared.defaults:
             raw = {**declared.defaults, **raw}
-        for key, value in raw.items():
-            if key in _CUSTOM_RESERVED:
-                continue
-            t = type(value)  # exact types first: this runs for every key of every extra fact
-            if t is bool:
-                value, t = int(value), int
-            number = t is int or (t is not str and isinstance(value, int))
-            # undeclared kinds pass their numbers; strings are engine values only when declared
-            if names is None:
-                engine_value = number
-            else:
-                engine_value = key in names and (number or t is str or isinstance(value, str))
-            if engine_value:
-                values[key] = value
-            else:
-                labels[key] = value
-        if self.prune and not self.book.may_fire(kind, values):
-            return None
+        if self.prune and not self.book.may_fire(kind, _engine_values(raw, self.book.selecting.get(kind, ()), names)):
+            return None  # most of other modules' facts: told by the value or two that select them
+        values = _engine_values(raw, raw, names)
+        labels = {key: int(value) if type(value) is bool else value  # (a bool as _engine_values reads it)
+                  for key, value in raw.items() if key not in values and key not in _CUSTOM_RESERVED}
         fields_raw = raw.get("fields") or ()
         fields_t = (fields_raw,) if isinstance(fields_raw, str) else tuple(fields_raw)
         section = raw.get("section")
@@ -722,6 +712,24 @@ class _Builder:
         if "field" not in labels and fields_t and fields_t[0] in FORM.fields:
             labels["field"] = FORM.fields[fields_t[0]].label
         return self.add_globals(fact)
+
+
+def _engine_values(raw: Mapping[str, Any], keys: Iterable[str], names: Any) -> dict[str, Any]:
+    """The engine values among ``keys`` of another module's fact ``raw`` (the rest of it is for
+    messages): numbers (a bool as 0 / 1), and strings of the names its kind declares (``names``;
+    None for an undeclared kind, which passes its numbers only)."""
+    out: dict[str, Any] = {}
+    for key in keys:
+        if key in _CUSTOM_RESERVED or key not in raw:
+            continue
+        value = raw[key]
+        t = type(value)  # exact types first: this runs for every key of every extra fact
+        if t is bool:
+            value, t = int(value), int
+        number = t is int or (t is not str and isinstance(value, int))
+        if number if names is None else (key in names and (number or t is str or isinstance(value, str))):
+            out[key] = value
+    return out
 
 
 _FLAG_SETS_KEPT = 256  # kinds of report (coverage and year) whose rule applicability is remembered

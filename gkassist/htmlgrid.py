@@ -13,6 +13,8 @@ from typing import NamedTuple
 
 MAX_COLSPAN = 60
 MAX_COLUMNS = 200
+_ONE = (1, 1)
+_UNMERGED = [(c, 1, 1) for c in range(MAX_COLUMNS)]  # a row without merges, as placed (sliced)
 
 
 class Slot(NamedTuple):
@@ -44,6 +46,12 @@ def place(spans: list[list[tuple[int, int]]]) -> tuple[list[list[tuple[int, int,
     width = 0
     for r, cells in enumerate(spans):
         taken = covered[r]
+        if not taken and cells.count(_ONE) == len(cells):
+            # most rows: no cell merges and none above reaches down into it: column by column
+            placed = _UNMERGED[:len(cells)]
+            out.append(placed)
+            width = max(width, len(placed))
+            continue
         placed: list[tuple[int, int, int]] = []
         c = 0
         for rowspan, colspan in cells:

@@ -16,7 +16,7 @@ from lxml import etree
 
 from gkassist.htmlgrid import MAX_COLUMNS, place, span_value
 from gkassist.importer.decoding import Unreadable
-from gkassist.importer.model import Cell, Document, Image, Item, Line, Table
+from gkassist.importer.model import Document, Image, Item, Line, Table, make_cell
 from gkassist.importer.sections import match_heading
 
 _SKIP = frozenset(
@@ -200,9 +200,10 @@ def _table(el: etree._Element) -> Table:
     if merges:
         placed, _ = place(spans)
         # a cell merged down from above belongs to the row it starts in; across columns it is read once
-        rows = [[Cell(row[k], c) for k, (c, _, _) in enumerate(cells)] for row, cells in zip(texts, placed, strict=True)]
+        rows = [[make_cell((row[k], c, 0)) for k, (c, _, _) in enumerate(cells)]
+                for row, cells in zip(texts, placed, strict=True)]
     else:  # every cell in its own column (as place() puts them), as many as a grid may have
-        rows = [[Cell(text, c) for c, text in enumerate(row[:MAX_COLUMNS])] for row in texts]
+        rows = [[make_cell((text, c, 0)) for c, text in enumerate(row[:MAX_COLUMNS])] for row in texts]
     return Table(rows=[row for row in rows if row], rows_known=True)
 
 
