@@ -46,11 +46,19 @@ def place(spans: list[list[tuple[int, int]]]) -> tuple[list[list[tuple[int, int,
     width = 0
     for r, cells in enumerate(spans):
         taken = covered[r]
-        if not taken and cells.count(_ONE) == len(cells):
-            # most rows: no cell merges and none above reaches down into it: column by column
-            placed = _UNMERGED[:len(cells)]
+        n = len(cells)
+        if n and cells.count(_ONE) == n:
+            # most rows: no cell merges: the cells take the free columns in turn (the n-th free
+            # one lies below n + len(taken)), up to MAX_COLUMNS (never covered from above)
+            if taken:
+                cols = [c for c in range(min(n + len(taken), MAX_COLUMNS)) if c not in taken][:n]
+                placed = [_UNMERGED[c] for c in cols]
+                end = cols[-1] + 1 if len(cols) == n else MAX_COLUMNS
+            else:
+                placed = _UNMERGED[:n]
+                end = len(placed)
             out.append(placed)
-            width = max(width, len(placed))
+            width = max(width, end)
             continue
         placed: list[tuple[int, int, int]] = []
         c = 0

@@ -126,8 +126,10 @@ def sentences_of(answers: dict[str, Any], agency: str | None) -> list[tuple[str,
             form = normalise(hidden)
             if len(form) < rules.min_chars or any(s in form for s in rules.stock):
                 continue
-            clauses = [c for c in (normalise(p) for p in _CLAUSE.split(hidden))
-                       if len(c) >= rules.min_clause_chars and c != form]
+            parts = _CLAUSE.split(hidden)
+            # a sentence of one clause has no clause but itself (its form: left out below)
+            clauses = [c for c in (normalise(p) for p in parts) if len(c) >= rules.min_clause_chars and c != form] \
+                if len(parts) > 1 else []
             out.append((sentence, form, _hash(form), [_hash(c) for c in clauses]))
     return out
 
