@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
@@ -189,6 +189,15 @@ class _Values:
             self._cache[fid] = _engine_value(fid, value) if value is not None else None
         return self._cache[fid]
 
+    def values_of(self, fids: tuple[str, ...], fid_set: frozenset[str]) -> Iterator[int | str | None]:
+        """``get`` of each of ``fids`` (``fid_set`` the same as a set), in order: a table line's
+        cells, 7 to 25, nearly always all known already (printed whole numbers)."""
+        cache = self._cache
+        if not cache.keys() >= fid_set:
+            for fid in fids:
+                self.get(fid)
+        return map(cache.__getitem__, fids)
+
     def text(self, text_id: str) -> str:
         hit = self._texts.get(text_id)
         if hit is None:
@@ -294,6 +303,8 @@ class _Line(NamedTuple):
     section: str
     order: tuple[int, ...]
     derived: bool = False  # a column of sums (表三's 总计)
+    names: tuple[str, ...] = ()  # the cells' value names, in the order of ``deps`` (their field ids)
+    fid_set: frozenset[str] = frozenset()  # ``deps`` as a set
 
 
 def _line(fact_id: str, kind: str, cells: list[tuple[str, str]], labels: dict[str, str], section: str,
@@ -301,7 +312,8 @@ def _line(fact_id: str, kind: str, cells: list[tuple[str, str]], labels: dict[st
     return _Line(
         fact_id, kind, tuple(cells), tuple((f"previous.{n}", fid) for n, fid in cells) if previous else (),
         {n: (fid,) for n, fid in cells}, tuple(fid for _, fid in cells), labels, section,
-        (_SECTION_INDEX.get(section, 99), position), derived,
+        (_SECTION_INDEX.get(section, 99), position), derived, tuple(n for n, _ in cells),
+        frozenset(fid for _, fid in cells),
     )
 
 
@@ -372,7 +384,8 @@ class _Builder:
         self.year = year if isinstance(year, int) else None
         self.coverage = coverage or Coverage()
         self._added: dict[tuple[tuple[str, ...], str | None], tuple] = {}  # see add_globals
-        self._flags = _flags_for(book, self.coverage, self.year)  # (applies.<rule id>, section) → 0 / 1
+        # (applies.<rule id>, section) → 0 / 1, and (global names, section) → their flags
+        self._flags = _flags_for(book, self.coverage, self.year)
         self._features: dict[tuple[str, str], tuple[int | None, dict]] = {}
         self._globals: dict[str, tuple[int | str | None, dict]] = {}
 
@@ -469,15 +482,21 @@ class _Builder:
         """(values, message details, fields, deps) that ``add_globals`` gives a fact in ``section``
         whose rules read the global ``names``."""
         flags, plain, fields, deps = _globals_plan(self.book, names)
-        values: dict[str, Any] = {}
+        # the flags of these names in this section: the same for every report of this kind
+        # (``_flags_for``), so worked out once for all of them
+        known = self._flags.get((names, section))
+        if known is None:
+            known = {}
+            for name, rule, own_section in flags:
+                # the flag of rule ``name`` (applies.<rule id>): 1 when it applies to this fact
+                where = (rule.section or section) if own_section else None
+                hit = self._flags.get((name, where))
+                if hit is None:
+                    hit = self._flags[(name, where)] = int(rule_applies_to(rule.applies, self.coverage, self.year, where))
+                known[name] = hit
+            self._flags[(names, section)] = known
+        values: dict[str, Any] = dict(known)
         labels: dict[str, Any] = {}
-        for name, rule, own_section in flags:
-            # the flag of rule ``name`` (applies.<rule id>): 1 when it applies to this fact
-            where = (rule.section or section) if own_section else None
-            hit = self._flags.get((name, where))
-            if hit is None:
-                hit = self._flags[(name, where)] = int(rule_applies_to(rule.applies, self.coverage, self.year, where))
-            values[name] = hit
         for name in plain:
             value, detail = self.global_value(name)
             values[name] = value
@@ -496,9 +515,7 @@ class _Builder:
         old = self.reuse(line.id)
         if old is not None:
             return old
-        get = self.now.get
-        for name, fid in line.cells:
-            values[name] = get(fid)
+        values.update(zip(line.names, self.now.values_of(line.deps, line.fid_set), strict=True))
         if line.previous and self.prev is not None:
             get = self.prev.get
             for name, fid in line.previous:
@@ -735,8 +752,9 @@ def _engine_values(raw: Mapping[str, Any], keys: Iterable[str], names: Any) -> d
 _FLAG_SETS_KEPT = 256  # kinds of report (coverage and year) whose rule applicability is remembered
 
 
-def _flags_for(book: Rulebook, coverage: Coverage, year: int | None) -> dict[tuple[str, str | None], int]:
+def _flags_for(book: Rulebook, coverage: Coverage, year: int | None) -> dict[tuple, Any]:
     """Whether each rule applies to a fact of a section ((applies.<rule id>, section) → 0 / 1),
+    and the flags a fact reading some global names carries ((names, section) → {name: 0 / 1}),
     filled as facts ask: shared by every report of the same coverage and year, since that is all
     it depends on (``rule_applies_to``) — nearly every report of a folder is complete and of one
     year, and a report asks some 80 of them."""
