@@ -30,7 +30,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 from gkassist.cellstates import INVALID, CellState
@@ -653,23 +653,20 @@ class _Builder:
                 yield self.add_globals(fact, deps=own)
 
     def texts(self) -> Iterable[Fact]:
-        all_ids = text_ids()
         for text_id, features in _text_plan(self.book).items():
-            old = self.reuse(f"text.{text_id}")
+            fact_id, label, fields, section, order, deps = _text_static(text_id)
+            old = self.reuse(fact_id)
             if old is not None:
                 yield old
                 continue
             values: dict[str, Any] = {TEXT_KEY: text_id}
-            labels: dict[str, Any] = {"field": text_label(text_id)}
+            labels: dict[str, Any] = {"field": label}
             for name in ("chars", "answered", *features):
                 value, detail = self.feature(text_id, name)
                 values[name] = value
                 labels.update(detail)
-            fields = SECTION_TEXTS.get(text_id, (text_id,))
-            section = text_section(text_id)
-            fact = Fact(f"text.{text_id}", TEXT, values, labels, {n: fields for n in values},
-                        section=section, order=self.order(section, 300 + all_ids.index(text_id)))
-            yield self.add_globals(fact, deps=[*fields, "meta.year"])
+            fact = Fact(fact_id, TEXT, values, labels, dict.fromkeys(values, fields), section=section, order=order)
+            yield self.add_globals(fact, deps=deps)
 
     def claims(self) -> Iterable[Fact]:
         if not self.book.claims or not any(r.scope == CLAIM for r in self.book.rules):
@@ -834,6 +831,16 @@ def _cell_plan(book: Rulebook) -> Callable[[int], bool] | None:
             plan = (can_fire,)
         book.plans["cells"] = plan
     return plan[0]
+
+
+@cache
+def _text_static(text_id: str) -> tuple[str, str, tuple[str, ...], str, tuple[int, int], tuple[str, ...]]:
+    """What a text's fact holds besides its features, the same for every report: (fact id, label,
+    field ids, section, order, deps)."""
+    fields = SECTION_TEXTS.get(text_id, (text_id,))
+    section = text_section(text_id)
+    return (f"text.{text_id}", text_label(text_id), fields, section,
+            (_SECTION_INDEX.get(section, 99), 300 + text_ids().index(text_id)), (*fields, "meta.year"))
 
 
 def _text_plan(book: Rulebook) -> dict[str, tuple[str, ...]]:
