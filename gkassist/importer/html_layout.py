@@ -140,19 +140,27 @@ class _Walker:
         self.owners.append(owner)
 
     def visit(self, el: etree._Element) -> None:
-        tag = el.tag.lower() if isinstance(el.tag, str) else None
+        tag = el.tag
+        tag = tag.lower() if isinstance(tag, str) else None
         if tag is None or tag in _SKIP:
             if tag != "head":
                 self._add(el.tail)
             return
-        if tag == "table" and el.find(".//table") is None:
-            table = _table(el)
-            if table.rows:
-                self._emit(table, el)
-            for img in el.iter("img"):
-                self._emit(Image(img.get("alt") or ""), img)
-            self._add(el.tail)
-            return
+        if tag == "table":
+            # a table holding no table is data; its pictures follow it (one look at what it holds)
+            images: list[etree._Element] = []
+            for inner in el.iterdescendants("table", "img"):
+                if inner.tag == "table":
+                    break
+                images.append(inner)
+            else:
+                table = _table(el)
+                if table.rows:
+                    self._emit(table, el)
+                for img in images:
+                    self._emit(Image(img.get("alt") or ""), img)
+                self._add(el.tail)
+                return
         if tag == "img":
             self._emit(Image(el.get("alt") or ""), el)
             self._add(el.tail)
