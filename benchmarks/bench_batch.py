@@ -18,7 +18,11 @@ Run: .venv/bin/python benchmarks/bench_batch.py [--sizes 1000,5000,10000] [--tim
   beside it, per report, the main process's CPU of the command-line runs (collecting, printing,
   C1) and the whole command's CPU (start-up and workers included);
 * PDFs: ``--pdf N`` PDFs (tests/pdfmaker.py, table 三 over two pages) checked in one process
-  (one core): PDFs per second.
+  (one core): PDFs per second;
+* before and after a change: ``--folder F --against OTHER_CHECKOUT [--stages N] [--rounds R]``
+  takes N reports of F through the stages with the other code and with this one, in alternating
+  fresh processes, and prints the medians (the machine's speed drifts: only interleaved runs
+  compare).
 """
 
 from __future__ import annotations
@@ -164,6 +168,49 @@ def stages(paths: list[Path], engine: str) -> dict[str, dict[str, float]]:
     return {k: {s: v / count[k] * 1000 for s, v in row.items()} for k, row in spent.items()}
 
 
+def sample(folder: Path, n: int) -> list[Path]:
+    """``n`` reports of a folder made by ``make_folder``, every kind in its share: every k-th in the
+    order they were made (k odd where it can be: the gkassist pages are every other sixth)."""
+    paths = sorted(folder.iterdir(), key=lambda p: int(re.search(r"\d+", p.name)[0]))
+    step = max(1, len(paths) // n)
+    if step > 1 and step % 2 == 0:
+        step -= 1
+    return paths[::step][:n]
+
+
+def compare(folder: Path, n: int, against: Path, rounds: int, engines: tuple[str, ...]) -> None:
+    """Per-stage CPU of this checkout and of another one (``against``: a checkout or an unpacked
+    ``git archive`` of the code to compare with), in alternating fresh processes (ABBA…): this
+    machine's speed drifts by a fifth within minutes, so only interleaved runs compare. Prints
+    the medians and each pair's difference of the worker total."""
+    import json
+    import statistics
+
+    for engine in engines:
+        got: dict[str, list[dict[str, float]]] = {"before": [], "after": []}
+        for r in range(rounds):
+            for side in (("before", "after") if r % 2 == 0 else ("after", "before")):
+                env = {**os.environ, "GKASSIST_ENGINE": engine}
+                env["PYTHONPATH"] = str(against if side == "before" else ROOT)
+                out = subprocess.run([sys.executable, __file__, "--stages-json", str(n), "--folder", str(folder),
+                                      "--engine", engine], env=env, capture_output=True, text=True, check=True)
+                got[side].append(json.loads(out.stdout.strip().splitlines()[-1]))
+        print()
+        print(f"{engine}: {n} reports of {folder} one by one, CPU ms per report, median of {rounds} "
+              f"interleaved runs each (before: {against}):")
+        print()
+        print("| | " + " | ".join(STAGES) + " | worker total |")
+        print("|---|" + "---|" * (len(STAGES) + 1))
+        for side in ("before", "after"):
+            rows = got[side]
+            print(f"| {side} | " + " | ".join(f"{statistics.median(r[s] for r in rows):.3f}" for s in STAGES)
+                  + f" | {statistics.median(sum(r[s] for s in STAGES) for r in rows):.3f} |")
+        diffs = [sum(a[s] for s in STAGES) - sum(b[s] for s in STAGES) for a, b in zip(got["after"], got["before"], strict=True)]
+        print()
+        print(f"after − before, worker total, pair by pair: {', '.join(f'{d:+.3f}' for d in diffs)} "
+              f"(median {statistics.median(diffs):+.3f} ms)")
+
+
 def parallel_factor() -> float:
     """How much faster two processes get a fixed pure-Python workload done than one on this
     machine (2.0 on two free cores; less on a shared or hyper-threaded virtual machine)."""
@@ -191,7 +238,21 @@ def main() -> None:
     ap.add_argument("--time", type=int, default=5000, help="folder size for the time figures")
     ap.add_argument("--pdf", type=int, default=200, help="PDFs checked in one process (0: none)")
     ap.add_argument("--stages", type=int, default=1000, help="reports taken through a worker's stages (0: none)")
+    ap.add_argument("--folder", type=Path, help="a folder made before (make_folder) instead of a new one: for --against")
+    ap.add_argument("--against", type=Path, help="another checkout: its stages and these, interleaved (needs --folder)")
+    ap.add_argument("--rounds", type=int, default=6, help="interleaved runs of each side (--against)")
+    ap.add_argument("--engine", default="python,durable", help="engines for --against")
+    ap.add_argument("--stages-json", type=int, help=argparse.SUPPRESS)  # one side of --against
     args = ap.parse_args()
+    if args.stages_json:
+        import json
+
+        got = stages(sample(args.folder, args.stages_json), args.engine)
+        print(json.dumps({k: round(v, 4) for k, v in got["all"].items()}))
+        return
+    if args.against:
+        compare(args.folder, args.stages or 1000, args.against, args.rounds, tuple(args.engine.split(",")))
+        return
     print(f"CPU cores: {os.cpu_count()}, Python {sys.version.split()[0]}, load average "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     with tempfile.TemporaryDirectory() as tmp:
@@ -222,9 +283,7 @@ def main() -> None:
                   f"| {rc} | {last[:40]} |")
             main_ms.setdefault(engine, (main / args.time * 1000, cpu / args.time * 1000))
         if args.stages:
-            # in the order they were made (every kind in its share), every k-th
-            paths = sorted(folder.iterdir(), key=lambda p: int(re.search(r"\d+", p.name)[0]))
-            paths = paths[::max(1, len(paths) // args.stages)][:args.stages]
+            paths = sample(folder, args.stages)
             for engine in ("python", "durable"):
                 got = stages(paths, engine)
                 print()

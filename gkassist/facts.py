@@ -27,10 +27,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any, NamedTuple
 
 from gkassist.cellstates import INVALID, CellState
@@ -189,6 +189,15 @@ class _Values:
             self._cache[fid] = _engine_value(fid, value) if value is not None else None
         return self._cache[fid]
 
+    def values_of(self, fids: tuple[str, ...], fid_set: frozenset[str]) -> Iterator[int | str | None]:
+        """``get`` of each of ``fids`` (``fid_set`` the same as a set), in order: a table line's
+        cells, 7 to 25, nearly always all known already (printed whole numbers)."""
+        cache = self._cache
+        if not cache.keys() >= fid_set:
+            for fid in fids:
+                self.get(fid)
+        return map(cache.__getitem__, fids)
+
     def text(self, text_id: str) -> str:
         hit = self._texts.get(text_id)
         if hit is None:
@@ -270,11 +279,12 @@ class FactError(ValueError):
 _SECTION_INDEX = {s.id: i for i, s in enumerate(FORM.sections)}  # facts sort by it (order)
 
 # per number field: (field, fact id, its own field ids, section position, units, fields by
-# value name, deps) — see cells()
-_CELL_STATIC: dict[str, tuple[Any, str, tuple[str, ...], int, dict[str, str], dict[str, tuple[str, ...]], frozenset[str]]] = {
+# value name, deps, whether it is a count: an int is its own value) — see cells()
+_CELL_STATIC: dict[str, tuple[Any, str, tuple[str, ...], int, dict[str, str], dict[str, tuple[str, ...]], frozenset[str], bool]] = {
     f.id: (f, f"cell.{f.id}", (f.id,), _SECTION_INDEX.get(f.section, 99),
            _MONEY_UNITS if f.kind == "money" else {},
-           dict.fromkeys(("value", "numeric", "whole", "noted", "invalid", "empty"), (f.id,)), frozenset((f.id,)))
+           dict.fromkeys(("value", "numeric", "whole", "noted", "invalid", "empty"), (f.id,)), frozenset((f.id,)),
+           f.kind == "count")
     for f in FORM.fields.values() if f.is_number
 }
 
@@ -293,6 +303,8 @@ class _Line(NamedTuple):
     section: str
     order: tuple[int, ...]
     derived: bool = False  # a column of sums (表三's 总计)
+    names: tuple[str, ...] = ()  # the cells' value names, in the order of ``deps`` (their field ids)
+    fid_set: frozenset[str] = frozenset()  # ``deps`` as a set
 
 
 def _line(fact_id: str, kind: str, cells: list[tuple[str, str]], labels: dict[str, str], section: str,
@@ -300,7 +312,8 @@ def _line(fact_id: str, kind: str, cells: list[tuple[str, str]], labels: dict[st
     return _Line(
         fact_id, kind, tuple(cells), tuple((f"previous.{n}", fid) for n, fid in cells) if previous else (),
         {n: (fid,) for n, fid in cells}, tuple(fid for _, fid in cells), labels, section,
-        (_SECTION_INDEX.get(section, 99), position), derived,
+        (_SECTION_INDEX.get(section, 99), position), derived, tuple(n for n, _ in cells),
+        frozenset(fid for _, fid in cells),
     )
 
 
@@ -371,7 +384,8 @@ class _Builder:
         self.year = year if isinstance(year, int) else None
         self.coverage = coverage or Coverage()
         self._added: dict[tuple[tuple[str, ...], str | None], tuple] = {}  # see add_globals
-        self._flags = _flags_for(book, self.coverage, self.year)  # (applies.<rule id>, section) → 0 / 1
+        # (applies.<rule id>, section) → 0 / 1, and (global names, section) → their flags
+        self._flags = _flags_for(book, self.coverage, self.year)
         self._features: dict[tuple[str, str], tuple[int | None, dict]] = {}
         self._globals: dict[str, tuple[int | str | None, dict]] = {}
 
@@ -468,15 +482,21 @@ class _Builder:
         """(values, message details, fields, deps) that ``add_globals`` gives a fact in ``section``
         whose rules read the global ``names``."""
         flags, plain, fields, deps = _globals_plan(self.book, names)
-        values: dict[str, Any] = {}
+        # the flags of these names in this section: the same for every report of this kind
+        # (``_flags_for``), so worked out once for all of them
+        known = self._flags.get((names, section))
+        if known is None:
+            known = {}
+            for name, rule, own_section in flags:
+                # the flag of rule ``name`` (applies.<rule id>): 1 when it applies to this fact
+                where = (rule.section or section) if own_section else None
+                hit = self._flags.get((name, where))
+                if hit is None:
+                    hit = self._flags[(name, where)] = int(rule_applies_to(rule.applies, self.coverage, self.year, where))
+                known[name] = hit
+            self._flags[(names, section)] = known
+        values: dict[str, Any] = dict(known)
         labels: dict[str, Any] = {}
-        for name, rule, own_section in flags:
-            # the flag of rule ``name`` (applies.<rule id>): 1 when it applies to this fact
-            where = (rule.section or section) if own_section else None
-            hit = self._flags.get((name, where))
-            if hit is None:
-                hit = self._flags[(name, where)] = int(rule_applies_to(rule.applies, self.coverage, self.year, where))
-            values[name] = hit
         for name in plain:
             value, detail = self.global_value(name)
             values[name] = value
@@ -495,9 +515,7 @@ class _Builder:
         old = self.reuse(line.id)
         if old is not None:
             return old
-        get = self.now.get
-        for name, fid in line.cells:
-            values[name] = get(fid)
+        values.update(zip(line.names, self.now.values_of(line.deps, line.fid_set), strict=True))
         if line.previous and self.prev is not None:
             get = self.prev.get
             for name, fid in line.previous:
@@ -586,12 +604,16 @@ class _Builder:
         plain = not self.book.global_needs.get(CELL)
         can_fire = _cell_plan(self.book) if self.prune else None
         incremental = self.changed is not None
+        quick = can_fire is not None and not incremental  # the plain-cell test first (below)
         notes = self.notes
         for i, (fid, raw) in enumerate(self.answers.items()):
             static = _CELL_STATIC.get(fid)
             if static is None or raw is None:
                 continue
-            f, fact_id, own, section_index, units, fields, deps = static
+            if quick and type(raw) is int and static[7] and -LARGEST_VALUE <= raw <= LARGEST_VALUE \
+                    and not notes.get(fid) and not can_fire(raw):
+                continue  # nearly every cell: a whole count no case can fire on, as below, decided at once
+            f, fact_id, own, section_index, units, fields, deps, _ = static
             if incremental:
                 old = self.reuse(fact_id)
                 if old is not None:
@@ -631,23 +653,20 @@ class _Builder:
                 yield self.add_globals(fact, deps=own)
 
     def texts(self) -> Iterable[Fact]:
-        all_ids = text_ids()
         for text_id, features in _text_plan(self.book).items():
-            old = self.reuse(f"text.{text_id}")
+            fact_id, label, fields, section, order, deps = _text_static(text_id)
+            old = self.reuse(fact_id)
             if old is not None:
                 yield old
                 continue
             values: dict[str, Any] = {TEXT_KEY: text_id}
-            labels: dict[str, Any] = {"field": text_label(text_id)}
+            labels: dict[str, Any] = {"field": label}
             for name in ("chars", "answered", *features):
                 value, detail = self.feature(text_id, name)
                 values[name] = value
                 labels.update(detail)
-            fields = SECTION_TEXTS.get(text_id, (text_id,))
-            section = text_section(text_id)
-            fact = Fact(f"text.{text_id}", TEXT, values, labels, {n: fields for n in values},
-                        section=section, order=self.order(section, 300 + all_ids.index(text_id)))
-            yield self.add_globals(fact, deps=[*fields, "meta.year"])
+            fact = Fact(fact_id, TEXT, values, labels, dict.fromkeys(values, fields), section=section, order=order)
+            yield self.add_globals(fact, deps=deps)
 
     def claims(self) -> Iterable[Fact]:
         if not self.book.claims or not any(r.scope == CLAIM for r in self.book.rules):
@@ -689,29 +708,14 @@ class _Builder:
             raise FactError(f"extra fact without a string id and kind: {raw!r}")
         kind = raw["kind"]
         declared = self.book.fact_kinds.get(kind)
-        values: dict[str, Any] = {}
-        labels: dict[str, Any] = {}
         names = declared.names if declared is not None else None
         if declared is not None and declared.defaults:
             raw = {**declared.defaults, **raw}
-        for key, value in raw.items():
-            if key in _CUSTOM_RESERVED:
-                continue
-            t = type(value)  # exact types first: this runs for every key of every extra fact
-            if t is bool:
-                value, t = int(value), int
-            number = t is int or (t is not str and isinstance(value, int))
-            # undeclared kinds pass their numbers; strings are engine values only when declared
-            if names is None:
-                engine_value = number
-            else:
-                engine_value = key in names and (number or t is str or isinstance(value, str))
-            if engine_value:
-                values[key] = value
-            else:
-                labels[key] = value
-        if self.prune and not self.book.may_fire(kind, values):
-            return None
+        if self.prune and not self.book.may_fire(kind, _engine_values(raw, self.book.selecting.get(kind, ()), names)):
+            return None  # most of other modules' facts: told by the value or two that select them
+        values = _engine_values(raw, raw, names)
+        labels = {key: int(value) if type(value) is bool else value  # (a bool as _engine_values reads it)
+                  for key, value in raw.items() if key not in values and key not in _CUSTOM_RESERVED}
         fields_raw = raw.get("fields") or ()
         fields_t = (fields_raw,) if isinstance(fields_raw, str) else tuple(fields_raw)
         section = raw.get("section")
@@ -724,11 +728,30 @@ class _Builder:
         return self.add_globals(fact)
 
 
+def _engine_values(raw: Mapping[str, Any], keys: Iterable[str], names: Any) -> dict[str, Any]:
+    """The engine values among ``keys`` of another module's fact ``raw`` (the rest of it is for
+    messages): numbers (a bool as 0 / 1), and strings of the names its kind declares (``names``;
+    None for an undeclared kind, which passes its numbers only)."""
+    out: dict[str, Any] = {}
+    for key in keys:
+        if key in _CUSTOM_RESERVED or key not in raw:
+            continue
+        value = raw[key]
+        t = type(value)  # exact types first: this runs for every key of every extra fact
+        if t is bool:
+            value, t = int(value), int
+        number = t is int or (t is not str and isinstance(value, int))
+        if number if names is None else (key in names and (number or t is str or isinstance(value, str))):
+            out[key] = value
+    return out
+
+
 _FLAG_SETS_KEPT = 256  # kinds of report (coverage and year) whose rule applicability is remembered
 
 
-def _flags_for(book: Rulebook, coverage: Coverage, year: int | None) -> dict[tuple[str, str | None], int]:
+def _flags_for(book: Rulebook, coverage: Coverage, year: int | None) -> dict[tuple, Any]:
     """Whether each rule applies to a fact of a section ((applies.<rule id>, section) → 0 / 1),
+    and the flags a fact reading some global names carries ((names, section) → {name: 0 / 1}),
     filled as facts ask: shared by every report of the same coverage and year, since that is all
     it depends on (``rule_applies_to``) — nearly every report of a folder is complete and of one
     year, and a report asks some 80 of them."""
@@ -808,6 +831,16 @@ def _cell_plan(book: Rulebook) -> Callable[[int], bool] | None:
             plan = (can_fire,)
         book.plans["cells"] = plan
     return plan[0]
+
+
+@cache
+def _text_static(text_id: str) -> tuple[str, str, tuple[str, ...], str, tuple[int, int], tuple[str, ...]]:
+    """What a text's fact holds besides its features, the same for every report: (fact id, label,
+    field ids, section, order, deps)."""
+    fields = SECTION_TEXTS.get(text_id, (text_id,))
+    section = text_section(text_id)
+    return (f"text.{text_id}", text_label(text_id), fields, section,
+            (_SECTION_INDEX.get(section, 99), 300 + text_ids().index(text_id)), (*fields, "meta.year"))
 
 
 def _text_plan(book: Rulebook) -> dict[str, tuple[str, ...]]:

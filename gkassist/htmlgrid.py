@@ -13,6 +13,8 @@ from typing import NamedTuple
 
 MAX_COLSPAN = 60
 MAX_COLUMNS = 200
+_ONE = (1, 1)
+_UNMERGED = [(c, 1, 1) for c in range(MAX_COLUMNS)]  # a row without merges, as placed (sliced)
 
 
 class Slot(NamedTuple):
@@ -44,6 +46,20 @@ def place(spans: list[list[tuple[int, int]]]) -> tuple[list[list[tuple[int, int,
     width = 0
     for r, cells in enumerate(spans):
         taken = covered[r]
+        n = len(cells)
+        if n and cells.count(_ONE) == n:
+            # most rows: no cell merges: the cells take the free columns in turn (the n-th free
+            # one lies below n + len(taken)), up to MAX_COLUMNS (never covered from above)
+            if taken:
+                cols = [c for c in range(min(n + len(taken), MAX_COLUMNS)) if c not in taken][:n]
+                placed = [_UNMERGED[c] for c in cols]
+                end = cols[-1] + 1 if len(cols) == n else MAX_COLUMNS
+            else:
+                placed = _UNMERGED[:n]
+                end = len(placed)
+            out.append(placed)
+            width = max(width, end)
+            continue
         placed: list[tuple[int, int, int]] = []
         c = 0
         for rowspan, colspan in cells:

@@ -40,7 +40,12 @@ def split_sentences(text: str) -> list[str]:
 
 
 def normalise(sentence: str) -> str:
-    text = strip_marker(nfkc(sentence).strip())
+    return normalise_nfkc(nfkc(sentence))
+
+
+def normalise_nfkc(sentence: str) -> str:
+    """``normalise`` of a sentence already in NFKC (a piece of one: NFKC is the costly part)."""
+    text = strip_marker(sentence.strip())
     text = _DIGITS.sub("#", text)
     return _NOISE.sub("", text)
 

@@ -18,7 +18,7 @@ from lxml import etree
 
 from gkassist import reading
 from gkassist.importer.decoding import Unreadable
-from gkassist.importer.model import Cell, Document, Item, Line, Table
+from gkassist.importer.model import Cell, Document, Item, Line, Table, make_cell
 from gkassist.importer.normalise import clean_line
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -207,7 +207,7 @@ def _cell(tc: etree._Element, col: int, cells: list[Cell]) -> int:
                 span = 1
         if vm is not None and vm.get(_VAL, "continue") != "restart":
             return col + span  # merged down: read in the row where it starts
-    cells.append(Cell(_cell_text(paragraphs), col))
+    cells.append(make_cell((_cell_text(paragraphs), col, 0)))
     return col + span
 
 

@@ -16,7 +16,7 @@ from lxml import etree
 
 from gkassist.htmlgrid import MAX_COLUMNS, place, span_value
 from gkassist.importer.decoding import Unreadable
-from gkassist.importer.model import Cell, Document, Image, Item, Line, Table
+from gkassist.importer.model import Document, Image, Item, Line, Table, make_cell
 from gkassist.importer.sections import match_heading
 
 _SKIP = frozenset(
@@ -140,19 +140,27 @@ class _Walker:
         self.owners.append(owner)
 
     def visit(self, el: etree._Element) -> None:
-        tag = el.tag.lower() if isinstance(el.tag, str) else None
+        tag = el.tag
+        tag = tag.lower() if isinstance(tag, str) else None
         if tag is None or tag in _SKIP:
             if tag != "head":
                 self._add(el.tail)
             return
-        if tag == "table" and el.find(".//table") is None:
-            table = _table(el)
-            if table.rows:
-                self._emit(table, el)
-            for img in el.iter("img"):
-                self._emit(Image(img.get("alt") or ""), img)
-            self._add(el.tail)
-            return
+        if tag == "table":
+            # a table holding no table is data; its pictures follow it (one look at what it holds)
+            images: list[etree._Element] = []
+            for inner in el.iterdescendants("table", "img"):
+                if inner.tag == "table":
+                    break
+                images.append(inner)
+            else:
+                table = _table(el)
+                if table.rows:
+                    self._emit(table, el)
+                for img in images:
+                    self._emit(Image(img.get("alt") or ""), img)
+                self._add(el.tail)
+                return
         if tag == "img":
             self._emit(Image(el.get("alt") or ""), el)
             self._add(el.tail)
@@ -200,9 +208,10 @@ def _table(el: etree._Element) -> Table:
     if merges:
         placed, _ = place(spans)
         # a cell merged down from above belongs to the row it starts in; across columns it is read once
-        rows = [[Cell(row[k], c) for k, (c, _, _) in enumerate(cells)] for row, cells in zip(texts, placed, strict=True)]
+        rows = [[make_cell((row[k], c, 0)) for k, (c, _, _) in enumerate(cells)]
+                for row, cells in zip(texts, placed, strict=True)]
     else:  # every cell in its own column (as place() puts them), as many as a grid may have
-        rows = [[Cell(text, c) for c, text in enumerate(row[:MAX_COLUMNS])] for row in texts]
+        rows = [[make_cell((text, c, 0)) for c, text in enumerate(row[:MAX_COLUMNS])] for row in texts]
     return Table(rows=[row for row in rows if row], rows_known=True)
 
 

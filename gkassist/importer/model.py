@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from itertools import chain
 from typing import Any, NamedTuple
@@ -27,6 +27,11 @@ class Cell(NamedTuple):
     col: int | None = None
     # a filler of pipes (「|||||||」) a scrape printed for a row's empty cells: how many pipes
     fill: int = 0
+
+
+# Cell((text, col, fill)) with no Python-level call (the named tuple's __new__ is one): the layout
+# readers make hundreds a table, every field given
+make_cell = partial(tuple.__new__, Cell)
 
 
 @dataclass

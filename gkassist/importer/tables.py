@@ -543,24 +543,39 @@ def read_active(scans: list[Scanned], out: Reading) -> None:
 _HEADER_LIKE = 80  # rapidfuzz ratio from which a header cell is taken for a column's header, altered
 
 
+_NOT_WORD = re.compile(r"[^\w]")
+
+
+@lru_cache(maxsize=8192)  # a report's labels are mostly the format's: the same in every report
 def _words_of(text: str) -> str:
     """A header's words without punctuation, which pages lose (「本年收费金额单位:万元」)."""
-    return re.sub(r"[^\w]", "", fold(text))
+    return _NOT_WORD.sub("", fold(text))
+
+
+@cache
+def _active_columns() -> dict[str, Any]:
+    """表二's column headers by their words."""
+    return {_words_of(c.label): c for b in FORM.active_blocks for c in b.columns}
+
+
+@lru_cache(maxsize=8192)
+def _nearest_column(words: str) -> tuple[float, str]:
+    """(ratio, words) of the column header nearest to a header's words."""
+    return max((ratio(words, k), k) for k in _active_columns())
 
 
 def _altered_headers(scans: list[Scanned], cuts: _Cuts) -> list[tuple[str, Any]]:
     """Header cells of 表二 that are a column's header with a word changed or missing (「现行有效件」 for
     「现行有效件数」): (printed, the format's column). Punctuation and spaces do not count, nor the
     last cell of a file that stops inside the header (「本年收费金额(单位:万」)."""
-    columns = {_words_of(c.label): c for b in FORM.active_blocks for c in b.columns}
+    columns = _active_columns()
     last = next((t for sc in reversed(scans) for t in reversed(sc.labels) if t.strip()), None) if cuts.ends else None
     out: list[tuple[str, Any]] = []
     for text in dict.fromkeys(t for sc in scans for t in sc.labels):
         w = _words_of(text)
         if len(w) < 4 or w in columns:
             continue
-        near = [(ratio(w, k), k) for k in columns]
-        score, key = max(near)
+        score, key = _nearest_column(w)
         if score < _HEADER_LIKE or (text == last and key.startswith(w)):
             continue
         out.append((text.strip(), columns[key]))

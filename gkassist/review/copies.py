@@ -36,7 +36,8 @@ from rapidfuzz import fuzz, process
 from gkassist.errors import UserError
 from gkassist.form import FORM
 from gkassist.review.pairing import family_key
-from gkassist.similarity import normalise, split_sentences
+from gkassist.similarity import normalise, normalise_nfkc, split_sentences
+from gkassist.text import nfkc
 
 _CLAUSE = re.compile(r"[，,；;：:、]")
 _FOLDED = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
@@ -123,11 +124,19 @@ def sentences_of(answers: dict[str, Any], agency: str | None) -> list[tuple[str,
             continue
         for sentence in split_sentences(text):
             hidden = _mask(sentence, agency, rules)  # one masking pass for the sentence and its clauses
-            form = normalise(hidden)
+            folded = nfkc(hidden)
+            form = normalise_nfkc(folded)
             if len(form) < rules.min_chars or any(s in form for s in rules.stock):
                 continue
-            clauses = [c for c in (normalise(p) for p in _CLAUSE.split(hidden))
-                       if len(c) >= rules.min_clause_chars and c != form]
+            parts = _CLAUSE.split(hidden)
+            if len(parts) == 1:
+                clauses = []  # a sentence of one clause has no clause but itself (its form: left out)
+            else:
+                # its clauses are the pieces of its NFKC form, unless NFKC made a clause mark of
+                # another character (「﹐」): NFKC changes nothing across a clause mark
+                pieces = _CLAUSE.split(folded)
+                forms = map(normalise_nfkc, pieces) if len(pieces) == len(parts) else map(normalise, parts)
+                clauses = [c for c in forms if len(c) >= rules.min_clause_chars and c != form]
             out.append((sentence, form, _hash(form), [_hash(c) for c in clauses]))
     return out
 
