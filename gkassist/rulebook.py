@@ -50,6 +50,7 @@ from gkassist.expressions import (
 from gkassist.features import Claim, Feature, expand_pattern
 from gkassist.form import FORM
 from gkassist.regexcost import backtracking
+from gkassist.resources import read_yaml
 from gkassist.similarity import DEFAULT_THRESHOLD
 from gkassist.vocabulary import PLACEHOLDER, SEVERITIES, SEVERITY_ALIASES
 
@@ -329,7 +330,9 @@ def _read_files(paths: list[Path], problems: _Problems) -> list[tuple[str, dict]
     for path in paths:
         label = f"rules/{path.name}"
         try:
-            raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+            # PyYAML's C loader, and the parsed file kept beside it until it changes: every check
+            # starts by reading the whole rulebook, which the pure-Python loader took 0.07 s to do
+            raw = read_yaml(path)
         except UnicodeDecodeError:
             problems.add(label, None, "不是 UTF-8 编码的文本文件")
             continue
