@@ -265,6 +265,10 @@ def test_the_workbook_has_a_row_per_finding_and_the_tables_per_report(folders, t
     assert len(ids) == len(header) - 3 and "requests.new.total" in ids
     pairing = list(book["上年配对"].iter_rows(values_only=True))
     assert len(pairing) == 1 + 3 + 1  # header, this year's three, last year's 丁
+    assert pairing[0] == ("文件", "机关", "年度", "上年报告", "说明")
+    orphan = pairing[-1]
+    assert orphan[0] is None and orphan[3] and "本年文件夹里没有" in orphan[4]
+    assert all(r[0] and (r[3] is not None) == (r[4] == "已配对") for r in pairing[1:-1])
 
 
 # --- progress and Ctrl+C ---------------------------------------------------------------------------

@@ -81,11 +81,17 @@ class ReviewWorkbook:
                               len(pair.shared), pair.chars, s.sentence, s.other, s.score])
         if pairing is not None:
             sheet = self.book.create_sheet(_PAIRING)
-            sheet.append(["文件", "机关", "年度", "上年报告"])
+            # one row per report of either folder; 说明 says which side is missing, so that a filter on
+            # it lists the unpaired ones (an empty 文件 cell alone read as a fault of the workbook)
+            sheet.append(["文件", "机关", "年度", "上年报告", "说明"])
             for file, agency, year, previous in pairing.get("rows", ()):
-                sheet.append([Path(file).name, agency, year, previous or "（没有找到）"])
+                if previous:
+                    sheet.append([Path(file).name, agency, year, Path(previous).name, "已配对"])
+                else:
+                    sheet.append([Path(file).name, agency, year, None, "上年文件夹里没有找到这个机关的报告"])
             for known in pairing.get("orphans", ()):
-                sheet.append(["", known.agency, known.year, f"{known.file}（本年没有报告）"])
+                sheet.append([None, known.agency, known.year, Path(known.file).name,
+                              "上年的报告，本年文件夹里没有这个机关的报告（年度是上年的）"])
         if interrupted:
             self.findings.append(["", "", None, "", "", "", "", "检查被中断：以上只是已检查部分的结果。"])
         with atomic_writer(self.path, parents=True) as out:  # the zip streamed from the sheets' temp files
