@@ -438,6 +438,17 @@ def test_a_label_the_file_stops_in_is_said_whole():
     assert "「(二)部分公开(区分处理的,只计这一」" in report.extent.stops_at
 
 
+def test_the_piece_a_file_stops_in_is_said_once():
+    # erdaohe-zhen-2021 stops at 「二、主动公开政府信息情况」 and a line 「第二」 (a cut 「第二十条…」 of 表二):
+    # the message that the file stops there quotes it whole, so it is not listed again as text not imported
+    report = read_report(_case("erdaohe-zhen-2021")[0])
+    assert "「第二」" in report.extent.stops_at
+    assert not report.unplaced
+    # a longer last line the message quotes only in part is still listed (tianmen-zfb-2025)
+    report = read_report(_case("tianmen-zfb-2025")[0])
+    assert report.extent.cut_end and any("全年主动公开政府信息124条" in u for u in report.unplaced)
+
+
 @pytest.mark.parametrize("slug", ["wendeng-bgs-2022-p9", "wendeng-zhzf-2021-p3"])
 def test_a_single_page_from_inside_a_report_is_read_and_said_to_be_a_part(slug):
     report = read_report(_case(slug)[0])

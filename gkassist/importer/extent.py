@@ -142,6 +142,11 @@ def _words(item: Item, *, last: bool) -> str:
     return text[-_LAST_WORDS:] if last else text[:_LAST_WORDS]
 
 
+def said_whole(item: Line) -> bool:
+    """Whether the message of a file that stops in this, its last line, quotes it whole (``stops_at``)."""
+    return _words(item, last=True) == " ".join(item.text.split())
+
+
 def measure(items: list[Item], split: Split, ends: Ends, section_of: dict[int, str],
             table_kind: dict[int, str], year: int | None, fmt: int) -> Extent:
     """The extent of the report in the file (``section_of``: item index → section it stands in;
