@@ -286,7 +286,8 @@ def _read_prose(items: list[Item], split: Split, stray: set[int], ext: Extent, e
             report.outline[sid] = outline
     for sid in ("active", "requests", "review"):
         for it in parts.get(sid, []):
-            if ends.cut_end and position[id(it)] == ends.last and isinstance(it, Line) and extent.said_whole(it):
+            # (lines made from a stray table's rows are in no position: never the file's last item)
+            if ends.cut_end and position.get(id(it)) == ends.last and isinstance(it, Line) and extent.said_whole(it):
                 continue  # the file stops in it, and the message that says so quotes it whole
             if isinstance(it, Line) and it.text.strip() and not match_heading(it.text) \
                     and not tables.is_table_text(it.text):
