@@ -20,13 +20,15 @@ from gkassist.text import fold
 # it starts with a place (「甲区政府」 is 「示范市甲区人民政府」)
 SHORT_NAME = 5
 _PLACED = 4
-_PLACE = re.compile(r"^[\u4e00-\u9fff]{1,6}?(?:自治区|自治州|自治县|省|市|州|盟|县|旗|区|镇|乡|街道)(?=.)")
+# the ends of a division's name at county level and above (a township's: 镇, 乡, 街道)
+_DIVISIONS = "自治区|自治州|自治县|省|市|州|盟|县|旗|区"
+_PLACE = re.compile(rf"^[\u4e00-\u9fff]{{1,6}}?(?:{_DIVISIONS}|镇|乡|街道)(?=.)")
 _SAME = (("人民政府", "政府"), ("办公室", "办"))
 # a division's people's government is the division for its report (「河北区人民政府」 one year, 「河北区」
 # the next); its office (「…人民政府办公室」) is an organ of its own
 _GOVERNMENT_OF = re.compile(r"(?<=[省市区县旗州盟镇乡])政府$")
 # a division's bare name (「河北区」, 「甲区」): one organ, however short
-_DIVISION_ONLY = re.compile(r"[\u4e00-\u9fff]+?(?:自治区|自治州|自治县|省|市|州|盟|县|旗|区|镇|乡)")
+_DIVISION_ONLY = re.compile(rf"[\u4e00-\u9fff]+?(?:{_DIVISIONS}|镇|乡)")
 
 
 def _specific(key: str) -> bool:
@@ -48,7 +50,7 @@ def agency_key(name: str) -> str:
 # a division's people's government, its general office (办公厅, 办公室) and the report of the division
 # as a whole (「上海市」「贵阳市」) are drafted by one office: 「上海市人民政府办公厅」 → 「上海市」. A closing
 # remark in brackets (「贵阳市人民政府(市人民政府办公厅)」) names the office, not another organ.
-_DIVISION_GOVERNMENT = re.compile(r"^(.+?(?:自治区|自治州|自治县|省|市|州|盟|县|旗|区))(?:政府(?:办公厅|办)?)?$")
+_DIVISION_GOVERNMENT = re.compile(rf"^(.+?(?:{_DIVISIONS}))(?:政府(?:办公厅|办)?)?$")
 
 
 def family_key(name: str) -> str:
@@ -81,7 +83,7 @@ class Known:
 
 
 # a division's name as a family key ends: two characters or more, then the division (「松江区」, not 「江区」)
-_DIVISION_NAME = re.compile(r"[\u4e00-\u9fff]{2,}?(?:自治区|自治州|自治县|省|市|州|盟|县|旗|区)")
+_DIVISION_NAME = re.compile(rf"[\u4e00-\u9fff]{{2,}}?(?:{_DIVISIONS})")
 
 
 def _division_endings(key: str) -> list[str]:
