@@ -518,30 +518,34 @@ def _problems(result: FileResult | Outcome) -> tuple[list[str], list[str]]:
 
 def write_one(result: FileResult | Outcome, out: TextIO, first: bool = True) -> None:
     """One file's findings as text."""
-    if not first:
-        out.write("\n")
+    out.write(_one_text(result, first))
+
+
+def _one_text(result: FileResult | Outcome, first: bool) -> str:
+    # one string, one write: the output stream escapes what it cannot take line by line, and a
+    # batch writes some 15 lines for each of thousands of reports
+    lines = [""] if not first else []
     if result.error is not None:
-        out.write(f"■ {result.file}\n  {say('checks', 'check_cannot_read', error=result.error)}\n")
-        return
-    out.write(f"■ {_who(result)}\n")
+        lines += [f"■ {result.file}", f"  {say('checks', 'check_cannot_read', error=result.error)}", ""]
+        return "\n".join(lines)
+    lines.append(f"■ {_who(result)}")
     problems, unanswered = _problems(result)
-    for problem in problems:
-        out.write(f"  {say('checks', 'check_not_read', problem=problem)}\n")
+    lines += [f"  {say('checks', 'check_not_read', problem=problem)}" for problem in problems]
     if unanswered:
-        out.write(f"  {say('checks', 'check_not_answered', what=_unanswered_text(unanswered))}\n")
+        lines.append(f"  {say('checks', 'check_not_answered', what=_unanswered_text(unanswered))}")
     previous_file = getattr(result, "previous_file", None)
     if previous_file and getattr(result, "previous_agency", None):
-        out.write(f"  {say('checks', 'check_compared_by_office', file=previous_file, agency=result.previous_agency)}\n")
+        lines.append(f"  {say('checks', 'check_compared_by_office', file=previous_file, agency=result.previous_agency)}")
     elif previous_file:
-        out.write(f"  {say('checks', 'check_compared_with', file=previous_file)}\n")
+        lines.append(f"  {say('checks', 'check_compared_with', file=previous_file)}")
     for section, findings in by_section(result.findings):
-        out.write(f"  {section_title(section)}\n")
-        for f in findings:
-            out.write(f"    {label_of(f)} {f.code}  {f.message}\n")
+        lines.append(f"  {section_title(section)}")
+        lines += [f"    {label_of(f)} {f.code}  {f.message}" for f in findings]
     if not result.findings:
-        out.write(f"  {say('checks', 'check_nothing_found')}\n")
+        lines.append(f"  {say('checks', 'check_nothing_found')}")
     summary = say("checks", "check_summary", file=Path(result.file).name, counts=_summary_text(result))
-    out.write(f"  {summary}\n")
+    lines += [f"  {summary}", ""]
+    return "\n".join(lines)
 
 
 @dataclass
