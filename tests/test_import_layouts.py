@@ -92,4 +92,4 @@ def test_damaged_word_file_and_other_zip_files_are_reported(tmp_path):
     with zipfile.ZipFile(sheet, "w") as z:
         z.writestr("xl/workbook.xml", "<workbook/>")
     report = read_report(sheet)
-    assert report.failed and "另存为网页" in report.unreadable[0]
+    assert report.failed and "压缩包" in report.unreadable[0] and "Word（.docx）" in report.unreadable[0]

@@ -32,7 +32,8 @@ _MAGIC = (
     (b"\xff\xd8\xff", "JPEG 图片"),
     (b"GIF8", "GIF 图片"),
 )
-_SAVE_AS = "请把报告另存为网页（.html）或纯文本（.txt）后再试。"
+# every format read_report takes: a file of another kind is told what it could be saved as
+_SAVE_AS = "能读取的是网页（.html、.mht）、纯文本（.txt）、Word（.docx）和带文字的 PDF：请把报告另存为其中一种后再试。"
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_-]+)""", re.IGNORECASE)
 _GB_NAMES = {"gbk", "gb2312", "gb18030", "x-gbk", "cp936", "euc-cn", "hz-gb-2312"}
 
@@ -43,7 +44,7 @@ def decode(data: bytes) -> Decoded:
         raise Unreadable("文件是空的，没有可读取的内容。")
     for magic, what in _MAGIC:
         if data.startswith(magic):
-            raise Unreadable(f"这是{what}，不是网页或文本格式的年报。{_SAVE_AS}")
+            raise Unreadable(f"这是{what}，不是能读取的年报格式。{_SAVE_AS}")
 
     if data.startswith(codecs.BOM_UTF8):
         return _checked(data[3:], "utf-8", "utf-8-sig")
@@ -55,7 +56,7 @@ def decode(data: bytes) -> Decoded:
     if guessed:
         return _checked(data, guessed, guessed)
     if b"\x00" in data:
-        raise Unreadable(f"文件含有二进制数据，不是网页或文本格式的年报。{_SAVE_AS}")
+        raise Unreadable(f"文件含有二进制数据，不是能读取的年报格式。{_SAVE_AS}")
 
     declared = _declared_charset(data)
     order = ["utf-8", "gb18030"]
@@ -82,7 +83,7 @@ def _checked(data: bytes, codec: str, label: str) -> Decoded:
     if not text.strip():
         raise Unreadable("文件是空的，没有可读取的内容。")
     if not _plausible(text):
-        raise Unreadable(f"文件含有二进制数据，不是网页或文本格式的年报。{_SAVE_AS}")
+        raise Unreadable(f"文件含有二进制数据，不是能读取的年报格式。{_SAVE_AS}")
     return Decoded(text, label)
 
 
