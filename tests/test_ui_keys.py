@@ -228,6 +228,68 @@ async def test_ctrl_q_while_the_engine_still_starts_records_the_answers_waiting_
         assert s.position["step"] == "meta.level"
 
 
+async def test_enter_pressed_before_the_next_proposal_shows_neither_takes_nor_erases_it(home, monkeypatch) -> None:
+    # a new user's walk, carrying on from last year's report while the engine still started:
+    # 「Enter Enter」 took the kind (2), and the second Enter, pressed before the level question
+    # and its proposal (4, last year's) were on screen, was refused as 「还没有输入内容」 and
+    # emptied the line: the proposal was gone from it
+    import threading
+    import time
+
+    from drive import import_last_year
+
+    from gkassist.interview.service import InterviewService
+
+    check = InterviewService.check
+
+    def starting(self: Any, changes: Any = None) -> Any:
+        if threading.current_thread() is not threading.main_thread():
+            time.sleep(0.3)
+        return check(self, changes)
+
+    monkeypatch.setattr(InterviewService, "check", starting)
+    monkeypatch.setattr(InterviewService, "ready", property(lambda self: False))
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await import_last_year(pilot)
+        screen = interview(app)
+        assert screen.flow.step_id == "meta.agency"
+        await burst(pilot, "enter", "enter", "enter", "enter", "enter")
+        assert not [m for m in said(app) if say("empty_answer") in m]
+        q = screen.flow.question()
+        assert q.prefill.strip(), "stopped at a question that proposes an answer"
+        assert screen.query_one("#line").value == q.prefill, "the proposal is still in the line"
+        taken = screen.flow.step_id
+        await burst(pilot, "enter")  # seen, then confirmed
+        assert screen.flow.step_id != taken
+
+
+async def test_enter_pressed_early_on_a_question_that_proposes_nothing_is_told_so(home, monkeypatch) -> None:
+    import threading
+    import time
+
+    from gkassist.interview.service import InterviewService
+
+    check = InterviewService.check
+
+    def starting(self: Any, changes: Any = None) -> Any:
+        if threading.current_thread() is not threading.main_thread():
+            time.sleep(0.3)
+        return check(self, changes)
+
+    monkeypatch.setattr(InterviewService, "check", starting)
+    monkeypatch.setattr(InterviewService, "ready", property(lambda self: False))
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await start_new(pilot)
+        await burst(pilot, AGENCY, "enter")
+        screen = interview(app)
+        assert screen.flow.step_id == "meta.year" and screen.flow.question().prefill.strip()
+        await burst(pilot, "enter", "enter")  # the year proposed, confirmed; then Enter on the kind
+        assert screen.flow.step_id == "meta.agency_kind" and not screen.flow.question().prefill.strip()
+        assert [m for m in said(app) if say("empty_answer") in m]
+
+
 async def test_what_is_typed_is_kept_as_a_draft_every_few_seconds(monkeypatch) -> None:
     # kept on disk while the officer writes, not only on quitting: a power cut loses a few seconds
     import json

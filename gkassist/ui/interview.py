@@ -63,6 +63,11 @@ ASSIST_DELAY = 0.12
 DRAFT_EVERY = 5.0
 
 
+class _EarlyEnter(str):
+    """An empty answer submitted while the one before it was still being checked: Enter pressed
+    before the next question, and the answer it proposes, were on screen."""
+
+
 def _findings():  # noqa: ANN202 - a module
     # imported on the first findings, not at start: gkassist.findings loads the rules' expression
     # language (a few ms the first question need not wait for)
@@ -461,6 +466,8 @@ class InterviewScreen(Screen):
 
     def handle_text(self, text: str) -> None:
         """An answer (or /command) submitted: it takes its turn after those before it."""
+        if self.busy and not text.strip():
+            text = _EarlyEnter(text)
         self._queue.append(text)
         self._pump()
 
@@ -469,6 +476,10 @@ class InterviewScreen(Screen):
             self._take(self._queue.popleft())
 
     def _take(self, text: str) -> None:
+        if isinstance(text, _EarlyEnter) and self.flow.question().prefill.strip():
+            # it cannot have meant to confirm a proposal it never saw, nor to refuse one (the
+            # refusal would empty the line): the proposal stays in the line, to be confirmed
+            return
         stripped = text.strip()
         if stripped.startswith(("/", "／")):
             self.run_command(stripped[1:])
