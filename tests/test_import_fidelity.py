@@ -600,3 +600,51 @@ def test_an_agency_read_only_from_the_office_named_for_questions_says_so():
     assert report.notes["meta.agency"] == meta.CONTACT_NOTE
     named = read_report(_case("shanghai-bgt-2022")[0])  # 「2022年,上海市人民政府办公厅坚持……」
     assert named.notes["meta.agency"] != meta.CONTACT_NOTE
+
+
+# --- third first-sight sweep (2026-12-05): faults found on 18 reports gkassist had never seen --------
+
+
+def test_a_topic_sub_heading_followed_by_its_text_after_a_space_starts_that_topic():
+    # ewenke-qi-2025: 「(一)主动公开情况 2025年鄂温克族自治旗坚持“法定公开事项主动公开到位”原则,……」 —
+    # the heading and its text on one line, parted by a space; 一's first topic, not the preamble's text
+    report = read_report(_case("ewenke-qi-2025")[0])
+    assert report.answers["overview.proactive"].startswith("2025年鄂温克族自治旗坚持")
+    assert "8204条" not in report.answers.get("meta.preamble", "")
+    assert not [f for f in _check(report) if f.code == "T8"]
+
+
+def test_a_section_heading_printed_without_its_number_is_that_section_s_heading():
+    # pukou-jyj-2024: 「主动公开政府信息情况」 alone on its line, then 表二: section 二, misnumbered (S1)
+    report = read_report(_case("pukou-jyj-2024")[0])
+    fact = _facts(report)["section.active"]
+    assert fact["present"] and not fact["numbered"] and fact["printed"] == "主动公开政府信息情况"
+    assert "active" in report.extent.seen and "第二十" in report.extent.stops_at
+    s1 = [f for f in _check(report) if f.code == "S1"]
+    assert [f.section for f in s1] == ["active"] and s1[0].severity == "error"
+
+
+@pytest.mark.parametrize("line", ["全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况",
+                                  "主动公开政府信息情况如下", "主动公开"])
+def test_a_line_that_only_mentions_a_section_is_no_heading(line):
+    assert match_heading(line) is None
+
+
+@pytest.mark.parametrize(("slug", "agency"), [
+    ("tiedong-tyjrswj-2025", "铁东区退役军人事务局"),  # 「2025年,铁东区退役军人事务局通过区政府网站……」
+    ("pukou-jyj-2024", "南京市浦口区教育局"),  # 「由南京市浦口区教育局办公室编制的2024年度……报告」
+    ("chizhou-lyj-2025", "池州市林业局"),  # 「请与池州市林业局办公室联系」: the bureau's own office
+    ("ewenke-qi-2025", "鄂温克族自治旗"),  # 「2025年,鄂温克族自治旗坚持以……」; the contact is another bureau's office
+])
+def test_the_agency_is_the_organ_the_report_speaks_for_not_its_office(slug, agency):
+    report = read_report(_case(slug)[0])
+    assert report.agency == agency
+
+
+def test_a_title_whose_agency_has_no_place_suggests_no_title_it_already_has():
+    # liupanshui-yjj-2024: 「市应急局2024年政府信息公开工作年度报告」, and no fuller name in the text
+    report = read_report(_case("liupanshui-yjj-2024")[0])
+    s6 = [f for f in _check(report) if f.code == "S6"]
+    assert len(s6) == 1
+    doc = _facts(report)["document"]
+    assert doc["expected_title"] != doc["title"] and doc["expected_title"].endswith("市应急局2024年政府信息公开工作年度报告")
