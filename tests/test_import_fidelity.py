@@ -648,3 +648,14 @@ def test_a_title_whose_agency_has_no_place_suggests_no_title_it_already_has():
     assert len(s6) == 1
     doc = _facts(report)["document"]
     assert doc["expected_title"] != doc["title"] and doc["expected_title"].endswith("市应急局2024年政府信息公开工作年度报告")
+
+
+@pytest.mark.parametrize(("contact", "organ"), [
+    ("池州市林业局办公室", "池州市林业局"),
+    ("鄂温克族自治旗政务服务与数据管理局政务公开办公室", "鄂温克族自治旗政务服务与数据管理局"),
+    ("三明市卫生健康委员会办公室", "三明市卫生健康委员会"),
+    ("松江区人民政府办公室", "松江区人民政府办公室"),  # a government's office is an organ of its own
+    ("长沙市人民防空办公室", "长沙市人民防空办公室"),
+])
+def test_a_bureau_s_own_office_named_for_questions_stands_for_the_bureau(contact, organ):
+    assert meta._organ_of_office(contact) == organ

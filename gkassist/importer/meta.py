@@ -277,12 +277,28 @@ def identity_of(lines: list[str]) -> tuple[str | None, int | None, bool]:
                 break
     by_contact = False
     if agency is None:
-        for pattern in _patterns("contact_patterns"):
-            m = next((m for line in lines if (m := pattern.search(line))), None)
-            if m:
-                agency, by_contact = _government_of_office(m.group("agency"), lines), True
-                break
+        division = _first_match("division_patterns", lines[:40])
+        contact = _first_match("contact_patterns", lines, whole=False)
+        if contact:
+            contact = _organ_of_office(_government_of_office(contact, lines))
+        if division and not (contact and _GOVERNMENT_OF.search(contact) and division in contact):
+            agency = division
+        elif contact:
+            agency, by_contact = contact, True
     return (_unabbreviated(agency, lines) if agency else None), year, by_contact
+
+
+_GOVERNMENT_OF = re.compile(r"人民政府$")
+
+
+def _first_match(key: str, lines: list[str], whole: bool = True) -> str | None:
+    """The ``agency`` group of the first line a pattern of ``key`` matches, patterns in order."""
+    for pattern in _patterns(key):
+        for line in lines:
+            m = pattern.search(line.strip() if whole else line)
+            if m and not _self_reference(m.group("agency")):
+                return m.group("agency")
+    return None
 
 
 _OFFICE = re.compile(r"(人民政府)(办公室|办公厅)$")
@@ -302,6 +318,17 @@ def _government_of_office(contact: str, lines: list[str]) -> str:
     if len(_AS_DIVISION.findall(body)) > len(_AS_OFFICE.findall(body)):
         return contact[: m.end(1)]
     return contact
+
+
+# a bureau's or commission's own office (「池州市林业局办公室」「某局政务公开办公室」): it answers questions on
+# the bureau's report and publishes none of its own. A people's government's office is an organ (not here).
+_INTERNAL_OFFICE = re.compile(r"^(.+?(?:局|委员会|委|厅))[\u4e00-\u9fa5]{0,4}?办公室$")
+
+
+def _organ_of_office(contact: str) -> str:
+    """The organ whose internal office a report names for questions: 「池州市林业局办公室」 → 池州市林业局."""
+    m = _INTERNAL_OFFICE.match(contact)
+    return m.group(1) if m else contact
 
 
 # the words before an organ's full name in the sentence that defines its short name
