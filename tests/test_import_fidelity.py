@@ -659,3 +659,10 @@ def test_a_title_whose_agency_has_no_place_suggests_no_title_it_already_has():
 ])
 def test_a_bureau_s_own_office_named_for_questions_stands_for_the_bureau(contact, organ):
     assert meta._organ_of_office(contact) == organ
+
+
+def test_a_page_s_发表日期_line_is_its_publication_date_and_no_opening_sentence():
+    # daye-zrghj-2025: 「发表日期:2026-01-26    文章来源:大冶市自然资源和规划局」 above the opening
+    report = read_report(_case("daye-zrghj-2025")[0])
+    assert report.answers["meta.preamble"].startswith("根据《中华人民共和国政府信息公开条例》")
+    assert report.answers["meta.published"] == "2026-01-26"
