@@ -666,3 +666,18 @@ def test_a_page_s_发表日期_line_is_its_publication_date_and_no_opening_sente
     report = read_report(_case("daye-zrghj-2025")[0])
     assert report.answers["meta.preamble"].startswith("根据《中华人民共和国政府信息公开条例》")
     assert report.answers["meta.published"] == "2026-01-26"
+
+
+@pytest.mark.parametrize(("slug", "agency"), [
+    ("keyouqianqi-2025", "科尔沁右翼前旗"),  # the title names the 旗 and nothing else
+    ("ewenke-qi-2025", "鄂温克族自治旗"),  # 「2025年,鄂温克族自治旗坚持以……」
+])
+def test_an_agency_that_is_a_division_s_name_is_its_people_s_government(slug, agency):
+    report = read_report(_case(slug)[0])
+    assert report.agency == agency
+    assert (report.answers["meta.agency_kind"], report.answers["meta.level"]) == ("government", "county")
+
+
+@pytest.mark.parametrize("name", ["长春新区", "熊口管理区", "武汉东湖新技术开发区"])
+def test_a_zone_is_no_division_with_a_people_s_government(name):
+    assert meta.infer_kind_and_level(name)[0] is None

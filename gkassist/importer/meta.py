@@ -201,6 +201,10 @@ _GOVERNMENT_END = re.compile(r"人民政府$")
 _DEPARTMENT_END = re.compile(r"(局|委员会|委|办公室|办|厅|部|署|中心|院|所|站|队|处|会|室)$")
 # a 管理区 (潜江市熊口管理区, a farm's district) is no county-level 区
 _DIVISION = re.compile(r"自治区|自治州|自治县|自治旗|地区|省|州|盟|县|旗|(?<!管理)区|市")
+# a name that is a division and nothing else names its people's government's report; a development zone,
+# a new area or a 管理区 is no division with a people's government
+_BARE_DIVISION = re.compile(r"(?:自治区|自治州|自治县|自治旗|省|州|盟|县|旗|区|市)$")
+_NO_DIVISION = re.compile(r"(?:开发区|管理区|示范区|试验区|合作区|园区|新区)$")
 _LEVEL_OF = {
     "自治区": "province", "省": "province",
     "自治州": "city", "地区": "city", "州": "city", "盟": "city",
@@ -217,6 +221,8 @@ def infer_kind_and_level(agency: str) -> tuple[str | None, str | None]:
     if _TOWNSHIP_END.search(name):
         return "township", "township"
     kind = "government" if _GOVERNMENT_END.search(name) else "department" if _DEPARTMENT_END.search(name) else None
+    if kind is None and _BARE_DIVISION.search(name) and not _NO_DIVISION.search(name):  # 「科尔沁右翼前旗」「长安区」: the division's own report
+        kind = "government"
     divisions = _DIVISION.findall(name)
     level = _LEVEL_OF.get(divisions[-1]) if divisions else None
     return kind, level
