@@ -681,3 +681,10 @@ def test_an_agency_that_is_a_division_s_name_is_its_people_s_government(slug, ag
 @pytest.mark.parametrize("name", ["长春新区", "熊口管理区", "武汉东湖新技术开发区"])
 def test_a_zone_is_no_division_with_a_people_s_government(name):
     assert meta.infer_kind_and_level(name)[0] is None
+
+
+def test_a_year_printed_before_the_agency_of_a_title_is_no_part_of_its_name():
+    # hukou-dalong-xiang-2025: 「2025湖口县大垅乡2025年度政府信息公开工作年度报告」
+    report = read_report(_case("hukou-dalong-xiang-2025")[0])
+    assert (report.agency, report.year) == ("湖口县大垅乡", 2025)
+    assert _facts(report)["document"]["expected_title"] == "湖口县大垅乡2025年政府信息公开工作年度报告"

@@ -84,6 +84,9 @@ def _organ(name: str) -> str:
 _BULLET = re.compile(r"^\s*[•·●▪◆■]+\s*")
 
 
+_LEADING_YEAR = re.compile(r"^\s*(?:19|20)\d\d(?=\D)")
+
+
 def parse_title(line: str) -> Title | None:
     line = _BULLET.sub("", strip_label(line))
     if not is_title(line):
@@ -91,7 +94,8 @@ def parse_title(line: str) -> Title | None:
     line = " ".join(line.split())
     m = _YEAR.search(line)
     assert m is not None
-    agency = _organ(line[: m.start()].strip(_EDGE))
+    # 「2025湖口县大垅乡2025年度…」: a stray year before the agency is no part of its name
+    agency = _organ(_LEADING_YEAR.sub("", line[: m.start()]).strip(_EDGE))
     if agency and any(ch in agency for ch in "。，,:：;；"):
         return None  # a sentence before the year, not an agency's name
     if not agency:  # 「2024年某某局政府信息公开工作年度报告」: the agency follows the year
