@@ -688,3 +688,14 @@ def test_a_year_printed_before_the_agency_of_a_title_is_no_part_of_its_name():
     report = read_report(_case("hukou-dalong-xiang-2025")[0])
     assert (report.agency, report.year) == ("湖口县大垅乡", 2025)
     assert _facts(report)["document"]["expected_title"] == "湖口县大垅乡2025年政府信息公开工作年度报告"
+
+
+@pytest.mark.parametrize(("slug", "topics"), [
+    # 「门户网站主动發布文件信息133條」: what was published, in a 一 written as plain paragraphs
+    ("qingyuan-jyj-2024-fanti", {"overview.on_request", "overview.management", "overview.oversight"}),
+    # 「主动公示了驻地迁移信息」「信息经层层审核后进行公开发布」
+    ("zhongcang-jd-2025", set()),
+])
+def test_t1_hints_only_the_topics_a_paragraph_of_一_does_not_touch(slug, topics):
+    report = read_report(_case(slug)[0])
+    assert {f.fields[0] for f in _check(report) if f.code == "T1"} == topics
