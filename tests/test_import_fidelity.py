@@ -600,3 +600,102 @@ def test_an_agency_read_only_from_the_office_named_for_questions_says_so():
     assert report.notes["meta.agency"] == meta.CONTACT_NOTE
     named = read_report(_case("shanghai-bgt-2022")[0])  # 「2022年,上海市人民政府办公厅坚持……」
     assert named.notes["meta.agency"] != meta.CONTACT_NOTE
+
+
+# --- third first-sight sweep (2026-12-05): faults found on 18 reports gkassist had never seen --------
+
+
+def test_a_topic_sub_heading_followed_by_its_text_after_a_space_starts_that_topic():
+    # ewenke-qi-2025: 「(一)主动公开情况 2025年鄂温克族自治旗坚持“法定公开事项主动公开到位”原则,……」 —
+    # the heading and its text on one line, parted by a space; 一's first topic, not the preamble's text
+    report = read_report(_case("ewenke-qi-2025")[0])
+    assert report.answers["overview.proactive"].startswith("2025年鄂温克族自治旗坚持")
+    assert "8204条" not in report.answers.get("meta.preamble", "")
+    assert not [f for f in _check(report) if f.code == "T8"]
+
+
+def test_a_section_heading_printed_without_its_number_is_that_section_s_heading():
+    # pukou-jyj-2024: 「主动公开政府信息情况」 alone on its line, then 表二: section 二, misnumbered (S1)
+    report = read_report(_case("pukou-jyj-2024")[0])
+    fact = _facts(report)["section.active"]
+    assert fact["present"] and not fact["numbered"] and fact["printed"] == "主动公开政府信息情况"
+    assert "active" in report.extent.seen and "第二十" in report.extent.stops_at
+    s1 = [f for f in _check(report) if f.code == "S1"]
+    assert [f.section for f in s1] == ["active"] and s1[0].severity == "error"
+
+
+@pytest.mark.parametrize("line", ["全文包括总体情况、主动公开政府信息情况、收到和处理政府信息公开申请情况",
+                                  "主动公开政府信息情况如下", "主动公开"])
+def test_a_line_that_only_mentions_a_section_is_no_heading(line):
+    assert match_heading(line) is None
+
+
+@pytest.mark.parametrize(("slug", "agency"), [
+    ("tiedong-tyjrswj-2025", "铁东区退役军人事务局"),  # 「2025年,铁东区退役军人事务局通过区政府网站……」
+    ("pukou-jyj-2024", "南京市浦口区教育局"),  # 「由南京市浦口区教育局办公室编制的2024年度……报告」
+    ("chizhou-lyj-2025", "池州市林业局"),  # 「请与池州市林业局办公室联系」: the bureau's own office
+    ("ewenke-qi-2025", "鄂温克族自治旗"),  # 「2025年,鄂温克族自治旗坚持以……」; the contact is another bureau's office
+])
+def test_the_agency_is_the_organ_the_report_speaks_for_not_its_office(slug, agency):
+    report = read_report(_case(slug)[0])
+    assert report.agency == agency
+
+
+def test_a_title_whose_agency_has_no_place_suggests_no_title_it_already_has():
+    # liupanshui-yjj-2024: 「市应急局2024年政府信息公开工作年度报告」, and no fuller name in the text
+    report = read_report(_case("liupanshui-yjj-2024")[0])
+    s6 = [f for f in _check(report) if f.code == "S6"]
+    assert len(s6) == 1
+    doc = _facts(report)["document"]
+    assert doc["expected_title"] != doc["title"] and doc["expected_title"].endswith("市应急局2024年政府信息公开工作年度报告")
+
+
+@pytest.mark.parametrize(("contact", "organ"), [
+    ("池州市林业局办公室", "池州市林业局"),
+    ("鄂温克族自治旗政务服务与数据管理局政务公开办公室", "鄂温克族自治旗政务服务与数据管理局"),
+    ("三明市卫生健康委员会办公室", "三明市卫生健康委员会"),
+    ("松江区人民政府办公室", "松江区人民政府办公室"),  # a government's office is an organ of its own
+    ("长沙市人民防空办公室", "长沙市人民防空办公室"),
+])
+def test_a_bureau_s_own_office_named_for_questions_stands_for_the_bureau(contact, organ):
+    assert meta._organ_of_office(contact) == organ
+
+
+def test_a_page_s_发表日期_line_is_its_publication_date_and_no_opening_sentence():
+    # daye-zrghj-2025: 「发表日期:2026-01-26    文章来源:大冶市自然资源和规划局」 above the opening
+    report = read_report(_case("daye-zrghj-2025")[0])
+    assert report.answers["meta.preamble"].startswith("根据《中华人民共和国政府信息公开条例》")
+    assert report.answers["meta.published"] == "2026-01-26"
+
+
+@pytest.mark.parametrize(("slug", "agency"), [
+    ("keyouqianqi-2025", "科尔沁右翼前旗"),  # the title names the 旗 and nothing else
+    ("ewenke-qi-2025", "鄂温克族自治旗"),  # 「2025年,鄂温克族自治旗坚持以……」
+])
+def test_an_agency_that_is_a_division_s_name_is_its_people_s_government(slug, agency):
+    report = read_report(_case(slug)[0])
+    assert report.agency == agency
+    assert (report.answers["meta.agency_kind"], report.answers["meta.level"]) == ("government", "county")
+
+
+@pytest.mark.parametrize("name", ["长春新区", "熊口管理区", "武汉东湖新技术开发区"])
+def test_a_zone_is_no_division_with_a_people_s_government(name):
+    assert meta.infer_kind_and_level(name)[0] is None
+
+
+def test_a_year_printed_before_the_agency_of_a_title_is_no_part_of_its_name():
+    # hukou-dalong-xiang-2025: 「2025湖口县大垅乡2025年度政府信息公开工作年度报告」
+    report = read_report(_case("hukou-dalong-xiang-2025")[0])
+    assert (report.agency, report.year) == ("湖口县大垅乡", 2025)
+    assert _facts(report)["document"]["expected_title"] == "湖口县大垅乡2025年政府信息公开工作年度报告"
+
+
+@pytest.mark.parametrize(("slug", "topics"), [
+    # 「门户网站主动發布文件信息133條」: what was published, in a 一 written as plain paragraphs
+    ("qingyuan-jyj-2024-fanti", {"overview.on_request", "overview.management", "overview.oversight"}),
+    # 「主动公示了驻地迁移信息」「信息经层层审核后进行公开发布」
+    ("zhongcang-jd-2025", set()),
+])
+def test_t1_hints_only_the_topics_a_paragraph_of_一_does_not_touch(slug, topics):
+    report = read_report(_case(slug)[0])
+    assert {f.fields[0] for f in _check(report) if f.code == "T1"} == topics

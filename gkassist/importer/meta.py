@@ -84,6 +84,9 @@ def _organ(name: str) -> str:
 _BULLET = re.compile(r"^\s*[•·●▪◆■]+\s*")
 
 
+_LEADING_YEAR = re.compile(r"^\s*(?:19|20)\d\d(?=\D)")
+
+
 def parse_title(line: str) -> Title | None:
     line = _BULLET.sub("", strip_label(line))
     if not is_title(line):
@@ -91,7 +94,8 @@ def parse_title(line: str) -> Title | None:
     line = " ".join(line.split())
     m = _YEAR.search(line)
     assert m is not None
-    agency = _organ(line[: m.start()].strip(_EDGE))
+    # 「2025湖口县大垅乡2025年度…」: a stray year before the agency is no part of its name
+    agency = _organ(_LEADING_YEAR.sub("", line[: m.start()]).strip(_EDGE))
     if agency and any(ch in agency for ch in "。，,:：;；"):
         return None  # a sentence before the year, not an agency's name
     if not agency:  # 「2024年某某局政府信息公开工作年度报告」: the agency follows the year
@@ -201,6 +205,10 @@ _GOVERNMENT_END = re.compile(r"人民政府$")
 _DEPARTMENT_END = re.compile(r"(局|委员会|委|办公室|办|厅|部|署|中心|院|所|站|队|处|会|室)$")
 # a 管理区 (潜江市熊口管理区, a farm's district) is no county-level 区
 _DIVISION = re.compile(r"自治区|自治州|自治县|自治旗|地区|省|州|盟|县|旗|(?<!管理)区|市")
+# a name that is a division and nothing else names its people's government's report; a development zone,
+# a new area or a 管理区 is no division with a people's government
+_BARE_DIVISION = re.compile(r"(?:自治区|自治州|自治县|自治旗|省|州|盟|县|旗|区|市)$")
+_NO_DIVISION = re.compile(r"(?:开发区|管理区|示范区|试验区|合作区|园区|新区)$")
 _LEVEL_OF = {
     "自治区": "province", "省": "province",
     "自治州": "city", "地区": "city", "州": "city", "盟": "city",
@@ -217,6 +225,8 @@ def infer_kind_and_level(agency: str) -> tuple[str | None, str | None]:
     if _TOWNSHIP_END.search(name):
         return "township", "township"
     kind = "government" if _GOVERNMENT_END.search(name) else "department" if _DEPARTMENT_END.search(name) else None
+    if kind is None and _BARE_DIVISION.search(name) and not _NO_DIVISION.search(name):  # 「科尔沁右翼前旗」「长安区」: the division's own report
+        kind = "government"
     divisions = _DIVISION.findall(name)
     level = _LEVEL_OF.get(divisions[-1]) if divisions else None
     return kind, level
@@ -277,12 +287,28 @@ def identity_of(lines: list[str]) -> tuple[str | None, int | None, bool]:
                 break
     by_contact = False
     if agency is None:
-        for pattern in _patterns("contact_patterns"):
-            m = next((m for line in lines if (m := pattern.search(line))), None)
-            if m:
-                agency, by_contact = _government_of_office(m.group("agency"), lines), True
-                break
+        division = _first_match("division_patterns", lines[:40])
+        contact = _first_match("contact_patterns", lines, whole=False)
+        if contact:
+            contact = _organ_of_office(_government_of_office(contact, lines))
+        if division and not (contact and _GOVERNMENT_OF.search(contact) and division in contact):
+            agency = division
+        elif contact:
+            agency, by_contact = contact, True
     return (_unabbreviated(agency, lines) if agency else None), year, by_contact
+
+
+_GOVERNMENT_OF = re.compile(r"人民政府$")
+
+
+def _first_match(key: str, lines: list[str], whole: bool = True) -> str | None:
+    """The ``agency`` group of the first line a pattern of ``key`` matches, patterns in order."""
+    for pattern in _patterns(key):
+        for line in lines:
+            m = pattern.search(line.strip() if whole else line)
+            if m and not _self_reference(m.group("agency")):
+                return m.group("agency")
+    return None
 
 
 _OFFICE = re.compile(r"(人民政府)(办公室|办公厅)$")
@@ -302,6 +328,17 @@ def _government_of_office(contact: str, lines: list[str]) -> str:
     if len(_AS_DIVISION.findall(body)) > len(_AS_OFFICE.findall(body)):
         return contact[: m.end(1)]
     return contact
+
+
+# a bureau's or commission's own office (「池州市林业局办公室」「某局政务公开办公室」): it answers questions on
+# the bureau's report and publishes none of its own. A people's government's office is an organ (not here).
+_INTERNAL_OFFICE = re.compile(r"^(.+?(?:局|委员会|委|厅))[\u4e00-\u9fa5]{0,4}?办公室$")
+
+
+def _organ_of_office(contact: str) -> str:
+    """The organ whose internal office a report names for questions: 「池州市林业局办公室」 → 池州市林业局."""
+    m = _INTERNAL_OFFICE.match(contact)
+    return m.group(1) if m else contact
 
 
 # the words before an organ's full name in the sentence that defines its short name

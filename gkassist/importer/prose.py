@@ -27,6 +27,7 @@ _SUBHEAD = re.compile(rf"^(\(({ORDINAL})\)|{ORDINAL}、|\d{{1,2}}[.、])\s*(\S.*
 _BARE_SUBHEAD = re.compile(r"^([^,.;:()]{2,24}):$")
 _CHINESE_SUBHEAD = re.compile(rf"^\({ORDINAL}\)")
 _CUT = re.compile(r"[。:;,]")
+_GAP = re.compile(r"\s+(?=\S)")
 _MAX_TITLE = 24
 
 
@@ -47,6 +48,9 @@ def _subheading(text: str) -> tuple[str, str, bool] | None:
     body = m.group(3)
     cut = _CUT.search(body)
     title, rest = (body[: cut.start()], body[cut.end():].strip()) if cut else (body, "")
+    if len(fold(title)) > _MAX_TITLE and (gap := _GAP.search(title)):
+        # 「(一)主动公开情况 2025年某旗坚持……」: a space, not a stop, ends the heading
+        title, rest = body[: gap.start()], body[gap.end():].strip()
     if not fold(title) or len(fold(title)) > _MAX_TITLE:
         return None
     if not cut and any(ch in body for ch in SENTENCE_END):

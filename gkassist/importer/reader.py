@@ -460,6 +460,8 @@ def _section_index(items: list[Item], split: Split) -> dict[int, str]:
 def _document_fact(title: meta.Title | None, lines: list[str], agency: str | None) -> dict[str, Any]:
     # a title without the agency's name: the title it should be, with the name the text gives
     name = title.agency if title and title.agency and not meta.nameless(title.agency) else agency
+    if name and meta.nameless(name):  # the text names no place either (「市应急局…」): say what is missing
+        name = "<地名>" + name
     expected = FORM.title(name or (title.agency if title else "") or "<机关全称>", title.year) if title else ""
     return {
         "kind": "structure.document",

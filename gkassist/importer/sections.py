@@ -76,7 +76,7 @@ def match_heading(text: str) -> HeadingMatch | None:
         m = _SUB.match(t)
         level = "sub"
         if not m:
-            return None
+            return _bare_heading(t)
     number, title = m.group(1), m.group(2)
     cut = _TITLE_CUT.search(title)
     rest = ""
@@ -100,6 +100,17 @@ def match_heading(text: str) -> HeadingMatch | None:
     # 「、」 and a comma are the same pause; a heading that differs only there is worded as the form's
     exact = nt.replace("、", ",") == best[1].replace("、", ",")
     return HeadingMatch(best[0], number, level, printed, exact, rest)
+
+
+def _bare_heading(t: str) -> HeadingMatch | None:
+    """A line that is a section's title word for word and nothing else, printed without its number
+    (「主动公开政府信息情况」 alone on its line above 表二): that section's heading, misnumbered (S1).
+    A sentence that only names a section (the opening's list of the six parts) is more than its title."""
+    nt = fold(t.rstrip(":："))
+    for sid, _, stitle in _TITLES:
+        if nt == stitle:
+            return HeadingMatch(sid, "", "top", t, True, "")
+    return None
 
 
 def split_sections(items: list[Item], fallbacks: Mapping[str, Callable[[str], bool]] | None = None) -> Split:
