@@ -36,8 +36,14 @@ _SPACES = re.compile(r"\s+")
 
 
 def looks_like_html(text: str) -> bool:
-    head = text[:4000].lower()
-    return head.lstrip().startswith("<") or any(t in head for t in ("<html", "<body", "<table", "<p>", "<p ", "<div"))
+    # the markers are ASCII: every other character becomes one 「?」 before lowering (lowering
+    # Chinese text character by character cost more than the rest of this test; the two letters
+    # that lower to ASCII, 「İ」 and the Kelvin sign, lower to no part of a marker)
+    head = text[:4000]
+    if head.lstrip().startswith("<"):
+        return True
+    head = head.encode("ascii", "replace").lower().decode("ascii")
+    return any(t in head for t in ("<html", "<body", "<table", "<p>", "<p ", "<div"))
 
 
 def read_html(text: str) -> Document:
@@ -101,7 +107,14 @@ _PLAIN_TEXT = _PLAIN.fullmatch
 
 
 def _collapse(text: str) -> str:
-    if _PLAIN_TEXT(text):  # most cells and lines: nothing to fold
+    # most cells and lines: nothing to fold. A printable text holds no whitespace but the space
+    # (the others, \xa0 and \u3000 included, are not printable), so then it is plain when no space
+    # ends it or follows another: two string searches instead of a regular expression's class
+    # tested on every character
+    if text.isprintable():
+        if not text.endswith(" ") and "  " not in text:
+            return text
+    elif _PLAIN_TEXT(text):
         return text
     text = text.replace("\xa0", " ").replace("\u3000", " ")
     return _SPACES.sub(" ", _JOIN_CJK.sub("", text)).strip()
