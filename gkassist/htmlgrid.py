@@ -27,9 +27,11 @@ def span_value(raw: str | None, default: int = 1) -> int:
     """A rowspan/colspan attribute as a number ≥ 0 (0 = to the end, as HTML says); junk → 1."""
     if raw is None:
         return default
-    digits = "".join(ch for ch in raw.strip() if ch.isdigit())
-    if not digits:
-        return default
+    digits = raw.strip()
+    if not digits.isdigit():  # most spans are a plain number
+        digits = "".join(ch for ch in digits if ch.isdigit())
+        if not digits:
+            return default
     return min(int(digits[:6]), 10**6)
 
 

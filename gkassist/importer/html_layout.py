@@ -10,7 +10,6 @@ apart, searched only for the title and dates.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from lxml import etree
 
@@ -120,10 +119,24 @@ def _collapse(text: str) -> str:
     return _SPACES.sub(" ", _JOIN_CJK.sub("", text)).strip()
 
 
-@lru_cache(maxsize=8192)
+class _TextCache(dict):
+    """A bounded cache of texts: looked up with ``get`` in a loop over hundreds of cells, which is
+    cheaper than a call through lru_cache; emptied when it grows large (``cache_clear`` is named as
+    lru_cache's, so that whoever empties gkassist's caches empties this one too)."""
+
+    cache_clear = dict.clear
+
+
+# cells' texts collapsed: the same labels and numbers recur in every report
+_COLLAPSED = _TextCache()
+_COLLAPSED_MAX = 8192
+
+
 def _cell_collapsed(text: str) -> str:
-    """A cell's text collapsed (the same labels and numbers recur in every report)."""
-    return _collapse(text)
+    if len(_COLLAPSED) >= _COLLAPSED_MAX:
+        _COLLAPSED.clear()
+    folded = _COLLAPSED[text] = _collapse(text)
+    return folded
 
 
 class _Walker:
@@ -201,14 +214,24 @@ def _table(el: etree._Element) -> Table:
     texts: list[list[str]] = []
     spans: list[list[tuple[int, int]]] = []
     merges = False
+    collapsed = _COLLAPSED.get
     for tr in el.iter("tr"):
         row_texts: list[str] = []
         row_spans: list[tuple[int, int]] = []
         for td in tr:
             if td.tag in _CELL_TAGS:
                 # 「商业<br>企业」 or a label split over <p>s: the parts join without a space, as they read
-                text = (td.text or "") if not len(td) else _tostring(td, method="text", encoding="unicode", with_tail=False)
-                row_texts.append(_cell_collapsed(text))
+                n = len(td)  # elements only: the parser drops comments and processing instructions
+                if not n:
+                    text = td.text or ""
+                elif n == 1 and not len(inner := td[0]):
+                    # most cells of many pages: the text in one <p> or <span> — its text, its tail and
+                    # the cell's own, as tostring would join them (and cheaper than calling it)
+                    text = (td.text or "") + (inner.text or "") + (inner.tail or "")
+                else:
+                    text = _tostring(td, method="text", encoding="unicode", with_tail=False)
+                folded = collapsed(text)
+                row_texts.append(_cell_collapsed(text) if folded is None else folded)
                 rs, cs = td.get("rowspan"), td.get("colspan")
                 if rs is None and cs is None:
                     row_spans.append(_ONE)
