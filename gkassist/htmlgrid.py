@@ -28,8 +28,10 @@ def span_value(raw: str | None, default: int = 1) -> int:
     if raw is None:
         return default
     digits = raw.strip()
-    if not digits.isdigit():  # most spans are a plain number
-        digits = "".join(ch for ch in digits if ch.isdigit())
+    if not digits.isdecimal():  # most spans are a plain number
+        # decimal digits only: 「²」「①」 are digits that int() does not read (a page saying
+        # rowspan="²" could not be read at all)
+        digits = "".join(ch for ch in digits if ch.isdecimal())
         if not digits:
             return default
     return min(int(digits[:6]), 10**6)
