@@ -27,9 +27,13 @@ def span_value(raw: str | None, default: int = 1) -> int:
     """A rowspan/colspan attribute as a number ≥ 0 (0 = to the end, as HTML says); junk → 1."""
     if raw is None:
         return default
-    digits = "".join(ch for ch in raw.strip() if ch.isdigit())
-    if not digits:
-        return default
+    digits = raw.strip()
+    if not digits.isdecimal():  # most spans are a plain number
+        # decimal digits only: 「²」「①」 are digits that int() does not read (a page saying
+        # rowspan="²" could not be read at all)
+        digits = "".join(ch for ch in digits if ch.isdecimal())
+        if not digits:
+            return default
     return min(int(digits[:6]), 10**6)
 
 

@@ -194,6 +194,7 @@ def test_every_placed_cell_owns_its_slot_in_the_expanded_grid(spans):
             assert r + rs <= len(spans) and rs >= 1 and cs >= 1
 
 
-@pytest.mark.parametrize(("raw", "value"), [(None, 1), ("2", 2), (" 3 ", 3), ("4px", 4), ("x", 1), ("0", 0)])
+@pytest.mark.parametrize(("raw", "value"), [(None, 1), ("2", 2), (" 3 ", 3), ("4px", 4), ("x", 1), ("0", 0),
+                                            ("²", 1), ("2²", 2), ("①", 1), ("２", 2)])
 def test_span_value(raw, value):
     assert span_value(raw) == value

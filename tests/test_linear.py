@@ -38,6 +38,7 @@ from gkassist.engine import check
 from gkassist.features import FeatureCache, expand_pattern
 from gkassist.form import FORM
 from gkassist.importer import read_report_text
+from gkassist.importer.html_layout import _TextCache
 from gkassist.regexcost import backtracking
 from gkassist.rulebook import RuleFileError, default_rulebook, load_rulebook
 
@@ -194,7 +195,7 @@ def _bounded_caches() -> list:
     unbounded, stay: they are no input's). Every one is emptied before each count: one left full
     from earlier tests may empty itself in the middle of a count and add work that is not the
     input's (a flaky failure of CI, 977 lines at 4n)."""
-    return [o for o in gc.get_objects() if isinstance(o, FeatureCache) or (
+    return [o for o in gc.get_objects() if isinstance(o, (FeatureCache, _TextCache)) or (
         isinstance(o, functools._lru_cache_wrapper)
         and getattr(o, "__module__", "").startswith("gkassist") and o.cache_info().maxsize)]
 

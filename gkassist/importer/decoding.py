@@ -106,10 +106,22 @@ def _declared_charset(data: bytes) -> str | None:
     return m.group(1).decode("ascii", "replace").lower() if m else None
 
 
-_BAD = re.compile("[\x00-\x08\x0e-\x1f\ue000-\uf8ff]")
+# in UTF-8, the control characters no text holds (all but \t \n \v \f \r) are single bytes, and
+# the private-use characters U+E000–U+F8FF start with \xee (U+E000–U+EFFF) or \xef + \x80–\xa3
+_ODD_BYTES = bytes([*range(0x00, 0x09), *range(0x0E, 0x20), 0xEE])
+_PRIVATE_EF = re.compile(rb"\xef[\x80-\xa3]")
 
 
 def _plausible(text: str) -> bool:
     """Text, not bytes that happened to decode: few control characters, few private-use ones."""
     sample = text[:20000]
-    return len(_BAD.findall(sample)) <= max(2, len(sample) // 200)
+    return _odd_characters(sample) <= max(2, len(sample) // 200)
+
+
+def _odd_characters(text: str) -> int:
+    """How many control characters (but \t \n \v \f \r) and private-use characters (U+E000–U+F8FF)
+    ``text`` holds. Counted in its UTF-8 bytes, where each is one byte or one lead byte: a regular
+    expression class tested on every character cost some 0.1 ms a portal page, bytes.translate
+    about a third of that."""
+    data = text.encode("utf-8", "surrogatepass")
+    return len(data) - len(data.translate(None, _ODD_BYTES)) + len(_PRIVATE_EF.findall(data))

@@ -33,21 +33,39 @@ _DAMAGED = "这是 Word 文件，但内容已损坏，无法读取。请用 Word
 def is_docx(data: bytes) -> bool:
     """A Word file: a zip archive with a word/document.xml — also one too damaged to open (its
     local headers name its parts in clear), so that it is reported as a damaged Word file."""
+    global _opened
     if not data.startswith(b"PK\x03\x04"):
         return False
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            return "word/document.xml" in z.namelist()
+        z = zipfile.ZipFile(io.BytesIO(data))
     except Exception:  # zipfile signals damage with assorted errors (NotImplementedError for a
         # version byte it does not know, BadZipFile, struct.error, ValueError …)
         return b"word/document.xml" in data
+    if "word/document.xml" in z.namelist():
+        _opened = (data, z)  # read_docx reads it next: its directory is not read twice
+        return True
+    return False
+
+
+# the archive is_docx last found to be a Word file, with its bytes: reading a zip's directory is
+# a good part of opening a small Word file, and read_docx follows is_docx on the same bytes
+_opened: tuple[bytes, zipfile.ZipFile] | None = None
+
+
+def _archive(data: bytes) -> zipfile.ZipFile:
+    """The zip archive of ``data``: the one is_docx opened, when it was these very bytes."""
+    global _opened
+    opened, _opened = _opened, None
+    if opened is not None and opened[0] is data:
+        return opened[1]
+    return zipfile.ZipFile(io.BytesIO(data))
 
 
 def _document_xml(data: bytes) -> bytes:
     """``word/document.xml``, once what the archive unpacks to is known to stay within the file
     size limit (a zip bomb does not); the archive is opened once."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
+        with _archive(data) as z:
             total = sum(info.file_size for info in z.infolist())
             if total > reading.limit():
                 raise Unreadable(str(reading.too_large("这个 Word 文件", total, "解压后的内容")))

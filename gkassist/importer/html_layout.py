@@ -10,7 +10,6 @@ apart, searched only for the title and dates.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from lxml import etree
 
@@ -36,8 +35,14 @@ _SPACES = re.compile(r"\s+")
 
 
 def looks_like_html(text: str) -> bool:
-    head = text[:4000].lower()
-    return head.lstrip().startswith("<") or any(t in head for t in ("<html", "<body", "<table", "<p>", "<p ", "<div"))
+    # the markers are ASCII: every other character becomes one 「?」 before lowering (lowering
+    # Chinese text character by character cost more than the rest of this test; the two letters
+    # that lower to ASCII, 「İ」 and the Kelvin sign, lower to no part of a marker)
+    head = text[:4000]
+    if head.lstrip().startswith("<"):
+        return True
+    head = head.encode("ascii", "replace").lower().decode("ascii")
+    return any(t in head for t in ("<html", "<body", "<table", "<p>", "<p ", "<div"))
 
 
 def read_html(text: str) -> Document:
@@ -101,16 +106,37 @@ _PLAIN_TEXT = _PLAIN.fullmatch
 
 
 def _collapse(text: str) -> str:
-    if _PLAIN_TEXT(text):  # most cells and lines: nothing to fold
+    # most cells and lines: nothing to fold. A printable text holds no whitespace but the space
+    # (the others, \xa0 and \u3000 included, are not printable), so then it is plain when no space
+    # ends it or follows another: two string searches instead of a regular expression's class
+    # tested on every character
+    if text.isprintable():
+        if not text.endswith(" ") and "  " not in text:
+            return text
+    elif _PLAIN_TEXT(text):
         return text
     text = text.replace("\xa0", " ").replace("\u3000", " ")
     return _SPACES.sub(" ", _JOIN_CJK.sub("", text)).strip()
 
 
-@lru_cache(maxsize=8192)
+class _TextCache(dict):
+    """A bounded cache of texts: looked up with ``get`` in a loop over hundreds of cells, which is
+    cheaper than a call through lru_cache; emptied when it grows large (``cache_clear`` is named as
+    lru_cache's, so that whoever empties gkassist's caches empties this one too)."""
+
+    cache_clear = dict.clear
+
+
+# cells' texts collapsed: the same labels and numbers recur in every report
+_COLLAPSED = _TextCache()
+_COLLAPSED_MAX = 8192
+
+
 def _cell_collapsed(text: str) -> str:
-    """A cell's text collapsed (the same labels and numbers recur in every report)."""
-    return _collapse(text)
+    if len(_COLLAPSED) >= _COLLAPSED_MAX:
+        _COLLAPSED.clear()
+    folded = _COLLAPSED[text] = _collapse(text)
+    return folded
 
 
 class _Walker:
@@ -188,14 +214,24 @@ def _table(el: etree._Element) -> Table:
     texts: list[list[str]] = []
     spans: list[list[tuple[int, int]]] = []
     merges = False
+    collapsed = _COLLAPSED.get
     for tr in el.iter("tr"):
         row_texts: list[str] = []
         row_spans: list[tuple[int, int]] = []
         for td in tr:
             if td.tag in _CELL_TAGS:
                 # 「商业<br>企业」 or a label split over <p>s: the parts join without a space, as they read
-                text = (td.text or "") if not len(td) else _tostring(td, method="text", encoding="unicode", with_tail=False)
-                row_texts.append(_cell_collapsed(text))
+                n = len(td)  # elements only: the parser drops comments and processing instructions
+                if not n:
+                    text = td.text or ""
+                elif n == 1 and not len(inner := td[0]):
+                    # most cells of many pages: the text in one <p> or <span> — its text, its tail and
+                    # the cell's own, as tostring would join them (and cheaper than calling it)
+                    text = (td.text or "") + (inner.text or "") + (inner.tail or "")
+                else:
+                    text = _tostring(td, method="text", encoding="unicode", with_tail=False)
+                folded = collapsed(text)
+                row_texts.append(_cell_collapsed(text) if folded is None else folded)
                 rs, cs = td.get("rowspan"), td.get("colspan")
                 if rs is None and cs is None:
                     row_spans.append(_ONE)
