@@ -22,7 +22,7 @@ from gkassist.facts import build_facts
 from gkassist.form import FORM
 from gkassist.resources import rules_dir
 from gkassist.rulebook import default_rulebook, load_rulebook
-from gkassist.vocabulary import TEXT, TEXT_KEY
+from gkassist.vocabulary import TEXT, TEXT_KEY, engine_key
 
 try:
     from gkassist.engine import durable
@@ -294,3 +294,27 @@ def test_the_engine_fires_exactly_where_the_rules_read_in_python_say(sample_answ
 
 
 FORM_PROSE = tuple(f.id for f in FORM.fields.values() if f.kind == "prose")
+
+
+@needs_durable
+def test_durable_rules_is_sent_the_values_the_patterns_of_a_fact_s_kind_read(sample_answers):
+    book = default_rulebook()
+    docs = durable._docs(book)
+    facts = build_facts(sample_answers(), book=book)
+    read_by = {}  # kind → engine keys its cases' patterns read
+    for rule, case in book.cases_by_key.values():
+        keys: set[str] = set()
+        durable._read_keys(case.pattern, keys)
+        read_by.setdefault(rule.scope, set()).update(keys)
+    alias_of = docs.aliases
+    dropped = 0
+    for fact, doc in zip(facts, docs("s1", facts), strict=True):
+        assert (doc["id"], doc["kind"], doc["sid"]) == (fact.id, fact.kind, "s1")
+        wanted = {alias_of[engine_key(n)]: v for n, v in fact.values.items()
+                  if v is not None and engine_key(n) in read_by.get(fact.kind, ())}
+        assert {k: v for k, v in doc.items() if k not in ("id", "kind", "sid")} == wanted
+        dropped += len(fact.values) > len(wanted)
+    assert dropped  # some values are for messages only
+    # a pattern not guarded by one kind reads its keys off every fact
+    assert durable._guard_kind({"$and": [{"kind": "text"}, {"$lt": {"a": 1}}]}) == "text"
+    assert durable._guard_kind({"$or": [{"kind": "text"}, {"$lt": {"a": 1}}]}) is None

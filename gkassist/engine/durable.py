@@ -5,6 +5,10 @@ rulebook) whose action records (rule case, fact id); a report's facts are assert
 session of their own, through durable-rules' documented host API (``assert_facts``,
 ``retract_facts``, ``get_state``, ``update_state``, ``delete_state``).
 
+A fact is sent with the values its kind's patterns read and no others, under short keys
+(``_Docs``): durable-rules parses every key it is given, hashing it character by character, and
+walks every key of a fact again at each node of its match network it reaches.
+
 Traps this module contains (durable-rules 2.0.28, its last release; each verified on it):
 - ``Host()`` starts two timer threads that run queued actions outside our lock; ``_SyncHost``
   switches them off, so actions run inside the call that queued them;
@@ -33,7 +37,6 @@ Traps this module contains (durable-rules 2.0.28, its last release; each verifie
 from __future__ import annotations
 
 import collections
-import copy
 import functools
 import threading
 import warnings
@@ -46,6 +49,7 @@ from durable import engine as _dr
 from gkassist.engine.base import EngineError, Evaluator, Matcher
 from gkassist.facts import Fact
 from gkassist.rulebook import Rulebook
+from gkassist.vocabulary import engine_key
 
 # below durable-rules' hard limit of 1024 live sessions per ruleset
 MAX_LIVE_SESSIONS = 1000
@@ -105,7 +109,9 @@ class _Pool:
         if self.host is None:
             self.host = _SyncHost()
         name = f"gkassist_{book.digest}"
-        definition = copy.deepcopy(book.engine_definition())  # durable-rules mutates what it gets
+        aliases = _docs(book).aliases  # a new definition: durable-rules mutates what it gets
+        definition = {key: {"all": [{"m": _aliased(rule["all"][0]["m"], aliases)}]}
+                      for key, rule in book.engine_definition().items()}
         for key, rule in definition.items():
             rule["run"] = self._action(key)
         definition[_SENTINEL_RULE] = {"all": [{"m": {"kind": SENTINEL_KIND}}], "run": _sentinel}
@@ -204,12 +210,102 @@ def _take_dropped(handle_result: Callable[[Any, Any], Any], result: Any, message
 _POOL = _Pool()
 
 
-def _docs(sid: str, facts: list[Fact]) -> list[dict[str, Any]]:
-    docs = []
-    for fact in facts:
-        doc = fact.engine_fact()
-        doc["sid"] = sid
-        docs.append(doc)
+class _Docs:
+    """The facts as durable-rules reads them, for one rulebook: each fact's values its kind's
+    patterns read (a value that is None is left out: missing), its id, kind and session id. A
+    value no pattern of its kind reads is not sent — every pattern is guarded by its kind
+    (``{"$and": [{"kind": …}, …]}``), so leaving it out changes no match. The values go under
+    short aliases of their engine keys (``v0``, ``v1``, …; ``aliases``), which the patterns
+    registered for the rulebook use too (``_aliased``)."""
+
+    def __init__(self, book: Rulebook) -> None:
+        self.reads: dict[str, set[str]] = {}  # fact kind → the engine keys its patterns read
+        self.everywhere: set[str] = set()  # keys read by a pattern not guarded by one kind
+        for _rule, case in book.cases_by_key.values():
+            keys: set[str] = set()
+            _read_keys(case.pattern, keys)
+            kind = _guard_kind(case.pattern)
+            if kind is None:
+                self.everywhere |= keys
+            else:
+                self.reads.setdefault(kind, set()).update(keys)
+        every = sorted(set().union(self.everywhere, *self.reads.values()) - {"kind", "id", "sid"})
+        self.aliases = {k: f"v{i:x}" for i, k in enumerate(every)}  # engine key → alias
+        self.keys: dict[str, dict[str, str | None]] = {}  # kind → value name → alias / None: not sent
+
+    def __call__(self, sid: str, facts: list[Fact]) -> list[dict[str, Any]]:
+        docs = []
+        for fact in facts:
+            keys = self.keys.get(fact.kind)
+            if keys is None:
+                keys = self.keys[fact.kind] = {}
+            doc: dict[str, Any] = {}
+            for name, value in fact.values.items():
+                if value is not None:
+                    key = keys.get(name, _UNSEEN)
+                    if key is _UNSEEN:
+                        key = keys[name] = self._key(fact.kind, name)
+                    if key is not None:
+                        doc[key] = value
+            doc["id"] = fact.id
+            doc["kind"] = fact.kind
+            doc["sid"] = sid
+            docs.append(doc)
+        return docs
+
+    def _key(self, kind: str, name: str) -> str | None:
+        key = engine_key(name)
+        return self.aliases[key] if key in self.everywhere or key in self.reads.get(kind, ()) else None
+
+
+def _aliased(pattern: Any, aliases: dict[str, str]) -> Any:
+    """A new pattern reading the fact keys of ``pattern`` under their aliases (the keys of its
+    comparisons and its ``{"$m": key}`` references; operators and values stay)."""
+    if isinstance(pattern, dict):
+        out = {}
+        for key, value in pattern.items():
+            if key == "$m" and isinstance(value, str):
+                out[key] = aliases[value]
+            else:
+                out[aliases.get(key, key)] = _aliased(value, aliases)
+        return out
+    if isinstance(pattern, list):
+        return [_aliased(item, aliases) for item in pattern]
+    return pattern
+
+
+_UNSEEN: Any = object()
+
+
+def _read_keys(pattern: Any, out: set[str]) -> None:
+    """Every fact key a durable-rules pattern may read (more is harmless): the names of its
+    comparisons and of its ``{"$m": key}`` references."""
+    if isinstance(pattern, dict):
+        for key, value in pattern.items():
+            if key == "$m" and isinstance(value, str):
+                out.add(value)
+            elif not key.startswith("$"):
+                out.add(key)
+            _read_keys(value, out)
+    elif isinstance(pattern, list):
+        for item in pattern:
+            _read_keys(item, out)
+
+
+def _guard_kind(pattern: Any) -> str | None:
+    """The fact kind a pattern ``{"$and": [{"kind": K}, …]}`` is restricted to; None for another form."""
+    parts = pattern.get("$and") if isinstance(pattern, dict) and len(pattern) == 1 else None
+    if isinstance(parts, list):
+        for part in parts:
+            if isinstance(part, dict) and len(part) == 1 and isinstance(part.get("kind"), str):
+                return part["kind"]
+    return None
+
+
+def _docs(book: Rulebook) -> _Docs:
+    docs = book.plans.get("durable.docs")
+    if docs is None:
+        docs = book.plans["durable.docs"] = _Docs(book)
     return docs
 
 
@@ -217,6 +313,7 @@ class DurableMatcher(Matcher):
     def __init__(self, book: Rulebook) -> None:
         super().__init__(book)
         self.box = _SidBox()
+        self._docs = _docs(book)
 
     @contextmanager
     def _session(self) -> Iterator[bool]:
@@ -239,7 +336,7 @@ class DurableMatcher(Matcher):
             _POOL.call(_POOL.host.retract_facts, ruleset, stored)  # one-fact rules: retracting fires nothing
         if not added:
             return []
-        return _POOL.call(_POOL.host.assert_facts, ruleset, _docs(sid, added))
+        return _POOL.call(_POOL.host.assert_facts, ruleset, self._docs(sid, added))
 
     def _abandon(self) -> None:
         _POOL.give_back(self.box)
