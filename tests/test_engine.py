@@ -151,6 +151,18 @@ def test_a_check_gives_its_session_back(sample_answers):
 
 
 @needs_durable
+def test_a_closed_report_s_session_is_emptied_and_kept_for_the_next(consistent_answers, numbers_book):
+    check(consistent_answers(), rulebook=numbers_book, engine="durable")
+    made = durable._POOL.counter
+    for i in range(50):  # the same fact ids every time: a fact left behind would be a duplicate
+        answers = {**consistent_answers(), "requests.new.natural": i % 5}
+        found = [f.code for f in check(answers, rulebook=numbers_book, engine="durable")]
+        assert ("N4" in found) == (i % 5 != 3)
+    assert durable._POOL.counter == made  # no session created
+    assert 1 <= sum(map(len, durable._POOL.clean.values())) <= durable.CLEAN_SESSIONS_KEPT * len(durable._POOL.rulesets)
+
+
+@needs_durable
 def test_dropped_validators_give_their_sessions_back(consistent_answers):
     base = live_sessions()
     for i in range(300):

@@ -16,7 +16,8 @@ Traps this module contains (durable-rules 2.0.28, its last release; each verifie
   undone), under its rulebook's digest;
 - every call goes under one lock (the C core is not thread-safe; Textual workers call us);
 - at most 1024 live sessions per ruleset: a session id is reused after ``delete_state``, and the
-  ``Validator`` idle longest gives its session up when the pool is full (``MAX_LIVE_SESSIONS``);
+  ``Validator`` idle longest gives its session up when the pool is full (``MAX_LIVE_SESSIONS``,
+  which counts the idle sessions kept for reuse too);
 - a fact no rule matches is dropped, and a batch holding one makes the ruleset raise
   ``MessageNotHandledException`` with the actions of the others still queued — after formatting the
   whole batch as JSON for the exception's message. Most facts of a report match no rule, so that
@@ -27,7 +28,11 @@ Traps this module contains (durable-rules 2.0.28, its last release; each verifie
 - an action takes exactly one parameter (two makes durable-rules treat it as asynchronous), and an
   exception inside it is swallowed into the state's ``exception``: read it and raise;
 - ``delete_state`` on a session in which no fact was ever stored aborts the process with a double
-  free: every session starts with a sentinel fact that a sentinel rule matches;
+  free: every session starts with a sentinel fact that a sentinel rule matches. Creating a session
+  (zeroing its tables, some 0.7 M instructions) with its sentinel and deleting it cost more than a
+  small report's matching, so a closed report's session is emptied instead (the facts it stores,
+  those a rule matched, retracted) and kept for the next report (``CLEAN_SESSIONS_KEPT``); a
+  session is deleted when the pool is full, or its report failed or was dropped unclosed;
 - on Python 3.12 every action it runs calls ``datetime.utcfromtimestamp``, deprecated there: under
   ``-W error`` (or pytest's ``filterwarnings = error``) that warning is raised inside durable-rules,
   the action never runs and the session is wedged. Each call is made with that one warning ignored
@@ -53,6 +58,8 @@ from gkassist.vocabulary import engine_key
 
 # below durable-rules' hard limit of 1024 live sessions per ruleset
 MAX_LIVE_SESSIONS = 1000
+# emptied sessions kept per ruleset for the next reports (a batch check uses one at a time)
+CLEAN_SESSIONS_KEPT = 4
 SENTINEL_KIND = "gkassist.session"
 _SENTINEL_RULE = "__session_open__"
 
@@ -95,6 +102,7 @@ class _Pool:
         self.host: _SyncHost | None = None
         self.rulesets: dict[str, str] = {}  # rulebook digest → ruleset name
         self.live: collections.OrderedDict[tuple[str, str], _SidBox] = collections.OrderedDict()
+        self.clean: dict[str, list[str]] = {}  # sessions holding only their sentinel, lent to nobody
         self.free: dict[str, list[str]] = {}  # ids of deleted sessions, to be used again
         self.counter = 0
         self.fired: list[tuple[str, str]] = []  # filled by the actions during one call
@@ -136,32 +144,56 @@ class _Pool:
             self.give_back(self.orphans.popleft())
 
     def lend(self, box: _SidBox, ruleset: str) -> None:
-        if len(self.live) >= MAX_LIVE_SESSIONS:
-            (old_rs, old_sid), old_box = self.live.popitem(last=False)
-            self._delete(old_rs, old_sid)
-            old_box.sid = None
-        pool = self.free.setdefault(ruleset, [])
-        if pool:
-            sid = pool.pop()
+        clean = self.clean.get(ruleset)
+        if clean:
+            sid = clean.pop()
         else:
-            self.counter += 1
-            sid = f"s{self.counter}"
-        # a stored fact makes delete_state safe later (see the module docstring)
-        self.call(self.host.assert_fact, ruleset, {"sid": sid, "id": SENTINEL_KIND, "kind": SENTINEL_KIND})
+            if len(self.live) + sum(map(len, self.clean.values())) >= MAX_LIVE_SESSIONS:
+                self._make_room()
+            pool = self.free.setdefault(ruleset, [])
+            if pool:
+                sid = pool.pop()
+            else:
+                self.counter += 1
+                sid = f"s{self.counter}"
+            # a stored fact makes delete_state safe later (see the module docstring)
+            self.call(self.host.assert_fact, ruleset, {"sid": sid, "id": SENTINEL_KIND, "kind": SENTINEL_KIND})
         box.sid, box.ruleset = sid, ruleset
         self.live[(ruleset, sid)] = box
+
+    def _make_room(self) -> None:
+        for ruleset, clean in self.clean.items():
+            if clean:
+                self._delete(ruleset, clean.pop())
+                return
+        (old_rs, old_sid), old_box = self.live.popitem(last=False)
+        self._delete(old_rs, old_sid)
+        old_box.sid = None
 
     def touch(self, box: _SidBox) -> None:
         self.live.move_to_end((box.ruleset, box.sid))
 
-    def give_back(self, box: _SidBox) -> None:
+    def give_back(self, box: _SidBox, stored: list[str] | None = None) -> None:
+        """Take the box's session back: emptied of ``stored`` (the ids of the facts it holds) and
+        kept for reuse, or (None: what it holds is not known) deleted."""
         if box.sid is None or box.ruleset is None:
             return
-        key = (box.ruleset, box.sid)
-        if self.live.get(key) is box:
-            del self.live[key]
-            self._delete(box.ruleset, box.sid)
+        ruleset, sid = box.ruleset, box.sid
         box.sid = None
+        if self.live.get((ruleset, sid)) is not box:
+            return
+        del self.live[(ruleset, sid)]
+        clean = self.clean.setdefault(ruleset, [])
+        if stored is not None and len(clean) < CLEAN_SESSIONS_KEPT:
+            try:
+                if stored:  # one-fact rules: retracting fires nothing
+                    self.call(self.host.retract_facts, ruleset, [{"sid": sid, "id": fid} for fid in stored])
+            except Exception:  # what the session holds is unknown now: delete it
+                self._delete(ruleset, sid)
+                raise
+            clean.append(sid)
+        else:
+            self._delete(ruleset, sid)
 
     def _delete(self, ruleset: str, sid: str) -> None:
         assert self.host is not None
@@ -343,7 +375,7 @@ class DurableMatcher(Matcher):
 
     def _release(self) -> None:
         with _POOL.lock:
-            _POOL.give_back(self.box)
+            _POOL.give_back(self.box, list(self.fired))  # the facts a rule matched: what it holds
 
     def release_when_dropped(self) -> Callable[[], None]:
         return functools.partial(_POOL.orphans.append, self.box)  # deque.append is atomic
@@ -366,6 +398,7 @@ class DurableEvaluator(Evaluator):
         return DurableMatcher(book)
 
     def live_sessions(self) -> int:
+        """Sessions lent to open reports (not the emptied ones kept for the next reports)."""
         with _POOL.lock:
             _POOL.release_orphans()
             return len(_POOL.live)
