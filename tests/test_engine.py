@@ -7,9 +7,14 @@ sessions run with durable-rules. tests/test_engine_differential.py compares the 
 from __future__ import annotations
 
 import gc
+import json
+import os
 import random
+import subprocess
+import sys
 import threading
 from decimal import Decimal
+from pathlib import Path
 
 import psutil
 import pytest
@@ -306,6 +311,78 @@ def test_the_engine_fires_exactly_where_the_rules_read_in_python_say(sample_answ
 
 
 FORM_PROSE = tuple(f.id for f in FORM.fields.values() if f.kind == "prose")
+
+
+_UNHOOKED = """
+import json, sys
+from pathlib import Path
+from gkassist.engine import EngineError, check, durable
+from gkassist.checking import load_input
+from gkassist.resources import rules_dir
+from gkassist.rulebook import load_rulebook
+durable._installed_version = lambda: "2.0.29"  # any durable-rules but the one the hooks were made for
+found = {}
+for path in sorted(Path(sys.argv[1]).iterdir()):
+    inp = load_input(path)
+    runs = [check(inp.answers, previous=inp.previous, extra_facts=inp.extra_facts, notes=inp.notes, engine=e)
+            for e in ("durable", "python")]
+    found[path.name] = [[(f.code, f.fields, f.message, sorted(f.numbers.items())) for f in r] for r in runs]
+assert not durable._POOL.hooked and durable._dr.json is json
+def failing(self, key):
+    def action(c):
+        raise RuntimeError("an action failed")
+    return action
+durable._Pool._action = failing
+try:
+    answers = load_input(Path(sys.argv[1]) / "qinglin-jtj-2023.html").answers
+    check(answers, rulebook=load_rulebook([rules_dir() / "numbers.yaml"]), engine="durable")
+    swallowed = True
+except EngineError as err:
+    swallowed = "an action failed" not in str(err)
+print(json.dumps({"found": found, "swallowed": swallowed, "live": len(durable._POOL.live)}, ensure_ascii=False))
+"""
+
+
+@needs_durable
+@pytest.mark.slow
+def test_on_another_durable_rules_version_it_runs_its_own_way():
+    # the hooks stand in for durable-rules 2.0.28's internals only; any other version runs unhooked,
+    # with its own JSON (and an action's error, swallowed into the state, raised here)
+    fixtures = Path(__file__).parent / "fixtures"
+    out = subprocess.run([sys.executable, "-W", "error", "-c", _UNHOOKED, str(fixtures)], capture_output=True,
+                         text=True, check=True, env={**os.environ, "GKASSIST_ENGINE": "durable"})
+    got = json.loads(out.stdout)
+    assert set(got["found"]) == {p.name for p in fixtures.iterdir()}
+    for name, (on_durable, on_python) in got["found"].items():
+        assert on_durable == on_python, name
+    assert any(on_durable for on_durable, _ in got["found"].values())
+    assert got["swallowed"] is False
+    assert got["live"] == 0
+
+
+@needs_durable
+def test_durable_rules_is_given_the_json_the_standard_library_writes():
+    # orjson stands in for durable-rules' json: the same text but for the blanks after , and :
+    # (UTF-8 as ensure_ascii=False writes it, the rules' strings and the facts' alike)
+    from gkassist.checking import load_input
+
+    book = default_rulebook()
+    fixtures = sorted((Path(__file__).parent / "fixtures").iterdir())
+    docs = []
+    for path in fixtures:
+        inp = load_input(path)
+        facts = build_facts(inp.answers, inp.previous, book=book, extra_facts=inp.extra_facts, notes=inp.notes)
+        docs += durable._docs(book)("s1", facts)
+    assert len(docs) > 100
+    samples = [*docs, book.engine_definition(), "中文\x00\x1f\x7f\u2028\"\\/\b\f\n\r\t", 2**64 - 1, -2**63]
+    for obj in samples:
+        assert durable._Json.dumps(obj, ensure_ascii=False) == json.dumps(obj, ensure_ascii=False,
+                                                                          separators=(",", ":"))
+    # beyond orjson (a number beyond 64 bits, a lone surrogate): the standard library's own text
+    for obj in [{"n": 2**64}, {"n": -2**63 - 1}, "\ud800", {1: 2}]:
+        assert durable._Json.dumps(obj, ensure_ascii=False) == json.dumps(obj, ensure_ascii=False)
+    assert durable._Json.loads(json.dumps({"n": 2**64})) == {"n": 2**64}
+    assert durable._Json.dumps({"a": "中"}) == json.dumps({"a": "中"})  # asked for ASCII: the library's
 
 
 @needs_durable

@@ -36,19 +36,30 @@ Traps this module contains (durable-rules 2.0.28, its last release; each verifie
 - on Python 3.12 every action it runs calls ``datetime.utcfromtimestamp``, deprecated there: under
   ``-W error`` (or pytest's ``filterwarnings = error``) that warning is raised inside durable-rules,
   the action never runs and the session is wedged. Each call is made with that one warning ignored
-  (``_durable_warnings_ignored``), whatever the warning filters outside say.
+  (``_durable_warnings_ignored``), whatever the warning filters outside say;
+- durable-rules writes every fact batch, session state and action as JSON with the standard
+  library (``ensure_ascii=False``: UTF-8 text, as the rules' own strings are compiled), some 25 KB
+  a report. ``_Json`` stands in for durable.engine's ``json`` module: orjson writes the same text
+  without the blanks after ``,`` and ``:`` (which the C core's parser skips); what it cannot
+  write (an integer beyond 64 bits, a lone surrogate, a ``dict`` with other than string keys) the
+  standard library writes, and reading stays the standard library's: orjson would read an integer
+  beyond 64 bits as a float;
+- the hooks above (``_Json``) replace durable-rules internals: they are installed only on
+  durable-rules 2.0.28 (``_HOOKED_VERSION``); on any other version durable-rules runs its own way.
 """
 
 from __future__ import annotations
 
 import collections
 import functools
+import json
 import threading
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import orjson
 from durable import engine as _dr
 
 from gkassist.engine.base import EngineError, Evaluator, Matcher
@@ -62,6 +73,17 @@ MAX_LIVE_SESSIONS = 1000
 CLEAN_SESSIONS_KEPT = 4
 SENTINEL_KIND = "gkassist.session"
 _SENTINEL_RULE = "__session_open__"
+_HOOKED_VERSION = "2.0.28"  # the durable-rules whose internals the hooks stand in for
+
+
+@functools.cache
+def _installed_version() -> str | None:
+    import importlib.metadata  # ~5 ms: asked once, when the first ruleset is registered
+
+    try:
+        return importlib.metadata.version("durable-rules")
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
 
 @contextmanager
@@ -75,6 +97,23 @@ def _durable_warnings_ignored() -> Iterator[None]:
         warnings.filterwarnings("ignore", message=r"datetime\.datetime\.utcfromtimestamp",
                                 category=DeprecationWarning, module=r"durable\.engine")
         yield
+
+
+class _Json:
+    """durable.engine's ``json`` on durable-rules 2.0.28 (see the module docstring): ``dumps`` by
+    orjson, else the standard library; ``loads`` the standard library's (orjson reads an integer
+    beyond 64 bits as a float). durable-rules calls ``dumps(obj, ensure_ascii=False)``."""
+
+    loads = staticmethod(json.loads)
+
+    @staticmethod
+    def dumps(obj: Any, **options: Any) -> str:
+        if options.get("ensure_ascii", True) is False and len(options) == 1:
+            try:
+                return orjson.dumps(obj).decode()
+            except orjson.JSONEncodeError:
+                pass
+        return json.dumps(obj, **options)
 
 
 class _SyncHost(_dr.Host):
@@ -100,6 +139,7 @@ class _Pool:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.host: _SyncHost | None = None
+        self.hooked = False  # the hooks in place (durable-rules 2.0.28: see the module docstring)
         self.rulesets: dict[str, str] = {}  # rulebook digest → ruleset name
         self.live: collections.OrderedDict[tuple[str, str], _SidBox] = collections.OrderedDict()
         self.clean: dict[str, list[str]] = {}  # sessions holding only their sentinel, lent to nobody
@@ -115,7 +155,8 @@ class _Pool:
         if name is not None:
             return name
         if self.host is None:
-            self.host = _SyncHost()
+            self._start()
+        assert self.host is not None
         name = f"gkassist_{book.digest}"
         aliases = _docs(book).aliases  # a new definition: durable-rules mutates what it gets
         definition = {key: {"all": [{"m": _aliased(rule["all"][0]["m"], aliases)}]}
@@ -128,6 +169,12 @@ class _Pool:
         rules._handle_result = functools.partial(_take_dropped, rules._handle_result)
         self.rulesets[book.digest] = name
         return name
+
+    def _start(self) -> None:
+        self.hooked = _installed_version() == _HOOKED_VERSION
+        if self.hooked:
+            _dr.json = _Json
+        self.host = _SyncHost()
 
     def _action(self, key: str):  # noqa: ANN202 - durable-rules' action: one parameter
         fired = self.fired
@@ -386,13 +433,7 @@ class DurableEvaluator(Evaluator):
 
     @property
     def label(self) -> str:  # type: ignore[override]
-        import importlib.metadata  # ~10 ms at import; only --version and reports ask for the label
-
-        try:
-            version = importlib.metadata.version("durable-rules")
-        except importlib.metadata.PackageNotFoundError:
-            version = "?"
-        return f"durable-rules {version}"
+        return f"durable-rules {_installed_version() or '?'}"
 
     def matcher(self, book: Rulebook) -> Matcher:
         return DurableMatcher(book)
