@@ -213,8 +213,9 @@ def test_threads_share_the_engine_safely(consistent_answers, engine_name):
 
 
 @needs_durable
-def test_an_exception_inside_a_durable_action_is_an_engine_error(consistent_answers, monkeypatch, tmp_path):
-    # durable-rules swallows an action's exception into the session state: it must surface
+def test_an_error_recording_a_firing_is_an_engine_error_and_the_session_recovers(consistent_answers, monkeypatch,
+                                                                                  tmp_path):
+    # a rulebook of its own: a ruleset registered afresh, which binds the pool's _record
     extra = tmp_path / "probe.yaml"
     extra.write_text(
         "rules:\n  - code: N99\n    severity: error\n    title: 探针\n    scope: each row of table 二 第（一）项\n"
@@ -223,19 +224,21 @@ def test_an_exception_inside_a_durable_action_is_an_engine_error(consistent_answ
     )
     book = load_rulebook([rules_dir() / "numbers.yaml", extra])
 
-    def failing_action(self, key):  # noqa: ANN001
-        def action(c):  # noqa: ANN001
+    def failing_record(self, key, match):  # noqa: ANN001
+        if key != durable._SENTINEL_RULE:
             raise RuntimeError("an action failed")
-        return action
 
-    monkeypatch.setattr(durable._Pool, "_action", failing_action)  # what the new ruleset registers
+    monkeypatch.setattr(durable._Pool, "_record", failing_record)
+    base = live_sessions()
     answers = {**consistent_answers(), "active.normative.issued": 1000, "active.normative.in_force": 1000}
     with pytest.raises(EngineError, match="an action failed"):
         check(answers, rulebook=book, engine="durable")
+    assert live_sessions() == base
     with Validator(consistent_answers(), rulebook=book, engine="durable") as v:
         assert v.findings() == []
         with pytest.raises(EngineError):
             v.update({"active.normative.issued": 1000, "active.normative.in_force": 1000})
+    assert live_sessions() == base
 
 
 def test_a_number_beyond_64_bits_is_checked_not_crashed(consistent_answers, engine_name):
@@ -347,7 +350,7 @@ print(json.dumps({"found": found, "swallowed": swallowed, "live": len(durable._P
 @pytest.mark.slow
 def test_on_another_durable_rules_version_it_runs_its_own_way():
     # the hooks stand in for durable-rules 2.0.28's internals only; any other version runs unhooked,
-    # with its own JSON (and an action's error, swallowed into the state, raised here)
+    # with its own JSON and action runner (an action's error swallowed into the state: raised here)
     fixtures = Path(__file__).parent / "fixtures"
     out = subprocess.run([sys.executable, "-W", "error", "-c", _UNHOOKED, str(fixtures)], capture_output=True,
                          text=True, check=True, env={**os.environ, "GKASSIST_ENGINE": "durable"})
@@ -383,6 +386,10 @@ def test_durable_rules_is_given_the_json_the_standard_library_writes():
         assert durable._Json.dumps(obj, ensure_ascii=False) == json.dumps(obj, ensure_ascii=False)
     assert durable._Json.loads(json.dumps({"n": 2**64})) == {"n": 2**64}
     assert durable._Json.dumps({"a": "中"}) == json.dumps({"a": "中"})  # asked for ASCII: the library's
+    # an action as the C core writes it: the fact's id read exactly, whatever else it holds
+    for fid in ["表二.中", "表二.中\ud800"]:
+        action = json.dumps({"N1": {"m": {"id": fid, "n": 2**64, "sid": "s1"}}}, ensure_ascii=False)
+        assert durable._read_action(action)["N1"]["m"]["id"] == fid
 
 
 @needs_durable

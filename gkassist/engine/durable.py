@@ -1,9 +1,9 @@
 """The durable-rules evaluator: the only module that imports durable_rules.
 
 Each rule case is registered as one durable-rules rule (``Case.pattern``, compiled by the
-rulebook) whose action records (rule case, fact id); a report's facts are asserted into a
-session of their own, through durable-rules' documented host API (``assert_facts``,
-``retract_facts``, ``get_state``, ``update_state``, ``delete_state``).
+rulebook); a report's facts are asserted into a session of their own, through durable-rules' host
+API (``assert_facts``, ``retract_facts``, ``delete_state``), and each firing is recorded as (rule
+case, fact id).
 
 A fact is sent with the values its kind's patterns read and no others, under short keys
 (``_Docs``): durable-rules parses every key it is given, hashing it character by character, and
@@ -25,27 +25,34 @@ Traps this module contains (durable-rules 2.0.28, its last release; each verifie
   session state to run the queued actions. ``_take_dropped`` makes the ruleset read that result
   code as what it is for us, a normal outcome: the host then runs the queued actions itself
   (``start_action_for_state``, as after any other assert);
-- an action takes exactly one parameter (two makes durable-rules treat it as asynchronous), and an
-  exception inside it is swallowed into the state's ``exception``: read it and raise;
 - ``delete_state`` on a session in which no fact was ever stored aborts the process with a double
   free: every session starts with a sentinel fact that a sentinel rule matches. Creating a session
   (zeroing its tables, some 0.7 M instructions) with its sentinel and deleting it cost more than a
   small report's matching, so a closed report's session is emptied instead (the facts it stores,
   those a rule matched, retracted) and kept for the next report (``CLEAN_SESSIONS_KEPT``); a
   session is deleted when the pool is full, or its report failed or was dropped unclosed;
-- on Python 3.12 every action it runs calls ``datetime.utcfromtimestamp``, deprecated there: under
-  ``-W error`` (or pytest's ``filterwarnings = error``) that warning is raised inside durable-rules,
-  the action never runs and the session is wedged. Each call is made with that one warning ignored
-  (``_durable_warnings_ignored``), whatever the warning filters outside say;
+- durable-rules' own action runner (``Ruleset.do_actions``) costs per firing a ``Closure`` (two clock
+  reads), the whole session state written back as JSON and matched again (``update_state``),
+  though our actions never change it, and the next action read from JSON; an exception inside an
+  action is swallowed into the state's ``exception``; an action must take exactly one parameter
+  (two make it asynchronous); and on Python 3.12 every action calls ``datetime.utcfromtimestamp``,
+  deprecated there: under ``-W error`` (or pytest's ``filterwarnings = error``) that warning is
+  raised inside durable-rules, the action never runs and the session is wedged. Our rulesets run
+  their actions with the two C-core calls that runner makes, ``start_action_for_state`` and
+  ``complete_and_start_action`` (``_run_actions``): each firing is read from the action's JSON and
+  recorded, nothing is written back, an error is raised as it happens;
 - durable-rules writes every fact batch, session state and action as JSON with the standard
   library (``ensure_ascii=False``: UTF-8 text, as the rules' own strings are compiled), some 25 KB
   a report. ``_Json`` stands in for durable.engine's ``json`` module: orjson writes the same text
   without the blanks after ``,`` and ``:`` (which the C core's parser skips); what it cannot
   write (an integer beyond 64 bits, a lone surrogate, a ``dict`` with other than string keys) the
   standard library writes, and reading stays the standard library's: orjson would read an integer
-  beyond 64 bits as a float;
-- the hooks above (``_Json``) replace durable-rules internals: they are installed only on
-  durable-rules 2.0.28 (``_HOOKED_VERSION``); on any other version durable-rules runs its own way.
+  beyond 64 bits as a float. Only our action runner reads with orjson (``_read_action``): of an
+  action it reads the fact's id, a string;
+- the hooks above (``_run_actions``, ``_Json``) replace durable-rules internals: they are installed
+  only on durable-rules 2.0.28 (``_HOOKED_VERSION``); on any other version durable-rules runs its
+  own way, with each call made with its ``utcfromtimestamp`` warning ignored
+  (``_durable_warnings_ignored``), whatever the warning filters outside say.
 """
 
 from __future__ import annotations
@@ -56,9 +63,10 @@ import json
 import threading
 import warnings
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any
 
+import durable_rules_engine as _core
 import orjson
 from durable import engine as _dr
 
@@ -73,7 +81,7 @@ MAX_LIVE_SESSIONS = 1000
 CLEAN_SESSIONS_KEPT = 4
 SENTINEL_KIND = "gkassist.session"
 _SENTINEL_RULE = "__session_open__"
-_HOOKED_VERSION = "2.0.28"  # the durable-rules whose internals the hooks stand in for
+_HOOKED_VERSION = "2.0.28"  # the durable-rules whose internals _run_actions and _Json stand in for
 
 
 @functools.cache
@@ -116,6 +124,15 @@ class _Json:
         return json.dumps(obj, **options)
 
 
+def _read_action(text: str) -> dict[str, Any]:
+    """An action durable-rules started, ``{rule: {"m": fact}}``: by orjson, which reads strings (all
+    that is read of it: the fact's id) exactly; what orjson cannot read, by the standard library."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 class _SyncHost(_dr.Host):
     # durable-rules has no documented switch for its dispatcher threads; overriding the hook that
     # starts them is the one way to keep every action inside the (locked) call that queued it
@@ -139,7 +156,8 @@ class _Pool:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.host: _SyncHost | None = None
-        self.hooked = False  # the hooks in place (durable-rules 2.0.28: see the module docstring)
+        self.hooked = False  # _run_actions and _Json in place (durable-rules 2.0.28)
+        self.quiet: Callable[[], Any] = _durable_warnings_ignored  # around every call
         self.rulesets: dict[str, str] = {}  # rulebook digest → ruleset name
         self.live: collections.OrderedDict[tuple[str, str], _SidBox] = collections.OrderedDict()
         self.clean: dict[str, list[str]] = {}  # sessions holding only their sentinel, lent to nobody
@@ -167,6 +185,8 @@ class _Pool:
         self.host.register_rulesets({name: definition})
         rules = self.host.get_ruleset(name)
         rules._handle_result = functools.partial(_take_dropped, rules._handle_result)
+        if self.hooked:
+            rules.do_actions = functools.partial(_run_actions, rules._handle, self._record)
         self.rulesets[book.digest] = name
         return name
 
@@ -174,7 +194,13 @@ class _Pool:
         self.hooked = _installed_version() == _HOOKED_VERSION
         if self.hooked:
             _dr.json = _Json
+            self.quiet = nullcontext  # durable-rules' action runner, which warns, no longer runs
         self.host = _SyncHost()
+
+    def _record(self, key: str, match: dict[str, Any]) -> None:
+        """One firing, as ``_run_actions`` reads it: rule ``key`` on the fact ``match["m"]``."""
+        if key != _SENTINEL_RULE:
+            self.fired.append((key, match["m"]["id"]))
 
     def _action(self, key: str):  # noqa: ANN202 - durable-rules' action: one parameter
         fired = self.fired
@@ -257,7 +283,7 @@ class _Pool:
         assert self.host is not None
         self.fired.clear()
         state = None
-        with _durable_warnings_ignored():
+        with self.quiet():
             try:
                 state = method(ruleset, payload)
             except _dr.MessageObservedException as err:
@@ -284,6 +310,25 @@ def _take_dropped(handle_result: Callable[[Any, Any], Any], result: Any, message
     if result[0] == _NOT_HANDLED:
         return result[1]
     return handle_result(result, message)
+
+
+def _run_actions(handle: int, record: Callable[[str, Any], None], state: int,
+                 complete: Callable[[Any, Any], None]) -> None:
+    """``Ruleset.do_actions`` of our rulesets on durable-rules 2.0.28 (see the module docstring):
+    the session's queued actions, each ``{rule: {"m": fact}}``, given to ``record``."""
+    try:
+        started = _core.start_action_for_state(handle, state)
+        if started is not None:
+            action = started[1]
+            while action is not None:
+                for key, match in _read_action(action).items():
+                    record(key, match)
+                action = _core.complete_and_start_action(handle, state)
+    except Exception as err:  # noqa: BLE001 - the host raises it from the call that ran the actions
+        _core.abandon_action(handle, state)
+        complete(EngineError(f"规则引擎的动作出错：{err!r}"), None)
+        return
+    complete(None, None)
 
 
 _POOL = _Pool()
