@@ -364,6 +364,16 @@ def test_on_another_durable_rules_version_it_runs_its_own_way():
 
 
 @needs_durable
+def test_the_hooks_are_installed_on_the_durable_rules_they_were_made_for():
+    import importlib.metadata
+
+    # the version read off the dist-info's name is importlib.metadata's
+    assert durable._installed_version() == importlib.metadata.version("durable-rules") == durable._HOOKED_VERSION
+    check({}, engine="durable")
+    assert durable._POOL.hooked and durable._dr.json is durable._Json
+
+
+@needs_durable
 def test_durable_rules_is_given_the_json_the_standard_library_writes():
     # orjson stands in for durable-rules' json: the same text but for the blanks after , and :
     # (UTF-8 as ensure_ascii=False writes it, the rules' strings and the facts' alike)
