@@ -44,7 +44,6 @@ from gkassist.vocabulary import (
     CELL,
     CLAIM,
     COLUMN,
-    ENGINE_KEYS,
     LARGEST_VALUE,
     PROSE_FIELDS,
     REPORT,
@@ -54,7 +53,6 @@ from gkassist.vocabulary import (
     TEXT,
     TEXT_KEY,
     Coverage,
-    engine_key,
     rule_applies_to,
     split_feature_name,
     text_ids,
@@ -251,16 +249,6 @@ class Fact:
     order: tuple[int, ...] = ()
     # answers (field ids) this fact is built from; None = rebuild every time (see build_facts)
     deps: frozenset[str] | None = None
-
-    def engine_fact(self) -> dict[str, Any]:
-        keys = ENGINE_KEYS  # engine_key's cache, read inline: this runs for every key of every fact
-        out: dict[str, Any] = {}
-        for k, v in self.values.items():
-            if v is not None:
-                out[keys.get(k) or engine_key(k)] = v
-        out["id"] = self.id
-        out["kind"] = self.kind
-        return out
 
     def same_as(self, other: Fact) -> bool:
         if other is self:

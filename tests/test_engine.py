@@ -7,9 +7,14 @@ sessions run with durable-rules. tests/test_engine_differential.py compares the 
 from __future__ import annotations
 
 import gc
+import json
+import os
 import random
+import subprocess
+import sys
 import threading
 from decimal import Decimal
+from pathlib import Path
 
 import psutil
 import pytest
@@ -22,7 +27,7 @@ from gkassist.facts import build_facts
 from gkassist.form import FORM
 from gkassist.resources import rules_dir
 from gkassist.rulebook import default_rulebook, load_rulebook
-from gkassist.vocabulary import TEXT, TEXT_KEY
+from gkassist.vocabulary import TEXT, TEXT_KEY, engine_key
 
 try:
     from gkassist.engine import durable
@@ -151,6 +156,18 @@ def test_a_check_gives_its_session_back(sample_answers):
 
 
 @needs_durable
+def test_a_closed_report_s_session_is_emptied_and_kept_for_the_next(consistent_answers, numbers_book):
+    check(consistent_answers(), rulebook=numbers_book, engine="durable")
+    made = durable._POOL.counter
+    for i in range(50):  # the same fact ids every time: a fact left behind would be a duplicate
+        answers = {**consistent_answers(), "requests.new.natural": i % 5}
+        found = [f.code for f in check(answers, rulebook=numbers_book, engine="durable")]
+        assert ("N4" in found) == (i % 5 != 3)
+    assert durable._POOL.counter == made  # no session created
+    assert 1 <= sum(map(len, durable._POOL.clean.values())) <= durable.CLEAN_SESSIONS_KEPT * len(durable._POOL.rulesets)
+
+
+@needs_durable
 def test_dropped_validators_give_their_sessions_back(consistent_answers):
     base = live_sessions()
     for i in range(300):
@@ -196,8 +213,9 @@ def test_threads_share_the_engine_safely(consistent_answers, engine_name):
 
 
 @needs_durable
-def test_an_exception_inside_a_durable_action_is_an_engine_error(consistent_answers, monkeypatch, tmp_path):
-    # durable-rules swallows an action's exception into the session state: it must surface
+def test_an_error_recording_a_firing_is_an_engine_error_and_the_session_recovers(consistent_answers, monkeypatch,
+                                                                                  tmp_path):
+    # a rulebook of its own: a ruleset registered afresh, which binds the pool's _record
     extra = tmp_path / "probe.yaml"
     extra.write_text(
         "rules:\n  - code: N99\n    severity: error\n    title: 探针\n    scope: each row of table 二 第（一）项\n"
@@ -206,19 +224,21 @@ def test_an_exception_inside_a_durable_action_is_an_engine_error(consistent_answ
     )
     book = load_rulebook([rules_dir() / "numbers.yaml", extra])
 
-    def failing_action(self, key):  # noqa: ANN001
-        def action(c):  # noqa: ANN001
+    def failing_record(self, key, match):  # noqa: ANN001
+        if key != durable._SENTINEL_RULE:
             raise RuntimeError("an action failed")
-        return action
 
-    monkeypatch.setattr(durable._Pool, "_action", failing_action)  # what the new ruleset registers
+    monkeypatch.setattr(durable._Pool, "_record", failing_record)
+    base = live_sessions()
     answers = {**consistent_answers(), "active.normative.issued": 1000, "active.normative.in_force": 1000}
     with pytest.raises(EngineError, match="an action failed"):
         check(answers, rulebook=book, engine="durable")
+    assert live_sessions() == base
     with Validator(consistent_answers(), rulebook=book, engine="durable") as v:
         assert v.findings() == []
         with pytest.raises(EngineError):
             v.update({"active.normative.issued": 1000, "active.normative.in_force": 1000})
+    assert live_sessions() == base
 
 
 def test_a_number_beyond_64_bits_is_checked_not_crashed(consistent_answers, engine_name):
@@ -294,3 +314,113 @@ def test_the_engine_fires_exactly_where_the_rules_read_in_python_say(sample_answ
 
 
 FORM_PROSE = tuple(f.id for f in FORM.fields.values() if f.kind == "prose")
+
+
+_UNHOOKED = """
+import json, sys
+from pathlib import Path
+from gkassist.engine import EngineError, check, durable
+from gkassist.checking import load_input
+from gkassist.resources import rules_dir
+from gkassist.rulebook import load_rulebook
+durable._installed_version = lambda: "2.0.29"  # any durable-rules but the one the hooks were made for
+found = {}
+for path in sorted(Path(sys.argv[1]).iterdir()):
+    inp = load_input(path)
+    runs = [check(inp.answers, previous=inp.previous, extra_facts=inp.extra_facts, notes=inp.notes, engine=e)
+            for e in ("durable", "python")]
+    found[path.name] = [[(f.code, f.fields, f.message, sorted(f.numbers.items())) for f in r] for r in runs]
+assert not durable._POOL.hooked and durable._dr.json is json
+def failing(self, key):
+    def action(c):
+        raise RuntimeError("an action failed")
+    return action
+durable._Pool._action = failing
+try:
+    answers = load_input(Path(sys.argv[1]) / "qinglin-jtj-2023.html").answers
+    check(answers, rulebook=load_rulebook([rules_dir() / "numbers.yaml"]), engine="durable")
+    swallowed = True
+except EngineError as err:
+    swallowed = "an action failed" not in str(err)
+print(json.dumps({"found": found, "swallowed": swallowed, "live": len(durable._POOL.live)}, ensure_ascii=False))
+"""
+
+
+@needs_durable
+@pytest.mark.slow
+def test_on_another_durable_rules_version_it_runs_its_own_way():
+    # the hooks stand in for durable-rules 2.0.28's internals only; any other version runs unhooked,
+    # with its own JSON and action runner (an action's error swallowed into the state: raised here)
+    fixtures = Path(__file__).parent / "fixtures"
+    out = subprocess.run([sys.executable, "-W", "error", "-c", _UNHOOKED, str(fixtures)], capture_output=True,
+                         text=True, check=True, env={**os.environ, "GKASSIST_ENGINE": "durable"})
+    got = json.loads(out.stdout)
+    assert set(got["found"]) == {p.name for p in fixtures.iterdir()}
+    for name, (on_durable, on_python) in got["found"].items():
+        assert on_durable == on_python, name
+    assert any(on_durable for on_durable, _ in got["found"].values())
+    assert got["swallowed"] is False
+    assert got["live"] == 0
+
+
+@needs_durable
+def test_the_hooks_are_installed_on_the_durable_rules_they_were_made_for():
+    import importlib.metadata
+
+    # the version read off the dist-info's name is importlib.metadata's
+    assert durable._installed_version() == importlib.metadata.version("durable-rules") == durable._HOOKED_VERSION
+    check({}, engine="durable")
+    assert durable._POOL.hooked and durable._dr.json is durable._Json
+
+
+@needs_durable
+def test_durable_rules_is_given_the_json_the_standard_library_writes():
+    # orjson stands in for durable-rules' json: the same text but for the blanks after , and :
+    # (UTF-8 as ensure_ascii=False writes it, the rules' strings and the facts' alike)
+    from gkassist.checking import load_input
+
+    book = default_rulebook()
+    fixtures = sorted((Path(__file__).parent / "fixtures").iterdir())
+    docs = []
+    for path in fixtures:
+        inp = load_input(path)
+        facts = build_facts(inp.answers, inp.previous, book=book, extra_facts=inp.extra_facts, notes=inp.notes)
+        docs += durable._docs(book)("s1", facts)
+    assert len(docs) > 100
+    samples = [*docs, book.engine_definition(), "中文\x00\x1f\x7f\u2028\"\\/\b\f\n\r\t", 2**64 - 1, -2**63]
+    for obj in samples:
+        assert durable._Json.dumps(obj, ensure_ascii=False) == json.dumps(obj, ensure_ascii=False,
+                                                                          separators=(",", ":"))
+    # beyond orjson (a number beyond 64 bits, a lone surrogate): the standard library's own text
+    for obj in [{"n": 2**64}, {"n": -2**63 - 1}, "\ud800", {1: 2}]:
+        assert durable._Json.dumps(obj, ensure_ascii=False) == json.dumps(obj, ensure_ascii=False)
+    assert durable._Json.loads(json.dumps({"n": 2**64})) == {"n": 2**64}
+    assert durable._Json.dumps({"a": "中"}) == json.dumps({"a": "中"})  # asked for ASCII: the library's
+    # an action as the C core writes it: the fact's id read exactly, whatever else it holds
+    for fid in ["表二.中", "表二.中\ud800"]:
+        action = json.dumps({"N1": {"m": {"id": fid, "n": 2**64, "sid": "s1"}}}, ensure_ascii=False)
+        assert durable._read_action(action)["N1"]["m"]["id"] == fid
+
+
+@needs_durable
+def test_durable_rules_is_sent_the_values_the_patterns_of_a_fact_s_kind_read(sample_answers):
+    book = default_rulebook()
+    docs = durable._docs(book)
+    facts = build_facts(sample_answers(), book=book)
+    read_by = {}  # kind → engine keys its cases' patterns read
+    for rule, case in book.cases_by_key.values():
+        keys: set[str] = set()
+        durable._read_keys(case.pattern, keys)
+        read_by.setdefault(rule.scope, set()).update(keys)
+    alias_of = docs.aliases
+    dropped = 0
+    for fact, doc in zip(facts, docs("s1", facts), strict=True):
+        assert (doc["id"], doc["kind"], doc["sid"]) == (fact.id, fact.kind, "s1")
+        wanted = {alias_of[engine_key(n)]: v for n, v in fact.values.items()
+                  if v is not None and engine_key(n) in read_by.get(fact.kind, ())}
+        assert {k: v for k, v in doc.items() if k not in ("id", "kind", "sid")} == wanted
+        dropped += len(fact.values) > len(wanted)
+    assert dropped  # some values are for messages only
+    # a pattern not guarded by one kind reads its keys off every fact
+    assert durable._guard_kind({"$and": [{"kind": "text"}, {"$lt": {"a": 1}}]}) == "text"
+    assert durable._guard_kind({"$or": [{"kind": "text"}, {"$lt": {"a": 1}}]}) is None

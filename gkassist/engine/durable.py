@@ -1,9 +1,13 @@
 """The durable-rules evaluator: the only module that imports durable_rules.
 
 Each rule case is registered as one durable-rules rule (``Case.pattern``, compiled by the
-rulebook) whose action records (rule case, fact id); a report's facts are asserted into a
-session of their own, through durable-rules' documented host API (``assert_facts``,
-``retract_facts``, ``get_state``, ``update_state``, ``delete_state``).
+rulebook); a report's facts are asserted into a session of their own, through durable-rules' host
+API (``assert_facts``, ``retract_facts``, ``delete_state``), and each firing is recorded as (rule
+case, fact id).
+
+A fact is sent with the values its kind's patterns read and no others, under short keys
+(``_Docs``): durable-rules parses every key it is given, hashing it character by character, and
+walks every key of a fact again at each node of its match network it reaches.
 
 Traps this module contains (durable-rules 2.0.28, its last release; each verified on it):
 - ``Host()`` starts two timer threads that run queued actions outside our lock; ``_SyncHost``
@@ -12,7 +16,8 @@ Traps this module contains (durable-rules 2.0.28, its last release; each verifie
   undone), under its rulebook's digest;
 - every call goes under one lock (the C core is not thread-safe; Textual workers call us);
 - at most 1024 live sessions per ruleset: a session id is reused after ``delete_state``, and the
-  ``Validator`` idle longest gives its session up when the pool is full (``MAX_LIVE_SESSIONS``);
+  ``Validator`` idle longest gives its session up when the pool is full (``MAX_LIVE_SESSIONS``,
+  which counts the idle sessions kept for reuse too);
 - a fact no rule matches is dropped, and a batch holding one makes the ruleset raise
   ``MessageNotHandledException`` with the actions of the others still queued — after formatting the
   whole batch as JSON for the exception's message. Most facts of a report match no rule, so that
@@ -20,37 +25,79 @@ Traps this module contains (durable-rules 2.0.28, its last release; each verifie
   session state to run the queued actions. ``_take_dropped`` makes the ruleset read that result
   code as what it is for us, a normal outcome: the host then runs the queued actions itself
   (``start_action_for_state``, as after any other assert);
-- an action takes exactly one parameter (two makes durable-rules treat it as asynchronous), and an
-  exception inside it is swallowed into the state's ``exception``: read it and raise;
 - ``delete_state`` on a session in which no fact was ever stored aborts the process with a double
-  free: every session starts with a sentinel fact that a sentinel rule matches;
-- on Python 3.12 every action it runs calls ``datetime.utcfromtimestamp``, deprecated there: under
-  ``-W error`` (or pytest's ``filterwarnings = error``) that warning is raised inside durable-rules,
-  the action never runs and the session is wedged. Each call is made with that one warning ignored
+  free: every session starts with a sentinel fact that a sentinel rule matches. Creating a session
+  (zeroing its tables, some 0.7 M instructions) with its sentinel and deleting it cost more than a
+  small report's matching, so a closed report's session is emptied instead (the facts it stores,
+  those a rule matched, retracted) and kept for the next report (``CLEAN_SESSIONS_KEPT``); a
+  session is deleted when the pool is full, or its report failed or was dropped unclosed;
+- durable-rules' own action runner (``Ruleset.do_actions``) costs per firing a ``Closure`` (two clock
+  reads), the whole session state written back as JSON and matched again (``update_state``),
+  though our actions never change it, and the next action read from JSON; an exception inside an
+  action is swallowed into the state's ``exception``; an action must take exactly one parameter
+  (two make it asynchronous); and on Python 3.12 every action calls ``datetime.utcfromtimestamp``,
+  deprecated there: under ``-W error`` (or pytest's ``filterwarnings = error``) that warning is
+  raised inside durable-rules, the action never runs and the session is wedged. Our rulesets run
+  their actions with the two C-core calls that runner makes, ``start_action_for_state`` and
+  ``complete_and_start_action`` (``_run_actions``): each firing is read from the action's JSON and
+  recorded, nothing is written back, an error is raised as it happens;
+- durable-rules writes every fact batch, session state and action as JSON with the standard
+  library (``ensure_ascii=False``: UTF-8 text, as the rules' own strings are compiled), some 25 KB
+  a report. ``_Json`` stands in for durable.engine's ``json`` module: orjson writes the same text
+  without the blanks after ``,`` and ``:`` (which the C core's parser skips); what it cannot
+  write (an integer beyond 64 bits, a lone surrogate, a ``dict`` with other than string keys) the
+  standard library writes, and reading stays the standard library's: orjson would read an integer
+  beyond 64 bits as a float. Only our action runner reads with orjson (``_read_action``): of an
+  action it reads the fact's id, a string;
+- the hooks above (``_run_actions``, ``_Json``) replace durable-rules internals: they are installed
+  only on durable-rules 2.0.28 (``_HOOKED_VERSION``); on any other version durable-rules runs its
+  own way, with each call made with its ``utcfromtimestamp`` warning ignored
   (``_durable_warnings_ignored``), whatever the warning filters outside say.
 """
 
 from __future__ import annotations
 
 import collections
-import copy
 import functools
+import json
 import threading
 import warnings
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
+from pathlib import Path
 from typing import Any
 
+import durable_rules_engine as _core
+import orjson
 from durable import engine as _dr
 
 from gkassist.engine.base import EngineError, Evaluator, Matcher
 from gkassist.facts import Fact
 from gkassist.rulebook import Rulebook
+from gkassist.vocabulary import engine_key
 
 # below durable-rules' hard limit of 1024 live sessions per ruleset
 MAX_LIVE_SESSIONS = 1000
+# emptied sessions kept per ruleset for the next reports (a batch check uses one at a time)
+CLEAN_SESSIONS_KEPT = 4
 SENTINEL_KIND = "gkassist.session"
 _SENTINEL_RULE = "__session_open__"
+_HOOKED_VERSION = "2.0.28"  # the durable-rules whose internals _run_actions and _Json stand in for
+
+
+@functools.cache
+def _installed_version() -> str | None:
+    """durable-rules' version, asked once, when the first ruleset is registered: from the name of the
+    ``durable_rules-<version>.dist-info`` pip puts beside the package (importlib.metadata would cost
+    ~10 ms of imports in every process), else from importlib.metadata."""
+    for info in Path(_dr.__file__).parent.parent.glob("durable_rules-*.dist-info"):
+        return info.name.removeprefix("durable_rules-").removesuffix(".dist-info")
+    import importlib.metadata
+
+    try:
+        return importlib.metadata.version("durable-rules")
+    except importlib.metadata.PackageNotFoundError:
+        return None
 
 
 @contextmanager
@@ -64,6 +111,32 @@ def _durable_warnings_ignored() -> Iterator[None]:
         warnings.filterwarnings("ignore", message=r"datetime\.datetime\.utcfromtimestamp",
                                 category=DeprecationWarning, module=r"durable\.engine")
         yield
+
+
+class _Json:
+    """durable.engine's ``json`` on durable-rules 2.0.28 (see the module docstring): ``dumps`` by
+    orjson, else the standard library; ``loads`` the standard library's (orjson reads an integer
+    beyond 64 bits as a float). durable-rules calls ``dumps(obj, ensure_ascii=False)``."""
+
+    loads = staticmethod(json.loads)
+
+    @staticmethod
+    def dumps(obj: Any, **options: Any) -> str:
+        if options.get("ensure_ascii", True) is False and len(options) == 1:
+            try:
+                return orjson.dumps(obj).decode()
+            except orjson.JSONEncodeError:
+                pass
+        return json.dumps(obj, **options)
+
+
+def _read_action(text: str) -> dict[str, Any]:
+    """An action durable-rules started, ``{rule: {"m": fact}}``: by orjson, which reads strings (all
+    that is read of it: the fact's id) exactly; what orjson cannot read, by the standard library."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
 
 
 class _SyncHost(_dr.Host):
@@ -89,8 +162,11 @@ class _Pool:
     def __init__(self) -> None:
         self.lock = threading.RLock()
         self.host: _SyncHost | None = None
+        self.hooked = False  # _run_actions and _Json in place (durable-rules 2.0.28)
+        self.quiet: Callable[[], Any] = _durable_warnings_ignored  # around every call
         self.rulesets: dict[str, str] = {}  # rulebook digest → ruleset name
         self.live: collections.OrderedDict[tuple[str, str], _SidBox] = collections.OrderedDict()
+        self.clean: dict[str, list[str]] = {}  # sessions holding only their sentinel, lent to nobody
         self.free: dict[str, list[str]] = {}  # ids of deleted sessions, to be used again
         self.counter = 0
         self.fired: list[tuple[str, str]] = []  # filled by the actions during one call
@@ -103,17 +179,34 @@ class _Pool:
         if name is not None:
             return name
         if self.host is None:
-            self.host = _SyncHost()
+            self._start()
+        assert self.host is not None
         name = f"gkassist_{book.digest}"
-        definition = copy.deepcopy(book.engine_definition())  # durable-rules mutates what it gets
+        aliases = _docs(book).aliases  # a new definition: durable-rules mutates what it gets
+        definition = {key: {"all": [{"m": _aliased(rule["all"][0]["m"], aliases)}]}
+                      for key, rule in book.engine_definition().items()}
         for key, rule in definition.items():
             rule["run"] = self._action(key)
         definition[_SENTINEL_RULE] = {"all": [{"m": {"kind": SENTINEL_KIND}}], "run": _sentinel}
         self.host.register_rulesets({name: definition})
         rules = self.host.get_ruleset(name)
         rules._handle_result = functools.partial(_take_dropped, rules._handle_result)
+        if self.hooked:
+            rules.do_actions = functools.partial(_run_actions, rules._handle, self._record)
         self.rulesets[book.digest] = name
         return name
+
+    def _start(self) -> None:
+        self.hooked = _installed_version() == _HOOKED_VERSION
+        if self.hooked:
+            _dr.json = _Json
+            self.quiet = nullcontext  # durable-rules' action runner, which warns, no longer runs
+        self.host = _SyncHost()
+
+    def _record(self, key: str, match: dict[str, Any]) -> None:
+        """One firing, as ``_run_actions`` reads it: rule ``key`` on the fact ``match["m"]``."""
+        if key != _SENTINEL_RULE:
+            self.fired.append((key, match["m"]["id"]))
 
     def _action(self, key: str):  # noqa: ANN202 - durable-rules' action: one parameter
         fired = self.fired
@@ -130,32 +223,56 @@ class _Pool:
             self.give_back(self.orphans.popleft())
 
     def lend(self, box: _SidBox, ruleset: str) -> None:
-        if len(self.live) >= MAX_LIVE_SESSIONS:
-            (old_rs, old_sid), old_box = self.live.popitem(last=False)
-            self._delete(old_rs, old_sid)
-            old_box.sid = None
-        pool = self.free.setdefault(ruleset, [])
-        if pool:
-            sid = pool.pop()
+        clean = self.clean.get(ruleset)
+        if clean:
+            sid = clean.pop()
         else:
-            self.counter += 1
-            sid = f"s{self.counter}"
-        # a stored fact makes delete_state safe later (see the module docstring)
-        self.call(self.host.assert_fact, ruleset, {"sid": sid, "id": SENTINEL_KIND, "kind": SENTINEL_KIND})
+            if len(self.live) + sum(map(len, self.clean.values())) >= MAX_LIVE_SESSIONS:
+                self._make_room()
+            pool = self.free.setdefault(ruleset, [])
+            if pool:
+                sid = pool.pop()
+            else:
+                self.counter += 1
+                sid = f"s{self.counter}"
+            # a stored fact makes delete_state safe later (see the module docstring)
+            self.call(self.host.assert_fact, ruleset, {"sid": sid, "id": SENTINEL_KIND, "kind": SENTINEL_KIND})
         box.sid, box.ruleset = sid, ruleset
         self.live[(ruleset, sid)] = box
+
+    def _make_room(self) -> None:
+        for ruleset, clean in self.clean.items():
+            if clean:
+                self._delete(ruleset, clean.pop())
+                return
+        (old_rs, old_sid), old_box = self.live.popitem(last=False)
+        self._delete(old_rs, old_sid)
+        old_box.sid = None
 
     def touch(self, box: _SidBox) -> None:
         self.live.move_to_end((box.ruleset, box.sid))
 
-    def give_back(self, box: _SidBox) -> None:
+    def give_back(self, box: _SidBox, stored: list[str] | None = None) -> None:
+        """Take the box's session back: emptied of ``stored`` (the ids of the facts it holds) and
+        kept for reuse, or (None: what it holds is not known) deleted."""
         if box.sid is None or box.ruleset is None:
             return
-        key = (box.ruleset, box.sid)
-        if self.live.get(key) is box:
-            del self.live[key]
-            self._delete(box.ruleset, box.sid)
+        ruleset, sid = box.ruleset, box.sid
         box.sid = None
+        if self.live.get((ruleset, sid)) is not box:
+            return
+        del self.live[(ruleset, sid)]
+        clean = self.clean.setdefault(ruleset, [])
+        if stored is not None and len(clean) < CLEAN_SESSIONS_KEPT:
+            try:
+                if stored:  # one-fact rules: retracting fires nothing
+                    self.call(self.host.retract_facts, ruleset, [{"sid": sid, "id": fid} for fid in stored])
+            except Exception:  # what the session holds is unknown now: delete it
+                self._delete(ruleset, sid)
+                raise
+            clean.append(sid)
+        else:
+            self._delete(ruleset, sid)
 
     def _delete(self, ruleset: str, sid: str) -> None:
         assert self.host is not None
@@ -172,7 +289,7 @@ class _Pool:
         assert self.host is not None
         self.fired.clear()
         state = None
-        with _durable_warnings_ignored():
+        with self.quiet():
             try:
                 state = method(ruleset, payload)
             except _dr.MessageObservedException as err:
@@ -201,15 +318,124 @@ def _take_dropped(handle_result: Callable[[Any, Any], Any], result: Any, message
     return handle_result(result, message)
 
 
+def _run_actions(handle: int, record: Callable[[str, Any], None], state: int,
+                 complete: Callable[[Any, Any], None]) -> None:
+    """``Ruleset.do_actions`` of our rulesets on durable-rules 2.0.28 (see the module docstring):
+    the session's queued actions, each ``{rule: {"m": fact}}``, given to ``record``."""
+    try:
+        started = _core.start_action_for_state(handle, state)
+        if started is not None:
+            action = started[1]
+            while action is not None:
+                for key, match in _read_action(action).items():
+                    record(key, match)
+                action = _core.complete_and_start_action(handle, state)
+    except Exception as err:  # noqa: BLE001 - the host raises it from the call that ran the actions
+        _core.abandon_action(handle, state)
+        complete(EngineError(f"规则引擎的动作出错：{err!r}"), None)
+        return
+    complete(None, None)
+
+
 _POOL = _Pool()
 
 
-def _docs(sid: str, facts: list[Fact]) -> list[dict[str, Any]]:
-    docs = []
-    for fact in facts:
-        doc = fact.engine_fact()
-        doc["sid"] = sid
-        docs.append(doc)
+class _Docs:
+    """The facts as durable-rules reads them, for one rulebook: each fact's values its kind's
+    patterns read (a value that is None is left out: missing), its id, kind and session id. A
+    value no pattern of its kind reads is not sent — every pattern is guarded by its kind
+    (``{"$and": [{"kind": …}, …]}``), so leaving it out changes no match. The values go under
+    short aliases of their engine keys (``v0``, ``v1``, …; ``aliases``), which the patterns
+    registered for the rulebook use too (``_aliased``)."""
+
+    def __init__(self, book: Rulebook) -> None:
+        self.reads: dict[str, set[str]] = {}  # fact kind → the engine keys its patterns read
+        self.everywhere: set[str] = set()  # keys read by a pattern not guarded by one kind
+        for _rule, case in book.cases_by_key.values():
+            keys: set[str] = set()
+            _read_keys(case.pattern, keys)
+            kind = _guard_kind(case.pattern)
+            if kind is None:
+                self.everywhere |= keys
+            else:
+                self.reads.setdefault(kind, set()).update(keys)
+        every = sorted(set().union(self.everywhere, *self.reads.values()) - {"kind", "id", "sid"})
+        self.aliases = {k: f"v{i:x}" for i, k in enumerate(every)}  # engine key → alias
+        self.keys: dict[str, dict[str, str | None]] = {}  # kind → value name → alias / None: not sent
+
+    def __call__(self, sid: str, facts: list[Fact]) -> list[dict[str, Any]]:
+        docs = []
+        for fact in facts:
+            keys = self.keys.get(fact.kind)
+            if keys is None:
+                keys = self.keys[fact.kind] = {}
+            doc: dict[str, Any] = {}
+            for name, value in fact.values.items():
+                if value is not None:
+                    key = keys.get(name, _UNSEEN)
+                    if key is _UNSEEN:
+                        key = keys[name] = self._key(fact.kind, name)
+                    if key is not None:
+                        doc[key] = value
+            doc["id"] = fact.id
+            doc["kind"] = fact.kind
+            doc["sid"] = sid
+            docs.append(doc)
+        return docs
+
+    def _key(self, kind: str, name: str) -> str | None:
+        key = engine_key(name)
+        return self.aliases[key] if key in self.everywhere or key in self.reads.get(kind, ()) else None
+
+
+def _aliased(pattern: Any, aliases: dict[str, str]) -> Any:
+    """A new pattern reading the fact keys of ``pattern`` under their aliases (the keys of its
+    comparisons and its ``{"$m": key}`` references; operators and values stay)."""
+    if isinstance(pattern, dict):
+        out = {}
+        for key, value in pattern.items():
+            if key == "$m" and isinstance(value, str):
+                out[key] = aliases[value]
+            else:
+                out[aliases.get(key, key)] = _aliased(value, aliases)
+        return out
+    if isinstance(pattern, list):
+        return [_aliased(item, aliases) for item in pattern]
+    return pattern
+
+
+_UNSEEN: Any = object()
+
+
+def _read_keys(pattern: Any, out: set[str]) -> None:
+    """Every fact key a durable-rules pattern may read (more is harmless): the names of its
+    comparisons and of its ``{"$m": key}`` references."""
+    if isinstance(pattern, dict):
+        for key, value in pattern.items():
+            if key == "$m" and isinstance(value, str):
+                out.add(value)
+            elif not key.startswith("$"):
+                out.add(key)
+            _read_keys(value, out)
+    elif isinstance(pattern, list):
+        for item in pattern:
+            _read_keys(item, out)
+
+
+def _guard_kind(pattern: Any) -> str | None:
+    """The fact kind a pattern ``{"$and": [{"kind": K}, …]}`` is restricted to; None for another form."""
+    parts = pattern.get("$and") if isinstance(pattern, dict) and len(pattern) == 1 else None
+    if isinstance(parts, list):
+        for part in parts:
+            if isinstance(part, dict) and len(part) == 1 and isinstance(part.get("kind"), str):
+                return part["kind"]
+    return None
+
+
+def _docs(book: Rulebook) -> _Docs:
+    docs = book.plans.get("durable.docs")
+    if docs is None:
+        docs = book.plans["durable.docs"] = _Docs(book)
     return docs
 
 
@@ -217,6 +443,7 @@ class DurableMatcher(Matcher):
     def __init__(self, book: Rulebook) -> None:
         super().__init__(book)
         self.box = _SidBox()
+        self._docs = _docs(book)
 
     @contextmanager
     def _session(self) -> Iterator[bool]:
@@ -239,14 +466,14 @@ class DurableMatcher(Matcher):
             _POOL.call(_POOL.host.retract_facts, ruleset, stored)  # one-fact rules: retracting fires nothing
         if not added:
             return []
-        return _POOL.call(_POOL.host.assert_facts, ruleset, _docs(sid, added))
+        return _POOL.call(_POOL.host.assert_facts, ruleset, self._docs(sid, added))
 
     def _abandon(self) -> None:
         _POOL.give_back(self.box)
 
     def _release(self) -> None:
         with _POOL.lock:
-            _POOL.give_back(self.box)
+            _POOL.give_back(self.box, list(self.fired))  # the facts a rule matched: what it holds
 
     def release_when_dropped(self) -> Callable[[], None]:
         return functools.partial(_POOL.orphans.append, self.box)  # deque.append is atomic
@@ -257,18 +484,13 @@ class DurableEvaluator(Evaluator):
 
     @property
     def label(self) -> str:  # type: ignore[override]
-        import importlib.metadata  # ~10 ms at import; only --version and reports ask for the label
-
-        try:
-            version = importlib.metadata.version("durable-rules")
-        except importlib.metadata.PackageNotFoundError:
-            version = "?"
-        return f"durable-rules {version}"
+        return f"durable-rules {_installed_version() or '?'}"
 
     def matcher(self, book: Rulebook) -> Matcher:
         return DurableMatcher(book)
 
     def live_sessions(self) -> int:
+        """Sessions lent to open reports (not the emptied ones kept for the next reports)."""
         with _POOL.lock:
             _POOL.release_orphans()
             return len(_POOL.live)
