@@ -212,7 +212,7 @@ def section_of_names(names: Iterable[str]) -> str | None:
     return sections[0] if sections else None
 
 _KEY_SAFE = re.compile(r"[^0-9A-Za-z_]")
-ENGINE_KEYS: dict[str, str] = {}  # rule name → engine key (see engine_key); read inline by hot loops
+ENGINE_KEYS: dict[str, str] = {}  # rule name → engine key (see engine_key)
 
 
 def engine_key(name: str) -> str:
