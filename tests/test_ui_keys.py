@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from drive import (
     AGENCY,
     SIZE,
@@ -194,9 +195,10 @@ async def test_ctrl_q_after_a_submitted_paragraph_keeps_it_and_the_next_ones_dra
         assert dict(s.drafts) == {"overview.proactive": "主动公开信息"}
 
 
-async def test_ctrl_q_while_the_engine_still_starts_records_the_answers_waiting_their_turn(home, monkeypatch) -> None:
-    # the first answers' checks wait for the engine (in a worker) and the answers after them wait
-    # their turn: Ctrl+Q records them all, unchecked, and keeps what was typed after them
+@pytest.fixture
+def engine_starting(monkeypatch) -> None:
+    """The engine still starting, as in a real run's first seconds: each answer is checked in a
+    worker that takes 0.3 s, and the answers typed meanwhile wait their turn."""
     import threading
     import time
 
@@ -211,6 +213,11 @@ async def test_ctrl_q_while_the_engine_still_starts_records_the_answers_waiting_
 
     monkeypatch.setattr(InterviewService, "check", starting)
     monkeypatch.setattr(InterviewService, "ready", property(lambda self: False))
+
+
+async def test_ctrl_q_while_the_engine_still_starts_records_the_answers_waiting_their_turn(home, engine_starting) -> None:
+    # the first answers' checks wait for the engine (in a worker) and the answers after them wait
+    # their turn: Ctrl+Q records them all, unchecked, and keeps what was typed after them
     app = GkApp()
     async with app.run_test(size=SIZE) as pilot:
         await start_new(pilot)
@@ -228,27 +235,13 @@ async def test_ctrl_q_while_the_engine_still_starts_records_the_answers_waiting_
         assert s.position["step"] == "meta.level"
 
 
-async def test_enter_pressed_before_the_next_proposal_shows_neither_takes_nor_erases_it(home, monkeypatch) -> None:
+async def test_enter_pressed_before_the_next_proposal_shows_neither_takes_nor_erases_it(home, engine_starting) -> None:
     # a new user's walk, carrying on from last year's report while the engine still started:
     # 「Enter Enter」 took the kind (2), and the second Enter, pressed before the level question
     # and its proposal (4, last year's) were on screen, was refused as 「还没有输入内容」 and
     # emptied the line: the proposal was gone from it
-    import threading
-    import time
-
     from drive import import_last_year
 
-    from gkassist.interview.service import InterviewService
-
-    check = InterviewService.check
-
-    def starting(self: Any, changes: Any = None) -> Any:
-        if threading.current_thread() is not threading.main_thread():
-            time.sleep(0.3)
-        return check(self, changes)
-
-    monkeypatch.setattr(InterviewService, "check", starting)
-    monkeypatch.setattr(InterviewService, "ready", property(lambda self: False))
     app = GkApp()
     async with app.run_test(size=SIZE) as pilot:
         await import_last_year(pilot)
@@ -264,21 +257,7 @@ async def test_enter_pressed_before_the_next_proposal_shows_neither_takes_nor_er
         assert screen.flow.step_id != taken
 
 
-async def test_enter_pressed_early_on_a_question_that_proposes_nothing_is_told_so(home, monkeypatch) -> None:
-    import threading
-    import time
-
-    from gkassist.interview.service import InterviewService
-
-    check = InterviewService.check
-
-    def starting(self: Any, changes: Any = None) -> Any:
-        if threading.current_thread() is not threading.main_thread():
-            time.sleep(0.3)
-        return check(self, changes)
-
-    monkeypatch.setattr(InterviewService, "check", starting)
-    monkeypatch.setattr(InterviewService, "ready", property(lambda self: False))
+async def test_enter_pressed_early_on_a_question_that_proposes_nothing_is_told_so(home, engine_starting) -> None:
     app = GkApp()
     async with app.run_test(size=SIZE) as pilot:
         await start_new(pilot)
