@@ -257,6 +257,26 @@ async def test_enter_pressed_before_the_next_proposal_shows_neither_takes_nor_er
         assert screen.flow.step_id != taken
 
 
+async def test_enters_typed_in_one_burst_confirm_no_proposal_they_came_before(home) -> None:
+    # the same walk with the engine ready, in a real terminal: 「Enter Enter」 in one read reaches the
+    # line before the first is handled, so the second submits the line emptied by the first, and is
+    # handled only once the next question and its proposal are on screen
+    from drive import import_last_year
+
+    app = GkApp()
+    async with app.run_test(size=SIZE) as pilot:
+        await import_last_year(pilot)
+        screen = interview(app)
+        await burst(pilot, "enter", "enter", "enter")
+        assert not [m for m in said(app) if say("empty_answer") in m]
+        assert screen.flow.step_id == "meta.year", "only the first Enter confirmed a proposal"
+        q = screen.flow.question()
+        assert screen.query_one("#line").value == q.prefill and q.prefill.strip()
+        await burst(pilot, "enter")
+        assert screen.flow.step_id == "meta.agency_kind"
+        assert screen.session.answers["meta.year"] == 2025
+
+
 async def test_enter_pressed_early_on_a_question_that_proposes_nothing_is_told_so(home, engine_starting) -> None:
     app = GkApp()
     async with app.run_test(size=SIZE) as pilot:

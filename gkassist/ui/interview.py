@@ -64,8 +64,8 @@ DRAFT_EVERY = 5.0
 
 
 class _EarlyEnter(str):
-    """An empty answer submitted while the one before it was still being checked: Enter pressed
-    before the next question, and the answer it proposes, were on screen."""
+    """An empty answer from an Enter pressed before the question it comes to, and the answer that
+    question proposes, were on screen (typed in a burst, or while the answer before was checked)."""
 
 
 def _findings():  # noqa: ANN202 - a module
@@ -103,6 +103,7 @@ class InterviewScreen(Screen):
         self._asked: Any = None  # the question on screen (flow.Question), for drafts
         self._asked_key = ""  # … and the key its draft is kept by
         self._refused_at = float("-inf")  # when an answer was last refused (Textual's clock)
+        self._asked_at = float("-inf")  # when the question on screen was asked (Textual's clock)
         self._quitting = False
         self._editor_widget: Any = None  # the prose editor, once mounted (_mount_editor)  # Ctrl+Q: answers still queued are recorded, not checked or asked on
         self._panel_due = True  # filled once the first question is on screen (on_mount)
@@ -225,6 +226,7 @@ class InterviewScreen(Screen):
         ahead for it while the last answer was being checked."""
         q = self.flow.question()
         self._asked, self._asked_key = q, self.flow.draft_key()
+        self._asked_at = textual_now()
         self.add("question", question_text(q, self.say))
         line = self.query_one("#line", AnswerInput)
         editor = self._editor()
@@ -384,7 +386,10 @@ class InterviewScreen(Screen):
             # typed before the answer ahead of it was refused: meant for a later question
             self._say_unused([message.text])
             return
-        self.handle_text(message.text)
+        text = message.text
+        if not text.strip() and message.typed_at is not None and message.typed_at < self._asked_at:
+            text = _EarlyEnter(text)
+        self.handle_text(text)
 
     def on_typed_aside(self, message: TypedAside) -> None:
         self._say_unused(message.text.split("\n"))
@@ -467,7 +472,7 @@ class InterviewScreen(Screen):
     def handle_text(self, text: str) -> None:
         """An answer (or /command) submitted: it takes its turn after those before it."""
         if self.busy and not text.strip():
-            text = _EarlyEnter(text)
+            text = _EarlyEnter(text)  # its question is not on screen yet
         self._queue.append(text)
         self._pump()
 
