@@ -135,6 +135,11 @@ def test_the_walk_through_last_years_problems(last_year: dict[str, Any]) -> None
     apply(flow, "1")
     apply(flow, "全年自查整改信息差错6处，比上年减少4处")
     assert "业务水平参差不齐" in flow.question().text
+    # a new user's walk: the result was taken for this question's answer, so the status typed
+    # next (「2」) came here; a bare number says nothing of what was done, and is refused
+    refused = flow.submit("2")
+    assert not refused.ok and any("「2」" in m for _, m in refused.messages)
+    assert "业务水平参差不齐" in flow.question().text and flow.sub["part"] == "action"
     apply(flow, "组织政务公开专题培训2次")
     apply(flow, "未完成")
     q = flow.question()

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from gkassist.form import FORM
 from gkassist.interview.script import Script, Step, load_script
-from gkassist.text import SUBHEADING_RE, strip_marker
+from gkassist.text import SUBHEADING_RE, parse_int, strip_marker
 
 FINAL = "review_all"  # the id of the last step: the review
 SECTION5_MODE = "section5.mode"  # the ask step: 五 as items (with standard wording) or as prose
@@ -723,6 +723,9 @@ class Flow:
             messages.append(("info", say("row_recorded", cells=s5.get_bank().phrases.statuses[status].label)))
         elif part in ("action", "reason") and not value:
             return Outcome(ok=False, messages=[("error", say("walk_empty"))])
+        elif part in ("action", "reason") and parse_int(value) is not None:
+            # a bare number says nothing of what was done: typed ahead for the status question
+            return Outcome(ok=False, messages=[("error", say("walk_number_only", text=value))])
         else:
             entry[part] = value  # the result may be empty: there is not always a number to give
         wb = s5.workbench(self.state)
