@@ -30,42 +30,43 @@ _SPAN, _VMERGE, _VAL = f"{_W}gridSpan", f"{_W}vMerge", f"{_W}val"
 _DAMAGED = "这是 Word 文件，但内容已损坏，无法读取。请用 Word 打开后另存为网页或纯文本再试。"
 
 
-def is_docx(data: bytes) -> bool:
-    """A Word file: a zip archive with a word/document.xml — also one too damaged to open (its
-    local headers name its parts in clear), so that it is reported as a damaged Word file."""
-    global _opened
+def open_docx(data: bytes) -> zipfile.ZipFile | None:
+    """The archive of a Word file (a zip with a word/document.xml), opened — ``read_docx`` reads it
+    on, so that its directory is read once; None when ``data`` is no Word file. A Word file too
+    damaged to open still names its parts in clear in its local headers: it raises Unreadable, as a
+    damaged Word file."""
     if not data.startswith(b"PK\x03\x04"):
-        return False
+        return None
     try:
         z = zipfile.ZipFile(io.BytesIO(data))
-    except Exception:  # zipfile signals damage with assorted errors (NotImplementedError for a
+    except Exception as err:  # zipfile signals damage with assorted errors (NotImplementedError for a
         # version byte it does not know, BadZipFile, struct.error, ValueError …)
-        return b"word/document.xml" in data
+        if b"word/document.xml" in data:
+            raise Unreadable(_DAMAGED) from err
+        return None
     if "word/document.xml" in z.namelist():
-        _opened = (data, z)  # read_docx reads it next: its directory is not read twice
-        return True
-    return False
+        return z
+    z.close()
+    return None
 
 
-# the archive is_docx last found to be a Word file, with its bytes: reading a zip's directory is
-# a good part of opening a small Word file, and read_docx follows is_docx on the same bytes
-_opened: tuple[bytes, zipfile.ZipFile] | None = None
-
-
-def _archive(data: bytes) -> zipfile.ZipFile:
-    """The zip archive of ``data``: the one is_docx opened, when it was these very bytes."""
-    global _opened
-    opened, _opened = _opened, None
-    if opened is not None and opened[0] is data:
-        return opened[1]
-    return zipfile.ZipFile(io.BytesIO(data))
-
-
-def _document_xml(data: bytes) -> bytes:
-    """``word/document.xml``, once what the archive unpacks to is known to stay within the file
-    size limit (a zip bomb does not); the archive is opened once."""
+def is_docx(data: bytes) -> bool:
+    """A Word file, damaged or not."""
     try:
-        with _archive(data) as z:
+        z = open_docx(data)
+    except Unreadable:
+        return True
+    if z is None:
+        return False
+    z.close()
+    return True
+
+
+def _document_xml(data: bytes, archive: zipfile.ZipFile | None) -> bytes:
+    """``word/document.xml``, once what the archive unpacks to is known to stay within the file
+    size limit (a zip bomb does not)."""
+    try:
+        with archive or zipfile.ZipFile(io.BytesIO(data)) as z:
             total = sum(info.file_size for info in z.infolist())
             if total > reading.limit():
                 raise Unreadable(str(reading.too_large("这个 Word 文件", total, "解压后的内容")))
@@ -76,8 +77,9 @@ def _document_xml(data: bytes) -> bytes:
         raise Unreadable(_DAMAGED) from err
 
 
-def read_docx(data: bytes) -> Document:
-    xml = _document_xml(data)
+def read_docx(data: bytes, archive: zipfile.ZipFile | None = None) -> Document:
+    """A Word file's paragraphs and tables; ``archive``: the one ``open_docx`` opened on ``data``."""
+    xml = _document_xml(data, archive)
     try:
         root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, huge_tree=True, no_network=True))
     except Exception as err:  # XML signals a damaged document with assorted errors

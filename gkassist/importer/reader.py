@@ -8,6 +8,7 @@ Whatever cannot be read is listed in Chinese in ``unreadable``; nothing is guess
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -36,16 +37,14 @@ def read_report(path: str | Path) -> ImportedReport:
         if err.kind == "too_large":
             return _failed(str(p), str(err), "too_large")
         return _failed(str(p), f"无法打开文件：{err.reason}。", "missing")
-    for fmt, is_it, read in (("docx", docx_layout.is_docx, docx_layout.read_docx),
-                             ("pdf", pdf_layout.is_pdf, pdf_layout.read_pdf)):
-        if is_it(data):
-            try:
-                doc = read(data)
-            except Unreadable as err:
-                return _failed(str(p), str(err), fmt)
-            report = _read_document(doc)
-            report.source = {"kind": "import", "file": str(p), "format": fmt, **report.source}
-            return report
+    try:
+        archive = docx_layout.open_docx(data)
+    except Unreadable as err:  # a Word file too damaged to open
+        return _failed(str(p), str(err), "docx")
+    if archive is not None:
+        return _read_as(p, "docx", lambda: docx_layout.read_docx(data, archive))
+    if pdf_layout.is_pdf(data):
+        return _read_as(p, "pdf", lambda: pdf_layout.read_pdf(data))
     fmt = None
     if mhtml.is_mhtml(data):
         page = mhtml.html_of(data)
@@ -62,6 +61,17 @@ def read_report(path: str | Path) -> ImportedReport:
     report = read_report_text(decoded.text, str(p), encoding=decoded.encoding)
     if fmt and not report.failed:
         report.source["format"] = fmt
+    return report
+
+
+def _read_as(p: Path, fmt: str, read: Callable[[], Document]) -> ImportedReport:
+    """A Word or PDF file read by its layout reader (``read``), or why it could not be."""
+    try:
+        doc = read()
+    except Unreadable as err:
+        return _failed(str(p), str(err), fmt)
+    report = _read_document(doc)
+    report.source = {"kind": "import", "file": str(p), "format": fmt, **report.source}
     return report
 
 
