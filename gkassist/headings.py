@@ -12,11 +12,12 @@ import re
 from collections.abc import Sequence
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
-import yaml
 from rapidfuzz.fuzz import ratio
 
 from gkassist.form import FORM
+from gkassist.resources import read_yaml
 from gkassist.text import fold
 
 # below this closeness (0–100) a sub-heading names no field
@@ -25,7 +26,7 @@ FUZZY_MIN = 75
 
 @cache
 def _data() -> dict:
-    return yaml.safe_load(resources.files("gkassist").joinpath("headings.yaml").read_text(encoding="utf-8"))
+    return read_yaml(Path(str(resources.files("gkassist").joinpath("headings.yaml"))))
 
 
 @cache

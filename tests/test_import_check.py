@@ -199,3 +199,23 @@ def test_check_prints_each_result_as_it_comes_and_keeps_none(monkeypatch, tmp_pa
     out = io.StringIO()
     checking.write_json(results, out)
     assert out.getvalue() == json.dumps([checking.result_json(r) for r in results], ensure_ascii=False, indent=2) + "\n"
+
+
+def test_a_folder_stands_for_its_files_in_path_order_hidden_ones_and_linked_folders_left_out(tmp_path, monkeypatch):
+    from gkassist import checking
+
+    root = tmp_path / "in"
+    for name in ("b/x.txt", "a-b/y.txt", "a/z.txt", "a/.hidden.txt", ".hidden/w.txt", "top.txt", "a/b/deep.txt"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("甲", encoding="utf-8")
+    (root / "a" / "linked").symlink_to(root / "b", target_is_directory=True)
+    (root / "file-link.txt").symlink_to(root / "top.txt")
+    expected = ["a/b/deep.txt", "a/z.txt", "a-b/y.txt", "b/x.txt", "file-link.txt", "top.txt"]
+    # by path parts (a/… before a-b/…), as Path objects sort: the order the findings are printed in
+    assert checking.expand([str(root)]) == [str(root / e) for e in expected]
+    monkeypatch.chdir(root)
+    assert checking.expand(["."]) == expected  # no 「./」 before the names, as Path prints them
+    assert checking.expand(["./a/"]) == ["a/b/deep.txt", "a/z.txt"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert checking.expand([str(empty)]) == [str(empty)]  # reported as unreadable, not skipped

@@ -62,3 +62,28 @@ def test_a_break_is_described_by_its_markers():
 @pytest.mark.parametrize("text, value", [("3", 3), ("３", 3), ("十二", 12), ("两", 2), ("一百零五", 105), ("三点五", None)])
 def test_numbers_in_prose(text, value):
     assert parse_int(text) == value
+
+
+def test_small_numerals_are_read_as_cn2an_reads_them():
+    # the numerals of list markers are read without cn2an (its import would delay every batch):
+    # each one must read exactly as cn2an reads it, and the table must hold all of 1 … 99
+    import cn2an
+
+    from gkassist.text import SMALL_NUMERALS, numeral
+
+    assert set(SMALL_NUMERALS.values()) == set(range(1, 100))
+    assert {text: cn2an.cn2an(text, "normal") for text in SMALL_NUMERALS} == SMALL_NUMERALS
+    assert [numeral(n) for n in range(1, 100)] == [cn2an.an2cn(str(n)) for n in range(1, 100)]
+
+
+def test_a_batch_check_does_not_import_cn2an_for_list_markers(tmp_path):
+    # a separate process: in this one another test may have imported cn2an already
+    import subprocess
+    import sys
+
+    report = tmp_path / "report.txt"
+    report.write_text("五、存在的主要问题及改进情况\n一是公开不够及时。二是解读形式单一。十一是培训不足。\n", encoding="utf-8")
+    code = ("import sys\nfrom gkassist.checking import check_files\ncheck_files([sys.argv[1]], workers=1)\n"
+            "print('cn2an' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", code, str(report)], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "False"

@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from functools import cache, partial
 from importlib import resources
 from itertools import chain
+from pathlib import Path
 from typing import Any, NamedTuple
-
-import yaml
 
 from gkassist.cellstates import INVALID, CellState
 from gkassist.form import FORM
+from gkassist.resources import read_yaml
 
 
 class Cell(NamedTuple):
@@ -181,5 +181,4 @@ NUMBERED = tuple(s.id for s in FORM.sections if s.number)
 @cache
 def formats() -> dict[str, Any]:
     """``formats.yaml``: the 2019 trial format's labels, date labels, sub-heading variants."""
-    text = resources.files("gkassist.importer").joinpath("formats.yaml").read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return read_yaml(Path(str(resources.files("gkassist.importer").joinpath("formats.yaml"))))

@@ -35,6 +35,7 @@ from rapidfuzz import fuzz, process
 
 from gkassist.errors import UserError
 from gkassist.form import FORM
+from gkassist.resources import read_yaml
 from gkassist.review.pairing import family_key
 from gkassist.similarity import normalise, normalise_nfkc, split_sentences
 from gkassist.text import nfkc
@@ -78,7 +79,7 @@ def copy_rules() -> CopyRules:
 
     path = rules_dir() / "folder" / "copies.yaml"
     try:
-        raw: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw: dict[str, Any] = read_yaml(path)
         rules = CopyRules(
             code=str(raw["code"]), severity=str(raw["severity"]), title=str(raw["title"]),
             sections=tuple(raw["sections"]), min_chars=int(raw["min_chars"]),
@@ -213,22 +214,24 @@ class CopyIndex:
         rules = copy_rules()
         agencies = len({key for _, _, key in self._who.values()})
         stock = max(rules.boilerplate_min, rules.boilerplate_share * agencies)
-        order = sorted(range(len(self._hashes)), key=self._hashes.__getitem__)
+        # this runs after the last report is checked, while nothing else can: the hashes met more
+        # than once are found by counting in C, and only their owners are gathered
+        counts = Counter(self._hashes)
+        repeated = {h for h, n in counts.items() if n > 1}
+        owners_of: dict[int, set[int]] = {}
+        for h, owner in zip(self._hashes, self._owners, strict=True):
+            if h in repeated:
+                owners_of.setdefault(h, set()).add(owner)
         pairs: Counter = Counter()
-        start = 0
-        while start < len(order):
-            end = start
-            h = self._hashes[order[start]]
-            while end < len(order) and self._hashes[order[end]] == h:
-                end += 1
-            if end - start > 1:
-                owners = sorted({self._owners[k] for k in order[start:end]})
-                keys = {self._who[o][2] for o in owners}
-                if 1 < len(keys) < stock:
-                    for a, b in combinations(owners, 2):
-                        if self._who[a][2] != self._who[b][2]:
-                            pairs[(a, b)] += 1
-            start = end
+        for found in owners_of.values():
+            if len(found) < 2:
+                continue
+            owners = sorted(found)
+            keys = {self._who[o][2] for o in owners}
+            if 1 < len(keys) < stock:
+                for a, b in combinations(owners, 2):
+                    if self._who[a][2] != self._who[b][2]:
+                        pairs[(a, b)] += 1
         return pairs
 
     def pairs(self) -> list[CopyPair]:
