@@ -22,6 +22,7 @@ real PDFs do to a text layer:
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 from collections.abc import Mapping
@@ -198,3 +199,24 @@ def scan_pdf(pages: int = 2) -> bytes:
         canvas.showPage()
     canvas.save()
     return out.getvalue()
+
+
+@functools.cache
+def pdfium_reads_unembedded_chinese() -> bool:
+    """Whether PDFium on this machine reads every character of a Chinese font the PDF does not
+    embed, as the PDFs made here use (STSong-Light). Where the machine has no Chinese font, PDFium
+    loses a text object of one such character altogether (a cell's wrapped last character); the
+    reader then says so (gkassist.importer.pdf_layout._unread), and the tests that compare a PDF's
+    reading with the text's need a Chinese font (``.ci/run`` installs one)."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(text_pdf(["息", "公开"]))
+    try:
+        textpage = pdf[0].get_textpage()
+        return "息" in textpage.get_text_range()
+    finally:
+        pdf.close()
+
+
+NO_CHINESE_FONT = ("本机没有中文字体：PDFium 读不出未嵌入字体的单个汉字（apt-get install fonts-wqy-zenhei 后可运行；"
+                   ".ci/run 会安装）")

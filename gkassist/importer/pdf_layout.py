@@ -65,6 +65,9 @@ _SCANNED = ("这是扫描版 PDF（页面是图片，没有文字层），无法
 _NO_TEXT = "这个 PDF 文件中没有文字（可能是图片或空白页），无法读取。"
 _DAMAGED = "这是 PDF 文件，但内容已损坏，无法读取。请用 PDF 阅读器打开确认后重新保存再试。"
 _PASSWORD = "这个 PDF 文件有密码保护，无法读取。请去掉密码后另存一份再检查。"
+_NO_FONT = ("PDF 中有 {n} 处文字（第 {pages} 页）无法读出：文件没有嵌入这些文字所用的中文字体，本机也没有可代替的"
+            "中文字体，这些文字未读取（表格中的单元格可能因此不全）。请在本机安装一种中文字体（如文泉驿正黑、思源宋体）后"
+            "再检查，或把报告另存为网页、Word 或纯文本文件再检查。")
 
 
 def is_pdf(data: bytes) -> bool:
@@ -151,14 +154,17 @@ def read_pdf(data: bytes) -> Document:
     try:
         pages: list[_Page] = []
         scanned = chars = 0
+        unread: dict[int, int] = {}  # page number → text objects PDFium could not read
         for index in range(len(pdf)):
             page = pdf[index]
             try:
-                content, n_chars, images = _read_page(page)
+                content, n_chars, images, lost = _read_page(page)
                 pages.append(_Page(page.get_height(), content))
             finally:
                 page.close()
             chars += n_chars
+            if lost:
+                unread[index + 1] = lost
             if n_chars < _SCAN_CHARS and images:
                 scanned += 1
     except pdfium.PdfiumError as err:
@@ -171,17 +177,22 @@ def read_pdf(data: bytes) -> Document:
     notes = []
     if scanned:
         notes.append(f"PDF 中有 {scanned} 页是图片（扫描页），没有文字层，这些页的内容未读取（需要先做文字识别）。")
+    if unread:
+        notes.append(_NO_FONT.format(n=sum(unread.values()), pages="、".join(map(str, unread))))
     return Document(items=items, layout="pdf", notes=notes)
 
 
-def _read_page(page) -> tuple[list[_Text | _PageTable], int, int]:  # noqa: ANN001 - a PdfPage
+def _read_page(page) -> tuple[list[_Text | _PageTable], int, int, int]:  # noqa: ANN001 - a PdfPage
+    """The page's lines and tables, how many characters and images it has, and how many of its
+    text objects PDFium could not read."""
     import pypdfium2.raw as raw
 
     height = page.get_height()
-    hs, vs, images = _rules(page, height, raw)
+    hs, vs, images, texts = _rules(page, height, raw)
     textpage = page.get_textpage()
     try:
         chars = _chars(textpage, height, raw)
+        lost = _unread(texts, textpage, raw)
     finally:
         textpage.close()
     n_chars = sum(1 for line in chars for _ in line)
@@ -206,7 +217,17 @@ def _read_page(page) -> tuple[list[_Text | _PageTable], int, int]:  # noqa: ANN0
             at = next((k for k, x in enumerate(content) if isinstance(x, _Text) and x.top > grid.ys[0]
                        and not _in_margin(x, height)), len(content))
             content.insert(at, _PageTable(table, grid.ys[0], grid.xs[0], grid.xs[-1]))
-    return content, n_chars, images
+    return content, n_chars, images, lost
+
+
+def _unread(texts: list, textpage, raw) -> int:  # noqa: ANN001 - PDFium handles
+    """How many text objects PDFium reads no text from. A font the file does not embed is drawn
+    with one the machine has; where the machine has no Chinese font, PDFium can lose a short
+    text object of such a font altogether — its characters are missing from the page's text,
+    so a wrapped cell loses its last line — and the object's own text reads empty. (An object
+    that writes only spaces reads as spaces, not empty.)"""
+    read = raw.FPDFTextObj_GetText
+    return sum(1 for obj in texts if read(obj, textpage, None, 0) <= 2)  # 2 bytes: UTF-16's closing nul
 
 
 def _chars(textpage, height: float, raw) -> list[list[_Char]]:  # noqa: ANN001 - PDFium handles
@@ -239,11 +260,12 @@ def _chars(textpage, height: float, raw) -> list[list[_Char]]:  # noqa: ANN001 -
     return [line for line in lines if line]
 
 
-def _rules(page, height: float, raw) -> tuple[list[tuple], list[tuple], int]:  # noqa: ANN001
-    """Horizontal rules (y, x0, x1) and vertical ones (x, y0, y1), top-down coordinates; and
-    how many image objects the page has."""
+def _rules(page, height: float, raw) -> tuple[list[tuple], list[tuple], int, list]:  # noqa: ANN001
+    """Horizontal rules (y, x0, x1) and vertical ones (x, y0, y1), top-down coordinates; how
+    many image objects the page has; and its text objects."""
     hs: list[tuple] = []
     vs: list[tuple] = []
+    texts: list = []
     images = 0
     left, bottom, right, top = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
     fill, stroke = ctypes.c_int(), ctypes.c_int()
@@ -252,6 +274,9 @@ def _rules(page, height: float, raw) -> tuple[list[tuple], list[tuple], int]:  #
         kind = raw.FPDFPageObj_GetType(obj)
         if kind == raw.FPDF_PAGEOBJ_IMAGE:
             images += 1
+            continue
+        if kind == raw.FPDF_PAGEOBJ_TEXT:
+            texts.append(obj)
             continue
         if kind != raw.FPDF_PAGEOBJ_PATH or not raw.FPDFPageObj_GetBounds(obj, left, bottom, right, top):
             continue
@@ -267,7 +292,7 @@ def _rules(page, height: float, raw) -> tuple[list[tuple], list[tuple], int]:  #
                 # a stroked rectangle (a cell's border drawn as one box): its four sides
                 hs += [(y0, x0, x1), (y1, x0, x1)]
                 vs += [(x0, y0, y1), (x1, y0, y1)]
-    return hs, vs, images
+    return hs, vs, images, texts
 
 
 # --- grids -----------------------------------------------------------------------------------------
