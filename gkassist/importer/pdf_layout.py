@@ -226,8 +226,10 @@ def _unread(texts: list, textpage, raw) -> int:  # noqa: ANN001 - PDFium handles
     text object of such a font altogether — its characters are missing from the page's text,
     so a wrapped cell loses its last line — and the object's own text reads empty. (An object
     that writes only spaces reads as spaces, not empty.)"""
-    read = raw.FPDFTextObj_GetText
-    return sum(1 for obj in texts if read(obj, textpage, None, 0) <= 2)  # 2 bytes: UTF-16's closing nul
+    read, font, embedded = raw.FPDFTextObj_GetText, raw.FPDFTextObj_GetFont, raw.FPDFFont_GetIsEmbedded
+    # 2 bytes: UTF-16's closing nul. An embedded font's object that reads empty (a font without its
+    # character map) is another fault, and the advice to install a font would not help there.
+    return sum(1 for obj in texts if read(obj, textpage, None, 0) <= 2 and embedded(font(obj)) == 0)
 
 
 def _chars(textpage, height: float, raw) -> list[list[_Char]]:  # noqa: ANN001 - PDFium handles
