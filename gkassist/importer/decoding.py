@@ -90,7 +90,7 @@ def _checked(data: bytes, codec: str, label: str) -> Decoded:
 def _utf16_without_bom(data: bytes) -> str | None:
     """UTF-16 saved without a BOM: NULs in every other byte of the ASCII parts."""
     sample = data[:4000]
-    if len(sample) < 8 or len(sample) % 2:
+    if len(sample) < 8 or len(sample) % 2 or b"\x00" not in sample:  # no NUL: no UTF-16 (one quick search)
         return None
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
     half = len(sample) // 2

@@ -39,6 +39,8 @@ def looks_like_html(text: str) -> bool:
     # Chinese text character by character cost more than the rest of this test; the two letters
     # that lower to ASCII, 「İ」 and the Kelvin sign, lower to no part of a marker)
     head = text[:4000]
+    if "<" not in head:  # every marker starts with it (a scraped text has none: one quick search)
+        return False
     if head.lstrip().startswith("<"):
         return True
     head = head.encode("ascii", "replace").lower().decode("ascii")
