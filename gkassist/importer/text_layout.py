@@ -35,6 +35,7 @@ _BOX = str.maketrans({ch: " " for ch in "│┃║┆┊╎"})
 _BOX_RULE = re.compile(r"^[\s─━═┌┐└┘├┤┬┴┼╔╗╚╝╠╣╦╩╬+\-=:|]+$")
 _LABEL_MAX = 40
 # page numbers left by PDF extraction: 「— 3 —」「- 3 -」「第 3 页」「第3页 共9页」
+_PAGE_NUMBER_FIRST = "-—–－第"  # the characters a page number starts with
 _PAGE_NUMBER = re.compile(r"^([-—–－]+\s*\d{1,3}\s*[-—–－]+|第\s*\d{1,3}\s*页(\s*[,，/]?\s*共\s*\d{1,3}\s*页)?)$")
 
 
@@ -84,16 +85,21 @@ def _flipbook_page(raw_lines: list[str]) -> tuple[int | None, list[str]]:
 
 @lru_cache(maxsize=16384)
 def _classify(raw: str) -> _Classified:
+    # each pattern below is anchored at the line's start (and end): its first (last) character is
+    # compared first, so that a line of prose — most lines, and each new one runs all of this —
+    # tries none of them
     line = raw.replace("\xa0", " ").replace("\u3000", " ").replace("\ufeff", "").rstrip("\r\n")
-    if _EMPTY_CELL.match(line):
+    if line.endswith("|") and _EMPTY_CELL.match(line):
         return _Classified("cell", cells=(Cell(""),))
     s = line.strip()
     if not s:
         return _Classified("blank")
-    if _PIPES.match(s) or _PAGE_NUMBER.match(s):
+    first = s[0]
+    if (first == "|" and _PIPES.match(s)) or (first in _PAGE_NUMBER_FIRST and _PAGE_NUMBER.match(s)):
         return _Classified("noise", text=s) if _PIPES.match(s) else _Classified("blank")
-    s = _MD_HEADING.sub("", s)
-    bold = _BOLD.match(s)
+    if first == "#":
+        s = _MD_HEADING.sub("", s)
+    bold = _BOLD.match(s) if s.startswith("**") else None
     if bold:
         s = bold.group(1).strip()
     if "|" in s:
