@@ -135,3 +135,18 @@ def test_web_archive_without_a_page(tmp_path):
     path.write_bytes(_mht("Content-Type: text/css", "body{}"))
     report = read_report(path)
     assert report.failed and "网页存档" in report.unreadable[0]
+
+
+@pytest.mark.parametrize("odd", ["\x01", "\ue000", "\uf8ff"])
+def test_odd_characters_count_only_in_the_first_20000(odd):
+    # UTF-8 without a BOM is judged on its bytes when they hold few odd characters; the count is
+    # still that of the first 20,000 characters: 100 of them there is the most a text may hold
+    # (20,000 // 200), and any number after them does not matter
+    head = list("年报文字abc" * 3000)[:20000]
+    for k in range(100):
+        head[k * 150] = odd
+    text = "".join(head) + odd * 500 + "结尾"
+    assert decode(text.encode("utf-8")).text == text
+    head[7] = odd  # one more in the first 20,000
+    with pytest.raises(Unreadable):
+        decode(("".join(head) + "结尾").encode("utf-8"))

@@ -198,3 +198,35 @@ def test_every_placed_cell_owns_its_slot_in_the_expanded_grid(spans):
                                             ("²", 1), ("2²", 2), ("①", 1), ("２", 2)])
 def test_span_value(raw, value):
     assert span_value(raw) == value
+
+
+def test_the_first_title_of_the_page_is_kept_outside_the_body():
+    from gkassist.importer.html_layout import read_html
+
+    heads = "<p>一、总体情况</p><p>正文。</p><p>二、主动公开政府信息情况</p>"
+    page = "<html><head><meta charset='utf-8'><title> 甲局2023年报告 </title></head><body>" \
+        f"<div><p>首页</p></div><div><div>{heads}</div></div><title>乙</title></body></html>"
+    doc = read_html(page)
+    assert doc.outside == ["首页", "甲局2023年报告"]
+    assert [it.text for it in doc.items] == ["一、总体情况", "正文。", "二、主动公开政府信息情况"]
+    # no <title> in <head>: the first one of the body, in document order
+    doc = read_html(f"<html><body><p>x</p><div>{heads}<svg><title>丙</title></svg></div><title>丁</title></body></html>")
+    assert doc.outside[-1] == "丙"
+    assert read_html(f"<html><body>{heads}</body></html>").outside == []
+
+
+def test_the_report_body_is_the_smallest_element_holding_headings_and_tables():
+    from gkassist.importer.html_layout import read_html
+
+    table = "<table><tr><td>规章</td><td>1</td></tr></table>"
+    page = (
+        "<body><div><p>导航</p><div id='a'><section><p>一、总体情况</p></section>"
+        f"<div><div><p>二、主动公开政府信息情况</p>{table}</div></div></div>"
+        f"<p>页脚</p></div>{table}</body>"
+    )
+    doc = read_html(page)
+    # the table after the page's div lies outside the first-level div: the body is <body> itself
+    assert [type(it).__name__ for it in doc.items].count("Table") == 2
+    assert doc.outside == []
+    doc = read_html(page.replace(f"</div>{table}</body>", "</div></body>"))
+    assert doc.outside == ["导航", "页脚"]

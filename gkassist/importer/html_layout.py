@@ -39,6 +39,8 @@ def looks_like_html(text: str) -> bool:
     # Chinese text character by character cost more than the rest of this test; the two letters
     # that lower to ASCII, 「İ」 and the Kelvin sign, lower to no part of a marker)
     head = text[:4000]
+    if "<" not in head:  # every marker starts with it (a scraped text has none: one quick search)
+        return False
     if head.lstrip().startswith("<"):
         return True
     head = head.encode("ascii", "replace").lower().decode("ascii")
@@ -65,7 +67,7 @@ def read_html(text: str) -> Document:
 
     container = _report_body(items, owners)
     outside: list[str] = []
-    title = root.findtext(".//title")
+    title = _first_title(root)
     if container is None:
         kept = items
     else:
@@ -79,6 +81,16 @@ def read_html(text: str) -> Document:
     if title and title.strip():
         outside.append(_collapse(title))
     return Document(items=kept, layout="html", outside=outside)
+
+
+def _first_title(root: etree._Element) -> str | None:
+    """``root.findtext(".//title")``: the first <title> in document order, searched child by child
+    of the root — it stands in <head>, its first child, and lxml's search of the whole tree (some
+    800 elements a portal page) cost 70 µs, more than any other step of the walk but the tables."""
+    for child in root:
+        for el in child.iter("title"):
+            return el.text or ""
+    return None
 
 
 def _within(container: etree._Element):  # noqa: ANN202 - a predicate on elements
@@ -270,12 +282,22 @@ def _report_body(items: list[Item], owners: list[etree._Element | None]) -> etre
     members = [owners[i] for i in heads]
     members += [owners[i] for i in range(heads[0], len(items)) if isinstance(items[i], Table)]
     members = [m for m in members if m is not None]
-    common: list[etree._Element] | None = None
+    if not members:
+        return None
+    # the first member's ancestors, deepest first; the common ones are always a tail of them
+    # (from ``common[lo]`` up), so each other member is walked up only until it meets that tail —
+    # most members are siblings in the body — not to the root
+    common = [members[0], *members[0].iterancestors()]
+    place = {a: k for k, a in enumerate(common)}
+    lo = 0
     for m in members:
-        chain = [m, *m.iterancestors()]
-        if common is None:
-            common = chain
+        el = m
+        while el is not None:
+            k = place.get(el)
+            if k is not None and k >= lo:
+                lo = k
+                break
+            el = el.getparent()
         else:
-            keep = set(chain)
-            common = [a for a in common if a in keep]
-    return common[0] if common else None
+            return None
+    return common[lo]

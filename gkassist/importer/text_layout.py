@@ -35,6 +35,7 @@ _BOX = str.maketrans({ch: " " for ch in "│┃║┆┊╎"})
 _BOX_RULE = re.compile(r"^[\s─━═┌┐└┘├┤┬┴┼╔╗╚╝╠╣╦╩╬+\-=:|]+$")
 _LABEL_MAX = 40
 # page numbers left by PDF extraction: 「— 3 —」「- 3 -」「第 3 页」「第3页 共9页」
+_PAGE_NUMBER_FIRST = "-—–－第"  # the characters a page number starts with
 _PAGE_NUMBER = re.compile(r"^([-—–－]+\s*\d{1,3}\s*[-—–－]+|第\s*\d{1,3}\s*页(\s*[,，/]?\s*共\s*\d{1,3}\s*页)?)$")
 
 
@@ -56,14 +57,16 @@ _FLIPBOOK_PAGE = re.compile(r"^\s*P\.\s*(\d{1,3})\s*$")
 
 def read_text(text: str) -> Document:
     raw_lines = text.splitlines()
-    if _MD_SIGNS.search(text):  # Markdown (gkassist's own md, converters): drop its escapes
+    # Markdown (gkassist's own md, converters): drop its escapes. Its signs hold 「# 」 or 「---」:
+    # two string searches spare most files the regular expression's look at every line start
+    if ("# " in text or "---" in text) and _MD_SIGNS.search(text):
         raw_lines = [_MD_ESCAPE.sub(r"\1", line) for line in raw_lines]
     page, raw_lines = _flipbook_page(raw_lines)
     lines = [_classify(raw) for raw in raw_lines]
     items = _group(lines)
-    n_cells = sum(1 for c in lines if c.kind in ("cell", "value"))
-    n_rows = sum(1 for c in lines if c.kind == "row")
-    layout = "text-cells" if n_cells > n_rows else "text-rows"
+    kinds = [c.kind for c in lines]
+    n_cells = kinds.count("cell") + kinds.count("value")
+    layout = "text-cells" if n_cells > kinds.count("row") else "text-rows"
     return Document(items=items, layout=layout, page=page)
 
 
@@ -82,16 +85,21 @@ def _flipbook_page(raw_lines: list[str]) -> tuple[int | None, list[str]]:
 
 @lru_cache(maxsize=16384)
 def _classify(raw: str) -> _Classified:
+    # each pattern below is anchored at the line's start (and end): its first (last) character is
+    # compared first, so that a line of prose — most lines, and each new one runs all of this —
+    # tries none of them
     line = raw.replace("\xa0", " ").replace("\u3000", " ").replace("\ufeff", "").rstrip("\r\n")
-    if _EMPTY_CELL.match(line):
+    if line.endswith("|") and _EMPTY_CELL.match(line):
         return _Classified("cell", cells=(Cell(""),))
     s = line.strip()
     if not s:
         return _Classified("blank")
-    if _PIPES.match(s) or _PAGE_NUMBER.match(s):
+    first = s[0]
+    if (first == "|" and _PIPES.match(s)) or (first in _PAGE_NUMBER_FIRST and _PAGE_NUMBER.match(s)):
         return _Classified("noise", text=s) if _PIPES.match(s) else _Classified("blank")
-    s = _MD_HEADING.sub("", s)
-    bold = _BOLD.match(s)
+    if first == "#":
+        s = _MD_HEADING.sub("", s)
+    bold = _BOLD.match(s) if s.startswith("**") else None
     if bold:
         s = bold.group(1).strip()
     if "|" in s:
@@ -213,15 +221,27 @@ def _starts_table(lines: list[_Classified], i: int) -> tuple[bool, int]:
 
 
 def _table(lines: list[_Classified]) -> Table:
-    cell_lines = sum(1 for c in lines if c.kind in ("cell", "value"))
-    row_lines = sum(1 for c in lines if c.kind == "row")
+    # the lines of each kind, counted in one pass (a scraped table has a hundred lines): cells and
+    # rows, and for cells, those ending in 「 |」 that hold text (piped) and those without (bare)
+    cell_lines = row_lines = piped = bare = 0
+    for c in lines:
+        kind = c.kind
+        if kind == "cell":
+            cell_lines += 1
+            if c.cells and c.cells[0].text:
+                piped += 1
+        elif kind == "value":
+            cell_lines += 1
+            bare += 1
+        elif kind == "row":
+            row_lines += 1
+        elif kind == "plain":
+            bare += 1
     if cell_lines >= row_lines:
         # scraped one-cell-per-line: no row boundaries, one stream of cells. Where cells end in
         # 「 |」, a line of one bare 「|」 is an empty cell and a run of pipes (「|||||||」) a filler
         # that stands for the row's empty cells; where the 「|」 stands on a line of its own after
         # every cell, it only separates them.
-        piped = sum(1 for c in lines if c.kind == "cell" and c.cells and c.cells[0].text)
-        bare = sum(1 for c in lines if c.kind in ("plain", "value"))
         pipe_cells = piped > bare
         flat: list[Cell] = []
         for c in lines:
