@@ -130,25 +130,35 @@ def _engine_value(fid: str, value: Any) -> int | str | None:
     return None
 
 
-def _clean_answers(answers: Mapping[str, Any] | None) -> tuple[dict[str, Any], dict[str, CellState], dict[str, int]]:
+_WHOLE_COUNTS = frozenset(f.id for f in FORM.fields.values() if f.kind == "count")
+
+
+def _clean_answers(answers: Mapping[str, Any] | None) -> tuple[dict[str, Any], dict[str, CellState], dict[str, int],
+                                                              list[str]]:
     """The answers with unusable number values dropped, so that FORM.value can add parts safely;
-    the cells printed with no number (their states); and the whole-number counts, each its own
-    engine value. One pass: a report has some 250 answers."""
+    the cells printed with no number (their states); the whole-number counts, each its own
+    engine value; and the other number cells and those printed with no number, in order (what
+    ``_Builder.cells`` looks at besides the whole counts). One pass: a report has some 250 answers."""
     out: dict[str, Any] = {}
     states: dict[str, CellState] = {}
     counts: dict[str, int] = {}
+    others: list[str] = []
     fields = FORM.fields
+    whole = _WHOLE_COUNTS
     for fid, value in (answers or {}).items():
         t = type(value)
+        if t is int and fid in whole and -LARGEST_VALUE <= value <= LARGEST_VALUE:
+            out[fid] = counts[fid] = value  # the common case, kept cheap
+            continue
         if t is CellState:
             states[fid] = value
+            others.append(fid)
             continue
         f = fields.get(fid)
         if f is None or value is None:
             continue
-        if t is int and f.kind == "count" and -LARGEST_VALUE <= value <= LARGEST_VALUE:
-            out[fid] = counts[fid] = value  # the common case, kept cheap
-        elif f.is_number:
+        if f.is_number:
+            others.append(fid)
             number, ok = _clean_number(f, value)
             if number is None:
                 continue
@@ -160,7 +170,7 @@ def _clean_answers(answers: Mapping[str, Any] | None) -> tuple[dict[str, Any], d
                 out[fid] = Decimal(number) / 10000
         else:
             out[fid] = value
-    return out, states, counts
+    return out, states, counts, others
 
 
 class _Values:
@@ -171,7 +181,8 @@ class _Values:
         # states: cells printed with no number (blank, 「/」, invalid text): no value, and a sum
         # cell among them is not computed from its parts either (a blank total is no total);
         # a whole-number count is its own engine value: most cells of a report, known at once
-        self.clean, self.states, self._cache = _clean_answers(answers)
+        self.clean, self.states, self.whole, self.others = _clean_answers(answers)
+        self._cache = dict(self.whole)  # (``whole`` stays the answers' own counts: see _Builder.cells)
         self.outline = outline or {}  # the report's own sub-headings and their order (section_text)
         self._texts: dict[str, str] = {}  # text id → its text (a section's is joined once)
 
@@ -594,51 +605,80 @@ class _Builder:
         incremental = self.changed is not None
         quick = can_fire is not None and not incremental  # the plain-cell test first (below)
         notes = self.notes
+        if quick:
+            # the whole counts in range with no note are the cells the quick test below skips, but
+            # those whose value can fire: only the others are looked at, in the answers' order
+            whole = self.now.whole
+            picked = set(self.now.others)
+            firing = {v for v in set(whole.values()) if can_fire(v)}
+            if firing:
+                picked.update(fid for fid, v in whole.items() if v in firing)
+            if notes:
+                picked.update(fid for fid, note in notes.items() if note and fid in whole)
+            if not picked:
+                return
+            answers = self.answers
+            if len(picked) < 16:
+                keys = list(answers)
+                places = sorted(map(keys.index, picked))
+                cells = [(i, keys[i]) for i in places]
+            else:
+                cells = [(i, fid) for i, fid in enumerate(answers) if fid in picked]
+            for i, fid in cells:
+                static = _CELL_STATIC.get(fid)
+                if static is not None:
+                    fact = self._cell(i, fid, answers[fid], static, can_fire, plain)
+                    if fact is not None:
+                        yield fact
+            return
         for i, (fid, raw) in enumerate(self.answers.items()):
             static = _CELL_STATIC.get(fid)
             if static is None or raw is None:
                 continue
-            if quick and type(raw) is int and static[7] and -LARGEST_VALUE <= raw <= LARGEST_VALUE \
-                    and not notes.get(fid) and not can_fire(raw):
-                continue  # nearly every cell: a whole count no case can fire on, as below, decided at once
-            f, fact_id, own, section_index, units, fields, deps, _ = static
             if incremental:
-                old = self.reuse(fact_id)
+                old = self.reuse(static[1])
                 if old is not None:
                     yield old
                     continue
-            invalid = empty = 0
-            if type(raw) is int and f.kind == "count" and -LARGEST_VALUE <= raw <= LARGEST_VALUE:
-                number, numeric = raw, True
-            elif type(raw) is CellState:
-                # a cell printed with no number: invalid text is judged (N1 names it); a blank or
-                # 「/」 is a fact of its own only outside the table lines (表二's single cells),
-                # whose facts report blanks once per line
-                if raw.state != INVALID and fid in _IN_LINES:
-                    continue
-                number, numeric = None, False
-                invalid, empty = (1, 0) if raw.state == INVALID else (0, 1)
-                raw = raw.printed
-            else:
-                number, numeric = _clean_number(f, raw)
-            note = notes.get(fid)
-            if can_fire is not None and number is not None and not invalid and not empty and not note \
-                    and not can_fire(number):
-                continue  # numeric and whole follow from a number: a plain cell (_PLAIN_CELL)
-            values = {
-                "value": number,
-                "numeric": 1 if numeric else 0,
-                "whole": 0 if number is None else 1,
-                "noted": 1 if note else 0,
-                "invalid": invalid,
-                "empty": empty,
-            }
-            labels = {"field": f.label, "raw": _as_printed(raw), "note": note or ""}
-            if plain:
-                yield Fact(fact_id, CELL, values, labels, fields, units, f.section, (section_index, 200 + i), deps)
-            else:
-                fact = Fact(fact_id, CELL, values, labels, dict(fields), dict(units), f.section, (section_index, 200 + i))
-                yield self.add_globals(fact, deps=own)
+            fact = self._cell(i, fid, raw, static, can_fire, plain)
+            if fact is not None:
+                yield fact
+
+    def _cell(self, i: int, fid: str, raw: Any, static: tuple, can_fire: Callable[[int], bool] | None,
+              plain: bool) -> Fact | None:
+        """The fact of number cell ``fid`` (the ``i``-th answer), None when it needs none."""
+        f, fact_id, own, section_index, units, fields, deps, _ = static
+        invalid = empty = 0
+        if type(raw) is int and f.kind == "count" and -LARGEST_VALUE <= raw <= LARGEST_VALUE:
+            number, numeric = raw, True
+        elif type(raw) is CellState:
+            # a cell printed with no number: invalid text is judged (N1 names it); a blank or
+            # 「/」 is a fact of its own only outside the table lines (表二's single cells),
+            # whose facts report blanks once per line
+            if raw.state != INVALID and fid in _IN_LINES:
+                return None
+            number, numeric = None, False
+            invalid, empty = (1, 0) if raw.state == INVALID else (0, 1)
+            raw = raw.printed
+        else:
+            number, numeric = _clean_number(f, raw)
+        note = self.notes.get(fid)
+        if can_fire is not None and number is not None and not invalid and not empty and not note \
+                and not can_fire(number):
+            return None  # numeric and whole follow from a number: a plain cell (_PLAIN_CELL)
+        values = {
+            "value": number,
+            "numeric": 1 if numeric else 0,
+            "whole": 0 if number is None else 1,
+            "noted": 1 if note else 0,
+            "invalid": invalid,
+            "empty": empty,
+        }
+        labels = {"field": f.label, "raw": _as_printed(raw), "note": note or ""}
+        if plain:
+            return Fact(fact_id, CELL, values, labels, fields, units, f.section, (section_index, 200 + i), deps)
+        fact = Fact(fact_id, CELL, values, labels, dict(fields), dict(units), f.section, (section_index, 200 + i))
+        return self.add_globals(fact, deps=own)
 
     def texts(self) -> Iterable[Fact]:
         for text_id, features in _text_plan(self.book).items():
@@ -701,9 +741,7 @@ class _Builder:
             raw = {**declared.defaults, **raw}
         if self.prune and not self.book.may_fire(kind, _engine_values(raw, self.book.selecting.get(kind, ()), names)):
             return None  # most of other modules' facts: told by the value or two that select them
-        values = _engine_values(raw, raw, names)
-        labels = {key: int(value) if type(value) is bool else value  # (a bool as _engine_values reads it)
-                  for key, value in raw.items() if key not in values and key not in _CUSTOM_RESERVED}
+        values, labels = _split_custom(raw, names)
         fields_raw = raw.get("fields") or ()
         fields_t = (fields_raw,) if isinstance(fields_raw, str) else tuple(fields_raw)
         section = raw.get("section")
@@ -732,6 +770,26 @@ def _engine_values(raw: Mapping[str, Any], keys: Iterable[str], names: Any) -> d
         if number if names is None else (key in names and (number or t is str or isinstance(value, str))):
             out[key] = value
     return out
+
+
+def _split_custom(raw: Mapping[str, Any], names: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Another module's fact ``raw`` as (engine values, message-only values), in one pass over it:
+    what ``_engine_values(raw, raw, names)`` gives, and the rest but the reserved keys (a bool in
+    either as 0 / 1)."""
+    values: dict[str, Any] = {}
+    labels: dict[str, Any] = {}
+    for key, value in raw.items():
+        t = type(value)  # exact types first: this runs for every key of every extra fact kept
+        if t is bool:
+            value, t = int(value), int
+        if key in _CUSTOM_RESERVED:
+            continue
+        number = t is int or (t is not str and isinstance(value, int))
+        if number if names is None else (key in names and (number or t is str or isinstance(value, str))):
+            values[key] = value
+        else:
+            labels[key] = value
+    return values, labels
 
 
 _FLAG_SETS_KEPT = 256  # kinds of report (coverage and year) whose rule applicability is remembered
