@@ -741,7 +741,7 @@ class _Builder:
             raw = {**declared.defaults, **raw}
         if self.prune and not self.book.may_fire(kind, _engine_values(raw, self.book.selecting.get(kind, ()), names)):
             return None  # most of other modules' facts: told by the value or two that select them
-        values, labels = _split_custom(raw, names)
+        values, labels = _split_custom(raw, names, _engine_names(self.book, kind, names))
         fields_raw = raw.get("fields") or ()
         fields_t = (fields_raw,) if isinstance(fields_raw, str) else tuple(fields_raw)
         section = raw.get("section")
@@ -772,12 +772,30 @@ def _engine_values(raw: Mapping[str, Any], keys: Iterable[str], names: Any) -> d
     return out
 
 
-def _split_custom(raw: Mapping[str, Any], names: Any) -> tuple[dict[str, Any], dict[str, Any]]:
+def _split_custom(raw: Mapping[str, Any], names: Any,
+                  engine_names: frozenset[str]) -> tuple[dict[str, Any], dict[str, Any]]:
     """Another module's fact ``raw`` as (engine values, message-only values), in one pass over it:
     what ``_engine_values(raw, raw, names)`` gives, and the rest but the reserved keys (a bool in
-    either as 0 / 1)."""
+    either as 0 / 1). ``engine_names``: ``names`` but the reserved keys."""
     values: dict[str, Any] = {}
     labels: dict[str, Any] = {}
+    if names is not None:  # a declared kind (every kind of ours): its names' values, the rest for messages
+        for key, value in raw.items():
+            if key in engine_names:
+                t = type(value)
+                if t is int or t is str:
+                    values[key] = value
+                    continue
+                if t is bool:
+                    values[key] = int(value)
+                    continue
+                if isinstance(value, int | str):
+                    values[key] = value
+                    continue
+            elif key in _CUSTOM_RESERVED:
+                continue
+            labels[key] = int(value) if type(value) is bool else value
+        return values, labels
     for key, value in raw.items():
         t = type(value)  # exact types first: this runs for every key of every extra fact kept
         if t is bool:
@@ -790,6 +808,16 @@ def _split_custom(raw: Mapping[str, Any], names: Any) -> tuple[dict[str, Any], d
         else:
             labels[key] = value
     return values, labels
+
+
+def _engine_names(book: Rulebook, kind: str, names: Any) -> frozenset[str]:
+    """The names a declared kind passes to the engine (``FactKind.names``) but the reserved keys:
+    the same for every fact of the kind, so worked out once per rulebook."""
+    known = book.plans.setdefault("engine_names", {})
+    hit = known.get(kind)
+    if hit is None:
+        hit = known[kind] = frozenset(names or ()).difference(_CUSTOM_RESERVED)
+    return hit
 
 
 _FLAG_SETS_KEPT = 256  # kinds of report (coverage and year) whose rule applicability is remembered
@@ -957,9 +985,12 @@ def build_facts(answers: Mapping[str, Any], previous: Mapping[str, Any] | None =
             out.append(fact)
         else:
             left_out.append(raw["id"])
-    seen: set[str] = set()
-    for fact_id in (*(f.id for f in out), *left_out):
-        if fact_id in seen:
-            raise FactError(f"two facts share the id {fact_id!r}")
-        seen.add(fact_id)
+    ids = [f.id for f in out]
+    ids += left_out
+    if len(set(ids)) != len(ids):  # (rare: a programming error) name the first id met twice
+        seen: set[str] = set()
+        for fact_id in ids:
+            if fact_id in seen:
+                raise FactError(f"two facts share the id {fact_id!r}")
+            seen.add(fact_id)
     return out

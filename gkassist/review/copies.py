@@ -174,7 +174,7 @@ def sentences_of(answers: dict[str, Any], agency: str | None) -> list[tuple[str,
             hidden = _mask(sentence, agency, rules)  # one masking pass for the sentence and its clauses
             folded = nfkc(hidden)
             form = normalise_nfkc(folded)
-            if len(form) < rules.min_chars or any(s in form for s in rules.stock):
+            if len(form) < rules.min_chars or any(map(form.__contains__, rules.stock)):
                 continue
             parts = _CLAUSE.split(hidden)
             if len(parts) == 1:
