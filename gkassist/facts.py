@@ -364,6 +364,12 @@ def _label_of(line: _Line, name: str) -> str:
     return next(c.label for c in FORM.active_blocks[0].columns if c.id == name)
 
 
+# (a table line's or a text's fields, the globals' fields) → both: the same for every report, as
+# both come from the form and the rules; a line's 25 fields are not made a set again for each report
+_DEPS_UNIONS: dict[tuple[frozenset[str], frozenset[str]], frozenset[str]] = {}
+_DEPS_UNIONS_KEPT = 4096
+
+
 class _Builder:
     def __init__(self, answers: Mapping[str, Any], previous: Mapping[str, Any] | None,
                  notes: Mapping[str, str] | None, book: Rulebook, cache: FeatureCache,
@@ -474,7 +480,18 @@ class _Builder:
         if static_fields:
             fact.fields.update(static_fields)
         if deps is not None:
-            fact.deps = frozenset(deps).union(static_deps) if static_deps else frozenset(deps)
+            if not static_deps:
+                fact.deps = frozenset(deps)
+            elif type(deps) is frozenset:  # a line's or a text's own fields: the union is kept
+                key = (deps, static_deps)
+                hit = _DEPS_UNIONS.get(key)
+                if hit is None:
+                    if len(_DEPS_UNIONS) >= _DEPS_UNIONS_KEPT:
+                        _DEPS_UNIONS.clear()
+                    hit = _DEPS_UNIONS[key] = deps.union(static_deps)
+                fact.deps = hit
+            else:
+                fact.deps = frozenset(deps).union(static_deps)
         return fact
 
     def _globals_of(self, names: tuple[str, ...], section: str | None) -> tuple:
@@ -525,7 +542,7 @@ class _Builder:
             self._blank_cells(line, fact)
         else:
             values.update(_NO_BLANKS)
-        return self.add_globals(fact, deps=line.deps)
+        return self.add_globals(fact, deps=line.fid_set)
 
     def _blank_cells(self, line: _Line, fact: Fact) -> None:
         """What the line's cells that printed no number mean for its rules (gkassist.cellstates).
@@ -681,6 +698,7 @@ class _Builder:
         return self.add_globals(fact, deps=own)
 
     def texts(self) -> Iterable[Fact]:
+        known = self._features
         for text_id, features in _text_plan(self.book).items():
             fact_id, label, fields, section, order, deps = _text_static(text_id)
             old = self.reuse(fact_id)
@@ -690,9 +708,11 @@ class _Builder:
             values: dict[str, Any] = {TEXT_KEY: text_id}
             labels: dict[str, Any] = {"field": label}
             for name in ("chars", "answered", *features):
-                value, detail = self.feature(text_id, name)
+                hit = known.get((text_id, name))
+                value, detail = hit if hit is not None else self.feature(text_id, name)
                 values[name] = value
-                labels.update(detail)
+                if detail:
+                    labels.update(detail)
             fact = Fact(fact_id, TEXT, values, labels, dict.fromkeys(values, fields), section=section, order=order)
             yield self.add_globals(fact, deps=deps)
 
@@ -908,13 +928,13 @@ def _cell_plan(book: Rulebook) -> Callable[[int], bool] | None:
 
 
 @cache
-def _text_static(text_id: str) -> tuple[str, str, tuple[str, ...], str, tuple[int, int], tuple[str, ...]]:
+def _text_static(text_id: str) -> tuple[str, str, tuple[str, ...], str, tuple[int, int], frozenset[str]]:
     """What a text's fact holds besides its features, the same for every report: (fact id, label,
     field ids, section, order, deps)."""
     fields = SECTION_TEXTS.get(text_id, (text_id,))
     section = text_section(text_id)
     return (f"text.{text_id}", text_label(text_id), fields, section,
-            (_SECTION_INDEX.get(section, 99), 300 + text_ids().index(text_id)), (*fields, "meta.year"))
+            (_SECTION_INDEX.get(section, 99), 300 + text_ids().index(text_id)), frozenset((*fields, "meta.year")))
 
 
 def _text_plan(book: Rulebook) -> dict[str, tuple[str, ...]]:
