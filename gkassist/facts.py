@@ -268,6 +268,7 @@ class Fact:
 
 
 _CUSTOM_RESERVED = frozenset(("id", "kind", "fields", "section", "order"))
+_NO_VALUES: dict[str, Any] = {}  # (never changed)
 _MONEY_UNITS = {"value": "money"}
 
 
@@ -759,8 +760,13 @@ class _Builder:
         names = declared.names if declared is not None else None
         if declared is not None and declared.defaults:
             raw = {**declared.defaults, **raw}
-        if self.prune and not self.book.may_fire(kind, _engine_values(raw, self.book.selecting.get(kind, ()), names)):
-            return None  # most of other modules' facts: told by the value or two that select them
+        if self.prune:
+            selecting = self.book.selecting.get(kind)
+            if selecting:  # most of other modules' facts: told by the value or two that select them
+                if not self.book.may_fire(kind, _engine_values(raw, selecting, names)):
+                    return None
+            elif not self.book.may_fire(kind, _NO_VALUES):  # decided by the kind alone
+                return None
         values, labels = _split_custom(raw, names, _engine_names(self.book, kind, names))
         fields_raw = raw.get("fields") or ()
         fields_t = (fields_raw,) if isinstance(fields_raw, str) else tuple(fields_raw)
