@@ -399,16 +399,18 @@ class _Builder:
 
     def feature(self, text_id: str, name: str) -> tuple[int | None, dict]:
         key = (text_id, name)
-        if key not in self._features:
+        hit = self._features.get(key)
+        if hit is None:
             text = self.now.text(text_id)
             if name == "chars":
-                self._features[key] = (len(compact_cached(text)), {})  # (keyword features compact it too)
+                hit = (len(compact_cached(text)), {})  # (keyword features compact it too)
             elif name == "answered":
-                self._features[key] = (1 if text else 0, {})
+                hit = (1 if text else 0, {})
             else:
                 prev_text = self.prev.text(text_id) if self.prev is not None else None
-                self._features[key] = self.cache.get(self.book.features[name], text, self.year, prev_text)
-        return self._features[key]
+                hit = self.cache.get(self.book.features[name], text, self.year, prev_text)
+            self._features[key] = hit
+        return hit
 
     def global_value(self, name: str) -> tuple[int | str | None, dict]:
         hit = self._globals.get(name)
@@ -529,9 +531,10 @@ class _Builder:
         yield self.reuse("report") or self.add_globals(Fact("report", REPORT, {}, order=(0,)), deps=[])
 
     def _line(self, line: _Line, values: dict[str, Any]) -> Fact:
-        old = self.reuse(line.id)
-        if old is not None:
-            return old
+        if self.changed is not None:  # (a batch's check: never; see reuse)
+            old = self.reuse(line.id)
+            if old is not None:
+                return old
         values.update(zip(line.names, self.now.values_of(line.deps, line.fid_set), strict=True))
         if line.previous and self.prev is not None:
             get = self.prev.get
@@ -702,10 +705,11 @@ class _Builder:
         known = self._features
         for text_id, features in _text_plan(self.book).items():
             fact_id, label, fields, section, order, deps = _text_static(text_id)
-            old = self.reuse(fact_id)
-            if old is not None:
-                yield old
-                continue
+            if self.changed is not None:
+                old = self.reuse(fact_id)
+                if old is not None:
+                    yield old
+                    continue
             values: dict[str, Any] = {TEXT_KEY: text_id}
             labels: dict[str, Any] = {"field": label}
             for name in ("chars", "answered", *features):
