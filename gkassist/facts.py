@@ -130,25 +130,35 @@ def _engine_value(fid: str, value: Any) -> int | str | None:
     return None
 
 
-def _clean_answers(answers: Mapping[str, Any] | None) -> tuple[dict[str, Any], dict[str, CellState], dict[str, int]]:
+_WHOLE_COUNTS = frozenset(f.id for f in FORM.fields.values() if f.kind == "count")
+
+
+def _clean_answers(answers: Mapping[str, Any] | None) -> tuple[dict[str, Any], dict[str, CellState], dict[str, int],
+                                                              list[str]]:
     """The answers with unusable number values dropped, so that FORM.value can add parts safely;
-    the cells printed with no number (their states); and the whole-number counts, each its own
-    engine value. One pass: a report has some 250 answers."""
+    the cells printed with no number (their states); the whole-number counts, each its own
+    engine value; and the other number cells and those printed with no number, in order (what
+    ``_Builder.cells`` looks at besides the whole counts). One pass: a report has some 250 answers."""
     out: dict[str, Any] = {}
     states: dict[str, CellState] = {}
     counts: dict[str, int] = {}
+    others: list[str] = []
     fields = FORM.fields
+    whole = _WHOLE_COUNTS
     for fid, value in (answers or {}).items():
         t = type(value)
+        if t is int and fid in whole and -LARGEST_VALUE <= value <= LARGEST_VALUE:
+            out[fid] = counts[fid] = value  # the common case, kept cheap
+            continue
         if t is CellState:
             states[fid] = value
+            others.append(fid)
             continue
         f = fields.get(fid)
         if f is None or value is None:
             continue
-        if t is int and f.kind == "count" and -LARGEST_VALUE <= value <= LARGEST_VALUE:
-            out[fid] = counts[fid] = value  # the common case, kept cheap
-        elif f.is_number:
+        if f.is_number:
+            others.append(fid)
             number, ok = _clean_number(f, value)
             if number is None:
                 continue
@@ -160,7 +170,7 @@ def _clean_answers(answers: Mapping[str, Any] | None) -> tuple[dict[str, Any], d
                 out[fid] = Decimal(number) / 10000
         else:
             out[fid] = value
-    return out, states, counts
+    return out, states, counts, others
 
 
 class _Values:
@@ -171,7 +181,8 @@ class _Values:
         # states: cells printed with no number (blank, 「/」, invalid text): no value, and a sum
         # cell among them is not computed from its parts either (a blank total is no total);
         # a whole-number count is its own engine value: most cells of a report, known at once
-        self.clean, self.states, self._cache = _clean_answers(answers)
+        self.clean, self.states, self.whole, self.others = _clean_answers(answers)
+        self._cache = dict(self.whole)  # (``whole`` stays the answers' own counts: see _Builder.cells)
         self.outline = outline or {}  # the report's own sub-headings and their order (section_text)
         self._texts: dict[str, str] = {}  # text id → its text (a section's is joined once)
 
@@ -257,6 +268,7 @@ class Fact:
 
 
 _CUSTOM_RESERVED = frozenset(("id", "kind", "fields", "section", "order"))
+_NO_VALUES: dict[str, Any] = {}  # (never changed)
 _MONEY_UNITS = {"value": "money"}
 
 
@@ -353,6 +365,12 @@ def _label_of(line: _Line, name: str) -> str:
     return next(c.label for c in FORM.active_blocks[0].columns if c.id == name)
 
 
+# (a table line's or a text's fields, the globals' fields) → both: the same for every report, as
+# both come from the form and the rules; a line's 25 fields are not made a set again for each report
+_DEPS_UNIONS: dict[tuple[frozenset[str], frozenset[str]], frozenset[str]] = {}
+_DEPS_UNIONS_KEPT = 4096
+
+
 class _Builder:
     def __init__(self, answers: Mapping[str, Any], previous: Mapping[str, Any] | None,
                  notes: Mapping[str, str] | None, book: Rulebook, cache: FeatureCache,
@@ -381,16 +399,18 @@ class _Builder:
 
     def feature(self, text_id: str, name: str) -> tuple[int | None, dict]:
         key = (text_id, name)
-        if key not in self._features:
+        hit = self._features.get(key)
+        if hit is None:
             text = self.now.text(text_id)
             if name == "chars":
-                self._features[key] = (len(compact_cached(text)), {})  # (keyword features compact it too)
+                hit = (len(compact_cached(text)), {})  # (keyword features compact it too)
             elif name == "answered":
-                self._features[key] = (1 if text else 0, {})
+                hit = (1 if text else 0, {})
             else:
                 prev_text = self.prev.text(text_id) if self.prev is not None else None
-                self._features[key] = self.cache.get(self.book.features[name], text, self.year, prev_text)
-        return self._features[key]
+                hit = self.cache.get(self.book.features[name], text, self.year, prev_text)
+            self._features[key] = hit
+        return hit
 
     def global_value(self, name: str) -> tuple[int | str | None, dict]:
         hit = self._globals.get(name)
@@ -463,7 +483,18 @@ class _Builder:
         if static_fields:
             fact.fields.update(static_fields)
         if deps is not None:
-            fact.deps = frozenset(deps).union(static_deps) if static_deps else frozenset(deps)
+            if not static_deps:
+                fact.deps = frozenset(deps)
+            elif type(deps) is frozenset:  # a line's or a text's own fields: the union is kept
+                key = (deps, static_deps)
+                hit = _DEPS_UNIONS.get(key)
+                if hit is None:
+                    if len(_DEPS_UNIONS) >= _DEPS_UNIONS_KEPT:
+                        _DEPS_UNIONS.clear()
+                    hit = _DEPS_UNIONS[key] = deps.union(static_deps)
+                fact.deps = hit
+            else:
+                fact.deps = frozenset(deps).union(static_deps)
         return fact
 
     def _globals_of(self, names: tuple[str, ...], section: str | None) -> tuple:
@@ -500,9 +531,10 @@ class _Builder:
         yield self.reuse("report") or self.add_globals(Fact("report", REPORT, {}, order=(0,)), deps=[])
 
     def _line(self, line: _Line, values: dict[str, Any]) -> Fact:
-        old = self.reuse(line.id)
-        if old is not None:
-            return old
+        if self.changed is not None:  # (a batch's check: never; see reuse)
+            old = self.reuse(line.id)
+            if old is not None:
+                return old
         values.update(zip(line.names, self.now.values_of(line.deps, line.fid_set), strict=True))
         if line.previous and self.prev is not None:
             get = self.prev.get
@@ -514,7 +546,7 @@ class _Builder:
             self._blank_cells(line, fact)
         else:
             values.update(_NO_BLANKS)
-        return self.add_globals(fact, deps=line.deps)
+        return self.add_globals(fact, deps=line.fid_set)
 
     def _blank_cells(self, line: _Line, fact: Fact) -> None:
         """What the line's cells that printed no number mean for its rules (gkassist.cellstates).
@@ -594,65 +626,98 @@ class _Builder:
         incremental = self.changed is not None
         quick = can_fire is not None and not incremental  # the plain-cell test first (below)
         notes = self.notes
+        if quick:
+            # the whole counts in range with no note are the cells the quick test below skips, but
+            # those whose value can fire: only the others are looked at, in the answers' order
+            whole = self.now.whole
+            picked = set(self.now.others)
+            firing = {v for v in set(whole.values()) if can_fire(v)}
+            if firing:
+                picked.update(fid for fid, v in whole.items() if v in firing)
+            if notes:
+                picked.update(fid for fid, note in notes.items() if note and fid in whole)
+            if not picked:
+                return
+            answers = self.answers
+            if len(picked) < 16:
+                keys = list(answers)
+                places = sorted(map(keys.index, picked))
+                cells = [(i, keys[i]) for i in places]
+            else:
+                cells = [(i, fid) for i, fid in enumerate(answers) if fid in picked]
+            for i, fid in cells:
+                static = _CELL_STATIC.get(fid)
+                if static is not None:
+                    fact = self._cell(i, fid, answers[fid], static, can_fire, plain)
+                    if fact is not None:
+                        yield fact
+            return
         for i, (fid, raw) in enumerate(self.answers.items()):
             static = _CELL_STATIC.get(fid)
             if static is None or raw is None:
                 continue
-            if quick and type(raw) is int and static[7] and -LARGEST_VALUE <= raw <= LARGEST_VALUE \
-                    and not notes.get(fid) and not can_fire(raw):
-                continue  # nearly every cell: a whole count no case can fire on, as below, decided at once
-            f, fact_id, own, section_index, units, fields, deps, _ = static
             if incremental:
+                old = self.reuse(static[1])
+                if old is not None:
+                    yield old
+                    continue
+            fact = self._cell(i, fid, raw, static, can_fire, plain)
+            if fact is not None:
+                yield fact
+
+    def _cell(self, i: int, fid: str, raw: Any, static: tuple, can_fire: Callable[[int], bool] | None,
+              plain: bool) -> Fact | None:
+        """The fact of number cell ``fid`` (the ``i``-th answer), None when it needs none."""
+        f, fact_id, own, section_index, units, fields, deps, _ = static
+        invalid = empty = 0
+        if type(raw) is int and f.kind == "count" and -LARGEST_VALUE <= raw <= LARGEST_VALUE:
+            number, numeric = raw, True
+        elif type(raw) is CellState:
+            # a cell printed with no number: invalid text is judged (N1 names it); a blank or
+            # 「/」 is a fact of its own only outside the table lines (表二's single cells),
+            # whose facts report blanks once per line
+            if raw.state != INVALID and fid in _IN_LINES:
+                return None
+            number, numeric = None, False
+            invalid, empty = (1, 0) if raw.state == INVALID else (0, 1)
+            raw = raw.printed
+        else:
+            number, numeric = _clean_number(f, raw)
+        note = self.notes.get(fid)
+        if can_fire is not None and number is not None and not invalid and not empty and not note \
+                and not can_fire(number):
+            return None  # numeric and whole follow from a number: a plain cell (_PLAIN_CELL)
+        values = {
+            "value": number,
+            "numeric": 1 if numeric else 0,
+            "whole": 0 if number is None else 1,
+            "noted": 1 if note else 0,
+            "invalid": invalid,
+            "empty": empty,
+        }
+        labels = {"field": f.label, "raw": _as_printed(raw), "note": note or ""}
+        if plain:
+            return Fact(fact_id, CELL, values, labels, fields, units, f.section, (section_index, 200 + i), deps)
+        fact = Fact(fact_id, CELL, values, labels, dict(fields), dict(units), f.section, (section_index, 200 + i))
+        return self.add_globals(fact, deps=own)
+
+    def texts(self) -> Iterable[Fact]:
+        known = self._features
+        for text_id, features in _text_plan(self.book).items():
+            fact_id, label, fields, section, order, deps = _text_static(text_id)
+            if self.changed is not None:
                 old = self.reuse(fact_id)
                 if old is not None:
                     yield old
                     continue
-            invalid = empty = 0
-            if type(raw) is int and f.kind == "count" and -LARGEST_VALUE <= raw <= LARGEST_VALUE:
-                number, numeric = raw, True
-            elif type(raw) is CellState:
-                # a cell printed with no number: invalid text is judged (N1 names it); a blank or
-                # 「/」 is a fact of its own only outside the table lines (表二's single cells),
-                # whose facts report blanks once per line
-                if raw.state != INVALID and fid in _IN_LINES:
-                    continue
-                number, numeric = None, False
-                invalid, empty = (1, 0) if raw.state == INVALID else (0, 1)
-                raw = raw.printed
-            else:
-                number, numeric = _clean_number(f, raw)
-            note = notes.get(fid)
-            if can_fire is not None and number is not None and not invalid and not empty and not note \
-                    and not can_fire(number):
-                continue  # numeric and whole follow from a number: a plain cell (_PLAIN_CELL)
-            values = {
-                "value": number,
-                "numeric": 1 if numeric else 0,
-                "whole": 0 if number is None else 1,
-                "noted": 1 if note else 0,
-                "invalid": invalid,
-                "empty": empty,
-            }
-            labels = {"field": f.label, "raw": _as_printed(raw), "note": note or ""}
-            if plain:
-                yield Fact(fact_id, CELL, values, labels, fields, units, f.section, (section_index, 200 + i), deps)
-            else:
-                fact = Fact(fact_id, CELL, values, labels, dict(fields), dict(units), f.section, (section_index, 200 + i))
-                yield self.add_globals(fact, deps=own)
-
-    def texts(self) -> Iterable[Fact]:
-        for text_id, features in _text_plan(self.book).items():
-            fact_id, label, fields, section, order, deps = _text_static(text_id)
-            old = self.reuse(fact_id)
-            if old is not None:
-                yield old
-                continue
             values: dict[str, Any] = {TEXT_KEY: text_id}
             labels: dict[str, Any] = {"field": label}
             for name in ("chars", "answered", *features):
-                value, detail = self.feature(text_id, name)
+                hit = known.get((text_id, name))
+                value, detail = hit if hit is not None else self.feature(text_id, name)
                 values[name] = value
-                labels.update(detail)
+                if detail:
+                    labels.update(detail)
             fact = Fact(fact_id, TEXT, values, labels, dict.fromkeys(values, fields), section=section, order=order)
             yield self.add_globals(fact, deps=deps)
 
@@ -699,11 +764,14 @@ class _Builder:
         names = declared.names if declared is not None else None
         if declared is not None and declared.defaults:
             raw = {**declared.defaults, **raw}
-        if self.prune and not self.book.may_fire(kind, _engine_values(raw, self.book.selecting.get(kind, ()), names)):
-            return None  # most of other modules' facts: told by the value or two that select them
-        values = _engine_values(raw, raw, names)
-        labels = {key: int(value) if type(value) is bool else value  # (a bool as _engine_values reads it)
-                  for key, value in raw.items() if key not in values and key not in _CUSTOM_RESERVED}
+        if self.prune:
+            selecting = self.book.selecting.get(kind)
+            if selecting:  # most of other modules' facts: told by the value or two that select them
+                if not self.book.may_fire(kind, _engine_values(raw, selecting, names)):
+                    return None
+            elif not self.book.may_fire(kind, _NO_VALUES):  # decided by the kind alone
+                return None
+        values, labels = _split_custom(raw, names, _engine_names(self.book, kind, names))
         fields_raw = raw.get("fields") or ()
         fields_t = (fields_raw,) if isinstance(fields_raw, str) else tuple(fields_raw)
         section = raw.get("section")
@@ -732,6 +800,54 @@ def _engine_values(raw: Mapping[str, Any], keys: Iterable[str], names: Any) -> d
         if number if names is None else (key in names and (number or t is str or isinstance(value, str))):
             out[key] = value
     return out
+
+
+def _split_custom(raw: Mapping[str, Any], names: Any,
+                  engine_names: frozenset[str]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Another module's fact ``raw`` as (engine values, message-only values), in one pass over it:
+    what ``_engine_values(raw, raw, names)`` gives, and the rest but the reserved keys (a bool in
+    either as 0 / 1). ``engine_names``: ``names`` but the reserved keys."""
+    values: dict[str, Any] = {}
+    labels: dict[str, Any] = {}
+    if names is not None:  # a declared kind (every kind of ours): its names' values, the rest for messages
+        for key, value in raw.items():
+            if key in engine_names:
+                t = type(value)
+                if t is int or t is str:
+                    values[key] = value
+                    continue
+                if t is bool:
+                    values[key] = int(value)
+                    continue
+                if isinstance(value, int | str):
+                    values[key] = value
+                    continue
+            elif key in _CUSTOM_RESERVED:
+                continue
+            labels[key] = int(value) if type(value) is bool else value
+        return values, labels
+    for key, value in raw.items():
+        t = type(value)  # exact types first: this runs for every key of every extra fact kept
+        if t is bool:
+            value, t = int(value), int
+        if key in _CUSTOM_RESERVED:
+            continue
+        number = t is int or (t is not str and isinstance(value, int))
+        if number if names is None else (key in names and (number or t is str or isinstance(value, str))):
+            values[key] = value
+        else:
+            labels[key] = value
+    return values, labels
+
+
+def _engine_names(book: Rulebook, kind: str, names: Any) -> frozenset[str]:
+    """The names a declared kind passes to the engine (``FactKind.names``) but the reserved keys:
+    the same for every fact of the kind, so worked out once per rulebook."""
+    known = book.plans.setdefault("engine_names", {})
+    hit = known.get(kind)
+    if hit is None:
+        hit = known[kind] = frozenset(names or ()).difference(_CUSTOM_RESERVED)
+    return hit
 
 
 _FLAG_SETS_KEPT = 256  # kinds of report (coverage and year) whose rule applicability is remembered
@@ -822,13 +938,13 @@ def _cell_plan(book: Rulebook) -> Callable[[int], bool] | None:
 
 
 @cache
-def _text_static(text_id: str) -> tuple[str, str, tuple[str, ...], str, tuple[int, int], tuple[str, ...]]:
+def _text_static(text_id: str) -> tuple[str, str, tuple[str, ...], str, tuple[int, int], frozenset[str]]:
     """What a text's fact holds besides its features, the same for every report: (fact id, label,
     field ids, section, order, deps)."""
     fields = SECTION_TEXTS.get(text_id, (text_id,))
     section = text_section(text_id)
     return (f"text.{text_id}", text_label(text_id), fields, section,
-            (_SECTION_INDEX.get(section, 99), 300 + text_ids().index(text_id)), (*fields, "meta.year"))
+            (_SECTION_INDEX.get(section, 99), 300 + text_ids().index(text_id)), frozenset((*fields, "meta.year")))
 
 
 def _text_plan(book: Rulebook) -> dict[str, tuple[str, ...]]:
@@ -899,9 +1015,12 @@ def build_facts(answers: Mapping[str, Any], previous: Mapping[str, Any] | None =
             out.append(fact)
         else:
             left_out.append(raw["id"])
-    seen: set[str] = set()
-    for fact_id in (*(f.id for f in out), *left_out):
-        if fact_id in seen:
-            raise FactError(f"two facts share the id {fact_id!r}")
-        seen.add(fact_id)
+    ids = [f.id for f in out]
+    ids += left_out
+    if len(set(ids)) != len(ids):  # (rare: a programming error) name the first id met twice
+        seen: set[str] = set()
+        for fact_id in ids:
+            if fact_id in seen:
+                raise FactError(f"two facts share the id {fact_id!r}")
+            seen.add(fact_id)
     return out

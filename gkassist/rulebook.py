@@ -224,6 +224,9 @@ class Rulebook:
         at most 253 keys) and does not change — and need not be re-asserted — when a value no rule
         of its own reads changes.
         """
+        hit = self._globals_cache.get(kind)  # a kind without discriminators, asked before: most facts
+        if hit is not None:
+            return hit
         needs = self.global_needs.get(kind)
         if not needs:
             return ()

@@ -22,9 +22,14 @@ DEFAULT_THRESHOLD = 85.0
 MIN_SENTENCE_CHARS = 8
 
 # A colon ends a piece too: a list's lead-in (「…仍存在以下不足：一是…」) must not hide its first item.
-_SENTENCE_END = re.compile(f"(?<=[{SENTENCE_END}：:])|\n+")
-_NOISE = re.compile(r"[\s\W_]+")
-_DIGITS = re.compile(r"\d+")
+# A sentence: a run of characters that are no sentence end nor line break, with the end closing it
+# (or an end alone). The same pieces as cutting after every end and at every line break, found in one
+# pass (a look-behind tried at every position cost some 500 instructions a character).
+_SENTENCE = re.compile(f"[^{SENTENCE_END}：:\n]+[{SENTENCE_END}：:]?|[{SENTENCE_END}：:]")
+# What the normalised form keeps: letters (Chinese characters among them), not white space,
+# punctuation, 「_」 nor digits (a digit was once made 「#」, then left out with the punctuation). Runs
+# of what is kept, joined: one pass, cheaper than removing the rest (``re.sub``).
+_KEPT = re.compile(r"[^\W\d_]+")
 
 
 @dataclass(frozen=True)
@@ -36,7 +41,7 @@ class SentenceMatch:
 
 def split_sentences(text: str) -> list[str]:
     """Sentences of a paragraph, as written (end punctuation kept), without empty pieces."""
-    return [s.strip() for s in _SENTENCE_END.split(text or "") if s and s.strip()]
+    return [s for s in map(str.strip, _SENTENCE.findall(text or "")) if s]
 
 
 def normalise(sentence: str) -> str:
@@ -45,9 +50,7 @@ def normalise(sentence: str) -> str:
 
 def normalise_nfkc(sentence: str) -> str:
     """``normalise`` of a sentence already in NFKC (a piece of one: NFKC is the costly part)."""
-    text = strip_marker(sentence.strip())
-    text = _DIGITS.sub("#", text)
-    return _NOISE.sub("", text)
+    return "".join(_KEPT.findall(strip_marker(sentence.strip())))
 
 
 def _compared(sentence: str) -> bool:

@@ -184,6 +184,28 @@ def unsure_problems(problems: str, measures: str = "") -> list[dict[str, Any]]:
     return [p for p in pairing(problems, measures) if p["categories"] and not p["answered_by"] and p["maybe_by"]]
 
 
+_OFFERS: list[tuple[Bank, tuple[dict[str, Any], ...]]] = []  # the bank and its offers (one entry)
+
+
+def _offers(bank: Bank) -> tuple[dict[str, Any], ...]:
+    """One ``wording.offer`` per problem category of the bank, not yet written (``written`` 0): the same
+    for every report but that value, so made once per bank (copied for each report)."""
+    if _OFFERS and _OFFERS[0][0] is bank:
+        return _OFFERS[0][1]
+    offers = tuple({
+        "kind": OFFER_KIND,
+        "id": f"{OFFER_KIND}.{cat.id}",
+        "fields": ("problems",),
+        "section": "problems",
+        "category": cat.id,
+        "written": 0,
+        "label": cat.label,
+        "example": cat.phrasings[0].text,
+    } for cat in bank.of_kind("problem"))
+    _OFFERS[:] = [(bank, offers)]
+    return offers
+
+
 def produce(answers: Mapping[str, Any], previous: Mapping[str, Any] | None = None) -> list[dict[str, Any]]:
     """Facts about 五 for the engine's producer hook (see rules/wording.yaml).
 
@@ -210,17 +232,11 @@ def produce(answers: Mapping[str, Any], previous: Mapping[str, Any] | None = Non
     for p in pairing(problems, measures) if problems.strip() else ():
         written.update(p["categories"])
     facts: list[dict[str, Any]] = [section]
-    for cat in bank.of_kind("problem"):
-        facts.append({
-            "kind": OFFER_KIND,
-            "id": f"{OFFER_KIND}.{cat.id}",
-            "fields": ("problems",),
-            "section": "problems",
-            "category": cat.id,
-            "written": 1 if cat.id in written else 0,
-            "label": cat.label,
-            "example": cat.phrasings[0].text,
-        })
+    for offer in _offers(bank):
+        fact = offer.copy()
+        if fact["category"] in written:
+            fact["written"] = 1
+        facts.append(fact)
     if not problems.strip():
         return facts
     judge = judged(problems, measures)

@@ -1,0 +1,69 @@
+"""C1's sentences (gkassist.review.copies.sentences_of and the helpers it uses) give what the plain
+definitions give: the faster ways of cutting, normalising and masking must not change a hash."""
+
+from __future__ import annotations
+
+import random
+import re
+
+from gkassist.review.copies import _masker, copy_rules, sentences_of
+from gkassist.similarity import normalise_nfkc, split_sentences
+from gkassist.text import SENTENCE_END, strip_marker
+
+# the definitions as they were first written (a look-behind split, two substitutions, re.sub)
+_PLAIN_SPLIT = re.compile(f"(?<=[{SENTENCE_END}：:])|\n+")
+_PLAIN_NOISE = re.compile(r"[\s\W_]+")
+_PLAIN_DIGITS = re.compile(r"\d+")
+
+
+def _plain_split(text: str) -> list[str]:
+    return [s.strip() for s in _PLAIN_SPLIT.split(text) if s and s.strip()]
+
+
+def _plain_normalise(sentence: str) -> str:
+    return _PLAIN_NOISE.sub("", _PLAIN_DIGITS.sub("#", strip_marker(sentence.strip())))
+
+
+# characters that make the cases: the place words and their first characters, clause and sentence
+# marks, digits of several scripts, white space, list markers, 「_」 and 「#」
+_ALPHABET = [*"自治区州县特别行政省市盟旗镇乡街道村社一二三是第本人民政府〇a1２٣ ，。！？!?；;：:\n\t、（）()_#.",
+             "自治区", "特别行政区", "街道", "社区", "2023年", "一是", "（一）"]
+
+
+def _texts(n: int, seed: int) -> list[str]:
+    rnd = random.Random(seed)
+    return ["".join(rnd.choice(_ALPHABET) for _ in range(rnd.randint(0, 40))) for _ in range(n)]
+
+
+def test_sentences_are_cut_and_normalised_as_the_plain_definitions_do():
+    for text in _texts(20_000, 1):
+        assert split_sentences(text) == _plain_split(text), text
+        assert normalise_nfkc(text) == _plain_normalise(text), text
+
+
+def test_normalising_keeps_what_the_plain_definition_keeps_for_every_character():
+    for code in range(0, 0x110000, 7):
+        c = chr(code)
+        assert normalise_nfkc(f"甲{c}乙") == _plain_normalise(f"甲{c}乙"), hex(code)
+
+
+def test_the_place_mask_masks_what_re_sub_masks():
+    place = copy_rules().place
+    fast = _masker(place)
+    assert fast is not None and getattr(fast, "func", None) is None  # the shape was recognised
+    assert fast("本区政府和洪江区人民政府在新疆维吾尔自治区，香港特别行政区") == "〇政府〇人民政府在新疆〇，〇"
+    for text in _texts(20_000, 2):
+        assert fast(text) == place.sub("〇", text), text
+
+
+def test_a_mask_of_another_shape_is_plain_re_sub():
+    other = re.compile(r"[甲乙]+(?:县|市)?")
+    assert _masker(other)("甲乙县丙甲") == other.sub("〇", "甲乙县丙甲") == "〇丙〇"
+
+
+def test_clauses_too_short_are_left_out_and_long_ones_hashed():
+    text = "本机关认真贯彻落实政府信息公开条例要求，进一步加强组织领导和制度建设，及时回应。"
+    [(sentence, form, _, clauses)] = sentences_of({"overview.intro": text}, None)
+    assert sentence == text
+    assert form == "本机关认真贯彻落实政府信息公开条例要求进一步加强组织领导和制度建设及时回应"
+    assert len(clauses) == 2  # 「及时回应」 is too short
