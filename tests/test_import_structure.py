@@ -163,3 +163,15 @@ def test_a_table_printed_twice_is_read_once_and_said_so():
     assert report.answers["requests.new.natural"] == 0  # the first table's numbers
     assert len(report.unreadable) == 25
     assert report.unreadable[0] == "表三（收到和处理政府信息公开申请情况）中「一、本年新收政府信息公开申请数量」一行出现了不止一次，只读取了第一次出现的数字。"
+
+
+def test_the_opening_sentence_names_the_agency_with_信息公开_alone():
+    # 开平市水利局 2025 (a real page, traditional characters, stored without its title): its report
+    # is named 「信息公开工作年度报告」 without 「政府」, the agency only in the opening sentence
+    opening = ("一、總體情況\n根據《中華人民共和國政府信息公開條例》(以下簡稱《條例》)的規定,現向社會公布開平市水利局"
+               "2025年信息公開工作年度報告。本報告內容涵蓋我局2025年1月1日至12月31日期間的政府信息公開工作情況。\n")
+    report = read_report_text(opening, "kaiping-slj-2025.txt")
+    assert (report.agency, report.year) == ("开平市水利局", 2025)
+    # 「信息公开」 alone names no report: an agency followed by a year and other words is no name
+    report = read_report_text(opening.replace("信息公開工作年度報告", "信息公開工作取得新進展"), "x.txt")
+    assert report.agency is None
