@@ -10,11 +10,9 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
-from importlib import resources
-from pathlib import Path
 from typing import Any
 
-from gkassist.resources import read_yaml
+from gkassist.resources import package_yaml
 
 NUMBER_KINDS = frozenset({"count", "money"})
 
@@ -178,7 +176,7 @@ class Form:
 
 
 def _read_yaml() -> dict[str, Any]:
-    return read_yaml(Path(str(resources.files("gkassist").joinpath("form.yaml"))))
+    return package_yaml("gkassist", "form.yaml")
 
 
 def _flatten_request_rows(items: list[dict], path: tuple[str, ...], prefix: str, in_results: bool) -> list[Row]:

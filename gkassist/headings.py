@@ -11,13 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import cache
-from importlib import resources
-from pathlib import Path
 
 from rapidfuzz.fuzz import ratio
 
 from gkassist.form import FORM
-from gkassist.resources import read_yaml
+from gkassist.resources import package_yaml
 from gkassist.text import fold
 
 # below this closeness (0–100) a sub-heading names no field
@@ -26,7 +24,7 @@ FUZZY_MIN = 75
 
 @cache
 def _data() -> dict:
-    return read_yaml(Path(str(resources.files("gkassist").joinpath("headings.yaml"))))
+    return package_yaml("gkassist", "headings.yaml")
 
 
 @cache

@@ -78,3 +78,8 @@ def read_yaml(path: Path) -> Any:
         except (OSError, ValueError):  # read-only folder, or a value marshal cannot keep
             pass
     return data
+
+
+def package_yaml(package: str, name: str) -> Any:
+    """The parsed contents of the YAML file ``name`` shipped inside ``package`` (``read_yaml``)."""
+    return read_yaml(Path(str(resources.files(package).joinpath(name))))

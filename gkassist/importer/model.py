@@ -10,14 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache, partial
-from importlib import resources
 from itertools import chain
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from gkassist.cellstates import INVALID, CellState
 from gkassist.form import FORM
-from gkassist.resources import read_yaml
+from gkassist.resources import package_yaml
 
 
 class Cell(NamedTuple):
@@ -181,4 +179,4 @@ NUMBERED = tuple(s.id for s in FORM.sections if s.number)
 @cache
 def formats() -> dict[str, Any]:
     """``formats.yaml``: the 2019 trial format's labels, date labels, sub-heading variants."""
-    return read_yaml(Path(str(resources.files("gkassist.importer").joinpath("formats.yaml"))))
+    return package_yaml("gkassist.importer", "formats.yaml")
