@@ -274,10 +274,9 @@ def _outcome(index: int, ref: str, inp: CheckInput, findings: list[Finding], wan
             if text:
                 out.prose[section] = text
     if wants.sentences:
-        from gkassist.review.copies import sentences_of
+        from gkassist.review.copies import pack, sentences_of
 
-        out.sentences = [(sentence, form, h, clauses) for sentence, form, h, clauses in
-                         sentences_of(dict(inp.answers), inp.agency)]
+        out.sentences = pack(sentences_of(dict(inp.answers), inp.agency))
     return out
 
 

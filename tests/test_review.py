@@ -361,3 +361,25 @@ def test_ctrl_c_in_a_terminal_stops_the_workers_and_writes_what_was_checked(tmp_
     assert f"已检查 {checked} 份" in text.splitlines()[-1]
     root = lxml_html.parse(str(page)).getroot()
     assert int(root.get_element_by_id("count-reports").text) == checked
+
+
+def test_a_workers_packed_sentences_are_what_the_index_reads_back():
+    from array import array
+
+    from gkassist.review.copies import CopyIndex, pack, sentences_of
+
+    text = "本机关全年主动公开政府信息326条，其中政策文件12件、政策解读8篇。依申请公开工作依法有序开展，答复均在法定期限内完成。"
+    sentences = sentences_of({"overview.intro": text}, "示范市示范局")
+    assert len(sentences) == 2 and pack([]) is None
+    # a lone surrogate (a file decoded with its undecodable bytes kept) cannot be written as UTF-8
+    odd = [("坏\udc80字节的一句话", "坏字节的一句话", 7, [8, 9]), *sentences]
+    index = CopyIndex()
+    index.add(3, "甲.txt", "甲局", pack(sentences))
+    index.add(4, "乙.txt", None, pack(odd))
+    index.add(5, "丙.txt", "丙局", None)
+    assert index._sentences(3) == [(s, f) for s, f, _, _ in sentences]
+    assert index._sentences(4) == [(s, f) for s, f, _, _ in odd]
+    flat = [x for _, _, h, clauses in sentences for x in (h, *clauses)]
+    assert index._hashes == array("Q", flat + [7, 8, 9] + flat)
+    assert list(index._owners) == [3] * len(flat) + [4] * (3 + len(flat))
+    index.close()

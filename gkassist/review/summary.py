@@ -13,10 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from gkassist.cellstates import CellState
 from gkassist.form import FORM
+
+if TYPE_CHECKING:
+    from gkassist.review.copies import SentencePack
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,7 @@ class Outcome:
     values: tuple | None = None
     # prose of the sections the findings touch: section id → text (the page's evidence)
     prose: dict[str, str] = field(default_factory=dict)
-    sentences: list = field(default_factory=list)  # copies.sentences_of
+    sentences: SentencePack | None = None  # copies.sentences_of, packed (a folder's C1)
     previous_file: str | None = None  # last year's report it was compared with (folder pairing)
     named: bool = True  # the report names its organ (not only the office for questions): folder pairing
     previous_agency: str | None = None  # last year's agency where the pair was made by drafting office
