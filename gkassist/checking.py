@@ -365,10 +365,7 @@ def _run(jobs: Sequence[str], fn: Callable, batch: _Batch, workers: int | None) 
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
     if context.get_start_method() == "fork":
         _warm()  # what each worker would load on its first files, loaded once and shared
-    # small chunks keep results (and the progress bar) flowing; big enough to cost little
-    size = max(1, min(32, len(jobs) // (workers * 16)))
-    numbered = list(enumerate(jobs))
-    chunks = (numbered[k:k + size] for k in range(0, len(numbered), size))
+    chunks = _chunks(list(enumerate(jobs)), workers)
     pool = context.Pool(workers, initializer=_start_worker, initargs=(batch,))
     import gc
 
@@ -390,6 +387,17 @@ def _run(jobs: Sequence[str], fn: Callable, batch: _Batch, workers: int | None) 
 
 
 _WINDOW = 4  # chunks in flight per worker
+
+
+def _chunks(numbered: list[tuple[int, str]], workers: int) -> Iterator[list[tuple[int, str]]]:
+    """The jobs in chunks, in order: small enough to keep results (and the progress bar) flowing,
+    big enough to cost little; and smaller towards the end (a share of what is left), so that
+    the workers finish together rather than one waiting while the other checks a whole chunk."""
+    start, total = 0, len(numbered)
+    while start < total:
+        size = max(1, min(32, total // (workers * 16), (total - start) // (workers * 4)))
+        yield numbered[start:start + size]
+        start += size
 
 
 def _chunk_job(fn: Callable, jobs: list[tuple[int, str]]) -> list:

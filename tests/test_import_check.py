@@ -133,6 +133,18 @@ def test_many_files_are_checked_in_parallel_with_the_same_results(tmp_path):
     assert sum(1 for r in parallel if r.count("error")) == 24  # S1 everywhere, N2/N4 in two thirds
 
 
+@pytest.mark.parametrize("total", [1, 16, 100, 5000])
+def test_a_batch_is_cut_into_chunks_in_order_that_shrink_towards_its_end(total):
+    from gkassist.checking import _chunks
+
+    jobs = [(i, f"r{i}.txt") for i in range(total)]
+    chunks = list(_chunks(jobs, 2))
+    assert [job for chunk in chunks for job in chunk] == jobs
+    sizes = [len(c) for c in chunks]
+    assert max(sizes) <= 32 and sizes == sorted(sizes, reverse=True)
+    assert sizes[-1] == 1  # the last report goes alone: no worker waits on a whole chunk
+
+
 def test_an_internal_error_on_one_file_does_not_stop_the_run(monkeypatch, gkassist_home):
     import gkassist.importer as importer
     from gkassist import checking
