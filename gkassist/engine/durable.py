@@ -381,7 +381,9 @@ class _Docs:
             _collect_markers(pattern, self.marked, self.markers)
         every = sorted(set().union(self.everywhere, *self.reads.values()) - {"kind", "id", "sid"} - self.marked)
         self.aliases = {k: f"v{i:x}" for i, k in enumerate(every)}  # engine key → alias
-        self.plans: dict[str, tuple[dict[str, str | None], tuple[tuple[str, str], ...], dict[str, Any]]] = {}
+        # kind → (value name → the key it is sent under, _SKIP: not sent; the (name, key) pairs sent
+        # as markers; the kind's own items), learnt as names are met (_learn)
+        self.plans: dict[str, tuple[dict[str, str], tuple[tuple[str, str], ...], dict[str, Any]]] = {}
 
     def pattern(self, pattern: Any) -> Any:
         """A new pattern reading the documents this sends (markers, aliases)."""
@@ -400,30 +402,23 @@ class _Docs:
         marker = self.markers.get(("kind", kind))
         return {marker: 1} if marker is not None else {}
 
-    def _kind_plan(self, kind: str) -> tuple[dict[str, str | None], tuple[tuple[str, str], ...], dict[str, Any]]:
-        """For facts of ``kind``: value name → alias (None: not sent as a value; filled as names are
-        met), the (name, key) pairs sent as markers (filled likewise), and the kind's own items."""
-        return {}, (), self._kind_items(kind)
-
     def __call__(self, sid: str, facts: list[Fact]) -> list[dict[str, Any]]:
         docs = []
         plans, markers = self.plans, self.markers
         for fact in facts:
-            plan = plans.get(fact.kind)
-            if plan is None:
-                plan = plans[fact.kind] = self._kind_plan(fact.kind)
-            keys, marked, kind_items = plan
-            doc: dict[str, Any] = {}
-            for name, value in fact.values.items():
-                if value is not None:
-                    key = keys.get(name, _UNSEEN)
-                    if key is _UNSEEN:
-                        key = self._learn(fact.kind, name)
-                        marked = plans[fact.kind][1]
-                    if key is not None:
-                        doc[key] = value
+            values = fact.values
+            try:
+                keys, marked, kind_items = plans[fact.kind]
+                doc: dict[str, Any] = {}
+                for name, value in values.items():
+                    if value is not None:
+                        doc[keys[name]] = value
+            except KeyError:  # a kind or a value name met for the first time: learnt, then the same
+                keys, marked, kind_items = self._learn(fact.kind, values)
+                doc = {keys[name]: value for name, value in values.items() if value is not None}
+            doc.pop(_SKIP, None)
             for name, key in marked:
-                value = fact.values.get(name)
+                value = values.get(name)
                 marker = markers.get((key, value)) if isinstance(value, str) else None
                 if marker is not None:
                     doc[marker] = 1
@@ -433,13 +428,16 @@ class _Docs:
             docs.append(doc)
         return docs
 
-    def _learn(self, kind: str, name: str) -> str | None:
-        """Put a value name first met in a fact of ``kind`` into the kind's plan; its alias."""
-        keys, marked, kind_items = self.plans[kind]
-        key = keys[name] = self._sent_key(kind, name)
-        if engine_key(name) in self.marked:
-            self.plans[kind] = (keys, (*marked, (name, engine_key(name))), kind_items)
-        return key
+    def _learn(self, kind: str, values: dict[str, Any]) -> tuple[dict[str, str], tuple[tuple[str, str], ...], dict[str, Any]]:
+        """The plan of ``kind`` (see ``plans``), knowing every name of ``values``."""
+        keys, marked, kind_items = self.plans.get(kind) or ({}, (), self._kind_items(kind))
+        for name in values:
+            if name not in keys:
+                keys[name] = self._sent_key(kind, name) or _SKIP
+                if engine_key(name) in self.marked:
+                    marked = (*marked, (name, engine_key(name)))
+        plan = self.plans[kind] = (keys, marked, kind_items)
+        return plan
 
     def _doc(self, sid: str, fact: Fact) -> dict[str, Any]:
         """One fact's document, value by value (what ``__call__`` builds, but for key order)."""
@@ -458,7 +456,8 @@ class _Docs:
         return doc
 
 
-_UNSEEN: Any = object()
+# the key of the values a document does not send, taken out again (no alias or marker is "_")
+_SKIP = "_"
 
 
 def _conditions(pattern: Any) -> Iterator[dict[str, Any]]:
