@@ -224,7 +224,7 @@ def test_an_error_recording_a_firing_is_an_engine_error_and_the_session_recovers
     )
     book = load_rulebook([rules_dir() / "numbers.yaml", extra])
 
-    def failing_record(self, key, match):  # noqa: ANN001
+    def failing_record(self, key, fid):  # noqa: ANN001
         if key != durable._SENTINEL_RULE:
             raise RuntimeError("an action failed")
 
@@ -400,6 +400,12 @@ def test_durable_rules_is_given_the_json_the_standard_library_writes():
     for fid in ["表二.中", "表二.中\ud800"]:
         action = json.dumps({"N1": {"m": {"id": fid, "n": 2**64, "sid": "s1"}}}, ensure_ascii=False)
         assert durable._read_action(action)["N1"]["m"]["id"] == fid
+    # a firing read off the text where it can be, else as JSON: the same (rule, id) either way
+    for fid in ["表二.中", "row.1", 'a"b', "a\\b", "\n", "\ud800", ""]:
+        for key in ["N1", "N1#2", "__session_open__"]:
+            for fact in [{"id": fid, "v1": 2, "sid": "s1"}, {"v1": 2, "id": fid, "sid": "s1"}, {"id": fid}]:
+                action = "{" + json.dumps(key) + ':{"m":' + durable._Json.dumps(fact, ensure_ascii=False) + "}}"
+                assert durable._read_firings(action) == [(key, fid)], action
 
 
 @needs_durable
@@ -423,7 +429,8 @@ def test_durable_rules_is_sent_the_values_the_patterns_of_a_fact_s_kind_read(sam
         wanted = {alias_of[engine_key(n)]: v for n, v in fact.values.items()
                   if v is not None and engine_key(n) in read_by.get(fact.kind, ()) and engine_key(n) not in docs.marked}
         assert {k: v for k, v in doc.items() if k not in ("id", "sid")} == {**wanted, **marks}
-        assert doc == docs._doc("s1", fact)
+        assert doc == docs._doc("s1", fact)  # (the order of its keys aside)
+        assert next(iter(doc)) == "id"  # first: where _read_firings finds it
         dropped += len(fact.values) > len(wanted) + 1
     assert dropped  # some values are for messages only
     # a pattern not guarded by one kind reads its keys off every fact
