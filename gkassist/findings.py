@@ -115,8 +115,15 @@ def touching(findings: Iterable[Any], fields: Iterable[str]) -> list[Any]:
 
 
 def _unit_of(name: str, fact: Fact) -> str | None:
-    if name in fact.units:
-        return fact.units[name]
+    units = fact.units
+    if name in units:
+        return units[name]
+    return _form_unit(name)
+
+
+@cache
+def _form_unit(name: str) -> str | None:
+    """"money" or "date" for a name that is (last year's value of) a FORM field of that kind."""
     fid = name[len("previous."):] if name.startswith("previous.") else name
     f = FORM.fields.get(fid)
     if f is not None and f.kind in ("money", "date"):
