@@ -192,6 +192,17 @@ class _Plan(NamedTuple):
     group_sums: dict[str, Lin]  # those the message names, as sums
     sides: bool  # the check is one comparison of two sums: {left}, {right}, {diff}, {…:terms}
     members: tuple[str, ...]  # the value names whose field ids the finding names, in order
+    # per sum of the check's sides and of the case's values (by id): the names it reads, and its unit
+    # when the fact gives none of them a unit of its own (see _lin_unit)
+    units: dict[int, tuple[Lin, frozenset[str], str | None]]
+
+
+def _lin_unit(lin: Lin, plan: _Plan, fact: Fact, book: Rulebook) -> str | None:
+    """``_side_unit``, the part that depends on the rulebook alone worked out once (``plan.units``)."""
+    known = plan.units.get(id(lin))
+    if known is not None and known[0] is lin and fact.units.keys().isdisjoint(known[1]):
+        return known[2]
+    return _side_unit(lin, fact, book)
 
 
 def _plan(rule: Rule, case: Case, book: Rulebook) -> _Plan:
@@ -214,10 +225,22 @@ def _plan(rule: Rule, case: Case, book: Rulebook) -> _Plan:
         group = groups.get(name, (name,))
         if name in case.names or any(m in case.names for m in group):
             members += group
+    sides = isinstance(check, Cmp) and isinstance(check.left, Lin) and isinstance(check.right, Lin)
+    lins = [*case.values.values(), *((check.left, check.right) if sides else ())]  # type: ignore[union-attr]
+    units = {id(lin): (lin, frozenset(lin.names()), _side_unit(lin, _NO_UNITS, book)) for lin in lins}
     plan = plans[case.key] = _Plan(
-        case, tuple(template), groups, {n: Lin(tuple((m, 1) for m in groups[n])) for n in named},
-        isinstance(check, Cmp) and isinstance(check.left, Lin) and isinstance(check.right, Lin), tuple(members))
+        case, tuple(template), groups, {n: Lin(tuple((m, 1) for m in groups[n])) for n in named}, sides,
+        tuple(members), units)
     return plan
+
+
+class _NoUnits:
+    """A fact that gives no name a unit of its own (what ``_side_unit`` reads of a fact)."""
+
+    units: dict[str, str] = {}
+
+
+_NO_UNITS: Any = _NoUnits()
 
 
 def render(rule: Rule, case: Case, fact: Fact, book: Rulebook) -> Finding:
@@ -239,12 +262,12 @@ def render(rule: Rule, case: Case, fact: Fact, book: Rulebook) -> Finding:
             return known
         if var in case.values:
             lin = case.values[var]
-            known = (eval_lin(lin, values, tables), _side_unit(lin, fact, book))
+            known = (eval_lin(lin, values, tables), _lin_unit(lin, plan, fact, book))
         elif plan.sides and var in _SIDES:
             assert isinstance(check, Cmp) and isinstance(check.left, Lin) and isinstance(check.right, Lin)
             left = eval_lin(check.left, values, tables)
             right = eval_lin(check.right, values, tables)
-            unit = _side_unit(check.left, fact, book) or _side_unit(check.right, fact, book)
+            unit = _lin_unit(check.left, plan, fact, book) or _lin_unit(check.right, plan, fact, book)
             diff = abs(left - right) if left is not None and right is not None else None
             known = {"left": (left, unit), "right": (right, unit), "diff": (diff, unit)}[var]
         elif var in plan.group_sums:
