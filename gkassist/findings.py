@@ -17,7 +17,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from itertools import chain, repeat
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from gkassist.errors import UserError
 from gkassist.expressions import Cmp, Lin, eval_lin
@@ -114,8 +115,15 @@ def touching(findings: Iterable[Any], fields: Iterable[str]) -> list[Any]:
 
 
 def _unit_of(name: str, fact: Fact) -> str | None:
-    if name in fact.units:
-        return fact.units[name]
+    units = fact.units
+    if name in units:
+        return units[name]
+    return _form_unit(name)
+
+
+@cache
+def _form_unit(name: str) -> str | None:
+    """"money" or "date" for a name that is (last year's value of) a FORM field of that kind."""
     fid = name[len("previous."):] if name.startswith("previous.") else name
     f = FORM.fields.get(fid)
     if f is not None and f.kind in ("money", "date"):
@@ -175,55 +183,124 @@ def _terms_text(lin: Lin, fact: Fact, env: Mapping[str, Any], book: Rulebook, un
     return text[2:] if text.startswith("+ ") else text
 
 
-def render(rule: Rule, case: Case, fact: Fact, book: Rulebook) -> Finding:
-    """The finding of one rule case on one fact, its message filled in from the fact."""
-    env: dict[str, Any] = dict(fact.values)
+class _Plan(NamedTuple):
+    """What rendering one rule case needs besides the fact, worked out once per rulebook."""
+
+    case: Case
+    template: tuple[tuple[str, str | None, str | None], ...]  # (text, then a placeholder's name, format)
+    groups: Mapping[str, tuple[str, ...]]  # the scope's named sums (only read)
+    group_sums: dict[str, Lin]  # those the message names, as sums
+    sides: bool  # the check is one comparison of two sums: {left}, {right}, {diff}, {…:terms}
+    members: tuple[str, ...]  # the value names whose field ids the finding names, in order
+    # per sum of the check's sides and of the case's values (by id): the names it reads, and its unit
+    # when the fact gives none of them a unit of its own (see _lin_unit)
+    units: dict[int, tuple[Lin, frozenset[str], str | None]]
+
+
+def _lin_unit(lin: Lin, plan: _Plan, fact: Fact, book: Rulebook) -> str | None:
+    """``_side_unit``, the part that depends on the rulebook alone worked out once (``plan.units``)."""
+    known = plan.units.get(id(lin))
+    if known is not None and known[0] is lin and fact.units.keys().isdisjoint(known[1]):
+        return known[2]
+    return _side_unit(lin, fact, book)
+
+
+def _plan(rule: Rule, case: Case, book: Rulebook) -> _Plan:
+    plans: dict[str, _Plan] = book.plans.setdefault("findings.render", {})
+    plan = plans.get(case.key)
+    if plan is not None and plan.case is case:
+        return plan
+    template: list[tuple[str, str | None, str | None]] = []
+    at = 0
+    for m in PLACEHOLDER.finditer(case.message):
+        template.append((case.message[at:m.start()], m[1], m[2]))
+        at = m.end()
+    template.append((case.message[at:], None, None))
     scope = SCOPES.get(rule.scope)
-    groups: Mapping[str, tuple[str, ...]] = scope.groups if scope else {}  # (only read)
+    groups: Mapping[str, tuple[str, ...]] = scope.groups if scope else {}
+    named = {var for _, var, _ in template if var in groups}
+    check = case.check
+    members: list[str] = []
+    for name in rule.reads:
+        group = groups.get(name, (name,))
+        if name in case.names or any(m in case.names for m in group):
+            members += group
+    sides = isinstance(check, Cmp) and isinstance(check.left, Lin) and isinstance(check.right, Lin)
+    lins = [*case.values.values(), *((check.left, check.right) if sides else ())]  # type: ignore[union-attr]
+    units = {id(lin): (lin, frozenset(lin.names()), _side_unit(lin, _NO_UNITS, book)) for lin in lins}
+    plan = plans[case.key] = _Plan(
+        case, tuple(template), groups, {n: Lin(tuple((m, 1) for m in groups[n])) for n in named}, sides,
+        tuple(members), units)
+    return plan
+
+
+class _NoUnits:
+    """A fact that gives no name a unit of its own (what ``_side_unit`` reads of a fact)."""
+
+    units: dict[str, str] = {}
+
+
+_NO_UNITS: Any = _NoUnits()
+
+
+def render(rule: Rule, case: Case, fact: Fact, book: Rulebook) -> Finding:
+    """The finding of one rule case on one fact, its message filled in from the fact.
+
+    A placeholder ``{name}`` is, first of these: a sum of the case's ``values``; the check's
+    ``left``, ``right`` or their ``diff`` (a check comparing two sums); a named sum of the scope
+    (``groups``); a value of the fact; a label of the fact; else none ("—"). Only what the message
+    names is computed (``_plan`` parses it once per rulebook)."""
+    plan = _plan(rule, case, book)
+    values, tables = fact.values, book.tables
     numbers: dict[str, Any] = {}
     computed: dict[str, tuple[Any, str | None]] = {}
     check = case.check
-    if isinstance(check, Cmp) and isinstance(check.left, Lin) and isinstance(check.right, Lin):
-        left = eval_lin(check.left, env, book.tables)
-        right = eval_lin(check.right, env, book.tables)
-        unit = _side_unit(check.left, fact, book) or _side_unit(check.right, fact, book)
-        computed["left"] = (left, unit)
-        computed["right"] = (right, unit)
-        computed["diff"] = (abs(left - right) if left is not None and right is not None else None, unit)
-    for name, lin in case.values.items():
-        computed[name] = (eval_lin(lin, env, book.tables), _side_unit(lin, fact, book))
-    for name, members in groups.items():
-        if name not in computed:
-            computed[name] = (eval_lin(Lin(tuple((m, 1) for m in members)), env, book.tables), None)
 
-    def fill(m) -> str:  # noqa: ANN001
-        var, fmt = m[1], m[2]
+    def value_of(var: str) -> tuple[Any, str | None]:
+        known = computed.get(var)
+        if known is not None:
+            return known
+        if var in case.values:
+            lin = case.values[var]
+            known = (eval_lin(lin, values, tables), _lin_unit(lin, plan, fact, book))
+        elif plan.sides and var in _SIDES:
+            assert isinstance(check, Cmp) and isinstance(check.left, Lin) and isinstance(check.right, Lin)
+            left = eval_lin(check.left, values, tables)
+            right = eval_lin(check.right, values, tables)
+            unit = _lin_unit(check.left, plan, fact, book) or _lin_unit(check.right, plan, fact, book)
+            diff = abs(left - right) if left is not None and right is not None else None
+            known = {"left": (left, unit), "right": (right, unit), "diff": (diff, unit)}[var]
+        elif var in plan.group_sums:
+            known = (eval_lin(plan.group_sums[var], values, tables), None)
+        elif var in values:
+            known = (values[var], _unit_of(var, fact))
+        elif var in fact.labels:
+            known = (fact.labels[var], None)
+        else:
+            known = (None, None)
+        computed[var] = known
+        return known
+
+    parts: list[str] = []
+    for text, var, fmt in plan.template:
+        parts.append(text)
+        if var is None:
+            continue
         if fmt == "label":
             split = feature_text(var)
-            return name_label(split or var, fact.kind)
-        if fmt == "terms" and isinstance(check, Cmp):
+            parts.append(name_label(split or var, fact.kind))
+        elif fmt == "terms" and isinstance(check, Cmp):
             side = check.left if var == "left" else check.right
             assert isinstance(side, Lin)
-            return _terms_text(side, fact, env, book, computed[var][1])
-        if var in computed:
-            value, unit = computed[var]
-        elif var in fact.values:
-            value, unit = fact.values[var], _unit_of(var, fact)
-        elif var in fact.labels:
-            value, unit = fact.labels[var], None
+            parts.append(_terms_text(side, fact, values, book, value_of(var)[1]))
         else:
-            value, unit = None, None
-        numbers[var] = _number_value(value, unit)
-        return _display(value, unit)
-
-    message = PLACEHOLDER.sub(fill, case.message)
-    fields: dict[str, None] = {}  # the field ids in the order first named (a column's: 25)
-    names, fact_fields = case.names, fact.fields
-    for name in rule.reads:
-        members = groups.get(name, (name,))
-        if name not in names and not any(m in names for m in members):
-            continue
-        for member in members:
-            fields.update(dict.fromkeys(fact_fields.get(member, ())))
+            value, unit = value_of(var)
+            numbers[var] = _number_value(value, unit)
+            parts.append(_display(value, unit))
+    fact_fields = fact.fields
+    fields = dict.fromkeys(chain.from_iterable(map(fact_fields.get, plan.members, repeat(()))))
     section = rule.section or fact.section or "meta"
-    return Finding(rule.code, case.severity, tuple(fields), message, section, numbers, rule.kind)
+    return Finding(rule.code, case.severity, tuple(fields), "".join(parts), section, numbers, rule.kind)
+
+
+_SIDES = frozenset(("left", "right", "diff"))

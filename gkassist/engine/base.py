@@ -44,9 +44,10 @@ class Matcher(ABC):
         with self._session() as fresh_session:
             if fresh_session:  # the evaluator lost what it held: everything is new again
                 self.facts, self.fired = {}, {}
+            held = bool(self.facts)  # else (a report's first sync) every fact is new
             gone = [fid for fid in self.facts if fid not in new]
-            added: list[Fact] = []
-            for fid, fact in new.items():
+            added: list[Fact] = [] if held else list(new.values())
+            for fid, fact in new.items() if held else ():
                 old = self.facts.get(fid)
                 if old is not None:
                     if old.same_as(fact):
@@ -60,10 +61,12 @@ class Matcher(ABC):
                 self._abandon()  # what the evaluator holds no longer mirrors self.facts
                 self.facts, self.fired = {}, {}
                 raise
+            if not held:
+                self.facts = new
             for fid in gone:
                 del self.facts[fid]
                 self.fired.pop(fid, None)
-            for fact in added:
+            for fact in added if held else ():
                 self.facts[fact.id] = fact
             for key, fid in pairs:
                 self.fired.setdefault(fid, set()).add(key)

@@ -7,7 +7,9 @@ case, fact id).
 
 A fact is sent with the values its kind's patterns read and no others, under short keys
 (``_Docs``): durable-rules parses every key it is given, hashing it character by character, and
-walks every key of a fact again at each node of its match network it reaches.
+walks every key of a fact again at each node of its match network it reaches. A fact's kind (and a
+text's id) goes as a marker key of its own (``{"k3": 1}``), which only the guards naming that kind
+(that text) compare, instead of one key that every kind's guard (every text's) compares.
 
 Traps this module contains (durable-rules 2.0.28, its last release; each verified on it):
 - ``Host()`` starts two timer threads that run queued actions outside our lock; ``_SyncHost``
@@ -74,7 +76,7 @@ from durable import engine as _dr
 from gkassist.engine.base import EngineError, Evaluator, Matcher
 from gkassist.facts import Fact
 from gkassist.rulebook import Rulebook
-from gkassist.vocabulary import engine_key
+from gkassist.vocabulary import TEXT_KEY, engine_key
 
 # below durable-rules' hard limit of 1024 live sessions per ruleset
 MAX_LIVE_SESSIONS = 1000
@@ -139,6 +141,27 @@ def _read_action(text: str) -> dict[str, Any]:
         return json.loads(text)
 
 
+# an action as the C core writes it for a rule of one fact: {"<rule>":{"m":<the fact as it was sent>}}
+_FIRED_ID = '":{"m":{"id":"'
+
+
+def _read_firings(text: str) -> list[tuple[str, str]]:
+    """The (rule, fact id) pairs of an action durable-rules started, ``{rule: {"m": fact}}``.
+
+    The C core writes the rule's name as it is and the fact as it was sent, and our documents
+    begin with the fact's id (``_Docs``): both are cut out of the text when neither holds a quote
+    or an escape, instead of reading the whole fact (some 430 bytes, ~20 µs of orjson a firing);
+    anything else is read as JSON (``_read_action``)."""
+    at = text.find(_FIRED_ID)
+    if at > 2 and text.startswith('{"'):
+        start = at + len(_FIRED_ID)
+        end = text.find('"', start)
+        key = text[2:at]
+        if end > 0 and '"' not in key and "\\" not in key and "\\" not in text[start:end]:
+            return [(key, text[start:end])]
+    return [(key, match["m"]["id"]) for key, match in _read_action(text).items()]
+
+
 class _SyncHost(_dr.Host):
     # durable-rules has no documented switch for its dispatcher threads; overriding the hook that
     # starts them is the one way to keep every action inside the (locked) call that queued it
@@ -182,8 +205,8 @@ class _Pool:
             self._start()
         assert self.host is not None
         name = f"gkassist_{book.digest}"
-        aliases = _docs(book).aliases  # a new definition: durable-rules mutates what it gets
-        definition = {key: {"all": [{"m": _aliased(rule["all"][0]["m"], aliases)}]}
+        docs = _docs(book)  # a new definition: durable-rules mutates what it gets
+        definition = {key: {"all": [{"m": docs.pattern(rule["all"][0]["m"])}]}
                       for key, rule in book.engine_definition().items()}
         for key, rule in definition.items():
             rule["run"] = self._action(key)
@@ -203,10 +226,10 @@ class _Pool:
             self.quiet = nullcontext  # durable-rules' action runner, which warns, no longer runs
         self.host = _SyncHost()
 
-    def _record(self, key: str, match: dict[str, Any]) -> None:
-        """One firing, as ``_run_actions`` reads it: rule ``key`` on the fact ``match["m"]``."""
+    def _record(self, key: str, fid: str) -> None:
+        """One firing, as ``_run_actions`` reads it: rule ``key`` on the fact ``fid``."""
         if key != _SENTINEL_RULE:
-            self.fired.append((key, match["m"]["id"]))
+            self.fired.append((key, fid))
 
     def _action(self, key: str):  # noqa: ANN202 - durable-rules' action: one parameter
         fired = self.fired
@@ -327,8 +350,8 @@ def _run_actions(handle: int, record: Callable[[str, Any], None], state: int,
         if started is not None:
             action = started[1]
             while action is not None:
-                for key, match in _read_action(action).items():
-                    record(key, match)
+                for key, fid in _read_firings(action):
+                    record(key, fid)
                 action = _core.complete_and_start_action(handle, state)
     except Exception as err:  # noqa: BLE001 - the host raises it from the call that ran the actions
         _core.abandon_action(handle, state)
@@ -346,7 +369,20 @@ class _Docs:
     value no pattern of its kind reads is not sent — every pattern is guarded by its kind
     (``{"$and": [{"kind": …}, …]}``), so leaving it out changes no match. The values go under
     short aliases of their engine keys (``v0``, ``v1``, …; ``aliases``), which the patterns
-    registered for the rulebook use too (``_aliased``)."""
+    registered for the rulebook use too (``_aliased``).
+
+    The guards (``kind``, and a text's ``text_id``) are sent as markers (``markers``): a fact of
+    kind ``report`` carries ``{"k0": 1}`` instead of ``{"kind": "report"}``, and the guard reads
+    ``{"k0": 1}``. durable-rules tests every node of its match network that compares a key the fact
+    has: all 16 ``kind`` comparisons (one per kind) for every fact, all ~15 ``text_id`` ones for
+    every text; a marker key only its own one. A key is sent as markers only when every pattern
+    compares it for equality with a string and nothing else (``_marker_keys``); equal to the
+    string ⇔ the marker is there (a value no pattern names gets no marker: it equals none of them).
+
+    Facts of one kind come with the same value names in the same order (one shape a kind, a few
+    for texts and wording offers), so each shape's rewriting is worked out once (``_plan``) and a
+    fact's document is built by C code (``dict(zip(…))``); ``_doc`` is the definition it follows,
+    value by value."""
 
     def __init__(self, book: Rulebook) -> None:
         self.reads: dict[str, set[str]] = {}  # fact kind → the engine keys its patterns read
@@ -359,33 +395,154 @@ class _Docs:
                 self.everywhere |= keys
             else:
                 self.reads.setdefault(kind, set()).update(keys)
-        every = sorted(set().union(self.everywhere, *self.reads.values()) - {"kind", "id", "sid"})
+        patterns = [case.pattern for _rule, case in book.cases_by_key.values()]
+        self.marked = _marker_keys(patterns, ("kind", engine_key(TEXT_KEY)))  # keys sent as markers
+        self.markers: dict[tuple[str, str], str] = {}  # (key, string it is compared with) → marker
+        for pattern in patterns:
+            _collect_markers(pattern, self.marked, self.markers)
+        every = sorted(set().union(self.everywhere, *self.reads.values()) - {"kind", "id", "sid"} - self.marked)
         self.aliases = {k: f"v{i:x}" for i, k in enumerate(every)}  # engine key → alias
-        self.keys: dict[str, dict[str, str | None]] = {}  # kind → value name → alias / None: not sent
+        # kind → (value name → the key it is sent under, _SKIP: not sent; the (name, key) pairs sent
+        # as markers; the kind's own items), learnt as names are met (_learn)
+        self.plans: dict[str, tuple[dict[str, str], tuple[tuple[str, str], ...], dict[str, Any]]] = {}
+
+    def pattern(self, pattern: Any) -> Any:
+        """A new pattern reading the documents this sends (markers, aliases)."""
+        return _aliased(_marked(pattern, self.markers), self.aliases)
+
+    def _sent_key(self, kind: str, name: str) -> str | None:
+        """The alias a value ``name`` of a fact of ``kind`` is sent under; None: not sent as a value."""
+        key = engine_key(name)
+        if key in self.marked:
+            return None
+        return self.aliases[key] if key in self.everywhere or key in self.reads.get(kind, ()) else None
+
+    def _kind_items(self, kind: str) -> dict[str, Any]:
+        if "kind" not in self.marked:
+            return {"kind": kind}
+        marker = self.markers.get(("kind", kind))
+        return {marker: 1} if marker is not None else {}
 
     def __call__(self, sid: str, facts: list[Fact]) -> list[dict[str, Any]]:
         docs = []
+        plans, markers = self.plans, self.markers
         for fact in facts:
-            keys = self.keys.get(fact.kind)
-            if keys is None:
-                keys = self.keys[fact.kind] = {}
-            doc: dict[str, Any] = {}
-            for name, value in fact.values.items():
-                if value is not None:
-                    key = keys.get(name, _UNSEEN)
-                    if key is _UNSEEN:
-                        key = keys[name] = self._key(fact.kind, name)
-                    if key is not None:
-                        doc[key] = value
-            doc["id"] = fact.id
-            doc["kind"] = fact.kind
+            values = fact.values
+            try:
+                keys, marked, kind_items = plans[fact.kind]
+                doc: dict[str, Any] = {"id": fact.id}  # first: _read_firings finds it there
+                for name, value in values.items():
+                    if value is not None:
+                        doc[keys[name]] = value
+            except KeyError:  # a kind or a value name met for the first time: learnt, then the same
+                keys, marked, kind_items = self._learn(fact.kind, values)
+                doc = {"id": fact.id, **{keys[name]: value for name, value in values.items() if value is not None}}
+            doc.pop(_SKIP, None)
+            for name, key in marked:
+                value = values.get(name)
+                marker = markers.get((key, value)) if isinstance(value, str) else None
+                if marker is not None:
+                    doc[marker] = 1
+            doc.update(kind_items)
             doc["sid"] = sid
             docs.append(doc)
         return docs
 
-    def _key(self, kind: str, name: str) -> str | None:
-        key = engine_key(name)
-        return self.aliases[key] if key in self.everywhere or key in self.reads.get(kind, ()) else None
+    def _learn(self, kind: str, values: dict[str, Any]) -> tuple[dict[str, str], tuple[tuple[str, str], ...], dict[str, Any]]:
+        """The plan of ``kind`` (see ``plans``), knowing every name of ``values``."""
+        keys, marked, kind_items = self.plans.get(kind) or ({}, (), self._kind_items(kind))
+        for name in values:
+            if name not in keys:
+                keys[name] = self._sent_key(kind, name) or _SKIP
+                if engine_key(name) in self.marked:
+                    marked = (*marked, (name, engine_key(name)))
+        plan = self.plans[kind] = (keys, marked, kind_items)
+        return plan
+
+    def _doc(self, sid: str, fact: Fact) -> dict[str, Any]:
+        """One fact's document, value by value (what ``__call__`` builds, but for the order of its keys)."""
+        doc: dict[str, Any] = {"id": fact.id}
+        for name, value in fact.values.items():
+            key = engine_key(name)
+            if key in self.marked:
+                marker = self.markers.get((key, value)) if isinstance(value, str) else None
+                if marker is not None:
+                    doc[marker] = 1
+            elif value is not None and (sent := self._sent_key(fact.kind, name)) is not None:
+                doc[sent] = value
+        doc.update(self._kind_items(fact.kind))
+        doc["sid"] = sid
+        return doc
+
+
+# the key of the values a document does not send, taken out again (no alias or marker is "_")
+_SKIP = "_"
+
+
+def _conditions(pattern: Any) -> Iterator[dict[str, Any]]:
+    """Every condition of a pattern: the pattern itself and, through ``$and`` / ``$or``, the
+    conditions they join (a comparison ``{"$lt": {key: …}}`` is one condition; so is an equality
+    ``{key: value}``)."""
+    if isinstance(pattern, dict):
+        yield pattern
+        for key in ("$and", "$or"):
+            if isinstance(pattern.get(key), list):
+                for part in pattern[key]:
+                    yield from _conditions(part)
+
+
+def _equality(condition: dict[str, Any]) -> tuple[str, str] | None:
+    """(key, string) of a condition ``{key: "a string"}``; None for any other condition."""
+    if len(condition) == 1:
+        ((key, value),) = condition.items()
+        if not key.startswith("$") and isinstance(value, str):
+            return key, value
+    return None
+
+
+def _marker_keys(patterns: list[Any], candidates: tuple[str, ...]) -> set[str]:
+    """The ``candidates`` that every pattern reads only in conditions ``{key: "a string"}``."""
+    equalities: set[int] = set()  # ids of the conditions that are such equalities
+    for pattern in patterns:
+        equalities.update(id(c) for c in _conditions(pattern) if _equality(c) is not None)
+    read_otherwise: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if id(node) in equalities:
+                return
+            for key, value in node.items():
+                if key == "$m" and isinstance(value, str):
+                    read_otherwise.add(value)
+                elif not key.startswith("$"):
+                    read_otherwise.add(key)
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    for pattern in patterns:
+        walk(pattern)
+    return {key for key in candidates if key not in read_otherwise}
+
+
+def _collect_markers(pattern: Any, marked: set[str], out: dict[tuple[str, str], str]) -> None:
+    """A marker (``k0``, ``k1``, …) for each (key, string) a pattern compares a marked key with."""
+    for condition in _conditions(pattern):
+        eq = _equality(condition)
+        if eq is not None and eq[0] in marked:
+            out.setdefault(eq, f"k{len(out):x}")
+
+
+def _marked(pattern: Any, markers: dict[tuple[str, str], str]) -> Any:
+    """A new pattern with each condition ``{key: "a string"}`` that has a marker read as ``{marker: 1}``."""
+    if not isinstance(pattern, dict):
+        return pattern
+    eq = _equality(pattern)
+    if eq is not None and eq in markers:
+        return {markers[eq]: 1}
+    return {key: [_marked(part, markers) for part in value] if key in ("$and", "$or") and isinstance(value, list)
+            else value for key, value in pattern.items()}
 
 
 def _aliased(pattern: Any, aliases: dict[str, str]) -> Any:
@@ -402,9 +559,6 @@ def _aliased(pattern: Any, aliases: dict[str, str]) -> Any:
     if isinstance(pattern, list):
         return [_aliased(item, aliases) for item in pattern]
     return pattern
-
-
-_UNSEEN: Any = object()
 
 
 def _read_keys(pattern: Any, out: set[str]) -> None:

@@ -39,22 +39,32 @@ def plan(book: Rulebook) -> Plan:
     return out
 
 
+def _cases(book: Rulebook) -> dict[tuple[str, Any], list[tuple[str, Callable[[Mapping[str, Any]], bool]]]]:
+    """(fact kind, its text id: None but for texts) → the cases that apply to such a fact (filled
+    as they are met, once per rulebook): a text is matched by the cases of its own text id only."""
+    cached = book.plans.get("python.cases")
+    if cached is None:
+        cached = book.plans["python.cases"] = {}
+    return cached
+
+
 class PythonMatcher(Matcher):
     def __init__(self, book: Rulebook) -> None:
         super().__init__(book)
         self._plan = plan(book)
+        self._cases = _cases(book)
 
     def _apply(self, gone: list[str], added: list[Fact]) -> list[tuple[str, str]]:
         pairs: list[tuple[str, str]] = []
-        by_kind = self._plan
+        by_kind, known = self._plan, self._cases
         for fact in added:
-            cases = by_kind.get(fact.kind)
-            if not cases:
-                continue
             values = fact.values
-            for key, texts, fires in cases:
-                if texts is not None and values.get(TEXT_KEY) not in texts:
-                    continue
+            which = (fact.kind, values.get(TEXT_KEY) if fact.kind == TEXT else None)
+            cases = known.get(which)
+            if cases is None:
+                cases = known[which] = [(key, fires) for key, texts, fires in by_kind.get(fact.kind, ())
+                                        if texts is None or which[1] in texts]
+            for key, fires in cases:
                 if fires(values):
                     pairs.append((key, fact.id))
         return pairs
