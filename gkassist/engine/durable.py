@@ -379,10 +379,11 @@ class _Docs:
     compares it for equality with a string and nothing else (``_marker_keys``); equal to the
     string ⇔ the marker is there (a value no pattern names gets no marker: it equals none of them).
 
-    Facts of one kind come with the same value names in the same order (one shape a kind, a few
-    for texts and wording offers), so each shape's rewriting is worked out once (``_plan``) and a
-    fact's document is built by C code (``dict(zip(…))``); ``_doc`` is the definition it follows,
-    value by value."""
+    Each value name of a kind is looked up once (``_learn``): the key it is sent under, or
+    ``_SKIP`` for a value no pattern of the kind reads (taken out again after), so a fact's document
+    costs one subscript a value; ``_doc`` is the definition it follows, value by value. (Building it
+    with ``dict(zip(…))`` from a plan per shape of value names was tried: slower, see
+    docs/performance.md（十四）.)"""
 
     def __init__(self, book: Rulebook) -> None:
         self.reads: dict[str, set[str]] = {}  # fact kind → the engine keys its patterns read
