@@ -394,6 +394,7 @@ class _Builder:
         self._flags = _flags_for(book, self.coverage, self.year)
         self._features: dict[tuple[str, str], tuple[int | None, dict]] = {}
         self._globals: dict[str, tuple[int | str | None, dict]] = {}
+        self._kinds: dict[str, _KindPlan] = book.plans.setdefault("kinds", {})  # see custom
 
     # values -------------------------------------------------------------------------------------
 
@@ -760,28 +761,73 @@ class _Builder:
                 or not isinstance(raw.get("kind"), str):
             raise FactError(f"extra fact without a string id and kind: {raw!r}")
         kind = raw["kind"]
-        declared = self.book.fact_kinds.get(kind)
-        names = declared.names if declared is not None else None
-        if declared is not None and declared.defaults:
-            raw = {**declared.defaults, **raw}
+        plan = self._kinds.get(kind)
+        if plan is None:
+            plan = self._kinds[kind] = _KindPlan.of(self.book, kind)
+        if plan.defaults:
+            raw = {**plan.defaults, **raw}
         if self.prune:
-            selecting = self.book.selecting.get(kind)
-            if selecting:  # most of other modules' facts: told by the value or two that select them
-                if not self.book.may_fire(kind, _engine_values(raw, selecting, names)):
+            if plan.selecting:  # most of other modules' facts: told by the value or two that select them
+                if not plan.selected(self.book, kind, raw):
                     return None
-            elif not self.book.may_fire(kind, _NO_VALUES):  # decided by the kind alone
+            elif not plan.fires:  # decided by the kind alone
                 return None
-        values, labels = _split_custom(raw, names, _engine_names(self.book, kind, names))
+        values, labels = _split_custom(raw, plan.names, plan.engine_names)
         fields_raw = raw.get("fields") or ()
         fields_t = (fields_raw,) if isinstance(fields_raw, str) else tuple(fields_raw)
         section = raw.get("section")
-        if section is None and fields_t and fields_t[0] in FORM.fields:
-            section = FORM.fields[fields_t[0]].section
-        fact = Fact(f"{raw['id']}", kind, values, labels, {n: fields_t for n in values},
-                    section=section, order=self.order(section or "", 500 + i))
-        if "field" not in labels and fields_t and fields_t[0] in FORM.fields:
-            labels["field"] = FORM.fields[fields_t[0]].label
+        # the first field's form entry gives a section and a label where the fact names none
+        first = FORM.fields.get(fields_t[0]) if fields_t and (section is None or "field" not in labels) else None
+        if section is None and first is not None:
+            section = first.section
+        fact = Fact(f"{raw['id']}", kind, values, labels, dict.fromkeys(values, fields_t),
+                    section=section, order=(_SECTION_INDEX.get(section or "", 99), 500 + i))
+        if first is not None and "field" not in labels:
+            labels["field"] = first.label
         return self.add_globals(fact)
+
+
+_SELECTED_KEPT = 4096  # selecting values of other modules' facts whose answer is remembered, per kind
+_PLAIN_TYPES = frozenset((str, int, bool, type(None)))
+
+
+@dataclass
+class _KindPlan:
+    """What ``_Builder.custom`` needs of a kind of other modules' facts, the same for every fact of
+    the kind: worked out once per rulebook, not for each of the some 40 such facts of a report."""
+
+    names: Any  # the names a declared kind passes to the engine (None: an undeclared kind)
+    defaults: Mapping[str, Any] | None
+    engine_names: frozenset[str]  # ``names`` but the reserved keys (``_engine_names``)
+    selecting: tuple[str, ...]  # the values its cases select facts by (``Rulebook.selecting``)
+    fires: bool  # without selecting values: whether a fact of the kind can fire some case
+    memo: dict[Any, bool] = field(default_factory=dict)  # selecting values → ``selected``
+
+    @classmethod
+    def of(cls, book: Rulebook, kind: str) -> _KindPlan:
+        declared = book.fact_kinds.get(kind)
+        names = declared.names if declared is not None else None
+        selecting = tuple(book.selecting.get(kind) or ())
+        return cls(names, declared.defaults if declared is not None else None, _engine_names(book, kind, names),
+                   selecting, bool(selecting) or book.may_fire(kind, _NO_VALUES))
+
+    def selected(self, book: Rulebook, kind: str, raw: Mapping[str, Any]) -> bool:
+        """``book.may_fire`` on the selecting values of ``raw``, remembered by those values when
+        they are plain (strings, ints, bools, None): the answer then depends on them alone (a bool
+        reads as 0 / 1 either way), and a report's 28 wording offers repeat the same categories."""
+        selecting = self.selecting
+        key = raw.get(selecting[0]) if len(selecting) == 1 else tuple(map(raw.get, selecting))
+        plain = type(key) in _PLAIN_TYPES if len(selecting) == 1 else set(map(type, key)) <= _PLAIN_TYPES
+        if plain:
+            hit = self.memo.get(key)
+            if hit is not None:
+                return hit
+        hit = book.may_fire(kind, _engine_values(raw, selecting, self.names))
+        if plain:
+            if len(self.memo) >= _SELECTED_KEPT:
+                self.memo.clear()
+            self.memo[key] = hit
+        return hit
 
 
 def _engine_values(raw: Mapping[str, Any], keys: Iterable[str], names: Any) -> dict[str, Any]:
