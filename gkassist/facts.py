@@ -27,10 +27,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
+from operator import itemgetter
 from typing import Any, NamedTuple
 
 from gkassist.cellstates import INVALID, CellState
@@ -182,30 +183,21 @@ class _Values:
         # cell among them is not computed from its parts either (a blank total is no total);
         # a whole-number count is its own engine value: most cells of a report, known at once
         self.clean, self.states, self.whole, self.others = _clean_answers(answers)
-        self._cache = dict(self.whole)  # (``whole`` stays the answers' own counts: see _Builder.cells)
+        self.cache = dict(self.whole)  # (``whole`` stays the answers' own counts: see _Builder.cells)
         self.outline = outline or {}  # the report's own sub-headings and their order (section_text)
         self._texts: dict[str, str] = {}  # text id → its text (a section's is joined once)
 
     def get(self, fid: str) -> int | str | None:
-        if fid not in self._cache:
+        if fid not in self.cache:
             if fid in self.states:
-                self._cache[fid] = None
+                self.cache[fid] = None
                 return None
             try:
                 value = FORM.value(fid, self.clean)
             except (TypeError, KeyError):
                 value = None
-            self._cache[fid] = _engine_value(fid, value) if value is not None else None
-        return self._cache[fid]
-
-    def values_of(self, fids: tuple[str, ...], fid_set: frozenset[str]) -> Iterator[int | str | None]:
-        """``get`` of each of ``fids`` (``fid_set`` the same as a set), in order: a table line's
-        cells, 7 to 25, nearly always all known already (printed whole numbers)."""
-        cache = self._cache
-        if not cache.keys() >= fid_set:
-            for fid in fids:
-                self.get(fid)
-        return map(cache.__getitem__, fids)
+            self.cache[fid] = _engine_value(fid, value) if value is not None else None
+        return self.cache[fid]
 
     def text(self, text_id: str) -> str:
         hit = self._texts.get(text_id)
@@ -305,6 +297,15 @@ class _Line(NamedTuple):
     derived: bool = False  # a column of sums (表三's 总计)
     names: tuple[str, ...] = ()  # the cells' value names, in the order of ``deps`` (their field ids)
     fid_set: frozenset[str] = frozenset()  # ``deps`` as a set
+    take: Callable[[Mapping[str, Any]], tuple] = tuple  # the cells' values from a mapping by field id, in order
+
+
+def _taker(fids: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple]:
+    """``lambda m: tuple(m[f] for f in fids)`` done in C (``itemgetter`` gives a bare value for one id)."""
+    if len(fids) == 1:
+        get = itemgetter(fids[0])
+        return lambda m: (get(m),)
+    return itemgetter(*fids)
 
 
 def _line(fact_id: str, kind: str, cells: list[tuple[str, str]], labels: dict[str, str], section: str,
@@ -313,7 +314,7 @@ def _line(fact_id: str, kind: str, cells: list[tuple[str, str]], labels: dict[st
         fact_id, kind, tuple(cells), tuple((f"previous.{n}", fid) for n, fid in cells) if previous else (),
         {n: (fid,) for n, fid in cells}, tuple(fid for _, fid in cells), labels, section,
         (_SECTION_INDEX.get(section, 99), position), derived, tuple(n for n, _ in cells),
-        frozenset(fid for _, fid in cells),
+        frozenset(fid for _, fid in cells), _taker(tuple(fid for _, fid in cells)),
     )
 
 
@@ -349,6 +350,37 @@ _RESULT_ROW = "requests.row.total"  # 表三's （七）总计 row: the sums of 
 _COLUMN_TERMS = frozenset({"new", "carried", "carry_over"})
 _NO_BLANKS = {"blanks": 0, "blank_sums": 0, "total_blank": 0}
 _NO_BLANK_LABELS = {"blank_cells": "", "blank_sums_where": "", "blank_note": ""}
+
+
+class _LinePlan(NamedTuple):
+    """A table line's fact as one rulebook sees it, the same for every report (see _line_plans)."""
+
+    line: _Line
+    names: tuple[str, ...] | None  # the global names its fact carries (None: they depend on its values)
+    fields: dict[str, tuple[str, ...]]  # the line's fields and the globals' (shared, never mutated)
+    deps: frozenset[str]  # the line's fields and the answers the globals depend on
+
+
+def _line_plans(book: Rulebook) -> dict[str, list[_LinePlan]]:
+    """Each table line with the globals its fact carries, their fields and deps, worked out once
+    per rulebook: ``add_globals`` would find the same for each of a report's 37 lines (a kind of
+    line whose rules tell its globals by its values, which none does today, is left to it)."""
+    plans = book.plans.get("lines")
+    if plans is None:
+        plans = {}
+        for kind, lines in _LINES.items():
+            needs = book.global_needs.get(kind)
+            names = book.globals_for(kind, {}) if not any(d for d, _ in needs or ()) else None
+            plans[kind] = out = []
+            for line in lines:
+                if not names:
+                    out.append(_LinePlan(line, names, line.fields, line.fid_set))
+                    continue
+                _, _, fields, deps = _globals_plan(book, names)
+                out.append(_LinePlan(line, names, {**line.fields, **fields},
+                                     line.fid_set.union(deps) if deps else line.fid_set))
+        book.plans["lines"] = plans
+    return plans
 
 
 _IN_LINES = frozenset(fid for lines in _LINES.values() for line in lines for _, fid in line.cells)
@@ -531,23 +563,46 @@ class _Builder:
     def report(self) -> Iterable[Fact]:
         yield self.reuse("report") or self.add_globals(Fact("report", REPORT, {}, order=(0,)), deps=[])
 
-    def _line(self, line: _Line, values: dict[str, Any]) -> Fact:
+    def _line(self, plan: _LinePlan, values: dict[str, Any]) -> Fact:
+        line = plan.line
         if self.changed is not None:  # (a batch's check: never; see reuse)
             old = self.reuse(line.id)
             if old is not None:
                 return old
-        values.update(zip(line.names, self.now.values_of(line.deps, line.fid_set), strict=True))
+        cache = self.now.cache
+        try:  # the cells' values: nearly always all known already (printed whole numbers)
+            cells = line.take(cache)
+        except KeyError:
+            get = self.now.get
+            for fid in line.deps:
+                get(fid)
+            cells = line.take(cache)
+        values.update(zip(line.names, cells, strict=True))
         if line.previous and self.prev is not None:
             get = self.prev.get
             for name, fid in line.previous:
                 values[name] = get(fid)
-        fact = Fact(line.id, line.kind, values, dict(line.labels), dict(line.fields), section=line.section,
-                    order=line.order)
-        if self.now.states:
-            self._blank_cells(line, fact)
-        else:
-            values.update(_NO_BLANKS)
-        return self.add_globals(fact, deps=line.fid_set)
+        if self.now.states or plan.names is None:
+            fact = Fact(line.id, line.kind, values, dict(line.labels), dict(line.fields), section=line.section,
+                        order=line.order)
+            if self.now.states:
+                self._blank_cells(line, fact)
+            else:
+                values.update(_NO_BLANKS)
+            return self.add_globals(fact, deps=line.fid_set)
+        # a line without blank cells (nearly every one): what add_globals would add, but for the
+        # globals' values, comes from the line's plan, and its labels and fields are shared
+        values.update(_NO_BLANKS)
+        labels = line.labels
+        if plan.names:
+            added = self._added.get((plan.names, line.section))
+            if added is None:
+                added = self._added[(plan.names, line.section)] = self._globals_of(plan.names, line.section)
+            values.update(added[0])
+            if added[1]:
+                labels = {**labels, **added[1]}
+        return Fact(line.id, line.kind, values, labels, plan.fields, section=line.section, order=line.order,
+                    deps=plan.deps)
 
     def _blank_cells(self, line: _Line, fact: Fact) -> None:
         """What the line's cells that printed no number mean for its rules (gkassist.cellstates).
@@ -600,21 +655,21 @@ class _Builder:
                    for p in _FORMULAS[fid])
 
     def columns(self) -> Iterable[Fact]:
-        clean = self.now.clean
-        for line in _LINES[COLUMN]:
+        stored_ones = self.now.clean.keys()
+        for plan in _line_plans(self.book)[COLUMN]:
             # the 总计 column of an interview session is computed from the others: its sums hold
             # whenever theirs do, so rules can skip it instead of repeating their findings
-            stored = any(fid in clean for _, fid in line.cells)
-            yield self._line(line, {"computed": 0 if stored or not line.derived else 1})
+            stored = not stored_ones.isdisjoint(plan.line.fid_set)
+            yield self._line(plan, {"computed": 0 if stored or not plan.line.derived else 1})
 
     def rows(self) -> Iterable[Fact]:
-        return (self._line(line, {}) for line in _LINES[ROW])
+        return (self._line(plan, {}) for plan in _line_plans(self.book)[ROW])
 
     def review(self) -> Iterable[Fact]:
-        return (self._line(line, {}) for line in _LINES[REVIEW])
+        return (self._line(plan, {}) for plan in _line_plans(self.book)[REVIEW])
 
     def active(self) -> Iterable[Fact]:
-        return (self._line(line, {}) for line in _LINES[ACTIVE])
+        return (self._line(plan, {}) for plan in _line_plans(self.book)[ACTIVE])
 
     def cells(self) -> Iterable[Fact]:
         # one fact per number cell, some 200 per report: the most numerous facts of a check, so
