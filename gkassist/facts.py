@@ -403,6 +403,24 @@ _DEPS_UNIONS: dict[tuple[frozenset[str], frozenset[str]], frozenset[str]] = {}
 _DEPS_UNIONS_KEPT = 4096
 
 
+_NOW, _PREVIOUS, _FEATURE = "now", "previous", "feature"
+
+
+@cache
+def _global_source(name: str) -> tuple[str | None, str | None, tuple[str, str] | None]:
+    """Where a global name's value comes from: (_NOW, field id, None), (_PREVIOUS, field id, None),
+    (_FEATURE, None, (text id, feature)) or (None, None, None) — told by the name alone, so once a
+    process rather than by string tests for each of a report's some 50 globals."""
+    if name.startswith("previous.") and name[len("previous."):] in FORM.fields:
+        return _PREVIOUS, name[len("previous."):], None
+    if name in FORM.fields:
+        return _NOW, name, None
+    split = split_feature_name(name)
+    if split:
+        return _FEATURE, None, split
+    return None, None, None
+
+
 class _Builder:
     def __init__(self, answers: Mapping[str, Any], previous: Mapping[str, Any] | None,
                  notes: Mapping[str, str] | None, book: Rulebook, cache: FeatureCache,
@@ -452,16 +470,14 @@ class _Builder:
         return hit
 
     def _global_value(self, name: str) -> tuple[int | str | None, dict]:
-        if name.startswith("previous."):
-            fid = name[len("previous."):]
-            if fid in FORM.fields:
-                return (self.prev.get(fid) if self.prev is not None else None), {}
-        if name in FORM.fields:
-            return self.now.get(name), {}
-        split = split_feature_name(name)
-        if split:
+        where, fid, split = _global_source(name)
+        if where is _NOW:
+            return self.now.get(fid), {}
+        if where is _PREVIOUS:
+            return (self.prev.get(fid) if self.prev is not None else None), {}
+        if where is _FEATURE:
             value, detail = self.feature(*split)
-            return value, {f"{name}{k[len(split[1]):]}": v for k, v in detail.items()}
+            return value, {f"{name}{k[len(split[1]):]}": v for k, v in detail.items()} if detail else {}
         return None, {}
 
     def stated_value(self, fid: str) -> int | None:
@@ -759,23 +775,34 @@ class _Builder:
 
     def texts(self) -> Iterable[Fact]:
         known = self._features
-        for text_id, features in _text_plan(self.book).items():
-            fact_id, label, fields, section, order, deps = _text_static(text_id)
+        for plan in _text_plans(self.book):
             if self.changed is not None:
-                old = self.reuse(fact_id)
+                old = self.reuse(plan.fact_id)
                 if old is not None:
                     yield old
                     continue
-            values: dict[str, Any] = {TEXT_KEY: text_id}
-            labels: dict[str, Any] = {"field": label}
-            for name in ("chars", "answered", *features):
-                hit = known.get((text_id, name))
-                value, detail = hit if hit is not None else self.feature(text_id, name)
-                values[name] = value
+            values: dict[str, Any] = {TEXT_KEY: plan.text_id}
+            labels: dict[str, Any] = {"field": plan.label}
+            for key in plan.keys:
+                hit = known.get(key)
+                value, detail = hit if hit is not None else self.feature(*key)
+                values[key[1]] = value
                 if detail:
                     labels.update(detail)
-            fact = Fact(fact_id, TEXT, values, labels, dict.fromkeys(values, fields), section=section, order=order)
-            yield self.add_globals(fact, deps=deps)
+            if plan.names is None:
+                fact = Fact(plan.fact_id, TEXT, values, labels, dict(plan.fields), section=plan.section,
+                            order=plan.order)
+                yield self.add_globals(fact, deps=plan.deps)
+                continue
+            if plan.names:  # what add_globals would add but the globals' values: from the plan
+                added = self._added.get((plan.names, plan.section))
+                if added is None:
+                    added = self._added[(plan.names, plan.section)] = self._globals_of(plan.names, plan.section)
+                values.update(added[0])
+                if added[1]:
+                    labels.update(added[1])
+            yield Fact(plan.fact_id, TEXT, values, labels, plan.fields, section=plan.section, order=plan.order,
+                       deps=plan.deps)
 
     def claims(self) -> Iterable[Fact]:
         if not self.book.claims or not any(r.scope == CLAIM for r in self.book.rules):
@@ -1072,6 +1099,44 @@ def _text_plan(book: Rulebook) -> dict[str, tuple[str, ...]]:
             needs.setdefault(t, set()).update(features)
     plan = book.plans["texts"] = {t: tuple(n for n in used if n in need) for t, need in needs.items()}
     return plan
+
+
+class _TextPlan(NamedTuple):
+    """A text's fact as one rulebook sees it, the same for every report (see _text_plans)."""
+
+    text_id: str
+    fact_id: str
+    label: str
+    section: str
+    order: tuple[int, ...]
+    keys: tuple[tuple[str, str], ...]  # (text id, feature name) of each of its values but the text id
+    names: tuple[str, ...] | None  # the global names its fact carries (None: they depend on its values)
+    fields: dict[str, tuple[str, ...]]  # its values' fields and the globals' (with ``names``: shared, never mutated)
+    deps: frozenset[str]  # its fields, the report year, and (with ``names``) what the globals depend on
+
+
+def _text_plans(book: Rulebook) -> list[_TextPlan]:
+    """Each text rules on prose read (``_text_plan``) with its fact's fixed parts, the globals it
+    carries, their fields and deps: worked out once per rulebook rather than by ``add_globals``
+    for each of a report's 13 texts (a rulebook telling a text's globals by its values, which
+    none does today, leaves that to ``add_globals``)."""
+    plans = book.plans.get("text facts")
+    if plans is None:
+        needs = book.global_needs.get(TEXT)
+        names = book.globals_for(TEXT, {}) if not any(d for d, _ in needs or ()) else None
+        plans = []
+        for text_id, features in _text_plan(book).items():
+            fact_id, label, fields, section, order, deps = _text_static(text_id)
+            value_names = ("chars", "answered", *features)
+            own_fields = dict.fromkeys((TEXT_KEY, *value_names), fields)
+            if names:
+                _, _, global_fields, global_deps = _globals_plan(book, names)
+                own_fields.update(global_fields)
+                deps = deps.union(global_deps) if global_deps else deps
+            plans.append(_TextPlan(text_id, fact_id, label, section, order, tuple((text_id, n) for n in value_names),
+                                   names, own_fields, deps))
+        book.plans["text facts"] = plans
+    return plans
 
 
 def build_facts(answers: Mapping[str, Any], previous: Mapping[str, Any] | None = None, *,
