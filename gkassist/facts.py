@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
 from itertools import filterfalse
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 from gkassist.cellstates import INVALID, CellState
@@ -809,26 +809,23 @@ class _Builder:
                        deps=plan.deps)
 
     def claims(self) -> Iterable[Fact]:
-        if not self.book.claims or not any(r.scope == CLAIM for r in self.book.rules):
+        plan = _claim_plan(self.book)
+        if plan is None:
             return
-        env = {}
-        for claim in self.book.claims:
-            for name in claim.value.names() + (claim.also.names() if claim.also else []):
-                env[name] = self.stated_value(name) if name in FORM.fields else self.global_value(name)[0]
-        tables = self.book.tables
-        table_values = [eval_lin(claim.value, env, tables) for claim in self.book.claims]
-        # a claim without an alternative agrees only with its value: the alternative is that value
-        also_values = [eval_lin(claim.also, env, tables) if claim.also else table_values[k]
-                       for k, claim in enumerate(self.book.claims)]
+        claims = self.book.claims
+        values: tuple[list, list] | None = None  # the tables' side of each claim, worked out once one is found
         for t, text_id in enumerate(PROSE_FIELDS):
             text = self.now.text(text_id)
             if not text:
                 continue
             f = FORM.field(text_id)
-            for start, k, said, matched in self.cache.claims(self.book.claims, text, self.year):
-                claim = self.book.claims[k]
+            for start, k, said, matched in self.cache.claims(claims, text, self.year):
+                if values is None:  # (most reports state no number a claim reads)
+                    values = self._claim_values(plan[0])
+                table_values, also_values = values
+                claim = claims[k]
                 # the finding is about the value the claim names; the alternative only excuses it
-                table_fields = tuple(dict.fromkeys(n for n in claim.value.names() if n in FORM.fields))
+                table_fields = plan[1][k]
                 fact = Fact(
                     f"claim.{text_id}.{start}",
                     CLAIM,
@@ -839,6 +836,17 @@ class _Builder:
                     order=self.order(f.section, 400 + t, start),
                 )
                 yield self.add_globals(fact)
+
+    def _claim_values(self, names: tuple[str, ...]) -> tuple[list, list]:
+        """(each claim's value by the tables, its alternative's): what a stated number is compared with."""
+        env = {name: self.stated_value(name) if name in FORM.fields else self.global_value(name)[0] for name in names}
+        tables = self.book.tables
+        claims = self.book.claims
+        table_values = [eval_lin(claim.value, env, tables) for claim in claims]
+        # a claim without an alternative agrees only with its value: the alternative is that value
+        also_values = [eval_lin(claim.also, env, tables) if claim.also else table_values[k]
+                       for k, claim in enumerate(claims)]
+        return table_values, also_values
 
     def custom(self, raw: Mapping[str, Any], i: int) -> Fact | None:
         """Another module's fact (``extra_facts``, producers); None when none of its kind's rule
@@ -1105,6 +1113,20 @@ def _text_plan(book: Rulebook) -> dict[str, tuple[str, ...]]:
     return plan
 
 
+def _claim_plan(book: Rulebook) -> tuple[tuple[str, ...], list[tuple[str, ...]]] | None:
+    """The names the claims' values read (each once, in order) and each claim's table fields; None
+    when the rulebook has no claims or no rule on them. The same for every report: once per rulebook."""
+    plan = book.plans.get("claims", False)
+    if plan is False:
+        plan = None
+        if book.claims and any(r.scope == CLAIM for r in book.rules):
+            names = [n for claim in book.claims for n in claim.value.names() + (claim.also.names() if claim.also else [])]
+            plan = (tuple(dict.fromkeys(names)),
+                    [tuple(dict.fromkeys(n for n in claim.value.names() if n in FORM.fields)) for claim in book.claims])
+        book.plans["claims"] = plan
+    return plan
+
+
 class _TextPlan(NamedTuple):
     """A text's fact as one rulebook sees it, the same for every report (see _text_plans)."""
 
@@ -1143,6 +1165,23 @@ def _text_plans(book: Rulebook) -> list[_TextPlan]:
     return plans
 
 
+_ID = attrgetter("id")
+
+
+def _scopes(book: Rulebook) -> list[Callable[[_Builder], Iterable[Fact]]]:
+    """The builder's methods making the facts of the scopes the rulebook's rules check, in the
+    facts' order: once per rulebook."""
+    scopes = book.plans.get("scopes")
+    if scopes is None:
+        kinds = {r.scope for r in book.rules}
+        makers = {
+            REPORT: _Builder.report, COLUMN: _Builder.columns, ROW: _Builder.rows, REVIEW: _Builder.review,
+            ACTIVE: _Builder.active, CELL: _Builder.cells, TEXT: _Builder.texts, CLAIM: _Builder.claims,
+        }
+        scopes = book.plans["scopes"] = [make for kind, make in makers.items() if kind in kinds]
+    return scopes
+
+
 def build_facts(answers: Mapping[str, Any], previous: Mapping[str, Any] | None = None, *,
                 book: Rulebook, notes: Mapping[str, str] | None = None,
                 extra_facts: Iterable[Mapping[str, Any]] = (), cache: FeatureCache | None = None,
@@ -1168,15 +1207,9 @@ def build_facts(answers: Mapping[str, Any], previous: Mapping[str, Any] | None =
         extras.extend(producer(answers, previous) or ())
     b = _Builder(answers, previous, notes, book, cache or FeatureCache(), old, changed, Coverage.of_facts(extras),
                  outline, prune)
-    kinds = {r.scope for r in book.rules}
     out: list[Fact] = []
-    producers = {
-        REPORT: b.report, COLUMN: b.columns, ROW: b.rows, REVIEW: b.review, ACTIVE: b.active,
-        CELL: b.cells, TEXT: b.texts, CLAIM: b.claims,
-    }
-    for kind, produce in producers.items():
-        if kind in kinds:  # facts no rule can match would only cost time (and be discarded)
-            out.extend(produce())
+    for produce in _scopes(book):  # facts no rule can match would only cost time (and be discarded)
+        out.extend(produce(b))
     # --- extra fact producers: other modules' facts (importer structure, wording) -----------------
     left_out: list[str] = []
     for i, raw in enumerate(extras):
@@ -1185,8 +1218,7 @@ def build_facts(answers: Mapping[str, Any], previous: Mapping[str, Any] | None =
             out.append(fact)
         else:
             left_out.append(raw["id"])
-    ids = [f.id for f in out]
-    ids += left_out
+    ids = [*map(_ID, out), *left_out]
     if len(set(ids)) != len(ids):  # (rare: a programming error) name the first id met twice
         seen: set[str] = set()
         for fact_id in ids:
