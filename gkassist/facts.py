@@ -244,7 +244,7 @@ def _printed_empty(value: Any) -> bool:
 # --- facts -----------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Fact:
     id: str
     kind: str
