@@ -456,16 +456,17 @@ class _Builder:
         key = (text_id, name)
         hit = self._features.get(key)
         if hit is None:
-            text = self.now.text(text_id)
-            if name == "chars":
-                hit = (len(compact_cached(text)), {})  # (keyword features compact it too)
-            elif name == "answered":
-                hit = (1 if text else 0, {})
-            else:
-                prev_text = self.prev.text(text_id) if self.prev is not None else None
-                hit = self.cache.get(self.book.features[name], text, self.year, prev_text)
-            self._features[key] = hit
+            hit = self._features[key] = self._feature(text_id, name, self.now.text(text_id))
         return hit
+
+    def _feature(self, text_id: str, name: str, text: str) -> tuple[int | None, dict]:
+        """Feature ``name`` of text ``text_id``, whose text is ``text`` (not remembered here: see feature)."""
+        if name == "chars":
+            return len(compact_cached(text)), {}  # (keyword features compact it too)
+        if name == "answered":
+            return (1 if text else 0), {}
+        prev_text = self.prev.text(text_id) if self.prev is not None else None
+        return self.cache.get(self.book.features[name], text, self.year, prev_text)
 
     def global_value(self, name: str) -> tuple[int | str | None, dict]:
         hit = self._globals.get(name)
@@ -569,10 +570,14 @@ class _Builder:
             self._flags[(names, section)] = known
         values: dict[str, Any] = dict(known)
         labels: dict[str, Any] = {}
+        known_values = self._globals  # (global_value, inline: some 50 a report)
         for name in plain:
-            value, detail = self.global_value(name)
-            values[name] = value
-            labels.update(detail)
+            hit = known_values.get(name)
+            if hit is None:
+                hit = known_values[name] = self._global_value(name)
+            values[name] = hit[0]
+            if hit[1]:
+                labels.update(hit[1])
         return values, labels, fields, deps
 
     def order(self, section: str, *rest: int) -> tuple[int, ...]:
@@ -787,9 +792,14 @@ class _Builder:
                     continue
             values: dict[str, Any] = {TEXT_KEY: plan.text_id}
             labels: dict[str, Any] = {"field": plan.label}
+            text = None
             for key in plan.keys:
                 hit = known.get(key)
-                value, detail = hit if hit is not None else self.feature(*key)
+                if hit is None:  # (feature, with the text looked up once for all of them)
+                    if text is None:
+                        text = self.now.text(plan.text_id)
+                    hit = known[key] = self._feature(plan.text_id, key[1], text)
+                value, detail = hit
                 values[key[1]] = value
                 if detail:
                     labels.update(detail)
