@@ -363,6 +363,7 @@ class _LinePlan(NamedTuple):
     names: tuple[str, ...] | None  # the global names its fact carries (None: they depend on its values)
     fields: dict[str, tuple[str, ...]]  # the line's fields and the globals' (shared, never mutated)
     deps: frozenset[str]  # the line's fields and the answers the globals depend on
+    added_key: tuple = ()  # (names, section): its globals in _Builder._added
 
 
 def _line_plans(book: Rulebook) -> dict[str, list[_LinePlan]]:
@@ -378,11 +379,11 @@ def _line_plans(book: Rulebook) -> dict[str, list[_LinePlan]]:
             plans[kind] = out = []
             for line in lines:
                 if not names:
-                    out.append(_LinePlan(line, names, line.fields, line.fid_set))
+                    out.append(_LinePlan(line, names, line.fields, line.fid_set, (names, line.section)))
                     continue
                 _, _, fields, deps = _globals_plan(book, names)
                 out.append(_LinePlan(line, names, {**line.fields, **fields},
-                                     line.fid_set.union(deps) if deps else line.fid_set))
+                                     line.fid_set.union(deps) if deps else line.fid_set, (names, line.section)))
         book.plans["lines"] = plans
     return plans
 
@@ -589,45 +590,44 @@ class _Builder:
         yield self.reuse("report") or self.add_globals(Fact("report", REPORT, {}, order=(0,)), deps=[])
 
     def _line(self, plan: _LinePlan, values: dict[str, Any]) -> Fact:
-        line = plan.line
+        # (the plan and the line unpacked: a named tuple's field read is a generic attribute lookup)
+        line, names, fields, deps, added_key = plan
+        fact_id, kind, _, previous, _, fids, labels, section, order, _, cell_names, fid_set, take = line
         if self.changed is not None:  # (a batch's check: never; see reuse)
-            old = self.reuse(line.id)
+            old = self.reuse(fact_id)
             if old is not None:
                 return old
         cache = self.now.cache
         try:  # the cells' values: nearly always all known already (printed whole numbers)
-            cells = line.take(cache)
+            cells = take(cache)
         except KeyError:
             get = self.now.get
-            for fid in line.deps:
+            for fid in fids:
                 get(fid)
-            cells = line.take(cache)
-        values.update(zip(line.names, cells, strict=True))
-        if line.previous and self.prev is not None:
+            cells = take(cache)
+        values.update(zip(cell_names, cells, strict=True))
+        if previous and self.prev is not None:
             get = self.prev.get
-            for name, fid in line.previous:
+            for name, fid in previous:
                 values[name] = get(fid)
-        if self.now.states or plan.names is None:
-            fact = Fact(line.id, line.kind, values, dict(line.labels), dict(line.fields), section=line.section,
-                        order=line.order)
+        if self.now.states or names is None:
+            fact = Fact(fact_id, kind, values, dict(labels), dict(line.fields), section=section, order=order)
             if self.now.states:
                 self._blank_cells(line, fact)
             else:
                 values.update(_NO_BLANKS)
-            return self.add_globals(fact, deps=line.fid_set)
+            return self.add_globals(fact, deps=fid_set)
         # a line without blank cells (nearly every one): what add_globals would add, but for the
         # globals' values, comes from the line's plan, and its labels and fields are shared
         values.update(_NO_BLANKS)
-        labels = line.labels
-        if plan.names:
-            added = self._added.get((plan.names, line.section))
+        if names:
+            added = self._added.get(added_key)
             if added is None:
-                added = self._added[(plan.names, line.section)] = self._globals_of(plan.names, line.section)
+                added = self._added[added_key] = self._globals_of(names, section)
             values.update(added[0])
             if added[1]:
                 labels = {**labels, **added[1]}
-        return Fact(line.id, line.kind, values, labels, plan.fields, section=line.section, order=line.order,
-                    deps=plan.deps)
+        return Fact(fact_id, kind, values, labels, fields, section=section, order=order, deps=deps)
 
     def _blank_cells(self, line: _Line, fact: Fact) -> None:
         """What the line's cells that printed no number mean for its rules (gkassist.cellstates).
@@ -684,8 +684,9 @@ class _Builder:
         for plan in _line_plans(self.book)[COLUMN]:
             # the 总计 column of an interview session is computed from the others: its sums hold
             # whenever theirs do, so rules can skip it instead of repeating their findings
-            stored = not stored_ones.isdisjoint(plan.line.fid_set)
-            yield self._line(plan, {"computed": 0 if stored or not plan.line.derived else 1})
+            line = plan[0]
+            stored = not stored_ones.isdisjoint(line.fid_set)
+            yield self._line(plan, {"computed": 0 if stored or not line.derived else 1})
 
     def rows(self) -> Iterable[Fact]:
         return (self._line(plan, {}) for plan in _line_plans(self.book)[ROW])
@@ -785,38 +786,38 @@ class _Builder:
     def texts(self) -> Iterable[Fact]:
         known = self._features
         for plan in _text_plans(self.book):
+            # (unpacked: a named tuple's field read is a generic attribute lookup)
+            text_id, fact_id, label, section, order, keys, names, fields, deps, added_key = plan
             if self.changed is not None:
-                old = self.reuse(plan.fact_id)
+                old = self.reuse(fact_id)
                 if old is not None:
                     yield old
                     continue
-            values: dict[str, Any] = {TEXT_KEY: plan.text_id}
-            labels: dict[str, Any] = {"field": plan.label}
+            values: dict[str, Any] = {TEXT_KEY: text_id}
+            labels: dict[str, Any] = {"field": label}
             text = None
-            for key in plan.keys:
+            for key, name in keys:
                 hit = known.get(key)
                 if hit is None:  # (feature, with the text looked up once for all of them)
                     if text is None:
-                        text = self.now.text(plan.text_id)
-                    hit = known[key] = self._feature(plan.text_id, key[1], text)
+                        text = self.now.text(text_id)
+                    hit = known[key] = self._feature(text_id, name, text)
                 value, detail = hit
-                values[key[1]] = value
+                values[name] = value
                 if detail:
                     labels.update(detail)
-            if plan.names is None:
-                fact = Fact(plan.fact_id, TEXT, values, labels, dict(plan.fields), section=plan.section,
-                            order=plan.order)
-                yield self.add_globals(fact, deps=plan.deps)
+            if names is None:
+                fact = Fact(fact_id, TEXT, values, labels, dict(fields), section=section, order=order)
+                yield self.add_globals(fact, deps=deps)
                 continue
-            if plan.names:  # what add_globals would add but the globals' values: from the plan
-                added = self._added.get((plan.names, plan.section))
+            if names:  # what add_globals would add but the globals' values: from the plan
+                added = self._added.get(added_key)
                 if added is None:
-                    added = self._added[(plan.names, plan.section)] = self._globals_of(plan.names, plan.section)
+                    added = self._added[added_key] = self._globals_of(names, section)
                 values.update(added[0])
                 if added[1]:
                     labels.update(added[1])
-            yield Fact(plan.fact_id, TEXT, values, labels, plan.fields, section=plan.section, order=plan.order,
-                       deps=plan.deps)
+            yield Fact(fact_id, TEXT, values, labels, fields, section=section, order=order, deps=deps)
 
     def claims(self) -> Iterable[Fact]:
         plan = _claim_plan(self.book)
@@ -1145,10 +1146,11 @@ class _TextPlan(NamedTuple):
     label: str
     section: str
     order: tuple[int, ...]
-    keys: tuple[tuple[str, str], ...]  # (text id, feature name) of each of its values but the text id
+    keys: tuple[tuple[tuple[str, str], str], ...]  # ((text id, feature name), feature name) of its values but the text id
     names: tuple[str, ...] | None  # the global names its fact carries (None: they depend on its values)
     fields: dict[str, tuple[str, ...]]  # its values' fields and the globals' (with ``names``: shared, never mutated)
     deps: frozenset[str]  # its fields, the report year, and (with ``names``) what the globals depend on
+    added_key: tuple = ()  # (names, section): its globals in _Builder._added
 
 
 def _text_plans(book: Rulebook) -> list[_TextPlan]:
@@ -1169,8 +1171,9 @@ def _text_plans(book: Rulebook) -> list[_TextPlan]:
                 _, _, global_fields, global_deps = _globals_plan(book, names)
                 own_fields.update(global_fields)
                 deps = deps.union(global_deps) if global_deps else deps
-            plans.append(_TextPlan(text_id, fact_id, label, section, order, tuple((text_id, n) for n in value_names),
-                                   names, own_fields, deps))
+            plans.append(_TextPlan(text_id, fact_id, label, section, order,
+                                   tuple(((text_id, n), n) for n in value_names), names, own_fields, deps,
+                                   (names, section)))
         book.plans["text facts"] = plans
     return plans
 
