@@ -364,6 +364,20 @@ class _LinePlan(NamedTuple):
     fields: dict[str, tuple[str, ...]]  # the line's fields and the globals' (shared, never mutated)
     deps: frozenset[str]  # the line's fields and the answers the globals depend on
     added_key: tuple = ()  # (names, section): its globals in _Builder._added
+    # its values' names, in order, with the values of a line without blank cells (without and
+    # with last year's values): filled in, not grown key by key (see _Builder._line)
+    template: dict[str, Any] = {}
+    template_previous: dict[str, Any] = {}
+
+
+def _template(first: tuple[str, ...], cells: tuple[str, ...], previous: tuple[tuple[str, str], ...],
+              added: tuple[str, ...]) -> dict[str, Any]:
+    """A line's values in the order _Builder._line sets them: ``computed`` (a column), its cells,
+    last year's, the blank counts (0: none), the globals."""
+    template = dict.fromkeys((*first, *cells, *(name for name, _ in previous)))
+    template.update(_NO_BLANKS)
+    template.update(dict.fromkeys(added))
+    return template
 
 
 def _line_plans(book: Rulebook) -> dict[str, list[_LinePlan]]:
@@ -378,12 +392,18 @@ def _line_plans(book: Rulebook) -> dict[str, list[_LinePlan]]:
             names = book.globals_for(kind, {}) if not any(d for d, _ in needs or ()) else None
             plans[kind] = out = []
             for line in lines:
+                first = ("computed",) if kind == COLUMN else ()
                 if not names:
-                    out.append(_LinePlan(line, names, line.fields, line.fid_set, (names, line.section)))
+                    out.append(_LinePlan(line, names, line.fields, line.fid_set, (names, line.section),
+                                         _template(first, line.names, (), ()),
+                                         _template(first, line.names, line.previous, ())))
                     continue
-                _, _, fields, deps = _globals_plan(book, names)
+                flags, plain, fields, deps = _globals_plan(book, names)
+                added = (*(name for name, _, _ in flags), *plain)
                 out.append(_LinePlan(line, names, {**line.fields, **fields},
-                                     line.fid_set.union(deps) if deps else line.fid_set, (names, line.section)))
+                                     line.fid_set.union(deps) if deps else line.fid_set, (names, line.section),
+                                     _template(first, line.names, (), added),
+                                     _template(first, line.names, line.previous, added)))
         book.plans["lines"] = plans
     return plans
 
@@ -590,8 +610,9 @@ class _Builder:
         yield self.reuse("report") or self.add_globals(Fact("report", REPORT, {}, order=(0,)), deps=[])
 
     def _line(self, plan: _LinePlan, values: dict[str, Any]) -> Fact:
+        """The fact of a table line; ``values``: its values besides its cells (a column's ``computed``)."""
         # (the plan and the line unpacked: a named tuple's field read is a generic attribute lookup)
-        line, names, fields, deps, added_key = plan
+        line, names, fields, deps, added_key, template, template_previous = plan
         fact_id, kind, _, previous, _, fids, labels, section, order, _, cell_names, fid_set, take = line
         if self.changed is not None:  # (a batch's check: never; see reuse)
             old = self.reuse(fact_id)
@@ -605,18 +626,40 @@ class _Builder:
             for fid in fids:
                 get(fid)
             cells = take(cache)
+        if not self.now.states and names is not None:
+            # a line without blank cells (nearly every one): its values fill the plan's template
+            # in place; what add_globals would add, but for the globals' values, comes from the
+            # line's plan, and its labels and fields are shared
+            if previous and self.prev is not None:
+                filled = template_previous.copy()
+                filled.update(values)
+                filled.update(zip(cell_names, cells, strict=True))
+                get = self.prev.get
+                for name, fid in previous:
+                    filled[name] = get(fid)
+            else:
+                filled = template.copy()
+                filled.update(values)
+                filled.update(zip(cell_names, cells, strict=True))
+            if names:
+                added = self._added.get(added_key)
+                if added is None:
+                    added = self._added[added_key] = self._globals_of(names, section)
+                filled.update(added[0])
+                if added[1]:
+                    labels = {**labels, **added[1]}
+            return Fact(fact_id, kind, filled, labels, fields, section=section, order=order, deps=deps)
         values.update(zip(cell_names, cells, strict=True))
         if previous and self.prev is not None:
             get = self.prev.get
             for name, fid in previous:
                 values[name] = get(fid)
-        if self.now.states or names is None:
-            fact = Fact(fact_id, kind, values, dict(labels), dict(line.fields), section=section, order=order)
-            if self.now.states:
-                self._blank_cells(line, fact)
-            else:
-                values.update(_NO_BLANKS)
-            return self.add_globals(fact, deps=fid_set)
+        fact = Fact(fact_id, kind, values, dict(labels), dict(line.fields), section=section, order=order)
+        if self.now.states:
+            self._blank_cells(line, fact)
+        else:
+            values.update(_NO_BLANKS)
+        return self.add_globals(fact, deps=fid_set)
         # a line without blank cells (nearly every one): what add_globals would add, but for the
         # globals' values, comes from the line's plan, and its labels and fields are shared
         values.update(_NO_BLANKS)
