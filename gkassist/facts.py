@@ -830,13 +830,14 @@ class _Builder:
         known = self._features
         for plan in _text_plans(self.book):
             # (unpacked: a named tuple's field read is a generic attribute lookup)
-            text_id, fact_id, label, section, order, keys, names, fields, deps, added_key = plan
+            text_id, fact_id, label, section, order, keys, names, fields, deps, added_key, template = plan
             if self.changed is not None:
                 old = self.reuse(fact_id)
                 if old is not None:
                     yield old
                     continue
-            values: dict[str, Any] = {TEXT_KEY: text_id}
+            # (with the globals planned, the values fill the plan's template in place: same order)
+            values: dict[str, Any] = {TEXT_KEY: text_id} if names is None else template.copy()
             labels: dict[str, Any] = {"field": label}
             text = None
             for key, name in keys:
@@ -1194,6 +1195,7 @@ class _TextPlan(NamedTuple):
     fields: dict[str, tuple[str, ...]]  # its values' fields and the globals' (with ``names``: shared, never mutated)
     deps: frozenset[str]  # its fields, the report year, and (with ``names``) what the globals depend on
     added_key: tuple = ()  # (names, section): its globals in _Builder._added
+    template: dict[str, Any] = {}  # its values' names in order (with ``names``), the text id set: filled in place
 
 
 def _text_plans(book: Rulebook) -> list[_TextPlan]:
@@ -1210,13 +1212,16 @@ def _text_plans(book: Rulebook) -> list[_TextPlan]:
             fact_id, label, fields, section, order, deps = _text_static(text_id)
             value_names = ("chars", "answered", *features)
             own_fields = dict.fromkeys((TEXT_KEY, *value_names), fields)
+            template = dict.fromkeys((TEXT_KEY, *value_names))
             if names:
-                _, _, global_fields, global_deps = _globals_plan(book, names)
+                flags, plain, global_fields, global_deps = _globals_plan(book, names)
                 own_fields.update(global_fields)
                 deps = deps.union(global_deps) if global_deps else deps
+                template.update(dict.fromkeys((*(name for name, _, _ in flags), *plain)))
+            template[TEXT_KEY] = text_id
             plans.append(_TextPlan(text_id, fact_id, label, section, order,
                                    tuple(((text_id, n), n) for n in value_names), names, own_fields, deps,
-                                   (names, section)))
+                                   (names, section), template))
         book.plans["text facts"] = plans
     return plans
 
