@@ -907,9 +907,8 @@ class _Builder:
         """Another module's fact (``extra_facts``, producers); None when none of its kind's rule
         cases can fire on it (a wording offer of a category no rule names; a kind no rule checks)."""
         if not (type(raw) is dict or isinstance(raw, Mapping)) or not isinstance(raw.get("id"), str) \
-                or not isinstance(raw.get("kind"), str):
+                or not isinstance(kind := raw.get("kind"), str):
             raise FactError(f"extra fact without a string id and kind: {raw!r}")
-        kind = raw["kind"]
         plan = self._kinds.get(kind)
         if plan is None:
             plan = self._kinds[kind] = _KindPlan.of(self.book, kind)
@@ -917,7 +916,10 @@ class _Builder:
             raw = {**plan.defaults, **raw}
         if self.prune:
             if plan.selecting:  # most of other modules' facts: told by the value or two that select them
-                if not plan.selected(self.book, kind, raw):
+                # (selected's memo read inline for one plain selecting value: the 28 wording offers)
+                key = raw.get(plan.selecting[0])
+                hit = plan.memo.get(key) if len(plan.selecting) == 1 and type(key) in _PLAIN_TYPES else None
+                if not (hit if hit is not None else plan.selected(self.book, kind, raw)):
                     return None
             elif not plan.fires:  # decided by the kind alone
                 return None
