@@ -183,3 +183,52 @@ def test_remembered_selection_is_may_fire(value, absent):
         expected = book.may_fire(kind, F._engine_values(raw, selecting, names))
         assert plan.selected(book, kind, raw) == expected
         assert plan.selected(book, kind, raw) == expected  # (remembered)
+
+
+# --- the claims (rule T3): the tables' side worked out only once a claim is found ---------------------
+
+
+def _claims_eagerly(self):
+    """``_Builder.claims`` as first written: every claim's table values first, then the prose."""
+    from gkassist.expressions import eval_lin
+    from gkassist.vocabulary import CLAIM, PROSE_FIELDS
+
+    if not self.book.claims or not any(r.scope == CLAIM for r in self.book.rules):
+        return
+    env = {}
+    for claim in self.book.claims:
+        for name in claim.value.names() + (claim.also.names() if claim.also else []):
+            env[name] = self.stated_value(name) if name in FORM.fields else self.global_value(name)[0]
+    tables = self.book.tables
+    table_values = [eval_lin(claim.value, env, tables) for claim in self.book.claims]
+    also_values = [eval_lin(claim.also, env, tables) if claim.also else table_values[k]
+                   for k, claim in enumerate(self.book.claims)]
+    for t, text_id in enumerate(PROSE_FIELDS):
+        text = self.now.text(text_id)
+        if not text:
+            continue
+        f = FORM.field(text_id)
+        for start, k, said, matched in self.cache.claims(self.book.claims, text, self.year):
+            claim = self.book.claims[k]
+            table_fields = tuple(dict.fromkeys(n for n in claim.value.names() if n in FORM.fields))
+            fact = F.Fact(f"claim.{text_id}.{start}", CLAIM, {"said": said, "table": table_values[k], "also": also_values[k]},
+                          {"field": f.label, "claim": claim.name, "text": matched},
+                          {"said": (text_id,), "table": table_fields, "also": table_fields},
+                          section=f.section, order=self.order(f.section, 400 + t, start))
+            yield self.add_globals(fact)
+
+
+def test_claims_are_the_eagerly_built_ones(monkeypatch, real_inputs):
+    book = default_rulebook()
+    eager_scopes = [_claims_eagerly if make is F._Builder.claims else make for make in F._scopes(book)]
+    assert _claims_eagerly in eager_scopes
+    found = 0
+    for inp in real_inputs:
+        kw = {"notes": inp.notes, "extra_facts": list(inp.extra_facts), "outline": inp.outline}
+        lazy = _canon(F.build_facts(inp.answers, inp.previous, book=book, cache=FeatureCache(), **kw))
+        with monkeypatch.context() as m:
+            m.setattr(F, "_scopes", lambda b: eager_scopes)
+            eager = _canon(F.build_facts(inp.answers, inp.previous, book=book, cache=FeatureCache(), **kw))
+        assert lazy == eager
+        found += sum(1 for fact in lazy if fact[1] == "claim")
+    assert found > 20  # (real reports state numbers of the tables)
