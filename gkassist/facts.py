@@ -660,17 +660,6 @@ class _Builder:
         else:
             values.update(_NO_BLANKS)
         return self.add_globals(fact, deps=fid_set)
-        # a line without blank cells (nearly every one): what add_globals would add, but for the
-        # globals' values, comes from the line's plan, and its labels and fields are shared
-        values.update(_NO_BLANKS)
-        if names:
-            added = self._added.get(added_key)
-            if added is None:
-                added = self._added[added_key] = self._globals_of(names, section)
-            values.update(added[0])
-            if added[1]:
-                labels = {**labels, **added[1]}
-        return Fact(fact_id, kind, values, labels, fields, section=section, order=order, deps=deps)
 
     def _blank_cells(self, line: _Line, fact: Fact) -> None:
         """What the line's cells that printed no number mean for its rules (gkassist.cellstates).
