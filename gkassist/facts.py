@@ -27,10 +27,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import cache, lru_cache
+from itertools import filterfalse
+from operator import attrgetter, itemgetter
 from typing import Any, NamedTuple
 
 from gkassist.cellstates import INVALID, CellState
@@ -138,19 +140,22 @@ def _clean_answers(answers: Mapping[str, Any] | None) -> tuple[dict[str, Any], d
     """The answers with unusable number values dropped, so that FORM.value can add parts safely;
     the cells printed with no number (their states); the whole-number counts, each its own
     engine value; and the other number cells and those printed with no number, in order (what
-    ``_Builder.cells`` looks at besides the whole counts). One pass: a report has some 250 answers."""
-    out: dict[str, Any] = {}
+    ``_Builder.cells`` looks at besides the whole counts). The dicts are not in the answers' order
+    (they are only looked up). tests/test_facts_plans.py holds the loop this replaces."""
+    answers = answers or {}
+    whole = _WHOLE_COUNTS
+    # the common case first: the whole-number counts held as ints in range (some 200 of a
+    # report's 250 answers), each its own engine value; then the rest, in the answers' order
+    counts: dict[str, int] = {fid: v for fid, v in answers.items() if type(v) is int and fid in whole}
+    if counts and not (min(counts.values()) >= -LARGEST_VALUE and max(counts.values()) <= LARGEST_VALUE):
+        counts = {fid: v for fid, v in counts.items() if -LARGEST_VALUE <= v <= LARGEST_VALUE}
+    out: dict[str, Any] = dict(counts)
     states: dict[str, CellState] = {}
-    counts: dict[str, int] = {}
     others: list[str] = []
     fields = FORM.fields
-    whole = _WHOLE_COUNTS
-    for fid, value in (answers or {}).items():
-        t = type(value)
-        if t is int and fid in whole and -LARGEST_VALUE <= value <= LARGEST_VALUE:
-            out[fid] = counts[fid] = value  # the common case, kept cheap
-            continue
-        if t is CellState:
+    for fid in filterfalse(counts.__contains__, answers):
+        value = answers[fid]
+        if type(value) is CellState:
             states[fid] = value
             others.append(fid)
             continue
@@ -182,30 +187,21 @@ class _Values:
         # cell among them is not computed from its parts either (a blank total is no total);
         # a whole-number count is its own engine value: most cells of a report, known at once
         self.clean, self.states, self.whole, self.others = _clean_answers(answers)
-        self._cache = dict(self.whole)  # (``whole`` stays the answers' own counts: see _Builder.cells)
+        self.cache = dict(self.whole)  # (``whole`` stays the answers' own counts: see _Builder.cells)
         self.outline = outline or {}  # the report's own sub-headings and their order (section_text)
         self._texts: dict[str, str] = {}  # text id → its text (a section's is joined once)
 
     def get(self, fid: str) -> int | str | None:
-        if fid not in self._cache:
+        if fid not in self.cache:
             if fid in self.states:
-                self._cache[fid] = None
+                self.cache[fid] = None
                 return None
             try:
                 value = FORM.value(fid, self.clean)
             except (TypeError, KeyError):
                 value = None
-            self._cache[fid] = _engine_value(fid, value) if value is not None else None
-        return self._cache[fid]
-
-    def values_of(self, fids: tuple[str, ...], fid_set: frozenset[str]) -> Iterator[int | str | None]:
-        """``get`` of each of ``fids`` (``fid_set`` the same as a set), in order: a table line's
-        cells, 7 to 25, nearly always all known already (printed whole numbers)."""
-        cache = self._cache
-        if not cache.keys() >= fid_set:
-            for fid in fids:
-                self.get(fid)
-        return map(cache.__getitem__, fids)
+            self.cache[fid] = _engine_value(fid, value) if value is not None else None
+        return self.cache[fid]
 
     def text(self, text_id: str) -> str:
         hit = self._texts.get(text_id)
@@ -248,7 +244,7 @@ def _printed_empty(value: Any) -> bool:
 # --- facts -----------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class Fact:
     id: str
     kind: str
@@ -305,6 +301,15 @@ class _Line(NamedTuple):
     derived: bool = False  # a column of sums (表三's 总计)
     names: tuple[str, ...] = ()  # the cells' value names, in the order of ``deps`` (their field ids)
     fid_set: frozenset[str] = frozenset()  # ``deps`` as a set
+    take: Callable[[Mapping[str, Any]], tuple] = tuple  # the cells' values from a mapping by field id, in order
+
+
+def _taker(fids: tuple[str, ...]) -> Callable[[Mapping[str, Any]], tuple]:
+    """``lambda m: tuple(m[f] for f in fids)`` done in C (``itemgetter`` gives a bare value for one id)."""
+    if len(fids) == 1:
+        get = itemgetter(fids[0])
+        return lambda m: (get(m),)
+    return itemgetter(*fids)
 
 
 def _line(fact_id: str, kind: str, cells: list[tuple[str, str]], labels: dict[str, str], section: str,
@@ -313,7 +318,7 @@ def _line(fact_id: str, kind: str, cells: list[tuple[str, str]], labels: dict[st
         fact_id, kind, tuple(cells), tuple((f"previous.{n}", fid) for n, fid in cells) if previous else (),
         {n: (fid,) for n, fid in cells}, tuple(fid for _, fid in cells), labels, section,
         (_SECTION_INDEX.get(section, 99), position), derived, tuple(n for n, _ in cells),
-        frozenset(fid for _, fid in cells),
+        frozenset(fid for _, fid in cells), _taker(tuple(fid for _, fid in cells)),
     )
 
 
@@ -351,6 +356,58 @@ _NO_BLANKS = {"blanks": 0, "blank_sums": 0, "total_blank": 0}
 _NO_BLANK_LABELS = {"blank_cells": "", "blank_sums_where": "", "blank_note": ""}
 
 
+class _LinePlan(NamedTuple):
+    """A table line's fact as one rulebook sees it, the same for every report (see _line_plans)."""
+
+    line: _Line
+    names: tuple[str, ...] | None  # the global names its fact carries (None: they depend on its values)
+    fields: dict[str, tuple[str, ...]]  # the line's fields and the globals' (shared, never mutated)
+    deps: frozenset[str]  # the line's fields and the answers the globals depend on
+    added_key: tuple = ()  # (names, section): its globals in _Builder._added
+    # its values' names, in order, with the values of a line without blank cells (without and
+    # with last year's values): filled in, not grown key by key (see _Builder._line)
+    template: dict[str, Any] = {}
+    template_previous: dict[str, Any] = {}
+
+
+def _template(first: tuple[str, ...], cells: tuple[str, ...], previous: tuple[tuple[str, str], ...],
+              added: tuple[str, ...]) -> dict[str, Any]:
+    """A line's values in the order _Builder._line sets them: ``computed`` (a column), its cells,
+    last year's, the blank counts (0: none), the globals."""
+    template = dict.fromkeys((*first, *cells, *(name for name, _ in previous)))
+    template.update(_NO_BLANKS)
+    template.update(dict.fromkeys(added))
+    return template
+
+
+def _line_plans(book: Rulebook) -> dict[str, list[_LinePlan]]:
+    """Each table line with the globals its fact carries, their fields and deps, worked out once
+    per rulebook: ``add_globals`` would find the same for each of a report's 37 lines (a kind of
+    line whose rules tell its globals by its values, which none does today, is left to it)."""
+    plans = book.plans.get("lines")
+    if plans is None:
+        plans = {}
+        for kind, lines in _LINES.items():
+            needs = book.global_needs.get(kind)
+            names = book.globals_for(kind, {}) if not any(d for d, _ in needs or ()) else None
+            plans[kind] = out = []
+            for line in lines:
+                first = ("computed",) if kind == COLUMN else ()
+                if not names:
+                    out.append(_LinePlan(line, names, line.fields, line.fid_set, (names, line.section),
+                                         _template(first, line.names, (), ()),
+                                         _template(first, line.names, line.previous, ())))
+                    continue
+                flags, plain, fields, deps = _globals_plan(book, names)
+                added = (*(name for name, _, _ in flags), *plain)
+                out.append(_LinePlan(line, names, {**line.fields, **fields},
+                                     line.fid_set.union(deps) if deps else line.fid_set, (names, line.section),
+                                     _template(first, line.names, (), added),
+                                     _template(first, line.names, line.previous, added)))
+        book.plans["lines"] = plans
+    return plans
+
+
 _IN_LINES = frozenset(fid for lines in _LINES.values() for line in lines for _, fid in line.cells)
 
 
@@ -369,6 +426,24 @@ def _label_of(line: _Line, name: str) -> str:
 # both come from the form and the rules; a line's 25 fields are not made a set again for each report
 _DEPS_UNIONS: dict[tuple[frozenset[str], frozenset[str]], frozenset[str]] = {}
 _DEPS_UNIONS_KEPT = 4096
+
+
+_NOW, _PREVIOUS, _FEATURE = "now", "previous", "feature"
+
+
+@cache
+def _global_source(name: str) -> tuple[str | None, str | None, tuple[str, str] | None]:
+    """Where a global name's value comes from: (_NOW, field id, None), (_PREVIOUS, field id, None),
+    (_FEATURE, None, (text id, feature)) or (None, None, None) — told by the name alone, so once a
+    process rather than by string tests for each of a report's some 50 globals."""
+    if name.startswith("previous.") and name[len("previous."):] in FORM.fields:
+        return _PREVIOUS, name[len("previous."):], None
+    if name in FORM.fields:
+        return _NOW, name, None
+    split = split_feature_name(name)
+    if split:
+        return _FEATURE, None, split
+    return None, None, None
 
 
 class _Builder:
@@ -394,6 +469,7 @@ class _Builder:
         self._flags = _flags_for(book, self.coverage, self.year)
         self._features: dict[tuple[str, str], tuple[int | None, dict]] = {}
         self._globals: dict[str, tuple[int | str | None, dict]] = {}
+        self._kinds: dict[str, _KindPlan] = book.plans.setdefault("kinds", {})  # see custom
 
     # values -------------------------------------------------------------------------------------
 
@@ -401,16 +477,17 @@ class _Builder:
         key = (text_id, name)
         hit = self._features.get(key)
         if hit is None:
-            text = self.now.text(text_id)
-            if name == "chars":
-                hit = (len(compact_cached(text)), {})  # (keyword features compact it too)
-            elif name == "answered":
-                hit = (1 if text else 0, {})
-            else:
-                prev_text = self.prev.text(text_id) if self.prev is not None else None
-                hit = self.cache.get(self.book.features[name], text, self.year, prev_text)
-            self._features[key] = hit
+            hit = self._features[key] = self._feature(text_id, name, self.now.text(text_id))
         return hit
+
+    def _feature(self, text_id: str, name: str, text: str) -> tuple[int | None, dict]:
+        """Feature ``name`` of text ``text_id``, whose text is ``text`` (not remembered here: see feature)."""
+        if name == "chars":
+            return len(compact_cached(text)), {}  # (keyword features compact it too)
+        if name == "answered":
+            return (1 if text else 0), {}
+        prev_text = self.prev.text(text_id) if self.prev is not None else None
+        return self.cache.get(self.book.features[name], text, self.year, prev_text)
 
     def global_value(self, name: str) -> tuple[int | str | None, dict]:
         hit = self._globals.get(name)
@@ -419,16 +496,14 @@ class _Builder:
         return hit
 
     def _global_value(self, name: str) -> tuple[int | str | None, dict]:
-        if name.startswith("previous."):
-            fid = name[len("previous."):]
-            if fid in FORM.fields:
-                return (self.prev.get(fid) if self.prev is not None else None), {}
-        if name in FORM.fields:
-            return self.now.get(name), {}
-        split = split_feature_name(name)
-        if split:
+        where, fid, split = _global_source(name)
+        if where is _NOW:
+            return self.now.get(fid), {}
+        if where is _PREVIOUS:
+            return (self.prev.get(fid) if self.prev is not None else None), {}
+        if where is _FEATURE:
             value, detail = self.feature(*split)
-            return value, {f"{name}{k[len(split[1]):]}": v for k, v in detail.items()}
+            return value, {f"{name}{k[len(split[1]):]}": v for k, v in detail.items()} if detail else {}
         return None, {}
 
     def stated_value(self, fid: str) -> int | None:
@@ -516,10 +591,14 @@ class _Builder:
             self._flags[(names, section)] = known
         values: dict[str, Any] = dict(known)
         labels: dict[str, Any] = {}
+        known_values = self._globals  # (global_value, inline: some 50 a report)
         for name in plain:
-            value, detail = self.global_value(name)
-            values[name] = value
-            labels.update(detail)
+            hit = known_values.get(name)
+            if hit is None:
+                hit = known_values[name] = self._global_value(name)
+            values[name] = hit[0]
+            if hit[1]:
+                labels.update(hit[1])
         return values, labels, fields, deps
 
     def order(self, section: str, *rest: int) -> tuple[int, ...]:
@@ -530,23 +609,57 @@ class _Builder:
     def report(self) -> Iterable[Fact]:
         yield self.reuse("report") or self.add_globals(Fact("report", REPORT, {}, order=(0,)), deps=[])
 
-    def _line(self, line: _Line, values: dict[str, Any]) -> Fact:
+    def _line(self, plan: _LinePlan, values: dict[str, Any]) -> Fact:
+        """The fact of a table line; ``values``: its values besides its cells (a column's ``computed``)."""
+        # (the plan and the line unpacked: a named tuple's field read is a generic attribute lookup)
+        line, names, fields, deps, added_key, template, template_previous = plan
+        fact_id, kind, _, previous, _, fids, labels, section, order, _, cell_names, fid_set, take = line
         if self.changed is not None:  # (a batch's check: never; see reuse)
-            old = self.reuse(line.id)
+            old = self.reuse(fact_id)
             if old is not None:
                 return old
-        values.update(zip(line.names, self.now.values_of(line.deps, line.fid_set), strict=True))
-        if line.previous and self.prev is not None:
+        cache = self.now.cache
+        try:  # the cells' values: nearly always all known already (printed whole numbers)
+            cells = take(cache)
+        except KeyError:
+            get = self.now.get
+            for fid in fids:
+                get(fid)
+            cells = take(cache)
+        if not self.now.states and names is not None:
+            # a line without blank cells (nearly every one): its values fill the plan's template
+            # in place; what add_globals would add, but for the globals' values, comes from the
+            # line's plan, and its labels and fields are shared
+            if previous and self.prev is not None:
+                filled = template_previous.copy()
+                filled.update(values)
+                filled.update(zip(cell_names, cells, strict=True))
+                get = self.prev.get
+                for name, fid in previous:
+                    filled[name] = get(fid)
+            else:
+                filled = template.copy()
+                filled.update(values)
+                filled.update(zip(cell_names, cells, strict=True))
+            if names:
+                added = self._added.get(added_key)
+                if added is None:
+                    added = self._added[added_key] = self._globals_of(names, section)
+                filled.update(added[0])
+                if added[1]:
+                    labels = {**labels, **added[1]}
+            return Fact(fact_id, kind, filled, labels, fields, section=section, order=order, deps=deps)
+        values.update(zip(cell_names, cells, strict=True))
+        if previous and self.prev is not None:
             get = self.prev.get
-            for name, fid in line.previous:
+            for name, fid in previous:
                 values[name] = get(fid)
-        fact = Fact(line.id, line.kind, values, dict(line.labels), dict(line.fields), section=line.section,
-                    order=line.order)
+        fact = Fact(fact_id, kind, values, dict(labels), dict(line.fields), section=section, order=order)
         if self.now.states:
             self._blank_cells(line, fact)
         else:
             values.update(_NO_BLANKS)
-        return self.add_globals(fact, deps=line.fid_set)
+        return self.add_globals(fact, deps=fid_set)
 
     def _blank_cells(self, line: _Line, fact: Fact) -> None:
         """What the line's cells that printed no number mean for its rules (gkassist.cellstates).
@@ -599,21 +712,22 @@ class _Builder:
                    for p in _FORMULAS[fid])
 
     def columns(self) -> Iterable[Fact]:
-        clean = self.now.clean
-        for line in _LINES[COLUMN]:
+        stored_ones = self.now.clean.keys()
+        for plan in _line_plans(self.book)[COLUMN]:
             # the 总计 column of an interview session is computed from the others: its sums hold
             # whenever theirs do, so rules can skip it instead of repeating their findings
-            stored = any(fid in clean for _, fid in line.cells)
-            yield self._line(line, {"computed": 0 if stored or not line.derived else 1})
+            line = plan[0]
+            stored = not stored_ones.isdisjoint(line.fid_set)
+            yield self._line(plan, {"computed": 0 if stored or not line.derived else 1})
 
     def rows(self) -> Iterable[Fact]:
-        return (self._line(line, {}) for line in _LINES[ROW])
+        return (self._line(plan, {}) for plan in _line_plans(self.book)[ROW])
 
     def review(self) -> Iterable[Fact]:
-        return (self._line(line, {}) for line in _LINES[REVIEW])
+        return (self._line(plan, {}) for plan in _line_plans(self.book)[REVIEW])
 
     def active(self) -> Iterable[Fact]:
-        return (self._line(line, {}) for line in _LINES[ACTIVE])
+        return (self._line(plan, {}) for plan in _line_plans(self.book)[ACTIVE])
 
     def cells(self) -> Iterable[Fact]:
         # one fact per number cell, some 200 per report: the most numerous facts of a check, so
@@ -703,45 +817,59 @@ class _Builder:
 
     def texts(self) -> Iterable[Fact]:
         known = self._features
-        for text_id, features in _text_plan(self.book).items():
-            fact_id, label, fields, section, order, deps = _text_static(text_id)
+        for plan in _text_plans(self.book):
+            # (unpacked: a named tuple's field read is a generic attribute lookup)
+            text_id, fact_id, label, section, order, keys, names, fields, deps, added_key, template = plan
             if self.changed is not None:
                 old = self.reuse(fact_id)
                 if old is not None:
                     yield old
                     continue
-            values: dict[str, Any] = {TEXT_KEY: text_id}
+            # (with the globals planned, the values fill the plan's template in place: same order)
+            values: dict[str, Any] = {TEXT_KEY: text_id} if names is None else template.copy()
             labels: dict[str, Any] = {"field": label}
-            for name in ("chars", "answered", *features):
-                hit = known.get((text_id, name))
-                value, detail = hit if hit is not None else self.feature(text_id, name)
+            text = None
+            for key, name in keys:
+                hit = known.get(key)
+                if hit is None:  # (feature, with the text looked up once for all of them)
+                    if text is None:
+                        text = self.now.text(text_id)
+                    hit = known[key] = self._feature(text_id, name, text)
+                value, detail = hit
                 values[name] = value
                 if detail:
                     labels.update(detail)
-            fact = Fact(fact_id, TEXT, values, labels, dict.fromkeys(values, fields), section=section, order=order)
-            yield self.add_globals(fact, deps=deps)
+            if names is None:
+                fact = Fact(fact_id, TEXT, values, labels, dict(fields), section=section, order=order)
+                yield self.add_globals(fact, deps=deps)
+                continue
+            if names:  # what add_globals would add but the globals' values: from the plan
+                added = self._added.get(added_key)
+                if added is None:
+                    added = self._added[added_key] = self._globals_of(names, section)
+                values.update(added[0])
+                if added[1]:
+                    labels.update(added[1])
+            yield Fact(fact_id, TEXT, values, labels, fields, section=section, order=order, deps=deps)
 
     def claims(self) -> Iterable[Fact]:
-        if not self.book.claims or not any(r.scope == CLAIM for r in self.book.rules):
+        plan = _claim_plan(self.book)
+        if plan is None:
             return
-        env = {}
-        for claim in self.book.claims:
-            for name in claim.value.names() + (claim.also.names() if claim.also else []):
-                env[name] = self.stated_value(name) if name in FORM.fields else self.global_value(name)[0]
-        tables = self.book.tables
-        table_values = [eval_lin(claim.value, env, tables) for claim in self.book.claims]
-        # a claim without an alternative agrees only with its value: the alternative is that value
-        also_values = [eval_lin(claim.also, env, tables) if claim.also else table_values[k]
-                       for k, claim in enumerate(self.book.claims)]
+        claims = self.book.claims
+        values: tuple[list, list] | None = None  # the tables' side of each claim, worked out once one is found
         for t, text_id in enumerate(PROSE_FIELDS):
             text = self.now.text(text_id)
             if not text:
                 continue
             f = FORM.field(text_id)
-            for start, k, said, matched in self.cache.claims(self.book.claims, text, self.year):
-                claim = self.book.claims[k]
+            for start, k, said, matched in self.cache.claims(claims, text, self.year):
+                if values is None:  # (most reports state no number a claim reads)
+                    values = self._claim_values(plan[0])
+                table_values, also_values = values
+                claim = claims[k]
                 # the finding is about the value the claim names; the alternative only excuses it
-                table_fields = tuple(dict.fromkeys(n for n in claim.value.names() if n in FORM.fields))
+                table_fields = plan[1][k]
                 fact = Fact(
                     f"claim.{text_id}.{start}",
                     CLAIM,
@@ -753,35 +881,93 @@ class _Builder:
                 )
                 yield self.add_globals(fact)
 
+    def _claim_values(self, names: tuple[str, ...]) -> tuple[list, list]:
+        """(each claim's value by the tables, its alternative's): what a stated number is compared with."""
+        env = {name: self.stated_value(name) if name in FORM.fields else self.global_value(name)[0] for name in names}
+        tables = self.book.tables
+        claims = self.book.claims
+        table_values = [eval_lin(claim.value, env, tables) for claim in claims]
+        # a claim without an alternative agrees only with its value: the alternative is that value
+        also_values = [eval_lin(claim.also, env, tables) if claim.also else table_values[k]
+                       for k, claim in enumerate(claims)]
+        return table_values, also_values
+
     def custom(self, raw: Mapping[str, Any], i: int) -> Fact | None:
         """Another module's fact (``extra_facts``, producers); None when none of its kind's rule
         cases can fire on it (a wording offer of a category no rule names; a kind no rule checks)."""
         if not (type(raw) is dict or isinstance(raw, Mapping)) or not isinstance(raw.get("id"), str) \
-                or not isinstance(raw.get("kind"), str):
+                or not isinstance(kind := raw.get("kind"), str):
             raise FactError(f"extra fact without a string id and kind: {raw!r}")
-        kind = raw["kind"]
-        declared = self.book.fact_kinds.get(kind)
-        names = declared.names if declared is not None else None
-        if declared is not None and declared.defaults:
-            raw = {**declared.defaults, **raw}
+        plan = self._kinds.get(kind)
+        if plan is None:
+            plan = self._kinds[kind] = _KindPlan.of(self.book, kind)
+        if plan.defaults:
+            raw = {**plan.defaults, **raw}
         if self.prune:
-            selecting = self.book.selecting.get(kind)
-            if selecting:  # most of other modules' facts: told by the value or two that select them
-                if not self.book.may_fire(kind, _engine_values(raw, selecting, names)):
+            if plan.selecting:  # most of other modules' facts: told by the value or two that select them
+                # (selected's memo read inline for one plain selecting value: the 28 wording offers)
+                key = raw.get(plan.selecting[0])
+                hit = plan.memo.get(key) if len(plan.selecting) == 1 and type(key) in _PLAIN_TYPES else None
+                if not (hit if hit is not None else plan.selected(self.book, kind, raw)):
                     return None
-            elif not self.book.may_fire(kind, _NO_VALUES):  # decided by the kind alone
+            elif not plan.fires:  # decided by the kind alone
                 return None
-        values, labels = _split_custom(raw, names, _engine_names(self.book, kind, names))
+        values, labels = _split_custom(raw, plan.names, plan.engine_names)
         fields_raw = raw.get("fields") or ()
         fields_t = (fields_raw,) if isinstance(fields_raw, str) else tuple(fields_raw)
         section = raw.get("section")
-        if section is None and fields_t and fields_t[0] in FORM.fields:
-            section = FORM.fields[fields_t[0]].section
-        fact = Fact(f"{raw['id']}", kind, values, labels, {n: fields_t for n in values},
-                    section=section, order=self.order(section or "", 500 + i))
-        if "field" not in labels and fields_t and fields_t[0] in FORM.fields:
-            labels["field"] = FORM.fields[fields_t[0]].label
+        # the first field's form entry gives a section and a label where the fact names none
+        first = FORM.fields.get(fields_t[0]) if fields_t and (section is None or "field" not in labels) else None
+        if section is None and first is not None:
+            section = first.section
+        fact = Fact(f"{raw['id']}", kind, values, labels, dict.fromkeys(values, fields_t),
+                    section=section, order=(_SECTION_INDEX.get(section or "", 99), 500 + i))
+        if first is not None and "field" not in labels:
+            labels["field"] = first.label
         return self.add_globals(fact)
+
+
+_SELECTED_KEPT = 4096  # selecting values of other modules' facts whose answer is remembered, per kind
+_PLAIN_TYPES = frozenset((str, int, bool, type(None)))
+
+
+@dataclass
+class _KindPlan:
+    """What ``_Builder.custom`` needs of a kind of other modules' facts, the same for every fact of
+    the kind: worked out once per rulebook, not for each of the some 40 such facts of a report."""
+
+    names: Any  # the names a declared kind passes to the engine (None: an undeclared kind)
+    defaults: Mapping[str, Any] | None
+    engine_names: frozenset[str]  # ``names`` but the reserved keys (``_engine_names``)
+    selecting: tuple[str, ...]  # the values its cases select facts by (``Rulebook.selecting``)
+    fires: bool  # without selecting values: whether a fact of the kind can fire some case
+    memo: dict[Any, bool] = field(default_factory=dict)  # selecting values → ``selected``
+
+    @classmethod
+    def of(cls, book: Rulebook, kind: str) -> _KindPlan:
+        declared = book.fact_kinds.get(kind)
+        names = declared.names if declared is not None else None
+        selecting = tuple(book.selecting.get(kind) or ())
+        return cls(names, declared.defaults if declared is not None else None, _engine_names(book, kind, names),
+                   selecting, bool(selecting) or book.may_fire(kind, _NO_VALUES))
+
+    def selected(self, book: Rulebook, kind: str, raw: Mapping[str, Any]) -> bool:
+        """``book.may_fire`` on the selecting values of ``raw``, remembered by those values when
+        they are plain (strings, ints, bools, None): the answer then depends on them alone (a bool
+        reads as 0 / 1 either way), and a report's 28 wording offers repeat the same categories."""
+        selecting = self.selecting
+        key = raw.get(selecting[0]) if len(selecting) == 1 else tuple(map(raw.get, selecting))
+        plain = type(key) in _PLAIN_TYPES if len(selecting) == 1 else set(map(type, key)) <= _PLAIN_TYPES
+        if plain:
+            hit = self.memo.get(key)
+            if hit is not None:
+                return hit
+        hit = book.may_fire(kind, _engine_values(raw, selecting, self.names))
+        if plain:
+            if len(self.memo) >= _SELECTED_KEPT:
+                self.memo.clear()
+            self.memo[key] = hit
+        return hit
 
 
 def _engine_values(raw: Mapping[str, Any], keys: Iterable[str], names: Any) -> dict[str, Any]:
@@ -973,6 +1159,81 @@ def _text_plan(book: Rulebook) -> dict[str, tuple[str, ...]]:
     return plan
 
 
+def _claim_plan(book: Rulebook) -> tuple[tuple[str, ...], list[tuple[str, ...]]] | None:
+    """The names the claims' values read (each once, in order) and each claim's table fields; None
+    when the rulebook has no claims or no rule on them. The same for every report: once per rulebook."""
+    plan = book.plans.get("claims", False)
+    if plan is False:
+        plan = None
+        if book.claims and any(r.scope == CLAIM for r in book.rules):
+            names = [n for claim in book.claims for n in claim.value.names() + (claim.also.names() if claim.also else [])]
+            plan = (tuple(dict.fromkeys(names)),
+                    [tuple(dict.fromkeys(n for n in claim.value.names() if n in FORM.fields)) for claim in book.claims])
+        book.plans["claims"] = plan
+    return plan
+
+
+class _TextPlan(NamedTuple):
+    """A text's fact as one rulebook sees it, the same for every report (see _text_plans)."""
+
+    text_id: str
+    fact_id: str
+    label: str
+    section: str
+    order: tuple[int, ...]
+    keys: tuple[tuple[tuple[str, str], str], ...]  # ((text id, feature name), feature name) of its values but the text id
+    names: tuple[str, ...] | None  # the global names its fact carries (None: they depend on its values)
+    fields: dict[str, tuple[str, ...]]  # its values' fields and the globals' (with ``names``: shared, never mutated)
+    deps: frozenset[str]  # its fields, the report year, and (with ``names``) what the globals depend on
+    added_key: tuple = ()  # (names, section): its globals in _Builder._added
+    template: dict[str, Any] = {}  # its values' names in order (with ``names``), the text id set: filled in place
+
+
+def _text_plans(book: Rulebook) -> list[_TextPlan]:
+    """Each text rules on prose read (``_text_plan``) with its fact's fixed parts, the globals it
+    carries, their fields and deps: worked out once per rulebook rather than by ``add_globals``
+    for each of a report's 13 texts (a rulebook telling a text's globals by its values, which
+    none does today, leaves that to ``add_globals``)."""
+    plans = book.plans.get("text facts")
+    if plans is None:
+        needs = book.global_needs.get(TEXT)
+        names = book.globals_for(TEXT, {}) if not any(d for d, _ in needs or ()) else None
+        plans = []
+        for text_id, features in _text_plan(book).items():
+            fact_id, label, fields, section, order, deps = _text_static(text_id)
+            value_names = ("chars", "answered", *features)
+            own_fields = dict.fromkeys((TEXT_KEY, *value_names), fields)
+            template = dict.fromkeys((TEXT_KEY, *value_names))
+            if names:
+                flags, plain, global_fields, global_deps = _globals_plan(book, names)
+                own_fields.update(global_fields)
+                deps = deps.union(global_deps) if global_deps else deps
+                template.update(dict.fromkeys((*(name for name, _, _ in flags), *plain)))
+            template[TEXT_KEY] = text_id
+            plans.append(_TextPlan(text_id, fact_id, label, section, order,
+                                   tuple(((text_id, n), n) for n in value_names), names, own_fields, deps,
+                                   (names, section), template))
+        book.plans["text facts"] = plans
+    return plans
+
+
+_ID = attrgetter("id")
+
+
+def _scopes(book: Rulebook) -> list[Callable[[_Builder], Iterable[Fact]]]:
+    """The builder's methods making the facts of the scopes the rulebook's rules check, in the
+    facts' order: once per rulebook."""
+    scopes = book.plans.get("scopes")
+    if scopes is None:
+        kinds = {r.scope for r in book.rules}
+        makers = {
+            REPORT: _Builder.report, COLUMN: _Builder.columns, ROW: _Builder.rows, REVIEW: _Builder.review,
+            ACTIVE: _Builder.active, CELL: _Builder.cells, TEXT: _Builder.texts, CLAIM: _Builder.claims,
+        }
+        scopes = book.plans["scopes"] = [make for kind, make in makers.items() if kind in kinds]
+    return scopes
+
+
 def build_facts(answers: Mapping[str, Any], previous: Mapping[str, Any] | None = None, *,
                 book: Rulebook, notes: Mapping[str, str] | None = None,
                 extra_facts: Iterable[Mapping[str, Any]] = (), cache: FeatureCache | None = None,
@@ -998,15 +1259,9 @@ def build_facts(answers: Mapping[str, Any], previous: Mapping[str, Any] | None =
         extras.extend(producer(answers, previous) or ())
     b = _Builder(answers, previous, notes, book, cache or FeatureCache(), old, changed, Coverage.of_facts(extras),
                  outline, prune)
-    kinds = {r.scope for r in book.rules}
     out: list[Fact] = []
-    producers = {
-        REPORT: b.report, COLUMN: b.columns, ROW: b.rows, REVIEW: b.review, ACTIVE: b.active,
-        CELL: b.cells, TEXT: b.texts, CLAIM: b.claims,
-    }
-    for kind, produce in producers.items():
-        if kind in kinds:  # facts no rule can match would only cost time (and be discarded)
-            out.extend(produce())
+    for produce in _scopes(book):  # facts no rule can match would only cost time (and be discarded)
+        out.extend(produce(b))
     # --- extra fact producers: other modules' facts (importer structure, wording) -----------------
     left_out: list[str] = []
     for i, raw in enumerate(extras):
@@ -1015,8 +1270,7 @@ def build_facts(answers: Mapping[str, Any], previous: Mapping[str, Any] | None =
             out.append(fact)
         else:
             left_out.append(raw["id"])
-    ids = [f.id for f in out]
-    ids += left_out
+    ids = [*map(_ID, out), *left_out]
     if len(set(ids)) != len(ids):  # (rare: a programming error) name the first id met twice
         seen: set[str] = set()
         for fact_id in ids:

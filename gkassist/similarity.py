@@ -11,11 +11,13 @@ copied with only the year or a count changed is still a copy.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cache
 
 from rapidfuzz import fuzz, process
 
-from gkassist.text import SENTENCE_END, nfkc, strip_marker
+from gkassist.text import SENTENCE_END, nfkc
 
 DEFAULT_THRESHOLD = 85.0
 # Shorter fragments ("一是", "下一步") match everything and say nothing about copying.
@@ -50,7 +52,20 @@ def normalise(sentence: str) -> str:
 
 def normalise_nfkc(sentence: str) -> str:
     """``normalise`` of a sentence already in NFKC (a piece of one: NFKC is the costly part)."""
-    return "".join(_KEPT.findall(strip_marker(sentence.strip())))
+    text = sentence.strip()
+    # strip_marker: its pattern is anchored at the start, where its one match can be (and is never empty)
+    marker = _marker_at_start()(text)
+    if marker is not None:
+        text = text[marker.end():]
+    return "".join(_KEPT.findall(text))
+
+
+@cache
+def _marker_at_start() -> Callable[[str], re.Match[str] | None]:
+    """``LEADING_MARKER_RE.match`` (compiled when first asked for: see gkassist.text)."""
+    from gkassist import text
+
+    return text.LEADING_MARKER_RE.match
 
 
 def _compared(sentence: str) -> bool:

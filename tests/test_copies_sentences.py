@@ -6,9 +6,9 @@ from __future__ import annotations
 import random
 import re
 
-from gkassist.review.copies import _masker, copy_rules, sentences_of
+from gkassist.review.copies import _hash, _masker, copy_rules, sentences_of
 from gkassist.similarity import normalise_nfkc, split_sentences
-from gkassist.text import SENTENCE_END, strip_marker
+from gkassist.text import SENTENCE_END, nfkc, strip_marker
 
 # the definitions as they were first written (a look-behind split, two substitutions, re.sub)
 _PLAIN_SPLIT = re.compile(f"(?<=[{SENTENCE_END}：:])|\n+")
@@ -67,3 +67,39 @@ def test_clauses_too_short_are_left_out_and_long_ones_hashed():
     assert sentence == text
     assert form == "本机关认真贯彻落实政府信息公开条例要求进一步加强组织领导和制度建设及时回应"
     assert len(clauses) == 2  # 「及时回应」 is too short
+
+
+def _plain_sentences(answers: dict, agency: str | None) -> list:
+    """sentences_of as first written: each sentence masked with re.sub, each clause cut from the
+    masked sentence and normalised on its own (NFKC of the piece)."""
+    rules = copy_rules()
+    out = []
+    for fid in rules.fields():
+        text = answers.get(fid)
+        if not isinstance(text, str):
+            continue
+        for sentence in _plain_split(text):
+            hidden = sentence.replace(agency, "〇") if agency else sentence
+            hidden = rules.place.sub("〇", rules.year.sub("〇", hidden))
+            form = _plain_normalise(nfkc(hidden))
+            if len(form) < rules.min_chars or any(s in form for s in rules.stock):
+                continue
+            parts = re.split(r"[，,；;：:、]", hidden)
+            clauses = [] if len(parts) == 1 else [
+                c for c in (_plain_normalise(nfkc(p)) for p in parts) if len(c) >= rules.min_clause_chars and c != form]
+            out.append((sentence, form, _hash(form), [_hash(c) for c in clauses]))
+    return out
+
+
+# longer pieces, so that sentences and clauses reach the lengths compared, and characters NFKC
+# makes clause marks of (「﹐」「︰」「🄁」)
+_LONG = [*_ALPHABET, "政务公开工作", "信息公开申请", "主动公开政府信息", "﹐", "︰", "🄁", "﹔", "本机关"]
+
+
+def test_sentences_and_clauses_are_what_the_plain_definition_gives():
+    rnd = random.Random(3)
+    fields = copy_rules().fields()
+    for _ in range(3000):
+        answers = {fid: "".join(rnd.choice(_LONG) for _ in range(rnd.randint(0, 60))) for fid in fields[:3]}
+        agency = rnd.choice([None, "", "本机关", "人民政府"])
+        assert sentences_of(answers, agency) == _plain_sentences(answers, agency), (answers, agency)

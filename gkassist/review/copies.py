@@ -42,7 +42,8 @@ from gkassist.review.pairing import family_key
 from gkassist.similarity import normalise, normalise_nfkc, split_sentences
 from gkassist.text import nfkc
 
-_CLAUSE = re.compile(r"[，,；;：:、]")
+_CLAUSE_MARKS = "，,；;：:、"
+_CLAUSE = re.compile(f"[{_CLAUSE_MARKS}]")
 _FOLDED = re.compile(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])")
 
 
@@ -163,33 +164,46 @@ def masked(sentence: str, agency: str | None, rules: CopyRules) -> str:
     return normalise(_mask(sentence, agency, rules))
 
 
+_FIELDS: list[Any] = [None, ()]  # the rules last asked for and their fields
+
+
+def _fields(rules: CopyRules) -> tuple[str, ...]:
+    """``rules.fields()``, worked out once for the rules in use (not for each report)."""
+    if _FIELDS[0] is not rules:
+        _FIELDS[:] = [rules, rules.fields()]
+    return _FIELDS[1]
+
+
 def sentences_of(answers: dict[str, Any], agency: str | None) -> list[tuple[str, str, int, list[int]]]:
     """The report's comparable sentences: (sentence as written, its masked comparison form, its
     hash, the hashes of its long clauses). Computed where the report is checked (a worker)."""
     rules = copy_rules()
+    place, year = _masker(rules.place), rules.year.sub  # (_mask, with these looked up once a report)
     out = []
-    for fid in rules.fields():
+    for fid in _fields(rules):
         text = answers.get(fid)
         if not isinstance(text, str):
             continue
         for sentence in split_sentences(text):
-            hidden = _mask(sentence, agency, rules)  # one masking pass for the sentence and its clauses
+            # one masking pass for the sentence and its clauses
+            hidden = place(year("〇", sentence.replace(agency, "〇") if agency else sentence))
             folded = nfkc(hidden)
             form = normalise_nfkc(folded)
             if len(form) < rules.min_chars or any(map(form.__contains__, rules.stock)):
                 continue
-            parts = _CLAUSE.split(hidden)
-            if len(parts) == 1:
+            # NFKC keeps a clause mark a clause mark (「，」 → ","), and makes one of a few other
+            # characters (「﹐」): the NFKC form has at least the sentence's clause marks
+            pieces = _CLAUSE.split(folded)
+            if len(pieces) == 1:
                 clauses = []  # a sentence of one clause has no clause but itself (its form: left out)
             else:
                 # its clauses are the pieces of its NFKC form, unless NFKC made a clause mark of
-                # another character (「﹐」): NFKC changes nothing across a clause mark
-                pieces = _CLAUSE.split(folded)
-                if len(pieces) == len(parts):
+                # another character: NFKC changes nothing across a clause mark
+                if sum(map(hidden.count, _CLAUSE_MARKS)) == len(pieces) - 1:
                     # (normalising only shortens a piece: one too short already is left out unread)
                     forms = [normalise_nfkc(c) for c in pieces if len(c) >= rules.min_clause_chars]
                 else:
-                    forms = [normalise(c) for c in parts]
+                    forms = [normalise(c) for c in _CLAUSE.split(hidden)]
                 clauses = [c for c in forms if len(c) >= rules.min_clause_chars and c != form]
             out.append((sentence, form, _hash(form), [_hash(c) for c in clauses]))
     return out

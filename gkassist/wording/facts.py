@@ -40,8 +40,8 @@ from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
+from gkassist.features import compact_cached
 from gkassist.form import FORM
-from gkassist.text import compact
 from gkassist.wording.bank import Bank, get_bank
 from gkassist.wording.items import cut_off, measure_items, problem_items, problem_title
 from gkassist.wording.match import Matcher, default_matcher
@@ -225,7 +225,7 @@ def produce(answers: Mapping[str, Any], previous: Mapping[str, Any] | None = Non
         "section": "problems",
         "problem_items": len(problem_items(problems, measures)) if problems.strip() else 0,
         "measure_items": n_measures,
-        "measures_chars": len(compact(measures)),
+        "measures_chars": len(compact_cached(measures)),  # (the same text's chars feature compacts it too)
         "label": FORM.field("measures").label,
     }
     written: set[str] = set()
