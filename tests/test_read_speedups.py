@@ -3,13 +3,14 @@ replace give: on the real reports and on random input."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gkassist.text import nfkc
+from gkassist.text import _FOLD, fold, nfkc
 
 CORPUS = Path(__file__).parent / "corpus" / "reports"
 
@@ -44,3 +45,28 @@ def test_nfkc_is_unicodedata_nfkc_next_to_every_character_of_the_bmp():
             c = chr(cp)
             for text in (mark + c, c + mark, c + mark + c):
                 assert nfkc(text) == unicodedata.normalize("NFKC", text), (mark, hex(cp))
+
+
+def _fold_as_defined(text: str) -> str:
+    """text.fold before its rewrite: NFKC, translated, every white space removed by a regex."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).translate(_FOLD))
+
+
+def test_fold_is_its_definition_on_the_real_reports():
+    for line in _lines():
+        assert fold.__wrapped__(line) == _fold_as_defined(line)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_TRICKY + "“”„‘’「」〔〕【】［］—–－―─／．﹒、 \t\n\xa0\u3000\x1c\u2028"), max_size=40)
+       | st.text(max_size=40))
+def test_fold_is_its_definition_on_any_text(text):
+    assert fold.__wrapped__(text) == _fold_as_defined(text)
+
+
+def test_fold_is_its_definition_on_every_character():
+    for cp in range(0x110000):
+        if 0xD800 <= cp < 0xE000:
+            continue
+        text = "a" + chr(cp) + "b"
+        assert fold.__wrapped__(text) == _fold_as_defined(text), hex(cp)
