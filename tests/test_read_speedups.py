@@ -250,3 +250,24 @@ def test_one_pass_reads_the_real_word_reports_as_the_walk():
         root = etree.fromstring(xml).find(f"{{{_W}}}body")
         fast = _items_in_one_pass(root)
         assert fast is not None and fast == _items_by_walk(root), f
+
+
+def _collapse_as_defined(text: str) -> str:
+    """html_layout._collapse before the join was skipped for a text without a line break."""
+    from gkassist.importer.html_layout import _JOIN_CJK, _PLAIN_TEXT, _SPACES
+
+    if text.isprintable():
+        if not text.endswith(" ") and "  " not in text:
+            return text
+    elif _PLAIN_TEXT(text):
+        return text
+    text = text.replace("\xa0", " ").replace("\u3000", " ")
+    return _SPACES.sub(" ", _JOIN_CJK.sub("", text)).strip()
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.sampled_from("信息a1 \t\r\n\xa0\u3000\u2028\x85\x1c，"), max_size=30) | st.text(max_size=30))
+def test_html_collapse_is_its_definition(text):
+    from gkassist.importer.html_layout import _collapse
+
+    assert _collapse(text) == _collapse_as_defined(text)

@@ -128,7 +128,9 @@ def _collapse(text: str) -> str:
     elif _PLAIN_TEXT(text):
         return text
     text = text.replace("\xa0", " ").replace("\u3000", " ")
-    return _SPACES.sub(" ", _JOIN_CJK.sub("", text)).strip()
+    if "\n" in text:  # (the join needs one; its look-behind is tried at every character)
+        text = _JOIN_CJK.sub("", text)
+    return _SPACES.sub(" ", text).strip()
 
 
 _TextCache = TextCache  # (its former name: test_linear finds the caches by this class)
