@@ -87,25 +87,179 @@ def read_docx(data: bytes, archive: zipfile.ZipFile | None = None) -> Document:
     body = root.find(f"{_W}body")
     if body is None:
         raise Unreadable(_DAMAGED)
-    items: list[Item] = []
     try:
-        for child in _blocks(body):
-            if child.tag == _P:
-                text = _text(child)
-                if text.isprintable():  # one line, nothing to clean but its ends (see _cell_text)
-                    text = text.strip()
-                    if text:
-                        items.append(Line(text))
-                    continue
-                for line in text.splitlines():
-                    text = clean_line(line)
-                    if text:
-                        items.append(Line(text))
-            else:
-                items.append(_table(child))
+        items = _items_in_one_pass(body)
+        if items is None:  # a part the one pass does not cover: the walk reads the whole body
+            items = _items_by_walk(body)
     except Exception as err:  # malformed XML inside a valid package (a gridSpan of 「abc」 …)
         raise Unreadable(_DAMAGED) from err
     return Document(items=items, layout="docx")
+
+
+def _add_paragraph(items: list[Item], text: str) -> None:
+    """A paragraph of the body as lines: each cleaned, the empty ones left out."""
+    if text.isprintable():  # one line, nothing to clean but its ends (see _cell_text)
+        text = text.strip()
+        if text:
+            items.append(Line(text))
+        return
+    for line in text.splitlines():
+        text = clean_line(line)
+        if text:
+            items.append(Line(text))
+
+
+def _items_by_walk(body: etree._Element) -> list[Item]:
+    """The body's paragraphs and tables, element by element (``_items_in_one_pass`` says what
+    it reads; this is the definition, for every document)."""
+    items: list[Item] = []
+    for child in _blocks(body):
+        if child.tag == _P:
+            _add_paragraph(items, _text(child))
+        else:
+            items.append(_table(child))
+    return items
+
+
+# the elements the one pass looks at; lxml skips all others (formatting, most of a document's
+# elements) in C without making a Python object for them
+_STREAM = (_P, _TBL, _TR, _TC, _SPAN, _VMERGE, _T, _TAB, _BR, _CR, _SDT)
+
+
+class _Irregular(Exception):
+    """A part of the document that the one pass does not read as the walk would."""
+
+
+def _items_in_one_pass(body: etree._Element) -> list[Item] | None:
+    """What ``_items_by_walk`` reads, from one pass over the elements that carry text or
+    structure, in document order (lxml's tag filter: a report's 3,000-odd elements cost about a
+    third of the walk, which asked every element for its tag). None for a document with a part
+    this does not cover — content controls, a nested table, text in a hyperlink's run or a text
+    box, a tab stop, a row or a cell not directly in its table or row …: each element's place is
+    checked against its parent, and anything else is left to the walk.
+
+    The walk's rules, as they apply to what passes the checks: a paragraph of the body or of a
+    cell (its direct child) reads the text elements (w:t's text, a tab, a break) of its runs and of
+    its other children in order, except its properties when they are its first child; a cell is
+    read at its grid column unless its first w:tcPr merges it down from above."""
+    items: list[Item] = []
+    p = tbl = tr = tc = gs = vm = None
+    parts: list[str] = []  # the paragraph's text
+    texts: list[str] = []  # the cell's paragraphs
+    rows: list[list[Cell]] = []
+    cells: list[Cell] = []
+    col = 0
+    in_cell = False
+    try:
+        for el in body.iter(*_STREAM):
+            tag = el.tag  # compared with == (COMPARE_OP specialised for str), most frequent first: a
+            # set would hash the long namespaced tag, `in` a tuple compares more slowly
+            if tag == _T or tag == _BR or tag == _TAB or tag == _CR:  # noqa: SIM109 (see above)
+                if p is None:
+                    raise _Irregular
+                parent = el.getparent()
+                if parent is not p:
+                    if parent.getparent() is not p:
+                        raise _Irregular  # deeper in the paragraph, or in none being read
+                    if parent.tag == _PPR and parent.getprevious() is None:
+                        continue  # the paragraph's properties: not its text
+                parts.append((el.text or "") if tag == _T else "\t" if tag == _TAB else "\n")
+                continue
+            if p is not None:  # any other element ends the paragraph (see the checks below)
+                if in_cell:
+                    texts.append("".join(parts))
+                else:
+                    _add_paragraph(items, "".join(parts))
+                p, parts = None, []
+            if tag == _P:
+                parent = el.getparent()
+                if tc is not None and parent is tc:
+                    in_cell = True
+                elif parent is body:
+                    if tbl is not None:
+                        col = _end_cell(tc, gs, vm, texts, col, cells)
+                        if cells:
+                            rows.append(cells)
+                        items.append(Table(rows=rows, rows_known=True))
+                        tbl = tr = tc = gs = vm = None
+                        rows, cells, texts, col = [], [], [], 0
+                    in_cell = False
+                else:
+                    raise _Irregular
+                p = el
+            elif tag == _TC:
+                if tr is None or el.getparent() is not tr:
+                    raise _Irregular
+                if tc is not None:
+                    col = _end_cell(tc, gs, vm, texts, col, cells)
+                    texts = []
+                tc, gs, vm = el, None, None
+            elif tag == _SPAN or tag == _VMERGE:  # noqa: SIM109
+                # the walk reads those of the cell's first w:tcPr: one that is its first child
+                props = el.getparent()
+                if tc is None or props.getparent() is not tc or props.tag != _TCPR \
+                        or props.getprevious() is not None:
+                    raise _Irregular
+                if tag == _SPAN:
+                    gs = el if gs is None else gs
+                else:
+                    vm = el if vm is None else vm
+            elif tag == _TR:
+                if tbl is None or el.getparent() is not tbl:
+                    raise _Irregular
+                if tc is not None:
+                    col = _end_cell(tc, gs, vm, texts, col, cells)
+                if cells:
+                    rows.append(cells)
+                tr, tc, gs, vm = el, None, None, None
+                cells, texts, col = [], [], 0
+            elif tag == _TBL:
+                if el.getparent() is not body:
+                    raise _Irregular
+                if tbl is not None:
+                    col = _end_cell(tc, gs, vm, texts, col, cells)
+                    if cells:
+                        rows.append(cells)
+                    items.append(Table(rows=rows, rows_known=True))
+                tbl, tr, tc, gs, vm = el, None, None, None, None
+                rows, cells, texts, col = [], [], [], 0
+            else:  # a content control
+                raise _Irregular
+    except _Irregular:
+        return None
+    if p is not None:
+        if in_cell:
+            texts.append("".join(parts))
+        else:
+            _add_paragraph(items, "".join(parts))
+    if tbl is not None:
+        _end_cell(tc, gs, vm, texts, col, cells)
+        if cells:
+            rows.append(cells)
+        items.append(Table(rows=rows, rows_known=True))
+    return items
+
+
+def _end_cell(tc: etree._Element | None, gs: etree._Element | None, vm: etree._Element | None,
+              texts: list[str], col: int, cells: list[Cell]) -> int:
+    """A cell read in one pass (``tc``: None for no cell) into ``cells`` at grid column ``col``
+    unless merged down from above, as ``_cell`` reads it; returns the next cell's column."""
+    if tc is None:
+        return col
+    span = _span(gs)
+    if vm is not None and vm.get(_VAL, "continue") != "restart":
+        return col + span
+    cells.append(make_cell((_cell_text_of(texts), col, 0)))
+    return col + span
+
+
+def _span(gs: etree._Element | None) -> int:
+    if gs is None:
+        return 1
+    try:
+        return max(1, int(gs.get(_VAL, "1")))
+    except ValueError:
+        return 1
 
 
 def _blocks(parent: etree._Element):  # noqa: ANN202 - a generator of elements
@@ -220,11 +374,7 @@ def _cell(tc: etree._Element, col: int, cells: list[Cell]) -> int:
                 gs = prop if gs is None else gs
             elif tag == _VMERGE:
                 vm = prop if vm is None else vm
-        if gs is not None:
-            try:
-                span = max(1, int(gs.get(_VAL, "1")))
-            except ValueError:
-                span = 1
+        span = _span(gs)
         if vm is not None and vm.get(_VAL, "continue") != "restart":
             return col + span  # merged down: read in the row where it starts
     cells.append(make_cell((_cell_text(paragraphs), col, 0)))
@@ -233,12 +383,17 @@ def _cell(tc: etree._Element, col: int, cells: list[Cell]) -> int:
 
 def _cell_text(paragraphs: list[etree._Element]) -> str:
     """A cell's text: its lines trimmed and joined by a space (a label printed over two lines)."""
-    if len(paragraphs) == 1:
-        text = _text(paragraphs[0])
+    return _cell_text_of([_text(p) for p in paragraphs])
+
+
+def _cell_text_of(texts: list[str]) -> str:
+    """A cell's text from its paragraphs' texts (see ``_cell_text``)."""
+    if len(texts) == 1:
+        text = texts[0]
         if text.isprintable():
             # most cells: one line with no tab, break or special space (those are not printable),
             # so clean_line would only trim it
             return text.strip()
     else:
-        text = "\n".join([_text(p) for p in paragraphs])
+        text = "\n".join(texts)
     return " ".join([clean_line(t) for t in text.splitlines() if t.strip()])

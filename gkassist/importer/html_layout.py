@@ -15,7 +15,7 @@ from lxml import etree
 
 from gkassist.htmlgrid import MAX_COLUMNS, place, span_value
 from gkassist.importer.decoding import Unreadable
-from gkassist.importer.model import Document, Image, Item, Line, Table, make_cell
+from gkassist.importer.model import Document, Image, Item, Line, Table, TextCache, make_cell
 from gkassist.importer.sections import match_heading
 
 _SKIP = frozenset(
@@ -128,15 +128,12 @@ def _collapse(text: str) -> str:
     elif _PLAIN_TEXT(text):
         return text
     text = text.replace("\xa0", " ").replace("\u3000", " ")
-    return _SPACES.sub(" ", _JOIN_CJK.sub("", text)).strip()
+    if "\n" in text:  # (the join needs one; its look-behind is tried at every character)
+        text = _JOIN_CJK.sub("", text)
+    return _SPACES.sub(" ", text).strip()
 
 
-class _TextCache(dict):
-    """A bounded cache of texts: looked up with ``get`` in a loop over hundreds of cells, which is
-    cheaper than a call through lru_cache; emptied when it grows large (``cache_clear`` is named as
-    lru_cache's, so that whoever empties gkassist's caches empties this one too)."""
-
-    cache_clear = dict.clear
+_TextCache = TextCache  # (its former name: test_linear finds the caches by this class)
 
 
 # cells' texts collapsed: the same labels and numbers recur in every report

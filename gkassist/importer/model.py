@@ -32,6 +32,15 @@ class Cell(NamedTuple):
 make_cell = partial(tuple.__new__, Cell)
 
 
+class TextCache(dict):
+    """A bounded cache keyed by text, looked up with ``get`` in a loop over hundreds of cells:
+    cheaper than a call through lru_cache. Its owner empties it when it grows large;
+    ``cache_clear`` is named as lru_cache's, so that whoever empties gkassist's caches (test_linear)
+    empties this one too."""
+
+    cache_clear = dict.clear
+
+
 @dataclass
 class Line:
     """A line of running text (a paragraph, a heading, a title)."""
