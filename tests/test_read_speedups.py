@@ -252,6 +252,28 @@ def test_one_pass_reads_the_real_word_reports_as_the_walk():
         assert fast is not None and fast == _items_by_walk(root), f
 
 
+def test_one_pass_reads_hyperlinks_insertions_and_tab_stops_as_the_walk():
+    # common in agencies' Word files: a link to the portal, a tracked insertion, a paragraph with tab
+    # stops; and what a run leaves out (its properties, text inside a text element)
+    from gkassist.importer.docx_layout import _items_by_walk, _items_in_one_pass
+
+    body = (
+        '<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="420"/></w:tabs></w:pPr>'
+        "<w:r><w:t>（一）主动公开</w:t></w:r><w:r><w:tab/><w:t>网址：</w:t></w:r>"
+        '<w:hyperlink r:id="rId9" xmlns:r="urn:r"><w:r><w:rPr><w:rStyle w:val="a"/></w:rPr>'
+        "<w:t>http://www.example.gov.cn</w:t></w:r></w:hyperlink>"
+        "<w:ins><w:r><w:t>（新增）</w:t></w:r></w:ins>"
+        "<w:r><w:rPr><w:t>不读</w:t></w:rPr><w:t>本年<w:t>不读</w:t></w:t><w:br/><w:t>第二行</w:t></w:r></w:p>"
+        '<w:tbl><w:tr><w:tc><w:p><w:pPr><w:tabs><w:tab w:val="right"/></w:tabs></w:pPr>'
+        '<w:hyperlink><w:r><w:t>单元格</w:t></w:r></w:hyperlink></w:p></w:tc></w:tr></w:tbl>'
+    )
+    root = _body_root(body)
+    fast = _items_in_one_pass(root)
+    assert fast is not None and fast == _items_by_walk(root)
+    assert [getattr(item, "text", None) for item in fast[:2]] == [
+        "（一）主动公开\t网址：http://www.example.gov.cn（新增）本年", "第二行"]
+
+
 def _collapse_as_defined(text: str) -> str:
     """html_layout._collapse before the join was skipped for a text without a line break."""
     from gkassist.importer.html_layout import _JOIN_CJK, _PLAIN_TEXT, _SPACES

@@ -134,9 +134,10 @@ def _items_in_one_pass(body: etree._Element) -> list[Item] | None:
     """What ``_items_by_walk`` reads, from one pass over the elements that carry text or
     structure, in document order (lxml's tag filter: a report's 3,000-odd elements cost about a
     third of the walk, which asked every element for its tag). None for a document with a part
-    this does not cover — content controls, a nested table, text in a hyperlink's run or a text
-    box, a tab stop, a row or a cell not directly in its table or row …: each element's place is
-    checked against its parent, and anything else is left to the walk.
+    this does not cover — content controls, a nested table, a text box, a row or a cell not directly
+    in its table or row …: each element's place is checked against its parent, and anything else is
+    left to the walk. (A hyperlink's or an insertion's runs and a paragraph's tab stops are common in
+    agencies' Word files: the one pass reads them as the walk does, ``_not_text``.)
 
     The walk's rules, as they apply to what passes the checks: a paragraph of the body or of a
     cell (its direct child) reads the text elements (w:t's text, a tab, a break) of its runs and of
@@ -158,11 +159,8 @@ def _items_in_one_pass(body: etree._Element) -> list[Item] | None:
                 if p is None:
                     raise _Irregular
                 parent = el.getparent()
-                if parent is not p:
-                    if parent.getparent() is not p:
-                        raise _Irregular  # deeper in the paragraph, or in none being read
-                    if parent.tag == _PPR and parent.getprevious() is None:
-                        continue  # the paragraph's properties: not its text
+                if parent is not p and _not_text(el, parent, p):
+                    continue
                 parts.append((el.text or "") if tag == _T else "\t" if tag == _TAB else "\n")
                 continue
             if p is not None:  # any other element ends the paragraph (see the checks below)
@@ -238,6 +236,27 @@ def _items_in_one_pass(body: etree._Element) -> list[Item] | None:
             rows.append(cells)
         items.append(Table(rows=rows, rows_known=True))
     return items
+
+
+_TEXT_TAGS = frozenset((_T, _TAB, _BR, _CR))
+
+
+def _not_text(el: etree._Element, parent: etree._Element, p: etree._Element) -> bool:
+    """Whether the walk leaves out a text element ``el`` found deeper in paragraph ``p`` than its
+    children (``parent`` is its parent): in a run (``_text``), what is in the run's properties or
+    inside another text element; in the paragraph's properties when they are its first child (a tab
+    stop's w:tab). Everything else under a child of the paragraph is read, at any depth, in order
+    (``_text_of``): a hyperlink's runs, an insertion's, a field's. Raises ``_Irregular`` for an
+    element in no paragraph being read."""
+    child, inner = parent, el  # the paragraph's child that holds el, and its child on the way
+    while (above := child.getparent()) is not p:
+        if above is None:
+            raise _Irregular
+        child, inner = above, child
+    tag = child.tag
+    if tag == _R:
+        return inner is not el and (inner.tag == _RPR or inner.tag in _TEXT_TAGS)
+    return tag == _PPR and child.getprevious() is None
 
 
 def _end_cell(tc: etree._Element | None, gs: etree._Element | None, vm: etree._Element | None,
