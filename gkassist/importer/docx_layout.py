@@ -175,10 +175,7 @@ def _items_in_one_pass(body: etree._Element) -> list[Item] | None:
                     in_cell = True
                 elif parent is body:
                     if tbl is not None:
-                        col = _end_cell(tc, gs, vm, texts, col, cells)
-                        if cells:
-                            rows.append(cells)
-                        items.append(Table(rows=rows, rows_known=True))
+                        items.append(_end_table(tc, gs, vm, texts, col, cells, rows))
                         tbl = tr = tc = gs = vm = None
                         rows, cells, texts, col = [], [], [], 0
                     in_cell = False
@@ -215,10 +212,7 @@ def _items_in_one_pass(body: etree._Element) -> list[Item] | None:
                 if el.getparent() is not body:
                     raise _Irregular
                 if tbl is not None:
-                    col = _end_cell(tc, gs, vm, texts, col, cells)
-                    if cells:
-                        rows.append(cells)
-                    items.append(Table(rows=rows, rows_known=True))
+                    items.append(_end_table(tc, gs, vm, texts, col, cells, rows))
                 tbl, tr, tc, gs, vm = el, None, None, None, None
                 rows, cells, texts, col = [], [], [], 0
             else:  # a content control
@@ -231,10 +225,7 @@ def _items_in_one_pass(body: etree._Element) -> list[Item] | None:
         else:
             _add_paragraph(items, "".join(parts))
     if tbl is not None:
-        _end_cell(tc, gs, vm, texts, col, cells)
-        if cells:
-            rows.append(cells)
-        items.append(Table(rows=rows, rows_known=True))
+        items.append(_end_table(tc, gs, vm, texts, col, cells, rows))
     return items
 
 
@@ -257,6 +248,15 @@ def _not_text(el: etree._Element, parent: etree._Element, p: etree._Element) -> 
     if tag == _R:
         return inner is not el and (inner.tag == _RPR or inner.tag in _TEXT_TAGS)
     return tag == _PPR and child.getprevious() is None
+
+
+def _end_table(tc: etree._Element | None, gs: etree._Element | None, vm: etree._Element | None,
+               texts: list[str], col: int, cells: list[Cell], rows: list[list[Cell]]) -> Table:
+    """The table read in one pass, once its last cell (``_end_cell``) and row are added."""
+    _end_cell(tc, gs, vm, texts, col, cells)
+    if cells:
+        rows.append(cells)
+    return Table(rows=rows, rows_known=True)
 
 
 def _end_cell(tc: etree._Element | None, gs: etree._Element | None, vm: etree._Element | None,
