@@ -464,9 +464,12 @@ class _Builder:
         year = self.now.get("meta.year")
         self.year = year if isinstance(year, int) else None
         self.coverage = coverage or Coverage()
-        self._added: dict[tuple[tuple[str, ...], str | None], tuple] = {}  # see add_globals
         # (applies.<rule id>, section) → 0 / 1, and (global names, section) → their flags
         self._flags = _flags_for(book, self.coverage, self.year)
+        # (global names, section) → what add_globals adds (see _globals_of): to begin with, the
+        # sets of flags only, the same for every report of this kind (most of other modules' facts)
+        flags_only = self._flags.get(_FLAGS_ONLY)
+        self._added: dict[tuple[tuple[str, ...], str | None], tuple] = dict(flags_only) if flags_only else {}
         self._features: dict[tuple[str, str], tuple[int | None, dict]] = {}
         self._globals: dict[str, tuple[int | str | None, dict]] = {}
         self._kinds: dict[str, _KindPlan] = book.plans.setdefault("kinds", {})  # see custom
@@ -589,6 +592,10 @@ class _Builder:
                     hit = self._flags[(name, where)] = int(rule_applies_to(rule.applies, self.coverage, self.year, where))
                 known[name] = hit
             self._flags[(names, section)] = known
+        if not plain:  # flags only: what every report of this kind adds (shared, never mutated)
+            added = (known, _NO_VALUES, fields, deps)
+            self._flags.setdefault(_FLAGS_ONLY, {})[(names, section)] = added
+            return added
         values: dict[str, Any] = dict(known)
         labels: dict[str, Any] = {}
         known_values = self._globals  # (global_value, inline: some 50 a report)
@@ -817,9 +824,10 @@ class _Builder:
 
     def texts(self) -> Iterable[Fact]:
         known = self._features
+        get_feature, year = self.cache.get, self.year
         for plan in _text_plans(self.book):
             # (unpacked: a named tuple's field read is a generic attribute lookup)
-            text_id, fact_id, label, section, order, keys, names, fields, deps, added_key, template = plan
+            text_id, fact_id, label, section, order, _, names, fields, deps, added_key, template, features = plan
             if self.changed is not None:
                 old = self.reuse(fact_id)
                 if old is not None:
@@ -828,17 +836,19 @@ class _Builder:
             # (with the globals planned, the values fill the plan's template in place: same order)
             values: dict[str, Any] = {TEXT_KEY: text_id} if names is None else template.copy()
             labels: dict[str, Any] = {"field": label}
-            text = None
-            for key, name in keys:
-                hit = known.get(key)
-                if hit is None:  # (feature, with the text looked up once for all of them)
-                    if text is None:
-                        text = self.now.text(text_id)
-                    hit = known[key] = self._feature(text_id, name, text)
-                value, detail = hit
-                values[name] = value
-                if detail:
-                    labels.update(detail)
+            # (_feature inline: its two own features, then the rulebook's, each looked up once a report)
+            text = self.now.text(text_id)
+            values["chars"] = len(compact_cached(text))
+            values["answered"] = 1 if text else 0
+            if features:
+                prev_text = self.prev.text(text_id) if self.prev is not None else None
+                for key, name, feature in features:
+                    hit = known.get(key)
+                    if hit is None:
+                        hit = known[key] = get_feature(feature, text, year, prev_text)
+                    values[name] = hit[0]
+                    if hit[1]:
+                        labels.update(hit[1])
             if names is None:
                 fact = Fact(fact_id, TEXT, values, labels, dict(fields), section=section, order=order)
                 yield self.add_globals(fact, deps=deps)
@@ -1036,6 +1046,9 @@ def _engine_names(book: Rulebook, kind: str, names: Any) -> frozenset[str]:
     return hit
 
 
+# the key, among a kind of report's flags (_flags_for), of the globals added that are flags only:
+# (global names, section) → what _Builder._globals_of gives, the same for every report of the kind
+_FLAGS_ONLY = "flags only"
 _FLAG_SETS_KEPT = 256  # kinds of report (coverage and year) whose rule applicability is remembered
 
 
@@ -1187,6 +1200,9 @@ class _TextPlan(NamedTuple):
     deps: frozenset[str]  # its fields, the report year, and (with ``names``) what the globals depend on
     added_key: tuple = ()  # (names, section): its globals in _Builder._added
     template: dict[str, Any] = {}  # its values' names in order (with ``names``), the text id set: filled in place
+    # ((text id, feature name), feature name, feature) of its values but the text id, ``chars`` and
+    # ``answered`` (``keys`` but those, with the rulebook's feature each names)
+    features: tuple[tuple[tuple[str, str], str, Any], ...] = ()
 
 
 def _text_plans(book: Rulebook) -> list[_TextPlan]:
@@ -1212,7 +1228,9 @@ def _text_plans(book: Rulebook) -> list[_TextPlan]:
             template[TEXT_KEY] = text_id
             plans.append(_TextPlan(text_id, fact_id, label, section, order,
                                    tuple(((text_id, n), n) for n in value_names), names, own_fields, deps,
-                                   (names, section), template))
+                                   (names, section), template,
+                                   tuple(((text_id, n), n, book.features[n]) for n in dict.fromkeys(features)
+                                         if n not in ("chars", "answered"))))
         book.plans["text facts"] = plans
     return plans
 
