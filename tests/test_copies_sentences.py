@@ -47,6 +47,18 @@ def test_normalising_keeps_what_the_plain_definition_keeps_for_every_character()
         assert normalise_nfkc(f"甲{c}乙") == _plain_normalise(f"甲{c}乙"), hex(code)
 
 
+def test_the_chinese_characters_tried_first_are_all_kept_as_the_plain_definition_keeps_them():
+    # normalise_nfkc takes a run of U+4E00–U+9FFF before the letter test: each must be a letter
+    for code in range(0x4E00, 0xA000):
+        assert _plain_normalise(chr(code)) == chr(code), hex(code)
+    # and a run of them next to other letters, digits and marks keeps what the plain definition keeps
+    rnd = random.Random(4)
+    pieces = ["一", "鿿", "䷿", "ꀀ", "é", "Ω", "a", "_", "1", "٣", "〇", "，", " ", "中文", "丅丆"]
+    for _ in range(5000):
+        text = "".join(rnd.choice(pieces) for _ in range(rnd.randint(0, 12)))
+        assert normalise_nfkc(text) == _plain_normalise(text), text
+
+
 def test_the_place_mask_masks_what_re_sub_masks():
     place = copy_rules().place
     fast = _masker(place)
