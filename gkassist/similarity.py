@@ -63,6 +63,17 @@ def normalise_nfkc(sentence: str) -> str:
     return "".join(_KEPT.findall(text))
 
 
+# The letters of a text, in runs (``"".join`` them): what normalise_nfkc keeps, list marker included.
+# Keeping is decided character by character, so a text's letters are its pieces' letters joined
+# (C1's sentences take a sentence's from its clauses': review.copies.sentences_of).
+letter_runs = _KEPT.findall
+
+
+def marker_at_start() -> Callable[[str], re.Match[str] | None]:
+    """The list marker a text starts with (``text.LEADING_MARKER_RE.match``), as normalise_nfkc strips it."""
+    return _marker_at_start()
+
+
 @cache
 def _marker_at_start() -> Callable[[str], re.Match[str] | None]:
     """``LEADING_MARKER_RE.match`` (compiled when first asked for: see gkassist.text)."""

@@ -39,7 +39,7 @@ from gkassist.errors import UserError
 from gkassist.form import FORM
 from gkassist.resources import read_yaml
 from gkassist.review.pairing import family_key
-from gkassist.similarity import normalise, normalise_nfkc, split_sentences
+from gkassist.similarity import letter_runs, marker_at_start, normalise, normalise_nfkc, split_sentences
 from gkassist.text import nfkc
 
 _CLAUSE_MARKS = "，,；;：:、"
@@ -179,6 +179,7 @@ def sentences_of(answers: dict[str, Any], agency: str | None) -> list[tuple[str,
     hash, the hashes of its long clauses). Computed where the report is checked (a worker)."""
     rules = copy_rules()
     place, year = _masker(rules.place), rules.year.sub  # (_mask, with these looked up once a report)
+    marker, min_chars, min_clause, stock = marker_at_start(), rules.min_chars, rules.min_clause_chars, rules.stock
     out = []
     for fid in _fields(rules):
         text = answers.get(fid)
@@ -188,23 +189,42 @@ def sentences_of(answers: dict[str, Any], agency: str | None) -> list[tuple[str,
             # one masking pass for the sentence and its clauses
             hidden = place(year("〇", sentence.replace(agency, "〇") if agency else sentence))
             folded = nfkc(hidden)
-            form = normalise_nfkc(folded)
-            if len(form) < rules.min_chars or any(map(form.__contains__, rules.stock)):
-                continue
             # NFKC keeps a clause mark a clause mark (「，」 → ","), and makes one of a few other
             # characters (「﹐」): the NFKC form has at least the sentence's clause marks
             pieces = _CLAUSE.split(folded)
             if len(pieces) == 1:
+                form = normalise_nfkc(folded)
+                if len(form) < min_chars or any(map(form.__contains__, stock)):
+                    continue
                 clauses = []  # a sentence of one clause has no clause but itself (its form: left out)
             else:
+                # normalise_nfkc keeps letters character by character (a clause mark is none), after
+                # the list marker the text starts with: the sentence's form is its pieces' letters
+                # joined, less the letters of its own marker; each clause's, its piece's letters less
+                # those of the piece's marker — each character read once, not once a sentence and
+                # again a clause
+                letters = ["".join(letter_runs(p)) for p in pieces]
+                form = "".join(letters)
+                whole = folded.strip()
+                m = marker(whole)
+                if m is not None and m.end():
+                    form = form[len("".join(letter_runs(whole[:m.end()]))):]
+                if len(form) < min_chars or any(map(form.__contains__, stock)):
+                    continue
                 # its clauses are the pieces of its NFKC form, unless NFKC made a clause mark of
                 # another character: NFKC changes nothing across a clause mark
                 if sum(map(hidden.count, _CLAUSE_MARKS)) == len(pieces) - 1:
                     # (normalising only shortens a piece: one too short already is left out unread)
-                    forms = [normalise_nfkc(c) for c in pieces if len(c) >= rules.min_clause_chars]
+                    forms = []
+                    for piece, kept in zip(pieces, letters, strict=True):
+                        if len(piece) >= min_clause:
+                            m = marker(piece.strip())
+                            if m is not None and m.end():
+                                kept = kept[len("".join(letter_runs(piece.strip()[:m.end()]))):]
+                            forms.append(kept)
                 else:
                     forms = [normalise(c) for c in _CLAUSE.split(hidden)]
-                clauses = [c for c in forms if len(c) >= rules.min_clause_chars and c != form]
+                clauses = [c for c in forms if len(c) >= min_clause and c != form]
             out.append((sentence, form, _hash(form), [_hash(c) for c in clauses]))
     return out
 
