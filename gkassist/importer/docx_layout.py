@@ -155,13 +155,25 @@ def _items_in_one_pass(body: etree._Element) -> list[Item] | None:
         for el in body.iter(*_STREAM):
             tag = el.tag  # compared with == (COMPARE_OP specialised for str), most frequent first: a
             # set would hash the long namespaced tag, `in` a tuple compares more slowly
-            if tag == _T or tag == _BR or tag == _TAB or tag == _CR:  # noqa: SIM109 (see above)
+            if tag == _T:
+                if p is None:
+                    raise _Irregular
+                parent = el.getparent()
+                # most w:t are in a run that is the paragraph's child: read, checked here without a
+                # call of _not_text (one for each piece of text)
+                if parent is not p and (parent.getparent() is not p or parent.tag != _R) \
+                        and _not_text(el, parent, p):
+                    continue
+                parts.append(el.text or "")
+                continue
+            # (a paragraph or a cell, the next most frequent, compared before the breaks)
+            if tag != _P and tag != _TC and (tag == _BR or tag == _TAB or tag == _CR):  # noqa: SIM109
                 if p is None:
                     raise _Irregular
                 parent = el.getparent()
                 if parent is not p and _not_text(el, parent, p):
                     continue
-                parts.append((el.text or "") if tag == _T else "\t" if tag == _TAB else "\n")
+                parts.append("\t" if tag == _TAB else "\n")
                 continue
             if p is not None:  # any other element ends the paragraph (see the checks below)
                 if in_cell:
@@ -185,8 +197,14 @@ def _items_in_one_pass(body: etree._Element) -> list[Item] | None:
             elif tag == _TC:
                 if tr is None or el.getparent() is not tr:
                     raise _Irregular
-                if tc is not None:
-                    col = _end_cell(tc, gs, vm, texts, col, cells)
+                if tc is not None:  # the cell before it ends: _end_cell, written out (a call a cell)
+                    if vm is None or vm.get(_VAL, "continue") == "restart":
+                        if len(texts) == 1 and (text := texts[0]).isprintable():
+                            text = text.strip()  # most cells (see _cell_text_of)
+                        else:
+                            text = _cell_text_of(texts)
+                        cells.append(make_cell((text, col, 0)))
+                    col += 1 if gs is None else _span(gs)
                     texts = []
                 tc, gs, vm = el, None, None
             elif tag == _SPAN or tag == _VMERGE:  # noqa: SIM109
