@@ -1,0 +1,175 @@
+"""The shared reading stages' rewrites for speed (docs/performance.md（十八）) give what the
+definitions they replace give: on the real reports and on random input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gkassist.importer import tables, text_layout
+from gkassist.importer.decoding import decode
+from gkassist.importer.model import Cell, Document, Item, Line, Table
+from gkassist.importer.text_layout import (
+    _Classified,
+    _classify,
+    _label_like,
+    _labels_only_table,
+    _starts_table,
+)
+
+TESTS = Path(__file__).parent
+SAMPLES = Path("/work/shared/samples")
+
+
+def _texts() -> list[str]:
+    paths = [p for p in sorted((TESTS / "corpus").rglob("*")) + sorted((TESTS / "fixtures").rglob("*"))
+             if p.is_file() and p.suffix in (".txt", ".md")]
+    if SAMPLES.is_dir():
+        paths += [p for p in sorted(SAMPLES.rglob("*")) if p.is_file() and p.suffix in (".txt", ".md")]
+    return [decode(p.read_bytes()).text for p in paths]
+
+
+# --- text_layout: _group and _table as they were, a Python loop over the lines' kinds -------------
+
+def _group_as_defined(lines: list[_Classified]) -> list[Item]:
+    items: list[Item] = []
+    i, n = 0, len(lines)
+    while i < n:
+        c = lines[i]
+        if c.kind == "blank":
+            i += 1
+            continue
+        if c.kind == "plain":
+            starts, run_end = _starts_table(lines, i)
+            if not starts:
+                items.extend(Line(x.text) for x in lines[i:run_end] if x.kind == "plain")
+                i = max(run_end, i + 1)
+                continue
+        j, last_table, last_label = i, -1, -1
+        while j < n:
+            k = lines[j].kind
+            if k in ("cell", "row", "value", "noise"):
+                last_table = j
+            elif k == "plain":
+                if not _label_like(lines[j].text):
+                    break
+                last_label = j
+            j += 1
+        end = last_table if last_table >= 0 else last_label
+        if last_table < 0 and not _labels_only_table(lines[i:end + 1]):
+            items.append(Line(c.text))
+            i += 1
+            continue
+        if last_table >= 0 and last_label > last_table and _labels_only_table(lines[last_table + 1:last_label + 1]):
+            end = last_label
+        items.append(_table_as_defined(lines[i:end + 1]))
+        i = end + 1
+    return items
+
+
+def _table_as_defined(lines: list[_Classified]) -> Table:
+    cell_lines = row_lines = piped = bare = 0
+    for c in lines:
+        kind = c.kind
+        if kind == "cell":
+            cell_lines += 1
+            if c.cells and c.cells[0].text:
+                piped += 1
+        elif kind == "value":
+            cell_lines += 1
+            bare += 1
+        elif kind == "row":
+            row_lines += 1
+        elif kind == "plain":
+            bare += 1
+    if cell_lines >= row_lines:
+        pipe_cells = piped > bare
+        flat: list[Cell] = []
+        for c in lines:
+            if c.kind in ("cell", "row", "value") and c.cells:
+                flat.extend(c.cells)
+            elif c.kind == "plain":
+                flat.append(Cell(c.text))
+            elif c.kind == "noise" and pipe_cells and c.text:
+                flat.append(Cell("") if c.text == "|" else Cell("", fill=len(c.text)))
+        return Table(rows=[flat], rows_known=False)
+    rows: list[list[Cell]] = []
+    for c in lines:
+        if c.kind in ("row", "cell", "value") and c.cells:
+            rows.append(list(c.cells))
+        elif c.kind == "plain":
+            rows.append([Cell(t) for t in c.text.split()])
+    return Table(rows=rows, rows_known=True)
+
+
+def _read_text_as_defined(text: str) -> Document:
+    lines = [_classify(raw) for raw in text_layout._flipbook_page(text.splitlines())[1]]
+    return Document(items=_group_as_defined(lines), layout="")
+
+
+def _same_text_layout(text: str) -> None:
+    if ("# " in text or "---" in text) and text_layout._MD_SIGNS.search(text):
+        return  # (Markdown escapes are dropped before grouping: the same either way)
+    assert text_layout.read_text(text).items == _read_text_as_defined(text).items
+
+
+def test_text_grouping_is_its_definition_on_the_real_reports():
+    texts = _texts()
+    assert len(texts) >= 5
+    for text in texts:
+        _same_text_layout(text)
+
+
+_LINE = st.sampled_from([
+    "", "  ", "12 |", "0 |", " |", "|", "||", "|||||||", "3", "-", "无", "1O", "｜", "— 3 —", "第 3 页",
+    "一、本年新收政府信息公开申请数量 |", "（一）予以公开 |", "自然人 |", "商业企业 |", "总计 |",
+    "政府信息公开申请情况", "申请人情况", "行政复议", "结果维持", "第二十条第（一）项",
+    "本机关今年收到申请 12 件。", "| 规章 | 0 | 1 | 2 |", "| --- | --- |", "规章 0 1 2", "规章\t0\t1",
+    "规章000", "**加粗**", "# 标题", "│ 规章 │ 3 │", "┌──┐", "五、存在的主要问题及改进情况",
+    "制发件数", "本年新制定件数", "许可 0 0", "处罚 1", "Page 9 - 某某局2022年政府信息公开工作年度报告", "P. 9",
+])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_LINE, max_size=60))
+def test_text_grouping_is_its_definition_on_random_lines(lines):
+    _same_text_layout("\n".join(lines))
+
+
+# --- tables.split_merged: a scrape's one long row, its start words looked up for all cells ----------
+
+def _split_merged_as_defined(table: Table) -> list[Table]:
+    if not table.rows_known:
+        chunks: list[list[Cell]] = [[]]
+        seen_value = False
+        for cell in table.rows[0] if table.rows else []:
+            if seen_value and tables._starts_a_table(cell.text):
+                chunks.append([])
+                seen_value = False
+            chunks[-1].append(cell)
+            seen_value = seen_value or tables._holds_value(cell.text)
+        return [Table([c], rows_known=False) for c in chunks if c]
+    return tables.split_merged(table)  # (rows known: unchanged)
+
+
+_CELL = st.sampled_from(["", "12", "0", "-", "无", "行政复议", "第二十条第（一）项", "第二十条第(一)项", "自然人",
+                         "总计", "规章", "维持", "申请人情况", "x"])
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(_CELL, max_size=40))
+def test_split_merged_is_its_definition_on_random_rows(texts):
+    table = Table([[Cell(t) for t in texts]] if texts else [], rows_known=False)
+    assert tables.split_merged(table) == _split_merged_as_defined(table)
+
+
+def test_split_merged_is_its_definition_on_the_real_reports():
+    seen = 0
+    for text in _texts():
+        for item in text_layout.read_text(text).items:
+            if isinstance(item, Table) and not item.rows_known:
+                assert tables.split_merged(item) == _split_merged_as_defined(item)
+                seen += 1
+    assert seen
