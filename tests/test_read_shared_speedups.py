@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from gkassist.importer import tables, text_layout
 from gkassist.importer.decoding import decode
+from gkassist.importer.html_layout import read_html
 from gkassist.importer.model import Cell, Document, Item, Line, Table
 from gkassist.importer.text_layout import (
     _Classified,
@@ -151,7 +152,15 @@ def _split_merged_as_defined(table: Table) -> list[Table]:
             chunks[-1].append(cell)
             seen_value = seen_value or tables._holds_value(cell.text)
         return [Table([c], rows_known=False) for c in chunks if c]
-    return tables.split_merged(table)  # (rows known: unchanged)
+    out: list[list[list[Cell]]] = [[]]
+    seen_value = False
+    for row in table.rows:
+        if seen_value and row and tables._starts_a_table(row[0].text):
+            out.append([])
+            seen_value = False
+        out[-1].append(row)
+        seen_value = seen_value or any(tables._holds_value(c.text) for c in row)
+    return [Table(rows, rows_known=True) for rows in out if rows]
 
 
 _CELL = st.sampled_from(["", "12", "0", "-", "无", "行政复议", "第二十条第（一）项", "第二十条第(一)项", "自然人",
@@ -165,11 +174,23 @@ def test_split_merged_is_its_definition_on_random_rows(texts):
     assert tables.split_merged(table) == _split_merged_as_defined(table)
 
 
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.lists(_CELL, max_size=5), max_size=12))
+def test_split_merged_is_its_definition_on_random_tables(rows):
+    table = Table([[Cell(t) for t in row] for row in rows], rows_known=True)
+    assert tables.split_merged(table) == _split_merged_as_defined(table)
+
+
 def test_split_merged_is_its_definition_on_the_real_reports():
-    seen = 0
+    seen = set()
     for text in _texts():
         for item in text_layout.read_text(text).items:
-            if isinstance(item, Table) and not item.rows_known:
+            if isinstance(item, Table):
                 assert tables.split_merged(item) == _split_merged_as_defined(item)
-                seen += 1
-    assert seen
+                seen.add(item.rows_known)
+    for path in sorted((TESTS / "corpus").rglob("*.htm*")):
+        for item in read_html(decode(path.read_bytes()).text).items:
+            if isinstance(item, Table):
+                assert tables.split_merged(item) == _split_merged_as_defined(item)
+                seen.add(item.rows_known)
+    assert seen == {True, False}

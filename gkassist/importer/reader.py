@@ -24,6 +24,8 @@ from gkassist.importer.text_layout import read_text
 from gkassist.text import ORDINAL, fold
 
 _TABLE_OF_SECTION = {s.id: s.table for s in FORM.sections if s.table}
+_NUMBERED_SECTIONS = tuple(s for s in FORM.sections if s.number)
+_NUMBERED_RANK = {s.id: k for k, s in enumerate(_NUMBERED_SECTIONS)}  # a numbered section → its place
 _TOP_HEADING = re.compile(rf"^\s*({ORDINAL})\s*、\s*(.+)$")
 _FALLBACKS = {"overview": prose.is_topic_heading, "problems": prose.is_problems_heading}
 
@@ -491,17 +493,16 @@ def _section_facts(split: Split, tables_found: set[str], ext: Extent) -> list[di
     """One fact per section. A table section whose heading is missing still has its content
     when its table was found (tables are recognised by their words, wherever they stand).
     ``seen`` / ``whole``: the section lies partly / wholly within the file."""
-    numbered = [s for s in FORM.sections if s.number]
-    order = [s.id for s in numbered]
+    rank = _NUMBERED_RANK
     printed_order = [f.section for f in split.found]
     found: dict[str, Found] = {f.section: f for f in split.found}
     facts = []
-    for s in numbered:
+    for s in _NUMBERED_SECTIONS:
         f = found.get(s.id)
         hm = f.match if f else None
         k = printed_order.index(s.id) if f else -1
         earlier = printed_order[:k] if f else []
-        in_order = not any(order.index(e) > order.index(s.id) for e in earlier)
+        in_order = not earlier or max(rank[e] for e in earlier) <= rank[s.id]
         parent = ""
         if hm and hm.level == "sub" and earlier:
             parent = FORM.section(earlier[-1]).heading or ""

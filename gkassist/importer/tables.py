@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import chain, pairwise
+from operator import itemgetter
 from typing import Any
 
 from rapidfuzz.fuzz import ratio
@@ -35,6 +37,8 @@ from gkassist.importer.normalise import core
 from gkassist.text import ORDINAL, fold
 
 TABLES = ("active", "requests", "review")
+_TEXT = itemgetter(0)  # a Cell's text (Cell is a named tuple: its first field)
+_FIRST = itemgetter(0)  # a row's first cell
 _ENUM = re.compile(rf"^(\d{{1,2}}\.|\({ORDINAL}\)|{ORDINAL}、)")
 _ROW_MIN = 70  # rapidfuzz ratio for a row label whose enumerator matches
 _LABEL_MIN = 80  # … and for one without an enumerator
@@ -45,10 +49,11 @@ class Segment:
     labels: list[str]
     values: list[Cell]
     fill: int = 0  # the row ended in a filler of this many pipes (its empty cells, see _values_of)
+    # the row label: the last of ``labels`` (set once: the readers ask for it several times a row)
+    label: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def label(self) -> str:
-        return self.labels[-1] if self.labels else ""
+    def __post_init__(self) -> None:
+        self.label = self.labels[-1] if self.labels else ""
 
 
 # the texts of count cells that read as a plain number (no state, no note: most cells of the three
@@ -72,11 +77,13 @@ class Reading:
     def put_all(self, field_ids: Iterable[str], cells: Iterable[Cell]) -> int:
         """Read cells into their fields, pairwise; how many were read (a draft gap is not)."""
         # some 200 cells a report, nearly all a count printed plainly: those are stored here, the
-        # number looked up by the cell's text (one dict lookup, not a cached call and three tests)
+        # number looked up by the cell's text (one dict lookup, not a cached call and three tests);
+        # (storing a row in C — map, ``None in``, dict.update(zip) — costs more instructions than
+        # this loop: docs/performance.md（十八）)
         counts, answers, read, plain = count_fields(), self.answers, 0, _PLAIN_COUNTS
         for field_id, cell in zip(field_ids, cells, strict=False):
             if field_id in counts:
-                value = plain.get(cell.text)
+                value = plain.get(cell[0])  # (its text: by index, cheaper than the named field)
                 if value is not None:
                     answers[field_id] = value
                     read += 1
@@ -152,25 +159,28 @@ def scan(table: Table) -> Scanned:
     out: list[Segment] = []
     labels: list[str] = []
     values: list[Cell] = []
+    info = _label_info
     for row in table.rows:
         for cell in row:
-            named = _label_info(cell.text)
+            # (a Cell's fields by index: cheaper than the named tuple's attributes, hundreds a table)
+            text = cell[0]
+            named = info(text)
+            if named is None and not cell[2]:  # a value (most cells)
+                values.append(cell)
+                continue
             if named is not None:
-                texts.append(cell.text)
+                texts.append(text)
                 for t in named:
                     scores[t] += 1
-            if cell.fill:
+            if cell[2]:
                 if values:  # a filler ends the row whose empty cells it stands for
-                    out.append(Segment(labels, values, cell.fill))
+                    out.append(Segment(labels, values, cell[2]))
                     labels, values = [], []
-                continue
-            if named is None:
-                values.append(cell)
                 continue
             if values:
                 out.append(Segment(labels, values))
                 labels, values = [], []
-            labels.append(cell.text)
+            labels.append(text)
         if table.rows_known and values:
             out.append(Segment(labels, values))
             labels, values = [], []
@@ -296,18 +306,41 @@ def split_merged(table: Table) -> list[Table]:
     """A scrape without headings can run two tables together; cut at the words that start one
     (「第二十条第（一）项」, the note over table 三, 「行政复议」) once numbers have been seen."""
     if not table.rows_known:
-        chunks: list[list[Cell]] = [[]]
-        seen_value = False
-        for cell in table.rows[0] if table.rows else []:
-            if seen_value and _starts_a_table(cell.text):
-                chunks.append([])
-                seen_value = False
-            chunks[-1].append(cell)
-            seen_value = seen_value or _holds_value(cell.text)
-        return [Table([c], rows_known=False) for c in chunks if c]
+        cells = table.rows[0] if table.rows else []
+        # a scrape's table is one row of hundreds of cells: the words that start a table are looked
+        # up for all of them in C, and at each (a few) whether the cells before it hold a number
+        cuts = _cuts(list(map(_starts_a_table, map(_TEXT, cells))),
+                     lambda lo, hi: any(map(_holds_value, map(_TEXT, cells[lo:hi]))))
+        return [Table([list(cells[lo:hi])], rows_known=False) for lo, hi in pairwise(cuts) if hi > lo]
+    rows = table.rows
+    if not all(rows):  # (an empty row starts no table: looked at row by row)
+        return _split_rows(rows)
+    cuts = _cuts(list(map(_starts_a_table, map(_TEXT, map(_FIRST, rows)))),
+                 lambda lo, hi: any(map(_holds_value, map(_TEXT, chain.from_iterable(rows[lo:hi])))))
+    return [Table(rows[lo:hi], rows_known=True) for lo, hi in pairwise(cuts) if hi > lo]
+
+
+def _cuts(starts: list[bool], holds_value: Callable[[int, int], bool]) -> list[int]:
+    """Where a run of cells (rows) is cut into tables, with its two ends: at each that starts a table
+    (``starts``) once what came since the last cut holds a value (``holds_value(lo, hi)``)."""
+    cuts = [0]
+    k = 0
+    while True:
+        try:
+            k = starts.index(True, k + 1)
+        except ValueError:
+            break
+        if holds_value(cuts[-1], k):
+            cuts.append(k)
+    cuts.append(len(starts))
+    return cuts
+
+
+def _split_rows(rows: list[list[Cell]]) -> list[Table]:
+    """``split_merged`` for rows known, one row at a time (a table with an empty row)."""
     tables: list[list[list[Cell]]] = [[]]
     seen_value = False
-    for row in table.rows:
+    for row in rows:
         if seen_value and row and _starts_a_table(row[0].text):
             tables.append([])
             seen_value = False
@@ -663,10 +696,10 @@ def _requests_layout() -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], fr
 def read_review(scans: list[Scanned], out: Reading) -> None:
     fact = _table_fact("review", present=bool(scans))
     groups, cols = FORM.review_groups, FORM.review_columns
-    ids = [FORM.review_field(g.id, c.id) for g in groups for c in cols]
+    ids, labels = _review_layout()
     segs, cuts = _segments_of(scans)
     fact["cut"] = cuts.ends or cuts.starts
-    fact["rows"] = _rows_printed(scans, [g.label for g in groups])
+    fact["rows"] = _rows_printed(scans, labels)
     cells: list[Cell] | None = None
     for seg in segs:  # the format's one row of 15 numbers
         cells = _trim(seg.values, len(ids))
@@ -675,7 +708,7 @@ def read_review(scans: list[Scanned], out: Reading) -> None:
     if cells is None:  # one row per group, labelled
         per_group: dict[int, list[Cell]] = {}
         for seg in segs:
-            idx, _ = match_label(seg.label, [g.label for g in groups])
+            idx, _ = match_label(seg.label, labels)
             vals = _trim(seg.values, len(cols))
             if idx is not None and vals is not None and idx not in per_group:
                 per_group[idx] = vals
@@ -696,6 +729,13 @@ def read_review(scans: list[Scanned], out: Reading) -> None:
     fact["cells"] = read
     _readable(fact, segs, problems, read)
     out.facts.append(fact)
+
+
+@cache
+def _review_layout() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Table 四's field ids, group after group, and its groups' labels."""
+    groups, cols = FORM.review_groups, FORM.review_columns
+    return tuple(FORM.review_field(g.id, c.id) for g in groups for c in cols), tuple(g.label for g in groups)
 
 
 # --- helpers --------------------------------------------------------------------------------------
