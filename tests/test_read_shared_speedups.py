@@ -194,3 +194,12 @@ def test_split_merged_is_its_definition_on_the_real_reports():
                 assert tables.split_merged(item) == _split_merged_as_defined(item)
                 seen.add(item.rows_known)
     assert seen == {True, False}
+
+
+def test_label_like_finds_sentence_ends_as_its_definition_did():
+    from gkassist.text import SENTENCE_END
+    for cp in range(0x110000):
+        if 0xD800 <= cp < 0xE000:
+            continue
+        c = chr(cp)
+        assert bool(text_layout._SENTENCE_END.search("表" + c)) == any(ch in "表" + c for ch in SENTENCE_END), hex(cp)

@@ -96,7 +96,7 @@ def read_text(text: str) -> Document:
     if ("# " in text or "---" in text) and _MD_SIGNS.search(text):
         raw_lines = [_MD_ESCAPE.sub(r"\1", line) for line in raw_lines]
     page, raw_lines = _flipbook_page(raw_lines)
-    lines = [_classify(raw) for raw in raw_lines]
+    lines = list(map(_classify, raw_lines))
     marks = "".join(map(_MARK, lines))
     items = _group(lines, marks)
     n_cells = marks.count("c") + marks.count("e") + marks.count("v")
@@ -177,9 +177,12 @@ def _labels_then_values(tokens: list[str]) -> bool:
     return seen_value
 
 
+_SENTENCE_END = re.compile("[" + re.escape(SENTENCE_END) + "]")
+
+
 def _label_like(text: str) -> bool:
     """A short line without sentence punctuation that is no section heading: a column header."""
-    return len(text) <= _LABEL_MAX and not any(ch in text for ch in SENTENCE_END) and match_heading(text) is None
+    return len(text) <= _LABEL_MAX and not _SENTENCE_END.search(text) and match_heading(text) is None
 
 
 _TABLE_KINDS = ("cell", "row", "value", "noise")
