@@ -203,3 +203,69 @@ def test_label_like_finds_sentence_ends_as_its_definition_did():
             continue
         c = chr(cp)
         assert bool(text_layout._SENTENCE_END.search("表" + c)) == any(ch in "表" + c for ch in SENTENCE_END), hex(cp)
+
+
+# --- tables.scan: whole rows looked up in C, taken whole when values only or a label and values -----
+
+def _scan_as_defined(table: Table) -> tables.Scanned:
+    scores = dict.fromkeys(tables.TABLES, 0)
+    texts: list[str] = []
+    out: list[tables.Segment] = []
+    labels: list[str] = []
+    values: list[Cell] = []
+    for row in table.rows:
+        for cell in row:
+            named = tables._label_info(cell.text)
+            if named is not None:
+                texts.append(cell.text)
+                for t in named:
+                    scores[t] += 1
+            if cell.fill:
+                if values:
+                    out.append(tables.Segment(labels, values, cell.fill))
+                    labels, values = [], []
+                continue
+            if named is None:
+                values.append(cell)
+                continue
+            if values:
+                out.append(tables.Segment(labels, values))
+                labels, values = [], []
+            labels.append(cell.text)
+        if table.rows_known and values:
+            out.append(tables.Segment(labels, values))
+            labels, values = [], []
+    if values:
+        out.append(tables.Segment(labels, values))
+    best = max(tables.TABLES, key=lambda t: scores[t])
+    return tables.Scanned(table, best if scores[best] > 0 else None,
+                          [s for s in out if s.labels or not all(tables.is_blank(v.text) for v in s.values)], texts)
+
+
+def _same_scan(table: Table) -> None:
+    got, want = tables.scan(table), _scan_as_defined(table)
+    assert (got.kind, got.labels) == (want.kind, want.labels)
+    assert [(s.labels, s.values, s.fill, s.label) for s in got.segments] == \
+        [(s.labels, s.values, s.fill, s.label) for s in want.segments]
+
+
+_SCAN_CELL = st.builds(Cell, _CELL, st.none(), st.sampled_from([0, 0, 0, 2, 7]))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.lists(_SCAN_CELL, max_size=8), max_size=10), st.booleans())
+def test_scan_is_its_definition_on_random_tables(rows, rows_known):
+    _same_scan(Table(rows, rows_known=rows_known))
+
+
+def test_scan_is_its_definition_on_the_real_reports():
+    seen = 0
+    docs = [text_layout.read_text(text) for text in _texts()]
+    docs += [read_html(decode(p.read_bytes()).text) for p in sorted((TESTS / "corpus").rglob("*.htm*"))]
+    for doc in docs:
+        for item in doc.items:
+            if isinstance(item, Table):
+                for part in tables.split_merged(item):
+                    _same_scan(part)
+                    seen += 1
+    assert seen
