@@ -269,3 +269,57 @@ def test_scan_is_its_definition_on_the_real_reports():
                     _same_scan(part)
                     seen += 1
     assert seen
+
+
+# --- tables._assign: the placing by label remembered by the segments' labels ------------------------
+
+def _assign_as_defined(segs, expected, widths, skip=frozenset()):  # noqa: ANN001, ANN202
+    from gkassist.importer.cells import is_blank
+    from gkassist.importer.normalise import core
+    pos, exact, taken, repeated = [], [], set(), []
+    match = tables._label_matcher(tuple(expected))
+    for k, seg in enumerate(segs):
+        idx, ok = (None, False) if core(seg.label) in skip else match(seg.label)
+        if idx is not None and idx in taken:
+            repeated.append(k)
+            idx = None
+        if idx is not None:
+            taken.add(idx)
+        pos.append(idx)
+        exact.append(ok)
+    after = [len(expected)] * (len(segs) + 1)
+    for k in range(len(segs) - 1, -1, -1):
+        after[k] = min(after[k + 1], pos[k]) if pos[k] is not None else after[k + 1]
+    lo = -1
+    for k, seg in enumerate(segs):
+        if k:
+            lo = max(lo, pos[k - 1]) if pos[k - 1] is not None else lo
+        if pos[k] is not None or core(seg.label) in skip or k in set(repeated):
+            continue
+        if all(is_blank(v.text) for v in seg.values):
+            continue
+        for idx in range(lo + 1, after[k + 1]):
+            if idx not in taken and tables._trim(seg.values, widths[idx]) is not None:
+                pos[k], exact[k] = idx, True
+                taken.add(idx)
+                break
+    assigned = {i: s for s, i in zip(segs, pos, strict=True) if i is not None}
+    matches = sorted(((s, i, e) for s, i, e in zip(segs, pos, exact, strict=True) if i is not None), key=lambda m: m[1])
+    return assigned, matches, [segs[k].label for k in repeated]
+
+
+def _requests_labels() -> list[str]:
+    expected, _, _, _ = tables._requests_layout()
+    return [*expected[:8], "（一）予以公开", "1.属于国家秘密", "1.属于国家密", "总计", "自然人", "", "其他"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.sampled_from(_requests_labels()), max_size=2),
+                          st.lists(st.sampled_from(["", "3", "0", "-"]), max_size=9)), max_size=14))
+def test_assign_is_its_definition_on_random_segments(rows):
+    expected, _, groups, _ = tables._requests_layout()
+    widths = [7] * len(expected)
+    for _ in range(2):  # (the second time from what was remembered)
+        segs = [tables.Segment(labels, [Cell(v) for v in values]) for labels, values in rows]
+        got = tables._assign(segs, expected, widths, skip=groups)
+        assert got == _assign_as_defined(segs, expected, widths, skip=groups)

@@ -437,14 +437,15 @@ def _untable_head(items: list[Item]) -> list[Item]:
     metadata: before the first section heading, a table that is none of the three is lines."""
     first = next((i for i, it in enumerate(items) if isinstance(it, Line) and match_heading(it.text)), len(items))
     out: list[Item] = []
-    for i, item in enumerate(items):
-        if i < first and isinstance(item, Table) and tables.classify(item) is None:
+    for item in items[:first]:
+        if isinstance(item, Table) and tables.classify(item) is None:
             if item.rows_known:
                 out.extend(Line(" ".join(c.text for c in row)) for row in item.rows)
             else:
                 out.extend(Line(c.text) for c in item.cells() if c.text.strip())
         else:
             out.append(item)
+    out.extend(items[first:])  # (after the first heading: as they are)
     return out
 
 
@@ -464,8 +465,7 @@ def _section_index(items: list[Item], split: Split) -> dict[int, str]:
     bounds = [(f.index, f.section) for f in split.found]
     for k, (start, sid) in enumerate(bounds):
         end = bounds[k + 1][0] if k + 1 < len(bounds) else len(items)
-        for i in range(start, end):
-            out[i] = sid
+        out.update(dict.fromkeys(range(start, end), sid))
     return out
 
 

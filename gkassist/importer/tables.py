@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from itertools import chain, pairwise
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from rapidfuzz.fuzz import ratio
@@ -427,20 +427,20 @@ def _assign(segs: list[Segment], expected: list[str], widths: list[int], skip: f
     Returns (row index -> segment, [(segment, row index, label as the form prints it?)], labels
     of rows printed more than once, whose later copies are not read).
     """
-    pos: list[int | None] = []
-    exact: list[bool] = []
-    taken: set[int] = set()
-    repeated: list[int] = []
-    match = _label_matcher(tuple(expected))
-    for k, seg in enumerate(segs):
-        idx, ok = (None, False) if core(seg.label) in skip else match(seg.label)
-        if idx is not None and idx in taken:
-            repeated.append(k)  # a second row with the same label is not read twice
-            idx = None
-        if idx is not None:
-            taken.add(idx)
-        pos.append(idx)
-        exact.append(ok)
+    # the placing by label depends on the labels alone, the same in nearly every report: remembered
+    expected = tuple(expected)
+    key = (expected, skip, tuple(map(_LABEL, segs)))
+    by_label = _BY_LABEL.get(key)
+    if by_label is None:
+        if len(_BY_LABEL) >= _BY_LABEL_MAX:
+            _BY_LABEL.clear()
+        by_label = _BY_LABEL[key] = _place_by_label(key[2], expected, skip)
+    placed, oks, taken_by_label, repeated, unplaced = by_label
+    if not unplaced:  # every segment placed by its label (or not to be placed): nothing to decide
+        return _assigned(segs, placed, oks, repeated)
+    pos: list[int | None] = list(placed)
+    exact: list[bool] = list(oks)
+    taken: set[int] = set(taken_by_label)
     # the nearest row placed by label after each segment (a suffix minimum), and the last row
     # placed before it (a running maximum): one pass each, so that a table of many rows whose
     # labels match nothing is read in time linear in its rows (issue 14: it was quadratic)
@@ -462,9 +462,43 @@ def _assign(segs: list[Segment], expected: list[str], widths: list[int], skip: f
                 pos[k], exact[k] = idx, True  # position decides; there is no label to compare
                 taken.add(idx)
                 break
+    return _assigned(segs, pos, exact, repeated)
+
+
+def _assigned(segs: list[Segment], pos: list[int | None] | tuple[int | None, ...],
+              exact: list[bool] | tuple[bool, ...], repeated: tuple[int, ...]):  # noqa: ANN202 - see _assign
     assigned = {i: s for s, i in zip(segs, pos, strict=True) if i is not None}
     matches = sorted(((s, i, e) for s, i, e in zip(segs, pos, exact, strict=True) if i is not None), key=lambda m: m[1])
     return assigned, matches, [segs[k].label for k in repeated]
+
+
+_LABEL = attrgetter("label")
+_BY_LABEL = TextCache()  # (expected labels, skipped, the segments' labels) → _place_by_label's answer
+_BY_LABEL_MAX = 4096
+
+
+def _place_by_label(labels: tuple[str, ...], expected: tuple[str, ...], skip: frozenset[str]) -> tuple:
+    """``_assign``'s first pass, on the segments' labels: each segment's row by its label (None:
+    none, or its row was taken by an earlier segment), whether printed as the form prints it, the
+    rows taken, the segments that repeat a row, and whether any segment is left for position to
+    place (one with no row that is neither skipped nor a repeat)."""
+    pos: list[int | None] = []
+    exact: list[bool] = []
+    taken: set[int] = set()
+    repeated: list[int] = []
+    match = _label_matcher(expected)
+    for k, label in enumerate(labels):
+        idx, ok = (None, False) if core(label) in skip else match(label)
+        if idx is not None and idx in taken:
+            repeated.append(k)  # a second row with the same label is not read twice
+            idx = None
+        if idx is not None:
+            taken.add(idx)
+        pos.append(idx)
+        exact.append(ok)
+    again = set(repeated)
+    unplaced = any(pos[k] is None and core(label) not in skip and k not in again for k, label in enumerate(labels))
+    return tuple(pos), tuple(exact), frozenset(taken), tuple(repeated), unplaced
 
 
 # --- table 二 -------------------------------------------------------------------------------------
