@@ -323,3 +323,31 @@ def test_assign_is_its_definition_on_random_segments(rows):
         segs = [tables.Segment(labels, [Cell(v) for v in values]) for labels, values in rows]
         got = tables._assign(segs, expected, widths, skip=groups)
         assert got == _assign_as_defined(segs, expected, widths, skip=groups)
+
+
+def _trim_as_defined(values, n):  # noqa: ANN001, ANN202
+    from gkassist.importer.cells import is_blank
+    lo, hi = 0, len(values)
+    while hi - lo > n and is_blank(values[hi - 1].text):
+        hi -= 1
+    while hi - lo > n and is_blank(values[lo].text):
+        lo += 1
+    return list(values[lo:hi]) if hi - lo == n else None
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(["", " ", "3", "0", "-"]), max_size=10), st.integers(0, 9))
+def test_trim_is_its_definition(texts, n):
+    values = [Cell(t) for t in texts]
+    assert tables._trim(values, n) == _trim_as_defined(values, n)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_requests_labels()), max_size=6), max_size=3))
+def test_rows_printed_is_its_definition(label_lists):
+    expected, _, _, _ = tables._requests_layout()
+    scans = [tables.Scanned(Table([]), None, [], labels) for labels in label_lists]
+    match = tables._label_matcher(tuple(expected))
+    want = len({match(t)[0] for labels in label_lists for t in labels} - {None})
+    for _ in range(2):  # (the second time from what was remembered)
+        assert tables._rows_printed(scans, expected) == want

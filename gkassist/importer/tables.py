@@ -412,6 +412,8 @@ def _trim(values: list[Cell], n: int) -> list[Cell] | None:
     at the start (the empty label cells a PDF-to-Markdown converter pads a row's label columns
     with: 「| 一、本年新收… | | | 3 | 0 | …」)."""
     lo, hi = 0, len(values)
+    if hi == n:  # (nearly every row: nothing to drop)
+        return list(values)
     while hi - lo > n and is_blank(values[hi - 1].text):
         hi -= 1
     while hi - lo > n and is_blank(values[lo].text):
@@ -560,14 +562,18 @@ def _missing_rows(labels: list[str], assigned: dict[int, Segment], cuts: _Cuts, 
 
 def _rows_printed(scans: list[Scanned], labels: list[str] | tuple[str, ...]) -> int:
     """How many of the format's rows print their label in the file (with numbers or without)."""
-    found: set[int] = set()
-    match = _label_matcher(tuple(labels))
-    for sc in scans:
-        for text in sc.labels:
-            idx, _ = match(text)
-            if idx is not None:
-                found.add(idx)
-    return len(found)
+    labels = tuple(labels)
+    key = (labels, tuple(chain.from_iterable(sc.labels for sc in scans)))
+    rows = _ROWS_PRINTED.get(key)
+    if rows is None:  # (the same label cells in nearly every report: remembered)
+        if len(_ROWS_PRINTED) >= _BY_LABEL_MAX:
+            _ROWS_PRINTED.clear()
+        match = _label_matcher(labels)
+        rows = _ROWS_PRINTED[key] = len({idx for idx, _ in map(match, key[1])} - {None})
+    return rows
+
+
+_ROWS_PRINTED = TextCache()  # (the format's labels, the tables' label cells) → how many rows they print
 
 
 def _readable(fact: dict[str, Any], segs: list[Segment], problems: list[str], read: int) -> None:
@@ -687,7 +693,9 @@ def read_requests(scans: list[Scanned], out: Reading) -> None:
     _report_repeated("requests", repeated, out)
     # 2019: （六）其他处理 is a row of its own (blank cells too) and no row of the current format
     # sits under it (a Markdown table prints the current format's group line with empty cells)
-    legacy = any(core(s.label) == single and len(s.values) >= len(cols) for s in segs) and not any(
+    # (the 2019 format's single row looked for among the labels in C first: it is rarely there)
+    legacy = single in map(core, map(_LABEL, segs)) and any(
+        core(s.label) == single and len(s.values) >= len(cols) for s in segs) and not any(
         rows[i].id.startswith("other.") for i in assigned
     )
     if legacy:
