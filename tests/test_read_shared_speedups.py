@@ -351,3 +351,27 @@ def test_rows_printed_is_its_definition(label_lists):
     want = len({match(t)[0] for labels in label_lists for t in labels} - {None})
     for _ in range(2):  # (the second time from what was remembered)
         assert tables._rows_printed(scans, expected) == want
+
+
+def test_section_facts_are_their_definition_on_the_real_reports():
+    # (the facts are remembered by what they depend on: each report's own, computed afresh, are the same)
+    from gkassist.importer import reader
+    seen = 0
+    for text in _texts():
+        captured = []
+        real = reader._section_facts
+
+        def spy(split, tables_found, ext, real=real, captured=captured):  # noqa: ANN001, ANN202
+            got = real(split, tables_found, ext)
+            captured.append((got, reader._section_facts_of(split, tables_found, ext)))
+            return got
+
+        reader._section_facts = spy
+        try:
+            reader.read_report_text(text)
+        finally:
+            reader._section_facts = real
+        for got, want in captured:
+            assert got == want
+            seen += 1
+    assert seen

@@ -17,7 +17,17 @@ from gkassist.form import FORM
 from gkassist.importer import docx_layout, extent, meta, mhtml, pdf_layout, prose, tables, traditional
 from gkassist.importer.decoding import Unreadable, decode
 from gkassist.importer.html_layout import looks_like_html, read_html
-from gkassist.importer.model import Document, Extent, Image, ImportedReport, Item, Line, Table, formats
+from gkassist.importer.model import (
+    Document,
+    Extent,
+    Image,
+    ImportedReport,
+    Item,
+    Line,
+    Table,
+    TextCache,
+    formats,
+)
 from gkassist.importer.normalise import norm
 from gkassist.importer.sections import Found, Split, match_heading, split_sections
 from gkassist.importer.text_layout import read_text
@@ -493,6 +503,22 @@ def _section_facts(split: Split, tables_found: set[str], ext: Extent) -> list[di
     """One fact per section. A table section whose heading is missing still has its content
     when its table was found (tables are recognised by their words, wherever they stand).
     ``seen`` / ``whole``: the section lies partly / wholly within the file."""
+    # (what they say depends on the headings found, the tables found and the extent alone: the same
+    # in most reports of a folder, so remembered; each report gets its own copies)
+    key = (tuple((f.section, f.match) for f in split.found), frozenset(tables_found), ext.seen, ext.whole)
+    facts = _SECTION_FACTS.get(key)
+    if facts is None:
+        if len(_SECTION_FACTS) >= _SECTION_FACTS_MAX:
+            _SECTION_FACTS.clear()
+        facts = _SECTION_FACTS[key] = _section_facts_of(split, tables_found, ext)
+    return [dict(f) for f in facts]
+
+
+_SECTION_FACTS = TextCache()
+_SECTION_FACTS_MAX = 1024
+
+
+def _section_facts_of(split: Split, tables_found: set[str], ext: Extent) -> list[dict[str, Any]]:
     rank = _NUMBERED_RANK
     printed_order = [f.section for f in split.found]
     found: dict[str, Found] = {f.section: f for f in split.found}
