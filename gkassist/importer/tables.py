@@ -159,15 +159,22 @@ def scan(table: Table) -> Scanned:
     out: list[Segment] = []
     labels: list[str] = []
     values: list[Cell] = []
-    info = _label_info
+    info = _LABEL_INFO.get
     for row in table.rows:
         for cell in row:
             # (a Cell's fields by index: cheaper than the named tuple's attributes, hundreds a table)
             text = cell[0]
             named = info(text)
-            if named is None and not cell[2]:  # a value (most cells)
+            if named is False and not cell[2]:  # a value (most cells)
                 values.append(cell)
                 continue
+            if named is None:
+                named = _label_info_of(text)
+                if named is False and not cell[2]:
+                    values.append(cell)
+                    continue
+            if named is False:
+                named = None
             if named is not None:
                 texts.append(text)
                 for t in named:
@@ -289,6 +296,20 @@ def split_glued(text: str) -> list[str] | None:
 def classify(table: Table) -> str | None:
     """Which of the three tables this is, by the labels it prints; None when it shows none."""
     return scan(table).kind
+
+
+# _label_info by text, False for a value (a dict's get: an lru_cache call builds a tuple of its
+# arguments each time, and scan asks for every cell)
+_LABEL_INFO = TextCache()
+_LABEL_INFO_MAX = 16384
+
+
+def _label_info_of(text: str) -> tuple[str, ...] | bool:
+    if len(_LABEL_INFO) >= _LABEL_INFO_MAX:
+        _LABEL_INFO.clear()
+    named = _label_info(text)
+    _LABEL_INFO[text] = False if named is None else named
+    return _LABEL_INFO[text]
 
 
 @lru_cache(maxsize=8192)
