@@ -17,13 +17,25 @@ from gkassist.form import FORM
 from gkassist.importer import docx_layout, extent, meta, mhtml, pdf_layout, prose, tables, traditional
 from gkassist.importer.decoding import Unreadable, decode
 from gkassist.importer.html_layout import looks_like_html, read_html
-from gkassist.importer.model import Document, Extent, Image, ImportedReport, Item, Line, Table, formats
+from gkassist.importer.model import (
+    Document,
+    Extent,
+    Image,
+    ImportedReport,
+    Item,
+    Line,
+    Table,
+    TextCache,
+    formats,
+)
 from gkassist.importer.normalise import norm
 from gkassist.importer.sections import Found, Split, match_heading, split_sections
 from gkassist.importer.text_layout import read_text
 from gkassist.text import ORDINAL, fold
 
 _TABLE_OF_SECTION = {s.id: s.table for s in FORM.sections if s.table}
+_NUMBERED_SECTIONS = tuple(s for s in FORM.sections if s.number)
+_NUMBERED_RANK = {s.id: k for k, s in enumerate(_NUMBERED_SECTIONS)}  # a numbered section → its place
 _TOP_HEADING = re.compile(rf"^\s*({ORDINAL})\s*、\s*(.+)$")
 _FALLBACKS = {"overview": prose.is_topic_heading, "problems": prose.is_problems_heading}
 
@@ -435,14 +447,15 @@ def _untable_head(items: list[Item]) -> list[Item]:
     metadata: before the first section heading, a table that is none of the three is lines."""
     first = next((i for i, it in enumerate(items) if isinstance(it, Line) and match_heading(it.text)), len(items))
     out: list[Item] = []
-    for i, item in enumerate(items):
-        if i < first and isinstance(item, Table) and tables.classify(item) is None:
+    for item in items[:first]:
+        if isinstance(item, Table) and tables.classify(item) is None:
             if item.rows_known:
                 out.extend(Line(" ".join(c.text for c in row)) for row in item.rows)
             else:
                 out.extend(Line(c.text) for c in item.cells() if c.text.strip())
         else:
             out.append(item)
+    out.extend(items[first:])  # (after the first heading: as they are)
     return out
 
 
@@ -462,8 +475,7 @@ def _section_index(items: list[Item], split: Split) -> dict[int, str]:
     bounds = [(f.index, f.section) for f in split.found]
     for k, (start, sid) in enumerate(bounds):
         end = bounds[k + 1][0] if k + 1 < len(bounds) else len(items)
-        for i in range(start, end):
-            out[i] = sid
+        out.update(dict.fromkeys(range(start, end), sid))
     return out
 
 
@@ -491,17 +503,32 @@ def _section_facts(split: Split, tables_found: set[str], ext: Extent) -> list[di
     """One fact per section. A table section whose heading is missing still has its content
     when its table was found (tables are recognised by their words, wherever they stand).
     ``seen`` / ``whole``: the section lies partly / wholly within the file."""
-    numbered = [s for s in FORM.sections if s.number]
-    order = [s.id for s in numbered]
+    # (what they say depends on the headings found, the tables found and the extent alone: the same
+    # in most reports of a folder, so remembered; each report gets its own copies)
+    key = (tuple((f.section, f.match) for f in split.found), frozenset(tables_found), ext.seen, ext.whole)
+    facts = _SECTION_FACTS.get(key)
+    if facts is None:
+        if len(_SECTION_FACTS) >= _SECTION_FACTS_MAX:
+            _SECTION_FACTS.clear()
+        facts = _SECTION_FACTS[key] = _section_facts_of(split, tables_found, ext)
+    return [dict(f) for f in facts]
+
+
+_SECTION_FACTS = TextCache()
+_SECTION_FACTS_MAX = 1024
+
+
+def _section_facts_of(split: Split, tables_found: set[str], ext: Extent) -> list[dict[str, Any]]:
+    rank = _NUMBERED_RANK
     printed_order = [f.section for f in split.found]
     found: dict[str, Found] = {f.section: f for f in split.found}
     facts = []
-    for s in numbered:
+    for s in _NUMBERED_SECTIONS:
         f = found.get(s.id)
         hm = f.match if f else None
         k = printed_order.index(s.id) if f else -1
         earlier = printed_order[:k] if f else []
-        in_order = not any(order.index(e) > order.index(s.id) for e in earlier)
+        in_order = not earlier or max(rank[e] for e in earlier) <= rank[s.id]
         parent = ""
         if hm and hm.level == "sub" and earlier:
             parent = FORM.section(earlier[-1]).heading or ""

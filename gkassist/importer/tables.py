@@ -15,6 +15,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
+from itertools import chain, pairwise
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from rapidfuzz.fuzz import ratio
@@ -35,6 +37,8 @@ from gkassist.importer.normalise import core
 from gkassist.text import ORDINAL, fold
 
 TABLES = ("active", "requests", "review")
+_TEXT = itemgetter(0)  # a Cell's text (Cell is a named tuple: its first field)
+_FIRST = itemgetter(0)  # a row's first cell
 _ENUM = re.compile(rf"^(\d{{1,2}}\.|\({ORDINAL}\)|{ORDINAL}、)")
 _ROW_MIN = 70  # rapidfuzz ratio for a row label whose enumerator matches
 _LABEL_MIN = 80  # … and for one without an enumerator
@@ -45,10 +49,11 @@ class Segment:
     labels: list[str]
     values: list[Cell]
     fill: int = 0  # the row ended in a filler of this many pipes (its empty cells, see _values_of)
+    # the row label: the last of ``labels`` (set once: the readers ask for it several times a row)
+    label: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def label(self) -> str:
-        return self.labels[-1] if self.labels else ""
+    def __post_init__(self) -> None:
+        self.label = self.labels[-1] if self.labels else ""
 
 
 # the texts of count cells that read as a plain number (no state, no note: most cells of the three
@@ -72,11 +77,13 @@ class Reading:
     def put_all(self, field_ids: Iterable[str], cells: Iterable[Cell]) -> int:
         """Read cells into their fields, pairwise; how many were read (a draft gap is not)."""
         # some 200 cells a report, nearly all a count printed plainly: those are stored here, the
-        # number looked up by the cell's text (one dict lookup, not a cached call and three tests)
+        # number looked up by the cell's text (one dict lookup, not a cached call and three tests);
+        # (storing a row in C — map, ``None in``, dict.update(zip) — costs more instructions than
+        # this loop: docs/performance.md（十八）)
         counts, answers, read, plain = count_fields(), self.answers, 0, _PLAIN_COUNTS
         for field_id, cell in zip(field_ids, cells, strict=False):
             if field_id in counts:
-                value = plain.get(cell.text)
+                value = plain.get(cell[0])  # (its text: by index, cheaper than the named field)
                 if value is not None:
                     answers[field_id] = value
                     read += 1
@@ -152,25 +159,35 @@ def scan(table: Table) -> Scanned:
     out: list[Segment] = []
     labels: list[str] = []
     values: list[Cell] = []
+    info = _LABEL_INFO.get
     for row in table.rows:
         for cell in row:
-            named = _label_info(cell.text)
-            if named is not None:
-                texts.append(cell.text)
-                for t in named:
-                    scores[t] += 1
-            if cell.fill:
-                if values:  # a filler ends the row whose empty cells it stands for
-                    out.append(Segment(labels, values, cell.fill))
-                    labels, values = [], []
+            # (a Cell's fields by index: cheaper than the named tuple's attributes, hundreds a table)
+            text = cell[0]
+            named = info(text)
+            if named is False and not cell[2]:  # a value (most cells)
+                values.append(cell)
                 continue
             if named is None:
-                values.append(cell)
+                named = _label_info_of(text)
+                if named is False and not cell[2]:
+                    values.append(cell)
+                    continue
+            if named is False:
+                named = None
+            if named is not None:
+                texts.append(text)
+                for t in named:
+                    scores[t] += 1
+            if cell[2]:
+                if values:  # a filler ends the row whose empty cells it stands for
+                    out.append(Segment(labels, values, cell[2]))
+                    labels, values = [], []
                 continue
             if values:
                 out.append(Segment(labels, values))
                 labels, values = [], []
-            labels.append(cell.text)
+            labels.append(text)
         if table.rows_known and values:
             out.append(Segment(labels, values))
             labels, values = [], []
@@ -281,6 +298,20 @@ def classify(table: Table) -> str | None:
     return scan(table).kind
 
 
+# _label_info by text, False for a value (a dict's get: an lru_cache call builds a tuple of its
+# arguments each time, and scan asks for every cell)
+_LABEL_INFO = TextCache()
+_LABEL_INFO_MAX = 16384
+
+
+def _label_info_of(text: str) -> tuple[str, ...] | bool:
+    if len(_LABEL_INFO) >= _LABEL_INFO_MAX:
+        _LABEL_INFO.clear()
+    named = _label_info(text)
+    _LABEL_INFO[text] = False if named is None else named
+    return _LABEL_INFO[text]
+
+
 @lru_cache(maxsize=8192)
 def _label_info(text: str) -> tuple[str, ...] | None:
     """None for a cell that holds a value (``is_value``); else the tables whose own labels it
@@ -296,18 +327,41 @@ def split_merged(table: Table) -> list[Table]:
     """A scrape without headings can run two tables together; cut at the words that start one
     (「第二十条第（一）项」, the note over table 三, 「行政复议」) once numbers have been seen."""
     if not table.rows_known:
-        chunks: list[list[Cell]] = [[]]
-        seen_value = False
-        for cell in table.rows[0] if table.rows else []:
-            if seen_value and _starts_a_table(cell.text):
-                chunks.append([])
-                seen_value = False
-            chunks[-1].append(cell)
-            seen_value = seen_value or _holds_value(cell.text)
-        return [Table([c], rows_known=False) for c in chunks if c]
+        cells = table.rows[0] if table.rows else []
+        # a scrape's table is one row of hundreds of cells: the words that start a table are looked
+        # up for all of them in C, and at each (a few) whether the cells before it hold a number
+        cuts = _cuts(list(map(_starts_a_table, map(_TEXT, cells))),
+                     lambda lo, hi: any(map(_holds_value, map(_TEXT, cells[lo:hi]))))
+        return [Table([list(cells[lo:hi])], rows_known=False) for lo, hi in pairwise(cuts) if hi > lo]
+    rows = table.rows
+    if not all(rows):  # (an empty row starts no table: looked at row by row)
+        return _split_rows(rows)
+    cuts = _cuts(list(map(_starts_a_table, map(_TEXT, map(_FIRST, rows)))),
+                 lambda lo, hi: any(map(_holds_value, map(_TEXT, chain.from_iterable(rows[lo:hi])))))
+    return [Table(rows[lo:hi], rows_known=True) for lo, hi in pairwise(cuts) if hi > lo]
+
+
+def _cuts(starts: list[bool], holds_value: Callable[[int, int], bool]) -> list[int]:
+    """Where a run of cells (rows) is cut into tables, with its two ends: at each that starts a table
+    (``starts``) once what came since the last cut holds a value (``holds_value(lo, hi)``)."""
+    cuts = [0]
+    k = 0
+    while True:
+        try:
+            k = starts.index(True, k + 1)
+        except ValueError:
+            break
+        if holds_value(cuts[-1], k):
+            cuts.append(k)
+    cuts.append(len(starts))
+    return cuts
+
+
+def _split_rows(rows: list[list[Cell]]) -> list[Table]:
+    """``split_merged`` for rows known, one row at a time (a table with an empty row)."""
     tables: list[list[list[Cell]]] = [[]]
     seen_value = False
-    for row in table.rows:
+    for row in rows:
         if seen_value and row and _starts_a_table(row[0].text):
             tables.append([])
             seen_value = False
@@ -379,6 +433,8 @@ def _trim(values: list[Cell], n: int) -> list[Cell] | None:
     at the start (the empty label cells a PDF-to-Markdown converter pads a row's label columns
     with: 「| 一、本年新收… | | | 3 | 0 | …」)."""
     lo, hi = 0, len(values)
+    if hi == n:  # (nearly every row: nothing to drop)
+        return list(values)
     while hi - lo > n and is_blank(values[hi - 1].text):
         hi -= 1
     while hi - lo > n and is_blank(values[lo].text):
@@ -394,20 +450,20 @@ def _assign(segs: list[Segment], expected: list[str], widths: list[int], skip: f
     Returns (row index -> segment, [(segment, row index, label as the form prints it?)], labels
     of rows printed more than once, whose later copies are not read).
     """
-    pos: list[int | None] = []
-    exact: list[bool] = []
-    taken: set[int] = set()
-    repeated: list[int] = []
-    match = _label_matcher(tuple(expected))
-    for k, seg in enumerate(segs):
-        idx, ok = (None, False) if core(seg.label) in skip else match(seg.label)
-        if idx is not None and idx in taken:
-            repeated.append(k)  # a second row with the same label is not read twice
-            idx = None
-        if idx is not None:
-            taken.add(idx)
-        pos.append(idx)
-        exact.append(ok)
+    # the placing by label depends on the labels alone, the same in nearly every report: remembered
+    expected = tuple(expected)
+    key = (expected, skip, tuple(map(_LABEL, segs)))
+    by_label = _BY_LABEL.get(key)
+    if by_label is None:
+        if len(_BY_LABEL) >= _BY_LABEL_MAX:
+            _BY_LABEL.clear()
+        by_label = _BY_LABEL[key] = _place_by_label(key[2], expected, skip)
+    placed, oks, taken_by_label, repeated, unplaced = by_label
+    if not unplaced:  # every segment placed by its label (or not to be placed): nothing to decide
+        return _assigned(segs, placed, oks, repeated)
+    pos: list[int | None] = list(placed)
+    exact: list[bool] = list(oks)
+    taken: set[int] = set(taken_by_label)
     # the nearest row placed by label after each segment (a suffix minimum), and the last row
     # placed before it (a running maximum): one pass each, so that a table of many rows whose
     # labels match nothing is read in time linear in its rows (issue 14: it was quadratic)
@@ -429,9 +485,43 @@ def _assign(segs: list[Segment], expected: list[str], widths: list[int], skip: f
                 pos[k], exact[k] = idx, True  # position decides; there is no label to compare
                 taken.add(idx)
                 break
+    return _assigned(segs, pos, exact, repeated)
+
+
+def _assigned(segs: list[Segment], pos: list[int | None] | tuple[int | None, ...],
+              exact: list[bool] | tuple[bool, ...], repeated: tuple[int, ...]):  # noqa: ANN202 - see _assign
     assigned = {i: s for s, i in zip(segs, pos, strict=True) if i is not None}
     matches = sorted(((s, i, e) for s, i, e in zip(segs, pos, exact, strict=True) if i is not None), key=lambda m: m[1])
     return assigned, matches, [segs[k].label for k in repeated]
+
+
+_LABEL = attrgetter("label")
+_BY_LABEL = TextCache()  # (expected labels, skipped, the segments' labels) → _place_by_label's answer
+_BY_LABEL_MAX = 4096
+
+
+def _place_by_label(labels: tuple[str, ...], expected: tuple[str, ...], skip: frozenset[str]) -> tuple:
+    """``_assign``'s first pass, on the segments' labels: each segment's row by its label (None:
+    none, or its row was taken by an earlier segment), whether printed as the form prints it, the
+    rows taken, the segments that repeat a row, and whether any segment is left for position to
+    place (one with no row that is neither skipped nor a repeat)."""
+    pos: list[int | None] = []
+    exact: list[bool] = []
+    taken: set[int] = set()
+    repeated: list[int] = []
+    match = _label_matcher(expected)
+    for k, label in enumerate(labels):
+        idx, ok = (None, False) if core(label) in skip else match(label)
+        if idx is not None and idx in taken:
+            repeated.append(k)  # a second row with the same label is not read twice
+            idx = None
+        if idx is not None:
+            taken.add(idx)
+        pos.append(idx)
+        exact.append(ok)
+    again = set(repeated)
+    unplaced = any(pos[k] is None and core(label) not in skip and k not in again for k, label in enumerate(labels))
+    return tuple(pos), tuple(exact), frozenset(taken), tuple(repeated), unplaced
 
 
 # --- table 二 -------------------------------------------------------------------------------------
@@ -493,14 +583,18 @@ def _missing_rows(labels: list[str], assigned: dict[int, Segment], cuts: _Cuts, 
 
 def _rows_printed(scans: list[Scanned], labels: list[str] | tuple[str, ...]) -> int:
     """How many of the format's rows print their label in the file (with numbers or without)."""
-    found: set[int] = set()
-    match = _label_matcher(tuple(labels))
-    for sc in scans:
-        for text in sc.labels:
-            idx, _ = match(text)
-            if idx is not None:
-                found.add(idx)
-    return len(found)
+    labels = tuple(labels)
+    key = (labels, tuple(chain.from_iterable(sc.labels for sc in scans)))
+    rows = _ROWS_PRINTED.get(key)
+    if rows is None:  # (the same label cells in nearly every report: remembered)
+        if len(_ROWS_PRINTED) >= _BY_LABEL_MAX:
+            _ROWS_PRINTED.clear()
+        match = _label_matcher(labels)
+        rows = _ROWS_PRINTED[key] = len({idx for idx, _ in map(match, key[1])} - {None})
+    return rows
+
+
+_ROWS_PRINTED = TextCache()  # (the format's labels, the tables' label cells) → how many rows they print
 
 
 def _readable(fact: dict[str, Any], segs: list[Segment], problems: list[str], read: int) -> None:
@@ -620,7 +714,9 @@ def read_requests(scans: list[Scanned], out: Reading) -> None:
     _report_repeated("requests", repeated, out)
     # 2019: （六）其他处理 is a row of its own (blank cells too) and no row of the current format
     # sits under it (a Markdown table prints the current format's group line with empty cells)
-    legacy = any(core(s.label) == single and len(s.values) >= len(cols) for s in segs) and not any(
+    # (the 2019 format's single row looked for among the labels in C first: it is rarely there)
+    legacy = single in map(core, map(_LABEL, segs)) and any(
+        core(s.label) == single and len(s.values) >= len(cols) for s in segs) and not any(
         rows[i].id.startswith("other.") for i in assigned
     )
     if legacy:
@@ -663,10 +759,10 @@ def _requests_layout() -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...], fr
 def read_review(scans: list[Scanned], out: Reading) -> None:
     fact = _table_fact("review", present=bool(scans))
     groups, cols = FORM.review_groups, FORM.review_columns
-    ids = [FORM.review_field(g.id, c.id) for g in groups for c in cols]
+    ids, labels = _review_layout()
     segs, cuts = _segments_of(scans)
     fact["cut"] = cuts.ends or cuts.starts
-    fact["rows"] = _rows_printed(scans, [g.label for g in groups])
+    fact["rows"] = _rows_printed(scans, labels)
     cells: list[Cell] | None = None
     for seg in segs:  # the format's one row of 15 numbers
         cells = _trim(seg.values, len(ids))
@@ -675,7 +771,7 @@ def read_review(scans: list[Scanned], out: Reading) -> None:
     if cells is None:  # one row per group, labelled
         per_group: dict[int, list[Cell]] = {}
         for seg in segs:
-            idx, _ = match_label(seg.label, [g.label for g in groups])
+            idx, _ = match_label(seg.label, labels)
             vals = _trim(seg.values, len(cols))
             if idx is not None and vals is not None and idx not in per_group:
                 per_group[idx] = vals
@@ -696,6 +792,13 @@ def read_review(scans: list[Scanned], out: Reading) -> None:
     fact["cells"] = read
     _readable(fact, segs, problems, read)
     out.facts.append(fact)
+
+
+@cache
+def _review_layout() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Table 四's field ids, group after group, and its groups' labels."""
+    groups, cols = FORM.review_groups, FORM.review_columns
+    return tuple(FORM.review_field(g.id, c.id) for g in groups for c in cols), tuple(g.label for g in groups)
 
 
 # --- helpers --------------------------------------------------------------------------------------

@@ -15,8 +15,10 @@ Two table layouts occur in text, often in one file:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import chain
+from operator import attrgetter
 
 from gkassist.importer.cells import is_value
 from gkassist.importer.model import Cell, Document, Item, Line, Table
@@ -44,6 +46,38 @@ class _Classified:
     kind: str  # "cell" | "row" | "value" | "noise" | "plain" | "blank"
     text: str = ""
     cells: tuple[Cell, ...] = ()
+    # derived once per classified line (``_classify`` is cached by line), so that grouping a file's
+    # few hundred lines into tables is string searches and C-level joins, not a Python loop per
+    # line (``_group``, ``_table``): the line's kind as one letter (``_MARKS``), and the cells it
+    # adds to a table read as one stream of cells, where cells end in 「 |」 (``piped``) and not
+    mark: str = field(init=False, repr=False, compare=False)
+    piped: tuple[Cell, ...] = field(init=False, repr=False, compare=False)
+    unpiped: tuple[Cell, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        kind, text, cells = self.kind, self.text, self.cells
+        mark = _MARKS[kind]
+        if kind == "cell" and not (cells and cells[0].text):
+            mark = "e"  # a cell line that holds no text
+        own: tuple[Cell, ...] = ()
+        if kind in ("cell", "row", "value"):
+            own = cells
+        elif kind == "plain":
+            own = (Cell(text),)
+        piped = own
+        if kind == "noise" and text:
+            piped = (Cell(""),) if text == "|" else (Cell("", fill=len(text)),)
+        object.__setattr__(self, "mark", mark)
+        object.__setattr__(self, "piped", piped)
+        object.__setattr__(self, "unpiped", own)
+
+
+# each kind's letter in the string of a file's line marks (``_group``); a cell line without text is
+# 「e」. Table lines (``_TABLE_KINDS``) are 「c」「e」「r」「v」「n」, label or prose lines 「p」, blank 「b」
+_MARKS = {"cell": "c", "row": "r", "value": "v", "noise": "n", "plain": "p", "blank": "b"}
+_MARK = attrgetter("mark")
+_PIPED = attrgetter("piped")
+_UNPIPED = attrgetter("unpiped")
 
 
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|<>])")
@@ -62,11 +96,11 @@ def read_text(text: str) -> Document:
     if ("# " in text or "---" in text) and _MD_SIGNS.search(text):
         raw_lines = [_MD_ESCAPE.sub(r"\1", line) for line in raw_lines]
     page, raw_lines = _flipbook_page(raw_lines)
-    lines = [_classify(raw) for raw in raw_lines]
-    items = _group(lines)
-    kinds = [c.kind for c in lines]
-    n_cells = kinds.count("cell") + kinds.count("value")
-    layout = "text-cells" if n_cells > kinds.count("row") else "text-rows"
+    lines = list(map(_classify, raw_lines))
+    marks = "".join(map(_MARK, lines))
+    items = _group(lines, marks)
+    n_cells = marks.count("c") + marks.count("e") + marks.count("v")
+    layout = "text-cells" if n_cells > marks.count("r") else "text-rows"
     return Document(items=items, layout=layout, page=page)
 
 
@@ -143,9 +177,12 @@ def _labels_then_values(tokens: list[str]) -> bool:
     return seen_value
 
 
+_SENTENCE_END = re.compile("[" + re.escape(SENTENCE_END) + "]")
+
+
 def _label_like(text: str) -> bool:
     """A short line without sentence punctuation that is no section heading: a column header."""
-    return len(text) <= _LABEL_MAX and not any(ch in text for ch in SENTENCE_END) and match_heading(text) is None
+    return len(text) <= _LABEL_MAX and not _SENTENCE_END.search(text) and match_heading(text) is None
 
 
 _TABLE_KINDS = ("cell", "row", "value", "noise")
@@ -154,8 +191,9 @@ _TABLE_KINDS = ("cell", "row", "value", "noise")
 _LABELS_ONLY_MIN = 4
 
 
-def _group(lines: list[_Classified]) -> list[Item]:
-    """Runs of table lines (with label lines among and just before them) become one Table."""
+def _group(lines: list[_Classified], marks: str) -> list[Item]:
+    """Runs of table lines (with label lines among and just before them) become one Table.
+    ``marks``: each line's ``mark``, one letter a line."""
     items: list[Item] = []
     i, n = 0, len(lines)
     while i < n:
@@ -173,16 +211,20 @@ def _group(lines: list[_Classified]) -> list[Item]:
                 continue
         # a table: label lines, then table lines and label lines, ending at the last table line
         # (or, for a table printed without numbers, at the last of its label lines)
+        # from one label or prose line to the next (string searches in ``marks``: table and blank
+        # lines between them only move the last table line), until a line that is no label
         j, last_table, last_label = i, -1, -1
         while j < n:
-            k = lines[j].kind
-            if k in _TABLE_KINDS:
-                last_table = j
-            elif k == "plain":
-                if not _label_like(lines[j].text):
-                    break
-                last_label = j
-            j += 1
+            p = marks.find("p", j)
+            if p < 0:
+                p = n
+            table_lines = len(marks[j:p].rstrip("b"))  # up to the last table line before p
+            if table_lines:
+                last_table = j + table_lines - 1
+            if p == n or not _label_like(lines[p].text):
+                break
+            last_label = p
+            j = p + 1
         end = last_table if last_table >= 0 else last_label
         if last_table < 0 and not _labels_only_table(lines[i:end + 1]):
             items.append(Line(c.text))  # label lines that led to nothing
@@ -190,7 +232,7 @@ def _group(lines: list[_Classified]) -> list[Item]:
             continue
         if last_table >= 0 and last_label > last_table and _labels_only_table(lines[last_table + 1:last_label + 1]):
             end = last_label  # the table goes on without numbers (a blank template, a cut page)
-        items.append(_table(lines[i:end + 1]))
+        items.append(_table(lines[i:end + 1], marks[i:end + 1]))
         i = end + 1
     return items
 
@@ -220,37 +262,17 @@ def _starts_table(lines: list[_Classified], i: int) -> tuple[bool, int]:
     return False, len(lines)
 
 
-def _table(lines: list[_Classified]) -> Table:
-    # the lines of each kind, counted in one pass (a scraped table has a hundred lines): cells and
+def _table(lines: list[_Classified], marks: str) -> Table:
+    # the lines of each kind, counted in ``marks`` (a scraped table has a hundred lines): cells and
     # rows, and for cells, those ending in 「 |」 that hold text (piped) and those without (bare)
-    cell_lines = row_lines = piped = bare = 0
-    for c in lines:
-        kind = c.kind
-        if kind == "cell":
-            cell_lines += 1
-            if c.cells and c.cells[0].text:
-                piped += 1
-        elif kind == "value":
-            cell_lines += 1
-            bare += 1
-        elif kind == "row":
-            row_lines += 1
-        elif kind == "plain":
-            bare += 1
-    if cell_lines >= row_lines:
+    cell_lines = marks.count("c") + marks.count("e") + marks.count("v")
+    if cell_lines >= marks.count("r"):
         # scraped one-cell-per-line: no row boundaries, one stream of cells. Where cells end in
         # 「 |」, a line of one bare 「|」 is an empty cell and a run of pipes (「|||||||」) a filler
         # that stands for the row's empty cells; where the 「|」 stands on a line of its own after
         # every cell, it only separates them.
-        pipe_cells = piped > bare
-        flat: list[Cell] = []
-        for c in lines:
-            if c.kind in ("cell", "row", "value") and c.cells:
-                flat.extend(c.cells)
-            elif c.kind == "plain":
-                flat.append(Cell(c.text))
-            elif c.kind == "noise" and pipe_cells and c.text:
-                flat.append(Cell("") if c.text == "|" else Cell("", fill=len(c.text)))
+        pipe_cells = marks.count("c") > marks.count("v") + marks.count("p")
+        flat = list(chain.from_iterable(map(_PIPED if pipe_cells else _UNPIPED, lines)))
         return Table(rows=[flat], rows_known=False)
     rows: list[list[Cell]] = []
     for c in lines:
