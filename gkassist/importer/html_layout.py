@@ -46,12 +46,17 @@ def looks_like_html(text: str) -> bool:
     return any(t in head for t in ("<html", "<body", "<table", "<p>", "<p ", "<div"))
 
 
+# plain lxml.etree elements: lxml.html's element-class lookup costs more than all the rest. One parser
+# a process (lxml resets its context before each parse and locks it: threads may share it): a new
+# one set up libxml2's parser context for every page. No table of id attributes: nothing here
+# looks an element up by its id.
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+
+
 def read_html(text: str) -> Document:
     text = _XML_DECL.sub("", text, count=1)
-    # plain lxml.etree elements: lxml.html's element-class lookup costs more than all the rest
-    parser = etree.HTMLParser(remove_comments=True, remove_pis=True)
     try:
-        root = etree.fromstring(text, parser)
+        root = etree.fromstring(text, _PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as err:
         raise Unreadable("网页中没有可读取的文字内容。") from err
     if root is None:
