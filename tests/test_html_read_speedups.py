@@ -121,7 +121,8 @@ _WORDS = st.sampled_from(["信息", "0", "12", "本年新收", "a b", "  ", "\u3
                           "&#12288;", "商业<br>企业", "合\n计", "<b>粗</b>", "—", "", "&lt;td&gt;", "<span>一</span>二"])
 _SPANS = st.sampled_from(["", "", "", "", ' rowspan="2"', ' colspan="3"', ' rowspan="0"', ' colspan="0"',
                           ' rowspan="99999"', ' colspan="abc"', ' rowspan="-1"', ' colspan="２"', ' rowspan="3x"',
-                          ' rowspan="1" colspan="1"', ' rowspan', ' colspan="250"', ' ROWSPAN="2"'])
+                          ' rowspan="1" colspan="1"', ' rowspan', ' colspan="250"', ' ROWSPAN="2"',
+                          ' xml:rowspan="2"', ' data-colspan="3"', ' rowspan="2" rowspan="3"'])
 _STYLE = st.sampled_from(["", ' style="font-size:14px;font-family:宋体"', ' align="center"', " nowrap",
                           ' class="value" data-field="a.b"'])
 
