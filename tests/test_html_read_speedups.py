@@ -207,3 +207,11 @@ def test_collapse_folds_every_white_space_as_the_regular_expression(text):
     for c in text[::2]:
         probe = f"a{c}\xa0{c}b\u3000{c}\n{c}中{c}"
         assert html_layout._collapse(probe) == _collapse_as_defined(probe)
+
+
+def test_the_cell_caches_hold_a_bounded_number_of_cells_together():
+    for i in range(html_layout._CELLS_MAX + 50):
+        c = i % 7
+        cell = html_layout._new_cell(html_layout._CELL_AT[c], f"格{i}", c)
+        assert cell == (f"格{i}", c, 0)
+    assert sum(map(len, html_layout._CELL_AT)) <= html_layout._CELLS_MAX

@@ -272,15 +272,21 @@ _ONE = (1, 1)
 
 # Cells by column and text: the same labels and numbers stand in the same columns of every report,
 # and a cell is an immutable tuple (text, column, 0) — one lookup instead of building it. One cache
-# a column, as many columns as a grid may have (zip with this list stops there).
+# a column, as many columns as a grid may have (zip with this list stops there); all of them hold
+# at most _CELLS_MAX cells together (then all are emptied), as many as the cache of cell texts.
 _CELL_AT: list[TextCache] = [TextCache() for _ in range(MAX_COLUMNS)]
-_CELL_AT_MAX = 4096
+_CELLS_MAX = 8192
 _COLUMNS = range(MAX_COLUMNS)
+_cells_cached = 0
 
 
 def _new_cell(at: TextCache, text: str, c: int) -> Cell:
-    if len(at) >= _CELL_AT_MAX:
-        at.clear()
+    global _cells_cached  # noqa: PLW0603 - the caches' common count
+    if _cells_cached >= _CELLS_MAX:
+        for cache in _CELL_AT:
+            cache.clear()
+        _cells_cached = 0
+    _cells_cached += 1
     cell = at[text] = make_cell((text, c, 0))
     return cell
 
