@@ -131,6 +131,8 @@ def _collapse(text: str) -> str:
             return text
     elif _PLAIN_TEXT(text):
         return text
+    elif text.isspace():  # the line breaks and indents between blocks (as str.split below reads them)
+        return ""
     if "\n" in text:  # (the join needs one; its look-behind is tried at every character)
         # \xa0 and \u3000 are not ASCII: as spaces they no longer hold a line join's ends apart
         text = _JOIN_CJK.sub("", text.replace("\xa0", " ").replace("\u3000", " "))
