@@ -276,7 +276,9 @@ def test_one_pass_reads_hyperlinks_insertions_and_tab_stops_as_the_walk():
 
 def _collapse_as_defined(text: str) -> str:
     """html_layout._collapse before the join was skipped for a text without a line break."""
-    from gkassist.importer.html_layout import _JOIN_CJK, _PLAIN_TEXT, _SPACES
+    from gkassist.importer.html_layout import _JOIN_CJK, _PLAIN_TEXT
+
+    _SPACES = re.compile(r"\s+")  # noqa: N806 - as the module had it
 
     if text.isprintable():
         if not text.endswith(" ") and "  " not in text:

@@ -13,9 +13,9 @@ import re
 
 from lxml import etree
 
-from gkassist.htmlgrid import MAX_COLUMNS, place, span_value
+from gkassist.htmlgrid import MAX_COLSPAN, MAX_COLUMNS, span_value
 from gkassist.importer.decoding import Unreadable
-from gkassist.importer.model import Document, Image, Item, Line, Table, TextCache, make_cell
+from gkassist.importer.model import Cell, Document, Image, Item, Line, Table, TextCache, make_cell
 from gkassist.importer.sections import match_heading
 
 _SKIP = frozenset(
@@ -31,7 +31,6 @@ _BLOCK = frozenset(
 _CELL_TAGS = frozenset({"td", "th", "TD", "TH", "Td", "Th"})
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _JOIN_CJK = re.compile(r"(?<=[^\x00-\x7f])[ \t\r]*\n\s*(?=[^\x00-\x7f])")
-_SPACES = re.compile(r"\s+")
 
 
 def looks_like_html(text: str) -> bool:
@@ -47,12 +46,17 @@ def looks_like_html(text: str) -> bool:
     return any(t in head for t in ("<html", "<body", "<table", "<p>", "<p ", "<div"))
 
 
+# plain lxml.etree elements: lxml.html's element-class lookup costs more than all the rest. One parser
+# a process (lxml resets its context before each parse and locks it: threads may share it): a new
+# one set up libxml2's parser context for every page. No table of id attributes: nothing here
+# looks an element up by its id.
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, collect_ids=False)
+
+
 def read_html(text: str) -> Document:
     text = _XML_DECL.sub("", text, count=1)
-    # plain lxml.etree elements: lxml.html's element-class lookup costs more than all the rest
-    parser = etree.HTMLParser(remove_comments=True, remove_pis=True)
     try:
-        root = etree.fromstring(text, parser)
+        root = etree.fromstring(text, _PARSER)
     except (etree.ParserError, etree.XMLSyntaxError, ValueError) as err:
         raise Unreadable("网页中没有可读取的文字内容。") from err
     if root is None:
@@ -127,10 +131,15 @@ def _collapse(text: str) -> str:
             return text
     elif _PLAIN_TEXT(text):
         return text
-    text = text.replace("\xa0", " ").replace("\u3000", " ")
+    elif text.isspace():  # the line breaks and indents between blocks (as str.split below reads them)
+        return ""
     if "\n" in text:  # (the join needs one; its look-behind is tried at every character)
-        text = _JOIN_CJK.sub("", text)
-    return _SPACES.sub(" ", text).strip()
+        # \xa0 and \u3000 are not ASCII: as spaces they no longer hold a line join's ends apart
+        text = _JOIN_CJK.sub("", text.replace("\xa0", " ").replace("\u3000", " "))
+    # runs of white space as one space, none at the ends: str.split and strip take what \s matches
+    # (Py_UNICODE_ISSPACE, \xa0 and \u3000 among them), in C; the regular expression tried a match
+    # at every character (a paragraph opening with 「　　」: 28k → 6k instructions)
+    return " ".join(text.split())
 
 
 _TextCache = TextCache  # (its former name: test_linear finds the caches by this class)
@@ -221,47 +230,111 @@ def _table(el: etree._Element) -> Table:
     # a table has hundreds of cells: each is looked at once, and the grid is worked out only for
     # a table that merges cells
     texts: list[list[str]] = []
-    spans: list[list[tuple[int, int]]] = []
+    spans: list[list[tuple[int, int]] | None] = []  # None: a row whose cells merge nothing
     merges = False
     collapsed = _COLLAPSED.get
     for tr in el.iter("tr"):
         row_texts: list[str] = []
-        row_spans: list[tuple[int, int]] = []
+        row_spans: list[tuple[int, int]] | None = None
         for td in tr:
-            if td.tag in _CELL_TAGS:
+            tag = td.tag
+            # (the parser writes tag names in lower case: the set is asked only about other tags)
+            if tag == "td" or tag == "th" or tag in _CELL_TAGS:
                 # 「商业<br>企业」 or a label split over <p>s: the parts join without a space, as they read
-                n = len(td)  # elements only: the parser drops comments and processing instructions
-                if not n:
-                    text = td.text or ""
-                elif n == 1 and not len(inner := td[0]):
-                    # most cells of many pages: the text in one <p> or <span> — its text, its tail and
-                    # the cell's own, as tostring would join them (and cheaper than calling it)
-                    text = (td.text or "") + (inner.text or "") + (inner.tail or "")
-                else:
-                    text = _tostring(td, method="text", encoding="unicode", with_tail=False)
+                # (len counts elements only: the parser drops comments and processing instructions.)
+                # Pages pasted from Word hold <p><span> in every cell: tostring at once (4.8k
+                # instructions) costs less than first looking whether one <p> holds the text alone
+                # (<td><p>12</p></td>, 3.3k when it does, 7.5k with tostring when it does not)
+                text = (td.text or "") if not len(td) else _tostring(td, method="text", encoding=str, with_tail=False)
+                # the attributes' names in one call (most cells merge nothing), not two look-ups;
+                # a name is listed exactly when get() finds it (both only without a namespace)
+                if (keys := td.keys()) and ("rowspan" in keys or "colspan" in keys):
+                    rs, cs = td.get("rowspan"), td.get("colspan")
+                    merges = True
+                    if row_spans is None:
+                        row_spans = [_ONE] * len(row_texts)
+                    row_spans.append((1 if rs is None else span_value(rs), 1 if cs is None else span_value(cs)))
+                elif row_spans is not None:
+                    row_spans.append(_ONE)
                 folded = collapsed(text)
                 row_texts.append(_cell_collapsed(text) if folded is None else folded)
-                rs, cs = td.get("rowspan"), td.get("colspan")
-                if rs is None and cs is None:
-                    row_spans.append(_ONE)
-                else:
-                    merges = True
-                    row_spans.append((1 if rs is None else span_value(rs), 1 if cs is None else span_value(cs)))
         if row_texts:
             texts.append(row_texts)
             spans.append(row_spans)
     if merges:
-        placed, _ = place(spans)
-        # a cell merged down from above belongs to the row it starts in; across columns it is read once
-        rows = [[make_cell((row[k], c, 0)) for k, (c, _, _) in enumerate(cells)]
-                for row, cells in zip(texts, placed, strict=True)]
+        rows = _placed(texts, spans)
     else:  # every cell in its own column (as place() puts them), as many as a grid may have
-        rows = [[make_cell((text, c, 0)) for c, text in enumerate(row[:MAX_COLUMNS])] for row in texts]
+        rows = [[at.get(text) or _new_cell(at, text, c) for at, text, c in zip(_CELL_AT, row, _COLUMNS, strict=False)]
+                for row in texts]
     return Table(rows=[row for row in rows if row], rows_known=True)
 
 
 _tostring = etree.tostring
 _ONE = (1, 1)
+
+# Cells by column and text: the same labels and numbers stand in the same columns of every report,
+# and a cell is an immutable tuple (text, column, 0) — one lookup instead of building it. One cache
+# a column, as many columns as a grid may have (zip with this list stops there); all of them hold
+# at most _CELLS_MAX cells together (then all are emptied), as many as the cache of cell texts.
+_CELL_AT: list[TextCache] = [TextCache() for _ in range(MAX_COLUMNS)]
+_CELLS_MAX = 8192
+_COLUMNS = range(MAX_COLUMNS)
+_cells_cached = 0
+
+
+def _new_cell(at: TextCache, text: str, c: int) -> Cell:
+    global _cells_cached  # noqa: PLW0603 - the caches' common count
+    if _cells_cached >= _CELLS_MAX:
+        for cache in _CELL_AT:
+            cache.clear()
+        _cells_cached = 0
+    _cells_cached += 1
+    cell = at[text] = make_cell((text, c, 0))
+    return cell
+
+
+def _placed(texts: list[list[str]], spans: list[list[tuple[int, int]] | None]) -> list[list[Cell]]:
+    """Each row's cells in the columns ``htmlgrid.place`` gives them (its rules, in one pass that
+    builds the cells as it places them): a cell takes the first column not covered from above, a
+    cell merged down belongs to the row it starts in, one merged across is read once; a row's
+    cells past MAX_COLUMNS are dropped, and where garbage spans overlap the slot stays with the
+    cell placed first."""
+    n_rows = len(texts)
+    covered: dict[int, set[int]] = {}  # slots of a later row claimed by cells of rows above it
+    rows: list[list[Cell]] = []
+    cell_at = _CELL_AT
+    for r, row in enumerate(texts):
+        taken = covered.pop(r, None)
+        row_spans = spans[r]
+        if row_spans is None and not taken:  # most rows: each cell in the next column
+            rows.append([at.get(text) or _new_cell(at, text, c) for at, text, c in zip(cell_at, row, _COLUMNS, strict=False)])
+            continue
+        out: list[Cell] = []
+        c = 0
+        for k, text in enumerate(row):
+            if taken:
+                while c in taken:
+                    c += 1
+            if c >= MAX_COLUMNS:
+                break
+            at = cell_at[c]
+            out.append(at.get(text) or _new_cell(at, text, c))
+            if row_spans is None or (span := row_spans[k]) is _ONE:
+                c += 1
+                continue
+            rowspan, colspan = span
+            rs = n_rows - r if rowspan == 0 else max(1, min(rowspan, n_rows - r))
+            cs = max(1, min(colspan or 1, MAX_COLSPAN, MAX_COLUMNS - c))
+            if rs > 1:
+                cols = range(c, c + cs)
+                for below in range(r + 1, r + rs):
+                    if (slots := covered.get(below)) is None:
+                        covered[below] = set(cols)
+                    else:
+                        slots.update(cols)
+            c += cs
+        rows.append(out)
+    return rows
 
 
 def _report_body(items: list[Item], owners: list[etree._Element | None]) -> etree._Element | None:
