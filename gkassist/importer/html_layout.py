@@ -13,7 +13,7 @@ import re
 
 from lxml import etree
 
-from gkassist.htmlgrid import MAX_COLSPAN, MAX_COLUMNS, span_value
+from gkassist.htmlgrid import MAX_COLUMNS, place, span_value
 from gkassist.importer.decoding import Unreadable
 from gkassist.importer.model import Cell, Document, Image, Item, Line, Table, TextCache, make_cell
 from gkassist.importer.sections import match_heading
@@ -294,47 +294,14 @@ def _new_cell(at: TextCache, text: str, c: int) -> Cell:
 
 
 def _placed(texts: list[list[str]], spans: list[list[tuple[int, int]] | None]) -> list[list[Cell]]:
-    """Each row's cells in the columns ``htmlgrid.place`` gives them (its rules, in one pass that
-    builds the cells as it places them): a cell takes the first column not covered from above, a
-    cell merged down belongs to the row it starts in, one merged across is read once; a row's
-    cells past MAX_COLUMNS are dropped, and where garbage spans overlap the slot stays with the
-    cell placed first."""
-    n_rows = len(texts)
-    covered: dict[int, set[int]] = {}  # slots of a later row claimed by cells of rows above it
-    rows: list[list[Cell]] = []
+    """Each row's cells in the columns ``htmlgrid.place`` gives them: a cell merged down belongs to
+    the row it starts in, one merged across is read once, a row's cells past MAX_COLUMNS are dropped."""
+    placed, _ = place([[_ONE] * len(row) if s is None else s for row, s in zip(texts, spans, strict=True)])
     cell_at = _CELL_AT
-    for r, row in enumerate(texts):
-        taken = covered.pop(r, None)
-        row_spans = spans[r]
-        if row_spans is None and not taken:  # most rows: each cell in the next column
-            rows.append([at.get(text) or _new_cell(at, text, c) for at, text, c in zip(cell_at, row, _COLUMNS, strict=False)])
-            continue
-        out: list[Cell] = []
-        c = 0
-        for k, text in enumerate(row):
-            if taken:
-                while c in taken:
-                    c += 1
-            if c >= MAX_COLUMNS:
-                break
-            at = cell_at[c]
-            out.append(at.get(text) or _new_cell(at, text, c))
-            if row_spans is None or (span := row_spans[k]) is _ONE:
-                c += 1
-                continue
-            rowspan, colspan = span
-            rs = n_rows - r if rowspan == 0 else max(1, min(rowspan, n_rows - r))
-            cs = max(1, min(colspan or 1, MAX_COLSPAN, MAX_COLUMNS - c))
-            if rs > 1:
-                cols = range(c, c + cs)
-                for below in range(r + 1, r + rs):
-                    if (slots := covered.get(below)) is None:
-                        covered[below] = set(cols)
-                    else:
-                        slots.update(cols)
-            c += cs
-        rows.append(out)
-    return rows
+    # (a row placed has no more cells than its texts: those past MAX_COLUMNS are dropped)
+    return [[(at := cell_at[c]).get(text) or _new_cell(at, text, c)
+             for text, (c, _, _) in zip(row, cells, strict=False)]
+            for row, cells in zip(texts, placed, strict=True)]
 
 
 def _report_body(items: list[Item], owners: list[etree._Element | None]) -> etree._Element | None:
