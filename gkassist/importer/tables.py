@@ -334,10 +334,9 @@ def split_merged(table: Table) -> list[Table]:
                      lambda lo, hi: any(map(_holds_value, map(_TEXT, cells[lo:hi]))))
         return [Table([list(cells[lo:hi])], rows_known=False) for lo, hi in pairwise(cuts) if hi > lo]
     rows = table.rows
-    if not all(rows):  # (an empty row starts no table: looked at row by row)
-        return _split_rows(rows)
-    cuts = _cuts(list(map(_starts_a_table, map(_TEXT, map(_FIRST, rows)))),
-                 lambda lo, hi: any(map(_holds_value, map(_TEXT, chain.from_iterable(rows[lo:hi])))))
+    starts = (list(map(_starts_a_table, map(_TEXT, map(_FIRST, rows)))) if all(rows)
+              else [bool(row) and _starts_a_table(row[0][0]) for row in rows])  # (an empty row starts none)
+    cuts = _cuts(starts, lambda lo, hi: any(map(_holds_value, map(_TEXT, chain.from_iterable(rows[lo:hi])))))
     return [Table(rows[lo:hi], rows_known=True) for lo, hi in pairwise(cuts) if hi > lo]
 
 
@@ -355,19 +354,6 @@ def _cuts(starts: list[bool], holds_value: Callable[[int, int], bool]) -> list[i
             cuts.append(k)
     cuts.append(len(starts))
     return cuts
-
-
-def _split_rows(rows: list[list[Cell]]) -> list[Table]:
-    """``split_merged`` for rows known, one row at a time (a table with an empty row)."""
-    tables: list[list[list[Cell]]] = [[]]
-    seen_value = False
-    for row in rows:
-        if seen_value and row and _starts_a_table(row[0].text):
-            tables.append([])
-            seen_value = False
-        tables[-1].append(row)
-        seen_value = seen_value or any(_holds_value(c.text) for c in row)
-    return [Table(rows, rows_known=True) for rows in tables if rows]
 
 
 @lru_cache(maxsize=8192)
