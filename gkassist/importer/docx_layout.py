@@ -197,14 +197,8 @@ def _items_in_one_pass(body: etree._Element) -> list[Item] | None:
             elif tag == _TC:
                 if tr is None or el.getparent() is not tr:
                     raise _Irregular
-                if tc is not None:  # the cell before it ends: _end_cell, written out (a call a cell)
-                    if vm is None or vm.get(_VAL, "continue") == "restart":
-                        if len(texts) == 1 and (text := texts[0]).isprintable():
-                            text = text.strip()  # most cells (see _cell_text_of)
-                        else:
-                            text = _cell_text_of(texts)
-                        cells.append(make_cell((text, col, 0)))
-                    col += 1 if gs is None else _span(gs)
+                if tc is not None:  # the cell before it ends
+                    col = _end_cell(tc, gs, vm, texts, col, cells)
                     texts = []
                 tc, gs, vm = el, None, None
             elif tag == _SPAN or tag == _VMERGE:  # noqa: SIM109
